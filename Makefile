@@ -1,0 +1,53 @@
+# Two commands for a fresh machine: `make run` (portal with demo data) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install system-deps lint migrate demo worker beat backup restore browser-deps benchmark clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+run: install system-deps
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py demo --if-empty
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install system-deps
+	bash scripts/test.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+worker: install
+	$(VENV)/bin/celery -A config worker -Q celery,reports -l info --concurrency 2
+
+beat: install
+	$(VENV)/bin/celery -A config beat -l info
+
+backup: install
+	bash scripts/backup.sh backup $(FILE)
+
+restore: install
+	bash scripts/backup.sh restore $(FILE)
+
+browser-deps:
+	bash scripts/browser-deps.sh
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

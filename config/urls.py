@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from schools import views as school_views
+
+admin.site.site_header = "Администрирование портала управления качеством образования"
+admin.site.site_title = "Портал УКО"
+admin.site.index_title = "Данные и справочники"
+
+urlpatterns = [
+    path("", school_views.HomeView.as_view(), name="home"),
+    path("dashboard/", school_views.DashboardView.as_view(), name="dashboard"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("schools/", include("schools.urls")),
+    path("jobs/", include("schools.job_urls")),
+    path("indicators/", include("indicators.urls")),
+    path("monitoring/", include("monitoring.urls")),
+    path("roadmaps/", include("roadmaps.urls")),
+    path("reports/", include("reports.urls")),
+    path("quality/", include("reports.public_urls")),
+    path("admin/", admin.site.urls),
+    path("api/", include("config.api_urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,79 @@
+from django.contrib import admin
+from import_export import resources
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ImportBatch, Job, Municipality, Profile, School, SchoolContext
+
+
+class SchoolResource(resources.ModelResource):
+    class Meta:
+        model = School
+        import_id_fields = ["code"]
+        fields = [
+            "code", "name", "short_name", "municipality", "settlement", "address", "website",
+            "is_small", "is_remote", "infrastructure_deficit", "staff_shortage",
+        ]
+
+
+class SchoolContextResource(resources.ModelResource):
+    class Meta:
+        model = SchoolContext
+        import_id_fields = ["school", "year"]
+        exclude = ["id", "created_at", "updated_at", "import_batch"]
+
+
+class PortalImportExportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    formats = [XLSX]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(SimpleHistoryAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(School)
+class SchoolAdmin(PortalImportExportAdmin):
+    resource_classes = [SchoolResource]
+    list_display = ["code", "short_name", "municipality", "settlement", "is_small", "is_remote"]
+    list_filter = ["municipality", "settlement", "is_small", "is_remote", "infrastructure_deficit", "staff_shortage"]
+    search_fields = ["code", "name", "short_name"]
+    readonly_fields = ["import_batch"]
+
+
+@admin.register(SchoolContext)
+class SchoolContextAdmin(PortalImportExportAdmin):
+    resource_classes = [SchoolContextResource]
+    list_display = ["school", "year", "students", "teachers"]
+    list_filter = ["year"]
+    search_fields = ["school__code", "school__name"]
+    readonly_fields = ["import_batch"]
+    list_select_related = ["school"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ["imported_at", "kind", "file_name", "rows", "created", "updated", "imported_by"]
+    list_filter = ["kind"]
+    readonly_fields = [f.name for f in ImportBatch._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "title", "status", "progress", "attempts", "created_by"]
+    list_filter = ["status", "kind"]
+    readonly_fields = [f.name for f in Job._meta.fields]
+
+
+@admin.register(Profile)
+class ProfileAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "school", "position"]
+    autocomplete_fields = ["school"]
+    search_fields = ["user__username", "school__code"]

@@ -1,0 +1,26 @@
+from django import forms
+
+from .importing import importer_choices
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label="Что загружаем", choices=())
+    file = forms.FileField(label="Файл Excel (.xlsx)", help_text="Шаблон можно скачать ниже.")
+    dry_run = forms.BooleanField(label="Только проверить, ничего не записывать", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = importer_choices()
+
+
+class SchoolFilterForm(forms.Form):
+    q = forms.CharField(label="Поиск", required=False)
+    municipality = forms.ChoiceField(label="Муниципалитет", required=False)
+    settlement = forms.ChoiceField(label="Тип поселения", required=False)
+    flag = forms.MultipleChoiceField(label="Признаки", required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, municipalities=(), flags=(), settlements=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].choices = [("", "Все")] + [(str(m.pk), m.name) for m in municipalities]
+        self.fields["settlement"].choices = [("", "Все"), *settlements]
+        self.fields["flag"].choices = list(flags)

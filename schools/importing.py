@@ -1,0 +1,112 @@
+"""The common frame of every file import: checks, checksum, batch, summary, registry of importers.
+
+An importer is `func(*, file, file_name, user, dry_run, progress) -> ImportSummary` that raises
+ImportFailed with every error and writes nothing in that case. Apps register theirs in `ready()` so
+the upload page and its Celery task can run any of them without importing the other apps.
+"""
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+
+from .models import ImportBatch
+from .tabular import ImportFailed, RowError
+from .uploads import UploadRejected, check_xlsx_upload
+
+MAX_REPORTED_ERRORS = 500
+
+
+@dataclass
+class ImportSummary:
+    kind: str
+    file_name: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    dry_run: bool = False
+    batch_id: int | None = None
+    errors: list[dict] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def text(self) -> str:
+        if self.errors:
+            return f"Файл «{self.file_name}» не импортирован: найдено ошибок — {len(self.errors)}. Данные не изменены."
+        verb = "Проверено (без записи)" if self.dry_run else "Импортировано"
+        return (
+            f"{verb}: файл «{self.file_name}», строк — {self.rows}, новых — {self.created}, "
+            f"обновлено — {self.updated}."
+        )
+
+
+_IMPORTERS: dict = {}
+
+
+_TEMPLATES: dict = {}
+
+
+def register_importer(kind: str, title: str, func, *, columns=(), example=()) -> None:
+    """Make an importer available to the upload page, its task and the template download."""
+    _IMPORTERS[kind] = (title, func)
+    _TEMPLATES[kind] = (title, [c.header for c in columns], list(example))
+
+
+def template_for(kind: str) -> tuple[str, list[str], list]:
+    """(title, Russian headers, example row) of an import file."""
+    return _TEMPLATES[kind]
+
+
+def importer_for(kind: str):
+    if kind not in _IMPORTERS:
+        raise KeyError(kind)
+    return _IMPORTERS[kind]
+
+
+def importer_choices() -> list[tuple[str, str]]:
+    return [(kind, title) for kind, (title, _) in _IMPORTERS.items()]
+
+
+def file_sha256(file) -> str:
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(1024 * 1024), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+def run_import(*, kind: str, file, file_name: str, user=None, dry_run: bool = False, progress=None) -> ImportSummary:
+    """Check the upload, run the registered importer, and turn every failure into a summary with errors."""
+    _, importer = importer_for(kind)
+    try:
+        check_xlsx_upload(file)
+        return importer(file=file, file_name=file_name, user=user, dry_run=dry_run, progress=progress)
+    except UploadRejected as error:
+        return ImportSummary(kind=kind, file_name=file_name, dry_run=dry_run, errors=[RowError(None, "", str(error)).as_dict()])
+    except ImportFailed as failure:
+        errors = [e.as_dict() for e in failure.errors[:MAX_REPORTED_ERRORS]]
+        if len(failure.errors) > MAX_REPORTED_ERRORS:
+            errors.append(
+                RowError(None, "", f"и ещё ошибок: {len(failure.errors) - MAX_REPORTED_ERRORS}").as_dict()
+            )
+        return ImportSummary(kind=kind, file_name=file_name, dry_run=dry_run, errors=errors)
+
+
+def batch_create(*, kind: str, file, file_name: str, user, rows: int) -> ImportBatch:
+    return ImportBatch.objects.create(
+        kind=kind,
+        file_name=file_name[:255],
+        sha256=file_sha256(file),
+        rows=rows,
+        imported_by=user if getattr(user, "pk", None) else None,
+    )
+
+
+def require_no_errors(errors: list[RowError]) -> None:
+    if errors:
+        raise ImportFailed(sorted(errors, key=lambda e: (e.row or 0, e.column)))

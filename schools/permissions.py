@@ -1,0 +1,55 @@
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from .roles import is_administrator, is_principal, is_staff_member
+
+
+class StaffRequiredMixin(AccessMixin):
+    """Inspectors and administrators only; others get a login page or 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not is_staff_member(request.user):
+            raise PermissionDenied("Раздел доступен сотрудникам управления образования.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class AdministratorRequiredMixin(AccessMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not is_administrator(request.user):
+            raise PermissionDenied("Раздел доступен администраторам.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PortalUserRequiredMixin(AccessMixin):
+    """Any signed-in staff member or principal."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not (is_staff_member(request.user) or is_principal(request.user)):
+            raise PermissionDenied("У вашей учётной записи нет роли в портале.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class IsStaffMember(BasePermission):
+    message = "Доступно сотрудникам управления образования."
+
+    def has_permission(self, request, view):
+        return is_staff_member(request.user)
+
+
+class IsStaffOrReadOnlyPortalUser(BasePermission):
+    """Staff may write; principals may read (their querysets are scoped by selectors)."""
+
+    message = "Изменять эти данные могут только сотрудники управления образования."
+
+    def has_permission(self, request, view):
+        user = request.user
+        if request.method in SAFE_METHODS:
+            return is_staff_member(user) or is_principal(user)
+        return is_staff_member(user)

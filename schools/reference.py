@@ -1,0 +1,20 @@
+"""Roles (groups) with their model permissions."""
+
+from django.contrib.auth.models import Group, Permission
+
+from .roles import ADMINISTRATOR, INSPECTOR, PRINCIPAL
+
+# Model permissions per role; apps' own models are added by label so new models get rights here.
+STAFF_APPS = ["schools", "indicators", "monitoring", "roadmaps", "reports"]
+
+
+def seed() -> list[str]:
+    administrator, _ = Group.objects.get_or_create(name=ADMINISTRATOR)
+    inspector, _ = Group.objects.get_or_create(name=INSPECTOR)
+    Group.objects.get_or_create(name=PRINCIPAL)
+    app_permissions = Permission.objects.filter(content_type__app_label__in=STAFF_APPS)
+    administrator.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=[*STAFF_APPS, "auth", "authtoken"])
+    )
+    inspector.permissions.set(app_permissions.exclude(codename__startswith="delete_"))
+    return [f"Роли: {ADMINISTRATOR}, {INSPECTOR}, {PRINCIPAL}."]

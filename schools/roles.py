@@ -1,0 +1,51 @@
+"""Roles are Django groups. These helpers are the only place that maps a user to a role."""
+
+ADMINISTRATOR = "Администратор"
+INSPECTOR = "Инспектор"
+PRINCIPAL = "Руководитель ОО"
+ALL_ROLES = (ADMINISTRATOR, INSPECTOR, PRINCIPAL)
+
+
+def _groups(user) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_portal_groups", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._portal_groups = cached
+    return cached
+
+
+def is_administrator(user) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or ADMINISTRATOR in _groups(user)
+
+
+def is_inspector(user) -> bool:
+    return INSPECTOR in _groups(user)
+
+
+def is_staff_member(user) -> bool:
+    """Staff of the department or its methodological centre: inspectors and administrators."""
+    return is_administrator(user) or is_inspector(user)
+
+
+def is_principal(user) -> bool:
+    return PRINCIPAL in _groups(user) and not is_staff_member(user)
+
+
+def principal_school_id(user) -> int | None:
+    """The school a principal leads, or None."""
+    if not is_principal(user):
+        return None
+    profile = getattr(user, "profile", None)
+    return profile.school_id if profile else None
+
+
+def role_label(user) -> str:
+    if is_administrator(user):
+        return ADMINISTRATOR
+    if is_inspector(user):
+        return INSPECTOR
+    if is_principal(user):
+        return PRINCIPAL
+    return "Гость"

@@ -1,0 +1,202 @@
+"""Writes of the schools app: imports of the schools and context files (DESIGN §4.2), principals."""
+
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from .importing import ImportSummary, batch_create, require_no_errors
+from .models import ImportBatch, Municipality, School, SchoolContext
+from .tabular import Column, RowError, parse_academic_year, parse_bool, parse_count, parse_flag, read_table
+
+SETTLEMENT_WORDS = {"город": School.Settlement.TOWN, "село": School.Settlement.VILLAGE,
+                    "г": School.Settlement.TOWN, "с": School.Settlement.VILLAGE,
+                    "городская": School.Settlement.TOWN, "сельская": School.Settlement.VILLAGE}
+
+SCHOOL_COLUMNS = [
+    Column("code", "Код ОО", required=True),
+    Column("name", "Наименование", required=True),
+    Column("short_name", "Краткое наименование"),
+    Column("municipality", "Муниципалитет", required=True),
+    Column("settlement", "Тип поселения (город/село)", required=True, aliases=("Тип поселения",)),
+    Column("address", "Адрес"),
+    Column("website", "Сайт"),
+    Column("is_small", "Малокомплектная", parse_flag),
+    Column("is_remote", "Удалённая", parse_flag),
+    Column("infrastructure_deficit", "Дефицит инфраструктуры", parse_flag),
+    Column("staff_shortage", "Некомплект кадров", parse_flag),
+]
+
+CONTEXT_COUNT_COLUMNS = [
+    ("students", "Обучающихся"),
+    ("teachers", "Педагогов"),
+    ("police_registered", "На учёте ОДН/КДН"),
+    ("migrants", "Мигранты или низкое владение русским"),
+    ("not_attested", "Неаттестованные"),
+    ("absentees", "Систематические пропуски"),
+    ("special_needs", "ЗПР/ОВЗ (ПМПК)"),
+    ("teachers_diagnosed", "Учителей прошли диагностику дефицитов"),
+    ("teachers_pd_request", "Учителей прошли КПК по запросу"),
+    ("teachers_pd_risk", "Учителей прошли КПК по работе с детьми с риском неуспешности"),
+]
+STUDENT_PARTS = ("police_registered", "migrants", "not_attested", "absentees", "special_needs")
+TEACHER_PARTS = ("teachers_diagnosed", "teachers_pd_request", "teachers_pd_risk")
+
+CONTEXT_COLUMNS = [
+    Column("code", "Код ОО", required=True),
+    Column("year", "Учебный год", parse_academic_year, required=True),
+    *[Column(key, header, parse_count) for key, header in CONTEXT_COUNT_COLUMNS],
+    Column("accreditation_suspended", "Лишение или приостановление аккредитации", parse_bool),
+]
+HEADERS = {c.key: c.header for c in SCHOOL_COLUMNS + CONTEXT_COLUMNS}
+
+UNKNOWN_SCHOOL = "нет школы с таким кодом в реестре ОО: сначала импортируйте файл школ"
+DUPLICATE_KEY = "повторяет строку {row} этого файла"
+REQUIRED_VALUE = "обязательное значение не заполнено"
+BAD_SETTLEMENT = "ожидается «город» или «село»"
+PART_TOO_LARGE = "больше, чем «{whole}» ({total})"
+BAD_WEBSITE = "адрес сайта должен начинаться с http:// или https://"
+
+
+def _require(errors, row, values, *keys):
+    for key in keys:
+        if values.get(key) in (None, ""):
+            errors.append(RowError(row, HEADERS[key], REQUIRED_VALUE))
+
+
+def _clean_school_row(row: int, values: dict, errors: list[RowError]) -> None:
+    _require(errors, row, values, "code", "name", "municipality", "settlement")
+    settlement = (values.get("settlement") or "").strip().casefold().rstrip(".")
+    if values.get("settlement"):
+        if settlement not in SETTLEMENT_WORDS:
+            errors.append(RowError(row, HEADERS["settlement"], BAD_SETTLEMENT, values["settlement"]))
+        values["settlement"] = SETTLEMENT_WORDS.get(settlement)
+    website = values.get("website") or ""
+    if website and not website.lower().startswith(("http://", "https://")):
+        if "." in website and " " not in website:
+            values["website"] = "https://" + website
+        else:
+            errors.append(RowError(row, HEADERS["website"], BAD_WEBSITE, website))
+
+
+def _first_rows_by_key(rows, key_of, errors, header):
+    seen: dict = {}
+    for row, values in rows:
+        key = key_of(values)
+        if key is None or None in (key if isinstance(key, tuple) else (key,)):
+            continue
+        if key in seen:
+            errors.append(RowError(row, header, DUPLICATE_KEY.format(row=seen[key]), str(key[0] if isinstance(key, tuple) else key)))
+        else:
+            seen[key] = row
+    return seen
+
+
+@transaction.atomic
+def schools_import(*, file, file_name: str, user=None, dry_run: bool = False, progress=None) -> ImportSummary:
+    table = read_table(file, SCHOOL_COLUMNS)
+    errors = list(table.errors)
+    for row, values in table.rows:
+        _clean_school_row(row, values, errors)
+    _first_rows_by_key(table.rows, lambda v: v.get("code"), errors, "Код ОО")
+    require_no_errors(errors)
+
+    existing = School.objects.in_bulk([v["code"] for _, v in table.rows], field_name="code")
+    summary = ImportSummary(kind=ImportBatch.Kind.SCHOOLS, file_name=file_name, rows=len(table.rows), dry_run=dry_run)
+    summary.updated = sum(1 for _, v in table.rows if v["code"] in existing)
+    summary.created = summary.rows - summary.updated
+    if dry_run:
+        return summary
+
+    batch = batch_create(kind=ImportBatch.Kind.SCHOOLS, file=file, file_name=file_name, user=user, rows=summary.rows)
+    municipalities = _municipalities_by_name({v["municipality"] for _, v in table.rows})
+    fields = [c.key for c in SCHOOL_COLUMNS if c.key not in ("code", "municipality")]
+    new, changed = [], []
+    for _, values in table.rows:
+        school = existing.get(values["code"]) or School(code=values["code"])
+        for name in fields:
+            setattr(school, name, values.get(name) or ("" if name in ("short_name", "address", "website") else values.get(name)))
+        school.municipality = municipalities[values["municipality"]]
+        school.import_batch = batch
+        (changed if school.pk else new).append(school)
+    if new:
+        bulk_create_with_history(new, School, batch_size=500, default_user=_user(user))
+    if changed:
+        bulk_update_with_history(changed, School, [*fields, "municipality", "import_batch"], batch_size=500, default_user=_user(user))
+    batch.created, batch.updated = summary.created, summary.updated
+    batch.save(update_fields=["created", "updated"])
+    summary.batch_id = batch.pk
+    return summary
+
+
+def _user(user):
+    return user if getattr(user, "pk", None) else None
+
+
+def _municipalities_by_name(names: set[str]) -> dict[str, Municipality]:
+    known = {m.name: m for m in Municipality.objects.filter(name__in=names)}
+    missing = [Municipality(name=name) for name in sorted(names - set(known))]
+    if missing:
+        bulk_create_with_history(missing, Municipality)
+        known.update({m.name: m for m in Municipality.objects.filter(name__in=[m.name for m in missing])})
+    return known
+
+
+def _clean_context_row(row: int, values: dict, school_ids: dict, errors: list[RowError]) -> None:
+    _require(errors, row, values, "code", "year")
+    if values.get("code") and values["code"] not in school_ids:
+        errors.append(RowError(row, HEADERS["code"], UNKNOWN_SCHOOL, values["code"]))
+    for whole, parts in (("students", STUDENT_PARTS), ("teachers", TEACHER_PARTS)):
+        total = values.get(whole)
+        if total is None:
+            continue
+        for part in parts:
+            if values.get(part) is not None and values[part] > total:
+                errors.append(
+                    RowError(row, HEADERS[part], PART_TOO_LARGE.format(whole=HEADERS[whole], total=total), str(values[part]))
+                )
+
+
+@transaction.atomic
+def contexts_import(*, file, file_name: str, user=None, dry_run: bool = False, progress=None) -> ImportSummary:
+    table = read_table(file, CONTEXT_COLUMNS)
+    errors = list(table.errors)
+    codes = {v["code"] for _, v in table.rows if v.get("code")}
+    school_ids = dict(School.objects.filter(code__in=codes).values_list("code", "pk"))
+    for row, values in table.rows:
+        _clean_context_row(row, values, school_ids, errors)
+    _first_rows_by_key(table.rows, lambda v: (v.get("code"), v.get("year")), errors, "Код ОО")
+    require_no_errors(errors)
+
+    existing = {
+        (c.school_id, c.year): c
+        for c in SchoolContext.objects.filter(school_id__in=school_ids.values(), year__in={v["year"] for _, v in table.rows})
+    }
+    summary = ImportSummary(kind=ImportBatch.Kind.CONTEXT, file_name=file_name, rows=len(table.rows), dry_run=dry_run)
+    keys = [(school_ids[v["code"]], v["year"]) for _, v in table.rows]
+    summary.updated = sum(1 for k in keys if k in existing)
+    summary.created = summary.rows - summary.updated
+    if dry_run:
+        return summary
+
+    batch = batch_create(kind=ImportBatch.Kind.CONTEXT, file=file, file_name=file_name, user=user, rows=summary.rows)
+    fields = [key for key, _ in CONTEXT_COUNT_COLUMNS] + ["accreditation_suspended"]
+    new, changed = [], []
+    for key, (_, values) in zip(keys, table.rows, strict=True):
+        context = existing.get(key) or SchoolContext(school_id=key[0], year=key[1])
+        for name in fields:
+            setattr(context, name, values.get(name))
+        context.import_batch = batch
+        (changed if context.pk else new).append(context)
+    if new:
+        bulk_create_with_history(new, SchoolContext, batch_size=500, default_user=_user(user))
+    if changed:
+        bulk_update_with_history(changed, SchoolContext, [*fields, "import_batch"], batch_size=500, default_user=_user(user))
+    batch.created, batch.updated = summary.created, summary.updated
+    batch.save(update_fields=["created", "updated"])
+    summary.batch_id = batch.pk
+    return summary
+
+
+def principal_assign(*, user, school: School | None) -> None:
+    from .models import Profile
+
+    Profile.objects.update_or_create(user=user, defaults={"school": school})

@@ -1,0 +1,265 @@
+"""Reading tabular import files (xlsx): header detection, tolerant cell parsing, row-numbered errors.
+
+Rules of DESIGN §4.2: the header row is the first row containing «Код ОО»; headers are matched after
+trimming and case-folding in any order; extra columns are ignored; blank rows are skipped; numbers stored
+as text are accepted; an empty cell or «—» is "no data".
+"""
+
+import math
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from python_calamine import CalamineWorkbook
+
+HEADER_MARKER = "код оо"
+MAX_SHEET_ROWS = 1_048_576
+NO_DATA_MARKERS = {"", "—", "–", "-", "нет данных", "н/д"}
+TRUE_WORDS = {"да", "1", "true", "истина", "yes", "y", "д", "+"}
+FALSE_WORDS = {"нет", "0", "false", "ложь", "no", "n", "н"}
+
+
+class CellError(ValueError):
+    """A cell value that cannot be read; the message is Russian and shown to the user."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int | None
+    column: str
+    message: str
+    value: str = ""
+
+    def __str__(self) -> str:
+        where = f"Строка {self.row}" if self.row else "Файл"
+        column = f", столбец «{self.column}»" if self.column else ""
+        value = f" (значение «{self.value}»)" if self.value else ""
+        return f"{where}{column}: {self.message}{value}"
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message, "value": self.value}
+
+
+class ImportFailed(Exception):
+    """Raised with every error found; the import changed nothing."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors[:20]))
+
+
+def normalise_header(value) -> str:
+    return re.sub(r"\s+", " ", str(value or "")).strip().casefold().replace("ё", "е")
+
+
+def is_no_data(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value.strip().casefold() in NO_DATA_MARKERS
+    return False
+
+
+def display(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)[:100]
+
+
+def parse_text(value) -> str | None:
+    if is_no_data(value):
+        return None
+    return display(value).strip() if not isinstance(value, str) else re.sub(r"\s+", " ", value).strip()
+
+
+def _number_text(value) -> str:
+    return str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+
+
+def parse_decimal(value) -> float | None:
+    if is_no_data(value):
+        return None
+    if isinstance(value, bool):
+        raise CellError("ожидается число")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        try:
+            number = float(_number_text(value))
+        except ValueError:
+            raise CellError("ожидается число")
+    if math.isnan(number) or math.isinf(number):
+        raise CellError("ожидается число")
+    return number
+
+
+def parse_int(value) -> int | None:
+    number = parse_decimal(value)
+    if number is None:
+        return None
+    if not number.is_integer():
+        raise CellError("ожидается целое число")
+    if abs(number) > 10**9:
+        raise CellError("слишком большое число")
+    return int(number)
+
+
+def parse_count(value) -> int | None:
+    """A non-negative whole number of people."""
+    number = parse_int(value)
+    if number is not None and number < 0:
+        raise CellError("количество не может быть отрицательным")
+    return number
+
+
+def parse_bool(value) -> bool | None:
+    if is_no_data(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    word = display(value).strip().casefold()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise CellError("ожидается «да» или «нет»")
+
+
+def parse_flag(value) -> bool:
+    """A yes/no cell where an empty cell means "no"."""
+    parsed = parse_bool(value)
+    return bool(parsed)
+
+
+def parse_academic_year(value) -> int | None:
+    """«2024/2025», «2024-2025» or «2024» → 2024 (the start year)."""
+    if is_no_data(value):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer():
+            year = int(value)
+        else:
+            raise CellError("учебный год пишется как 2024/2025 или 2024")
+    else:
+        text = str(value).strip().replace(" ", "")
+        match = re.fullmatch(r"(\d{4})(?:\.0)?(?:[/\-–](\d{4}|\d{2}))?", text)
+        if not match:
+            raise CellError("учебный год пишется как 2024/2025 или 2024")
+        year = int(match.group(1))
+        if match.group(2):
+            end = int(match.group(2))
+            end = end + 2000 if end < 100 else end
+            if end != year + 1:
+                raise CellError("второй год должен быть на единицу больше первого")
+    if not 2000 <= year <= 2100:
+        raise CellError("год вне допустимого диапазона 2000–2100")
+    return year
+
+
+def parse_date(value) -> date | None:
+    if is_no_data(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
+        try:
+            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time
+        except ValueError:
+            continue
+    raise CellError("ожидается дата ДД.ММ.ГГГГ")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    parse: Callable = parse_text
+    required: bool = False  # the column must be present in the header
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class Table:
+    """Parsed rows: (file row number, values by key); errors with row and column."""
+
+    rows: list[tuple[int, dict]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def open_first_sheet(file):
+    """The first sheet of an xlsx; a file that cannot be read raises ImportFailed."""
+    try:
+        if hasattr(file, "seek"):
+            file.seek(0)
+        workbook = CalamineWorkbook.from_filelike(file) if hasattr(file, "read") else CalamineWorkbook.from_path(
+            str(file)
+        )
+        sheet = workbook.get_sheet_by_index(0)
+    except Exception:  # calamine raises its own error types for any damaged file
+        raise ImportFailed([RowError(None, "", "файл не удалось прочитать как книгу Excel (.xlsx)")])
+    if sheet.total_height > MAX_SHEET_ROWS:
+        raise ImportFailed([RowError(None, "", f"на листе больше {MAX_SHEET_ROWS:,} строк".replace(",", " "))])
+    return sheet
+
+
+def iter_table(file, columns: list[Column]) -> Iterator[tuple[int, list, list[RowError]]]:
+    """Yield (row number, parsed values in the order of `columns`, errors) for each non-blank data row.
+
+    Streaming: a row is parsed and handed over before the next one is read, so callers can keep only
+    what they need. Header problems raise ImportFailed before any data row is yielded.
+    """
+    sheet = open_first_sheet(file)
+    first_row = (sheet.start or (0, 0))[0] + 1
+    rows = sheet.iter_rows()
+    positions = None
+    for offset, cells in enumerate(rows):
+        row_number = first_row + offset
+        if positions is None:
+            if any(normalise_header(c) == HEADER_MARKER for c in cells):
+                positions = _column_positions(cells, columns)
+            continue
+        if all(is_no_data(c) for c in cells):
+            continue
+        values, errors = [], []
+        for column, position in zip(columns, positions, strict=True):
+            raw = cells[position] if position is not None and position < len(cells) else None
+            try:
+                values.append(column.parse(raw))
+            except CellError as error:
+                values.append(None)
+                errors.append(RowError(row_number, column.header, str(error), display(raw)))
+        yield row_number, values, errors
+    if positions is None:
+        raise ImportFailed([RowError(None, "", "не найдена строка заголовков со столбцом «Код ОО»")])
+
+
+def _column_positions(header_cells, columns: list[Column]) -> list[int | None]:
+    found = {normalise_header(c): i for i, c in reversed(list(enumerate(header_cells))) if not is_no_data(c)}
+    positions, missing = [], []
+    for column in columns:
+        names = [normalise_header(column.header), *map(normalise_header, column.aliases)]
+        position = next((found[n] for n in names if n in found), None)
+        if position is None and column.required:
+            missing.append(column.header)
+        positions.append(position)
+    if missing:
+        raise ImportFailed(
+            [RowError(None, "", "в заголовке нет обязательных столбцов: " + ", ".join(f"«{m}»" for m in missing))]
+        )
+    return positions
+
+
+def read_table(file, columns: list[Column]) -> Table:
+    """The whole table as dicts; for small files (schools, context, roadmaps)."""
+    table = Table()
+    keys = [c.key for c in columns]
+    for row_number, values, errors in iter_table(file, columns):
+        table.rows.append((row_number, dict(zip(keys, values, strict=True))))
+        table.errors.extend(errors)
+    return table
