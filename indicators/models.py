@@ -1,4 +1,6 @@
-from django.conf import settings  # noqa: F401  (used by models added to this module)
+from decimal import Decimal
+
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -85,3 +87,286 @@ class AssessmentResult(TimeStampedModel):
 
     def __str__(self):
         return f"{self.school_id} {self.year} {self.procedure_id} {self.subject_id} {self.grade}"
+
+
+class Indicator(models.Model):
+    """An entry of the indicator catalogue (DESIGN §4.3); the computation is keyed by `code`."""
+
+    class Group(models.TextChoices):
+        RESULTS = "results", "Результаты обучения (ШНОР)"
+        SOCIAL = "social", "Социальные условия (ШНСУ)"
+        TEACHERS = "teachers", "Педагогические кадры"
+
+    class Polarity(models.TextChoices):
+        HIGHER_IS_BETTER = "higher_is_better", "чем больше, тем лучше"
+        HIGHER_IS_WORSE = "higher_is_worse", "чем больше, тем хуже"
+
+    class Kind(models.TextChoices):
+        SHARE = "share", "доля, %"
+        FLAG = "flag", "признак (да/нет)"
+
+    class Index(models.TextChoices):
+        RESULTS = "results", "индекс результатов"
+        SOCIAL = "social", "индекс социального благополучия"
+        NONE = "", "не входит в индекс"
+
+    code = models.SlugField("код", max_length=60, unique=True)
+    name = models.CharField("наименование", max_length=255)
+    short_name = models.CharField("краткое наименование", max_length=120)
+    group = models.CharField("группа", max_length=20, choices=Group.choices)
+    kind = models.CharField("вид", max_length=10, choices=Kind.choices, default=Kind.SHARE)
+    index = models.CharField("входит в индекс", max_length=10, choices=Index.choices, blank=True)
+    formula = models.TextField("формула расчёта")
+    polarity = models.CharField("направленность", max_length=20, choices=Polarity.choices)
+    unit = models.CharField("единица измерения", max_length=20, default="%")
+    source = models.TextField("источник данных", blank=True)
+    responsible = models.CharField("ответственный", max_length=255, blank=True)
+    periodicity = models.CharField("периодичность", max_length=100, default="ежегодно")
+    description = models.TextField("описание", blank=True)
+    order = models.PositiveSmallIntegerField("порядок", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "показатель"
+        verbose_name_plural = "показатели"
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def higher_is_worse(self) -> bool:
+        return self.polarity == self.Polarity.HIGHER_IS_WORSE
+
+
+class MethodologyRules(TimeStampedModel):
+    """Editable rules of the computation (DESIGN §4.4), one version per starting academic year.
+
+    The version used for year Y is the one with the greatest `valid_from` ≤ Y; every run keeps a
+    snapshot of it. Changes are kept by simple_history (who, when, what).
+    """
+
+    valid_from = models.PositiveSmallIntegerField("действуют с учебного года", unique=True)
+    size_edge_small = models.PositiveIntegerField("граница кластера по численности: малые школы до", default=100)
+    size_edge_large = models.PositiveIntegerField("граница кластера по численности: крупные школы от", default=500)
+    low_results_share = models.DecimalField(
+        "доля школ кластера с низкими результатами (q)", max_digits=4, decimal_places=3, default=Decimal("0.1")
+    )
+    low_results_years = models.PositiveSmallIntegerField("лет подряд с низкими результатами для ШНОР (n)", default=2)
+    unfavourable_share = models.DecimalField(
+        "доля школ муниципалитета с самым низким социальным индексом (p)", max_digits=4, decimal_places=3,
+        default=Decimal("0.1"),
+    )
+    min_participants = models.PositiveIntegerField(
+        "минимум участников для расчёта показателя результатов", default=0,
+        help_text="Если участников меньше, показатель отмечается «мало данных» и не участвует в ранжировании.",
+    )
+    weights = models.JSONField("веса показателей в индексах", default=dict, blank=True)
+    lowered_threshold = models.DecimalField(
+        "порог доли понизивших отметку на ВПР, %", max_digits=5, decimal_places=2, default=Decimal("30")
+    )
+    raised_threshold = models.DecimalField(
+        "порог доли повысивших отметку на ВПР, %", max_digits=5, decimal_places=2, default=Decimal("15")
+    )
+    mismatch_threshold = models.DecimalField(
+        "порог доли не преодолевших минимум ОГЭ при ВПР без «2», %", max_digits=5, decimal_places=2,
+        default=Decimal("10"),
+    )
+    comment = models.TextField("основание изменения", blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="кто изменил", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "правила расчёта"
+        verbose_name_plural = "правила расчёта"
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size_edge_small__lt=F("size_edge_large")), name="rules_size_edges_order"),
+            models.CheckConstraint(
+                condition=Q(low_results_share__gt=0, low_results_share__lte=1), name="rules_q_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(unfavourable_share__gt=0, unfavourable_share__lte=1), name="rules_p_range"
+            ),
+            models.CheckConstraint(condition=Q(low_results_years__gte=1), name="rules_n_positive"),
+        ]
+
+    def __str__(self):
+        return f"Правила расчёта с {self.valid_from}/{self.valid_from + 1} учебного года"
+
+    def weight(self, code: str) -> float:
+        try:
+            return float((self.weights or {}).get(code, 1))
+        except (TypeError, ValueError):
+            return 1.0
+
+    def snapshot(self) -> dict:
+        return {
+            "valid_from": self.valid_from,
+            "size_edges": [self.size_edge_small, self.size_edge_large],
+            "q": str(self.low_results_share),
+            "n": self.low_results_years,
+            "p": str(self.unfavourable_share),
+            "min_participants": self.min_participants,
+            "weights": dict(self.weights or {}),
+            "lowered_threshold": str(self.lowered_threshold),
+            "raised_threshold": str(self.raised_threshold),
+            "mismatch_threshold": str(self.mismatch_threshold),
+        }
+
+
+class ComputationRun(models.Model):
+    """One computation of a year: who, when, with which rules; the year's values and statuses point here."""
+
+    year = models.PositiveSmallIntegerField("учебный год")
+    rules = models.ForeignKey(
+        MethodologyRules, verbose_name="правила", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    rules_snapshot = models.JSONField("правила на момент расчёта", default=dict)
+    started_at = models.DateTimeField("начат")
+    finished_at = models.DateTimeField("завершён", null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="кто запустил", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    schools = models.PositiveIntegerField("школ в расчёте", default=0)
+    low_results_count = models.PositiveIntegerField("ШНОР", default=0)
+    unfavourable_count = models.PositiveIntegerField("ШНСУ", default=0)
+
+    class Meta:
+        verbose_name = "расчёт показателей"
+        verbose_name_plural = "расчёты показателей"
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"Расчёт {self.year}/{self.year + 1} от {self.started_at:%d.%m.%Y %H:%M}"
+
+
+class IndicatorValue(models.Model):
+    """The value of one indicator for a school and year, with what it was computed from."""
+
+    run = models.ForeignKey(ComputationRun, verbose_name="расчёт", on_delete=models.CASCADE, related_name="values")
+    school = models.ForeignKey("schools.School", verbose_name="ОО", on_delete=models.CASCADE, related_name="indicator_values")
+    year = models.PositiveSmallIntegerField("учебный год")
+    indicator = models.ForeignKey(Indicator, verbose_name="показатель", on_delete=models.PROTECT)
+    value = models.FloatField("значение", null=True, blank=True)
+    numerator = models.FloatField("числитель", null=True, blank=True)
+    denominator = models.FloatField("знаменатель", null=True, blank=True)
+    is_low_data = models.BooleanField("мало данных", default=False)
+    risk = models.FloatField("шкалированный риск", null=True, blank=True)
+    rank = models.PositiveIntegerField("место в совокупности (1 — худшее)", null=True, blank=True)
+    population_size = models.PositiveIntegerField("школ в совокупности", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "значение показателя"
+        verbose_name_plural = "значения показателей"
+        ordering = ["school_id", "indicator__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "year", "indicator"], name="indicator_value_unique"),
+        ]
+        indexes = [models.Index(fields=["year", "indicator"], name="indicator_value_year_idx")]
+
+    def __str__(self):
+        return f"{self.school_id} {self.year} {self.indicator_id}: {self.value}"
+
+
+class SchoolStatus(models.Model):
+    """A school's computed position in a year: cluster, indices, ranks, list membership and the reasons."""
+
+    run = models.ForeignKey(ComputationRun, verbose_name="расчёт", on_delete=models.CASCADE, related_name="statuses")
+    school = models.ForeignKey("schools.School", verbose_name="ОО", on_delete=models.CASCADE, related_name="statuses")
+    year = models.PositiveSmallIntegerField("учебный год")
+    has_context = models.BooleanField("есть контекст за год", default=False)
+    cluster = models.CharField("кластер", max_length=300, blank=True)
+    cluster_size = models.PositiveIntegerField("школ в кластере с индексом", null=True, blank=True)
+    results_index = models.FloatField("индекс результатов", null=True, blank=True)
+    social_index = models.FloatField("индекс социального благополучия", null=True, blank=True)
+    rank_in_cluster = models.PositiveIntegerField("место в кластере (1 — самый низкий индекс)", null=True, blank=True)
+    social_rank = models.PositiveIntegerField("место в муниципалитете по социальному индексу", null=True, blank=True)
+    social_population = models.PositiveIntegerField("школ муниципалитета с социальным индексом", null=True, blank=True)
+    is_low_data = models.BooleanField("мало данных", default=False)
+    low_results_year = models.BooleanField("низкие результаты в этом году", default=False)
+    low_results = models.BooleanField("ШНОР (расчёт)", default=False)
+    unfavourable = models.BooleanField("ШНСУ (расчёт)", default=False)
+    reasons = models.JSONField("обоснование", default=dict, blank=True)
+    objectivity_flags = models.JSONField("маркеры необъективности", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "статус ОО за год"
+        verbose_name_plural = "статусы ОО по годам"
+        ordering = ["school__code"]
+        constraints = [models.UniqueConstraint(fields=["school", "year"], name="school_status_unique")]
+        indexes = [models.Index(fields=["year", "cluster"], name="school_status_cluster_idx")]
+
+    def __str__(self):
+        return f"{self.school_id} {self.year}"
+
+
+class PopulationStat(models.Model):
+    """Median, mean, min and max of an indicator (or an index) over a population in a year."""
+
+    class Population(models.TextChoices):
+        CLUSTER = "cluster", "кластер"
+        MUNICIPALITY = "municipality", "муниципалитет"
+        ALL = "all", "все школы"
+
+    run = models.ForeignKey(ComputationRun, verbose_name="расчёт", on_delete=models.CASCADE, related_name="stats")
+    year = models.PositiveSmallIntegerField("учебный год")
+    indicator = models.CharField("показатель или индекс", max_length=60)
+    population_kind = models.CharField("совокупность", max_length=20, choices=Population.choices)
+    population = models.CharField("название совокупности", max_length=300)
+    count = models.PositiveIntegerField("школ с данными")
+    median = models.FloatField("медиана", null=True, blank=True)
+    mean = models.FloatField("среднее", null=True, blank=True)
+    minimum = models.FloatField("минимум", null=True, blank=True)
+    maximum = models.FloatField("максимум", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "статистика совокупности"
+        verbose_name_plural = "статистика совокупностей"
+        ordering = ["year", "indicator", "population_kind", "population"]
+        indexes = [models.Index(fields=["year", "population_kind"], name="population_stat_year_idx")]
+
+    def __str__(self):
+        return f"{self.indicator} {self.year} {self.population}"
+
+
+class StatusOverride(models.Model):
+    """An inspector's decision on a school's ШНОР/ШНСУ membership, with a written reason.
+
+    Rows are never edited: the latest row for (school, year, list) decides; «revert» restores the
+    computed status. The computed status stays beside it and a re-run never removes an override.
+    """
+
+    class List(models.TextChoices):
+        LOW_RESULTS = "low_results", "ШНОР"
+        UNFAVOURABLE = "unfavourable", "ШНСУ"
+
+    class Decision(models.TextChoices):
+        INCLUDE = "include", "включить в список"
+        EXCLUDE = "exclude", "исключить из списка"
+        REVERT = "revert", "вернуть расчётный статус"
+
+    school = models.ForeignKey("schools.School", verbose_name="ОО", on_delete=models.CASCADE, related_name="status_overrides")
+    year = models.PositiveSmallIntegerField("учебный год")
+    list_kind = models.CharField("список", max_length=20, choices=List.choices)
+    decision = models.CharField("решение", max_length=10, choices=Decision.choices)
+    reason = models.TextField("обоснование")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="кто принял", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField("когда", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "решение инспектора о статусе"
+        verbose_name_plural = "решения инспекторов о статусе"
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="status_override_reason_required")]
+
+    def __str__(self):
+        return f"{self.school_id} {self.year} {self.get_list_kind_display()}: {self.get_decision_display()}"
+
+    @property
+    def effective(self) -> bool | None:
+        return {self.Decision.INCLUDE: True, self.Decision.EXCLUDE: False}.get(self.decision)
