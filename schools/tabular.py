@@ -208,12 +208,16 @@ def open_first_sheet(file):
     return sheet
 
 
-def iter_table(file, columns: list[Column]) -> Iterator[tuple[int, list, list[RowError]]]:
+def iter_table(
+    file, columns: list[Column], *, header_marker: str = "Код ОО"
+) -> Iterator[tuple[int, list, list[RowError]]]:
     """Yield (row number, parsed values in the order of `columns`, errors) for each non-blank data row.
 
     Streaming: a row is parsed and handed over before the next one is read, so callers can keep only
-    what they need. Header problems raise ImportFailed before any data row is yielded.
+    what they need. Header problems raise ImportFailed before any data row is yielded. The header row is
+    the first row with a cell equal to `header_marker` (default «Код ОО», DESIGN §4.2).
     """
+    marker = normalise_header(header_marker)
     sheet = open_first_sheet(file)
     first_row = (sheet.start or (0, 0))[0] + 1
     rows = sheet.iter_rows()
@@ -221,7 +225,7 @@ def iter_table(file, columns: list[Column]) -> Iterator[tuple[int, list, list[Ro
     for offset, cells in enumerate(rows):
         row_number = first_row + offset
         if positions is None:
-            if any(normalise_header(c) == HEADER_MARKER for c in cells):
+            if any(normalise_header(c) == marker for c in cells):
                 positions = _column_positions(cells, columns)
             continue
         if all(is_no_data(c) for c in cells):
@@ -236,7 +240,7 @@ def iter_table(file, columns: list[Column]) -> Iterator[tuple[int, list, list[Ro
                 errors.append(RowError(row_number, column.header, str(error), display(raw)))
         yield row_number, values, errors
     if positions is None:
-        raise ImportFailed([RowError(None, "", "не найдена строка заголовков со столбцом «Код ОО»")])
+        raise ImportFailed([RowError(None, "", f"не найдена строка заголовков со столбцом «{header_marker}»")])
 
 
 def _column_positions(header_cells, columns: list[Column]) -> list[int | None]:
@@ -255,11 +259,11 @@ def _column_positions(header_cells, columns: list[Column]) -> list[int | None]:
     return positions
 
 
-def read_table(file, columns: list[Column]) -> Table:
+def read_table(file, columns: list[Column], *, header_marker: str = "Код ОО") -> Table:
     """The whole table as dicts; for small files (schools, context, roadmaps)."""
     table = Table()
     keys = [c.key for c in columns]
-    for row_number, values, errors in iter_table(file, columns):
+    for row_number, values, errors in iter_table(file, columns, header_marker=header_marker):
         table.rows.append((row_number, dict(zip(keys, values, strict=True))))
         table.errors.extend(errors)
     return table
