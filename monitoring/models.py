@@ -1,1 +1,280 @@
+"""Monitoring: card templates (as data), campaigns with stage deadlines, expert cards and their answers.
 
+A template is edited by staff (every edit raises its `version`); a card keeps a JSON snapshot of the
+template version it is filled with, so editing a template never changes a card already in work.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from schools.models import TimeStampedModel
+
+
+class CardTemplate(TimeStampedModel):
+    slug = models.SlugField("код шаблона", max_length=60, unique=True)
+    title = models.CharField("название", max_length=500)
+    description = models.TextField("описание", blank=True)
+    version = models.PositiveIntegerField("версия", default=1)
+    high_share = models.DecimalField(
+        "высокая эффективность: доля от максимума не менее", max_digits=4, decimal_places=3, default=Decimal("0.800")
+    )
+    medium_share = models.DecimalField(
+        "средняя эффективность: доля от максимума не менее", max_digits=4, decimal_places=3, default=Decimal("0.600")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "шаблон экспертной карты"
+        verbose_name_plural = "шаблоны экспертных карт"
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(medium_share__gt=0, medium_share__lt=F("high_share"), high_share__lte=1),
+                name="card_template_level_shares_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} (версия {self.version})"
+
+    def get_absolute_url(self):
+        return reverse("monitoring:template-detail", args=[self.slug])
+
+
+class TemplateSection(models.Model):
+    template = models.ForeignKey(CardTemplate, verbose_name="шаблон", on_delete=models.CASCADE, related_name="sections")
+    number = models.PositiveSmallIntegerField("номер")
+    title = models.CharField("название", max_length=1000)
+    maximum = models.PositiveSmallIntegerField("максимум баллов")
+
+    class Meta:
+        verbose_name = "раздел шаблона"
+        verbose_name_plural = "разделы шаблона"
+        ordering = ["template", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "number"], name="template_section_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class Criterion(models.Model):
+    class Kind(models.TextChoices):
+        FACT = "fact", "факт наличия / участия"
+        SHARE = "share", "доля не менее порога (числитель и знаменатель)"
+        NUMBER = "number", "число не менее порога"
+        COMPUTED = "computed", "динамика по загруженным результатам"
+
+    section = models.ForeignKey(TemplateSection, verbose_name="раздел", on_delete=models.CASCADE, related_name="criteria")
+    order = models.PositiveSmallIntegerField("порядок", default=0)
+    code = models.CharField("код", max_length=20)
+    text = models.TextField("показатель")
+    method = models.CharField("методика оценки", max_length=500, blank=True)
+    points = models.PositiveSmallIntegerField("баллов", default=1)
+    kind = models.CharField("вид", max_length=10, choices=Kind.choices, default=Kind.FACT)
+    threshold = models.DecimalField(
+        "порог", max_digits=9, decimal_places=2, null=True, blank=True,
+        help_text="для доли — в процентах (80), для числа — в единицах",
+    )
+    rule = models.JSONField(
+        "правило расчёта", default=dict, blank=True,
+        help_text='для вида «динамика»: {"procedures": ["EGE"], "subjects": ["russian"], "grades": [], '
+        '"measure": "below_min|mark2|high|mark5", "direction": "decrease|increase"}',
+    )
+    evidence_required = models.BooleanField("нужна ссылка на подтверждение", default=True)
+    periodicity = models.CharField("периодичность", max_length=200, blank=True)
+    source = models.CharField("источник информации", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "критерий"
+        verbose_name_plural = "критерии"
+        ordering = ["section", "order", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(points__gte=1), name="criterion_points_positive")]
+
+    def __str__(self):
+        return f"{self.code} {self.text[:60]}"
+
+
+class Campaign(TimeStampedModel):
+    """A monitoring campaign of one reporting academic year (year = its start year, 2024 = 2024/2025).
+
+    The self-assessment of year Y happens in the autumn after that academic year ends, so the default
+    deadlines are 30 September, 15 October and 1 November of calendar year Y + 1.
+    """
+
+    year = models.PositiveSmallIntegerField("отчётный учебный год")
+    title = models.CharField("название", max_length=500)
+    template = models.ForeignKey(CardTemplate, verbose_name="шаблон карты", on_delete=models.PROTECT, related_name="campaigns")
+    self_assessment_due = models.DateField("самооценка руководителя до")
+    verification_due = models.DateField("контроль объективности до")
+    evaluation_due = models.DateField("оценка эффективности до")
+    reminder_days = models.PositiveSmallIntegerField(
+        "напоминать за, дней", default=7, help_text="письмо руководителю за столько дней до срока и за 1 день"
+    )
+    revision_days = models.PositiveSmallIntegerField(
+        "срок доработки, дней", default=7, help_text="сколько дней даётся на доработку возвращённой карты"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="кто создал", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "мониторинг"
+        verbose_name_plural = "мониторинги"
+        ordering = ["-year", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "template"], name="campaign_unique_year_template"),
+            models.CheckConstraint(
+                condition=Q(self_assessment_due__lte=F("verification_due"), verification_due__lte=F("evaluation_due")),
+                name="campaign_deadlines_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title}, {self.year}/{self.year + 1}"
+
+    def get_absolute_url(self):
+        return reverse("monitoring:campaign-detail", args=[self.pk])
+
+    @property
+    def year_label(self):
+        return f"{self.year}/{self.year + 1}"
+
+
+class Level(models.TextChoices):
+    HIGH = "high", "высокая"
+    MEDIUM = "medium", "средняя"
+    LOW = "low", "низкая"
+
+
+class ExpertCard(TimeStampedModel):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "не начата"
+        DRAFT = "draft", "черновик"
+        SUBMITTED = "submitted", "отправлена"
+        RETURNED = "returned", "возвращена на доработку"
+        VERIFIED = "verified", "проверена"
+        EVALUATED = "evaluated", "оценена"
+
+    campaign = models.ForeignKey(Campaign, verbose_name="мониторинг", on_delete=models.CASCADE, related_name="cards")
+    school = models.ForeignKey("schools.School", verbose_name="ОО", on_delete=models.CASCADE, related_name="expert_cards")
+    status = models.CharField("состояние", max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    template_version = models.PositiveIntegerField("версия шаблона")
+    template_snapshot = models.JSONField("шаблон на момент заполнения")
+    max_score = models.PositiveSmallIntegerField("максимум баллов")
+    self_score = models.PositiveSmallIntegerField("самооценка, баллов", null=True, blank=True)
+    score = models.PositiveSmallIntegerField("подтверждено, баллов", null=True, blank=True)
+    level = models.CharField("степень эффективности", max_length=6, choices=Level.choices, blank=True)
+    reopened_until = models.DateField("открыта руководителю до", null=True, blank=True)
+    return_message = models.TextField("замечания при возврате", blank=True)
+    submitted_at = models.DateTimeField("отправлена", null=True, blank=True)
+    verified_at = models.DateTimeField("проверена", null=True, blank=True)
+    evaluated_at = models.DateTimeField("оценена", null=True, blank=True)
+    # Optimistic lock: every write is a conditional UPDATE ... WHERE version = <the version the writer saw>.
+    version = models.PositiveIntegerField("версия записи", default=1)
+
+    class Meta:
+        verbose_name = "экспертная карта"
+        verbose_name_plural = "экспертные карты"
+        ordering = ["campaign", "school__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "school"], name="expert_card_unique_campaign_school"),
+            models.CheckConstraint(condition=Q(score__lte=F("max_score")), name="expert_card_score_lte_max"),
+        ]
+
+    def __str__(self):
+        return f"{self.school} — {self.campaign}"
+
+    def get_absolute_url(self):
+        return reverse("monitoring:card-detail", args=[self.pk])
+
+
+class CardAnswer(models.Model):
+    class Verdict(models.TextChoices):
+        PENDING = "pending", "не проверено"
+        CONFIRMED = "confirmed", "подтверждено"
+        REJECTED = "rejected", "отклонено"
+
+    card = models.ForeignKey(ExpertCard, verbose_name="карта", on_delete=models.CASCADE, related_name="answers")
+    criterion_code = models.CharField("критерий", max_length=20)
+    order = models.PositiveSmallIntegerField("порядок", default=0)
+    claimed = models.BooleanField("заявлено руководителем", default=False)
+    numerator = models.PositiveIntegerField("числитель", null=True, blank=True)
+    denominator = models.PositiveIntegerField("знаменатель", null=True, blank=True)
+    value = models.DecimalField("значение", max_digits=12, decimal_places=2, null=True, blank=True)
+    evidence = models.TextField("ссылки на подтверждающие документы", blank=True)
+    comment = models.TextField("комментарий руководителя", blank=True)
+    computed = models.BooleanField("расчёт по результатам", null=True, blank=True)
+    computed_detail = models.JSONField("расчёт: подробности", default=dict, blank=True)
+    verdict = models.CharField("решение", max_length=10, choices=Verdict.choices, default=Verdict.PENDING)
+    verifier_comment = models.TextField("комментарий проверяющего", blank=True)
+    points = models.PositiveSmallIntegerField("баллов", default=0)
+
+    class Meta:
+        verbose_name = "ответ по критерию"
+        verbose_name_plural = "ответы по критериям"
+        ordering = ["card", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["card", "criterion_code"], name="card_answer_unique_criterion"),
+            models.CheckConstraint(condition=Q(numerator__lte=F("denominator")), name="card_answer_numerator_lte_denominator"),
+        ]
+
+    def __str__(self):
+        return f"{self.card_id} {self.criterion_code}"
+
+
+class CardChange(models.Model):
+    """One entry of a card's history: who, when, what (old → new)."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "карта создана"
+        SAVED = "saved", "изменение"
+        SUBMITTED = "submitted", "отправлена на проверку"
+        VERDICT = "verdict", "решение проверяющего"
+        RETURNED = "returned", "возвращена на доработку"
+        REOPENED = "reopened", "открыта для заполнения"
+        VERIFIED = "verified", "проверка завершена"
+        EVALUATED = "evaluated", "оценка завершена"
+
+    card = models.ForeignKey(ExpertCard, verbose_name="карта", on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField("когда", auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="кто", null=True, blank=True, on_delete=models.SET_NULL)
+    action = models.CharField("действие", max_length=10, choices=Action.choices)
+    criterion_code = models.CharField("критерий", max_length=20, blank=True)
+    field = models.CharField("поле", max_length=40, blank=True)
+    old_value = models.TextField("было", blank=True)
+    new_value = models.TextField("стало", blank=True)
+
+    class Meta:
+        verbose_name = "изменение карты"
+        verbose_name_plural = "история карт"
+        ordering = ["card", "-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.card_id} {self.get_action_display()} {self.criterion_code} {self.field}"
+
+
+class CardReminder(models.Model):
+    """A reminder e-mail already sent, so the daily beat task never sends the same one twice."""
+
+    card = models.ForeignKey(ExpertCard, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField("вид", max_length=40)
+    deadline = models.DateField("срок")
+    sent_at = models.DateTimeField("отправлено", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "напоминание"
+        verbose_name_plural = "напоминания"
+        constraints = [
+            models.UniqueConstraint(fields=["card", "kind", "deadline"], name="card_reminder_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.card_id} {self.kind} {self.deadline}"

@@ -1,0 +1,174 @@
+"""Pure rules of the expert card: levels, scores, the section-1 dynamics and evidence links.
+
+They work on the template snapshot (a dict, see `services.templates.template_as_dict`) so a card is
+always scored by the template version it was filled with.
+"""
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from urllib.parse import urlsplit
+
+from .models import Level
+
+NO_DATA = "нет данных"
+MEASURES = {"below_min", "mark2", "high", "mark5"}
+MEASURE_LABELS = {
+    "below_min": "не преодолели минимальный порог",
+    "mark2": "отметка «2»",
+    "high": "высокий результат",
+    "mark5": "отметка «5»",
+}
+DIRECTIONS = {"decrease", "increase"}
+
+
+def level_thresholds(*, maximum: int, high_share, medium_share) -> tuple[int, int]:
+    """Points needed for the high and the medium level: ⌈share × maximum⌉ (exact decimal arithmetic)."""
+    high = math.ceil(Decimal(str(high_share)) * maximum)
+    medium = math.ceil(Decimal(str(medium_share)) * maximum)
+    return high, medium
+
+
+def level_for(*, score: int, maximum: int, high_share, medium_share) -> str:
+    high, medium = level_thresholds(maximum=maximum, high_share=high_share, medium_share=medium_share)
+    if score >= high:
+        return Level.HIGH
+    if score >= medium:
+        return Level.MEDIUM
+    return Level.LOW
+
+
+def snapshot_criteria(snapshot: dict) -> list[dict]:
+    """Every criterion of a snapshot in order, each with its section number added."""
+    return [
+        {**criterion, "section": section["number"]}
+        for section in snapshot["sections"]
+        for criterion in section["criteria"]
+    ]
+
+
+def snapshot_maximum(snapshot: dict) -> int:
+    return sum(section["maximum"] for section in snapshot["sections"])
+
+
+def snapshot_level(snapshot: dict, score: int) -> str:
+    return level_for(
+        score=score,
+        maximum=snapshot_maximum(snapshot),
+        high_share=snapshot["levels"]["high"],
+        medium_share=snapshot["levels"]["medium"],
+    )
+
+
+def score_points(snapshot: dict, points_by_code: dict[str, int]) -> int:
+    """Sum of points per section, each section capped at its maximum."""
+    total = 0
+    for section in snapshot["sections"]:
+        earned = sum(points_by_code.get(c["code"], 0) for c in section["criteria"])
+        total += min(earned, section["maximum"])
+    return total
+
+
+def share_meets(*, numerator, denominator, threshold) -> bool:
+    """numerator / denominator × 100 ≥ threshold (percent), exact; False without a denominator."""
+    if numerator is None or not denominator:
+        return False
+    return Fraction(numerator) * 100 >= Fraction(str(threshold or 0)) * denominator
+
+
+def number_meets(*, value, threshold) -> bool:
+    if value is None:
+        return False
+    return Decimal(str(value)) >= Decimal(str(threshold or 0))
+
+
+# --- Section 1: dynamics versus the previous year -----------------------------------------------
+
+@dataclass(frozen=True)
+class Totals:
+    """Sums over the rows of one school and year that match a rule and have the measure filled in."""
+
+    measure: int
+    participants: int
+
+    @property
+    def share(self) -> Fraction | None:
+        return Fraction(self.measure, self.participants) if self.participants else None
+
+
+def rule_matches(rule: dict, *, procedure: str, subject: str, grade: int) -> bool:
+    return (
+        procedure in rule.get("procedures", [])
+        and subject in rule.get("subjects", [])
+        and (not rule.get("grades") or grade in rule["grades"])
+    )
+
+
+def rule_totals(rule: dict, rows: list[dict]) -> Totals:
+    """rows: dicts with procedure, subject, grade and, per measure m, `m` and `m_participants` sums."""
+    measure = rule["measure"]
+    total = participants = 0
+    for row in rows:
+        if rule_matches(rule, procedure=row["procedure"], subject=row["subject"], grade=row["grade"]):
+            total += row[measure] or 0
+            participants += row[f"{measure}_participants"] or 0
+    return Totals(total, participants)
+
+
+def dynamic_positive(rule: dict, *, current: Fraction | None, previous: Fraction | None) -> bool | None:
+    """True for a positive dynamic, False otherwise, None when either year has no data.
+
+    A share that stays at 0 % (for "decrease") or at 100 % (for "increase") counts as positive.
+    """
+    if current is None or previous is None:
+        return None
+    if rule["direction"] == "decrease":
+        return current < previous or (current == 0 and previous == 0)
+    return current > previous or (current == 1 and previous == 1)
+
+
+def _percent(share: Fraction | None) -> str | None:
+    return None if share is None else f"{float(share * 100):.1f}".replace(".", ",")
+
+
+def computed_for(rule: dict, *, current_rows: list[dict], previous_rows: list[dict]) -> tuple[bool | None, dict]:
+    """(positive dynamic or None, details to show: shares of both years and a Russian explanation)."""
+    current = rule_totals(rule, current_rows)
+    previous = rule_totals(rule, previous_rows)
+    positive = dynamic_positive(rule, current=current.share, previous=previous.share)
+    detail = {
+        "current": _percent(current.share),
+        "previous": _percent(previous.share),
+        "current_counts": [current.measure, current.participants],
+        "previous_counts": [previous.measure, previous.participants],
+    }
+    if positive is None:
+        detail["text"] = NO_DATA
+    else:
+        arrow = "снизилась" if current.share < previous.share else "выросла" if current.share > previous.share else "не изменилась"
+        detail["text"] = (
+            f"доля «{MEASURE_LABELS[rule['measure']]}» {arrow}: {detail['previous']} % → {detail['current']} % — "
+            + ("положительная динамика" if positive else "нет положительной динамики")
+        )
+    return positive, detail
+
+
+# --- Evidence links -----------------------------------------------------------------------------
+
+def evidence_links(text: str) -> list[str]:
+    """Links separated by new lines, spaces or commas."""
+    return [part for part in text.replace(",", " ").split() if part]
+
+
+def invalid_link(text: str) -> str | None:
+    """The first link that is not an http(s) URL with a host, or None when all are valid."""
+    for link in evidence_links(text):
+        try:
+            parts = urlsplit(link)
+            host = parts.hostname
+        except ValueError:
+            return link
+        if parts.scheme.lower() not in ("http", "https") or not host:
+            return link
+    return None

@@ -1,0 +1,187 @@
+"""Reads of the monitoring app: which cards a user may see, dashboards, results and comparisons."""
+
+from datetime import date
+
+from django.apps import apps
+from django.core.exceptions import FieldError
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from schools.selectors import visible_school_ids
+
+from .models import Campaign, CardAnswer, CardChange, CardTemplate, ExpertCard
+from .rules import level_thresholds, snapshot_criteria, snapshot_maximum
+from .services.cards import principal_deadline
+
+S = ExpertCard.Status
+WITH_PRINCIPAL = {S.NOT_STARTED, S.DRAFT, S.RETURNED}
+
+
+def default_participant_ids(*, year: int) -> list[int]:
+    """The ШНОР schools of the year: computed status, then the inspectors' latest override per school.
+
+    The indicators app owns the statuses; if its models are not there (or not migrated) the default
+    list is empty and staff add the participants by hand.
+    """
+    try:
+        status_model = apps.get_model("indicators", "SchoolStatus")
+        ids = set(status_model.objects.filter(year=year, low_results=True).values_list("school_id", flat=True))
+    except (LookupError, FieldError):
+        return []
+    try:
+        override_model = apps.get_model("indicators", "StatusOverride")
+        seen = set()
+        rows = override_model.objects.filter(year=year, list_kind="low_results").order_by("-created_at", "-pk")
+        for school_id, decision in rows.values_list("school_id", "decision"):
+            if school_id in seen:
+                continue
+            seen.add(school_id)
+            if decision == "include":
+                ids.add(school_id)
+            elif decision == "exclude":
+                ids.discard(school_id)
+    except (LookupError, FieldError):
+        pass
+    return sorted(ids)
+
+
+def template_list() -> QuerySet[CardTemplate]:
+    return CardTemplate.objects.annotate(
+        criteria_count=Count("sections__criteria", distinct=True), campaigns_count=Count("campaigns", distinct=True)
+    ).order_by("title")
+
+
+def template_get(*, slug: str) -> CardTemplate:
+    try:
+        return CardTemplate.objects.get(slug=slug)
+    except CardTemplate.DoesNotExist:
+        raise Http404("Шаблон не найден")
+
+
+def campaign_list_visible_to(*, user) -> QuerySet[Campaign]:
+    """Staff see every campaign; a principal the campaigns their school takes part in."""
+    from schools.roles import is_staff_member
+
+    campaigns = Campaign.objects.select_related("template")
+    if not is_staff_member(user):
+        campaigns = campaigns.filter(cards__school__in=visible_school_ids(user=user)).distinct()
+    return campaigns.annotate(
+        cards_count=Count("cards", distinct=True),
+        submitted_count=Count("cards", filter=~Q(cards__status__in=WITH_PRINCIPAL), distinct=True),
+    ).order_by("-year", "title")
+
+
+def card_list_visible_to(*, user) -> QuerySet[ExpertCard]:
+    return (
+        ExpertCard.objects.filter(school__in=visible_school_ids(user=user))
+        .select_related("campaign", "campaign__template", "school")
+        .prefetch_related(Prefetch("answers", queryset=CardAnswer.objects.order_by("order")))
+        .order_by("-campaign__year", "campaign__title", "school__code")
+    )
+
+
+def card_get_visible(*, user, card_id: int) -> ExpertCard:
+    try:
+        return card_list_visible_to(user=user).get(pk=card_id)
+    except (ExpertCard.DoesNotExist, ValueError):
+        raise Http404("Карта не найдена")
+
+
+def card_history(*, card: ExpertCard) -> QuerySet[CardChange]:
+    return card.changes.select_related("user").order_by("-at", "-pk")
+
+
+def is_overdue(card: ExpertCard, today: date | None = None) -> bool:
+    """The stage the card is in has passed its deadline."""
+    today = today or timezone.localdate()
+    if card.status in WITH_PRINCIPAL:
+        return today > principal_deadline(card)
+    if card.status == S.SUBMITTED:
+        return today > card.campaign.verification_due
+    if card.status == S.VERIFIED:
+        return today > card.campaign.evaluation_due
+    return False
+
+
+def card_rows(*, card: ExpertCard) -> list[dict]:
+    """The card's criteria (from its snapshot) with their answers, grouped by section, for pages."""
+    answers = {a.criterion_code: a for a in card.answers.all()}
+    sections = []
+    for section in card.template_snapshot["sections"]:
+        rows = []
+        for criterion in section["criteria"]:
+            answer = answers.get(criterion["code"])
+            disagree = (
+                criterion["kind"] == "computed" and answer is not None and answer.computed is not None
+                and answer.claimed != answer.computed
+            )
+            rows.append({"criterion": criterion, "answer": answer, "disagree": disagree})
+        sections.append({**section, "rows": rows,
+                         "claimed": sum(r["criterion"]["points"] for r in rows if r["answer"] and r["answer"].claimed),
+                         "confirmed": sum(r["answer"].points for r in rows if r["answer"])})
+    return sections
+
+
+def card_levels(card: ExpertCard) -> dict:
+    snapshot = card.template_snapshot
+    maximum = snapshot_maximum(snapshot)
+    high, medium = level_thresholds(maximum=maximum, high_share=snapshot["levels"]["high"],
+                                    medium_share=snapshot["levels"]["medium"])
+    return {"maximum": maximum, "high": high, "medium": medium, "medium_top": high - 1, "low_top": medium - 1}
+
+
+def campaign_dashboard(*, campaign: Campaign, today: date | None = None) -> dict:
+    """Every card of the campaign with its state, scores, level and overdue mark, plus counts by state."""
+    cards = list(campaign.cards.select_related("school", "campaign").order_by("school__code"))
+    counts = {value: 0 for value in S.values}
+    for card in cards:
+        card.overdue = is_overdue(card, today)
+        counts[card.status] += 1
+    return {
+        "cards": cards,
+        "counts": [(S(value).label, value, n) for value, n in counts.items()],
+        "overdue": sum(1 for c in cards if c.overdue),
+    }
+
+
+def campaign_previous(*, campaign: Campaign) -> Campaign | None:
+    """The campaign of the previous year with the same template (the comparison base)."""
+    return (
+        Campaign.objects.filter(template__slug=campaign.template.slug, year__lt=campaign.year)
+        .order_by("-year").first()
+    )
+
+
+def campaign_results(*, campaign: Campaign) -> dict:
+    """Results per school: self-score, verified score, level, criteria points, vs the previous campaign."""
+    previous = campaign_previous(campaign=campaign)
+    previous_cards = {}
+    if previous:
+        previous_cards = {c.school_id: c for c in previous.cards.all()}
+    cards = list(
+        campaign.cards.select_related("school").prefetch_related("answers").order_by("school__code")
+    )
+    codes = [c["code"] for c in snapshot_criteria(cards[0].template_snapshot)] if cards else [
+        c["code"] for c in snapshot_criteria(_template_snapshot(campaign))
+    ]
+    rows = []
+    for card in cards:
+        points = {a.criterion_code: a for a in card.answers.all()}
+        before = previous_cards.get(card.school_id)
+        delta = None
+        if before and before.score is not None and card.score is not None:
+            delta = card.score - before.score
+        rows.append({"card": card, "answers": [points.get(code) for code in codes], "previous": before, "delta": delta})
+    levels = {value: sum(1 for r in rows if r["card"].level == value) for value in ("high", "medium", "low")}
+    return {"rows": rows, "codes": codes, "previous": previous, "levels": levels}
+
+
+def _template_snapshot(campaign: Campaign) -> dict:
+    from .services.templates import template_as_dict
+
+    return template_as_dict(campaign.template)
+
+
+def principal_cards(*, user) -> QuerySet[ExpertCard]:
+    return card_list_visible_to(user=user)

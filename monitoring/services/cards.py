@@ -1,0 +1,268 @@
+"""Writes on expert cards: the principal's drafts and submission, the verifier's decisions.
+
+Every write is a conditional UPDATE on `ExpertCard.version` (optimistic lock that also works on
+SQLite): the writer passes the version it saw; if somebody saved in between, nothing is written and
+`CardConflict` is raised. Every change is kept in `CardChange` (who, when, old → new).
+"""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from schools.roles import is_staff_member, principal_school_id
+
+from ..models import CardAnswer, CardChange, Criterion, ExpertCard
+from ..rules import invalid_link, number_meets, score_points, share_meets, snapshot_criteria
+
+CARD_CONFLICT = (
+    "Карту уже изменил другой пользователь, пока вы её редактировали. Ваши изменения не сохранены, "
+    "чужие не перезаписаны: обновите страницу, сверьте данные и внесите изменения снова."
+)
+NOT_YOUR_CARD = "Заполнять карту может только руководитель этой школы."
+STAFF_ONLY = "Это действие доступно сотрудникам управления образования."
+CLOSED_STATUS = "Карта в состоянии «{status}»: изменить её сейчас нельзя."
+DEADLINE_PASSED = (
+    "Срок самооценки истёк {deadline:%d.%m.%Y}: карта доступна только для просмотра. "
+    "Чтобы открыть её снова, обратитесь в управление образования."
+)
+UNKNOWN_CRITERION = "Критерия «{code}» нет в карте."
+EVIDENCE_INVALID = "«{link}» — не ссылка http(s)://…; укажите адрес документа, каждую ссылку с новой строки."
+EVIDENCE_REQUIRED = "Для заявленного балла нужна ссылка на подтверждающий документ."
+NUMERATOR_TOO_BIG = "Числитель ({numerator}) больше знаменателя ({denominator})."
+NOT_A_NUMBER = "«{value}» — не целое неотрицательное число."
+NOT_A_DECIMAL = "«{value}» — не число."
+SHARE_INCOMPLETE = "Укажите и числитель, и знаменатель."
+VERDICT_UNCLAIMED = "Балл по критерию не заявлен: подтверждать или отклонять нечего."
+VERDICT_UNKNOWN = "Решение «{verdict}» неизвестно: confirmed, rejected или pending."
+REJECT_NEEDS_COMMENT = "Отклоняя балл, напишите комментарий: руководитель должен понять причину."
+VERDICTS_MISSING = "Не проверены заявленные баллы по критериям: {codes}."
+RETURN_NEEDS_MESSAGE = "Напишите, что нужно доработать."
+REOPEN_DATE_PAST = "Дата «открыта до» должна быть не раньше сегодняшней."
+
+EDITABLE = {ExpertCard.Status.NOT_STARTED, ExpertCard.Status.DRAFT, ExpertCard.Status.RETURNED}
+
+
+class CardError(Exception):
+    """A refused card action; `errors` maps criterion code → field → message for form display."""
+
+    def __init__(self, message: str, errors: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class CardConflict(CardError):
+    pass
+
+
+# --- who may do what --------------------------------------------------------------------------
+
+def principal_deadline(card: ExpertCard) -> date:
+    """The last day the principal may edit: the stage deadline, or later if staff reopened the card."""
+    deadline = card.campaign.self_assessment_due
+    if card.reopened_until and card.reopened_until > deadline:
+        return card.reopened_until
+    return deadline
+
+
+def card_edit_refusal(*, card: ExpertCard, user, today: date | None = None) -> str | None:
+    """Why this user may not change the claims now, or None when they may."""
+    if principal_school_id(user) != card.school_id or is_staff_member(user):
+        return NOT_YOUR_CARD
+    if card.status not in EDITABLE:
+        return CLOSED_STATUS.format(status=card.get_status_display())
+    deadline = principal_deadline(card)
+    if (today or timezone.localdate()) > deadline:
+        return DEADLINE_PASSED.format(deadline=deadline)
+    return None
+
+
+def _require_staff(user) -> None:
+    if not is_staff_member(user):
+        raise CardError(STAFF_ONLY)
+
+
+def _require_status(card: ExpertCard, *allowed) -> None:
+    if card.status not in allowed:
+        raise CardError(CLOSED_STATUS.format(status=card.get_status_display()))
+
+
+# --- low-level writing --------------------------------------------------------------------------
+
+def _locked_update(card: ExpertCard, *, version: int, **fields) -> None:
+    """UPDATE the card only if nobody changed it since `version`; raise CardConflict otherwise."""
+    now = timezone.now()
+    updated = ExpertCard.objects.filter(pk=card.pk, version=version).update(
+        version=F("version") + 1, updated_at=now, **fields
+    )
+    if not updated:
+        raise CardConflict(CARD_CONFLICT)
+    for name, value in fields.items():
+        setattr(card, name, value)
+    card.version = version + 1
+    card.updated_at = now
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    return str(value)
+
+
+def _log(card, user, action, *, code="", field="", old="", new="") -> CardChange:
+    return CardChange(
+        card=card, user=user if getattr(user, "pk", None) else None, action=action,
+        criterion_code=code, field=field, old_value=_text(old), new_value=_text(new),
+    )
+
+
+def _answers_by_code(card: ExpertCard) -> dict[str, CardAnswer]:
+    return {a.criterion_code: a for a in card.answers.all()}
+
+
+def _load(card_id: int) -> ExpertCard:
+    return ExpertCard.objects.select_related("campaign", "school").get(pk=card_id)
+
+
+# --- the principal ------------------------------------------------------------------------------
+
+def _parse_count(raw, errors: dict, field: str):
+    if raw in (None, ""):
+        return None
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        value = -1
+    if value < 0:
+        errors[field] = NOT_A_NUMBER.format(value=raw)
+        return None
+    return value
+
+
+def _parse_decimal(raw, errors: dict, field: str):
+    if raw in (None, ""):
+        return None
+    try:
+        return Decimal(str(raw).replace(",", ".").strip()).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        errors[field] = NOT_A_DECIMAL.format(value=raw)
+        return None
+
+
+def _clean_answer(criterion: dict, raw: dict, answer: CardAnswer) -> tuple[dict, dict]:
+    """New values for one answer from the submitted `raw` dict, and field errors."""
+    errors: dict = {}
+    values = {
+        "evidence": "\n".join(line.strip() for line in str(raw.get("evidence", answer.evidence) or "").splitlines() if line.strip()),
+        "comment": str(raw.get("comment", answer.comment) or "").strip(),
+        "numerator": answer.numerator, "denominator": answer.denominator, "value": answer.value,
+    }
+    link = invalid_link(values["evidence"])
+    if link:
+        errors["evidence"] = EVIDENCE_INVALID.format(link=link)
+    kind = criterion["kind"]
+    if kind == Criterion.Kind.SHARE:
+        values["numerator"] = _parse_count(raw.get("numerator", answer.numerator), errors, "numerator")
+        values["denominator"] = _parse_count(raw.get("denominator", answer.denominator), errors, "denominator")
+        if values["numerator"] is not None and values["denominator"] is not None and values["numerator"] > values["denominator"]:
+            errors["numerator"] = NUMERATOR_TOO_BIG.format(**values)
+        values["claimed"] = not errors and share_meets(
+            numerator=values["numerator"], denominator=values["denominator"], threshold=criterion["threshold"]
+        )
+    elif kind == Criterion.Kind.NUMBER:
+        values["value"] = _parse_decimal(raw.get("value", answer.value), errors, "value")
+        values["claimed"] = not errors and number_meets(value=values["value"], threshold=criterion["threshold"])
+    else:
+        claimed = raw.get("claimed", answer.claimed)
+        values["claimed"] = claimed is True or str(claimed).lower() in ("true", "1", "on", "да")
+    return values, errors
+
+
+def _sync_snapshot(card: ExpertCard) -> None:
+    """A card nobody has touched yet follows the current template version (no history to keep)."""
+    from .campaigns import card_answers_rebuild
+
+    template = card.campaign.template
+    if card.status == ExpertCard.Status.NOT_STARTED and template.version != card.template_version:
+        card_answers_rebuild(card=card)
+
+
+@transaction.atomic
+def card_save(*, card_id: int, user, version: int, answers: list[dict], today: date | None = None) -> ExpertCard:
+    """Save the principal's draft: claims, shares, evidence links, comments (any subset of criteria)."""
+    card = _load(card_id)
+    refusal = card_edit_refusal(card=card, user=user, today=today)
+    if refusal:
+        raise CardError(refusal)
+    if card.version != version:
+        raise CardConflict(CARD_CONFLICT)
+    _sync_snapshot(card)
+    criteria = {c["code"]: c for c in snapshot_criteria(card.template_snapshot)}
+    existing = _answers_by_code(card)
+    errors, changed, changes = {}, [], []
+    for raw in answers:
+        code = str(raw.get("criterion", ""))
+        if code not in criteria:
+            errors[code] = {"criterion": UNKNOWN_CRITERION.format(code=code)}
+            continue
+        answer = existing[code]
+        values, field_errors = _clean_answer(criteria[code], raw, answer)
+        if field_errors:
+            errors[code] = field_errors
+            continue
+        diff = {name: new for name, new in values.items() if getattr(answer, name) != new}
+        if not diff:
+            continue
+        if answer.verdict != CardAnswer.Verdict.PENDING:
+            diff.update(verdict=CardAnswer.Verdict.PENDING, points=0)  # a changed claim must be checked again
+        for name, new in diff.items():
+            changes.append(_log(card, user, CardChange.Action.SAVED, code=code, field=name, old=getattr(answer, name), new=new))
+            setattr(answer, name, new)
+        changed.append(answer)
+    if errors:
+        raise CardError("Черновик не сохранён: исправьте отмеченные поля.", errors)
+    status = ExpertCard.Status.DRAFT if card.status == ExpertCard.Status.NOT_STARTED else card.status
+    _locked_update(card, version=version, status=status)
+    CardAnswer.objects.bulk_update(
+        changed, ["claimed", "numerator", "denominator", "value", "evidence", "comment", "verdict", "points"]
+    )
+    CardChange.objects.bulk_create(changes)
+    return card
+
+
+@transaction.atomic
+def card_submit(*, card_id: int, user, version: int, today: date | None = None) -> ExpertCard:
+    """Send the card for verification: every claimed point needs its evidence link."""
+    from .computed import cards_refresh_computed
+
+    card = _load(card_id)
+    refusal = card_edit_refusal(card=card, user=user, today=today)
+    if refusal:
+        raise CardError(refusal)
+    _sync_snapshot(card)
+    answers = _answers_by_code(card)
+    errors = {}
+    for criterion in snapshot_criteria(card.template_snapshot):
+        answer = answers[criterion["code"]]
+        if criterion["kind"] == Criterion.Kind.SHARE and (answer.numerator is None) != (answer.denominator is None):
+            errors[criterion["code"]] = {"numerator": SHARE_INCOMPLETE}
+        if answer.claimed and criterion["evidence_required"] and not answer.evidence:
+            errors.setdefault(criterion["code"], {})["evidence"] = EVIDENCE_REQUIRED
+    if errors:
+        raise CardError("Карта не отправлена: по заявленным баллам нужны ссылки на подтверждающие документы.", errors)
+    self_score = score_points(
+        card.template_snapshot,
+        {c["code"]: c["points"] for c in snapshot_criteria(card.template_snapshot) if answers[c["code"]].claimed},
+    )
+    old_status = card.get_status_display()
+    _locked_update(card, version=version, status=ExpertCard.Status.SUBMITTED, self_score=self_score,
+                   submitted_at=timezone.now())
+    cards_refresh_computed(cards=[card])
+    _log(card, user, CardChange.Action.SUBMITTED, field="status", old=old_status,
+         new=f"{card.get_status_display()}; самооценка {self_score}").save()
+    return card

@@ -1,0 +1,319 @@
+"""Card templates as data: a template is a dict (JSON) that can be exported, edited and imported.
+
+Importing a template with an existing slug replaces its sections and criteria and raises its version;
+cards already created keep their own snapshot of the version they were filled with.
+"""
+
+import io
+import json
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import F
+
+from schools.exports import Sheet, workbook_bytes
+from schools.tabular import (
+    CellError,
+    Column,
+    ImportFailed,
+    RowError,
+    normalise_header,
+    open_first_sheet,
+    parse_bool,
+    parse_int,
+    parse_text,
+    read_table,
+)
+
+from ..models import CardTemplate, Criterion, TemplateSection
+from ..rules import DIRECTIONS, MEASURES
+
+TEMPLATE_INVALID = "Шаблон не загружен: исправьте ошибки."
+KIND_LABELS = {str(label).split(" ")[0]: value for value, label in Criterion.Kind.choices}
+XLSX_HEADER_MARKER = "Код критерия"
+XLSX_COLUMNS = [
+    Column("section", "Раздел №", parse_int, required=True),
+    Column("section_title", "Раздел", parse_text, required=True),
+    Column("section_maximum", "Максимум раздела", parse_int, required=True),
+    Column("code", XLSX_HEADER_MARKER, parse_text, required=True),
+    Column("text", "Показатель", parse_text, required=True),
+    Column("method", "Методика оценки", parse_text),
+    Column("points", "Баллов", parse_int, required=True),
+    Column("kind", "Вид", parse_text, required=True),
+    Column("threshold", "Порог", parse_text),
+    Column("rule", "Правило расчёта (JSON)", parse_text),
+    Column("evidence_required", "Нужна ссылка", parse_bool),
+    Column("periodicity", "Периодичность", parse_text),
+    Column("source", "Источник информации", parse_text),
+]
+XLSX_META = {"код шаблона": "slug", "название": "title", "описание": "description",
+             "высокая, доля от максимума": "high", "средняя, доля от максимума": "medium"}
+
+
+def template_as_dict(template: CardTemplate) -> dict:
+    """The full template as JSON-ready data; also the snapshot a card keeps."""
+    sections = template.sections.prefetch_related("criteria").order_by("number")
+    return {
+        "slug": template.slug,
+        "title": template.title,
+        "description": template.description,
+        "version": template.version,
+        "levels": {"high": str(template.high_share), "medium": str(template.medium_share)},
+        "sections": [
+            {
+                "number": section.number,
+                "title": section.title,
+                "maximum": section.maximum,
+                "criteria": [
+                    {
+                        "code": c.code,
+                        "text": c.text,
+                        "method": c.method,
+                        "points": c.points,
+                        "kind": c.kind,
+                        "threshold": None if c.threshold is None else str(c.threshold.normalize()),
+                        "rule": c.rule,
+                        "evidence_required": c.evidence_required,
+                        "periodicity": c.periodicity,
+                        "source": c.source,
+                    }
+                    for c in section.criteria.all()
+                ],
+            }
+            for section in sections
+        ],
+    }
+
+
+def _decimal(value, where: str, errors: list[str]) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value).replace(",", ".").strip())
+    except InvalidOperation:
+        errors.append(f"{where}: «{value}» — не число.")
+        return None
+
+
+def _validate_rule(rule, where: str, errors: list[str]) -> None:
+    if not isinstance(rule, dict):
+        errors.append(f"{where}: правило расчёта должно быть объектом JSON.")
+        return
+    for key in ("procedures", "subjects"):
+        if not rule.get(key) or not isinstance(rule[key], list):
+            errors.append(f"{where}: в правиле нужен непустой список «{key}».")
+    if rule.get("measure") not in MEASURES:
+        errors.append(f"{where}: «measure» — одно из {', '.join(sorted(MEASURES))}.")
+    if rule.get("direction") not in DIRECTIONS:
+        errors.append(f"{where}: «direction» — decrease или increase.")
+    if not isinstance(rule.get("grades", []), list):
+        errors.append(f"{where}: «grades» — список классов.")
+
+
+def _validate_criterion(c: dict, where: str, codes: set, errors: list[str]) -> int:
+    code = str(c.get("code") or "").strip()
+    where = f"{where}, критерий «{code or '?'}»"
+    if not code:
+        errors.append(f"{where}: не указан код.")
+    elif code in codes:
+        errors.append(f"{where}: код повторяется.")
+    codes.add(code)
+    if not str(c.get("text") or "").strip():
+        errors.append(f"{where}: не указан текст показателя.")
+    points = c.get("points")
+    if not isinstance(points, int) or points < 1:
+        errors.append(f"{where}: баллов — целое число не меньше 1.")
+        points = 0
+    kind = c.get("kind")
+    if kind not in Criterion.Kind.values:
+        errors.append(f"{where}: вид «{kind}» неизвестен (fact, share, number, computed).")
+    threshold = _decimal(c.get("threshold"), where, errors)
+    if kind in (Criterion.Kind.SHARE, Criterion.Kind.NUMBER) and threshold is None:
+        errors.append(f"{where}: для этого вида нужен порог.")
+    if kind == Criterion.Kind.SHARE and threshold is not None and not (0 < threshold <= 100):
+        errors.append(f"{where}: порог доли — от 0 до 100 %.")
+    if kind == Criterion.Kind.COMPUTED:
+        _validate_rule(c.get("rule"), where, errors)
+    return points
+
+
+def template_validate(data: dict) -> list[str]:
+    """Russian messages for everything wrong in a template dict; empty when it can be saved."""
+    errors: list[str] = []
+    if not isinstance(data, dict):
+        return ["Ожидается объект JSON с полями slug, title, levels, sections."]
+    slug = str(data.get("slug") or "")
+    if not slug or not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in slug):
+        errors.append(f"Код шаблона «{slug}»: латинские буквы, цифры, дефис.")
+    if not str(data.get("title") or "").strip():
+        errors.append("Не указано название шаблона.")
+    levels = data.get("levels") or {}
+    high = _decimal(levels.get("high"), "Высокая степень", errors)
+    medium = _decimal(levels.get("medium"), "Средняя степень", errors)
+    if high is None or medium is None or not (0 < medium < high <= 1):
+        errors.append("Доли уровней: 0 < средняя < высокая ≤ 1 (например 0.8 и 0.6).")
+    sections = data.get("sections")
+    if not sections or not isinstance(sections, list):
+        return [*errors, "В шаблоне нет разделов."]
+    numbers, codes = set(), set()
+    for section in sections:
+        where = f"Раздел {section.get('number', '?')}"
+        if not isinstance(section.get("number"), int) or section["number"] in numbers:
+            errors.append(f"{where}: номер раздела — целое число, без повторов.")
+        numbers.add(section.get("number"))
+        if not str(section.get("title") or "").strip():
+            errors.append(f"{where}: не указано название.")
+        criteria = section.get("criteria") or []
+        if not criteria:
+            errors.append(f"{where}: нет критериев.")
+        total = sum(_validate_criterion(c, where, codes, errors) for c in criteria)
+        maximum = section.get("maximum")
+        if not isinstance(maximum, int) or not (1 <= maximum <= max(total, 1)):
+            errors.append(f"{where}: максимум раздела — от 1 до суммы баллов его критериев ({total}).")
+    return errors
+
+
+@transaction.atomic
+def template_import(*, data: dict) -> CardTemplate:
+    """Create the template or replace the one with the same slug (its version goes up by one)."""
+    errors = template_validate(data)
+    if errors:
+        raise ImportFailed([RowError(None, "", message) for message in errors])
+    template, created = CardTemplate.objects.get_or_create(
+        slug=data["slug"],
+        defaults={"title": data["title"], "high_share": Decimal(str(data["levels"]["high"])),
+                  "medium_share": Decimal(str(data["levels"]["medium"]))},
+    )
+    template.title = data["title"].strip()
+    template.description = (data.get("description") or "").strip()
+    template.high_share = Decimal(str(data["levels"]["high"]))
+    template.medium_share = Decimal(str(data["levels"]["medium"]))
+    template.save()
+    if not created:
+        CardTemplate.objects.filter(pk=template.pk).update(version=F("version") + 1)
+        template.refresh_from_db(fields=["version"])
+        template.sections.all().delete()
+    for section in data["sections"]:
+        _section_create(template, section)
+    return template
+
+
+def _section_create(template: CardTemplate, section: dict) -> None:
+    row = TemplateSection.objects.create(
+        template=template, number=section["number"], title=section["title"].strip(), maximum=section["maximum"]
+    )
+    Criterion.objects.bulk_create(
+        Criterion(
+            section=row,
+            order=order,
+            code=str(c["code"]).strip(),
+            text=c["text"].strip(),
+            method=c.get("method") or "",
+            points=c["points"],
+            kind=c["kind"],
+            threshold=None if c.get("threshold") in (None, "") else Decimal(str(c["threshold"]).replace(",", ".")),
+            rule=c.get("rule") or {} if c["kind"] == Criterion.Kind.COMPUTED else {},
+            evidence_required=c.get("evidence_required", True),
+            periodicity=c.get("periodicity") or "",
+            source=c.get("source") or "",
+        )
+        for order, c in enumerate(section["criteria"], start=1)
+    )
+
+
+def template_same_content(template: CardTemplate, data: dict) -> bool:
+    """True when importing `data` would change nothing (used to keep seeding idempotent)."""
+    current = {**template_as_dict(template), "version": None}
+    candidate = json.loads(json.dumps({**data, "version": None}, default=str))
+    candidate["levels"] = {k: str(Decimal(str(v)).quantize(Decimal("0.001"))) for k, v in candidate["levels"].items()}
+    for section in candidate["sections"]:
+        for c in section["criteria"]:
+            c.setdefault("method", "")
+            c.setdefault("periodicity", "")
+            c.setdefault("source", "")
+            c.setdefault("evidence_required", True)
+            c["rule"] = c.get("rule") or {}
+            c["threshold"] = None if c.get("threshold") in (None, "") else str(Decimal(str(c["threshold"])).normalize())
+    candidate.setdefault("description", "")
+    return current == candidate
+
+
+# --- JSON and xlsx files ----------------------------------------------------------------------
+
+def template_from_json(raw: bytes) -> dict:
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ImportFailed([RowError(None, "", f"файл не является JSON в кодировке UTF-8 ({error})")])
+
+
+def template_xlsx_bytes(template: CardTemplate) -> bytes:
+    data = template_as_dict(template)
+    kinds = {value: str(label).split(" ")[0] for value, label in Criterion.Kind.choices}
+    rows = [
+        [section["number"], section["title"], section["maximum"], c["code"], c["text"], c["method"], c["points"],
+         kinds[c["kind"]], c["threshold"] or "", json.dumps(c["rule"], ensure_ascii=False) if c["rule"] else "",
+         "да" if c["evidence_required"] else "нет", c["periodicity"], c["source"]]
+        for section in data["sections"]
+        for c in section["criteria"]
+    ]
+    # Template data on the first sheet above the criteria table, so one sheet round-trips everything.
+    meta = [["Код шаблона", data["slug"]], ["Название", data["title"]], ["Описание", data["description"]],
+            ["Высокая, доля от максимума", data["levels"]["high"]], ["Средняя, доля от максимума", data["levels"]["medium"]],
+            [f"Версия {data['version']}; вид: {', '.join(kinds.values())}", ""], ["", ""]]
+    headers = [c.header for c in XLSX_COLUMNS]
+    return workbook_bytes([Sheet("Шаблон", meta[0], [*meta[1:], headers, *rows])])
+
+
+def template_from_xlsx(file) -> dict:
+    sheet = open_first_sheet(file)
+    meta = {}
+    for cells in sheet.iter_rows():
+        if any(normalise_header(c) == normalise_header(XLSX_HEADER_MARKER) for c in cells):
+            break
+        if cells and normalise_header(cells[0]) in XLSX_META and len(cells) > 1:
+            meta[XLSX_META[normalise_header(cells[0])]] = cells[1]
+    table = read_table(file, XLSX_COLUMNS, header_marker=XLSX_HEADER_MARKER)
+    errors = list(table.errors)
+    sections: dict[int, dict] = {}
+    for row_number, row in table.rows:
+        try:
+            criterion = _criterion_from_row(row)
+        except CellError as error:
+            errors.append(RowError(row_number, "", str(error)))
+            continue
+        section = sections.setdefault(row["section"], {
+            "number": row["section"], "title": row["section_title"], "maximum": row["section_maximum"], "criteria": [],
+        })
+        section["criteria"].append(criterion)
+    if errors:
+        raise ImportFailed(errors)
+    return {
+        "slug": str(meta.get("slug") or "").strip(),
+        "title": str(meta.get("title") or "").strip(),
+        "description": str(meta.get("description") or "").strip(),
+        "levels": {"high": str(meta.get("high") or "0.8"), "medium": str(meta.get("medium") or "0.6")},
+        "sections": [sections[n] for n in sorted(sections, key=lambda n: (n is None, n or 0))],
+    }
+
+
+def _criterion_from_row(row: dict) -> dict:
+    kind = (row["kind"] or "").strip()
+    kind = KIND_LABELS.get(kind, kind)
+    try:
+        rule = json.loads(row["rule"]) if row["rule"] else {}
+    except ValueError:
+        raise CellError(f"правило расчёта критерия «{row['code']}» — не JSON")
+    return {
+        "code": row["code"], "text": row["text"], "method": row["method"] or "", "points": row["points"],
+        "kind": kind, "threshold": row["threshold"], "rule": rule,
+        "evidence_required": True if row["evidence_required"] is None else row["evidence_required"],
+        "periodicity": row["periodicity"] or "", "source": row["source"] or "",
+    }
+
+
+def template_file_read(*, name: str, content: bytes) -> dict:
+    """A template dict from an uploaded .json or .xlsx file."""
+    if name.lower().endswith(".json"):
+        return template_from_json(content)
+    return template_from_xlsx(io.BytesIO(content))
