@@ -1,0 +1,218 @@
+"""Browser journeys: headless Debian Chromium driven by Playwright against a live portal with demo data.
+
+The demo municipality is built once per session into a SQLite file (migrate + `demo`, DEBUG on so the
+demo users exist). Every test gets its own copy of that file and of the media folder, and a live
+server of its own (`manage.py runserver` in a subprocess, Celery tasks eager), so journeys never see
+each other's changes and run the same on both CI databases. pytest-django's in-process `live_server`
+was not used because it flushes a transactional database after each test, which would mean
+rebuilding the demo (the slowest step) for every journey.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = BASE_DIR / "screenshots"
+AXE_JS = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 860}
+PHONE = {"width": 390, "height": 844}
+DEMO_PASSWORD = "demo"
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail("В CI нет /usr/bin/chromium: браузерные сценарии обязательны (scripts/browser-deps.sh).")
+    pytest.skip("Chromium не найден (/usr/bin/chromium): браузерные сценарии пропущены. Установите: make browser-deps")
+
+
+def _server_env(database: Path, media: Path, *, debug: bool) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update(
+        DATABASE_URL=f"sqlite:///{database}",
+        MEDIA_ROOT=str(media),
+        DEBUG="1" if debug else "0",
+        # TESTING (PYTEST_VERSION) keeps the safe local defaults (hosts, cookies over http) without DEBUG.
+        PYTEST_VERSION=os.environ.get("PYTEST_VERSION", "1"),
+        DJANGO_SETTINGS_MODULE="config.settings",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _manage(*args: str, env: dict, log: Path) -> None:
+    with log.open("a") as out:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    if result.returncode != 0:
+        pytest.fail(f"manage.py {' '.join(args)} завершилась с ошибкой:\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(tmp_path_factory):
+    """(database file, media folder) with migrations applied and the demo municipality loaded."""
+    _require_chromium()
+    root = tmp_path_factory.mktemp("demo")
+    database, media, log = root / "demo.sqlite3", root / "media", root / "build.log"
+    media.mkdir()
+    env = _server_env(database, media, debug=True)
+    _manage("migrate", "--noinput", "-v0", env=env, log=log)
+    _manage("demo", env=env, log=log)
+    return database, media
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Portal:
+    """A running copy of the portal: its address and its own database file."""
+
+    def __init__(self, url: str, database: Path, media: Path, env: dict, log: Path):
+        self.url, self.database, self.media, self.env, self.log = url, database, media, env, log
+
+    def __call__(self, path: str = "/") -> str:
+        return self.url + path
+
+    def manage(self, *args: str) -> None:
+        """Run a management command against this portal's database (to prepare a precondition)."""
+        _manage(*args, env=self.env, log=self.log)
+
+
+@pytest.fixture
+def portal(demo_snapshot, tmp_path):
+    """A live portal on a private copy of the demo database; stopped after the test."""
+    database, media = tmp_path / "portal.sqlite3", tmp_path / "media"
+    shutil.copyfile(demo_snapshot[0], database)
+    shutil.copytree(demo_snapshot[1], media)
+    env = _server_env(database, media, debug=False)
+    port = _free_port()
+    log = tmp_path / "server.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
+            cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/accounts/login/", timeout=2)  # noqa: S310 (local test server)
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"Сервер портала не запустился:\n{log.read_text()[-4000:]}")
+            time.sleep(0.2)
+    yield Portal(url, database, media, env, log)
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _require_chromium()
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _context(browser, viewport, **options):
+    context = browser.new_context(
+        viewport=viewport, locale="ru-RU", timezone_id="Asia/Krasnoyarsk", accept_downloads=True, **options
+    )
+    context.set_default_timeout(15_000)
+    return context
+
+
+@pytest.fixture
+def page(browser):
+    context = _context(browser, DESKTOP)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = _context(browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """new_page(viewport=DESKTOP, **context options) -> a page in a fresh context (closed after the test)."""
+    contexts = []
+
+    def make(viewport=DESKTOP, **options):
+        context = _context(browser, viewport, **options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def login(page, portal, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Log in through the login form, as a person would."""
+    page.goto(portal("/accounts/login/"))
+    page.get_by_label("Имя пользователя").fill(username)
+    page.get_by_label("Пароль").fill(password)
+    page.get_by_role("button", name="Войти").click()
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url, f"вход {username} не удался"
+
+
+def shot(page, name: str) -> Path:
+    """Save a full-page screenshot to screenshots/<name>.png."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
+    """Serious and critical axe-core violations of the current page (WCAG 2.1 A/AA rules)."""
+    if not AXE_JS.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Нет node_modules/axe-core: запустите scripts/browser-deps.sh (npm install).")
+        pytest.skip("axe-core не установлен (node_modules/axe-core): выполните make browser-deps")
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:5]]}
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]
