@@ -1,0 +1,74 @@
+"""The straightforward per-school loop, ONLY as a baseline for the compute benchmark.
+
+For each school: one query for its results of the year, one for its context, the shares of DESIGN §4.3
+computed in Python, and one bulk insert of its indicator values. That is 3 queries per school — a fairly
+good naive loop (a first version often does update_or_create per value). It computes only the shares:
+no scaling, indices, ranks, clusters or lists, which our compute does on top, so the ratio measured
+against it understates the gain.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from indicators.models import AssessmentResult, ComputationRun, Indicator, IndicatorValue
+from schools.models import School, SchoolContext
+
+RESULT_SHARES = {
+    # indicator code: (procedure code, numerator field)
+    "ege_high_share": ("EGE", "high"),
+    "ege_below_min_share": ("EGE", "below_min"),
+    "oge_below_min_share": ("OGE", "below_min"),
+    "vpr_fail_share": ("VPR", "mark2"),
+    "vpr_lowered_share": ("VPR", "lowered"),
+}
+CONTEXT_SHARES = {
+    "police_register_share": ("police_registered", "students"),
+    "migrant_share": ("migrants", "students"),
+    "not_attested_share": ("not_attested", "students"),
+    "absentee_share": ("absentees", "students"),
+    "special_needs_share": ("special_needs", "students"),
+    "teachers_diagnosed_share": ("teachers_diagnosed", "teachers"),
+    "teachers_pd_request_share": ("teachers_pd_request", "teachers"),
+    "teachers_pd_risk_share": ("teachers_pd_risk", "teachers"),
+}
+
+
+def _share(numerator, denominator):
+    if not denominator:
+        return None, numerator, denominator
+    return numerator / denominator * 100, numerator, denominator
+
+
+def school_shares(results, context) -> dict:
+    shares = {}
+    for code, (procedure, field) in RESULT_SHARES.items():
+        rows = [r for r in results if r.procedure.code == procedure and getattr(r, field) is not None]
+        shares[code] = _share(sum(getattr(r, field) for r in rows), sum(r.participants for r in rows))
+    for code, (part, whole) in CONTEXT_SHARES.items():
+        if context is None or getattr(context, part) is None:
+            shares[code] = (None, None, None)
+        else:
+            shares[code] = _share(getattr(context, part), getattr(context, whole))
+    return shares
+
+
+@transaction.atomic
+def compute_year_per_school(year: int) -> dict:
+    indicators = dict(Indicator.objects.filter(code__in=[*RESULT_SHARES, *CONTEXT_SHARES]).values_list("code", "pk"))
+    IndicatorValue.objects.filter(year=year).delete()
+    run = ComputationRun.objects.create(year=year, started_at=timezone.now())
+    written = 0
+    for school in School.objects.all():
+        results = list(AssessmentResult.objects.filter(school=school, year=year).select_related("procedure"))
+        context = SchoolContext.objects.filter(school=school, year=year).first()
+        values = [
+            IndicatorValue(run=run, school=school, year=year, indicator_id=indicators[code], value=value,
+                           numerator=numerator, denominator=denominator)
+            for code, (value, numerator, denominator) in school_shares(results, context).items()
+            if code in indicators
+        ]
+        IndicatorValue.objects.bulk_create(values)
+        written += len(values)
+    run.finished_at = timezone.now()
+    run.save(update_fields=["finished_at"])
+    return {"values": written}
