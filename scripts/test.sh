@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 if [ ! -x /usr/bin/chromium ]; then
   echo "Chromium не найден (/usr/bin/chromium): браузерные сценарии будут пропущены. Установите: make browser-deps"
+elif [ ! -f node_modules/axe-core/axe.min.js ]; then
+  echo "axe-core не установлен (node_modules/): проверка доступности будет пропущена. Установите: make browser-deps"
 fi
 if [ -z "${REDIS_URL:-}" ]; then
   echo "REDIS_URL не задан: задачи Celery выполняются в процессе, тесты с настоящим исполнителем пропускаются."
