@@ -1,1 +1,184 @@
+"""The document registry and analytical report builds, both publishable on the public tab."""
 
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from schools.models import TimeStampedModel
+
+
+def document_upload_to(instance, filename: str) -> str:
+    # The stored name is never the uploaded one: a random name with the extension of the checked type.
+    import uuid
+
+    return f"documents/{uuid.uuid4().hex}.{instance.file_type or 'bin'}"
+
+
+def report_upload_to(instance, filename: str) -> str:
+    import uuid
+
+    suffix = filename.rsplit(".", 1)[-1]
+    return f"reports/{instance.kind}/{uuid.uuid4().hex}.{suffix}"
+
+
+class Document(TimeStampedModel):
+    """A conceptual, procedural or managerial document placed by direction and management-cycle stage."""
+
+    class Kind(models.TextChoices):
+        CONCEPTUAL = "conceptual", "концептуальный"
+        PROCEDURAL = "procedural", "процессуальный"
+        MANAGERIAL = "managerial", "управленческий"
+
+    class FileType(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "Word (DOCX)"
+        XLSX = "xlsx", "Excel (XLSX)"
+        ODT = "odt", "OpenDocument (ODT)"
+
+    title = models.CharField("наименование", max_length=500)
+    kind = models.CharField("вид документа", max_length=12, choices=Kind.choices)
+    direction = models.ForeignKey(
+        "roadmaps.Direction", verbose_name="направление", on_delete=models.PROTECT, related_name="documents"
+    )
+    stage = models.ForeignKey(
+        "roadmaps.CycleStage", verbose_name="этап управленческого цикла", on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    number = models.CharField("номер", max_length=100, blank=True)
+    date = models.DateField("дата", null=True, blank=True)
+    issuer = models.CharField("кем утверждён", max_length=255, blank=True)
+    description = models.TextField("краткое содержание", blank=True)
+    file = models.FileField("файл", upload_to=document_upload_to, blank=True, max_length=255)
+    file_type = models.CharField("тип файла", max_length=4, choices=FileType.choices, blank=True)
+    file_name = models.CharField("имя загруженного файла", max_length=255, blank=True)
+    file_size = models.PositiveIntegerField("размер файла, байт", null=True, blank=True)
+    url = models.URLField("ссылка", max_length=500, blank=True)
+    is_published = models.BooleanField("опубликован", default=False)
+    published_at = models.DateTimeField("опубликован когда", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="кто опубликовал", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="кто добавил", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "документ"
+        verbose_name_plural = "реестр документов"
+        ordering = ["direction__order", "direction__code", "stage__number", "-date", "title"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(file="") | ~Q(url=""), name="document_file_or_url"),
+            models.CheckConstraint(
+                condition=Q(is_published=False) | Q(published_at__isnull=False), name="document_published_has_date"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("reports:document-detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        """«№ 1048 от 05.07.2021» as written on documents."""
+        parts = []
+        if self.number:
+            parts.append(f"№ {self.number}")
+        if self.date:
+            parts.append(f"от {self.date:%d.%m.%Y}")
+        return " ".join(parts)
+
+
+class Report(TimeStampedModel):
+    """One build of an analytical report: its data snapshot, its files, its state and its publication."""
+
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", "Аналитический отчёт ШНОР/ШНСУ"
+        SCHOOL = "school", "Профиль ОО"
+        CAMPAIGN = "campaign", "Результаты мониторинга"
+        EFFECTIVENESS = "effectiveness", "Анализ эффективности принятых мер"
+        ROADMAP = "roadmap", "Исполнение дорожной карты"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "В очереди"
+        RUNNING = "running", "Формируется"
+        DONE = "done", "Готов"
+        FAILED = "failed", "Ошибка"
+
+    kind = models.CharField("вид отчёта", max_length=15, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField("учебный год")
+    params = models.JSONField("параметры", default=dict, blank=True)
+    title = models.CharField("заголовок", max_length=500)
+    status = models.CharField("состояние", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    job = models.ForeignKey(
+        "schools.Job", verbose_name="фоновая задача", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    attempts = models.PositiveSmallIntegerField("попыток", default=0)
+    error = models.TextField("причина ошибки", blank=True)
+    started_at = models.DateTimeField("начато", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("последний признак работы", null=True, blank=True)
+    finished_at = models.DateTimeField("завершено", null=True, blank=True)
+    methodology_version = models.CharField("версия методики", max_length=100, blank=True)
+    data = models.JSONField("данные отчёта", default=dict, blank=True)
+    public_data = models.JSONField("данные для публикации", default=dict, blank=True)
+    conclusions = models.TextField("выводы", blank=True)
+    conclusions_edited = models.BooleanField("выводы отредактированы", default=False)
+    pdf = models.FileField("PDF", upload_to=report_upload_to, blank=True, max_length=255)
+    xlsx = models.FileField("таблицы (xlsx)", upload_to=report_upload_to, blank=True, max_length=255)
+    public_pdf = models.FileField("опубликованный PDF", upload_to=report_upload_to, blank=True, max_length=255)
+    public_xlsx = models.FileField("опубликованные таблицы", upload_to=report_upload_to, blank=True, max_length=255)
+    direction = models.ForeignKey(
+        "roadmaps.Direction", verbose_name="направление", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    stage = models.ForeignKey(
+        "roadmaps.CycleStage", verbose_name="этап управленческого цикла", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="reports",
+    )
+    is_published = models.BooleanField("опубликован", default=False)
+    published_at = models.DateTimeField("опубликован когда", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="кто опубликовал", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="кто запустил", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    history = HistoricalRecords(excluded_fields=["data", "public_data", "heartbeat_at"])
+
+    class Meta:
+        verbose_name = "аналитический отчёт"
+        verbose_name_plural = "аналитические отчёты"
+        ordering = ["-year", "-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="report_year_range"),
+            models.CheckConstraint(
+                condition=Q(is_published=False) | Q(status="done", published_at__isnull=False),
+                name="report_published_is_done",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="report_status_heartbeat_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("reports:report-detail", args=[self.pk])
+
+    def get_public_url(self):
+        return reverse("quality:report-detail", args=[self.pk])
+
+    @property
+    def year_label(self) -> str:
+        return f"{self.year}/{self.year + 1}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

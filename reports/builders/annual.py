@@ -1,0 +1,441 @@
+"""The annual ШНОР/ШНСУ analytical report of a year (seed 000: methods, lists, indicators, rankings).
+
+Reads are set-based (a fixed number of queries); the body holds summaries and charts, the full
+per-school tables go to the annex and the xlsx.
+"""
+
+from collections import defaultdict
+
+from reports import selectors
+
+from .base import (
+    COUNT,
+    NUMBER,
+    SHARE,
+    TEXT,
+    BuildError,
+    Progress,
+    fmt,
+    pp,
+    round_or_none,
+    stats,
+    table,
+    year_label,
+)
+
+HISTORY_YEARS = 5
+LIST_LABELS = {"low_results": "ШНОР", "unfavourable": "ШНСУ"}
+GROUP_TITLES = {"results": "Результаты обучения (ШНОР)", "social": "Социальные условия (ШНСУ)",
+                "teachers": "Педагогические кадры"}
+NO_STATUSES = (
+    "За {year} учебный год нет рассчитанных показателей и статусов ОО. "
+    "Выполните расчёт показателей за этот год (раздел «Показатели») и повторите построение отчёта."
+)
+METHODS = [
+    "Источники данных: региональная информационная система обеспечения ГИА (результаты ОГЭ и ЕГЭ), "
+    "ФИС ОКО (результаты ВПР), сведения образовательных организаций о контингенте и социальных условиях, "
+    "реестр образовательных организаций.",
+    "Группировка: образовательные организации распределены по кластерам — муниципалитет × тип поселения "
+    "(город/село) × численность обучающихся. Ранжирование: внутри кластера организации упорядочены по индексу "
+    "результатов (1 — самый низкий). Для каждого показателя рассчитаны медиана, среднее арифметическое, "
+    "минимум и максимум по кластеру и по муниципалитету, доли — от общего числа участников.",
+    "Шкалирование: значение показателя переводится в риск от 0 до 1 относительно минимума и максимума "
+    "совокупности; индекс результатов равен 100 × (1 − средний риск) по показателям ЕГЭ, ОГЭ и ВПР, индекс "
+    "социального благополучия — 100 × (1 − средний риск) по социальным показателям и признакам школы.",
+    "Результаты ВПР не используются для оценки деятельности отдельных учителей; маркеры объективности "
+    "(доля понизивших отметку) приводятся для сведения и не входят в индекс.",
+]
+
+
+def build(report, progress: Progress) -> dict:
+    year = report.year
+    years = list(range(year - HISTORY_YEARS + 1, year + 1))
+    progress(5, "Чтение статусов ОО и значений показателей")
+    statuses = selectors.school_statuses(years=years)
+    current = [s for s in statuses if s["year"] == year]
+    if not current:
+        raise BuildError(NO_STATUSES.format(year=year_label(year)))
+    previous = [s for s in statuses if s["year"] == year - 1]
+    catalogue = selectors.indicator_catalogue()
+    values = selectors.indicator_values(years=[year - 1, year])
+    students = selectors.school_students(year=year)
+    rules = selectors.methodology_for_year(year=year)
+    progress(20, "Списки ШНОР и ШНСУ")
+    clusters = {s["school_id"]: s["cluster"] for s in current}
+    by_year_code = _values_index(values)
+    indicator_stats = _indicator_stats(catalogue, by_year_code, clusters, year)
+    tables, sections = {}, []
+    sections.append(_methods_section(tables, catalogue, rules))
+    sections.append(_clusters_section(tables, current, students))
+    sections.append(_lists_section(tables, statuses, current, previous, years))
+    progress(40, "Показатели по кластерам")
+    sections.append(_indicators_section(tables, catalogue, indicator_stats, by_year_code, years, year))
+    sections.append(_ranking_section(tables, current))
+    progress(55, "Рекомендации и управленческие решения")
+    sections.append(_recommendations_section(tables, year))
+    sections.append(_decisions_section(tables, year))
+    _annex(tables, current, students, catalogue, by_year_code, year)
+    progress(65, "Черновик выводов")
+    draft = _draft_conclusions(catalogue, indicator_stats, by_year_code, current, previous, year)
+    return {
+        "title": f"Аналитический отчёт по результатам мониторинга ШНОР и ШНСУ за {year_label(year)} учебный год",
+        "subtitle": "Школы с низкими результатами обучения и школы, функционирующие в неблагоприятных социальных условиях",
+        "methodology_version": rules.get("version", ""),
+        "sections": sections,
+        "tables": tables,
+        "annex": ["annex_schools"],
+        "conclusions_draft": draft,
+        "figures": {
+            "schools": len(current),
+            "low_results": sum(1 for s in current if s["low_results"]),
+            "unfavourable": sum(1 for s in current if s["unfavourable"]),
+        },
+    }
+
+
+def _values_index(values: list[dict]) -> dict:
+    index: dict = defaultdict(dict)
+    for v in values:
+        index[(v["year"], v["indicator__code"])][v["school_id"]] = v
+    return index
+
+
+def _indicator_stats(catalogue, by_year_code, clusters, year) -> dict:
+    """code → {"municipality": stats, "clusters": {cluster: stats}, "previous": stats} (shares only)."""
+    result = {}
+    for indicator in catalogue:
+        if indicator["kind"] != "share":
+            continue
+        code = indicator["code"]
+        now = by_year_code.get((year, code), {})
+        grouped: dict[str, list[float]] = defaultdict(list)
+        for school_id, v in now.items():
+            if v["value"] is not None and school_id in clusters and clusters[school_id]:
+                grouped[clusters[school_id]].append(v["value"])
+        before = by_year_code.get((year - 1, code), {})
+        result[code] = {
+            "municipality": stats([v["value"] for v in now.values()]),
+            "previous": stats([v["value"] for v in before.values()]),
+            "clusters": {name: stats(vals) for name, vals in sorted(grouped.items())},
+        }
+    return result
+
+
+def _methods_section(tables, catalogue, rules) -> dict:
+    paragraphs = list(METHODS)
+    if rules:
+        edges = rules.get("size_edges") or [100, 500]
+        paragraphs.append(
+            f"Параметры расчёта ({rules.get('version', '')}): границы кластеров по численности — {edges[0]} и "
+            f"{edges[1]} обучающихся; в ШНОР включается школа с низкими результатами {rules.get('n', 2)} года "
+            f"подряд (доля худших в кластере q = {str(rules.get('q', '0.1')).replace('.', ',')}); в ШНСУ — доля "
+            f"школ с самым низким индексом социального благополучия p = {str(rules.get('p', '0.1')).replace('.', ',')}."
+        )
+    tables["catalogue"] = table(
+        "Таблица 1. Показатели мониторинга",
+        [("Показатель", TEXT), ("Группа", TEXT), ("Формула расчёта", TEXT), ("Направленность", TEXT)],
+        [
+            [i["name"], GROUP_TITLES.get(i["group"], i["group"]), i["formula"],
+             "чем больше, тем хуже" if i["polarity"] == "higher_is_worse" else "чем больше, тем лучше"]
+            for i in catalogue
+        ],
+        sheet="Показатели",
+    )
+    return {"id": "methods", "title": "Методы сбора и обработки информации", "paragraphs": paragraphs,
+            "tables": ["catalogue"]}
+
+
+def _clusters_section(tables, current, students) -> dict:
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    for s in current:
+        grouped[s["cluster"] or "без кластера (нет контекста)"].append(s)
+    rows = []
+    for name, members in sorted(grouped.items()):
+        total = sum(students.get(m["school_id"]) or 0 for m in members)
+        index_stats = stats([m["results_index"] for m in members])
+        rows.append([
+            name, len(members), total, sum(m["low_results"] for m in members),
+            sum(m["unfavourable"] for m in members), round_or_none(index_stats["median"], 1),
+        ])
+    tables["clusters"] = table(
+        "Таблица 2. Кластеры образовательных организаций",
+        [("Кластер", TEXT), ("ОО", NUMBER), ("Обучающихся", COUNT), ("ШНОР", NUMBER), ("ШНСУ", NUMBER),
+         ("Медиана индекса результатов", NUMBER)],
+        rows, sheet="Кластеры",
+    )
+    with_context = sum(1 for s in current if s["has_context"])
+    return {
+        "id": "clusters", "title": "Образовательные организации и кластеры",
+        "paragraphs": [
+            f"В мониторинге {len(current)} общеобразовательных организаций, из них сведения о контингенте за год "
+            f"представили {with_context}. Организации распределены по {len(grouped)} кластерам."
+        ],
+        "tables": ["clusters"],
+    }
+
+
+def _lists_section(tables, statuses, current, previous, years) -> dict:
+    year = years[-1]
+    prev_lists = {(s["school_id"], k) for s in previous for k in LIST_LABELS if s[k]}
+    now_lists = {(s["school_id"], k) for s in current for k in LIST_LABELS if s[k]}
+    names = {s["school_id"]: (s["school__code"], s["school_label"]) for s in statuses}
+    for list_kind, label in LIST_LABELS.items():
+        members = [s for s in current if s[list_kind]]
+        tables[f"list_{list_kind}"] = table(
+            f"Список {label} за {year_label(year)} учебный год",
+            [("Код ОО", TEXT), ("ОО", TEXT), ("Кластер", TEXT),
+             ("Индекс результатов" if list_kind == "low_results" else "Индекс соц. благополучия", NUMBER),
+             ("Место", TEXT), ("Статус", TEXT)],
+            [
+                [s["school__code"], s["school_label"], s["cluster"],
+                 round_or_none(s["results_index"] if list_kind == "low_results" else s["social_index"], 1),
+                 _place(s, list_kind), "по решению инспектора" if s[list_kind] != s[f"{list_kind}_computed"] else "расчёт"]
+                for s in members
+            ],
+            sheet=f"Список {label}",
+        )
+    changes = []
+    for (school_id, list_kind) in sorted(now_lists - prev_lists, key=lambda k: names[k[0]][0]):
+        changes.append([*names[school_id], LIST_LABELS[list_kind], "вошла в список"])
+    for (school_id, list_kind) in sorted(prev_lists - now_lists, key=lambda k: names[k[0]][0]):
+        changes.append([*names[school_id], LIST_LABELS[list_kind], "вышла из списка"])
+    tables["list_changes"] = table(
+        f"Изменения списков по сравнению с {year_label(year - 1)} учебным годом",
+        [("Код ОО", TEXT), ("ОО", TEXT), ("Список", TEXT), ("Изменение", TEXT)], changes, sheet="Динамика списков",
+    )
+    counts = {y: {k: 0 for k in LIST_LABELS} for y in years}
+    for s in statuses:
+        for k in LIST_LABELS:
+            counts[s["year"]][k] += bool(s[k])
+    n_low, n_unf = counts[year]["low_results"], counts[year]["unfavourable"]
+    entered = sum(1 for c in changes if c[3] == "вошла в список")
+    return {
+        "id": "lists", "title": "Списки ШНОР и ШНСУ и их динамика",
+        "paragraphs": [
+            f"В {year_label(year)} учебном году в список ШНОР включено {n_low} ОО, в список ШНСУ — {n_unf} ОО. "
+            f"По сравнению с предыдущим годом в списки вошли {entered}, вышли из списков {len(changes) - entered} ОО."
+        ],
+        "charts": [{
+            "type": "line", "title": "Число ОО в списках ШНОР и ШНСУ по годам",
+            "categories": [year_label(y) for y in years],
+            "series": [{"label": "ШНОР", "values": [counts[y]["low_results"] for y in years]},
+                       {"label": "ШНСУ", "values": [counts[y]["unfavourable"] for y in years], "dashed": True}],
+        }],
+        "tables": ["list_low_results", "list_unfavourable", "list_changes"],
+    }
+
+
+def _place(status, list_kind) -> str:
+    if list_kind == "low_results":
+        if status["rank_in_cluster"] is None:
+            return "—"
+        return f"{status['rank_in_cluster']} из {status['cluster_size'] or '—'}"
+    if status["social_rank"] is None:
+        return "—"
+    return f"{status['social_rank']} из {status['social_population'] or '—'}"
+
+
+def _indicators_section(tables, catalogue, indicator_stats, by_year_code, years, year) -> dict:
+    keys = []
+    municipal_rows = []
+    for indicator in catalogue:
+        code = indicator["code"]
+        if code not in indicator_stats:
+            continue
+        st = indicator_stats[code]
+        m, p = st["municipality"], st["previous"]
+        municipal_rows.append([
+            indicator["short_name"], GROUP_TITLES.get(indicator["group"], ""), m["count"],
+            round_or_none(m["median"]), round_or_none(m["mean"]), round_or_none(m["min"]), round_or_none(m["max"]),
+            round_or_none(p["median"]),
+        ])
+        if indicator["group"] != "results":
+            continue
+        key = f"clusters_{code}"
+        tables[key] = table(
+            f"{indicator['name']}, % — по кластерам",
+            [("Кластер", TEXT), ("ОО с данными", NUMBER), ("Медиана", NUMBER), ("Среднее", NUMBER),
+             ("Минимум", NUMBER), ("Максимум", NUMBER)],
+            [[name, c["count"], round_or_none(c["median"]), round_or_none(c["mean"]), round_or_none(c["min"]),
+              round_or_none(c["max"])] for name, c in st["clusters"].items()],
+            sheet=indicator["short_name"],
+        )
+        keys.append(key)
+    tables["municipal_stats"] = table(
+        f"Показатели по муниципалитету за {year_label(year)} учебный год, %",
+        [("Показатель", TEXT), ("Группа", TEXT), ("ОО с данными", NUMBER), ("Медиана", NUMBER), ("Среднее", NUMBER),
+         ("Минимум", NUMBER), ("Максимум", NUMBER), (f"Медиана {year_label(year - 1)}", NUMBER)],
+        municipal_rows, sheet="Муниципалитет",
+    )
+    results = [i for i in catalogue if i["group"] == "results" and i["kind"] == "share"]
+    return {
+        "id": "indicators", "title": "Показатели по кластерам и муниципалитету",
+        "paragraphs": [
+            "Для каждого показателя приведены медиана, среднее, минимальное и максимальное значения по "
+            "муниципалитету и по каждому кластеру. Значения по отдельным ОО — в приложении и в таблицах xlsx."
+        ],
+        "charts": [{
+            "type": "line", "title": "Медианы показателей результатов по муниципалитету, %",
+            "categories": [year_label(y) for y in years[-2:]],
+            "series": [
+                {"label": i["short_name"], "values": [
+                    round_or_none(stats([v["value"] for v in by_year_code.get((y, i["code"]), {}).values()])["median"])
+                    for y in years[-2:]
+                ]}
+                for i in results
+            ],
+        }] if results else [],
+        "tables": ["municipal_stats", *keys],
+    }
+
+
+def _ranking_section(tables, current) -> dict:
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    for s in current:
+        if s["cluster"] and s["results_index"] is not None:
+            grouped[s["cluster"]].append(s)
+    rows = []
+    for name, members in sorted(grouped.items()):
+        members.sort(key=lambda s: (s["results_index"], s["school__code"]))
+        low, high = members[0], members[-1]
+        rows.append([name, len(members), f"{low['school_label']} ({fmt(low['results_index'])})",
+                     f"{high['school_label']} ({fmt(high['results_index'])})"])
+    tables["ranking_summary"] = table(
+        "Наименьший и наибольший индекс результатов в кластере",
+        [("Кластер", TEXT), ("ОО с индексом", NUMBER), ("Наименьший индекс", TEXT), ("Наибольший индекс", TEXT)],
+        rows, sheet="Рейтинг по кластерам",
+    )
+    medians = [(name, stats([m["results_index"] for m in members])["median"]) for name, members in sorted(grouped.items())]
+    return {
+        "id": "ranking", "title": "Рейтинг образовательных организаций",
+        "paragraphs": ["Полный рейтинг ОО внутри кластеров приведён в приложении (место 1 — самый низкий индекс)."],
+        "charts": [{"type": "bar", "title": "Медиана индекса результатов по кластерам",
+                    "labels": [n for n, _ in medians], "values": [round_or_none(v, 1) for _, v in medians]}]
+        if medians else [],
+        "tables": ["ranking_summary"],
+    }
+
+
+def _recommendations_section(tables, year) -> dict:
+    items = selectors.recommendations_for_year(year=year)
+    tables["recommendations"] = table(
+        f"Адресные рекомендации за {year_label(year)} учебный год",
+        [("ОО / адресат", TEXT), ("Проблемная область", TEXT), ("Рекомендация", TEXT), ("Срок", TEXT), ("Статус", TEXT)],
+        [[r["school__short_name"] or r["target_group"] or "—", r["problem_area"], r["text"],
+          r["due_date"].strftime("%d.%m.%Y") if r["due_date"] else "—", r["status"]] for r in items],
+        sheet="Рекомендации",
+    )
+    return {"id": "recommendations", "title": "Адресные рекомендации",
+            "paragraphs": [f"За год выдано адресных рекомендаций: {len(items)}."], "tables": ["recommendations"]}
+
+
+def _decisions_section(tables, year) -> dict:
+    items = selectors.decisions_for_year(year=year)
+    tables["decisions"] = table(
+        f"Управленческие решения за {year_label(year)} учебный год",
+        [("Документ", TEXT), ("Решение", TEXT), ("ОО", NUMBER), ("Рекомендаций", NUMBER), ("Срок", TEXT),
+         ("Статус", TEXT)],
+        [[" ".join(filter(None, [f"№ {d['document_number']}" if d["document_number"] else "",
+                                  f"от {d['document_date']:%d.%m.%Y}" if d["document_date"] else ""])) or "—",
+          d["title"], d["n_schools"], d["n_recommendations"],
+          d["deadline"].strftime("%d.%m.%Y") if d["deadline"] else "—", d["status"]] for d in items],
+        sheet="Решения",
+    )
+    return {"id": "decisions", "title": "Принятые управленческие решения",
+            "paragraphs": [f"Принято управленческих решений: {len(items)}."], "tables": ["decisions"]}
+
+
+def _annex(tables, current, students, catalogue, by_year_code, year) -> None:
+    tables["annex_schools"] = table(
+        "Сводная таблица по образовательным организациям",
+        [("Код", TEXT), ("ОО", TEXT), ("Кластер", TEXT), ("Обучающихся", COUNT), ("Индекс результатов", NUMBER),
+         ("Место в кластере", TEXT), ("Индекс соц. благополучия", NUMBER), ("ШНОР", TEXT), ("ШНСУ", TEXT)],
+        [[s["school__code"], s["school_label"], s["cluster"], students.get(s["school_id"]),
+          round_or_none(s["results_index"], 1), _place(s, "low_results"), round_or_none(s["social_index"], 1),
+          "да" if s["low_results"] else "", "да" if s["unfavourable"] else ""] for s in current],
+        sheet="ОО",
+    )
+    codes = {s["school_id"]: (s["school__code"], s["school_label"]) for s in current}
+    student_rows, teacher_rows = [], []
+    for indicator in catalogue:
+        for school_id, v in sorted(by_year_code.get((year, indicator["code"]), {}).items(), key=lambda kv: codes.get(kv[0], ("",))[0]):
+            if school_id not in codes:
+                continue
+            row = [*codes[school_id], indicator["short_name"], _int(v["numerator"]), _int(v["denominator"]),
+                   round_or_none(v["value"])]
+            (teacher_rows if indicator["group"] == "teachers" else student_rows).append(row)
+    columns = [("Код", TEXT), ("ОО", TEXT), ("Показатель", TEXT)]
+    tables["values_students"] = table(
+        "Значения показателей по ОО (обучающиеся)",
+        [*columns, ("Числитель", COUNT), ("Знаменатель", COUNT), ("Значение, %", SHARE)],
+        student_rows, basis={5: [3, 4]}, in_pdf=False, sheet="Значения показателей",
+    )
+    tables["values_teachers"] = table(
+        "Значения показателей по ОО (педагоги)",
+        [*columns, ("Числитель", NUMBER), ("Знаменатель", NUMBER), ("Значение, %", NUMBER)],
+        teacher_rows, in_pdf=False, sheet="Показатели педагогов",
+    )
+
+
+def _int(value):
+    return None if value is None else int(round(value))
+
+
+def _draft_conclusions(catalogue, indicator_stats, by_year_code, current, previous, year) -> list[str]:
+    """Sentences drafted from rules; staff edit them before publishing."""
+    lines = []
+    n_low = sum(1 for s in current if s["low_results"])
+    n_low_prev = sum(1 for s in previous if s["low_results"])
+    n_unf = sum(1 for s in current if s["unfavourable"])
+    lines.append(
+        f"В {year_label(year)} учебном году в список ШНОР включено {n_low} ОО"
+        + (f" (в {year_label(year - 1)} — {n_low_prev})" if previous else "")
+        + f", в список ШНСУ — {n_unf} ОО."
+    )
+    for indicator in catalogue:
+        st = indicator_stats.get(indicator["code"])
+        if not st or indicator["group"] != "results":
+            continue
+        now, before = st["municipality"]["median"], st["previous"]["median"]
+        if now is None or before is None or abs(now - before) < 0.05:
+            continue
+        worse = (now > before) == (indicator["polarity"] == "higher_is_worse")
+        lines.append(
+            f"Медиана показателя «{indicator['short_name']}» по муниципалитету "
+            f"{'выросла' if now > before else 'снизилась'} на {pp(now - before)} "
+            f"(с {fmt(before)} % до {fmt(now)} %) — {'отрицательная' if worse else 'положительная'} динамика."
+        )
+    lines.extend(_school_sentences(catalogue, indicator_stats, by_year_code, current, year))
+    return lines
+
+
+def _school_sentences(catalogue, indicator_stats, by_year_code, current, year) -> list[str]:
+    from reports.masking import is_small
+
+    lines = []
+    for s in current:
+        if not s["low_results"]:
+            continue
+        for indicator in catalogue:
+            code = indicator["code"]
+            if indicator["group"] != "results" or indicator["kind"] != "share":
+                continue
+            now = by_year_code.get((year, code), {}).get(s["school_id"])
+            before = by_year_code.get((year - 1, code), {}).get(s["school_id"])
+            cluster = indicator_stats.get(code, {}).get("clusters", {}).get(s["cluster"])
+            if not now or not before or now["value"] is None or before["value"] is None or not cluster:
+                continue
+            if is_small(now["numerator"]) or is_small(now["denominator"]):
+                continue  # a share of a small count is never published
+            delta = now["value"] - before["value"]
+            worse_up = indicator["polarity"] == "higher_is_worse"
+            got_worse = delta >= 1 if worse_up else delta <= -1
+            beyond = now["value"] > cluster["median"] if worse_up else now["value"] < cluster["median"]
+            if got_worse and beyond:
+                lines.append(
+                    f"{s['school_label']}: {indicator['name'][0].lower()}{indicator['name'][1:]} "
+                    f"{'выросла' if delta > 0 else 'снизилась'} на {pp(delta)} и "
+                    f"{'выше' if worse_up else 'ниже'} медианы кластера ({fmt(now['value'])} % при медиане "
+                    f"{fmt(cluster['median'])} %)."
+                )
+    return lines

@@ -1,0 +1,72 @@
+"""Helpers shared by the report builders: neutral tables, number formatting for sentences, years."""
+
+from collections.abc import Callable, Iterable, Sequence
+from statistics import median
+
+from reports import masking
+
+Progress = Callable[[int, str], None]
+
+COUNT, SHARE, NUMBER, TEXT = masking.COUNT, masking.SHARE, masking.NUMBER, masking.TEXT
+
+
+class BuildError(Exception):
+    """The report cannot be built; the message (Russian) is shown to the user."""
+
+
+def table(
+    title: str,
+    columns: Sequence[tuple[str, str]],
+    rows: Iterable[Sequence],
+    *,
+    basis: dict[int, list[int]] | None = None,
+    in_pdf: bool = True,
+    note: str = "",
+    sheet: str = "",
+) -> dict:
+    """A table in the neutral JSON form the renderer and the masking function read.
+
+    `columns` are (header, kind) pairs; `basis` maps a share column to the count columns it was computed from.
+    """
+    return {
+        "title": title,
+        "headers": [header for header, _ in columns],
+        "kinds": [kind for _, kind in columns],
+        "basis": {str(k): v for k, v in (basis or {}).items()},
+        "rows": [list(row) for row in rows],
+        "in_pdf": in_pdf,
+        "note": note,
+        "sheet": sheet,
+    }
+
+
+def year_label(year: int) -> str:
+    return f"{year}/{year + 1}"
+
+
+def fmt(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "нет данных"
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def pp(delta: float) -> str:
+    """A difference of shares in percentage points, Russian style: «6,2 п.п.»."""
+    return f"{abs(delta):.1f}".replace(".", ",") + "\u00a0п.п."
+
+
+def stats(values: list[float]) -> dict:
+    known = [v for v in values if v is not None]
+    if not known:
+        return {"count": 0, "median": None, "mean": None, "min": None, "max": None}
+    return {
+        "count": len(known),
+        "median": median(known),
+        "mean": sum(known) / len(known),
+        "min": min(known),
+        "max": max(known),
+    }
+
+
+def round_or_none(value, digits: int = 2):
+    return None if value is None else round(float(value), digits)

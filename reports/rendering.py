@@ -1,0 +1,149 @@
+"""Turning a report's data snapshot into its PDF and xlsx.
+
+The snapshot (built by `reports.builders`) is plain JSON: sections with paragraphs, table keys and chart
+specs, and a dict of tables in the neutral form of `reports.masking`. Rendering never queries the
+database, so the internal files (at build time) and the public ones (at publication, from the masked copy)
+come out of the same code.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from schools.charts import Series, bar_chart, line_chart
+from schools.exports import Sheet, workbook_bytes
+
+from . import masking
+from .pdf import render_pdf
+
+HIDDEN_SHARE = "скрыто"
+NO_DATA = "—"
+
+
+def format_number(value, kind: str, masked: bool = False) -> str:
+    """A cell as printed: Russian decimal comma, thin-space thousands, "<k" and hidden shares kept."""
+    if value is None:
+        return HIDDEN_SHARE if kind == masking.SHARE and masked else NO_DATA
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if kind == masking.SHARE or isinstance(value, float | Decimal):
+        text = f"{float(value):,.1f}"
+    else:
+        text = f"{int(value):,d}"
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
+def formatted_table(table: dict) -> dict:
+    """The table with every cell formatted, plus the CSS class of each column."""
+    kinds = table.get("kinds", [])
+    masked = table.get("masked", False)
+    rows = [
+        [
+            {"text": format_number(value, kinds[i] if i < len(kinds) else masking.TEXT, masked),
+             "num": (kinds[i] if i < len(kinds) else masking.TEXT) != masking.TEXT}
+            for i, value in enumerate(row)
+        ]
+        for row in table.get("rows", [])
+    ]
+    headers = [
+        {"text": header, "num": i < len(kinds) and kinds[i] != masking.TEXT}
+        for i, header in enumerate(table.get("headers", []))
+    ]
+    weights = [3 if kind == masking.TEXT else 1 for kind in kinds] or [1]
+    total = sum(weights)
+    widths = [round(100 * w / total, 2) for w in weights]
+    return {**table, "rows": rows, "header_cells": headers, "widths": widths}
+
+
+def chart_svg(spec: dict) -> str:
+    if spec.get("type") == "bar":
+        return bar_chart(
+            title=spec["title"], labels=spec["labels"], values=spec["values"], unit=spec.get("unit", ""),
+            highlight=spec.get("highlight"),
+        )
+    return line_chart(
+        title=spec["title"], categories=spec["categories"], unit=spec.get("unit", ""),
+        series=[Series(s["label"], s["values"], s.get("dashed", False)) for s in spec["series"]],
+    )
+
+
+def template_context(report, data: dict) -> dict:
+    tables = {key: formatted_table(table) for key, table in data.get("tables", {}).items()}
+    sections = []
+    for section in data.get("sections", []):
+        sections.append(
+            {
+                **section,
+                "tables": [tables[key] for key in section.get("tables", []) if key in tables],
+                "charts": [chart_svg(spec) for spec in section.get("charts", [])],
+            }
+        )
+    annex = [tables[key] for key in data.get("annex", []) if key in tables]
+    return {
+        "report": report,
+        "data": data,
+        "sections": sections,
+        "annex": annex,
+        "conclusions": [line.strip() for line in report.conclusions.splitlines() if line.strip()],
+        "masked": data.get("masked", False),
+        "small_label": masking.small_label(),
+        "portal_owner": settings.PORTAL_OWNER,
+        "built_at": timezone.localtime(report.finished_at or timezone.now()),
+    }
+
+
+def report_html(report, data: dict) -> str:
+    return render_to_string("reports/pdf/report.html", template_context(report, data))
+
+
+def report_pdf_bytes(report, data: dict) -> bytes:
+    return render_pdf(report_html(report, data))
+
+
+def report_xlsx_bytes(report, data: dict) -> bytes:
+    """Every table of the report on its own sheet, with the «Сведения» sheet (year, methodology, date)."""
+    sheets = []
+    used: set[str] = set()
+    for key, table in data.get("tables", {}).items():
+        title = _sheet_title(table.get("sheet") or table.get("title") or key, used)
+        kinds = table.get("kinds", [])
+        rows = [
+            [_xlsx_cell(v, kinds[i] if i < len(kinds) else masking.TEXT, table.get("masked", False))
+             for i, v in enumerate(row)]
+            for row in table.get("rows", [])
+        ]
+        sheets.append(Sheet(title, table.get("headers", []), rows))
+    about = {
+        "Отчёт": report.title,
+        "Учебный год": report.year_label,
+        "Версия методики": report.methodology_version or "—",
+        "Дата построения": timezone.localtime(report.finished_at or timezone.now()).strftime("%d.%m.%Y %H:%M"),
+    }
+    if data.get("masked"):
+        about["Малые значения"] = (
+            f"Численность менее {masking.small_count_k()} обучающихся показана как «{masking.small_label()}», "
+            "доли по таким численностям скрыты."
+        )
+    return workbook_bytes(sheets, about=about)
+
+
+def _xlsx_cell(value, kind: str, masked: bool):
+    if value is None and kind == masking.SHARE and masked:
+        return HIDDEN_SHARE
+    if isinstance(value, float):
+        return round(value, 2)
+    return value
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    clean = "".join(ch for ch in title if ch not in "[]:*?/\\")[:28].strip() or "Таблица"
+    candidate, n = clean, 2
+    while candidate in used:
+        candidate = f"{clean[:25]} {n}"
+        n += 1
+    used.add(candidate)
+    return candidate

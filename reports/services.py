@@ -1,0 +1,309 @@
+"""Writes of the reports app: the document registry, report builds (request, build, render, retry,
+publish, withdraw) and the sweeper of builds left running by a dead worker."""
+
+import logging
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from schools.jobs import job_create, job_enqueue
+from schools.models import Job, School
+from schools.uploads import UploadRejected
+
+from . import masking, rendering
+from .builders import BuildError, builder_for, placement
+from .files import detect_document_type
+from .models import Document, Report
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+STALE_AFTER_MINUTES = 15
+DOCUMENT_NEEDS_SOURCE = "Приложите файл или укажите ссылку на документ."
+REPORT_NOT_DONE = "Опубликовать можно только успешно построенный отчёт."
+REPORT_NOT_FAILED = "Повторить можно только построение, завершившееся ошибкой."
+REPORT_BUSY = "Отчёт ещё формируется: дождитесь окончания."
+REPORT_NEEDS_SCHOOL = "Для профиля ОО укажите код образовательной организации."
+REPORT_UNKNOWN_SCHOOL = "ОО с кодом «{code}» не найдена."
+REPORT_YEAR_RANGE = "Учебный год должен быть между 2000 и 2100, получено: {year}."
+REPORT_TOO_MANY_ATTEMPTS = "Построение прервано {attempts} раза подряд и остановлено. Нажмите «Повторить»."
+REPORT_FAILED_UNEXPECTEDLY = "Внутренняя ошибка при построении отчёта ({error}). Сообщите администратору."
+
+
+# --- documents ----------------------------------------------------------------------------------------
+@transaction.atomic
+def document_save(*, document: Document | None = None, data: dict, upload=None, user) -> Document:
+    """Create or update a registry document; an upload is checked by content (PDF/DOCX/XLSX/ODT, size)."""
+    document = document or Document(created_by=user if getattr(user, "pk", None) else None)
+    for field in ("title", "kind", "direction", "stage", "number", "date", "issuer", "description", "url"):
+        if field in data:
+            setattr(document, field, data[field] if data[field] is not None else "")
+    if document.date == "":
+        document.date = None
+    if upload is not None:
+        document.file_type = detect_document_type(upload)
+        document.file_name = upload.name[:255]
+        document.file_size = upload.size
+        old = document.file.name if document.file else ""
+        document.file.save(f"upload.{document.file_type}", upload, save=False)
+        if old:
+            transaction.on_commit(lambda: document.file.storage.delete(old))
+    if not document.file and not document.url:
+        raise UploadRejected(DOCUMENT_NEEDS_SOURCE)
+    document.save()
+    return document
+
+
+@transaction.atomic
+def document_publish(*, document: Document, user) -> Document:
+    document.is_published = True
+    document.published_at = timezone.now()
+    document.published_by = user if getattr(user, "pk", None) else None
+    document.save(update_fields=["is_published", "published_at", "published_by", "updated_at"])
+    return document
+
+
+@transaction.atomic
+def document_withdraw(*, document: Document, user) -> Document:
+    document.is_published = False
+    document.published_at = None
+    document.published_by = None
+    document.save(update_fields=["is_published", "published_at", "published_by", "updated_at"])
+    return document
+
+
+# --- report builds ------------------------------------------------------------------------------------
+def report_title(*, kind: str, year: int, params: dict) -> str:
+    label = f"{year}/{year + 1}"
+    if kind == Report.Kind.SCHOOL:
+        return f"Профиль ОО {params.get('school_label') or params.get('school', '')} за {label} учебный год"
+    if kind == Report.Kind.ANNUAL:
+        return f"Аналитический отчёт ШНОР/ШНСУ за {label} учебный год"
+    return f"{Report.Kind(kind).label} за {label} учебный год"
+
+
+def _validated_params(*, kind: str, year: int, params: dict) -> dict:
+    if not 2000 <= int(year) <= 2100:
+        raise BuildError(REPORT_YEAR_RANGE.format(year=year))
+    params = dict(params or {})
+    if kind == Report.Kind.SCHOOL:
+        code = str(params.get("school") or "").strip()
+        if not code:
+            raise BuildError(REPORT_NEEDS_SCHOOL)
+        school = School.objects.filter(code=code).first()
+        if school is None:
+            raise BuildError(REPORT_UNKNOWN_SCHOOL.format(code=code))
+        params.update(school=code, school_label=school.short_name or school.name)
+    return params
+
+
+@transaction.atomic
+def report_create(*, kind: str, year: int, params: dict | None = None, user=None) -> Report:
+    """A new report row (queued) placed in the grid by its kind; not yet enqueued."""
+    from roadmaps.models import CycleStage, Direction
+
+    builder_for(kind)  # unknown kinds fail here, before anything is written
+    params = _validated_params(kind=kind, year=year, params=params or {})
+    direction_code, stage_number = placement(kind)
+    return Report.objects.create(
+        kind=kind,
+        year=year,
+        params=params,
+        title=report_title(kind=kind, year=year, params=params),
+        direction=Direction.objects.filter(code=direction_code).first(),
+        stage=CycleStage.objects.filter(number=stage_number).first(),
+        created_by=user if getattr(user, "pk", None) else None,
+    )
+
+
+def _enqueue(*, report: Report, action: str, title: str, user) -> Job:
+    from .tasks import report_build_task
+
+    job = job_create(kind=f"report:{action}", title=title, params={"report_id": report.pk, "action": action}, user=user)
+    Report.objects.filter(pk=report.pk).update(job=job)
+    report.job = job
+    job_enqueue(job=job, task=report_build_task)
+    return job
+
+
+@transaction.atomic
+def report_request(*, kind: str, year: int, params: dict | None = None, user=None) -> Report:
+    """Create a report and queue its build on the `reports` queue (after commit)."""
+    report = report_create(kind=kind, year=year, params=params, user=user)
+    _enqueue(report=report, action="build", title=f"Построение: {report.title}", user=user)
+    return report
+
+
+@transaction.atomic
+def report_retry(*, report: Report, user) -> Report:
+    if report.status != Report.Status.FAILED:
+        raise BuildError(REPORT_NOT_FAILED)
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.QUEUED, error="", attempts=0)
+    report.refresh_from_db()
+    _enqueue(report=report, action="build", title=f"Повторное построение: {report.title}", user=user)
+    return report
+
+
+@transaction.atomic
+def report_update_conclusions(*, report: Report, text: str, user) -> Report:
+    """Staff's edited conclusions; the internal PDF is rendered again in the background."""
+    if report.status != Report.Status.DONE:
+        raise BuildError(REPORT_BUSY)
+    report.conclusions = text.strip()
+    report.conclusions_edited = True
+    report.save(update_fields=["conclusions", "conclusions_edited", "updated_at"])
+    _enqueue(report=report, action="render", title=f"Обновление PDF: {report.title}", user=user)
+    return report
+
+
+@transaction.atomic
+def report_request_publication(*, report: Report, user) -> Job:
+    if report.status != Report.Status.DONE:
+        raise BuildError(REPORT_NOT_DONE)
+    return _enqueue(report=report, action="publish", title=f"Публикация: {report.title}", user=user)
+
+
+@transaction.atomic
+def report_withdraw(*, report: Report, user) -> Report:
+    """Remove a report from the public tab; its public files are deleted, the internal ones stay."""
+    old = [f.name for f in (report.public_pdf, report.public_xlsx) if f]
+    Report.objects.filter(pk=report.pk).update(
+        is_published=False, published_at=None, published_by=None, public_data={}, public_pdf="", public_xlsx="",
+        updated_at=timezone.now(),
+    )
+    storage = report.pdf.storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in old])
+    report.refresh_from_db()
+    return report
+
+
+def _heartbeat(report_id: int, progress) -> callable:
+    def report(percent: int, message: str = "") -> None:
+        Report.objects.filter(pk=report_id).update(heartbeat_at=timezone.now())
+        if progress:
+            progress(percent, message)
+
+    return report
+
+
+def report_build(*, report_id: int, progress=None) -> Report:
+    """Collect the data, draft the conclusions (unless edited), render the internal PDF and xlsx.
+
+    Idempotent: a rerun overwrites the same row and replaces its files. Failures are stored on the
+    report (status «Ошибка» with the reason) and re-raised as BuildError.
+    """
+    beat = _heartbeat(report_id, progress)
+    Report.objects.filter(pk=report_id).update(
+        status=Report.Status.RUNNING, error="", started_at=timezone.now(), heartbeat_at=timezone.now(),
+        finished_at=None,
+    )
+    report = Report.objects.get(pk=report_id)
+    report.attempts += 1
+    Report.objects.filter(pk=report_id).update(attempts=report.attempts)
+    try:
+        data = builder_for(report.kind).build(report, beat)
+        report.data = data
+        report.methodology_version = data.get("methodology_version", "")
+        if data.get("title"):
+            report.title = data["title"][:500]
+        if not report.conclusions_edited:
+            report.conclusions = "\n".join(data.get("conclusions_draft", []))
+        report.finished_at = timezone.now()
+        beat(75, "Формирование PDF")
+        _render_internal(report)
+        beat(95, "Сохранение файлов")
+    except BuildError as error:
+        _fail(report_id, str(error))
+        raise
+    except Exception as error:
+        logger.exception("report %s failed", report_id)
+        _fail(report_id, REPORT_FAILED_UNEXPECTEDLY.format(error=f"{type(error).__name__}: {error}"))
+        raise BuildError(REPORT_FAILED_UNEXPECTEDLY.format(error=type(error).__name__)) from error
+    report.status = Report.Status.DONE
+    report.heartbeat_at = timezone.now()
+    report.save()
+    return report
+
+
+def _fail(report_id: int, message: str) -> None:
+    Report.objects.filter(pk=report_id).update(
+        status=Report.Status.FAILED, error=message, finished_at=timezone.now(), heartbeat_at=timezone.now()
+    )
+
+
+def _replace_file(field, name: str, content: bytes) -> None:
+    old = field.name if field else ""
+    field.save(name, ContentFile(content), save=False)
+    if old and old != field.name:
+        field.storage.delete(old)
+
+
+def _render_internal(report: Report) -> None:
+    pdf = rendering.report_pdf_bytes(report, report.data)
+    xlsx = rendering.report_xlsx_bytes(report, report.data)
+    _replace_file(report.pdf, "report.pdf", pdf)
+    _replace_file(report.xlsx, "report.xlsx", xlsx)
+
+
+def report_render(*, report_id: int, progress=None) -> Report:
+    """Render the internal files again from the stored data (after staff edited the conclusions)."""
+    report = Report.objects.get(pk=report_id)
+    if progress:
+        progress(30, "Формирование PDF")
+    _render_internal(report)
+    Report.objects.filter(pk=report_id).update(pdf=report.pdf.name, xlsx=report.xlsx.name, updated_at=timezone.now())
+    return report
+
+
+def report_publish(*, report_id: int, user=None, progress=None) -> Report:
+    """Mask the data once (small counts), render the public PDF and xlsx from it, and publish."""
+    report = Report.objects.get(pk=report_id)
+    if report.status != Report.Status.DONE:
+        raise BuildError(REPORT_NOT_DONE)
+    if progress:
+        progress(20, "Скрытие малых значений")
+    public = masking.mask_data(report.data)
+    if progress:
+        progress(40, "Формирование публичного PDF")
+    pdf = rendering.report_pdf_bytes(report, public)
+    xlsx = rendering.report_xlsx_bytes(report, public)
+    _replace_file(report.public_pdf, "public.pdf", pdf)
+    _replace_file(report.public_xlsx, "public.xlsx", xlsx)
+    Report.objects.filter(pk=report_id).update(
+        public_data=public, public_pdf=report.public_pdf.name, public_xlsx=report.public_xlsx.name,
+        is_published=True, published_at=timezone.now(),
+        published_by=user if getattr(user, "pk", None) else None, updated_at=timezone.now(),
+    )
+    report.refresh_from_db()
+    return report
+
+
+def reports_requeue_stale(*, older_than_minutes: int = STALE_AFTER_MINUTES) -> list[int]:
+    """Builds left «running» by a dead worker (no heartbeat for a while) go back to the queue, or fail
+    after MAX_ATTEMPTS. Returns the ids of the re-queued reports."""
+    from .tasks import report_build_task
+
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    stale = list(
+        Report.objects.filter(status=Report.Status.RUNNING, heartbeat_at__lt=cutoff).select_related("job")
+    )
+    requeued = []
+    for report in stale:
+        if report.attempts >= MAX_ATTEMPTS:
+            _fail(report.pk, REPORT_TOO_MANY_ATTEMPTS.format(attempts=report.attempts))
+            if report.job_id:
+                Job.objects.filter(pk=report.job_id).update(status=Job.Status.FAILED, finished_at=timezone.now(),
+                                                            message=REPORT_TOO_MANY_ATTEMPTS.format(attempts=report.attempts))
+            continue
+        Report.objects.filter(pk=report.pk).update(status=Report.Status.QUEUED, heartbeat_at=timezone.now())
+        if report.job_id:
+            Job.objects.filter(pk=report.job_id).update(
+                status=Job.Status.QUEUED, message="Построение перезапущено после сбоя исполнителя.",
+                updated_at=timezone.now(),
+            )
+            with transaction.atomic():
+                job_enqueue(job=report.job, task=report_build_task)
+        requeued.append(report.pk)
+    return requeued
