@@ -31,7 +31,7 @@ if not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "schools.admin_site.PortalAdminConfig",  # django.contrib.admin with the administrators-only site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "schools.middleware.OtpRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -128,6 +129,10 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Two-factor authentication (TOTP): staff may enrol; administrators must verify a device before
+# /admin/ and the staff pages. On by default in production, off for DEBUG demos and tests.
+OTP_REQUIRED_FOR_ADMINS = env.bool("OTP_REQUIRED_FOR_ADMINS", default=not (DEBUG or TESTING))
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Портал УКО")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ru"
@@ -135,7 +140,7 @@ LANGUAGES = [("ru", "Русский")]
 TIME_ZONE = env("TIME_ZONE", default="Europe/Moscow")
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+USE_THOUSAND_SEPARATOR = False  # years (2025) must never print as "2 025"
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -56,14 +56,19 @@ PART_TOO_LARGE = "больше, чем «{whole}» ({total})"
 BAD_WEBSITE = "адрес сайта должен начинаться с http:// или https://"
 
 
-def _require(errors, row, values, *keys):
+def _unreadable_cells(table) -> set[tuple[int, str]]:
+    """(row, column) of cells that already have a parse error, so they are not also reported as empty."""
+    return {(e.row, e.column) for e in table.errors}
+
+
+def _require(errors, row, values, *keys, unreadable=frozenset()):
     for key in keys:
-        if values.get(key) in (None, ""):
+        if values.get(key) in (None, "") and (row, HEADERS[key]) not in unreadable:
             errors.append(RowError(row, HEADERS[key], REQUIRED_VALUE))
 
 
-def _clean_school_row(row: int, values: dict, errors: list[RowError]) -> None:
-    _require(errors, row, values, "code", "name", "municipality", "settlement")
+def _clean_school_row(row: int, values: dict, errors: list[RowError], unreadable) -> None:
+    _require(errors, row, values, "code", "name", "municipality", "settlement", unreadable=unreadable)
     settlement = (values.get("settlement") or "").strip().casefold().rstrip(".")
     if values.get("settlement"):
         if settlement not in SETTLEMENT_WORDS:
@@ -94,8 +99,9 @@ def _first_rows_by_key(rows, key_of, errors, header):
 def schools_import(*, file, file_name: str, user=None, dry_run: bool = False, progress=None) -> ImportSummary:
     table = read_table(file, SCHOOL_COLUMNS)
     errors = list(table.errors)
+    unreadable = _unreadable_cells(table)
     for row, values in table.rows:
-        _clean_school_row(row, values, errors)
+        _clean_school_row(row, values, errors, unreadable)
     _first_rows_by_key(table.rows, lambda v: v.get("code"), errors, "Код ОО")
     require_no_errors(errors)
 
@@ -140,8 +146,8 @@ def _municipalities_by_name(names: set[str]) -> dict[str, Municipality]:
     return known
 
 
-def _clean_context_row(row: int, values: dict, school_ids: dict, errors: list[RowError]) -> None:
-    _require(errors, row, values, "code", "year")
+def _clean_context_row(row: int, values: dict, school_ids: dict, errors: list[RowError], unreadable) -> None:
+    _require(errors, row, values, "code", "year", unreadable=unreadable)
     if values.get("code") and values["code"] not in school_ids:
         errors.append(RowError(row, HEADERS["code"], UNKNOWN_SCHOOL, values["code"]))
     for whole, parts in (("students", STUDENT_PARTS), ("teachers", TEACHER_PARTS)):
@@ -161,8 +167,9 @@ def contexts_import(*, file, file_name: str, user=None, dry_run: bool = False, p
     errors = list(table.errors)
     codes = {v["code"] for _, v in table.rows if v.get("code")}
     school_ids = dict(School.objects.filter(code__in=codes).values_list("code", "pk"))
+    unreadable = _unreadable_cells(table)
     for row, values in table.rows:
-        _clean_context_row(row, values, school_ids, errors)
+        _clean_context_row(row, values, school_ids, errors, unreadable)
     _first_rows_by_key(table.rows, lambda v: (v.get("code"), v.get("year")), errors, "Код ОО")
     require_no_errors(errors)
 

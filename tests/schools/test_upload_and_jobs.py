@@ -1,0 +1,40 @@
+import pytest
+
+from schools.models import Job, School
+from tests.schools.test_imports import SCHOOL_HEADER, school_row
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_upload_runs_the_import_as_a_job_and_shows_the_result(client_for, inspector, make_xlsx):
+    client = client_for(inspector)
+    upload = make_xlsx([SCHOOL_HEADER, school_row()], name="реестр.xlsx")
+
+    response = client.post("/schools/import/", {"kind": "schools", "file": upload})
+
+    job = Job.objects.get()
+    assert response.status_code == 302 and response.url == f"/jobs/{job.pk}/"
+    assert (job.status, job.progress, job.created_by) == ("done", 100, inspector)
+    assert School.objects.filter(code="0101").exists()
+    status = client.get(f"/jobs/{job.pk}/status/").json()
+    assert (status["status"], status["progress"], status["finished"]) == ("done", 100, True)
+    assert "Импортировано: файл «реестр.xlsx»" in client.get(response.url).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upload_with_errors_shows_row_errors_and_changes_nothing(client_for, inspector, make_xlsx):
+    client = client_for(inspector)
+    upload = make_xlsx([SCHOOL_HEADER, school_row(settlement="хутор")], name="bad.xlsx")
+
+    response = client.post("/schools/import/", {"kind": "schools", "file": upload})
+    page = client.get(response.url).content.decode()
+
+    assert Job.objects.get().status == "failed"
+    assert "ожидается «город» или «село»" in page and "хутор" in page
+    assert School.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_job_of_another_user_is_hidden_from_a_principal(client_for, principal_a, inspector):
+    job = Job.objects.create(kind="import:schools", title="Импорт", created_by=inspector)
+
+    assert client_for(principal_a).get(f"/jobs/{job.pk}/status/").status_code == 404
