@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class IndicatorsConfig(AppConfig):
     name = "indicators"
     verbose_name = "Показатели"
+
+    def ready(self):
+        from schools.importing import register_importer
+        from schools.panels import register_dashboard_panel, register_school_panel
+
+        from . import panels
+        from .services import RESULT_COLUMNS, results_import
+
+        register_importer(
+            "results", "Результаты оценочных процедур", results_import, columns=RESULT_COLUMNS,
+            example=["0101", "2024/2025", "ОГЭ", "Математика", 9, 52, 3, "", 3, 20, 19, 10, 3.7, "", "", ""],
+        )
+        register_school_panel(20, panels.school_status_panel)
+        register_dashboard_panel(20, panels.dashboard_lists_panel)

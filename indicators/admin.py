@@ -1,0 +1,111 @@
+from django.contrib import admin
+from import_export import fields, resources, widgets
+from simple_history.admin import SimpleHistoryAdmin
+
+from schools.admin import PortalImportExportAdmin
+from schools.models import School
+
+from .models import (
+    AssessmentResult,
+    ComputationRun,
+    Indicator,
+    IndicatorValue,
+    MethodologyRules,
+    PopulationStat,
+    Procedure,
+    SchoolStatus,
+    StatusOverride,
+    Subject,
+)
+
+
+class AssessmentResultResource(resources.ModelResource):
+    """For small files in the admin; large files go through «Загрузка данных» (streaming import)."""
+
+    school = fields.Field("school", "school", widgets.ForeignKeyWidget(School, "code"))
+    procedure = fields.Field("procedure", "procedure", widgets.ForeignKeyWidget(Procedure, "code"))
+    subject = fields.Field("subject", "subject", widgets.ForeignKeyWidget(Subject, "code"))
+
+    class Meta:
+        model = AssessmentResult
+        import_id_fields = ["school", "year", "procedure", "subject", "grade"]
+        fields = ["school", "year", "procedure", "subject", "grade", "participants", "below_min", "high", "mark2",
+                  "mark3", "mark4", "mark5", "average", "lowered", "confirmed", "raised"]
+
+
+@admin.register(AssessmentResult)
+class AssessmentResultAdmin(PortalImportExportAdmin):
+    resource_classes = [AssessmentResultResource]
+    list_display = ["school", "year", "procedure", "subject", "grade", "participants", "mark2", "below_min", "high"]
+    list_filter = ["year", "procedure", "subject"]
+    search_fields = ["school__code", "school__name"]
+    list_select_related = ["school", "procedure", "subject"]
+    readonly_fields = ["import_batch"]
+    raw_id_fields = ["school"]
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+
+
+@admin.register(Subject)
+class SubjectAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "group", "index", "polarity", "unit", "order"]
+    list_filter = ["group", "index"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(MethodologyRules)
+class MethodologyRulesAdmin(SimpleHistoryAdmin):
+    list_display = ["valid_from", "size_edge_small", "size_edge_large", "low_results_share", "low_results_years",
+                    "unfavourable_share", "min_participants", "updated_at", "changed_by"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ComputationRun)
+class ComputationRunAdmin(ReadOnlyAdmin):
+    list_display = ["year", "started_at", "finished_at", "started_by", "schools", "low_results_count", "unfavourable_count"]
+    list_filter = ["year"]
+
+
+@admin.register(SchoolStatus)
+class SchoolStatusAdmin(ReadOnlyAdmin):
+    list_display = ["school", "year", "cluster", "results_index", "social_index", "rank_in_cluster", "low_results",
+                    "unfavourable"]
+    list_filter = ["year", "low_results", "unfavourable"]
+    search_fields = ["school__code", "school__name"]
+    list_select_related = ["school"]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(ReadOnlyAdmin):
+    list_display = ["school", "year", "indicator", "value", "numerator", "denominator", "risk", "rank"]
+    list_filter = ["year", "indicator"]
+    search_fields = ["school__code"]
+    list_select_related = ["school", "indicator"]
+
+
+@admin.register(PopulationStat)
+class PopulationStatAdmin(ReadOnlyAdmin):
+    list_display = ["year", "indicator", "population_kind", "population", "count", "median", "mean", "minimum", "maximum"]
+    list_filter = ["year", "population_kind", "indicator"]
+
+
+@admin.register(StatusOverride)
+class StatusOverrideAdmin(ReadOnlyAdmin):
+    list_display = ["school", "year", "list_kind", "decision", "created_by", "created_at"]
+    list_filter = ["year", "list_kind", "decision"]

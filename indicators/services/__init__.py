@@ -1,0 +1,5 @@
+"""Writes of the indicators app: the results import, the computation, rules and status overrides."""
+
+from .results import RESULT_COLUMNS, results_import
+
+__all__ = ["RESULT_COLUMNS", "results_import"]

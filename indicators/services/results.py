@@ -1,0 +1,280 @@
+"""Import of the assessment results file (DESIGN §4.2): streaming, all-or-nothing, idempotent.
+
+The file is read row by row (`iter_table`); each valid row is turned into a model instance and written
+in batches with one upsert statement per batch (`bulk_create(update_conflicts=True)`), inside one
+transaction. Any error anywhere stops the writing, the whole file is still checked so the user gets
+every error with its row number, and the transaction is rolled back: nothing is changed.
+
+Provenance: every row written points to the file's ImportBatch (name, checksum, who, when). Bulk
+upserts do not write django-simple-history rows for results; the batch is the audit trail.
+"""
+
+import functools
+import re
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from schools.importing import ImportSummary, batch_create, require_no_errors
+from schools.models import ImportBatch, School
+from schools.tabular import Column, RowError, iter_table, parse_academic_year, parse_count, parse_decimal
+
+from ..models import AssessmentResult, Procedure, Subject
+from ..reference import PROCEDURES, SUBJECTS, seed_procedures
+from .bulk import upsert_rows
+
+WRITE_BATCH = 5000
+
+
+def fast_count(value):
+    """parse_count with a fast path for the numeric cells calamine returns (most of a large file)."""
+    if value.__class__ is float and 0 <= value <= 1e9 and value.is_integer():
+        return int(value)
+    if value == "" or value is None:
+        return None
+    return parse_count(value)
+
+
+@functools.lru_cache(maxsize=256)
+def cached_year(value):
+    return parse_academic_year(value)
+
+
+def fast_decimal(value):
+    if value.__class__ is float and value == value and abs(value) != float("inf"):
+        return value
+    if value == "" or value is None:
+        return None
+    return parse_decimal(value)
+
+PROGRESS_EVERY = 10000
+
+RESULT_COLUMNS = [
+    Column("code", "Код ОО", required=True),
+    Column("year", "Учебный год", cached_year, required=True),
+    Column("procedure", "Процедура", required=True),
+    Column("subject", "Предмет", required=True),
+    Column("grade", "Класс", fast_count, required=True),
+    Column("participants", "Участников", fast_count, required=True, aliases=("Количество участников",)),
+    Column("below_min", "Не преодолели минимальный порог", fast_count),
+    Column("high", "Высокий результат", fast_count),
+    Column("mark2", "Отметка 2", fast_count, aliases=("Отметка «2»",)),
+    Column("mark3", "Отметка 3", fast_count, aliases=("Отметка «3»",)),
+    Column("mark4", "Отметка 4", fast_count, aliases=("Отметка «4»",)),
+    Column("mark5", "Отметка 5", fast_count, aliases=("Отметка «5»",)),
+    Column("average", "Средний балл", fast_decimal),
+    Column("lowered", "Понизили", fast_count),
+    Column("confirmed", "Подтвердили", fast_count),
+    Column("raised", "Повысили", fast_count),
+]
+KEYS = [c.key for c in RESULT_COLUMNS]
+HEADERS = {c.key: c.header for c in RESULT_COLUMNS}
+IDX = {key: i for i, key in enumerate(KEYS)}
+PARTS = ("below_min", "high", "mark2", "mark3", "mark4", "mark5", "lowered", "confirmed", "raised")
+MARKS = ("mark2", "mark3", "mark4", "mark5")
+CORRESPONDENCE = ("lowered", "confirmed", "raised")
+VALUE_FIELDS = ["participants", *PARTS, "average"]
+VALUE_POSITIONS = [IDX[key] for key in ("participants", *PARTS)]
+REQUIRED_KEYS = ("code", "year", "procedure", "subject", "grade", "participants")
+
+REQUIRED_VALUE = "обязательное значение не заполнено"
+UNKNOWN_SCHOOL = "нет школы с таким кодом в реестре ОО: сначала импортируйте файл школ"
+UNKNOWN_PROCEDURE = "неизвестная процедура: допустимы ВПР, ОГЭ, ЕГЭ, ГВЭ-9, ГВЭ-11, НИКО, КДР"
+BAD_GRADE = "класс должен быть от 1 до 11"
+PART_TOO_LARGE = "больше, чем «Участников» ({total})"
+MARKS_SUM = "сумма отметок «2»–«5» ({sum}) не равна числу участников ({total})"
+CORRESPONDENCE_SUM = "сумма «Понизили», «Подтвердили», «Повысили» ({sum}) больше, чем «Участников» ({total})"
+BAD_AVERAGE = "средний балл должен быть от 0 до 100"
+DUPLICATE_KEY = "повторяет строку {row} этого файла (ОО, год, процедура, предмет, класс)"
+NO_ROWS = "в файле нет строк с данными под заголовком"
+
+PROCEDURE_NAMES = {"впр": "VPR", "огэ": "OGE", "егэ": "EGE", "гвэ-9": "GVE9", "гвэ9": "GVE9", "гвэ-11": "GVE11",
+                   "гвэ11": "GVE11", "нико": "NIKO", "кдр": "KDR"}
+PROCEDURE_NAMES.update({code.casefold(): code for code, _ in PROCEDURES})
+
+TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+                    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
+                     "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"], strict=True))
+
+
+def normalise_name(value: str) -> str:
+    return re.sub(r"\s+", " ", value).strip().casefold().replace("ё", "е")
+
+
+def procedure_code(value: str | None) -> str | None:
+    if not value:
+        return None
+    key = re.sub(r"\s+", "", value).casefold().replace("–", "-").replace("—", "-")
+    return PROCEDURE_NAMES.get(key)
+
+
+def subject_slug(name: str, taken: set[str]) -> str:
+    latin = "".join(TRANSLIT.get(ch, ch) for ch in normalise_name(name))
+    base = re.sub(r"[^a-z0-9]+", "-", latin).strip("-")[:34] or "subject"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+def check_row(row: int, values: list, school_ids: dict, errors: list[RowError]) -> str | None:
+    """Append every problem of one parsed row to `errors`; return the procedure code if known."""
+    for key in REQUIRED_KEYS:
+        if values[IDX[key]] in (None, ""):
+            errors.append(RowError(row, HEADERS[key], REQUIRED_VALUE))
+    code = values[IDX["code"]]
+    if code and code not in school_ids:
+        errors.append(RowError(row, HEADERS["code"], UNKNOWN_SCHOOL, code))
+    procedure = procedure_code(values[IDX["procedure"]])
+    if values[IDX["procedure"]] and procedure is None:
+        errors.append(RowError(row, HEADERS["procedure"], UNKNOWN_PROCEDURE, values[IDX["procedure"]]))
+    grade = values[IDX["grade"]]
+    if grade is not None and not 1 <= grade <= 11:
+        errors.append(RowError(row, HEADERS["grade"], BAD_GRADE, str(grade)))
+    average = values[IDX["average"]]
+    if average is not None and not 0 <= average <= 100:
+        errors.append(RowError(row, HEADERS["average"], BAD_AVERAGE, str(average)))
+    total = values[IDX["participants"]]
+    if total is None:
+        return procedure
+    for key in PARTS:
+        part = values[IDX[key]]
+        if part is not None and part > total:
+            errors.append(RowError(row, HEADERS[key], PART_TOO_LARGE.format(total=total), str(part)))
+    marks = [values[IDX[key]] for key in MARKS]
+    if None not in marks and sum(marks) != total:
+        errors.append(RowError(row, "Отметка 2 … Отметка 5", MARKS_SUM.format(sum=sum(marks), total=total)))
+    correspondence = [values[IDX[key]] or 0 for key in CORRESPONDENCE]
+    if sum(correspondence) > total:
+        errors.append(RowError(row, "Понизили, Подтвердили, Повысили",
+                               CORRESPONDENCE_SUM.format(sum=sum(correspondence), total=total)))
+    return procedure
+
+
+WRITE_COLUMNS = ["school_id", "year", "procedure_id", "subject_id", "grade", *VALUE_FIELDS, "import_batch_id",
+                 "created_at", "updated_at"]
+CONFLICT_COLUMNS = ["school_id", "year", "procedure_id", "subject_id", "grade"]
+UPDATE_COLUMNS = [*VALUE_FIELDS, "import_batch_id", "updated_at"]
+
+
+class _Writer:
+    """Collects valid rows as plain tuples and upserts them in batches; stops once an error is seen."""
+
+    def __init__(self, *, batch_id: int | None):
+        self.enabled = batch_id is not None
+        self.pending: list[tuple] = []
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        self.tail = (batch_id, now, now)
+        self.adapt_decimal = connection.ops.adapt_decimalfield_value
+
+    def add(self, key: tuple, values: list) -> None:
+        if not self.enabled:
+            return
+        average = values[IDX["average"]]
+        if average is not None:
+            average = self.adapt_decimal(Decimal(str(round(average, 2))), 6, 2)
+        self.pending.append((*key, *[values[i] for i in VALUE_POSITIONS], average, *self.tail))
+        if len(self.pending) >= WRITE_BATCH:
+            self.flush()
+
+    def stop(self) -> None:
+        self.enabled = False
+        self.pending = []
+
+    def flush(self) -> None:
+        if self.enabled and self.pending:
+            upsert_rows(model=AssessmentResult, columns=WRITE_COLUMNS, rows=self.pending,
+                        conflict=CONFLICT_COLUMNS, update=UPDATE_COLUMNS)
+        self.pending = []
+
+
+def _report(progress: Callable | None, percent: int, message: str) -> None:
+    if progress:
+        progress(percent, message)
+
+
+@transaction.atomic
+def results_import(*, file, file_name: str, user=None, dry_run: bool = False, progress=None) -> ImportSummary:
+    """Import a results file; raises ImportFailed with every row error and then changes nothing."""
+    school_ids = dict(School.objects.values_list("code", "pk"))
+    subjects = {normalise_name(name): pk for name, pk in Subject.objects.values_list("name", "pk")}
+    taken_slugs = set(Subject.objects.values_list("code", flat=True))
+    if not dry_run:
+        seed_procedures()
+    procedure_ids = dict(Procedure.objects.values_list("code", "pk"))
+    batch = None if dry_run else batch_create(
+        kind=ImportBatch.Kind.RESULTS, file=file, file_name=file_name, user=user, rows=0
+    )
+    writer = _Writer(batch_id=batch.pk if batch else None)
+    before = AssessmentResult.objects.count()
+    seen: dict[tuple, int] = {}
+    errors: list[RowError] = []
+    rows = 0
+    _report(progress, 2, "Чтение файла…")
+    for row, values, cell_errors in iter_table(file, RESULT_COLUMNS):
+        rows += 1
+        row_errors = list(cell_errors)
+        procedure = check_row(row, values, school_ids, row_errors)
+        subject_name = values[IDX["subject"]]
+        key = (values[IDX["code"]], values[IDX["year"]], procedure,
+               normalise_name(subject_name) if subject_name else None, values[IDX["grade"]])
+        if None not in key:
+            if key in seen:
+                row_errors.append(RowError(row, HEADERS["code"], DUPLICATE_KEY.format(row=seen[key]), key[0]))
+            else:
+                seen[key] = row
+        if row_errors:
+            errors.extend(row_errors)
+            writer.stop()
+            continue
+        if writer.enabled:
+            subject_id = subjects.get(key[3]) or _subject_create(subject_name, key[3], subjects, taken_slugs)
+            writer.add((school_ids[key[0]], key[1], procedure_ids[procedure], subject_id, key[4]), values)
+        if rows % PROGRESS_EVERY == 0:
+            _report(progress, min(90, 5 + rows // 4000), f"Проверено строк: {rows}")
+    if rows == 0:
+        errors.append(RowError(None, "", NO_ROWS))
+    require_no_errors(errors)
+    writer.flush()
+    summary = ImportSummary(kind=ImportBatch.Kind.RESULTS, file_name=file_name, rows=rows, dry_run=dry_run)
+    if dry_run:
+        summary.updated = _existing_count(seen, school_ids, subjects, procedure_ids)
+    else:
+        summary.updated = rows - (AssessmentResult.objects.count() - before)
+        batch.rows, batch.created, batch.updated = rows, rows - summary.updated, summary.updated
+        batch.save(update_fields=["rows", "created", "updated"])
+        summary.batch_id = batch.pk
+    summary.created = rows - summary.updated
+    _report(progress, 100, summary.text())
+    return summary
+
+
+def _subject_create(display_name: str, key: str, subjects: dict, taken: set[str]) -> int:
+    name = re.sub(r"\s+", " ", display_name).strip()
+    known = {normalise_name(n): code for code, n in SUBJECTS}
+    code = known.get(key) if known.get(key) not in taken else None
+    if code:
+        taken.add(code)
+    subject = Subject.objects.create(code=code or subject_slug(name, taken), name=name[:1].upper() + name[1:])
+    subjects[key] = subject.pk
+    return subject.pk
+
+
+def _existing_count(seen: dict, school_ids: dict, subjects: dict, procedure_ids: dict) -> int:
+    """How many keys of the file are already stored (for the dry-run summary), in one query."""
+    if not seen:
+        return 0
+    years = {key[1] for key in seen}
+    codes = {pk: code for code, pk in school_ids.items()}
+    names = {pk: name for name, pk in subjects.items()}
+    procedures = {pk: code for code, pk in procedure_ids.items()}
+    stored = AssessmentResult.objects.filter(year__in=years).values_list(
+        "school_id", "year", "procedure_id", "subject_id", "grade"
+    )
+    return sum(
+        1 for school, year, procedure, subject, grade in stored.iterator(chunk_size=10000)
+        if (codes.get(school), year, procedures.get(procedure), names.get(subject), grade) in seen
+    )
