@@ -165,6 +165,9 @@ class RoadmapItem(TimeStampedModel):
     evidence = models.JSONField("ссылки на подтверждения", default=list, blank=True)
     completed_on = models.DateField("дата выполнения", null=True, blank=True)
     notes = models.TextField("примечания", blank=True)
+    import_batch = models.ForeignKey(
+        "schools.ImportBatch", verbose_name="пакет импорта", null=True, blank=True, on_delete=models.SET_NULL
+    )
     history = HistoricalRecords()
 
     class Meta:

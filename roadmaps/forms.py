@@ -1,0 +1,195 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from schools.models import School
+
+from .models import Direction, ItemStatus, ManagementDecision, Recommendation, Roadmap, RoadmapItem, StageDuty
+from .services.core import evidence_clean
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+EVIDENCE_HELP = "Одна ссылка в строке; только адреса http:// или https://."
+
+
+class EvidenceField(forms.CharField):
+    """Links, one per line, checked to be http(s); cleaned to a list."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", EVIDENCE_HELP)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(value)
+        return value
+
+    def clean(self, value):
+        return evidence_clean(super().clean(value) or "")
+
+
+def _users_with_email():
+    return get_user_model().objects.filter(is_active=True).exclude(email="").order_by("last_name", "username")
+
+
+class RoadmapForm(forms.ModelForm):
+    class Meta:
+        model = Roadmap
+        fields = ["kind", "title", "school", "approved_by", "document_number", "document_date", "period_start",
+                  "period_end", "directions", "notes"]
+        widgets = {
+            "document_date": DATE_WIDGET, "period_start": DATE_WIDGET, "period_end": DATE_WIDGET,
+            "directions": forms.CheckboxSelectMultiple, "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"school": "Только для программы помощи ОО.", "approved_by": "Например: приказ отдела образования."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.order_by("code")
+        self.fields["directions"].queryset = Direction.objects.order_by("order", "code")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Roadmap.Kind.SCHOOL and not data.get("school"):
+            self.add_error("school", "Для программы помощи ОО укажите школу.")
+        if data.get("kind") == Roadmap.Kind.MUNICIPAL and data.get("school"):
+            self.add_error("school", "У муниципальной дорожной карты не указывается школа.")
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "Окончание периода раньше его начала.")
+        return data
+
+
+class RoadmapItemForm(forms.ModelForm):
+    evidence = EvidenceField(label="Ссылки на подтверждения")
+
+    class Meta:
+        model = RoadmapItem
+        fields = ["stage", "number", "section", "direction", "title", "term", "due_date", "responsible",
+                  "responsible_users", "result", "status", "evidence", "completed_on", "notes"]
+        widgets = {
+            "due_date": DATE_WIDGET, "completed_on": DATE_WIDGET,
+            "title": forms.Textarea(attrs={"rows": 4}), "result": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            "responsible_users": forms.SelectMultiple(attrs={"size": 5}),
+        }
+        help_texts = {
+            "term": "Как в документе: «ежегодно», «по потребности», «Август ежегодно».",
+            "due_date": "Конкретная дата, по которой контролируется исполнение.",
+            "responsible_users": "Кому отправлять еженедельное напоминание о сроках.",
+            "completed_on": "Для выполненного мероприятия; если пусто — сегодняшняя дата.",
+        }
+
+    def __init__(self, *args, roadmap: Roadmap, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roadmap = roadmap
+        self.fields["responsible_users"].queryset = _users_with_email()
+        self.fields["responsible_users"].required = False
+        self.fields["number"].help_text = "Номер в пределах дорожной карты, например 1.2 или 15."
+
+    def clean_number(self):
+        number = self.cleaned_data["number"].strip().rstrip(".")
+        if not number:
+            raise ValidationError("Укажите номер мероприятия.")
+        clash = self.roadmap.items.filter(number=number).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise ValidationError(f"Мероприятие № {number} уже есть в этой дорожной карте.")
+        return number
+
+    def clean(self):
+        data = super().clean()
+        status, completed = data.get("status"), data.get("completed_on")
+        if completed and status and status != ItemStatus.DONE:
+            self.add_error("completed_on", "Дата выполнения указывается только для выполненного мероприятия.")
+        return data
+
+
+class ItemProgressForm(forms.Form):
+    """What a principal may change: status, evidence, completion date."""
+
+    status = forms.ChoiceField(label="Статус", choices=ItemStatus.choices)
+    evidence = EvidenceField(label="Ссылки на подтверждения")
+    completed_on = forms.DateField(label="Дата выполнения", required=False, widget=DATE_WIDGET,
+                                   help_text="Если мероприятие выполнено; пусто — сегодняшняя дата.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("completed_on") and data.get("status") != ItemStatus.DONE:
+            self.add_error("completed_on", "Дата выполнения указывается только для выполненного мероприятия.")
+        return data
+
+
+class RoadmapImportForm(forms.Form):
+    file = forms.FileField(label="Файл Excel (.xlsx)",
+                           help_text="Столбцы: № / Мероприятие / Сроки / Ответственные / Результат / Этап.")
+    dry_run = forms.BooleanField(label="Только проверить, ничего не записывать", required=False)
+
+
+class StageDutyForm(forms.ModelForm):
+    class Meta:
+        model = StageDuty
+        fields = ["coordinator_duties", "executor_duties"]
+        widgets = {"coordinator_duties": forms.Textarea(attrs={"rows": 4}),
+                   "executor_duties": forms.Textarea(attrs={"rows": 4})}
+
+
+class DirectionForm(forms.ModelForm):
+    class Meta:
+        model = Direction
+        fields = ["name", "coordinator", "coordinator_user", "executors"]
+        help_texts = {"executors": "Люди или подразделения через запятую, например: Доценко Т.И., ИМЦ."}
+
+
+class RecommendationForm(forms.ModelForm):
+    class Meta:
+        model = Recommendation
+        fields = ["school", "target_group", "year", "direction", "problem_area", "text", "source_kind", "source_ref",
+                  "due_date", "status"]
+        widgets = {"due_date": DATE_WIDGET, "text": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "school": "Либо школа, либо группа адресатов.",
+            "source_ref": "Что именно выявлено: критерий карты, код показателя, список и год.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.order_by("code")
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("school")) == bool(data.get("target_group")):
+            self.add_error("school", "Укажите адресата: либо школу, либо группу (педагоги, руководители, родители, "
+                                     "обучающиеся).")
+        return data
+
+
+class RecommendationAnswerForm(forms.Form):
+    answer = forms.CharField(label="Ответ школы", widget=forms.Textarea(attrs={"rows": 5}),
+                             error_messages={"required": "Напишите ответ школы."})
+    evidence = EvidenceField(label="Ссылки на подтверждения")
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = ManagementDecision
+        fields = ["kind", "title", "year", "direction", "document_number", "document_date", "responsible",
+                  "participants", "deadline", "status", "schools", "recommendations", "notes"]
+        widgets = {
+            "document_date": DATE_WIDGET, "deadline": DATE_WIDGET, "participants": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}), "schools": forms.SelectMultiple(attrs={"size": 8}),
+            "recommendations": forms.SelectMultiple(attrs={"size": 6}),
+        }
+        help_texts = {"year": "Учебный год решения (2025 = 2025/2026); эффективность оценивается по его итогам."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["schools"].queryset = School.objects.order_by("code")
+        self.fields["recommendations"].queryset = Recommendation.objects.select_related("school").order_by("-pk")
+        self.fields["schools"].required = False
+        self.fields["recommendations"].required = False
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label="Учебный год", min_value=2000, max_value=2100)

@@ -1,0 +1,14 @@
+"""Writes of the roadmaps app (see core, exchange and digest)."""
+
+from .core import (  # noqa: F401
+    decision_save,
+    evidence_clean,
+    recommendation_answer,
+    recommendation_create,
+    recommendation_save,
+    roadmap_item_delete,
+    roadmap_item_progress_update,
+    roadmap_item_save,
+    roadmap_save,
+)
+from .exchange import roadmap_export_bytes, roadmap_items_import  # noqa: F401

@@ -1,0 +1,248 @@
+"""Writes of the roadmaps app: roadmaps and their items, principals' progress, recommendations, decisions.
+
+Every status change goes through these functions; error messages are module constants.
+"""
+
+from datetime import date
+from urllib.parse import urlsplit
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from schools.roles import is_staff_member, principal_school_id
+
+from ..models import ItemStatus, ManagementDecision, Recommendation, Roadmap, RoadmapItem
+
+EVIDENCE_NOT_HTTP = "Ссылка «{value}» не принята: допускаются только адреса http:// или https://."
+EVIDENCE_TOO_MANY = "Не больше {limit} ссылок."
+PRINCIPAL_NOT_OWN_SCHOOL = "Руководитель ОО может изменять только программу помощи своей школы."
+PRINCIPAL_ONLY_PROGRESS = "Руководитель ОО может изменять только статус, ссылки на подтверждения и дату выполнения."
+STAFF_ONLY = "Изменять это могут только сотрудники управления образования."
+COMPLETED_IN_FUTURE = "Дата выполнения не может быть позже сегодняшнего дня."
+COMPLETED_WITHOUT_DONE = "Дата выполнения указывается только для выполненного мероприятия."
+SCHOOL_PROGRAMME_NEEDS_SCHOOL = "Для программы помощи ОО укажите школу."
+MUNICIPAL_HAS_NO_SCHOOL = "У муниципальной дорожной карты не указывается школа."
+PERIOD_REVERSED = "Окончание периода раньше его начала."
+RECOMMENDATION_ONE_ADDRESSEE = "Укажите адресата: либо школу, либо группу (педагоги, руководители, родители, обучающиеся)."
+RECOMMENDATION_NOT_ANSWERABLE = "Ответить можно только на направленную школе рекомендацию."
+RECOMMENDATION_ANSWER_EMPTY = "Напишите ответ школы."
+RECOMMENDATION_EMPTY_TEXT = "Напишите текст рекомендации."
+RECOMMENDATION_EMPTY_AREA = "Укажите проблемную область."
+RECOMMENDATION_BAD_SOURCE = "Неизвестный вид источника: «{value}»."
+RECOMMENDATION_BAD_STATUS = "Неизвестный статус рекомендации: «{value}»."
+
+MAX_EVIDENCE_LINKS = 20
+PRINCIPAL_ITEM_FIELDS = frozenset({"status", "evidence", "completed_on"})
+
+
+def evidence_clean(links) -> list[str]:
+    """Strip, drop blanks and duplicates; every link must be http(s) with a host. Raises ValidationError."""
+    if isinstance(links, str):
+        links = links.splitlines()
+    cleaned: list[str] = []
+    errors = []
+    for raw in links or []:
+        link = str(raw).strip()
+        if not link or link in cleaned:
+            continue
+        parts = urlsplit(link)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in link:
+            errors.append(EVIDENCE_NOT_HTTP.format(value=link[:200]))
+            continue
+        cleaned.append(link)
+    if len(cleaned) > MAX_EVIDENCE_LINKS:
+        errors.append(EVIDENCE_TOO_MANY.format(limit=MAX_EVIDENCE_LINKS))
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def completion_clean(*, status: str, completed_on: date | None, today: date | None = None) -> date | None:
+    """The completion date that goes with a status: today for a freshly done item, none otherwise."""
+    today = today or timezone.localdate()
+    if status != ItemStatus.DONE:
+        if completed_on:
+            raise ValidationError({"completed_on": COMPLETED_WITHOUT_DONE})
+        return None
+    if completed_on and completed_on > today:
+        raise ValidationError({"completed_on": COMPLETED_IN_FUTURE})
+    return completed_on or today
+
+
+def roadmap_validate(roadmap: Roadmap) -> None:
+    errors = {}
+    if roadmap.kind == Roadmap.Kind.SCHOOL and not roadmap.school_id:
+        errors["school"] = SCHOOL_PROGRAMME_NEEDS_SCHOOL
+    if roadmap.kind == Roadmap.Kind.MUNICIPAL and roadmap.school_id:
+        errors["school"] = MUNICIPAL_HAS_NO_SCHOOL
+    if roadmap.period_start and roadmap.period_end and roadmap.period_end < roadmap.period_start:
+        errors["period_end"] = PERIOD_REVERSED
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def roadmap_save(*, roadmap: Roadmap, directions=None, user=None) -> Roadmap:
+    """Create or update a roadmap (staff). `directions` replaces its directions when given."""
+    _require_staff(user)
+    roadmap_validate(roadmap)
+    roadmap.save()
+    if directions is not None:
+        roadmap.directions.set(directions)
+    return roadmap
+
+
+@transaction.atomic
+def roadmap_item_save(*, item: RoadmapItem, responsible_users=None, user=None) -> RoadmapItem:
+    """Create or update any field of an item (staff)."""
+    _require_staff(user)
+    item.evidence = evidence_clean(item.evidence)
+    item.completed_on = completion_clean(status=item.status, completed_on=item.completed_on)
+    if not item.pk and not item.position:
+        last = item.roadmap.items.order_by("-position").values_list("position", flat=True).first()
+        item.position = (last or 0) + 1
+    item.save()
+    if responsible_users is not None:
+        item.responsible_users.set(responsible_users)
+    return item
+
+
+@transaction.atomic
+def roadmap_item_progress_update(
+    *, item: RoadmapItem, user, status: str, evidence, completed_on: date | None = None
+) -> RoadmapItem:
+    """Report progress on an item: the only change a principal may make, and only to their school's
+    programme. Staff may use it too."""
+    if not is_staff_member(user):
+        school_id = principal_school_id(user)
+        if school_id is None or item.roadmap.school_id != school_id:
+            raise PermissionDenied(PRINCIPAL_NOT_OWN_SCHOOL)
+    if status not in ItemStatus.values:
+        raise ValidationError({"status": f"Неизвестный статус: «{status}»."})
+    item.evidence = evidence_clean(evidence)
+    if status == ItemStatus.DONE and item.status == ItemStatus.DONE and completed_on is None:
+        completed_on = item.completed_on
+    item.completed_on = completion_clean(status=status, completed_on=completed_on)
+    item.status = status
+    item.save(update_fields=["status", "evidence", "completed_on", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def roadmap_item_delete(*, item: RoadmapItem, user) -> None:
+    _require_staff(user)
+    item.delete()
+
+
+def recommendation_create(
+    *,
+    school=None,
+    text: str,
+    problem_area: str,
+    source_kind: str,
+    source_ref: str = "",
+    due_date: date | None = None,
+    author=None,
+    status: str = Recommendation.Status.DRAFT,
+    target_group: str = "",
+    direction=None,
+    year: int | None = None,
+) -> Recommendation:
+    """Create a targeted recommendation and return it.
+
+    Signature: recommendation_create(*, school=None, text, problem_area, source_kind, source_ref="",
+    due_date=None, author=None, status="draft", target_group="", direction=None, year=None)
+    -> Recommendation.
+
+    Address it either to `school` (a schools.School) or to `target_group` (one of
+    Recommendation.TargetGroup: "teachers", "principals", "parents", "students"), never both.
+    `source_kind` is one of Recommendation.SourceKind ("campaign", "indicator", "list", "other");
+    `source_ref` says which finding, e.g. "campaign:3/card:17/criterion:1.5", "indicator:vpr_fail_share:2025"
+    or "list:low_results:2025". Status "draft" is seen only by staff; "sent" makes it visible to the
+    school. Raises django ValidationError with Russian messages on bad input.
+    """
+    recommendation = Recommendation(
+        school=school, target_group=target_group or "", text=(text or "").strip(),
+        problem_area=(problem_area or "").strip(), source_kind=source_kind, source_ref=(source_ref or "")[:255],
+        due_date=due_date, author=author if getattr(author, "pk", None) else None, status=status,
+        direction=direction, year=year,
+    )
+    recommendation_validate(recommendation)
+    with transaction.atomic():
+        recommendation.save()
+    return recommendation
+
+
+def recommendation_validate(recommendation: Recommendation) -> None:
+    errors = {}
+    if bool(recommendation.school_id or recommendation.school) == bool(recommendation.target_group):
+        errors["school"] = RECOMMENDATION_ONE_ADDRESSEE
+    if recommendation.target_group and recommendation.target_group not in Recommendation.TargetGroup.values:
+        errors["target_group"] = RECOMMENDATION_ONE_ADDRESSEE
+    if not (recommendation.text or "").strip():
+        errors["text"] = RECOMMENDATION_EMPTY_TEXT
+    if not (recommendation.problem_area or "").strip():
+        errors["problem_area"] = RECOMMENDATION_EMPTY_AREA
+    if recommendation.source_kind not in Recommendation.SourceKind.values:
+        errors["source_kind"] = RECOMMENDATION_BAD_SOURCE.format(value=recommendation.source_kind)
+    if recommendation.status not in Recommendation.Status.values:
+        errors["status"] = RECOMMENDATION_BAD_STATUS.format(value=recommendation.status)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def recommendation_save(*, recommendation: Recommendation, user) -> Recommendation:
+    """Create or update a recommendation from the staff form or API."""
+    _require_staff(user)
+    recommendation_validate(recommendation)
+    if not recommendation.pk and recommendation.author_id is None:
+        recommendation.author = user
+    recommendation.save()
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_answer(*, recommendation: Recommendation, user, answer: str, evidence=()) -> Recommendation:
+    """The school's answer (its principal, or staff on its behalf). Sets the status «Получен ответ»."""
+    if not is_staff_member(user):
+        school_id = principal_school_id(user)
+        if school_id is None or recommendation.school_id != school_id:
+            raise PermissionDenied(PRINCIPAL_NOT_OWN_SCHOOL)
+    if not recommendation.school_id or recommendation.status in (
+        Recommendation.Status.DRAFT, Recommendation.Status.CANCELLED
+    ):
+        raise ValidationError(RECOMMENDATION_NOT_ANSWERABLE)
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError({"answer": RECOMMENDATION_ANSWER_EMPTY})
+    recommendation.answer = answer
+    recommendation.answer_evidence = evidence_clean(evidence)
+    recommendation.answered_at = timezone.now()
+    recommendation.answered_by = user
+    if recommendation.status == Recommendation.Status.SENT:
+        recommendation.status = Recommendation.Status.ANSWERED
+    recommendation.save()
+    return recommendation
+
+
+@transaction.atomic
+def decision_save(*, decision: ManagementDecision, user, schools=None, recommendations=None) -> ManagementDecision:
+    """Create or update a management decision and its links (staff)."""
+    _require_staff(user)
+    if not decision.pk and decision.created_by_id is None:
+        decision.created_by = user
+    decision.full_clean(exclude=["schools", "recommendations"])
+    decision.save()
+    if schools is not None:
+        decision.schools.set(schools)
+    if recommendations is not None:
+        decision.recommendations.set(recommendations)
+    return decision
+
+
+def _require_staff(user) -> None:
+    # user=None is the system itself (demo, import commands).
+    if user is not None and not is_staff_member(user):
+        raise PermissionDenied(STAFF_ONLY)

@@ -1,0 +1,490 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from schools.exports import xlsx_response
+from schools.permissions import PortalUserRequiredMixin, StaffRequiredMixin
+from schools.roles import is_staff_member, principal_school_id
+from schools.tabular import ImportFailed
+from schools.uploads import UploadRejected, check_xlsx_upload
+
+from . import selectors, services
+from .forms import (
+    DecisionForm,
+    DirectionForm,
+    ItemProgressForm,
+    RecommendationAnswerForm,
+    RecommendationForm,
+    RoadmapForm,
+    RoadmapImportForm,
+    RoadmapItemForm,
+    StageDutyForm,
+)
+from .models import Direction, ManagementDecision, Recommendation, Roadmap, RoadmapItem, StageDuty
+
+
+def _form_errors_from(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+class RoadmapIndexView(StaffRequiredMixin, TemplateView):
+    template_name = "roadmaps/index.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        roadmaps = selectors.roadmap_list_with_progress(user=self.request.user, today=today).order_by(
+            "kind", "school__code", "title"
+        )
+        return super().get_context_data(
+            municipal=[r for r in roadmaps if r.kind == Roadmap.Kind.MUNICIPAL],
+            programmes=[r for r in roadmaps if r.kind == Roadmap.Kind.SCHOOL],
+            deadlines=selectors.deadlines_for(user=self.request.user, today=today),
+            recommendation_counts=selectors.recommendation_counts(),
+            today=today,
+            **kwargs,
+        )
+
+
+class MySchoolView(PortalUserRequiredMixin, TemplateView):
+    """The principal's entry point: their school's support programmes and recommendations."""
+
+    template_name = "roadmaps/my_school.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and is_staff_member(request.user):
+            return redirect("roadmaps:index")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        user = self.request.user
+        return super().get_context_data(
+            school_id=principal_school_id(user),
+            roadmaps=selectors.roadmap_list_with_progress(user=user, today=today),
+            recommendations=selectors.recommendation_list_visible_to(user=user).order_by("answered_at", "due_date"),
+            deadlines=selectors.deadlines_for(user=user, today=today),
+            today=today,
+            **kwargs,
+        )
+
+
+class RoadmapDetailView(PortalUserRequiredMixin, TemplateView):
+    template_name = "roadmaps/roadmap_detail.html"
+
+    def get_context_data(self, **kwargs):
+        roadmap = selectors.roadmap_get_visible(user=self.request.user, pk=self.kwargs["pk"])
+        today = timezone.localdate()
+        stages = selectors.roadmap_items_by_stage(roadmap=roadmap)
+        for group in stages:
+            for item in group["items"]:
+                item.deadline_state = selectors.deadline_state(item, today)
+                item.progress_form = ItemProgressForm(
+                    initial={"status": item.status, "evidence": item.evidence, "completed_on": item.completed_on},
+                    prefix=f"item{item.pk}",
+                )
+        return super().get_context_data(roadmap=roadmap, stages=stages, today=today, **kwargs)
+
+
+class RoadmapEditMixin(StaffRequiredMixin):
+    template_name = "roadmaps/roadmap_form.html"
+
+    def get_object(self):
+        return None
+
+    def get(self, request, *args, **kwargs):
+        roadmap = self.get_object()
+        return self.render(RoadmapForm(instance=roadmap, initial=self.initial()), roadmap)
+
+    def initial(self):
+        return {}
+
+    def post(self, request, *args, **kwargs):
+        roadmap = self.get_object()
+        form = RoadmapForm(request.POST, instance=roadmap)
+        if form.is_valid():
+            try:
+                saved = services.roadmap_save(
+                    roadmap=form.save(commit=False), directions=form.cleaned_data["directions"], user=request.user
+                )
+            except ValidationError as error:
+                _form_errors_from(form, error)
+            else:
+                messages.success(request, "Дорожная карта сохранена.")
+                return redirect(saved.get_absolute_url())
+        return self.render(form, roadmap)
+
+    def render(self, form, roadmap):
+        from django.shortcuts import render
+
+        return render(self.request, self.template_name, {"form": form, "roadmap": roadmap})
+
+
+class RoadmapCreateView(RoadmapEditMixin, View):
+    def initial(self):
+        kind = self.request.GET.get("kind")
+        initial = {"kind": kind} if kind in Roadmap.Kind.values else {}
+        if code := self.request.GET.get("school"):
+            from schools.models import School
+
+            school = School.objects.filter(code=code).first()
+            if school:
+                initial.update(kind=Roadmap.Kind.SCHOOL, school=school,
+                               title=f"Программа помощи: {school.display_name}")
+        return initial
+
+
+class RoadmapUpdateView(RoadmapEditMixin, View):
+    def get_object(self):
+        return get_object_or_404(Roadmap, pk=self.kwargs["pk"])
+
+
+class RoadmapExportView(PortalUserRequiredMixin, View):
+    def get(self, request, pk):
+        roadmap = selectors.roadmap_get_visible(user=request.user, pk=pk)
+        name = f"дорожная-карта-{roadmap.pk}.xlsx" if not roadmap.school_id else f"программа-{roadmap.school.code}.xlsx"
+        return xlsx_response(services.roadmap_export_bytes(roadmap), name)
+
+
+class RoadmapImportView(StaffRequiredMixin, FormView):
+    template_name = "roadmaps/roadmap_import.html"
+    form_class = RoadmapImportForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.roadmap = get_object_or_404(Roadmap, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(roadmap=self.roadmap, **kwargs)
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            check_xlsx_upload(upload)
+            summary = services.roadmap_items_import(
+                roadmap=self.roadmap, file=upload, file_name=upload.name, user=self.request.user,
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except UploadRejected as error:
+            form.add_error("file", str(error))
+            return self.form_invalid(form)
+        except ImportFailed as failure:
+            return self.render_to_response(self.get_context_data(form=form, errors=failure.errors))
+        messages.success(self.request, summary.text())
+        if summary.dry_run:
+            return self.render_to_response(self.get_context_data(form=form, summary=summary))
+        return redirect(self.roadmap.get_absolute_url())
+
+
+class RoadmapItemEditView(StaffRequiredMixin, View):
+    template_name = "roadmaps/item_form.html"
+
+    def setup_objects(self):
+        if "item_pk" in self.kwargs:
+            item = get_object_or_404(RoadmapItem.objects.select_related("roadmap"), pk=self.kwargs["item_pk"])
+            return item.roadmap, item
+        roadmap = get_object_or_404(Roadmap, pk=self.kwargs["pk"])
+        return roadmap, RoadmapItem(roadmap=roadmap)
+
+    def get(self, request, *args, **kwargs):
+        roadmap, item = self.setup_objects()
+        initial = {}
+        if not item.pk and (stage := request.GET.get("stage")):
+            initial["stage"] = stage
+        return self.render(RoadmapItemForm(instance=item, roadmap=roadmap, initial=initial), roadmap, item)
+
+    def post(self, request, *args, **kwargs):
+        roadmap, item = self.setup_objects()
+        form = RoadmapItemForm(request.POST, instance=item, roadmap=roadmap)
+        if form.is_valid():
+            try:
+                saved = services.roadmap_item_save(
+                    item=form.save(commit=False), responsible_users=form.cleaned_data["responsible_users"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                _form_errors_from(form, error)
+            else:
+                messages.success(request, f"Мероприятие № {saved.number} сохранено.")
+                return redirect(saved.get_absolute_url())
+        return self.render(form, roadmap, item)
+
+    def render(self, form, roadmap, item):
+        from django.shortcuts import render
+
+        return render(self.request, self.template_name, {"form": form, "roadmap": roadmap, "item": item})
+
+
+class RoadmapItemDeleteView(StaffRequiredMixin, View):
+    def post(self, request, item_pk):
+        item = get_object_or_404(RoadmapItem, pk=item_pk)
+        roadmap = item.roadmap
+        services.roadmap_item_delete(item=item, user=request.user)
+        messages.success(request, f"Мероприятие № {item.number} удалено.")
+        return redirect(roadmap.get_absolute_url())
+
+
+class ItemProgressView(PortalUserRequiredMixin, View):
+    """A principal (or staff) reports progress: status, evidence links, completion date."""
+
+    def post(self, request, item_pk):
+        item = selectors.item_get_visible(user=request.user, pk=item_pk)
+        form = ItemProgressForm(request.POST, prefix=f"item{item.pk}")
+        if form.is_valid():
+            try:
+                services.roadmap_item_progress_update(
+                    item=item, user=request.user, status=form.cleaned_data["status"],
+                    evidence=form.cleaned_data["evidence"], completed_on=form.cleaned_data["completed_on"],
+                )
+            except ValidationError as error:
+                messages.error(request, f"Мероприятие № {item.number}: " + " ".join(error.messages))
+            except PermissionDenied:
+                raise
+            else:
+                messages.success(request, f"Мероприятие № {item.number}: отметка сохранена.")
+        else:
+            text = " ".join(e for errors in form.errors.values() for e in errors)
+            messages.error(request, f"Мероприятие № {item.number}: {text}")
+        return redirect(item.get_absolute_url())
+
+
+class DirectionListView(StaffRequiredMixin, TemplateView):
+    template_name = "roadmaps/directions.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            matrix=selectors.responsibility_matrix(), stages=list(selectors.stage_list()), **kwargs
+        )
+
+
+class DirectionUpdateView(StaffRequiredMixin, View):
+    template_name = "roadmaps/simple_form.html"
+
+    def get(self, request, pk):
+        direction = get_object_or_404(Direction, pk=pk)
+        return self.render(DirectionForm(instance=direction), direction)
+
+    def post(self, request, pk):
+        direction = get_object_or_404(Direction, pk=pk)
+        form = DirectionForm(request.POST, instance=direction)
+        if form.is_valid():
+            form.save()
+            messages.success(request, f"Направление {direction.code} сохранено.")
+            return redirect("roadmaps:directions")
+        return self.render(form, direction)
+
+    def render(self, form, direction):
+        from django.shortcuts import render
+
+        return render(self.request, self.template_name, {
+            "form": form, "heading": f"Направление {direction.code}", "back_url": reverse("roadmaps:directions"),
+        })
+
+
+class StageDutyUpdateView(DirectionUpdateView):
+    def get(self, request, pk):
+        duty = get_object_or_404(StageDuty.objects.select_related("direction", "stage"), pk=pk)
+        return self.render(StageDutyForm(instance=duty), duty)
+
+    def post(self, request, pk):
+        duty = get_object_or_404(StageDuty.objects.select_related("direction", "stage"), pk=pk)
+        form = StageDutyForm(request.POST, instance=duty)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Обязанности сохранены.")
+            return redirect("roadmaps:directions")
+        return self.render(form, duty)
+
+    def render(self, form, duty):
+        from django.shortcuts import render
+
+        return render(self.request, self.template_name, {
+            "form": form, "heading": f"Направление {duty.direction.code}, этап {duty.stage}",
+            "back_url": reverse("roadmaps:directions"),
+        })
+
+
+RECOMMENDATION_FILTERS = {
+    "unanswered": Q(status=Recommendation.Status.SENT),
+    "answered": Q(answered_at__isnull=False),
+    "draft": Q(status=Recommendation.Status.DRAFT),
+}
+
+
+class RecommendationListView(PortalUserRequiredMixin, ListView):
+    template_name = "roadmaps/recommendation_list.html"
+    context_object_name = "recommendations"
+    paginate_by = 30
+
+    def get_queryset(self):
+        queryset = selectors.recommendation_list_visible_to(user=self.request.user)
+        self.state = self.request.GET.get("state", "")
+        if self.state in RECOMMENDATION_FILTERS:
+            queryset = queryset.filter(RECOMMENDATION_FILTERS[self.state])
+        if code := self.request.GET.get("school", "").strip():
+            queryset = queryset.filter(school__code=code)
+        return queryset.order_by("-created_at")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(state=self.state, today=timezone.localdate(), **kwargs)
+
+
+class RecommendationEditView(StaffRequiredMixin, View):
+    template_name = "roadmaps/simple_form.html"
+
+    def get_object(self):
+        if "pk" in self.kwargs:
+            return get_object_or_404(Recommendation, pk=self.kwargs["pk"])
+        return Recommendation()
+
+    def get(self, request, *args, **kwargs):
+        recommendation = self.get_object()
+        initial = {}
+        if not recommendation.pk:
+            for key in ("source_kind", "source_ref", "problem_area", "year"):
+                if request.GET.get(key):
+                    initial[key] = request.GET[key]
+            if code := request.GET.get("school"):
+                initial["school"] = selectors_school(code)
+        return self.render(RecommendationForm(instance=recommendation, initial=initial), recommendation)
+
+    def post(self, request, *args, **kwargs):
+        recommendation = self.get_object()
+        form = RecommendationForm(request.POST, instance=recommendation)
+        if form.is_valid():
+            try:
+                saved = services.recommendation_save(recommendation=form.save(commit=False), user=request.user)
+            except ValidationError as error:
+                _form_errors_from(form, error)
+            else:
+                messages.success(request, "Рекомендация сохранена.")
+                return redirect(saved.get_absolute_url())
+        return self.render(form, recommendation)
+
+    def render(self, form, recommendation):
+        from django.shortcuts import render
+
+        heading = "Рекомендация" if recommendation.pk else "Новая адресная рекомендация"
+        return render(self.request, self.template_name, {
+            "form": form, "heading": heading, "back_url": reverse("roadmaps:recommendations"),
+        })
+
+
+def selectors_school(code: str):
+    from schools.models import School
+
+    return School.objects.filter(code=code).first()
+
+
+class RecommendationDetailView(PortalUserRequiredMixin, View):
+    template_name = "roadmaps/recommendation_detail.html"
+
+    def get(self, request, pk):
+        recommendation = selectors.recommendation_get_visible(user=request.user, pk=pk)
+        form = RecommendationAnswerForm(initial={
+            "answer": recommendation.answer, "evidence": recommendation.answer_evidence,
+        })
+        return self.render(recommendation, form)
+
+    def post(self, request, pk):
+        recommendation = selectors.recommendation_get_visible(user=request.user, pk=pk)
+        form = RecommendationAnswerForm(request.POST)
+        if form.is_valid():
+            try:
+                services.recommendation_answer(
+                    recommendation=recommendation, user=request.user, answer=form.cleaned_data["answer"],
+                    evidence=form.cleaned_data["evidence"],
+                )
+            except ValidationError as error:
+                _form_errors_from(form, error)
+            else:
+                messages.success(request, "Ответ сохранён.")
+                return redirect(recommendation.get_absolute_url())
+        return self.render(recommendation, form)
+
+    def render(self, recommendation, form):
+        from django.shortcuts import render
+
+        return render(self.request, self.template_name, {
+            "recommendation": recommendation, "form": form,
+            "can_answer": bool(recommendation.school_id) and recommendation.status not in (
+                Recommendation.Status.DRAFT, Recommendation.Status.CANCELLED),
+            "decisions": recommendation.decisions.all() if is_staff_member(self.request.user) else [],
+        })
+
+
+class DecisionListView(PortalUserRequiredMixin, ListView):
+    template_name = "roadmaps/decision_list.html"
+    context_object_name = "decisions"
+    paginate_by = 30
+
+    def get_queryset(self):
+        queryset = selectors.decision_list_visible_to(user=self.request.user)
+        year = self.request.GET.get("year", "")
+        if year.isdigit():
+            queryset = queryset.filter(year=int(year))
+        return queryset
+
+
+class DecisionEditView(StaffRequiredMixin, View):
+    template_name = "roadmaps/simple_form.html"
+
+    def get_object(self):
+        if "pk" in self.kwargs:
+            return get_object_or_404(ManagementDecision, pk=self.kwargs["pk"])
+        return ManagementDecision(year=timezone.localdate().year if timezone.localdate().month >= 9
+                                  else timezone.localdate().year - 1)
+
+    def get(self, request, *args, **kwargs):
+        decision = self.get_object()
+        initial = {}
+        if not decision.pk and (rec := request.GET.get("recommendation", "")).isdigit():
+            recommendation = Recommendation.objects.filter(pk=int(rec)).first()
+            if recommendation:
+                initial["recommendations"] = [recommendation]
+                initial["schools"] = [recommendation.school] if recommendation.school_id else []
+        return self.render(DecisionForm(instance=decision, initial=initial), decision)
+
+    def post(self, request, *args, **kwargs):
+        decision = self.get_object()
+        form = DecisionForm(request.POST, instance=decision)
+        if form.is_valid():
+            try:
+                saved = services.decision_save(
+                    decision=form.save(commit=False), user=request.user, schools=form.cleaned_data["schools"],
+                    recommendations=form.cleaned_data["recommendations"],
+                )
+            except ValidationError as error:
+                _form_errors_from(form, error)
+            else:
+                messages.success(request, "Управленческое решение сохранено.")
+                return redirect(saved.get_absolute_url())
+        return self.render(form, decision)
+
+    def render(self, form, decision):
+        from django.shortcuts import render
+
+        heading = "Управленческое решение" if decision.pk else "Новое управленческое решение"
+        return render(self.request, self.template_name, {
+            "form": form, "heading": heading, "back_url": reverse("roadmaps:decisions"),
+        })
+
+
+class DecisionDetailView(PortalUserRequiredMixin, TemplateView):
+    template_name = "roadmaps/decision_detail.html"
+
+    def get_context_data(self, **kwargs):
+        decision = selectors.decision_get_visible(user=self.request.user, pk=self.kwargs["pk"])
+        recommendations = decision.recommendations.select_related("school")
+        if not is_staff_member(self.request.user):
+            recommendations = recommendations.filter(school_id=principal_school_id(self.request.user)).exclude(
+                status=Recommendation.Status.DRAFT)
+        return super().get_context_data(decision=decision, recommendations=recommendations, **kwargs)
