@@ -274,8 +274,9 @@ def log(message: str) -> None:
     print(f"[{datetime.now():%H:%M:%S}] {message}", flush=True)
 
 
-def run_task(db: Database, task: str, *args, timeout: int, env: dict | None = None) -> dict:
-    command = [PYTHON, str(Path(__file__).resolve()), "--worker", task, *map(str, args)]
+def run_task(db: Database, task: str, *args, timeout: int, env: dict | None = None, script: str = __file__) -> dict:
+    """Run a worker task in a child process (fresh interpreter: its own peak RSS), return its figures."""
+    command = [PYTHON, str(Path(script).resolve()), "--worker", task, *map(str, args)]
     started = time.perf_counter()
     try:
         done = subprocess.run(command, cwd=ROOT, env={**db.env(), **(env or {})}, capture_output=True, text=True,

@@ -1,0 +1,182 @@
+"""Load test of the public tab under gunicorn on PostgreSQL: 20 concurrent clients, latency percentiles.
+
+    .venv/bin/python benchmarks/load_public.py [--schools 1000] [--clients 20] [--seconds 30]
+
+Steps: a fresh PostgreSQL database (bench_pg_public_<time>, dropped at the end), migrate, seed_reference,
+N synthetic schools with 2020–2024 context and results, the indicators computed for those years, the
+annual report for 2024 built and published; static files collected into benchmarks/data/static;
+gunicorn started as in docker-compose.yml (3 sync workers, DEBUG off, CONN_MAX_AGE default) on a free
+127.0.0.1 port. Then `--clients` threads issue GET requests (http.client, keep-alive) to `/quality/` and
+to the published report page `/quality/reports/<id>/` for `--seconds` seconds each (after a warm-up),
+and p50/p95/p99/max latency, throughput and errors are printed. gunicorn is stopped at the end.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from run import DATA, YEAR, YEARS, Database, log, run_task  # noqa: E402
+
+HOST = "127.0.0.1"
+
+
+def task_publish(args) -> dict:
+    """Compute every year, build and publish the annual report; return its id."""
+    import compute_adapter
+    from reports.services import report_build, report_create, report_publish
+
+    started = time.perf_counter()
+    for year in YEARS:
+        compute_adapter.compute_year(year)
+    computed = time.perf_counter() - started
+    report = report_create(kind="annual", year=YEAR, params={})
+    report_build(report_id=report.pk)
+    report_publish(report_id=report.pk)
+    return {"seconds": time.perf_counter() - started, "compute_seconds": computed, "report_id": report.pk}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def wait_ready(port: int, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection(HOST, port, timeout=5)
+            connection.request("GET", "/quality/")
+            connection.getresponse().read()
+            connection.close()
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError("gunicorn did not answer in time")
+
+
+def load(port: int, path: str, *, clients: int, seconds: float) -> dict:
+    """`clients` threads, each with its own keep-alive connection, GET `path` until the time is up."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def client():
+        connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        mine, bad = [], []
+        while time.monotonic() < stop_at:
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path, headers={"Accept-Language": "ru"})
+                response = connection.getresponse()
+                response.read()
+                if response.status != 200:
+                    bad.append(str(response.status))
+                if response.getheader("Connection", "").lower() == "close":
+                    connection.close()
+                    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+            except (OSError, http.client.HTTPException) as error:
+                bad.append(type(error).__name__)
+                connection.close()
+                connection = http.client.HTTPConnection(HOST, port, timeout=30)
+            mine.append(time.perf_counter() - started)
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+            errors.extend(bad)
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 60)
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+
+    def pct(p):
+        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000 if latencies else None
+
+    return {"path": path, "requests": len(latencies), "errors": len(errors), "error_kinds": sorted(set(errors))[:5],
+            "rps": len(latencies) / elapsed, "p50_ms": pct(50), "p95_ms": pct(95), "p99_ms": pct(99),
+            "max_ms": latencies[-1] * 1000 if latencies else None}
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        import run
+
+        run.TASKS["publish"] = task_publish
+        run.worker_main(sys.argv[2:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--schools", type=int, default=1000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (docker-compose uses 3)")
+    parser.add_argument("--timeout", type=int, default=600)
+    args = parser.parse_args()
+    args.clients = min(args.clients, 100)
+    args.seconds = min(args.seconds, 120)
+    stamp = datetime.now().strftime("%Y%m%d_%H%M%S")
+    db = Database("postgresql", f"bench_pg_public_{stamp}")
+    env = {"MEDIA_ROOT": str(DATA / "media"), "DJANGO_SETTINGS_MODULE": "bench_settings",
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "benchmarks"), str(ROOT)])}
+    figures = {"argv": sys.argv, "started": stamp}
+    gunicorn = None
+    try:
+        db.create()
+        figures["prepare"] = run_task(db, "prepare", "--schools", args.schools, "--results-years",
+                                      ",".join(map(str, YEARS)), timeout=args.timeout, env=env)
+        figures["publish"] = run_task(db, "publish", timeout=args.timeout, env=env, script=__file__)
+        report_id = figures["publish"].get("report_id")
+        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
+                       env={**db.env(), **env}, check=True)
+        port = free_port()
+        log(f"gunicorn on {HOST}:{port}, {args.workers} workers")
+        gunicorn = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application", "--bind", f"{HOST}:{port}",
+             "--workers", str(args.workers), "--timeout", "60", "--log-level", "warning"],
+            cwd=ROOT, env={**db.env(), **env}, start_new_session=True,
+        )
+        wait_ready(port, time.monotonic() + 60)
+        paths = ["/quality/"] + ([f"/quality/reports/{report_id}/"] if report_id else [])
+        for path in paths:
+            load(port, path, clients=args.clients, seconds=3)  # warm-up: every worker opens its connection
+            figures[path] = load(port, path, clients=args.clients, seconds=args.seconds)
+            log(f"  {path}: {figures[path]}")
+    finally:
+        if gunicorn is not None:
+            os.killpg(gunicorn.pid, signal.SIGTERM)
+            try:
+                gunicorn.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(gunicorn.pid, signal.SIGKILL)
+        db.drop()
+    out = DATA / f"load_public_{stamp}.json"
+    out.write_text(json.dumps(figures, indent=2, default=str))
+    print(f"\n### public pages under gunicorn ({args.workers} workers), PostgreSQL, {args.clients} clients, "
+          f"{args.schools} schools\n")
+    print("| page | requests | errors | req/s | p50, ms | p95, ms | p99, ms | max, ms |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for key, f in figures.items():
+        if key.startswith("/"):
+            print(f"| {key} | {f['requests']} | {f['errors']} | {f['rps']:.0f} | {f['p50_ms']:.0f} | {f['p95_ms']:.0f} | "
+                  f"{f['p99_ms']:.0f} | {f['max_ms']:.0f} |")
+    print(f"\nfigures: {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
