@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from schools import views as school_views
+from schools.help import HelpView
 
 admin.site.site_header = "Администрирование портала управления качеством образования"
 admin.site.site_title = "Портал УКО"
@@ -12,6 +13,8 @@ admin.site.index_title = "Данные и справочники"
 urlpatterns = [
     path("", school_views.HomeView.as_view(), name="home"),
     path("dashboard/", school_views.DashboardView.as_view(), name="dashboard"),
+    path("help/", HelpView.as_view(), name="help"),
+    path("help/<slug:role>/", HelpView.as_view(), name="help-role"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("schools/", include("schools.urls")),

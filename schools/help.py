@@ -38,6 +38,7 @@ class HelpView(TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        kwargs.pop("role", None)
         return super().get_context_data(
             role=self.role,
             role_title=HELP_ROLES[self.role],

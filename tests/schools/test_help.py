@@ -33,7 +33,7 @@ def test_unknown_role_is_404(client_for):
 def test_administrator_help_links_every_import_template(client_for, administrator):
     page = client_for(administrator).get("/help/administrator/").content.decode()
 
-    for kind in ("schools", "contexts"):
+    for kind in ("schools", "context"):
         assert reverse("schools:import-template", args=[kind]) in page
 
 
