@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class RoadmapsConfig(AppConfig):
     name = "roadmaps"
     verbose_name = "Дорожные карты"
+
+    def ready(self):
+        from schools.panels import register_dashboard_panel, register_school_panel
+
+        from .panels import dashboard_deadlines_panel, school_roadmaps_panel
+
+        register_dashboard_panel(40, dashboard_deadlines_panel)
+        register_school_panel(40, school_roadmaps_panel)

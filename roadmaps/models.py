@@ -319,3 +319,21 @@ class ManagementDecision(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("roadmaps:decision-detail", args=[self.pk])
+
+
+class DigestDelivery(models.Model):
+    """One weekly deadline digest sent to one address; makes the beat task safe to run twice."""
+
+    week_start = models.DateField("неделя (понедельник)")
+    email = models.EmailField("адрес")
+    items = models.PositiveIntegerField("мероприятий в письме", default=0)
+    sent_at = models.DateTimeField("отправлено", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "отправленная сводка сроков"
+        verbose_name_plural = "отправленные сводки сроков"
+        ordering = ["-week_start", "email"]
+        constraints = [models.UniqueConstraint(fields=["week_start", "email"], name="digest_delivery_unique_week")]
+
+    def __str__(self):
+        return f"{self.week_start:%d.%m.%Y} → {self.email}"

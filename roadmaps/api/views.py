@@ -1,0 +1,237 @@
+"""API: staff keep everything; a principal reads their school's material and changes only the status and
+evidence of their programme's items and the answers to their recommendations."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from rest_framework import exceptions, viewsets
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from schools.roles import is_principal, is_staff_member
+
+from .. import selectors, services
+from ..models import Direction, ManagementDecision, Recommendation, Roadmap, RoadmapItem
+from ..services.core import PRINCIPAL_ONLY_PROGRESS
+from .serializers import (
+    DecisionSerializer,
+    DirectionSerializer,
+    RecommendationSerializer,
+    RoadmapItemSerializer,
+    RoadmapSerializer,
+)
+
+PRINCIPAL_ONLY_ANSWER = "Руководитель ОО может изменять только ответ на рекомендацию и ссылки к нему."
+PRINCIPAL_ITEM_FIELDS = {"status", "evidence", "completed_on"}
+PRINCIPAL_ANSWER_FIELDS = {"answer", "answer_evidence"}
+
+
+class StaffWritesPrincipalPatches(BasePermission):
+    """Staff: everything. Principals: read, and PATCH where the view allows (fields checked there)."""
+
+    message = "Изменять эти данные могут только сотрудники управления образования."
+
+    def has_permission(self, request, view):
+        user = request.user
+        if is_staff_member(user):
+            return True
+        if not is_principal(user):
+            return False
+        return request.method in SAFE_METHODS or (request.method == "PATCH" and getattr(view, "principal_patch", False))
+
+
+def _drf_error(error: DjangoValidationError):
+    if hasattr(error, "error_dict"):
+        return exceptions.ValidationError(error.message_dict)
+    return exceptions.ValidationError(error.messages)
+
+
+class DirectionApi(viewsets.ReadOnlyModelViewSet):
+    serializer_class = DirectionSerializer
+    permission_classes = [StaffWritesPrincipalPatches]
+    queryset = Direction.objects.order_by("order", "code")
+    pagination_class = None
+
+
+class RoadmapFilter(filters.FilterSet):
+    school_code = filters.CharFilter(field_name="school__code")
+
+    class Meta:
+        model = Roadmap
+        fields = ["kind", "school_code"]
+
+
+class RoadmapApi(viewsets.ModelViewSet):
+    serializer_class = RoadmapSerializer
+    permission_classes = [StaffWritesPrincipalPatches]
+    filterset_class = RoadmapFilter
+
+    def get_queryset(self):
+        return selectors.roadmap_list_visible_to(user=self.request.user).prefetch_related(
+            "items__stage", "items__direction").order_by("kind", "school__code", "pk")
+
+    def perform_create(self, serializer):
+        self._save(serializer)
+
+    def perform_update(self, serializer):
+        self._save(serializer)
+
+    def _save(self, serializer):
+        data = dict(serializer.validated_data)
+        directions = data.pop("directions", None)
+        roadmap = serializer.instance or Roadmap()
+        for name, value in data.items():
+            setattr(roadmap, name, value)
+        try:
+            serializer.instance = services.roadmap_save(roadmap=roadmap, directions=directions, user=self.request.user)
+        except DjangoValidationError as error:
+            raise _drf_error(error)
+
+
+class RoadmapItemFilter(filters.FilterSet):
+    school_code = filters.CharFilter(field_name="roadmap__school__code")
+    stage = filters.NumberFilter(field_name="stage__number")
+    overdue = filters.BooleanFilter(method="filter_overdue")
+
+    class Meta:
+        model = RoadmapItem
+        fields = ["roadmap", "status", "school_code", "stage"]
+
+    def filter_overdue(self, queryset, name, value):
+        today = timezone.localdate()
+        overdue = selectors.items_overdue(items=queryset, today=today)
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+
+class RoadmapItemApi(viewsets.ModelViewSet):
+    serializer_class = RoadmapItemSerializer
+    permission_classes = [StaffWritesPrincipalPatches]
+    filterset_class = RoadmapItemFilter
+    principal_patch = True
+
+    def get_queryset(self):
+        return selectors.item_list_visible_to(user=self.request.user).order_by("roadmap", "stage__number", "position")
+
+    def perform_create(self, serializer):
+        self._save(serializer)
+
+    def perform_update(self, serializer):
+        user = self.request.user
+        if not is_staff_member(user):
+            if set(self.request.data) - PRINCIPAL_ITEM_FIELDS:
+                raise exceptions.PermissionDenied(PRINCIPAL_ONLY_PROGRESS)
+            item = serializer.instance
+            data = serializer.validated_data
+            try:
+                serializer.instance = services.roadmap_item_progress_update(
+                    item=item, user=user, status=data.get("status", item.status),
+                    evidence=data.get("evidence", item.evidence),
+                    completed_on=data.get("completed_on", item.completed_on if "status" not in data else None),
+                )
+            except DjangoValidationError as error:
+                raise _drf_error(error)
+            except DjangoPermissionDenied as error:
+                raise exceptions.PermissionDenied(str(error))
+            return
+        self._save(serializer)
+
+    def _save(self, serializer):
+        item = serializer.instance or RoadmapItem()
+        for name, value in serializer.validated_data.items():
+            setattr(item, name, value)
+        if item.roadmap.items.filter(number=item.number).exclude(pk=item.pk).exists():
+            raise exceptions.ValidationError({"number": f"Мероприятие № {item.number} уже есть в этой дорожной карте."})
+        try:
+            serializer.instance = services.roadmap_item_save(item=item, user=self.request.user)
+        except DjangoValidationError as error:
+            raise _drf_error(error)
+
+
+class RecommendationFilter(filters.FilterSet):
+    school_code = filters.CharFilter(field_name="school__code")
+    answered = filters.BooleanFilter(field_name="answered_at", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = Recommendation
+        fields = ["school_code", "status", "target_group", "source_kind", "year", "answered"]
+
+
+class RecommendationApi(viewsets.ModelViewSet):
+    serializer_class = RecommendationSerializer
+    permission_classes = [StaffWritesPrincipalPatches]
+    filterset_class = RecommendationFilter
+    principal_patch = True
+
+    def get_queryset(self):
+        return selectors.recommendation_list_visible_to(user=self.request.user).order_by("-created_at", "-pk")
+
+    def perform_create(self, serializer):
+        self._save(serializer)
+
+    def perform_update(self, serializer):
+        user = self.request.user
+        if not is_staff_member(user):
+            if set(self.request.data) - PRINCIPAL_ANSWER_FIELDS:
+                raise exceptions.PermissionDenied(PRINCIPAL_ONLY_ANSWER)
+            data = serializer.validated_data
+            recommendation = serializer.instance
+            try:
+                serializer.instance = services.recommendation_answer(
+                    recommendation=recommendation, user=user, answer=data.get("answer", recommendation.answer),
+                    evidence=data.get("answer_evidence", recommendation.answer_evidence),
+                )
+            except DjangoValidationError as error:
+                raise _drf_error(error)
+            except DjangoPermissionDenied as error:
+                raise exceptions.PermissionDenied(str(error))
+            return
+        self._save(serializer)
+
+    def _save(self, serializer):
+        recommendation = serializer.instance or Recommendation()
+        for name, value in serializer.validated_data.items():
+            setattr(recommendation, name, value)
+        recommendation.target_group = recommendation.target_group or ""
+        try:
+            serializer.instance = services.recommendation_save(recommendation=recommendation, user=self.request.user)
+        except DjangoValidationError as error:
+            raise _drf_error(error)
+
+
+class DecisionFilter(filters.FilterSet):
+    school_code = filters.CharFilter(field_name="schools__code")
+
+    class Meta:
+        model = ManagementDecision
+        fields = ["year", "kind", "status", "school_code"]
+
+
+class DecisionApi(viewsets.ModelViewSet):
+    serializer_class = DecisionSerializer
+    permission_classes = [StaffWritesPrincipalPatches]
+    filterset_class = DecisionFilter
+
+    def get_queryset(self):
+        return selectors.decision_list_visible_to(user=self.request.user).order_by("-year", "-pk")
+
+    def perform_create(self, serializer):
+        self._save(serializer)
+
+    def perform_update(self, serializer):
+        self._save(serializer)
+
+    def _save(self, serializer):
+        data = dict(serializer.validated_data)
+        schools = data.pop("schools", None)
+        recommendations = data.pop("recommendations", None)
+        decision = serializer.instance or ManagementDecision()
+        for name, value in data.items():
+            setattr(decision, name, value)
+        try:
+            serializer.instance = services.decision_save(
+                decision=decision, user=self.request.user, schools=schools, recommendations=recommendations
+            )
+        except DjangoValidationError as error:
+            raise _drf_error(error)
+
+

@@ -1,0 +1,40 @@
+from django import template
+
+register = template.Library()
+
+VERDICT_TAGS = {"better": "tag-green", "worse": "tag-red", "same": "tag-grey", "no_data": "tag-grey"}
+STATUS_TAGS = {"planned": "tag-grey", "in_progress": "tag-orange", "done": "tag-green", "cancelled": "tag-grey",
+               "draft": "tag-grey", "sent": "tag-orange", "answered": "tag-green", "closed": "tag-green"}
+
+
+@register.filter
+def signed(value, digits=1) -> str:
+    """A change with its sign and a decimal comma, «—» for no data."""
+    if value is None or value == "":
+        return "—"
+    text = f"{float(value):+.{int(digits)}f}".replace(".", ",")
+    return text.replace("-", "−")
+
+
+@register.filter
+def verdict_tag(verdict) -> str:
+    return VERDICT_TAGS.get(verdict, "tag-grey")
+
+
+@register.filter
+def status_tag(status) -> str:
+    return STATUS_TAGS.get(status, "tag-grey")
+
+
+@register.filter
+def at(sequence, index):
+    """sequence[index] in a template."""
+    try:
+        return sequence[int(index)]
+    except (IndexError, KeyError, TypeError, ValueError):
+        return None
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None
