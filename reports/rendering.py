@@ -16,6 +16,7 @@ from schools.charts import Series, bar_chart, line_chart
 from schools.exports import Sheet, workbook_bytes
 
 from . import masking
+from .builders.base import half_up
 from .pdf import render_pdf
 
 HIDDEN_SHARE = "скрыто"
@@ -31,7 +32,7 @@ def format_number(value, kind: str, masked: bool = False) -> str:
     if isinstance(value, bool):
         return "да" if value else "нет"
     if kind == masking.SHARE or isinstance(value, float | Decimal):
-        text = f"{float(value):,.1f}"
+        text = f"{half_up(value):,}"
     else:
         text = f"{int(value):,d}"
     return text.replace(",", "\u202f").replace(".", ",")

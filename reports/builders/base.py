@@ -1,6 +1,7 @@
 """Helpers shared by the report builders: neutral tables, number formatting for sentences, years."""
 
 from collections.abc import Callable, Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
 from reports import masking
@@ -44,15 +45,20 @@ def year_label(year: int) -> str:
     return f"{year}/{year + 1}"
 
 
+def half_up(value: float, digits: int = 1) -> Decimal:
+    """Rounded as people round (16,25 → 16,3), not as binary floats do."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
 def fmt(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "нет данных"
-    return f"{value:.{digits}f}".replace(".", ",")
+    return str(half_up(value, digits)).replace(".", ",")
 
 
 def pp(delta: float) -> str:
     """A difference of shares in percentage points, Russian style: «6,2 п.п.»."""
-    return f"{abs(delta):.1f}".replace(".", ",") + "\u00a0п.п."
+    return fmt(abs(delta)) + "\u00a0п.п."
 
 
 def stats(values: list[float]) -> dict:

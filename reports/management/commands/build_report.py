@@ -19,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--xlsx", default="", help="куда записать таблицы отчёта (xlsx), по желанию")
 
     def handle(self, *args, kind, year, out, school, campaign, roadmap, xlsx, **options):
+        self.verbosity = int(options.get("verbosity", 1))
         params = {key: value for key, value in {"school": school, "campaign": campaign, "roadmap": roadmap}.items() if value}
         out_path = Path(out)
         if not out_path.parent.exists():
@@ -38,5 +39,5 @@ class Command(BaseCommand):
         )
 
     def _progress(self, percent: int, message: str = "") -> None:
-        if int(self.verbosity) > 1:
+        if self.verbosity > 1:
             self.stdout.write(f"{percent:3d}% {message}")

@@ -1,0 +1,61 @@
+from django import forms
+from django.utils import timezone
+
+from roadmaps.models import CycleStage, Direction
+
+from .models import Document, Report
+
+
+def _default_year() -> int:
+    today = timezone.localdate()
+    return today.year if today.month >= 9 else today.year - 1
+
+
+class ReportRequestForm(forms.Form):
+    kind = forms.ChoiceField(label="Вид отчёта", choices=Report.Kind.choices)
+    year = forms.IntegerField(label="Учебный год (год начала)", min_value=2000, max_value=2100, initial=_default_year,
+                              help_text="2025 — это 2025/2026 учебный год.")
+    school = forms.CharField(label="Код ОО (для профиля ОО)", max_length=32, required=False)
+    campaign = forms.IntegerField(label="Мониторинг (номер, по желанию)", required=False, min_value=1)
+    roadmap = forms.IntegerField(label="Дорожная карта (номер, по желанию)", required=False, min_value=1)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Report.Kind.SCHOOL and not data.get("school"):
+            self.add_error("school", "Для профиля ОО укажите код образовательной организации.")
+        return data
+
+    def params(self) -> dict:
+        data = self.cleaned_data
+        return {k: data[k] for k in ("school", "campaign", "roadmap") if data.get(k)}
+
+
+class ConclusionsForm(forms.Form):
+    conclusions = forms.CharField(
+        label="Выводы (каждый вывод — с новой строки)", widget=forms.Textarea(attrs={"rows": 10}), required=False
+    )
+
+
+class DocumentForm(forms.ModelForm):
+    upload = forms.FileField(
+        label="Файл (PDF, DOCX, XLSX или ODT)", required=False,
+        help_text="Тип проверяется по содержимому файла. Вместо файла можно указать ссылку.",
+    )
+
+    class Meta:
+        model = Document
+        fields = ["title", "kind", "direction", "stage", "number", "date", "issuer", "description", "url"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["direction"].queryset = Direction.objects.order_by("order", "code")
+        self.fields["stage"].queryset = CycleStage.objects.order_by("number")
+
+    def clean(self):
+        data = super().clean()
+        has_file = bool(data.get("upload")) or bool(self.instance.pk and self.instance.file)
+        if not has_file and not data.get("url"):
+            raise forms.ValidationError("Приложите файл или укажите ссылку на документ.")
+        return data

@@ -1,0 +1,211 @@
+"""Staff pages of the reports app: report builds and the document registry."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from schools.permissions import StaffRequiredMixin
+from schools.uploads import UploadRejected
+
+from . import masking, selectors, services
+from .builders import BuildError
+from .files import file_response
+from .forms import ConclusionsForm, DocumentForm, ReportRequestForm
+from .models import Document, Report
+
+
+class ReportIndexView(StaffRequiredMixin, ListView):
+    template_name = "reports/index.html"
+    context_object_name = "reports"
+    paginate_by = 25
+
+    def get_queryset(self):
+        reports = selectors.report_list_visible_to(user=self.request.user)
+        kind = self.request.GET.get("kind", "")
+        if kind in Report.Kind.values:
+            reports = reports.filter(kind=kind)
+        return reports
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            form=kwargs.pop("form", None) or ReportRequestForm(), counts=selectors.report_kind_counts(),
+            kinds=Report.Kind.choices, kind=self.request.GET.get("kind", ""), small_label=masking.small_label(),
+            **kwargs,
+        )
+
+
+class ReportCreateView(StaffRequiredMixin, View):
+    def post(self, request):
+        form = ReportRequestForm(request.POST)
+        if form.is_valid():
+            try:
+                report = services.report_request(
+                    kind=form.cleaned_data["kind"], year=form.cleaned_data["year"], params=form.params(),
+                    user=request.user,
+                )
+            except BuildError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect(report.get_absolute_url())
+        view = ReportIndexView.as_view()
+        request.method = "GET"
+        response = view(request)
+        response.context_data["form"] = form
+        return response
+
+
+class ReportDetailView(StaffRequiredMixin, TemplateView):
+    template_name = "reports/report_detail.html"
+
+    def get_context_data(self, **kwargs):
+        report = selectors.report_get_visible(user=self.request.user, pk=self.kwargs["pk"])
+        job = report.job
+        return super().get_context_data(
+            report=report,
+            job=job,
+            status_url=reverse("jobs:status", args=[job.pk]) if job else "",
+            conclusions_form=ConclusionsForm(initial={"conclusions": report.conclusions}),
+            summary=_summary_tables(report.data),
+            **kwargs,
+        )
+
+
+def _summary_tables(data: dict) -> list[dict]:
+    from .rendering import formatted_table
+
+    keys = data.get("summary") or [key for s in data.get("sections", [])[1:3] for key in s.get("tables", [])]
+    tables = data.get("tables", {})
+    return [formatted_table(tables[key]) for key in keys if key in tables]
+
+
+class ReportActionView(StaffRequiredMixin, View):
+    """POST actions on a report: retry, publish, withdraw, conclusions."""
+
+    def post(self, request, pk, action):
+        report = get_object_or_404(Report, pk=pk)
+        try:
+            if action == "retry":
+                services.report_retry(report=report, user=request.user)
+                messages.success(request, "Построение отчёта запущено повторно.")
+            elif action == "publish":
+                services.report_request_publication(report=report, user=request.user)
+                messages.success(request, "Отчёт публикуется: малые значения скрываются, формируется публичный PDF.")
+            elif action == "withdraw":
+                services.report_withdraw(report=report, user=request.user)
+                messages.success(request, "Отчёт снят с публикации.")
+            elif action == "conclusions":
+                form = ConclusionsForm(request.POST)
+                if form.is_valid():
+                    services.report_update_conclusions(report=report, text=form.cleaned_data["conclusions"],
+                                                       user=request.user)
+                    messages.success(request, "Выводы сохранены, PDF обновляется.")
+            else:
+                raise Http404("Нет такого действия")
+        except BuildError as error:
+            messages.error(request, str(error))
+        return redirect(report.get_absolute_url())
+
+
+class ReportFileView(StaffRequiredMixin, View):
+    def get(self, request, pk, what):
+        report = selectors.report_get_visible(user=request.user, pk=pk)
+        field = {"pdf": report.pdf, "xlsx": report.xlsx, "public-pdf": report.public_pdf,
+                 "public-xlsx": report.public_xlsx}.get(what)
+        if not field:
+            raise Http404("Файл не сформирован")
+        file_type = "pdf" if what.endswith("pdf") else "xlsx"
+        name = f"{report.get_kind_display()} {report.year_label}.{file_type}".replace("/", "-")
+        return file_response(field, file_type=file_type, download_name=name,
+                             inline=file_type == "pdf" and "download" not in request.GET)
+
+
+class QualityGridStaffView(StaffRequiredMixin, TemplateView):
+    template_name = "reports/grid.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(grid=selectors.quality_grid(user=self.request.user, public=False), **kwargs)
+
+
+# --- the document registry ------------------------------------------------------------------------------
+class DocumentListView(StaffRequiredMixin, ListView):
+    template_name = "reports/document_list.html"
+    context_object_name = "documents"
+    paginate_by = 50
+
+    def get_queryset(self):
+        documents = selectors.document_list_visible_to(user=self.request.user)
+        kind = self.request.GET.get("kind", "")
+        if kind in Document.Kind.values:
+            documents = documents.filter(kind=kind)
+        return documents
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(kinds=Document.Kind.choices, kind=self.request.GET.get("kind", ""), **kwargs)
+
+
+class DocumentFormView(StaffRequiredMixin, FormView):
+    template_name = "reports/document_form.html"
+    form_class = DocumentForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.document = get_object_or_404(Document, pk=kwargs["pk"]) if "pk" in kwargs else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.document}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(document=self.document, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            document = services.document_save(
+                document=self.document, data=form.cleaned_data, upload=form.cleaned_data.get("upload"),
+                user=self.request.user,
+            )
+        except UploadRejected as error:
+            form.add_error("upload", str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, "Документ сохранён.")
+        return redirect(document.get_absolute_url())
+
+
+class DocumentDetailView(StaffRequiredMixin, TemplateView):
+    template_name = "reports/document_detail.html"
+
+    def get_context_data(self, **kwargs):
+        document = selectors.document_get_visible(user=self.request.user, pk=self.kwargs["pk"])
+        return super().get_context_data(document=document, **kwargs)
+
+
+class DocumentActionView(StaffRequiredMixin, View):
+    def post(self, request, pk, action):
+        document = get_object_or_404(Document, pk=pk)
+        if action == "publish":
+            services.document_publish(document=document, user=request.user)
+            messages.success(request, "Документ опубликован на вкладке «Управление качеством образования».")
+        elif action == "withdraw":
+            services.document_withdraw(document=document, user=request.user)
+            messages.success(request, "Документ снят с публикации.")
+        else:
+            raise Http404("Нет такого действия")
+        return redirect(document.get_absolute_url())
+
+
+class DocumentFileView(StaffRequiredMixin, View):
+    def get(self, request, pk):
+        document = selectors.document_get_visible(user=request.user, pk=pk)
+        return document_file_response(document, request)
+
+
+def document_file_response(document: Document, request):
+    if not document.file:
+        raise Http404("У документа нет файла")
+    name = document.file_name or f"{document.title[:80]}.{document.file_type}"
+    if not name.lower().endswith("." + document.file_type):
+        name = f"{name}.{document.file_type}"
+    return file_response(document.file, file_type=document.file_type, download_name=name,
+                         inline=document.file_type == "pdf" and "download" not in request.GET)
