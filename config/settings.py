@@ -188,7 +188,10 @@ CELERY_TASK_TIME_LIMIT = 1800  # below the visibility timeout
 CELERY_TASK_SOFT_TIME_LIMIT = 1700
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "reports"}}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Report builds left «running» by a dead worker go back to the queue (reports.services).
+    "reports-requeue-stale": {"task": "reports.tasks.reports_requeue_stale_task", "schedule": 300.0},
+}
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

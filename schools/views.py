@@ -41,7 +41,7 @@ class HomeView(View):
         if is_principal(request.user) and principal_school_id(request.user):
             school = School.objects.get(pk=principal_school_id(request.user))
             return redirect(school.get_absolute_url())
-        return redirect("login")
+        return redirect("quality:index")  # visitors start on the public tab
 
 
 class DashboardView(StaffRequiredMixin, TemplateView):
