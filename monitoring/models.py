@@ -229,6 +229,16 @@ class CardAnswer(models.Model):
     def __str__(self):
         return f"{self.card_id} {self.criterion_code}"
 
+    @property
+    def evidence_list(self) -> list[str]:
+        return self.evidence.split()
+
+    @property
+    def share_percent(self) -> str:
+        if self.numerator is None or not self.denominator:
+            return ""
+        return f"{self.numerator * 100 / self.denominator:.1f}".replace(".", ",")
+
 
 class CardChange(models.Model):
     """One entry of a card's history: who, when, what (old → new)."""

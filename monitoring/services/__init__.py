@@ -12,6 +12,7 @@ from .campaigns import (
     reminders_send,
 )
 from .cards import CardConflict, CardError, card_edit_refusal, card_save, card_submit, principal_deadline
+from .recommendations import recommendation_draft_for_answer
 from .templates import (
     template_as_dict,
     template_file_read,
@@ -26,7 +27,7 @@ __all__ = [
     "CampaignError", "CardConflict", "CardError", "campaign_create", "campaign_participants_add",
     "campaign_participants_remove", "campaign_refresh_computed", "campaign_update", "card_edit_refusal",
     "card_evaluate", "card_reopen", "card_return", "card_returned_notify", "card_save", "card_submit",
-    "card_verdicts_set", "card_verify", "default_deadlines", "principal_deadline", "reminders_send",
+    "card_verdicts_set", "card_verify", "default_deadlines", "principal_deadline", "recommendation_draft_for_answer", "reminders_send",
     "template_as_dict", "template_file_read", "template_import", "template_same_content", "template_validate",
     "template_xlsx_bytes",
 ]

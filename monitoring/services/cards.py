@@ -15,7 +15,7 @@ from django.utils import timezone
 from schools.roles import is_staff_member, principal_school_id
 
 from ..models import CardAnswer, CardChange, Criterion, ExpertCard
-from ..rules import invalid_link, number_meets, score_points, share_meets, snapshot_criteria
+from ..rules import evidence_links, invalid_link, number_meets, score_points, share_meets, snapshot_criteria
 
 CARD_CONFLICT = (
     "Карту уже изменил другой пользователь, пока вы её редактировали. Ваши изменения не сохранены, "
@@ -38,6 +38,7 @@ SHARE_INCOMPLETE = "Укажите и числитель, и знаменате�
 VERDICT_UNCLAIMED = "Балл по критерию не заявлен: подтверждать или отклонять нечего."
 VERDICT_UNKNOWN = "Решение «{verdict}» неизвестно: confirmed, rejected или pending."
 REJECT_NEEDS_COMMENT = "Отклоняя балл, напишите комментарий: руководитель должен понять причину."
+COMPUTED_NO_DATA = "Нет данных о результатах за один из двух лет: по правилу мониторинга балл не начисляется."
 VERDICTS_MISSING = "Не проверены заявленные баллы по критериям: {codes}."
 RETURN_NEEDS_MESSAGE = "Напишите, что нужно доработать."
 REOPEN_DATE_PAST = "Дата «открыта до» должна быть не раньше сегодняшней."
@@ -158,7 +159,7 @@ def _clean_answer(criterion: dict, raw: dict, answer: CardAnswer) -> tuple[dict,
     """New values for one answer from the submitted `raw` dict, and field errors."""
     errors: dict = {}
     values = {
-        "evidence": "\n".join(line.strip() for line in str(raw.get("evidence", answer.evidence) or "").splitlines() if line.strip()),
+        "evidence": "\n".join(evidence_links(str(raw.get("evidence", answer.evidence) or ""))),
         "comment": str(raw.get("comment", answer.comment) or "").strip(),
         "numerator": answer.numerator, "denominator": answer.denominator, "value": answer.value,
     }
@@ -236,14 +237,20 @@ def card_save(*, card_id: int, user, version: int, answers: list[dict], today: d
 
 
 @transaction.atomic
-def card_submit(*, card_id: int, user, version: int, today: date | None = None) -> ExpertCard:
-    """Send the card for verification: every claimed point needs its evidence link."""
+def card_submit(
+    *, card_id: int, user, version: int, answers: list[dict] | None = None, today: date | None = None
+) -> ExpertCard:
+    """Send the card for verification (saving `answers` first, if given): claimed points need evidence."""
     from .computed import cards_refresh_computed
 
+    if answers:
+        version = card_save(card_id=card_id, user=user, version=version, answers=answers, today=today).version
     card = _load(card_id)
     refusal = card_edit_refusal(card=card, user=user, today=today)
     if refusal:
         raise CardError(refusal)
+    if card.version != version:
+        raise CardConflict(CARD_CONFLICT)
     _sync_snapshot(card)
     answers = _answers_by_code(card)
     errors = {}

@@ -9,6 +9,7 @@ from ..models import CardAnswer, CardChange, ExpertCard
 from ..rules import score_points, snapshot_criteria, snapshot_level
 from .cards import (
     CARD_CONFLICT,
+    COMPUTED_NO_DATA,
     REJECT_NEEDS_COMMENT,
     REOPEN_DATE_PAST,
     RETURN_NEEDS_MESSAGE,
@@ -36,7 +37,7 @@ def card_verdicts_set(*, card_id: int, user, version: int, verdicts: dict[str, d
     _require_status(card, S.SUBMITTED)
     if card.version != version:
         raise CardConflict(CARD_CONFLICT)
-    points = {c["code"]: c["points"] for c in snapshot_criteria(card.template_snapshot)}
+    criteria = {c["code"]: c for c in snapshot_criteria(card.template_snapshot)}
     answers = _answers_by_code(card)
     errors, changed, changes = {}, [], []
     for code, raw in verdicts.items():
@@ -51,10 +52,13 @@ def card_verdicts_set(*, card_id: int, user, version: int, verdicts: dict[str, d
             errors[code] = {"verdict": VERDICT_UNCLAIMED}
         elif verdict == CardAnswer.Verdict.REJECTED and not comment:
             errors[code] = {"verifier_comment": REJECT_NEEDS_COMMENT}
+        elif (verdict == CardAnswer.Verdict.CONFIRMED and criteria[code]["kind"] == "computed"
+              and answer.computed is None):
+            errors[code] = {"verdict": COMPUTED_NO_DATA}
         if code in errors:
             continue
         new = {"verdict": verdict, "verifier_comment": comment,
-               "points": points[code] if verdict == CardAnswer.Verdict.CONFIRMED else 0}
+               "points": criteria[code]["points"] if verdict == CardAnswer.Verdict.CONFIRMED else 0}
         diff = {name: value for name, value in new.items() if getattr(answer, name) != value}
         for name, value in diff.items():
             shown_old = answer.get_verdict_display() if name == "verdict" else getattr(answer, name)

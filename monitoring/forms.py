@@ -1,0 +1,77 @@
+from django import forms
+
+from schools.models import School
+
+from .models import Campaign, CardTemplate
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["year", "template", "title", "self_assessment_due", "verification_due", "evaluation_due",
+                  "reminder_days", "revision_days"]
+        widgets = {
+            "self_assessment_due": DATE_WIDGET, "verification_due": DATE_WIDGET, "evaluation_due": DATE_WIDGET,
+        }
+        help_texts = {
+            "year": "начальный год отчётного учебного года: 2025 — это 2025/2026",
+            "title": "по умолчанию — название шаблона",
+            "self_assessment_due": "пусто — 30 сентября года, следующего за отчётным годом",
+            "verification_due": "пусто — 15 октября",
+            "evaluation_due": "пусто — 1 ноября",
+        }
+
+    def __init__(self, *args, creating=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = CardTemplate.objects.order_by("title")
+        self.fields["title"].required = False
+        for name in ("self_assessment_due", "verification_due", "evaluation_due"):
+            self.fields[name].required = not creating
+        if not creating:
+            del self.fields["year"], self.fields["template"]
+        else:
+            self.fields["default_participants"] = forms.BooleanField(
+                label="Участники — школы из списка ШНОР этого года", required=False, initial=True,
+                help_text="можно изменить после создания",
+            )
+            self.instance.reminder_days = self.instance.reminder_days or 7
+
+    def validate_unique(self):
+        """Uniqueness and deadline order are checked by the service with a clear Russian message."""
+
+    def _post_clean(self):
+        """The model's constraints are checked by the service (defaults are filled there)."""
+
+
+class ParticipantsForm(forms.Form):
+    add = forms.ModelMultipleChoiceField(
+        label="Добавить школы", queryset=School.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["add"].queryset = School.objects.exclude(expert_cards__campaign=campaign).order_by("code")
+
+
+class TemplateUploadForm(forms.Form):
+    file = forms.FileField(label="Файл шаблона (.json или .xlsx)", help_text="выгрузите шаблон, исправьте и загрузите: "
+                           "шаблон с тем же кодом получит новую версию; начатые карты сохранят свою версию")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".json", ".xlsx")):
+            raise forms.ValidationError("Загрузите файл .json или .xlsx.")
+        if upload.size > 2 * 1024 * 1024:
+            raise forms.ValidationError("Файл шаблона больше 2 МБ.")
+        return upload
+
+
+class ReturnForm(forms.Form):
+    message = forms.CharField(label="Что доработать", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReopenForm(forms.Form):
+    until = forms.DateField(label="Открыть руководителю до", widget=DATE_WIDGET)

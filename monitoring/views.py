@@ -1,0 +1,334 @@
+"""Pages of the monitoring: campaigns (staff), the principal's card, verification, results, templates."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from schools.exports import xlsx_response
+from schools.permissions import PortalUserRequiredMixin, StaffRequiredMixin
+from schools.roles import is_staff_member
+from schools.tabular import ImportFailed
+
+from . import selectors, services
+from .exports import campaign_results_xlsx
+from .forms import CampaignForm, ParticipantsForm, ReopenForm, ReturnForm, TemplateUploadForm
+from .models import Campaign, CardAnswer, Criterion, ExpertCard
+
+
+class CampaignListView(StaffRequiredMixin, TemplateView):
+    template_name = "monitoring/index.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            campaigns=selectors.campaign_list_visible_to(user=self.request.user),
+            templates=selectors.template_list(), **kwargs,
+        )
+
+
+class CampaignCreateView(StaffRequiredMixin, FormView):
+    template_name = "monitoring/campaign_form.html"
+
+    def get_form(self, form_class=None):
+        initial = {"year": timezone.localdate().year - 1}
+        return CampaignForm(self.request.POST or None, initial=initial, creating=True)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            campaign = services.campaign_create(
+                year=data["year"], template=data["template"], user=self.request.user, title=data["title"],
+                self_assessment_due=data["self_assessment_due"], verification_due=data["verification_due"],
+                evaluation_due=data["evaluation_due"], reminder_days=data["reminder_days"],
+                revision_days=data["revision_days"], school_ids=None if data["default_participants"] else [],
+            )
+        except services.CampaignError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Мониторинг создан, участников: {campaign.cards.count()}.")
+        return redirect(campaign)
+
+
+class CampaignUpdateView(StaffRequiredMixin, FormView):
+    template_name = "monitoring/campaign_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.campaign = get_object_or_404(Campaign, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        return CampaignForm(self.request.POST or None, instance=self.campaign)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(campaign=self.campaign, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.campaign_update(campaign=self.campaign, **form.cleaned_data)
+        except services.CampaignError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, "Сроки и настройки мониторинга сохранены.")
+        return redirect(self.campaign)
+
+
+class CampaignDetailView(StaffRequiredMixin, TemplateView):
+    template_name = "monitoring/campaign_detail.html"
+
+    def get_context_data(self, **kwargs):
+        campaign = get_object_or_404(Campaign.objects.select_related("template"), pk=self.kwargs["pk"])
+        return super().get_context_data(
+            campaign=campaign, participants_form=ParticipantsForm(campaign=campaign),
+            **selectors.campaign_dashboard(campaign=campaign), **kwargs,
+        )
+
+
+class CampaignParticipantsView(StaffRequiredMixin, View):
+    def post(self, request, pk):
+        campaign = get_object_or_404(Campaign, pk=pk)
+        if "remove" in request.POST:
+            try:
+                services.campaign_participants_remove(campaign=campaign, school_ids=[request.POST["remove"]])
+                messages.success(request, "Школа исключена из мониторинга.")
+            except services.CampaignError as error:
+                messages.error(request, error.message)
+            return redirect(campaign)
+        form = ParticipantsForm(request.POST, campaign=campaign)
+        if form.is_valid():
+            added = services.campaign_participants_add(
+                campaign=campaign, school_ids=[s.pk for s in form.cleaned_data["add"]], user=request.user
+            )
+            messages.success(request, f"Добавлено участников: {len(added)}.")
+        else:
+            messages.error(request, "Выберите школы из списка.")
+        return redirect(campaign)
+
+
+class CampaignRefreshView(StaffRequiredMixin, View):
+    def post(self, request, pk):
+        campaign = get_object_or_404(Campaign, pk=pk)
+        changed = services.campaign_refresh_computed(campaign=campaign)
+        messages.success(request, f"Расчёт по результатам обновлён, изменилось ответов: {changed}.")
+        return redirect(campaign)
+
+
+class CampaignResultsView(StaffRequiredMixin, TemplateView):
+    template_name = "monitoring/campaign_results.html"
+
+    def get_context_data(self, **kwargs):
+        campaign = get_object_or_404(Campaign.objects.select_related("template"), pk=self.kwargs["pk"])
+        return super().get_context_data(campaign=campaign, **selectors.campaign_results(campaign=campaign), **kwargs)
+
+
+class CampaignExportView(StaffRequiredMixin, View):
+    def get(self, request, pk):
+        campaign = get_object_or_404(Campaign.objects.select_related("template"), pk=pk)
+        return xlsx_response(campaign_results_xlsx(campaign), f"monitoring-{campaign.year}-{campaign.pk}.xlsx")
+
+
+# --- the card -----------------------------------------------------------------------------------
+
+class MyCardsView(PortalUserRequiredMixin, TemplateView):
+    """The principal's entry point: their school's cards, the open one first."""
+
+    template_name = "monitoring/my_cards.html"
+
+    def get(self, request, *args, **kwargs):
+        if is_staff_member(request.user):
+            return redirect("monitoring:index")
+        cards = list(selectors.principal_cards(user=request.user))
+        if len(cards) == 1:
+            return redirect(cards[0])
+        return self.render_to_response(self.get_context_data(cards=cards))
+
+
+def _card_context(request, card: ExpertCard) -> dict:
+    refusal = services.card_edit_refusal(card=card, user=request.user)
+    staff = is_staff_member(request.user)
+    return {
+        "card": card,
+        "sections": selectors.card_rows(card=card),
+        "levels": selectors.card_levels(card),
+        "history": selectors.card_history(card=card),
+        "can_edit": refusal is None,
+        "refusal": refusal,
+        "is_staff_view": staff,
+        "can_verify": staff and card.status == ExpertCard.Status.SUBMITTED,
+        "can_reopen": staff and card.status in services.cards.EDITABLE | {ExpertCard.Status.SUBMITTED},
+        "deadline": services.principal_deadline(card),
+        "overdue": selectors.is_overdue(card),
+        "return_form": ReturnForm(),
+        "reopen_form": ReopenForm(initial={"until": services.principal_deadline(card)}),
+        "kinds": Criterion.Kind,
+        "verdicts": CardAnswer.Verdict,
+    }
+
+
+class CardDetailView(PortalUserRequiredMixin, TemplateView):
+    template_name = "monitoring/card_detail.html"
+
+    def get_context_data(self, **kwargs):
+        card = selectors.card_get_visible(user=self.request.user, card_id=self.kwargs["pk"])
+        return super().get_context_data(**_card_context(self.request, card), **kwargs)
+
+
+def answers_from_post(post) -> list[dict]:
+    """Form fields a-<code>-<field> → [{"criterion": code, field: value}] (the no-JavaScript path)."""
+    answers: dict[str, dict] = {}
+    for key in post:
+        if key.startswith("a-") and key.count("-") >= 2:
+            code, field = key[2:].rsplit("-", 1)
+            if field in {"claimed", "numerator", "denominator", "value", "evidence", "comment"}:
+                answers.setdefault(code, {"criterion": code})[field] = post.get(key)
+    for code in post.getlist("present"):  # an unticked checkbox is absent from the POST
+        answers.setdefault(code, {"criterion": code}).setdefault("claimed", False)
+    return list(answers.values())
+
+
+class CardSaveView(LoginRequiredMixin, View):
+    """Autosave endpoint (JSON from card.js) and the plain form save; answers 409 on a conflict."""
+
+    def post(self, request, pk):
+        card = selectors.card_get_visible(user=request.user, card_id=pk)
+        is_json = request.content_type == "application/json"
+        try:
+            payload = json.loads(request.body) if is_json else {
+                "version": request.POST.get("version"), "answers": answers_from_post(request.POST)}
+            version = int(payload.get("version"))
+            answers = list(payload.get("answers") or [])
+        except (ValueError, TypeError, AttributeError):
+            return JsonResponse({"ok": False, "error": "Неверный запрос."}, status=400)
+        try:
+            card = services.card_save(card_id=card.pk, user=request.user, version=version, answers=answers)
+        except services.CardError as error:
+            status = 409 if isinstance(error, services.CardConflict) else 400
+            if not is_json:
+                messages.error(request, error.message + _field_errors(error))
+                return redirect(card)
+            return JsonResponse({"ok": False, "error": error.message, "errors": error.errors}, status=status)
+        if not is_json:
+            messages.success(request, "Черновик сохранён.")
+            return redirect(card)
+        return JsonResponse({
+            "ok": True, "version": card.version, "status": card.status, "status_display": card.get_status_display(),
+            "saved_at": date_format(timezone.localtime(card.updated_at), "H:i:s"),
+        })
+
+
+def _field_errors(error) -> str:
+    parts = [f"{code}: {message}" for code, fields in error.errors.items() for message in fields.values()]
+    return (" " + "; ".join(parts)) if parts else ""
+
+
+class CardActionView(LoginRequiredMixin, View):
+    """POST-only actions on a card; each calls one service, shows its Russian message and returns."""
+
+    action = ""
+
+    def post(self, request, pk):
+        card = selectors.card_get_visible(user=request.user, card_id=pk)
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = -1
+        try:
+            text = self.run(request, card, version)
+        except services.CardError as error:
+            messages.error(request, error.message + _field_errors(error))
+        else:
+            if text:
+                messages.success(request, text)
+        return redirect(card)
+
+    def run(self, request, card, version) -> str:
+        user = request.user
+        if self.action == "submit":
+            services.card_submit(card_id=card.pk, user=user, version=version, answers=answers_from_post(request.POST))
+            return "Карта отправлена на проверку. Изменить её можно будет, только если её вернут на доработку."
+        if self.action == "verdicts":
+            verdicts = {code: {"verdict": request.POST.get(f"verdict-{code}", "pending"),
+                               "comment": request.POST.get(f"vcomment-{code}", "")}
+                        for code in request.POST.getlist("verdict-codes")}
+            services.card_verdicts_set(card_id=card.pk, user=user, version=version, verdicts=verdicts)
+            return "Решения по критериям сохранены."
+        if self.action == "return":
+            services.card_return(card_id=card.pk, user=user, version=version, message=request.POST.get("message", ""))
+            return "Карта возвращена на доработку; руководителю отправлено письмо."
+        if self.action == "reopen":
+            form = ReopenForm(request.POST)
+            if not form.is_valid():
+                raise services.CardError("Укажите дату, до которой карта открыта руководителю.")
+            services.card_reopen(card_id=card.pk, user=user, version=version, until=form.cleaned_data["until"])
+            return "Карта открыта руководителю для заполнения."
+        if self.action == "verify":
+            card = services.card_verify(card_id=card.pk, user=user, version=version)
+            return f"Проверка завершена: {card.score} из {card.max_score}, степень — {card.get_level_display()}."
+        if self.action == "evaluate":
+            services.card_evaluate(card_id=card.pk, user=user, version=version)
+            return "Оценка эффективности завершена."
+        raise services.CardError("Неизвестное действие.")
+
+
+class CardRecommendView(StaffRequiredMixin, View):
+    def post(self, request, pk, code):
+        card = selectors.card_get_visible(user=request.user, card_id=pk)
+        try:
+            recommendation, created = services.recommendation_draft_for_answer(card_id=card.pk, code=code, user=request.user)
+        except services.CardError as error:
+            messages.error(request, error.message)
+            return redirect(card)
+        messages.success(request, "Черновик адресной рекомендации создан." if created else "Рекомендация уже подготовлена.")
+        try:
+            return redirect(recommendation.get_absolute_url())
+        except NoReverseMatch:
+            return redirect(reverse("admin:roadmaps_recommendation_change", args=[recommendation.pk]))
+
+
+# --- templates ----------------------------------------------------------------------------------
+
+class TemplateListView(StaffRequiredMixin, FormView):
+    template_name = "monitoring/template_list.html"
+    form_class = TemplateUploadForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(templates=selectors.template_list(), **kwargs)
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            data = services.template_file_read(name=upload.name, content=upload.read())
+            template = services.template_import(data=data)
+        except ImportFailed as error:
+            for row_error in error.errors:
+                form.add_error("file", str(row_error))
+            return self.form_invalid(form)
+        messages.success(self.request, f"Шаблон «{template.title}» загружен, версия {template.version}.")
+        return redirect(template)
+
+
+class TemplateDetailView(StaffRequiredMixin, TemplateView):
+    template_name = "monitoring/template_detail.html"
+
+    def get_context_data(self, **kwargs):
+        template = selectors.template_get(slug=self.kwargs["slug"])
+        data = services.template_as_dict(template)
+        return super().get_context_data(template=template, data=data, kinds=dict(Criterion.Kind.choices), **kwargs)
+
+
+class TemplateExportView(StaffRequiredMixin, View):
+    def get(self, request, slug, fmt):
+        template = selectors.template_get(slug=slug)
+        name = f"{template.slug}-v{template.version}"
+        if fmt == "xlsx":
+            return xlsx_response(services.template_xlsx_bytes(template), f"{name}.xlsx")
+        body = json.dumps(services.template_as_dict(template), ensure_ascii=False, indent=2)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+        return response
