@@ -1,10 +1,10 @@
-"""Calls the indicators compute of one year (the same service `manage.py compute --year Y` uses)."""
+"""Calls the indicators compute of one year: `indicators.services.statuses_compute`, the service behind
+`manage.py compute --year Y` (it evaluates the n years the ШНОР rule needs and writes year Y)."""
 
 
 def compute_year(year: int) -> dict:
-    from indicators.services import compute_year as compute  # noqa: PLC0415  (resolved when the engine lands)
+    from indicators.services import statuses_compute
 
-    run = compute(year=year)
-    return {"run": getattr(run, "pk", None), "schools": getattr(run, "schools", None),
-            "low_results": getattr(run, "low_results_count", None),
-            "unfavourable": getattr(run, "unfavourable_count", None)}
+    run = statuses_compute(year=year)
+    return {"run": run.pk, "schools": run.schools, "low_results": run.low_results_count,
+            "unfavourable": run.unfavourable_count}

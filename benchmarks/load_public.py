@@ -35,6 +35,7 @@ HOST = "127.0.0.1"
 def task_publish(args) -> dict:
     """Compute every year, build and publish the annual report; return its id."""
     import compute_adapter
+
     from reports.services import report_build, report_create, report_publish
 
     started = time.perf_counter()
