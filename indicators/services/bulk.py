@@ -20,7 +20,7 @@ def upsert_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence], conf
     table = quote(model._meta.db_table)
     names = ", ".join(quote(c) for c in columns)
     sets = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in update)
-    tail = f" ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO UPDATE SET {sets}"
+    tail = f" ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO UPDATE SET {sets}" if conflict else ""
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
     rows = list(rows)
     with connection.cursor() as cursor:
@@ -32,3 +32,8 @@ def upsert_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence], conf
             values = ", ".join([one] * len(chunk))
             params = [value for row in chunk for value in row]
             cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values}{tail}", params)  # noqa: S608
+
+
+def insert_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Plain bulk INSERT of database-ready tuples (used for a year's computed values and statuses)."""
+    upsert_rows(model=model, columns=columns, rows=rows, conflict=(), update=())

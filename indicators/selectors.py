@@ -1,0 +1,246 @@
+"""Reads of the indicators app, for its pages and API and for other apps (monitoring, roadmaps, reports).
+
+Every function runs a fixed number of queries whatever the number of schools. The ШНОР/ШНСУ lists
+are the *effective* ones: an inspector's override (the latest `StatusOverride` for the school, year
+and list) wins over the computed flag, which stays on `SchoolStatus` beside it.
+"""
+
+from collections import defaultdict
+
+from django.db.models import QuerySet
+
+from schools.models import School
+from schools.selectors import school_list_visible_to
+
+from .models import (
+    AssessmentResult,
+    ComputationRun,
+    Indicator,
+    IndicatorValue,
+    MethodologyRules,
+    PopulationStat,
+    SchoolStatus,
+    StatusOverride,
+)
+
+LISTS = {"low_results": "ШНОР", "unfavourable": "ШНСУ"}
+
+
+def computed_years() -> list[int]:
+    """Years that have a computation, newest first."""
+    return sorted(set(SchoolStatus.objects.values_list("year", flat=True).distinct()), reverse=True)
+
+
+def latest_year() -> int | None:
+    years = computed_years()
+    return years[0] if years else None
+
+
+def result_years() -> list[int]:
+    return sorted(set(AssessmentResult.objects.values_list("year", flat=True).distinct()), reverse=True)
+
+
+def latest_run(*, year: int) -> ComputationRun | None:
+    return ComputationRun.objects.filter(year=year).select_related("started_by", "rules").first()
+
+
+def rules_in_force(*, year: int) -> MethodologyRules | None:
+    """The rules version that applies to `year` (None before the reference data is seeded)."""
+    rules = MethodologyRules.objects.filter(valid_from__lte=year).order_by("-valid_from").first()
+    return rules or MethodologyRules.objects.order_by("valid_from").first()
+
+
+def indicator_catalogue() -> QuerySet[Indicator]:
+    return Indicator.objects.all()
+
+
+def overrides_latest(*, year: int, school_ids=None) -> dict[tuple[int, str], StatusOverride]:
+    """{(school id, list): the latest override} of a year; a «revert» decision counts as none."""
+    overrides = StatusOverride.objects.filter(year=year).select_related("created_by").order_by("created_at", "pk")
+    if school_ids is not None:
+        overrides = overrides.filter(school_id__in=school_ids)
+    latest = {}
+    for override in overrides:
+        latest[(override.school_id, override.list_kind)] = override
+    return {key: o for key, o in latest.items() if o.decision != StatusOverride.Decision.REVERT}
+
+
+def _with_effective(statuses: list[SchoolStatus], overrides: dict) -> list[SchoolStatus]:
+    for status in statuses:
+        for kind in LISTS:
+            override = overrides.get((status.school_id, kind))
+            setattr(status, f"{kind}_override", override)
+            setattr(status, f"{kind}_effective", override.effective if override else getattr(status, kind))
+    return statuses
+
+
+def status_queryset(*, year: int, user=None) -> QuerySet[SchoolStatus]:
+    statuses = SchoolStatus.objects.filter(year=year).select_related("school", "school__municipality")
+    if user is not None:
+        statuses = statuses.filter(school__in=school_list_visible_to(user=user).values("pk"))
+    return statuses.order_by("school__code")
+
+
+def status_list(*, year: int, list_kind: str | None = None, user=None, cluster: str = "") -> list[SchoolStatus]:
+    """Statuses of a year with `<list>_effective` and `<list>_override` set; only members of
+    `list_kind` ("low_results" or "unfavourable") when given. Restricted to what `user` may see."""
+    statuses = status_queryset(year=year, user=user)
+    if cluster:
+        statuses = statuses.filter(cluster=cluster)
+    rows = _with_effective(list(statuses), overrides_latest(year=year))
+    if list_kind:
+        rows = [s for s in rows if getattr(s, f"{list_kind}_effective")]
+    return rows
+
+
+def status_get(*, school: School, year: int) -> SchoolStatus | None:
+    status = SchoolStatus.objects.filter(school=school, year=year).select_related("school", "run").first()
+    if status is None:
+        return None
+    return _with_effective([status], overrides_latest(year=year, school_ids=[school.pk]))[0]
+
+
+def effective_members(*, year: int) -> dict[str, set[int]]:
+    """{list: set of school ids on it in `year`} (effective, overrides applied)."""
+    members = {kind: set() for kind in LISTS}
+    statuses = SchoolStatus.objects.filter(year=year).values("school_id", *LISTS)
+    overrides = overrides_latest(year=year)
+    for row in statuses:
+        for kind in LISTS:
+            override = overrides.get((row["school_id"], kind))
+            if (override.effective if override else row[kind]):
+                members[kind].add(row["school_id"])
+    for (school_id, kind), override in overrides.items():
+        if override.effective:
+            members[kind].add(school_id)
+    return members
+
+
+def list_dynamics(*, year: int) -> dict:
+    """For each list: `current`, `entered` and `left` schools of `year` versus `year − 1`
+    (lists of School ordered by code) and whether the previous year was computed."""
+    now, before = effective_members(year=year), effective_members(year=year - 1)
+    had_previous = SchoolStatus.objects.filter(year=year - 1).exists()
+    ids = set().union(*now.values(), *before.values())
+    schools = {s.pk: s for s in School.objects.filter(pk__in=ids).select_related("municipality")}
+
+    def ordered(pks):
+        return sorted((schools[pk] for pk in pks if pk in schools), key=lambda s: s.code)
+
+    return {
+        kind: {
+            "title": title,
+            "current": ordered(now[kind]),
+            "entered": ordered(now[kind] - before[kind]) if had_previous else [],
+            "left": ordered(before[kind] - now[kind]) if had_previous else [],
+            "has_previous": had_previous,
+        }
+        for kind, title in LISTS.items()
+    }
+
+
+def list_counts(*, years) -> dict[int, dict[str, int]]:
+    """{year: {"low_results": n, "unfavourable": m}} of effective lists."""
+    return {year: {kind: len(ids) for kind, ids in effective_members(year=year).items()} for year in years}
+
+
+def indicator_values(*, year: int, user=None, indicator: str = "", school: School | None = None) -> QuerySet[IndicatorValue]:
+    """Stored indicator values of a year (with school and indicator), limited to what `user` may see."""
+    values = IndicatorValue.objects.filter(year=year).select_related("school", "indicator")
+    if user is not None:
+        values = values.filter(school__in=school_list_visible_to(user=user).values("pk"))
+    if indicator:
+        values = values.filter(indicator__code=indicator)
+    if school is not None:
+        values = values.filter(school=school)
+    return values.order_by("school__code", "indicator__order")
+
+
+def population_stats(*, year: int, population_kind: str = "", indicator: str = "") -> QuerySet[PopulationStat]:
+    """Median, mean, min, max of every indicator and index per population (cluster, municipality, all)."""
+    stats = PopulationStat.objects.filter(year=year)
+    if population_kind:
+        stats = stats.filter(population_kind=population_kind)
+    if indicator:
+        stats = stats.filter(indicator=indicator)
+    return stats
+
+
+def cluster_medians(*, year: int) -> dict[tuple[str, str], float | None]:
+    """{(cluster, indicator code): median} of a year."""
+    stats = population_stats(year=year, population_kind=PopulationStat.Population.CLUSTER)
+    return {(s.population, s.indicator): s.median for s in stats}
+
+
+def indicator_table(*, year: int, user, cluster: str = "", list_kind: str = "") -> tuple[list[Indicator], list[dict]]:
+    """Rows for the «all schools» table: status plus {code: value} and cluster medians, in 4 queries."""
+    indicators = list(Indicator.objects.all())
+    statuses = status_list(year=year, user=user, cluster=cluster, list_kind=list_kind or None)
+    values = defaultdict(dict)
+    for value in indicator_values(year=year, user=user).filter(school__in=[s.school_id for s in statuses]) \
+            .only("school_id", "indicator_id", "value", "is_low_data"):
+        values[value.school_id][value.indicator_id] = value
+    medians = cluster_medians(year=year)
+    rows = []
+    for status in statuses:
+        cells = []
+        for indicator in indicators:
+            value = values[status.school_id].get(indicator.pk)
+            cells.append({"indicator": indicator, "value": value.value if value else None,
+                          "is_low_data": bool(value and value.is_low_data),
+                          "median": medians.get((status.cluster, indicator.code))})
+        rows.append({"status": status, "cells": cells})
+    return indicators, rows
+
+
+def school_indicator_series(*, school: School) -> dict:
+    """Every indicator of a school over the years beside its cluster's median that year:
+    {"years": [...], "series": [{"indicator": Indicator, "values": [...], "medians": [...]}],
+     "statuses": {year: SchoolStatus}} — 4 queries."""
+    statuses = {s.year: s for s in SchoolStatus.objects.filter(school=school).order_by("year")}
+    values = defaultdict(dict)
+    for value in IndicatorValue.objects.filter(school=school).select_related("indicator"):
+        values[value.indicator.code][value.year] = value.value
+    clusters = {s.cluster for s in statuses.values() if s.cluster}
+    medians = {(s.year, s.indicator): s.median for s in PopulationStat.objects.filter(
+        population_kind=PopulationStat.Population.CLUSTER, population__in=clusters, year__in=list(statuses))
+        if s.population == statuses[s.year].cluster}
+    years = sorted(statuses)
+    series = [
+        {"indicator": indicator, "values": [values[indicator.code].get(y) for y in years],
+         "medians": [medians.get((y, indicator.code)) for y in years]}
+        for indicator in Indicator.objects.all()
+    ]
+    return {"years": years, "series": series, "statuses": statuses}
+
+
+def school_overrides(*, school: School) -> QuerySet[StatusOverride]:
+    """The full history of inspectors' decisions on a school's lists, newest first."""
+    return StatusOverride.objects.filter(school=school).select_related("created_by")
+
+
+def school_results(*, school: School, year: int | None = None) -> QuerySet[AssessmentResult]:
+    results = AssessmentResult.objects.filter(school=school).select_related("procedure", "subject")
+    if year is not None:
+        results = results.filter(year=year)
+    return results.order_by("-year", "procedure__code", "subject__name", "grade")
+
+
+def results_visible_to(*, user) -> QuerySet[AssessmentResult]:
+    return AssessmentResult.objects.filter(school__in=school_list_visible_to(user=user).values("pk")).select_related(
+        "school", "procedure", "subject").order_by("school__code", "year", "procedure__code", "subject__name", "grade")
+
+
+def values_visible_to(*, user) -> QuerySet[IndicatorValue]:
+    return IndicatorValue.objects.filter(school__in=school_list_visible_to(user=user).values("pk")).select_related(
+        "school", "indicator").order_by("school__code", "year", "indicator__order")
+
+
+def statuses_visible_to(*, user) -> QuerySet[SchoolStatus]:
+    return SchoolStatus.objects.filter(school__in=school_list_visible_to(user=user).values("pk")).select_related(
+        "school").order_by("school__code", "year")
+
+
+def rules_history() -> list:
+    """All saved versions of the rules (simple_history rows), newest first."""
+    return list(MethodologyRules.history.select_related("history_user").order_by("-history_date")[:50])
