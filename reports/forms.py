@@ -44,9 +44,9 @@ class DocumentForm(forms.ModelForm):
 
     class Meta:
         model = Document
-        fields = ["title", "kind", "direction", "stage", "number", "date", "issuer", "description", "url"]
+        fields = ["title", "kind", "direction", "stage", "number", "date", "issuer", "description", "url", "text"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "description": forms.Textarea(attrs={"rows": 3})}
+                   "description": forms.Textarea(attrs={"rows": 3}), "text": forms.Textarea(attrs={"rows": 8})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,6 +56,6 @@ class DocumentForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         has_file = bool(data.get("upload")) or bool(self.instance.pk and self.instance.file)
-        if not has_file and not data.get("url"):
-            raise forms.ValidationError("Приложите файл или укажите ссылку на документ.")
+        if not has_file and not data.get("url") and not data.get("text"):
+            raise forms.ValidationError("Приложите файл, укажите ссылку или введите текст документа.")
         return data

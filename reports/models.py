@@ -55,6 +55,7 @@ class Document(TimeStampedModel):
     file_name = models.CharField("имя загруженного файла", max_length=255, blank=True)
     file_size = models.PositiveIntegerField("размер файла, байт", null=True, blank=True)
     url = models.URLField("ссылка", max_length=500, blank=True)
+    text = models.TextField("текст документа", blank=True, help_text="Если документ не приложен файлом и не дан ссылкой.")
     is_published = models.BooleanField("опубликован", default=False)
     published_at = models.DateTimeField("опубликован когда", null=True, blank=True)
     published_by = models.ForeignKey(
@@ -72,7 +73,7 @@ class Document(TimeStampedModel):
         verbose_name_plural = "реестр документов"
         ordering = ["direction__order", "direction__code", "stage__number", "-date", "title"]
         constraints = [
-            models.CheckConstraint(condition=~Q(file="") | ~Q(url=""), name="document_file_or_url"),
+            models.CheckConstraint(condition=~Q(file="") | ~Q(url="") | ~Q(text=""), name="document_has_source"),
             models.CheckConstraint(
                 condition=Q(is_published=False) | Q(published_at__isnull=False), name="document_published_has_date"
             ),

@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 STALE_AFTER_MINUTES = 15
-DOCUMENT_NEEDS_SOURCE = "Приложите файл или укажите ссылку на документ."
+DOCUMENT_NEEDS_SOURCE = "Приложите файл, укажите ссылку или введите текст документа."
 REPORT_NOT_DONE = "Опубликовать можно только успешно построенный отчёт."
 REPORT_NOT_FAILED = "Повторить можно только построение, завершившееся ошибкой."
 REPORT_BUSY = "Отчёт ещё формируется: дождитесь окончания."
@@ -37,7 +37,7 @@ REPORT_FAILED_UNEXPECTEDLY = "Внутренняя ошибка при пост�
 def document_save(*, document: Document | None = None, data: dict, upload=None, user) -> Document:
     """Create or update a registry document; an upload is checked by content (PDF/DOCX/XLSX/ODT, size)."""
     document = document or Document(created_by=user if getattr(user, "pk", None) else None)
-    for field in ("title", "kind", "direction", "stage", "number", "date", "issuer", "description", "url"):
+    for field in ("title", "kind", "direction", "stage", "number", "date", "issuer", "description", "url", "text"):
         if field in data:
             setattr(document, field, data[field] if data[field] is not None else "")
     if document.date == "":
@@ -50,7 +50,7 @@ def document_save(*, document: Document | None = None, data: dict, upload=None, 
         document.file.save(f"upload.{document.file_type}", upload, save=False)
         if old:
             transaction.on_commit(lambda: document.file.storage.delete(old))
-    if not document.file and not document.url:
+    if not document.file and not document.url and not document.text:
         raise UploadRejected(DOCUMENT_NEEDS_SOURCE)
     document.save()
     return document
