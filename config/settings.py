@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -189,8 +190,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = 1700
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "reports"}}
 CELERY_BEAT_SCHEDULE: dict = {
+    # Expert-card deadline reminders to principals, daily 08:00 (monitoring.services.campaigns.reminders_send;
+    # how many days before is Campaign.reminder_days, data edited by staff).
+    "monitoring-card-reminders": {"task": "monitoring.tasks.reminders_send_task", "schedule": crontab(minute=0, hour=8)},
     # Report builds left «running» by a dead worker go back to the queue (reports.services).
     "reports-requeue-stale": {"task": "reports.tasks.reports_requeue_stale_task", "schedule": 300.0},
+    # Weekly deadline digest of roadmap items and recommendations (roadmaps.services.digest), Monday 07:00.
+    "roadmaps-deadline-digest": {
+        "task": "roadmaps.tasks.deadline_digest_send_task",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
 }
 
 # --- API ------------------------------------------------------------------------------------
@@ -207,6 +216,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "schools.api.exceptions.portal_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("help/<slug:role>/", HelpView.as_view(), name="help-role"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/2fa/", include("schools.two_factor_urls")),
     path("schools/", include("schools.urls")),
     path("jobs/", include("schools.job_urls")),
     path("indicators/", include("indicators.urls")),

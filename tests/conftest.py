@@ -18,6 +18,14 @@ def _media_root(settings, tmp_path):
     settings.REPORTS_DIR = settings.MEDIA_ROOT / "reports"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """API throttle counters live in the cache: each test starts with none (no cross-test 429s)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def roles(db):
     seed_roles()
