@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from schools.exports import Sheet, workbook_bytes
+from schools.exports import FORMULA_PREFIXES, Sheet, workbook_bytes
 from schools.importing import ImportSummary, batch_create, require_no_errors
 from schools.models import ImportBatch
 from schools.tabular import (
@@ -76,8 +76,19 @@ def parse_status(value) -> str | None:
     raise CellError(STATUS_UNKNOWN)
 
 
+def _unescape(value):
+    """Undo the export's formula guard: «'=…» written by schools.exports.safe_cell reads back as «=…»."""
+    if isinstance(value, str) and value.startswith("'") and value[1:2] and value[1] in FORMULA_PREFIXES:
+        return value[1:]
+    return value
+
+
+def parse_plain(value) -> str | None:
+    return parse_text(_unescape(value))
+
+
 def parse_number(value) -> str | None:
-    text = parse_text(value)
+    text = parse_text(_unescape(value))
     if text is None:
         return None
     text = text.rstrip(".").strip()
@@ -89,11 +100,12 @@ def parse_number(value) -> str | None:
 def parse_links(value) -> list[str]:
     if is_no_data(value):
         return []
-    return [part for part in re.split(r"[\s;]+", str(value)) if part]
+    return [_unescape(part) for part in re.split(r"[\s;]+", str(value)) if part]
 
 
 def parse_multiline(value) -> str | None:
     """Text where line breaks matter (a measure with its bullet list)."""
+    value = _unescape(value)
     if is_no_data(value):
         return None
     if not isinstance(value, str):
@@ -105,11 +117,11 @@ def parse_multiline(value) -> str | None:
 ROADMAP_COLUMNS = [
     Column("number", "№", parse_number, required=True, aliases=("№ п/п", "номер")),
     Column("title", "Мероприятие", parse_multiline, required=True, aliases=("Мероприятие (содержание деятельности)",)),
-    Column("term", "Сроки", parse_text, aliases=("Сроки исполнения", "Срок")),
-    Column("responsible", "Ответственные", parse_text, aliases=("Ответственные исполнители", "Ответственный")),
+    Column("term", "Сроки", parse_plain, aliases=("Сроки исполнения", "Срок")),
+    Column("responsible", "Ответственные", parse_plain, aliases=("Ответственные исполнители", "Ответственный")),
     Column("result", "Результат", parse_multiline, aliases=("Ожидаемый результат",)),
     Column("stage", "Этап", parse_stage, required=True, aliases=("Этап управленческого цикла",)),
-    Column("section", "Раздел", parse_text),
+    Column("section", "Раздел", parse_plain),
     Column("direction", "Направление", parse_text),
     Column("due_date", "Срок исполнения (дата)", parse_date, aliases=("Дата исполнения", "Срок (дата)")),
     Column("status", "Статус", parse_status),
@@ -205,7 +217,7 @@ EXPORT_HEADERS = [c.header for c in ROADMAP_COLUMNS]
 
 
 def roadmap_export_rows(roadmap: Roadmap) -> list[list]:
-    items = roadmap.items.select_related("stage", "direction").order_by("stage__number", "position", "pk")
+    items = roadmap.items.select_related("stage", "direction").order_by("position", "pk")
     return [
         [
             item.number, item.title, item.term, item.responsible, item.result, f"{item.stage.number}. {item.stage.name}",
