@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class MonitoringConfig(AppConfig):
     name = "monitoring"
     verbose_name = "Мониторинг"
+
+    def ready(self):
+        from schools.panels import register_dashboard_panel, register_school_panel
+
+        from .panels import dashboard_panel, school_panel
+
+        register_school_panel(40, school_panel)
+        register_dashboard_panel(40, dashboard_panel)

@@ -317,3 +317,9 @@ def template_file_read(*, name: str, content: bytes) -> dict:
     if name.lower().endswith(".json"):
         return template_from_json(content)
     return template_from_xlsx(io.BytesIO(content))
+
+
+def template_version_bump(*, template: CardTemplate) -> None:
+    """A template edited in place (admin) gets a new version; cards keep their own snapshots."""
+    CardTemplate.objects.filter(pk=template.pk).update(version=F("version") + 1)
+    template.refresh_from_db(fields=["version"])
