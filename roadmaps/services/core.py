@@ -58,6 +58,13 @@ def evidence_clean(links) -> list[str]:
     return cleaned
 
 
+def _evidence_field(links, field: str) -> list[str]:
+    try:
+        return evidence_clean(links)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages})
+
+
 def completion_clean(*, status: str, completed_on: date | None, today: date | None = None) -> date | None:
     """The completion date that goes with a status: today for a freshly done item, none otherwise."""
     today = today or timezone.localdate()
@@ -97,7 +104,7 @@ def roadmap_save(*, roadmap: Roadmap, directions=None, user=None) -> Roadmap:
 def roadmap_item_save(*, item: RoadmapItem, responsible_users=None, user=None) -> RoadmapItem:
     """Create or update any field of an item (staff)."""
     _require_staff(user)
-    item.evidence = evidence_clean(item.evidence)
+    item.evidence = _evidence_field(item.evidence, "evidence")
     item.completed_on = completion_clean(status=item.status, completed_on=item.completed_on)
     if not item.pk and not item.position:
         last = item.roadmap.items.order_by("-position").values_list("position", flat=True).first()
@@ -120,7 +127,7 @@ def roadmap_item_progress_update(
             raise PermissionDenied(PRINCIPAL_NOT_OWN_SCHOOL)
     if status not in ItemStatus.values:
         raise ValidationError({"status": f"Неизвестный статус: «{status}»."})
-    item.evidence = evidence_clean(evidence)
+    item.evidence = _evidence_field(evidence, "evidence")
     if status == ItemStatus.DONE and item.status == ItemStatus.DONE and completed_on is None:
         completed_on = item.completed_on
     item.completed_on = completion_clean(status=status, completed_on=completed_on)
@@ -218,7 +225,7 @@ def recommendation_answer(*, recommendation: Recommendation, user, answer: str, 
     if not answer:
         raise ValidationError({"answer": RECOMMENDATION_ANSWER_EMPTY})
     recommendation.answer = answer
-    recommendation.answer_evidence = evidence_clean(evidence)
+    recommendation.answer_evidence = _evidence_field(evidence, "answer_evidence")
     recommendation.answered_at = timezone.now()
     recommendation.answered_by = user
     if recommendation.status == Recommendation.Status.SENT:
