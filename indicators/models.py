@@ -246,10 +246,14 @@ class ComputationRun(models.Model):
 class IndicatorValue(models.Model):
     """The value of one indicator for a school and year, with what it was computed from."""
 
-    run = models.ForeignKey(ComputationRun, verbose_name="расчёт", on_delete=models.CASCADE, related_name="values")
-    school = models.ForeignKey("schools.School", verbose_name="ОО", on_delete=models.CASCADE, related_name="indicator_values")
+    # Few indexes on purpose: a year's computation writes ~18 rows per school; the unique key
+    # (school, year, indicator) and (year, indicator) serve every read, so the FK indexes are left out.
+    run = models.ForeignKey(ComputationRun, verbose_name="расчёт", on_delete=models.CASCADE, related_name="values",
+                            db_index=False)
+    school = models.ForeignKey("schools.School", verbose_name="ОО", on_delete=models.CASCADE,
+                               related_name="indicator_values", db_index=False)
     year = models.PositiveSmallIntegerField("учебный год")
-    indicator = models.ForeignKey(Indicator, verbose_name="показатель", on_delete=models.PROTECT)
+    indicator = models.ForeignKey(Indicator, verbose_name="показатель", on_delete=models.PROTECT, db_index=False)
     value = models.FloatField("значение", null=True, blank=True)
     numerator = models.FloatField("числитель", null=True, blank=True)
     denominator = models.FloatField("знаменатель", null=True, blank=True)

@@ -81,7 +81,8 @@ def statuses_compute(*, year: int, user=None, progress: Callable | None = None) 
         "id", "code", "municipality_id", "municipality__name", "settlement", *calc.SCHOOL_FLAGS)}
     sums, contexts = _result_sums(years), _contexts(years)
     _report(progress, 25, "Расчёт показателей и индексов…")
-    by_year = {y: evaluate_year(schools, sums.get(y, {}), contexts.get(y, {}), rules, catalogue) for y in years}
+    by_year = {y: evaluate_year(schools, sums.get(y, {}), contexts.get(y, {}), rules, catalogue,
+                                results_only=y != year) for y in years}
     current = by_year[year]
     _report(progress, 60, "Запись результатов…")
     with transaction.atomic():
@@ -127,13 +128,20 @@ def _contexts(years: list[int]) -> dict:
     return contexts
 
 
-def evaluate_year(schools: dict, sums: dict, contexts: dict, rules: calc.Rules, catalogue: dict) -> YearResult:
-    """Cells, clusters, both indices, ranks and list flags of one year (pure computation)."""
+def evaluate_year(schools: dict, sums: dict, contexts: dict, rules: calc.Rules, catalogue: dict, *,
+                  results_only: bool = False) -> YearResult:
+    """Cells, clusters, both indices, ranks and list flags of one year (pure computation).
+
+    `results_only` (for the earlier years the ШНОР rule looks at) skips the social and teachers parts.
+    """
     out = YearResult(sums=sums)
     out.members = {sid for sid in set(sums) | set(contexts) if sid in schools}
+    if results_only:
+        catalogue = {c: i for c, i in catalogue.items() if i.group == Indicator.Group.RESULTS and c in calc.RESULT_SHARES}
     for sid in out.members:
         school, context = schools[sid], contexts.get(sid)
-        out.cells[sid] = {**calc.result_cells(sums.get(sid, {}), rules), **calc.context_cells(context, school)}
+        cells = calc.result_cells(sums.get(sid, {}), rules)
+        out.cells[sid] = cells if results_only else {**cells, **calc.context_cells(context, school)}
         if context is not None:
             out.cluster[sid] = calc.cluster_label(municipality=school["municipality__name"],
                                                   settlement=school["settlement"], students=context["students"],
@@ -152,7 +160,7 @@ def evaluate_year(schools: dict, sums: dict, contexts: dict, rules: calc.Rules, 
     for sid in out.members:
         if out.cluster.get(sid):
             out.results_index[sid] = calc.weighted_index(out.cells[sid], results_codes, rules)
-        if sid in with_context:
+        if sid in with_context and not results_only:
             out.social_index[sid] = calc.weighted_index(out.cells[sid], social_codes, rules)
     out.places = calc.rank_in_groups(out.results_index, clusters)
     for sid, (_, size) in out.places.items():
