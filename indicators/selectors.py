@@ -7,7 +7,7 @@ and list) wins over the computed flag, which stays on `SchoolStatus` beside it.
 
 from collections import defaultdict
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from schools.models import School
 from schools.selectors import school_list_visible_to
@@ -236,9 +236,39 @@ def values_visible_to(*, user) -> QuerySet[IndicatorValue]:
         "school", "indicator").order_by("school__code", "year", "indicator__order")
 
 
+def _latest_decision(kind: str):
+    return Subquery(
+        StatusOverride.objects.filter(school=OuterRef("school"), year=OuterRef("year"), list_kind=kind)
+        .order_by("-created_at", "-pk").values("decision")[:1]
+    )
+
+
+def with_decisions(statuses: QuerySet[SchoolStatus]) -> QuerySet[SchoolStatus]:
+    """Annotate `<list>_decision`: the latest override decision (include/exclude/revert) or None."""
+    return statuses.annotate(**{f"{kind}_decision": _latest_decision(kind) for kind in LISTS})
+
+
+def on_list(statuses: QuerySet[SchoolStatus], kind: str) -> QuerySet[SchoolStatus]:
+    """Effective members of a list among annotated statuses (see `with_decisions`)."""
+    decision = f"{kind}_decision"
+    include = Q(**{decision: StatusOverride.Decision.INCLUDE})
+    computed = Q(**{kind: True}) & (Q(**{f"{decision}__isnull": True}) | ~Q(**{decision: StatusOverride.Decision.EXCLUDE}))
+    return statuses.filter(include | computed)
+
+
 def statuses_visible_to(*, user) -> QuerySet[SchoolStatus]:
-    return SchoolStatus.objects.filter(school__in=school_list_visible_to(user=user).values("pk")).select_related(
-        "school").order_by("school__code", "year")
+    statuses = SchoolStatus.objects.filter(school__in=school_list_visible_to(user=user).values("pk"))
+    return with_decisions(statuses.select_related("school")).order_by("school__code", "year")
+
+
+def filter_by_status(queryset: QuerySet, *, cluster: str = "", list_kind: str = "") -> QuerySet:
+    """Rows (results, values) of schools in `cluster` / on list `list_kind` in the row's year."""
+    statuses = with_decisions(SchoolStatus.objects.filter(school=OuterRef("school"), year=OuterRef("year")))
+    if cluster:
+        statuses = statuses.filter(cluster=cluster)
+    if list_kind in LISTS:
+        statuses = on_list(statuses, list_kind)
+    return queryset.filter(Exists(statuses))
 
 
 def rules_history() -> list:

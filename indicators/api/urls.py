@@ -1,1 +1,11 @@
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("results", views.ResultApi, basename="result")
+router.register("indicators", views.IndicatorApi, basename="indicator")
+router.register("values", views.ValueApi, basename="value")
+router.register("statuses", views.StatusApi, basename="status")
+
+urlpatterns = router.urls

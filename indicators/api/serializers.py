@@ -1,0 +1,66 @@
+from rest_framework import serializers
+
+from ..models import AssessmentResult, Indicator, IndicatorValue, SchoolStatus, StatusOverride
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    school_code = serializers.CharField(source="school.code", read_only=True)
+    procedure = serializers.CharField(source="procedure.code", read_only=True)
+    subject = serializers.CharField(source="subject.code", read_only=True)
+    subject_name = serializers.CharField(source="subject.name", read_only=True)
+
+    class Meta:
+        model = AssessmentResult
+        fields = ["id", "school_code", "year", "procedure", "subject", "subject_name", "grade", "participants",
+                  "below_min", "high", "mark2", "mark3", "mark4", "mark5", "average", "lowered", "confirmed", "raised",
+                  "import_batch"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Indicator
+        fields = ["code", "name", "short_name", "group", "kind", "index", "formula", "polarity", "unit", "source",
+                  "responsible", "periodicity", "description"]
+
+
+class ValueSerializer(serializers.ModelSerializer):
+    school_code = serializers.CharField(source="school.code", read_only=True)
+    indicator = serializers.CharField(source="indicator.code", read_only=True)
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["id", "school_code", "year", "indicator", "value", "numerator", "denominator", "is_low_data", "risk",
+                  "rank", "population_size"]
+
+
+def _effective(status, kind: str) -> bool:
+    decision = getattr(status, f"{kind}_decision", None)
+    if decision == StatusOverride.Decision.INCLUDE:
+        return True
+    if decision == StatusOverride.Decision.EXCLUDE:
+        return False
+    return getattr(status, kind)
+
+
+class StatusSerializer(serializers.ModelSerializer):
+    """`low_results` / `unfavourable` are the effective lists (an inspector's override applied);
+    `*_computed` are the computed flags beside them."""
+
+    school_code = serializers.CharField(source="school.code", read_only=True)
+    low_results = serializers.SerializerMethodField()
+    unfavourable = serializers.SerializerMethodField()
+    low_results_computed = serializers.BooleanField(source="low_results", read_only=True)
+    unfavourable_computed = serializers.BooleanField(source="unfavourable", read_only=True)
+
+    class Meta:
+        model = SchoolStatus
+        fields = ["id", "school_code", "year", "cluster", "results_index", "social_index", "rank_in_cluster",
+                  "cluster_size", "low_results_year", "low_results", "unfavourable", "low_results_computed",
+                  "unfavourable_computed", "social_rank", "social_population", "is_low_data", "has_context", "reasons",
+                  "objectivity_flags"]
+
+    def get_low_results(self, status) -> bool:
+        return _effective(status, "low_results")
+
+    def get_unfavourable(self, status) -> bool:
+        return _effective(status, "unfavourable")

@@ -1,0 +1,99 @@
+from django_filters import rest_framework as filters
+from rest_framework import viewsets
+
+from schools.permissions import IsStaffOrReadOnlyPortalUser
+
+from .. import selectors
+from ..models import AssessmentResult, Indicator, IndicatorValue, SchoolStatus
+from .serializers import IndicatorSerializer, ResultSerializer, StatusSerializer, ValueSerializer
+
+LIST_CHOICES = [("low_results", "ШНОР"), ("unfavourable", "ШНСУ")]
+
+
+class ByStatusFilter(filters.FilterSet):
+    """school_code, cluster (of the row's year) and list (ШНОР/ШНСУ membership in the row's year)."""
+
+    school_code = filters.CharFilter(field_name="school__code")
+    cluster = filters.CharFilter(method="filter_cluster")
+    list = filters.ChoiceFilter(choices=LIST_CHOICES, method="filter_list")
+
+    def filter_cluster(self, queryset, name, value):
+        return selectors.filter_by_status(queryset, cluster=value)
+
+    def filter_list(self, queryset, name, value):
+        return selectors.filter_by_status(queryset, list_kind=value)
+
+
+class ResultFilter(ByStatusFilter):
+    procedure = filters.CharFilter(field_name="procedure__code")
+    subject = filters.CharFilter(field_name="subject__code")
+
+    class Meta:
+        model = AssessmentResult
+        fields = ["year", "school_code", "procedure", "subject", "grade"]
+
+
+class ValueFilter(ByStatusFilter):
+    indicator = filters.CharFilter(field_name="indicator__code")
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["year", "school_code", "indicator"]
+
+
+class StatusFilter(filters.FilterSet):
+    school_code = filters.CharFilter(field_name="school__code")
+    list = filters.ChoiceFilter(choices=LIST_CHOICES, method="filter_list")
+
+    class Meta:
+        model = SchoolStatus
+        fields = ["year", "school_code", "cluster", "low_results_year"]
+
+    def filter_list(self, queryset, name, value):
+        return selectors.on_list(queryset, value)
+
+
+class ResultApi(viewsets.ReadOnlyModelViewSet):
+    """Assessment results (imported from files); principals see their own school only."""
+
+    serializer_class = ResultSerializer
+    permission_classes = [IsStaffOrReadOnlyPortalUser]
+    filterset_class = ResultFilter
+    ordering_fields = ["year", "grade"]
+
+    def get_queryset(self):
+        return selectors.results_visible_to(user=self.request.user)
+
+
+class IndicatorApi(viewsets.ReadOnlyModelViewSet):
+    """The indicator catalogue."""
+
+    serializer_class = IndicatorSerializer
+    permission_classes = [IsStaffOrReadOnlyPortalUser]
+    queryset = Indicator.objects.all()
+    lookup_field = "code"
+    filterset_fields = ["group", "index"]
+
+
+class ValueApi(viewsets.ReadOnlyModelViewSet):
+    """Computed indicator values with numerator and denominator."""
+
+    serializer_class = ValueSerializer
+    permission_classes = [IsStaffOrReadOnlyPortalUser]
+    filterset_class = ValueFilter
+    ordering_fields = ["year", "value"]
+
+    def get_queryset(self):
+        return selectors.values_visible_to(user=self.request.user)
+
+
+class StatusApi(viewsets.ReadOnlyModelViewSet):
+    """School statuses per year: cluster, indices, rank, ШНОР/ШНСУ and the reasons."""
+
+    serializer_class = StatusSerializer
+    permission_classes = [IsStaffOrReadOnlyPortalUser]
+    filterset_class = StatusFilter
+    ordering_fields = ["year", "results_index", "social_index", "rank_in_cluster"]
+
+    def get_queryset(self):
+        return selectors.statuses_visible_to(user=self.request.user)
