@@ -54,7 +54,7 @@ def formatted_table(table: dict) -> dict:
         {"text": header, "num": i < len(kinds) and kinds[i] != masking.TEXT}
         for i, header in enumerate(table.get("headers", []))
     ]
-    weights = [3 if kind == masking.TEXT else 1 for kind in kinds] or [1]
+    weights = table.get("weights") or [3 if kind == masking.TEXT else 1 for kind in kinds] or [1]
     total = sum(weights)
     widths = [round(100 * w / total, 2) for w in weights]
     return {**table, "rows": rows, "header_cells": headers, "widths": widths}

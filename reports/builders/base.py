@@ -24,6 +24,7 @@ def table(
     in_pdf: bool = True,
     note: str = "",
     sheet: str = "",
+    weights: Sequence[int] | None = None,
 ) -> dict:
     """A table in the neutral JSON form the renderer and the masking function read.
 
@@ -38,6 +39,7 @@ def table(
         "in_pdf": in_pdf,
         "note": note,
         "sheet": sheet,
+        "weights": list(weights) if weights else None,
     }
 
 

@@ -73,5 +73,6 @@ def build(report, progress: Progress) -> dict:
         ],
         "tables": tables,
         "annex": ["annex_cards"],
+        "annex_title": "Приложение. Экспертные карты ОО",
         "conclusions_draft": draft,
     }

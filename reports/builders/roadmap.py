@@ -6,6 +6,7 @@ from roadmaps.models import CLOSED_ITEM_STATUSES, ItemStatus, Roadmap, RoadmapIt
 
 from .base import NUMBER, TEXT, BuildError, Progress, table, year_label
 
+WEIGHTS = [2, 4, 8, 3, 3, 4, 4, 3]
 NO_ROADMAP = "Нет дорожной карты для отчёта: создайте муниципальную дорожную карту или укажите её номер."
 
 
@@ -51,8 +52,8 @@ def build(report, progress: Progress) -> dict:
                         [("Этап", TEXT), ("Мероприятий", NUMBER), ("Выполнено", NUMBER), ("Просрочено", NUMBER)],
                         [[f"{n}. {s['name']}", s["total"], s["done"], s["overdue"]] for n, s in sorted(by_stage.items())],
                         sheet="Этапы"),
-        "overdue": table("Просроченные мероприятия", columns, overdue, sheet="Просрочено"),
-        "annex_items": table("Мероприятия дорожной карты", columns, rows, sheet="Мероприятия"),
+        "overdue": table("Просроченные мероприятия", columns, overdue, sheet="Просрочено", weights=WEIGHTS),
+        "annex_items": table("Мероприятия дорожной карты", columns, rows, sheet="Мероприятия", weights=WEIGHTS),
     }
     approved = " ".join(filter(None, [roadmap.approved_by, f"№ {roadmap.document_number}" if roadmap.document_number else "",
                                       f"от {roadmap.document_date:%d.%m.%Y}" if roadmap.document_date else ""]))
@@ -72,5 +73,6 @@ def build(report, progress: Progress) -> dict:
         ],
         "tables": tables,
         "annex": ["annex_items"],
+        "annex_title": "Приложение. Мероприятия дорожной карты",
         "conclusions_draft": draft,
     }
