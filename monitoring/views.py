@@ -144,8 +144,9 @@ class MyCardsView(PortalUserRequiredMixin, TemplateView):
         if is_staff_member(request.user):
             return redirect("monitoring:index")
         cards = list(selectors.principal_cards(user=request.user))
-        if len(cards) == 1:
-            return redirect(cards[0])
+        open_cards = [c for c in cards if services.card_edit_refusal(card=c, user=request.user) is None]
+        if len(open_cards) == 1:
+            return redirect(open_cards[0])
         return self.render_to_response(self.get_context_data(cards=cards))
 
 
