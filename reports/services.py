@@ -24,6 +24,7 @@ STALE_AFTER_MINUTES = 15
 DOCUMENT_NEEDS_SOURCE = "Приложите файл, укажите ссылку или введите текст документа."
 REPORT_NOT_DONE = "Опубликовать можно только успешно построенный отчёт."
 REPORT_NOT_FAILED = "Повторить можно только построение, завершившееся ошибкой."
+REPORT_PUBLISHED = "Отчёт опубликован: снимите его с публикации, чтобы построить заново."
 REPORT_BUSY = "Отчёт ещё формируется: дождитесь окончания."
 REPORT_NEEDS_SCHOOL = "Для профиля ОО укажите код образовательной организации."
 REPORT_UNKNOWN_SCHOOL = "ОО с кодом «{code}» не найдена."
@@ -194,6 +195,8 @@ def report_build(*, report_id: int, progress=None) -> Report:
     Idempotent: a rerun overwrites the same row and replaces its files. Failures are stored on the
     report (status «Ошибка» with the reason) and re-raised as BuildError.
     """
+    if Report.objects.filter(pk=report_id, is_published=True).exists():
+        raise BuildError(REPORT_PUBLISHED)
     beat = _heartbeat(report_id, progress)
     Report.objects.filter(pk=report_id).update(
         status=Report.Status.RUNNING, error="", started_at=timezone.now(), heartbeat_at=timezone.now(),
