@@ -1,14 +1,14 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.authtoken.views import obtain_auth_token
 
+from schools.api.auth import ApiTokenObtainApi
 from schools.api.docs import ApiDocsView, ApiRedocView
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", ApiRedocView.as_view(url_name="api-schema"), name="api-redoc"),
-    path("token/", obtain_auth_token, name="api-token"),
+    path("token/", ApiTokenObtainApi.as_view(), name="api-token"),
     path("", include("schools.api.urls")),
     path("", include("indicators.api.urls")),
     path("", include("monitoring.api.urls")),

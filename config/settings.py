@@ -235,6 +235,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models call their choices "status": name each enum so the schema (and check --deploy) is clean.
+    "ENUM_NAME_OVERRIDES": {
+        "CardStatusEnum": "monitoring.models.ExpertCard.Status",
+        "ReportStatusEnum": "reports.models.Report.Status",
+        "RecommendationStatusEnum": "roadmaps.models.Recommendation.Status",
+        "RoadmapItemStatusEnum": "roadmaps.models.ItemStatus",
+    },
 }
 
 # --- Import/export in the admin ---------------------------------------------------------------
@@ -246,6 +253,7 @@ IMPORT_EXPORT_FORMATS = None
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
+FORMS_URLFIELD_ASSUME_HTTPS = True  # a link typed without a scheme becomes https://
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
