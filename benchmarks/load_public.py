@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from run import DATA, YEAR, YEARS, Database, log, run_task  # noqa: E402
+from run import BENCH_SETTINGS_ENV, DATA, YEAR, YEARS, Database, collect_static, log, run_task  # noqa: E402
 
 HOST = "127.0.0.1"
 
@@ -133,8 +133,7 @@ def main() -> None:
     args.seconds = min(args.seconds, 120)
     stamp = datetime.now().strftime("%Y%m%d_%H%M%S")
     db = Database("postgresql", f"bench_pg_public_{stamp}")
-    env = {"MEDIA_ROOT": str(DATA / "media"), "DJANGO_SETTINGS_MODULE": "bench_settings",
-           "PYTHONPATH": os.pathsep.join([str(ROOT / "benchmarks"), str(ROOT)])}
+    env = {"MEDIA_ROOT": str(DATA / "media"), **BENCH_SETTINGS_ENV}
     figures = {"argv": sys.argv, "started": stamp}
     gunicorn = None
     try:
@@ -143,8 +142,7 @@ def main() -> None:
                                       ",".join(map(str, YEARS)), timeout=args.timeout, env=env)
         figures["publish"] = run_task(db, "publish", timeout=args.timeout, env=env, script=__file__)
         report_id = figures["publish"].get("report_id")
-        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
-                       env={**db.env(), **env}, check=True)
+        collect_static(db)
         port = free_port()
         log(f"gunicorn on {HOST}:{port}, {args.workers} workers")
         gunicorn = subprocess.Popen(

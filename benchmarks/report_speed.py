@@ -19,7 +19,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from run import DATA, YEAR, YEARS, Database, _rss_mb, run_task  # noqa: E402
+from run import (  # noqa: E402
+    BENCH_SETTINGS_ENV,
+    DATA,
+    YEAR,
+    YEARS,
+    Database,
+    _cpu_seconds,
+    _rss_mb,
+    collect_static,
+    run_task,
+)
 
 
 def task_compute_all(args) -> dict:
@@ -43,6 +53,7 @@ def task_report(args) -> dict:
     def progress(percent, message=""):
         marks.setdefault(percent, time.perf_counter())
 
+    cpu = _cpu_seconds()
     started = time.perf_counter()
     report = report_create(kind="annual", year=YEAR, params={})
     report = report_build(report_id=report.pk, progress=progress)
@@ -51,7 +62,8 @@ def task_report(args) -> dict:
         pages = len(PdfReader(pdf).pages)
     render_started, render_done = marks.get(75, started), marks.get(95, started + seconds)
     return {
-        "seconds": seconds, "data_seconds": render_started - started, "render_seconds": render_done - render_started,
+        "seconds": seconds, "cpu_seconds": _cpu_seconds() - cpu, "data_seconds": render_started - started,
+        "render_seconds": render_done - render_started,
         "pages": pages, "pages_per_second": pages / seconds, "pdf_kb": report.pdf.size // 1024,
         "xlsx_kb": report.xlsx.size // 1024, "peak_rss_mb": _rss_mb(), "report_id": report.pk,
     }
@@ -68,16 +80,22 @@ def main() -> None:
     parser.add_argument("--db", default="sqlite", help="sqlite or postgres")
     parser.add_argument("--sizes", default="50,1000,10000")
     parser.add_argument("--timeout", type=int, default=600)
-    parser.add_argument("--keep", action="store_true", help="keep the databases (for load_public.py)")
+    parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument("--no-debug", action="store_true", help="render with DEBUG off (manifest static storage)")
     args = parser.parse_args()
     vendor = "postgresql" if args.db.startswith("postg") else "sqlite"
     stamp = datetime.now().strftime("%Y%m%d_%H%M%S")
     media = DATA / "media"
     figures = {"argv": sys.argv, "started": stamp}
-    for size in [int(s) for s in args.sizes.split(",")]:
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for size in sizes:
         db = Database(vendor, f"bench_{vendor[:2]}_report_{size}_{stamp}")
         db.create()
-        env = {"MEDIA_ROOT": str(media)}
+        # DEBUG=1 only for the plain static storage: with whitenoise's manifest storage (DEBUG off) the PDF
+        # fetcher cannot find the hashed stylesheet and WeasyPrint renders without CSS (see RESULTS.md).
+        env = {"MEDIA_ROOT": str(media), **BENCH_SETTINGS_ENV, "DEBUG": "0" if args.no_debug else "1"}
+        if size == sizes[0]:
+            collect_static(db)
         entry = {"prepare": run_task(db, "prepare", "--schools", size, "--results-years", ",".join(map(str, YEARS)),
                                      timeout=args.timeout, env=env)}
         entry["compute_all"] = _worker(db, "compute-all", args.timeout, env)
@@ -88,15 +106,16 @@ def main() -> None:
     out = DATA / f"report_{vendor}_{stamp}.json"
     out.write_text(json.dumps(figures, indent=2, default=str))
     print(f"\n### annual report, {vendor}\n")
-    print("| schools | seconds | data, s | PDF+xlsx, s | pages | pages/s | peak RSS, MB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("| schools | seconds | CPU s | data, s | PDF+xlsx, s | pages | pages/s | peak RSS, MB | load avg |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size, entry in figures.items():
         if not size.isdigit():
             continue
         r = entry["report"]
         if "seconds" in r:
-            print(f"| {size} | {r['seconds']:.1f} | {r['data_seconds']:.1f} | {r['render_seconds']:.1f} | {r['pages']} | "
-                  f"{r['pages_per_second']:.1f} | {r['peak_rss_mb']:.0f} |")
+            print(f"| {size} | {r['seconds']:.1f} | {r['cpu_seconds']:.1f} | {r['data_seconds']:.1f} | "
+                  f"{r['render_seconds']:.1f} | {r['pages']} | {r['pages_per_second']:.1f} | {r['peak_rss_mb']:.0f} | "
+                  f"{r['loadavg_1min'][0]} |")
         else:
             print(f"| {size} | {r.get('error', '')[:80]} | | | | | |")
     print(f"\nfigures: {out.relative_to(ROOT)}")

@@ -229,7 +229,9 @@ def worker_main(argv) -> None:
     import django
 
     django.setup()
+    load_before = os.getloadavg()[0]
     outcome = TASKS[args.task](args)
+    outcome["loadavg_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     print("RESULT " + json.dumps(outcome, default=str))
 
 
@@ -281,6 +283,17 @@ def _admin_sql(sql: str) -> None:
     admin.close()
 
 
+BENCH_SETTINGS_ENV = {"DJANGO_SETTINGS_MODULE": "bench_settings",
+                      "PYTHONPATH": os.pathsep.join([str(ROOT / "benchmarks"), str(ROOT)])}
+
+
+def collect_static(db: "Database") -> None:
+    """Collect static files into benchmarks/data/static (bench_settings): pages and PDFs without DEBUG
+    need whitenoise's manifest, as in production."""
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
+                   env={**db.env(), **BENCH_SETTINGS_ENV}, check=True)
+
+
 def log(message: str) -> None:
     print(f"[{datetime.now():%H:%M:%S}] {message}", flush=True)
 
@@ -298,7 +311,7 @@ def run_task(db: Database, task: str, *args, timeout: int, env: dict | None = No
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     if done.returncode or not lines:
         log(f"  {task} failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
-        return {"error": (done.stderr or done.stdout)[-500:]}
+        return {"error": (done.stderr or done.stdout)[-3000:]}
     outcome = json.loads(lines[-1][7:])
     outcome["wall_seconds"] = time.perf_counter() - started
     brief = {k: (round(v, 2) if isinstance(v, float) else v) for k, v in outcome.items() if k != "outcome"}
@@ -426,7 +439,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,40000", help="schools for the compute benchmark")
     parser.add_argument("--compute-years", type=int, default=2, help="years of results loaded for sizes > 1000")
     parser.add_argument("--import-schools", type=int, default=10000, help="schools in the import file (×20 rows)")
-    parser.add_argument("--iex-rows", type=int, default=50000, help="rows of the file for the django-import-export runs")
+    parser.add_argument("--iex-rows", type=int, default=10000,
+                        help="rows of the file for the django-import-export bulk run (~150 rows/s)")
     parser.add_argument("--iex-default-rows", type=int, default=10000,
                         help="rows of the file for the default django-import-export run (~75 rows/s)")
     parser.add_argument("--iex-big", action="store_true", help="also run django-import-export bulk on the big file")
