@@ -172,13 +172,32 @@ def cluster_medians(*, year: int) -> dict[tuple[str, str], float | None]:
     return {(s.population, s.indicator): s.median for s in stats}
 
 
-def indicator_table(*, year: int, user, cluster: str = "", list_kind: str = "") -> tuple[list[Indicator], list[dict]]:
-    """Rows for the «all schools» table: status plus {code: value} and cluster medians, in 4 queries."""
+TABLE_SORTS = {"code": "school__code", "results_index": "results_index", "social_index": "social_index",
+               "rank": "rank_in_cluster", "cluster": "cluster"}
+
+
+def status_table(*, year: int, user, cluster: str = "", list_kind: str = "", ordering: str = "school__code"):
+    """Statuses of a year for the «all schools» table (queryset: sort, filter, paginate it in the view)."""
+    statuses = with_decisions(status_queryset(year=year, user=user))
+    if cluster:
+        statuses = statuses.filter(cluster=cluster)
+    if list_kind in LISTS:
+        statuses = on_list(statuses, list_kind)
+    return statuses.order_by(ordering, "school__code")
+
+
+def clusters_of(*, year: int) -> list[str]:
+    return list(SchoolStatus.objects.filter(year=year).exclude(cluster="").values_list("cluster", flat=True)
+                .distinct().order_by("cluster"))
+
+
+def indicator_cells(*, year: int, statuses) -> tuple[list[Indicator], list[dict]]:
+    """For a page of statuses: every indicator's value beside its cluster median, in 3 queries."""
     indicators = list(Indicator.objects.all())
-    statuses = status_list(year=year, user=user, cluster=cluster, list_kind=list_kind or None)
+    statuses = list(statuses)
     values = defaultdict(dict)
-    for value in indicator_values(year=year, user=user).filter(school__in=[s.school_id for s in statuses]) \
-            .only("school_id", "indicator_id", "value", "is_low_data"):
+    for value in IndicatorValue.objects.filter(year=year, school__in=[s.school_id for s in statuses]).only(
+            "school_id", "indicator_id", "value", "is_low_data"):
         values[value.school_id][value.indicator_id] = value
     medians = cluster_medians(year=year)
     rows = []
@@ -189,8 +208,16 @@ def indicator_table(*, year: int, user, cluster: str = "", list_kind: str = "") 
             cells.append({"indicator": indicator, "value": value.value if value else None,
                           "is_low_data": bool(value and value.is_low_data),
                           "median": medians.get((status.cluster, indicator.code))})
-        rows.append({"status": status, "cells": cells})
+        rows.append({"status": status, "cells": cells,
+                     "low_results": _decided(status, "low_results"), "unfavourable": _decided(status, "unfavourable")})
     return indicators, rows
+
+
+def _decided(status, kind: str) -> bool:
+    decision = getattr(status, f"{kind}_decision", None)
+    if decision in (StatusOverride.Decision.INCLUDE, StatusOverride.Decision.EXCLUDE):
+        return decision == StatusOverride.Decision.INCLUDE
+    return getattr(status, kind)
 
 
 def school_indicator_series(*, school: School) -> dict:
@@ -207,11 +234,17 @@ def school_indicator_series(*, school: School) -> dict:
         if s.population == statuses[s.year].cluster}
     years = sorted(statuses)
     series = [
-        {"indicator": indicator, "values": [values[indicator.code].get(y) for y in years],
+        {"code": indicator.code, "title": indicator.short_name, "unit": indicator.unit, "indicator": indicator,
+         "values": [values[indicator.code].get(y) for y in years],
          "medians": [medians.get((y, indicator.code)) for y in years]}
         for indicator in Indicator.objects.all()
     ]
-    return {"years": years, "series": series, "statuses": statuses}
+    indices = [
+        {"code": code, "title": title, "unit": "", "indicator": None,
+         "values": [getattr(statuses[y], code) for y in years], "medians": [medians.get((y, code)) for y in years]}
+        for code, title in (("results_index", "Индекс результатов"), ("social_index", "Индекс социального благополучия"))
+    ]
+    return {"years": years, "series": indices + series, "statuses": statuses}
 
 
 def school_overrides(*, school: School) -> QuerySet[StatusOverride]:

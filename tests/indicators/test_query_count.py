@@ -41,7 +41,8 @@ def test_list_selectors_queries_do_not_grow_with_schools(catalogue, django_asser
     with django_assert_max_num_queries(14):
         selectors.list_dynamics(year=2024)
         selectors.status_list(year=2024, user=inspector)
-        selectors.indicator_table(year=2024, user=inspector)
+        statuses = selectors.status_table(year=2024, user=inspector)
+        selectors.indicator_cells(year=2024, statuses=statuses)
 
 
 def test_compute_runs_the_same_queries_for_3_and_30_schools(catalogue):

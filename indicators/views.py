@@ -1,0 +1,224 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import TemplateView
+
+from schools.charts import Series, line_chart
+from schools.exports import Sheet, workbook_bytes, xlsx_response
+from schools.jobs import job_create, job_enqueue
+from schools.permissions import PortalUserRequiredMixin, StaffRequiredMixin
+from schools.roles import is_staff_member
+from schools.selectors import school_get_visible
+from schools.views import sort_param
+
+from . import selectors
+from .exports import STATUS_FIELDS, STATUS_HEADERS, VALUE_FIELDS, VALUE_HEADERS, status_rows, value_rows
+from .forms import ComputeForm, RulesForm, StatusOverrideForm
+from .models import MethodologyRules, StatusOverride
+from .services import rules_for_year
+from .services.overrides import rules_save, status_override_create
+from .tasks import statuses_compute_task
+
+
+def _year(request, years: list[int]) -> int | None:
+    """?year=Y if it is one of `years`, else the latest."""
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = None
+    return year if year in years else (years[0] if years else None)
+
+
+class StatusListsView(StaffRequiredMixin, TemplateView):
+    """The ШНОР and ШНСУ lists of a year with entered/left marks and the rules in force."""
+
+    template_name = "indicators/lists.html"
+
+    def get_context_data(self, **kwargs):
+        years = selectors.computed_years()
+        year = _year(self.request, years)
+        context = {"years": years, "year": year, "compute_form": ComputeForm(initial={"year": year or ""}),
+                   "result_years": selectors.result_years()}
+        if year is not None:
+            statuses = {s.school_id: s for s in selectors.status_list(year=year)}
+            dynamics = selectors.list_dynamics(year=year)
+            for block in dynamics.values():
+                block["rows"] = [(school, statuses.get(school.pk)) for school in block["current"]]
+                block["entered_ids"] = {s.pk for s in block["entered"]}
+            context.update(dynamics=dynamics, rules=selectors.rules_in_force(year=year),
+                           run=selectors.latest_run(year=year), counts=selectors.list_counts(years=sorted(years)))
+        return super().get_context_data(**context, **kwargs)
+
+
+class IndicatorTableView(StaffRequiredMixin, TemplateView):
+    """All schools of a year: indices, rank and every indicator beside the cluster median."""
+
+    template_name = "indicators/table.html"
+
+    def get_context_data(self, **kwargs):
+        years = selectors.computed_years()
+        year = _year(self.request, years)
+        context = {"years": years, "year": year}
+        if year is not None:
+            sort, ordering = sort_param(self.request, selectors.TABLE_SORTS, "code")
+            cluster = self.request.GET.get("cluster", "")
+            list_kind = self.request.GET.get("list", "")
+            statuses = selectors.status_table(year=year, user=self.request.user, cluster=cluster,
+                                              list_kind=list_kind, ordering=ordering)
+            page = Paginator(statuses, 30).get_page(self.request.GET.get("page"))
+            indicators, rows = selectors.indicator_cells(year=year, statuses=page.object_list)
+            context.update(sort=sort, cluster=cluster, list_kind=list_kind, clusters=selectors.clusters_of(year=year),
+                           page_obj=page, indicators=indicators, rows=rows)
+        return super().get_context_data(**context, **kwargs)
+
+
+class StatusExportView(StaffRequiredMixin, View):
+    def get(self, request):
+        year = _year(request, selectors.computed_years())
+        if year is None:
+            raise Http404("Расчёт ещё не выполнялся")
+        rows = ([r[f] for f in STATUS_FIELDS] for r in status_rows(year=year, user=request.user))
+        content = workbook_bytes([Sheet("Статусы ОО", STATUS_HEADERS, rows)], about=_about(year))
+        return xlsx_response(content, f"статусы-оо-{year}.xlsx")
+
+
+class ValueExportView(StaffRequiredMixin, View):
+    def get(self, request):
+        year = _year(request, selectors.computed_years())
+        if year is None:
+            raise Http404("Расчёт ещё не выполнялся")
+        rows = ([r[f] for f in VALUE_FIELDS] for r in value_rows(year=year, user=request.user))
+        content = workbook_bytes([Sheet("Показатели ОО", VALUE_HEADERS, rows)], about=_about(year))
+        return xlsx_response(content, f"показатели-оо-{year}.xlsx")
+
+
+def _about(year: int) -> dict:
+    run = selectors.latest_run(year=year)
+    return {"Учебный год": f"{year}/{year + 1}",
+            "Расчёт выполнен": run.finished_at.strftime("%d.%m.%Y %H:%M") if run and run.finished_at else "—",
+            "Правила": str(run.rules_snapshot) if run else "—"}
+
+
+class ComputeStartView(StaffRequiredMixin, View):
+    def post(self, request):
+        form = ComputeForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Укажите учебный год от 2000 до 2100.")
+            return redirect("indicators:index")
+        year = form.cleaned_data["year"]
+        job = job_create(kind="compute", title=f"Расчёт показателей и списков за {year}/{year + 1} учебный год",
+                         params={"year": year}, user=request.user)
+        job_enqueue(job=job, task=statuses_compute_task)
+        return redirect(job.get_absolute_url())
+
+
+class RulesEditView(StaffRequiredMixin, TemplateView):
+    """Inspectors edit the rules of a version; a new «valid from» year creates a new version."""
+
+    template_name = "indicators/rules.html"
+
+    def _instance(self, year):
+        return rules_for_year(year)
+
+    def get_context_data(self, **kwargs):
+        year = _year(self.request, selectors.computed_years()) or 2000
+        kwargs.setdefault("form", RulesForm(instance=self._instance(year)))
+        return super().get_context_data(versions=MethodologyRules.objects.select_related("changed_by"),
+                                        history=selectors.rules_history(), year=year, **kwargs)
+
+    def post(self, request):
+        try:
+            valid_from = int(request.POST.get("valid_from", ""))
+        except ValueError:
+            valid_from = None
+        existing = MethodologyRules.objects.filter(valid_from=valid_from).first() if valid_from else None
+        form = RulesForm(request.POST, instance=existing or MethodologyRules())
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        rules = form.save(commit=False)
+        rules.weights = form.weights()
+        try:
+            rules_save(rules=rules, user=request.user, comment=form.cleaned_data["comment"])
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(request, f"Правила с {rules.valid_from}/{rules.valid_from + 1} учебного года сохранены. "
+                                  "Они применятся при следующем расчёте.")
+        return redirect("indicators:rules")
+
+
+class SchoolReasonsView(PortalUserRequiredMixin, TemplateView):
+    """«Почему школа в списке»: every figure behind the school's status, visible to its principal too."""
+
+    template_name = "indicators/school.html"
+
+    def get_context_data(self, **kwargs):
+        school = school_get_visible(user=self.request.user, code=self.kwargs["code"])
+        series = selectors.school_indicator_series(school=school)
+        years = sorted(series["statuses"], reverse=True)
+        year = _year(self.request, years)
+        status = selectors.status_get(school=school, year=year) if year else None
+        values = {v.indicator.code: v for v in selectors.indicator_values(year=year, school=school)} if year else {}
+        medians = selectors.cluster_medians(year=year) if year else {}
+        return super().get_context_data(
+            school=school, years=years, year=year, status=status, groups=_groups(values, status, medians),
+            charts=_charts(series), overrides=selectors.school_overrides(school=school).filter(year=year or 0),
+            override_form=StatusOverrideForm() if is_staff_member(self.request.user) else None,
+            results=selectors.school_results(school=school, year=year) if year else [], **kwargs)
+
+
+def _groups(values: dict, status, medians: dict) -> list[dict]:
+    from .models import Indicator
+
+    cluster = status.cluster if status else ""
+    groups = []
+    for group, title in Indicator.Group.choices:
+        rows = [{"value": v, "median": medians.get((cluster, code))} for code, v in values.items()
+                if v.indicator.group == group]
+        groups.append({"title": title, "code": group, "rows": rows})
+    return groups
+
+
+CHARTED = ("results_index", "social_index", "vpr_fail_share", "oge_below_min_share", "ege_below_min_share",
+           "ege_high_share")
+
+
+def _charts(series: dict) -> list:
+    categories = [f"{y}/{(y + 1) % 100:02d}" for y in series["years"]]
+    if not categories:
+        return []
+    charts = []
+    for item in series["series"]:
+        if item["code"] not in CHARTED or all(v is None for v in item["values"]):
+            continue
+        charts.append(line_chart(
+            title=item["title"], categories=categories, unit=" %" if item["unit"] == "%" else "",
+            series=[Series("Школа", item["values"]), Series("Медиана кластера", item["medians"], dashed=True)]))
+    return charts
+
+
+class StatusOverrideCreateView(StaffRequiredMixin, View):
+    def post(self, request, code):
+        school = school_get_visible(user=request.user, code=code)
+        form = StatusOverrideForm(request.POST)
+        try:
+            year = int(request.POST.get("year", ""))
+        except ValueError:
+            raise Http404("Не указан учебный год")
+        url = reverse("indicators:school", args=[school.code]) + f"?year={year}"
+        if not form.is_valid():
+            messages.error(request, "Решение не сохранено: " + "; ".join(
+                e for errors in form.errors.values() for e in errors))
+            return redirect(url)
+        try:
+            status_override_create(school=school, year=year, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+            return redirect(url)
+        decision = StatusOverride.Decision(form.cleaned_data["decision"]).label
+        messages.success(request, f"Решение сохранено: {decision}. Расчётный статус остаётся рядом для сравнения.")
+        return redirect(url)
