@@ -10,7 +10,8 @@ applied (indicators.StatusOverride). Set-based: a fixed number of queries whatev
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from indicators.models import Indicator, IndicatorValue, SchoolStatus, StatusOverride
+from indicators.models import Indicator, IndicatorValue, SchoolStatus
+from indicators.selectors import overrides_latest
 from schools.models import School
 
 from .models import ManagementDecision
@@ -142,26 +143,20 @@ def verdict(before: float | None, after: float | None, *, higher_is_worse: bool)
 
 
 def list_membership(*, years, school_ids=None) -> dict[tuple[int, int], dict[str, bool]]:
-    """{(school_id, year): {"low_results": bool, "unfavourable": bool}} for schools with a status that
-    year, the latest override of each list applied."""
+    """{(school_id, year): {"low_results": bool, "unfavourable": bool}} for schools with a status (or an
+    inspector's decision) that year. The effective membership rule is the indicators app's: the latest
+    non-revert override of a list wins over the computed flag (indicators.selectors.overrides_latest)."""
     statuses = SchoolStatus.objects.filter(year__in=years)
-    overrides = StatusOverride.objects.filter(year__in=years).order_by("created_at", "pk")
     if school_ids is not None:
         statuses = statuses.filter(school_id__in=school_ids)
-        overrides = overrides.filter(school_id__in=school_ids)
     membership = {
-        (s["school_id"], s["year"]): {"low_results": s["low_results"], "unfavourable": s["unfavourable"]}
-        for s in statuses.values("school_id", "year", "low_results", "unfavourable")
+        (s["school_id"], s["year"]): {code: s[code] for code, _ in LISTS}
+        for s in statuses.values("school_id", "year", *(code for code, _ in LISTS))
     }
-    computed = {key: dict(value) for key, value in membership.items()}
-    for school_id, year, list_kind, decision in overrides.values_list("school_id", "year", "list_kind", "decision"):
-        key = (school_id, year)
-        if key not in membership:
-            continue
-        if decision == StatusOverride.Decision.REVERT:
-            membership[key][list_kind] = computed[key][list_kind]
-        else:
-            membership[key][list_kind] = decision == StatusOverride.Decision.INCLUDE
+    for year in years:
+        for (school_id, list_kind), override in overrides_latest(year=year, school_ids=school_ids).items():
+            lists = membership.setdefault((school_id, year), {code: False for code, _ in LISTS})
+            lists[list_kind] = bool(override.effective)
     return membership
 
 

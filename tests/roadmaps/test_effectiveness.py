@@ -124,3 +124,14 @@ def test_effectiveness_page_and_export(client_for, inspector, two_years):
         ["E00A", "Школа A", "Высокие ЕГЭ", 10, 5, -5, "хуже"],
     ]
     assert rows[2] == ["E00A", "Школа A", "ШНОР", "в списке", "не в списке", None, "вышла из списка"]
+
+
+def test_a_reverted_override_restores_the_computed_membership(two_years, inspector):
+    StatusOverride.objects.create(school=two_years["C"], year=2025, list_kind="low_results", decision="revert",
+                                  reason="Решение отменено", created_by=inspector)
+
+    report = effectiveness_report(year=2025)
+
+    _, effect_c = _changes(report, "E00C")
+    assert [(lc.before, lc.after) for lc in effect_c.lists] == [(True, True), (True, False)]
+    assert (report.list_improved, report.list_worsened) == (2, 1)
