@@ -51,8 +51,23 @@
     if (menu && window.matchMedia("(max-width: 760px)").matches) { menu.removeAttribute("open"); }
   }
 
+  function markCurrentSection() {
+    // The menu entry whose address is the longest prefix of the current page gets aria-current.
+    var best = null;
+    var bestLength = 0;
+    document.querySelectorAll(".main-nav a[href]").forEach(function (link) {
+      var path = new URL(link.href, window.location.href).pathname;
+      var matches = path === "/" ? window.location.pathname === "/" : window.location.pathname.indexOf(path) === 0;
+      if (matches && path.length > bestLength) { best = link; bestLength = path.length; }
+    });
+    if (best && !best.hasAttribute("aria-current")) {
+      best.setAttribute("aria-current", bestLength === window.location.pathname.length ? "page" : "true");
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     collapseMenuOnPhones();
+    markCurrentSection();
     document.querySelectorAll(".job-progress[data-finished='0']").forEach(pollJob);
     confirmForms();
     autoSubmitSelects();
