@@ -1,5 +1,6 @@
 """Checks of uploaded registry documents (type by content, size, archive sanity) and safe serving."""
 
+import re
 import zipfile
 from urllib.parse import quote
 
@@ -85,12 +86,15 @@ def _check_archive(entries) -> None:
             raise UploadRejected(FILE_BOMB)
 
 
-def file_response(field_file, *, file_type: str, download_name: str, inline: bool = False) -> FileResponse:
+def file_response(
+    field_file, *, file_type: str, download_name: str, inline: bool = False, ascii_name: str = ""
+) -> FileResponse:
     """Serve a stored file with the content type of its checked type, never as HTML, never sniffed."""
     response = FileResponse(field_file.open("rb"), content_type=MIME.get(file_type, "application/octet-stream"))
     disposition = "inline" if inline and file_type == "pdf" else "attachment"
-    ascii_name = download_name.encode("ascii", "ignore").decode() or f"document.{file_type}"
-    ascii_name = ascii_name.replace('"', "").replace("\\", "")
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name or download_name).strip("-.")
+    if not re.search(r"[A-Za-z]", ascii_name.rsplit(".", 1)[0]):
+        ascii_name = f"document.{file_type}"
     response["Content-Disposition"] = (
         f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(download_name)}"
     )

@@ -119,6 +119,7 @@ class ReportFileView(StaffRequiredMixin, View):
         file_type = "pdf" if what.endswith("pdf") else "xlsx"
         name = f"{report.get_kind_display()} {report.year_label}.{file_type}".replace("/", "-")
         return file_response(field, file_type=file_type, download_name=name,
+                             ascii_name=f"report-{report.kind}-{report.year}-{report.pk}.{file_type}",
                              inline=file_type == "pdf" and "download" not in request.GET)
 
 
