@@ -1,4 +1,18 @@
 from django.apps import AppConfig
+from django.core.exceptions import ImproperlyConfigured
+
+XML_UNSAFE = (
+    "openpyxl читает XML без защиты defusedxml (нет пакета defusedxml или OPENPYXL_DEFUSEDXML≠True): "
+    "портал не запускается, чтобы XML-бомба или внешняя сущность в xlsx не навредили серверу."
+)
+
+
+def assert_xml_is_defused() -> None:
+    """Refuse to start unless openpyxl parses xlsx XML through defusedxml (entity attacks refused)."""
+    import openpyxl
+
+    if not openpyxl.DEFUSEDXML:
+        raise ImproperlyConfigured(XML_UNSAFE)
 
 
 class SchoolsConfig(AppConfig):
@@ -6,8 +20,7 @@ class SchoolsConfig(AppConfig):
     verbose_name = "Школы"
 
     def ready(self):
-        # Refuse to run if XML entity protection is missing: openpyxl parses xlsx XML with it.
-        import defusedxml  # noqa: F401
+        assert_xml_is_defused()
 
         from .importing import register_importer
         from .services import CONTEXT_COLUMNS, SCHOOL_COLUMNS, contexts_import, schools_import

@@ -1,6 +1,7 @@
 from django import forms
 
 from .importing import importer_choices
+from .uploads import UploadRejected, check_xlsx_upload
 
 
 class ImportUploadForm(forms.Form):
@@ -11,6 +12,15 @@ class ImportUploadForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = importer_choices()
+
+    def clean_file(self):
+        """Refuse bombs, macros and non-xlsx content at once, before the file is stored or opened."""
+        upload = self.cleaned_data["file"]
+        try:
+            check_xlsx_upload(upload)
+        except UploadRejected as error:
+            raise forms.ValidationError(str(error))
+        return upload
 
 
 class SchoolFilterForm(forms.Form):

@@ -84,13 +84,10 @@ def parse_decimal(value) -> float | None:
         return None
     if isinstance(value, bool):
         raise CellError("ожидается число")
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        try:
-            number = float(_number_text(value))
-        except ValueError:
-            raise CellError("ожидается число")
+    try:
+        number = float(value) if isinstance(value, int | float) else float(_number_text(value))
+    except (ValueError, OverflowError):
+        raise CellError("ожидается число")
     if math.isnan(number) or math.isinf(number):
         raise CellError("ожидается число")
     return number
@@ -139,7 +136,7 @@ def parse_academic_year(value) -> int | None:
     if is_no_data(value):
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if float(value).is_integer():
+        if isinstance(value, int) or value.is_integer():
             year = int(value)
         else:
             raise CellError("учебный год пишется как 2024/2025 или 2024")

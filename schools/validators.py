@@ -1,0 +1,45 @@
+"""Validators shared by every app.
+
+`validate_http_url` is THE check for links users type (evidence of an expert-card answer, a document link,
+a school website): only http:// and https:// addresses with a host, no javascript:, data:, file: or
+credentials in the address. Use it on model fields (`validators=[validate_http_url]`), forms and
+serializers; for a model field prefer `HttpUrlField` below.
+"""
+
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+
+HTTP_URL_ONLY = "Укажите ссылку, которая начинается с http:// или https://, например https://school.edu.ru/otchet.pdf."
+URL_WITH_CREDENTIALS = "Ссылка не должна содержать имя пользователя или пароль."
+URL_TOO_LONG = "Ссылка слишком длинная (не более 2000 символов)."
+MAX_URL_LENGTH = 2000
+
+_url_syntax = URLValidator(schemes=["http", "https"], message=HTTP_URL_ONLY)
+
+
+def validate_http_url(value: str) -> None:
+    """Raise ValidationError (Russian) unless `value` is an absolute http(s) URL without credentials."""
+    text = (value or "").strip()
+    if len(text) > MAX_URL_LENGTH:
+        raise ValidationError(URL_TOO_LONG, code="url_too_long")
+    if text != value or any(ch in text for ch in "\r\n\t\\"):
+        raise ValidationError(HTTP_URL_ONLY, code="http_url")
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValidationError(HTTP_URL_ONLY, code="http_url")
+    if parts.username or parts.password:
+        raise ValidationError(URL_WITH_CREDENTIALS, code="url_credentials")
+    _url_syntax(text)
+
+
+class HttpUrlField(models.URLField):
+    """A URLField that accepts only http(s) links (validate_http_url) and is at most 2000 characters."""
+
+    default_validators = [validate_http_url]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", MAX_URL_LENGTH)
+        super().__init__(*args, **kwargs)
