@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from schools import views as school_views
+from schools.audit_views import AuditLogView
 from schools.help import HelpView
 
 admin.site.site_header = "Администрирование портала управления качеством образования"
@@ -20,6 +21,7 @@ urlpatterns = [
     path("accounts/2fa/", include("schools.two_factor_urls")),
     path("schools/", include("schools.urls")),
     path("jobs/", include("schools.job_urls")),
+    path("audit/", AuditLogView.as_view(), name="audit"),
     path("indicators/", include("indicators.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("roadmaps/", include("roadmaps.urls")),

@@ -40,6 +40,7 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
     "schools:contexts-export": {"GET": (LOGIN, 403, 403, 200, 200)},
     "jobs:detail": {"GET": (LOGIN, 200, 404, 200, 200)},
     "jobs:status": {"GET": (LOGIN, 200, 404, 200, 200)},
+    "audit": {"GET": (LOGIN, 403, 403, 200, 200)},
     # --- API: schema and docs are public (no data), data needs a role ---
     "api-schema": {"GET": (200, 200, 200, 200, 200)},
     "api-docs": {"GET": (200, 200, 200, 200, 200)},

@@ -1,0 +1,40 @@
+from django import forms
+from django.views.generic import TemplateView
+
+from .audit import audit_entries, audited_models
+from .permissions import StaffRequiredMixin
+
+PER_PAGE = 50
+
+
+class AuditFilterForm(forms.Form):
+    model = forms.ChoiceField(label="Что менялось", required=False)
+    user = forms.CharField(label="Пользователь (логин)", required=False, max_length=150)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [("", "Все данные")] + [
+            (label, str(model._meta.verbose_name_plural).capitalize()) for label, model in audited_models().items()
+        ]
+
+
+class AuditLogView(StaffRequiredMixin, TemplateView):
+    """«Журнал изменений»: who changed what and when, old → new, across results, cards, roadmaps, reports…"""
+
+    template_name = "schools/audit_log.html"
+
+    def get_context_data(self, **kwargs):
+        form = AuditFilterForm(self.request.GET or None)
+        data = form.cleaned_data if form.is_valid() else {}
+        try:
+            page = max(1, int(self.request.GET.get("page", 1)))
+        except ValueError:
+            page = 1
+        entries = audit_entries(model_label=data.get("model", ""), username=data.get("user", "").strip(),
+                                limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            form=form, entries=entries[:PER_PAGE], page=page, has_next=len(entries) > PER_PAGE,
+            query=query.urlencode(), **kwargs,
+        )
