@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from schools.charts import Series, bar_chart, line_chart
 from schools.exports import Sheet, workbook_bytes
@@ -54,13 +55,28 @@ def formatted_table(table: dict) -> dict:
         {"text": header, "num": i < len(kinds) and kinds[i] != masking.TEXT}
         for i, header in enumerate(table.get("headers", []))
     ]
-    weights = table.get("weights") or [3 if kind == masking.TEXT else 1 for kind in kinds] or [1]
+    weights = table.get("weights") or [3 if kind == masking.TEXT else 2 for kind in kinds] or [1]
     total = sum(weights)
     widths = [round(100 * w / total, 2) for w in weights]
     return {**table, "rows": rows, "header_cells": headers, "widths": widths}
 
 
+# WeasyPrint does not apply stylesheet rules to inline SVG text; the PDF gets the same sizes as attributes.
+SVG_TEXT_ATTRIBUTES = {
+    'class="chart-title"': 'class="chart-title" font-size="13" font-weight="bold" font-family="DejaVu Sans"',
+    'class="chart-tick"': 'class="chart-tick" font-size="11" fill="#5b6470" font-family="DejaVu Sans"',
+    'class="chart-label"': 'class="chart-label" font-size="11" fill="#1d2530" font-family="DejaVu Sans"',
+}
+
+
 def chart_svg(spec: dict) -> str:
+    svg = str(_chart(spec))
+    for plain, styled in SVG_TEXT_ATTRIBUTES.items():
+        svg = svg.replace(plain, styled)
+    return mark_safe(svg)  # noqa: S308 - built by schools.charts, which escapes every label
+
+
+def _chart(spec: dict):
     if spec.get("type") == "bar":
         return bar_chart(
             title=spec["title"], labels=spec["labels"], values=spec["values"], unit=spec.get("unit", ""),

@@ -39,7 +39,7 @@ def line_chart(
     unit: str = ""
 ) -> SafeString:
     """A line chart of several series over categories (usually years); gaps where a value is None."""
-    left, right, top, bottom = 48, 16, 28, 56
+    left, right, top, bottom = 48, 40, 28, 56  # room for the last category label
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for s in series for v in s.values if v is not None]
     low, high = _scale(values)

@@ -192,7 +192,7 @@ def _lists_section(tables, statuses, current, previous, years) -> dict:
                  _place(s, list_kind), "по решению инспектора" if s[list_kind] != s[f"{list_kind}_computed"] else "расчёт"]
                 for s in members
             ],
-            sheet=f"Список {label}",
+            sheet=f"Список {label}", weights=[2, 4, 6, 3, 2, 3],
         )
     changes = []
     for (school_id, list_kind) in sorted(now_lists - prev_lists, key=lambda k: names[k[0]][0]):
@@ -202,6 +202,7 @@ def _lists_section(tables, statuses, current, previous, years) -> dict:
     tables["list_changes"] = table(
         f"Изменения списков по сравнению с {year_label(year - 1)} учебным годом",
         [("Код ОО", TEXT), ("ОО", TEXT), ("Список", TEXT), ("Изменение", TEXT)], changes, sheet="Динамика списков",
+        weights=[2, 5, 2, 3],
     )
     counts = {y: {k: 0 for k in LIST_LABELS} for y in years}
     for s in statuses:
@@ -353,7 +354,7 @@ def _annex(tables, current, students, catalogue, by_year_code, year) -> None:
         [[s["school__code"], s["school_label"], s["cluster"], students.get(s["school_id"]),
           round_or_none(s["results_index"], 1), _place(s, "low_results"), round_or_none(s["social_index"], 1),
           "да" if s["low_results"] else "", "да" if s["unfavourable"] else ""] for s in current],
-        sheet="ОО",
+        sheet="ОО", weights=[2, 4, 5, 3, 3, 3, 3, 2, 2],
     )
     codes = {s["school_id"]: (s["school__code"], s["school_label"]) for s in current}
     student_rows, teacher_rows = [], []
