@@ -311,27 +311,42 @@ def _ranking_section(tables, current) -> dict:
         "id": "ranking", "title": "Рейтинг образовательных организаций",
         "paragraphs": ["Полный рейтинг ОО внутри кластеров приведён в приложении (место 1 — самый низкий индекс)."],
         "charts": [{"type": "bar", "title": "Медиана индекса результатов по кластерам",
-                    "labels": [n for n, _ in medians], "values": [round_or_none(v, 1) for _, v in medians]}]
+                    "labels": _short_clusters([n for n, _ in medians]), "values": [round_or_none(v, 1) for _, v in medians]}]
         if medians else [],
         "tables": ["ranking_summary"],
     }
 
 
+def _short_clusters(names: list[str]) -> list[str]:
+    """Cluster names without the municipality when all clusters share it (chart labels must be short)."""
+    parts = [name.split(" · ", 1) for name in names]
+    if all(len(p) == 2 for p in parts) and len({p[0] for p in parts}) == 1:
+        return [p[1] for p in parts]
+    return names
+
+
 def _recommendations_section(tables, year) -> dict:
+    from roadmaps.models import Recommendation
+
     items = selectors.recommendations_for_year(year=year)
+    groups, statuses = dict(Recommendation.TargetGroup.choices), dict(Recommendation.Status.choices)
     tables["recommendations"] = table(
         f"Адресные рекомендации за {year_label(year)} учебный год",
         [("ОО / адресат", TEXT), ("Проблемная область", TEXT), ("Рекомендация", TEXT), ("Срок", TEXT), ("Статус", TEXT)],
-        [[r["school__short_name"] or r["target_group"] or "—", r["problem_area"], r["text"],
-          r["due_date"].strftime("%d.%m.%Y") if r["due_date"] else "—", r["status"]] for r in items],
-        sheet="Рекомендации",
+        [[r["school__short_name"] or groups.get(r["target_group"], r["target_group"]) or "—", r["problem_area"],
+          r["text"], r["due_date"].strftime("%d.%m.%Y") if r["due_date"] else "—", statuses.get(r["status"], r["status"])]
+         for r in items],
+        sheet="Рекомендации", weights=[3, 4, 8, 2, 2],
     )
     return {"id": "recommendations", "title": "Адресные рекомендации",
             "paragraphs": [f"За год выдано адресных рекомендаций: {len(items)}."], "tables": ["recommendations"]}
 
 
 def _decisions_section(tables, year) -> dict:
+    from roadmaps.models import ItemStatus
+
     items = selectors.decisions_for_year(year=year)
+    statuses = dict(ItemStatus.choices)
     tables["decisions"] = table(
         f"Управленческие решения за {year_label(year)} учебный год",
         [("Документ", TEXT), ("Решение", TEXT), ("ОО", NUMBER), ("Рекомендаций", NUMBER), ("Срок", TEXT),
@@ -339,8 +354,9 @@ def _decisions_section(tables, year) -> dict:
         [[" ".join(filter(None, [f"№ {d['document_number']}" if d["document_number"] else "",
                                   f"от {d['document_date']:%d.%m.%Y}" if d["document_date"] else ""])) or "—",
           d["title"], d["n_schools"], d["n_recommendations"],
-          d["deadline"].strftime("%d.%m.%Y") if d["deadline"] else "—", d["status"]] for d in items],
-        sheet="Решения",
+          d["deadline"].strftime("%d.%m.%Y") if d["deadline"] else "—", statuses.get(d["status"], d["status"])]
+         for d in items],
+        sheet="Решения", weights=[3, 7, 2, 2, 2, 2],
     )
     return {"id": "decisions", "title": "Принятые управленческие решения",
             "paragraphs": [f"Принято управленческих решений: {len(items)}."], "tables": ["decisions"]}
