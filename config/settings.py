@@ -187,6 +187,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_TIME_LIMIT = 1800  # below the visibility timeout
 CELERY_TASK_SOFT_TIME_LIMIT = 1700
+JOBS_STALE_AFTER_MINUTES = env.int("JOBS_STALE_AFTER_MINUTES", default=35)  # above the task time limit
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "reports"}}
 CELERY_BEAT_SCHEDULE: dict = {
@@ -195,6 +196,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "monitoring-card-reminders": {"task": "monitoring.tasks.reminders_send_task", "schedule": crontab(minute=0, hour=8)},
     # Report builds left «running» by a dead worker go back to the queue (reports.services).
     "reports-requeue-stale": {"task": "reports.tasks.reports_requeue_stale_task", "schedule": 300.0},
+    # Jobs left «running» by a killed worker, or refused by a broker that was down, are sent again.
+    "jobs-resend-stale": {"task": "schools.tasks.jobs_resend_stale_task", "schedule": 120.0},
     # Weekly deadline digest of roadmap items and recommendations (roadmaps.services.digest), Monday 07:00.
     "roadmaps-deadline-digest": {
         "task": "roadmaps.tasks.deadline_digest_send_task",

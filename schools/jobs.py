@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Job
@@ -19,6 +20,7 @@ QUEUE_UNAVAILABLE = (
     "когда очередь заработает; попробуйте обновить страницу позже."
 )
 MAX_ATTEMPTS = 3
+REQUEUED_AFTER_CRASH = "Задача перезапущена после сбоя исполнителя."
 
 ProgressCallback = Callable[[int, str], None]
 
@@ -30,16 +32,24 @@ def job_create(*, kind: str, title: str, params: dict | None = None, user=None) 
 
 
 def job_enqueue(*, job: Job, task) -> None:
-    """Send `task(job.pk)` once the surrounding transaction commits; a broker failure marks the job."""
+    """Send `task(job.pk)` once the surrounding transaction commits; a broker failure marks the job.
 
-    def send():
-        try:
-            task.apply_async(args=[job.pk], retry=False)
-        except Exception as error:  # kombu raises several connection error types
-            logger.warning("could not enqueue job %s: %s", job.pk, error)
-            Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(message=QUEUE_UNAVAILABLE)
+    The task's name is kept in job.params["task"], so the sweeper (jobs_resend_stale) can send it again
+    after a dead worker or a broker that was down.
+    """
+    job.params = {**(job.params or {}), "task": task.name}
+    Job.objects.filter(pk=job.pk).update(params=job.params)
+    transaction.on_commit(lambda: _send(job.pk, task))
 
-    transaction.on_commit(send)
+
+def _send(job_id: int, task) -> bool:
+    try:
+        task.apply_async(args=[job_id], retry=False)
+    except Exception as error:  # kombu raises several connection error types
+        logger.warning("could not enqueue job %s: %s", job_id, error)
+        Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(message=QUEUE_UNAVAILABLE)
+        return False
+    return True
 
 
 def job_start(*, job_id: int) -> Job | None:
@@ -101,5 +111,32 @@ def job_requeue_stale(*, older_than_minutes: int = 40) -> list[int]:
     cutoff = timezone.now() - timezone.timedelta(minutes=older_than_minutes)
     stale = Job.objects.filter(status=Job.Status.RUNNING, updated_at__lt=cutoff)
     ids = list(stale.values_list("pk", flat=True))
-    stale.update(status=Job.Status.QUEUED, message="Задача перезапущена после сбоя исполнителя.")
+    stale.update(status=Job.Status.QUEUED, message=REQUEUED_AFTER_CRASH)
     return ids
+
+
+def jobs_resend_stale(*, older_than_minutes: int = 40) -> list[int]:
+    """The beat sweeper: send again the jobs a dead worker left «running» and those the broker refused.
+
+    A job counts as stale when it has reported nothing for `older_than_minutes` (longer than the task time
+    limit, so a live task is never sent twice). job_start caps the attempts, so nothing loops forever.
+    Returns the ids sent again.
+    """
+    from celery import current_app
+
+    job_requeue_stale(older_than_minutes=older_than_minutes)
+    cutoff = timezone.now() - timezone.timedelta(minutes=older_than_minutes)
+    waiting = Job.objects.filter(status=Job.Status.QUEUED).filter(
+        Q(message=QUEUE_UNAVAILABLE) | Q(message=REQUEUED_AFTER_CRASH) | Q(updated_at__lt=cutoff)
+    )
+    sent = []
+    for job_id, params in waiting.values_list("pk", "params"):
+        task = current_app.tasks.get((params or {}).get("task", ""))
+        if task is None:
+            job_fail(job_id=job_id, message="Задача прервана сбоем и не может быть перезапущена: запустите её заново.")
+        elif _send(job_id, task):
+            Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+                message="Задача снова поставлена в очередь.", updated_at=timezone.now()
+            )
+            sent.append(job_id)
+    return sent

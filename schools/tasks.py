@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 
 from .importing import run_import
-from .jobs import job_fail, job_finish, job_start, progress_callback
+from .jobs import job_fail, job_finish, job_start, jobs_resend_stale, progress_callback
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=2)
@@ -30,3 +30,9 @@ def run_import_task(self, job_id: int) -> None:
         job_finish(job_id=job_id, result=summary.as_dict(), message=summary.text())
     else:
         job_fail(job_id=job_id, message=summary.text(), result=summary.as_dict())
+
+
+@shared_task
+def jobs_resend_stale_task() -> list[int]:
+    """Beat: jobs left running by a killed worker, or refused by a broker that was down, are sent again."""
+    return jobs_resend_stale(older_than_minutes=settings.JOBS_STALE_AFTER_MINUTES)
