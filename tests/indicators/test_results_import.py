@@ -137,3 +137,24 @@ def test_import_command_exits_non_zero_on_error(catalogue, school_a, make_xlsx, 
     with pytest.raises(CommandError):
         call_command("import_results", str(path))
     assert AssessmentResult.objects.count() == 0
+
+
+def test_upload_page_imports_results_through_a_job(catalogue, school_a, school_b, make_xlsx, client_for, inspector,
+                                                   django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from schools.models import Job
+
+    content = make_xlsx([HEADER, *GOOD_ROWS]).getvalue()
+    upload = SimpleUploadedFile("results.xlsx", content,
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(inspector).post("/schools/import/", {"kind": "results", "file": upload})
+
+    job = Job.objects.get()
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert (job.status, job.progress, job.result["created"]) == ("done", 100, 3)
+    assert AssessmentResult.objects.count() == 3
+    assert ImportBatch.objects.get().imported_by == inspector
