@@ -8,6 +8,7 @@ was not used because it flushes a transactional database after each test, which 
 rebuilding the demo (the slowest step) for every journey.
 """
 
+import contextlib
 import os
 import shutil
 import socket
@@ -35,6 +36,24 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
 DEMO_PASSWORD = "demo"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.failed_call = report.failed
+
+
+def _keep_failure_screens(request, pages) -> None:
+    """A failed journey leaves screenshots/failed-<test>-<n>.png of every page it had open."""
+    if not getattr(request.node, "failed_call", False):
+        return
+    for number, page in enumerate(pages):
+        if not page.is_closed():
+            with contextlib.suppress(Exception):  # a broken page must not hide the real failure
+                shot(page, f"failed-{request.node.name}-{number}")
 
 
 def _require_chromium() -> None:
@@ -72,6 +91,8 @@ def _manage(*args: str, env: dict, log: Path) -> None:
 def demo_snapshot(tmp_path_factory):
     """(database file, media folder) with migrations applied and the demo municipality loaded."""
     _require_chromium()
+    for stale in SCREENSHOTS.glob("failed-*.png"):
+        stale.unlink()
     root = tmp_path_factory.mktemp("demo")
     database, media, log = root / "demo.sqlite3", root / "media", root / "build.log"
     media.mkdir()
@@ -155,30 +176,27 @@ def _context(browser, viewport, **options):
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, request):
     context = _context(browser, DESKTOP)
-    yield context.new_page()
+    page = context.new_page()
+    yield page
+    _keep_failure_screens(request, [page])
     context.close()
 
 
 @pytest.fixture
-def phone_page(browser):
-    context = _context(browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def new_page(browser):
+def new_page(browser, request):
     """new_page(viewport=DESKTOP, **context options) -> a page in a fresh context (closed after the test)."""
-    contexts = []
+    contexts, pages = [], []
 
     def make(viewport=DESKTOP, **options):
         context = _context(browser, viewport, **options)
         contexts.append(context)
-        return context.new_page()
+        pages.append(context.new_page())
+        return pages[-1]
 
     yield make
+    _keep_failure_screens(request, pages)
     for context in contexts:
         context.close()
 
