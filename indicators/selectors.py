@@ -84,7 +84,7 @@ def status_queryset(*, year: int, user=None) -> QuerySet[SchoolStatus]:
 def status_list(*, year: int, list_kind: str | None = None, user=None, cluster: str = "") -> list[SchoolStatus]:
     """Statuses of a year with `<list>_effective` and `<list>_override` set; only members of
     `list_kind` ("low_results" or "unfavourable") when given. Restricted to what `user` may see."""
-    statuses = status_queryset(year=year, user=user)
+    statuses = status_queryset(year=year, user=user).defer("reasons", "objectivity_flags")
     if cluster:
         statuses = statuses.filter(cluster=cluster)
     rows = _with_effective(list(statuses), overrides_latest(year=year))
