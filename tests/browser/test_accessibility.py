@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import DESKTOP, axe_violations, login
+from .conftest import DESKTOP, axe_violations, login, shot
 
 pytestmark = pytest.mark.browser
 
@@ -11,11 +11,20 @@ pytestmark = pytest.mark.browser
 MAIN_PAGES = [
     (None, "/accounts/login/"),
     (None, "/help/"),
+    (None, "/quality/"),
     ("inspector", "/dashboard/"),
     ("inspector", "/schools/"),
     ("inspector", "/schools/0101/"),
+    ("inspector", "/indicators/"),
+    ("inspector", "/indicators/table/"),
+    ("inspector", "/indicators/school/0101/"),
+    ("inspector", "/monitoring/"),
+    ("inspector", "/reports/"),
+    ("inspector", "/roadmaps/"),
     ("admin", "/schools/import/"),
     ("principal1", "/schools/0101/"),
+    ("principal1", "/monitoring/my/"),  # opens the principal's card
+    ("principal1", "/roadmaps/my-school/"),
 ]
 
 
@@ -30,6 +39,7 @@ def test_main_pages_have_no_serious_accessibility_violations(new_page, portal):
         page = pages[username]
         response = page.goto(portal(path))
         assert response.status == 200, path
+        shot(page, f"desktop-{username or 'anonymous'}-{path.strip('/').replace('/', '-') or 'home'}")
         violations = axe_violations(page)
         if violations:
             found[f"{username or 'аноним'} {path}"] = violations
