@@ -9,6 +9,7 @@ the backend's own `adapt_*` operations, and names are quoted by the backend.
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
+from django.utils import timezone
 
 POSTGRES_ROWS_PER_STATEMENT = 1000
 
@@ -37,3 +38,27 @@ def upsert_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence], conf
 def insert_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
     """Plain bulk INSERT of database-ready tuples (used for a year's computed values and statuses)."""
     upsert_rows(model=model, columns=columns, rows=rows, conflict=(), update=())
+
+
+def history_record_batch(*, model, batch_id: int, user_id: int | None, reason: str) -> None:
+    """Write one django-simple-history row per row of `model` that import batch `batch_id` touched.
+
+    One INSERT … SELECT in the database: a first import is recorded as "+" (created) and a re-import as
+    "~" (changed), so the history of every result shows old → new even though the rows were upserted
+    with plain SQL.
+    """
+    history = model.history.model
+    quote = connection.ops.quote_name
+    source, target = quote(model._meta.db_table), quote(history._meta.db_table)
+    columns = [f.column for f in model._meta.concrete_fields]
+    names = ", ".join(quote(c) for c in columns)
+    selected = ", ".join(f"src.{quote(c)}" for c in columns)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    pk = quote(model._meta.pk.column)
+    sql = (
+        f"INSERT INTO {target} ({names}, history_date, history_change_reason, history_type, history_user_id) "  # noqa: S608
+        f"SELECT {selected}, %s, %s, CASE WHEN EXISTS (SELECT 1 FROM {target} h WHERE h.{pk} = src.{pk}) "
+        f"THEN '~' ELSE '+' END, %s FROM {source} src WHERE src.import_batch_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now, reason[:100], user_id, batch_id])

@@ -6,7 +6,7 @@ transaction. Any error anywhere stops the writing, the whole file is still check
 every error with its row number, and the transaction is rolled back: nothing is changed.
 
 Provenance: every row written points to the file's ImportBatch (name, checksum, who, when). Bulk
-upserts do not write django-simple-history rows for results; the batch is the audit trail.
+upserts are followed by one INSERT … SELECT that writes the history rows of every result the batch touched.
 """
 
 import functools
@@ -23,7 +23,7 @@ from schools.tabular import Column, RowError, iter_table, parse_academic_year, p
 
 from ..models import AssessmentResult, Procedure, Subject
 from ..reference import PROCEDURES, SUBJECTS, seed_procedures
-from .bulk import upsert_rows
+from .bulk import history_record_batch, upsert_rows
 
 WRITE_BATCH = 5000
 
@@ -246,6 +246,8 @@ def results_import(*, file, file_name: str, user=None, dry_run: bool = False, pr
         summary.updated = rows - (AssessmentResult.objects.count() - before)
         batch.rows, batch.created, batch.updated = rows, rows - summary.updated, summary.updated
         batch.save(update_fields=["rows", "created", "updated"])
+        history_record_batch(model=AssessmentResult, batch_id=batch.pk, user_id=getattr(user, "pk", None),
+                             reason=f"Импорт файла «{file_name}»")
         summary.batch_id = batch.pk
     summary.created = rows - summary.updated
     _report(progress, 100, summary.text())

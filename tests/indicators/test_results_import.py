@@ -158,3 +158,19 @@ def test_upload_page_imports_results_through_a_job(catalogue, school_a, school_b
     assert (job.status, job.progress, job.result["created"]) == ("done", 100, 3)
     assert AssessmentResult.objects.count() == 3
     assert ImportBatch.objects.get().imported_by == inspector
+
+
+def test_reimport_keeps_old_and_new_values_in_the_history(catalogue, school_a, school_b, make_xlsx):
+    run(make_xlsx, GOOD_ROWS)
+    changed = [list(GOOD_ROWS[0]), *GOOD_ROWS[1:]]
+    changed[0][5], changed[0][8], changed[0][9] = 22, 4, 8
+
+    run(make_xlsx, changed)
+
+    vpr = AssessmentResult.objects.get(school=school_a, procedure__code="VPR")
+    first, second = vpr.history.order_by("history_id")
+    assert (first.history_type, second.history_type) == ("+", "~")
+    delta = second.diff_against(first)
+    assert {(c.field, c.old, c.new) for c in delta.changes} >= {("participants", 20, 22), ("mark2", 2, 4)}
+    assert second.history_change_reason == "Импорт файла «results.xlsx»"
+    assert AssessmentResult.history.count() == 6
