@@ -30,6 +30,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from run import BENCH_SETTINGS_ENV, DATA, YEAR, YEARS, Database, collect_static, log, run_task  # noqa: E402
 
 HOST = "127.0.0.1"
+# gunicorn sits behind a TLS-terminating proxy in production; without DEBUG the portal redirects plain
+# HTTP to HTTPS (SECURE_SSL_REDIRECT) and trusts this header (SECURE_PROXY_SSL_HEADER).
+HEADERS = {"X-Forwarded-Proto": "https", "Accept-Language": "ru"}
 
 
 def task_publish(args) -> dict:
@@ -58,7 +61,7 @@ def wait_ready(port: int, deadline: float) -> None:
     while time.monotonic() < deadline:
         try:
             connection = http.client.HTTPConnection(HOST, port, timeout=5)
-            connection.request("GET", "/quality/")
+            connection.request("GET", "/quality/", headers=HEADERS)
             connection.getresponse().read()
             connection.close()
             return
@@ -80,7 +83,7 @@ def load(port: int, path: str, *, clients: int, seconds: float) -> dict:
         while time.monotonic() < stop_at:
             started = time.perf_counter()
             try:
-                connection.request("GET", path, headers={"Accept-Language": "ru"})
+                connection.request("GET", path, headers=HEADERS)
                 response = connection.getresponse()
                 response.read()
                 if response.status != 200:
