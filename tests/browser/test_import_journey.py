@@ -48,6 +48,11 @@ def test_administrator_checks_fixes_and_imports_a_results_file(page, portal, tmp
     expect(page.get_by_role("heading", level=1)).to_have_text("Загрузка данных из Excel")
     shot(page, "10-import-form")
 
+    # A form sent without a file says so in Russian beside the field.
+    page.get_by_role("button", name="Загрузить").click()
+    file_field = page.locator(".field").filter(has=page.get_by_label("Файл Excel (.xlsx)"))
+    expect(file_field.get_by_role("alert")).to_have_text("Обязательное поле.")
+
     # The template with an example row is one click away.
     with page.expect_download() as template:
         page.get_by_role("link", name="Результаты оценочных процедур — шаблон .xlsx").click()
