@@ -45,6 +45,14 @@ def static_roots() -> list[Path]:
     return list(dict.fromkeys(roots))
 
 
+def _collected(relative: str) -> Path | None:
+    """A file collected into STATIC_ROOT: in production `{% static %}` names hashed copies that only live there."""
+    if not settings.STATIC_ROOT:
+        return None
+    path = Path(settings.STATIC_ROOT) / relative
+    return path if path.is_file() else None
+
+
 def _inside_static(path: Path) -> bool:
     resolved = path.resolve()
     return any(resolved.is_relative_to(root) for root in static_roots())
@@ -76,7 +84,7 @@ class RestrictedUrlFetcher(URLFetcher):
             relative = unquote(urlsplit(url).path)[len("/static/"):]
             if ".." in Path(relative).parts:
                 raise UrlRefused(URL_REFUSED.format(url=url))
-            found = finders.find(relative)
+            found = finders.find(relative) or _collected(relative)
             if not found:
                 raise UrlRefused(STATIC_NOT_FOUND.format(url=url))
             path = Path(found)

@@ -115,3 +115,15 @@ def test_html_upload_is_refused_with_a_message_and_nothing_saved(catalogue, clie
     assert response.status_code == 200
     assert FILE_WRONG_TYPE in response.content.decode()
     assert not Document.objects.exists()
+
+
+def test_fetcher_finds_hashed_static_names_of_production(settings, tmp_path):
+    """With the manifest storage of production, `{% static %}` names a hashed copy in STATIC_ROOT."""
+    settings.STATIC_ROOT = tmp_path / "collected"
+    hashed = settings.STATIC_ROOT / "css" / "report-pdf.0123456789ab.css"
+    hashed.parent.mkdir(parents=True)
+    hashed.write_bytes(b"@page { size: A4 }")
+
+    css = RestrictedUrlFetcher().fetch("https://portal.invalid/static/css/report-pdf.0123456789ab.css")
+
+    assert css.read() == b"@page { size: A4 }"
