@@ -205,6 +205,15 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+# --- Cache ----------------------------------------------------------------------------------
+# Shared by every worker through Redis in production (the public tab's page cache relies on it);
+# in process otherwise. Tests always use an in-process cache, cleared before each test.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("CACHE_URL", default=REDIS_URL)}
+    if REDIS_URL and not TESTING
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

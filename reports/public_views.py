@@ -13,6 +13,7 @@ from schools.roles import is_staff_member
 from . import selectors
 from .files import file_response
 from .models import Document, Report
+from .public_cache import AnonymousPageCacheMixin
 from .rendering import formatted_table
 from .views import document_file_response
 
@@ -31,7 +32,7 @@ def _published_document(pk: int) -> Document:
         raise Http404("Документ не опубликован")
 
 
-class QualityIndexView(TemplateView):
+class QualityIndexView(AnonymousPageCacheMixin, TemplateView):
     template_name = "reports/quality_index.html"
 
     def get_context_data(self, **kwargs):
@@ -43,7 +44,7 @@ class QualityIndexView(TemplateView):
         )
 
 
-class PublicReportDetailView(TemplateView):
+class PublicReportDetailView(AnonymousPageCacheMixin, TemplateView):
     template_name = "reports/public_report_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -66,7 +67,7 @@ class PublicReportFileView(View):
                              inline=what == "pdf" and "download" not in request.GET)
 
 
-class PublicDocumentDetailView(TemplateView):
+class PublicDocumentDetailView(AnonymousPageCacheMixin, TemplateView):
     template_name = "reports/public_document_detail.html"
 
     def get_context_data(self, **kwargs):

@@ -16,6 +16,7 @@ from . import masking, rendering
 from .builders import BuildError, builder_for, placement
 from .files import detect_document_type
 from .models import Document, Report
+from .public_cache import public_cache_bump
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,8 @@ def document_save(*, document: Document | None = None, data: dict, upload=None, 
     if not document.file and not document.url and not document.text:
         raise UploadRejected(DOCUMENT_NEEDS_SOURCE)
     document.save()
+    if document.is_published:
+        public_cache_bump()
     return document
 
 
@@ -63,6 +66,7 @@ def document_publish(*, document: Document, user) -> Document:
     document.published_at = timezone.now()
     document.published_by = user if getattr(user, "pk", None) else None
     document.save(update_fields=["is_published", "published_at", "published_by", "updated_at"])
+    public_cache_bump()
     return document
 
 
@@ -72,6 +76,7 @@ def document_withdraw(*, document: Document, user) -> Document:
     document.published_at = None
     document.published_by = None
     document.save(update_fields=["is_published", "published_at", "published_by", "updated_at"])
+    public_cache_bump()
     return document
 
 
@@ -176,6 +181,7 @@ def report_withdraw(*, report: Report, user) -> Report:
     )
     storage = report.pdf.storage
     transaction.on_commit(lambda: [storage.delete(name) for name in old])
+    public_cache_bump()
     report.refresh_from_db()
     return report
 
@@ -279,6 +285,7 @@ def report_publish(*, report_id: int, user=None, progress=None) -> Report:
         is_published=True, published_at=timezone.now(),
         published_by=user if getattr(user, "pk", None) else None, updated_at=timezone.now(),
     )
+    public_cache_bump()
     report.refresh_from_db()
     return report
 

@@ -14,6 +14,9 @@ from tests.factories import SchoolFactory, UserFactory
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
+    from django.core.cache import cache
+
+    cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.REPORTS_DIR = settings.MEDIA_ROOT / "reports"
 

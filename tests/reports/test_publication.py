@@ -199,3 +199,20 @@ def test_edited_conclusions_are_kept_and_printed(built, inspector, django_captur
     assert built.conclusions_edited and "Рост доли ниже минимума ОГЭ требует мер." in " ".join(text.split())
     rebuilt = services.report_build(report_id=built.pk)
     assert rebuilt.conclusions == "Рост доли ниже минимума ОГЭ требует мер."
+
+
+def test_public_tab_is_served_from_cache_until_something_is_withdrawn(
+    document, client_for, inspector, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    anonymous = client_for(None)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_publish(document=document, user=inspector)
+    assert document.title in anonymous.get(reverse("quality:index")).content.decode()
+
+    with django_assert_max_num_queries(0):
+        cached = anonymous.get(reverse("quality:index"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_withdraw(document=document, user=inspector)
+
+    assert document.title in cached.content.decode()
+    assert document.title not in anonymous.get(reverse("quality:index")).content.decode()
