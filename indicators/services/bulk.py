@@ -6,6 +6,8 @@ preparation cost about three times the import's time budget, while the statement
 the backend's own `adapt_*` operations, and names are quoted by the backend.
 """
 
+import csv
+import io
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
@@ -38,6 +40,24 @@ def upsert_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence], conf
 def insert_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
     """Plain bulk INSERT of database-ready tuples (used for a year's computed values and statuses)."""
     upsert_rows(model=model, columns=columns, rows=rows, conflict=(), update=())
+
+
+def insert_plain_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Bulk INSERT of rows holding only numbers, booleans and None.
+
+    On PostgreSQL it goes through COPY, several times faster than multi-row INSERTs for the ~20 values
+    per school a computation writes (the INSERTs were 69 % of a 40,000-school run).
+    """
+    if connection.vendor != "postgresql":
+        insert_rows(model=model, columns=columns, rows=rows)
+        return
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)  # None is written as an empty unquoted field: NULL in COPY csv
+    buffer.seek(0)
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN WITH (FORMAT csv)", buffer)
 
 
 def history_record_batch(*, model, batch_id: int, user_id: int | None, reason: str) -> None:

@@ -26,7 +26,7 @@ from ..models import (
     SchoolStatus,
 )
 from ..reference import DEFAULT_RULES_YEAR, INDICATOR_CODES, default_weights, seed_catalogue
-from .bulk import insert_rows
+from .bulk import insert_plain_rows, insert_rows
 
 CONTEXT_FIELDS = ["students", "teachers", "police_registered", "migrants", "not_attested", "absentees",
                   "special_needs", "accreditation_suspended", "teachers_diagnosed", "teachers_pd_request",
@@ -182,7 +182,7 @@ def _write(*, year, user, rules_model, rules, current: YearResult, by_year, year
         started_by=user if getattr(user, "pk", None) else None,
     )
     ids = {code: indicator.pk for code, indicator in catalogue.items()}
-    insert_rows(
+    insert_plain_rows(
         model=IndicatorValue,
         columns=["run_id", "school_id", "year", "indicator_id", "value", "numerator", "denominator", "is_low_data",
                  "risk", "rank", "population_size"],
