@@ -33,4 +33,82 @@ def _app_ready(label: str, *models: str) -> bool:
     return True
 
 
+def _indicators(world, actors) -> None:
+    from django.utils import timezone
+
+    from indicators.models import ComputationRun, Indicator, IndicatorValue, SchoolStatus
+    from indicators.reference import seed
+    from tests.monitoring.factories import result
+
+    seed()
+    school = world["school_a"]
+    run = ComputationRun.objects.create(year=2025, started_at=timezone.now(), finished_at=timezone.now())
+    indicator = Indicator.objects.get(code="oge_below_min_share")
+    world["result_a"] = result(school, 2025, "OGE", "math", 9, 40, below_min=4)
+    world["indicator"] = indicator
+    world["status_a"] = SchoolStatus.objects.create(run=run, school=school, year=2025, has_context=True)
+    world["value_a"] = IndicatorValue.objects.create(run=run, school=school, year=2025, indicator=indicator,
+                                                     numerator=4, denominator=40, value=10)
+
+
+def _monitoring(world, actors) -> None:
+    from monitoring.models import ExpertCard
+    from tests.monitoring.factories import builtin_template, make_campaign
+
+    world["template"] = builtin_template()
+    world["campaign"] = make_campaign(schools=[world["school_a"], world["school_b"]], user=actors["inspector"])
+    world["card_a"] = ExpertCard.objects.get(campaign=world["campaign"], school=world["school_a"])
+    world["criterion_code"] = world["card_a"].answers.order_by("pk").first().criterion_code
+
+
+def _roadmaps(world, actors) -> None:
+    from roadmaps.models import Direction, StageDuty
+    from roadmaps.reference import seed
+    from tests.roadmaps.factories import (
+        DecisionFactory,
+        ProgrammeFactory,
+        RecommendationFactory,
+        RoadmapItemFactory,
+    )
+
+    seed()
+    world["roadmap_a"] = ProgrammeFactory(school=world["school_a"])
+    world["item_a"] = RoadmapItemFactory(roadmap=world["roadmap_a"])
+    world["recommendation_a"] = RecommendationFactory(school=world["school_a"])
+    world["decision"] = DecisionFactory()
+    world["decision"].schools.add(world["school_a"])
+    world["direction"] = Direction.objects.order_by("pk").first()
+    world["duty"] = StageDuty.objects.order_by("pk").first()
+
+
+def _reports(world, actors) -> None:
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from reports.models import Document, Report
+
+    direction, stage = world["direction"], world["item_a"].stage
+    world["document_draft"] = Document.objects.create(title="Проект положения", kind="procedural", direction=direction,
+                                                      stage=stage, text="Текст проекта")
+    world["document_public"] = Document.objects.create(title="Положение", kind="procedural", direction=direction,
+                                                       stage=stage, is_published=True, file_type="pdf",
+                                                       published_at=timezone.now(),
+                                                       file=ContentFile(b"%PDF-1.4 doc", name="d.pdf"))
+    world["report_draft"] = Report.objects.create(kind="annual", year=2025, title="Отчёт (черновик)", status="done",
+                                                  pdf=ContentFile(b"%PDF-1.4 draft", name="r.pdf"))
+    world["report_public"] = Report.objects.create(
+        kind="annual", year=2024, title="Отчёт", status="done", is_published=True, published_at=timezone.now(),
+        pdf=ContentFile(b"%PDF-1.4 full", name="r.pdf"), public_pdf=ContentFile(b"%PDF-1.4 public", name="p.pdf"),
+        xlsx=ContentFile(b"PK", name="r.xlsx"), public_xlsx=ContentFile(b"PK", name="p.xlsx"),
+    )
+
+
 _EXTENSIONS: list = []
+for _label, _models, _extend in [
+    ("indicators", ("ComputationRun", "SchoolStatus", "IndicatorValue"), _indicators),
+    ("monitoring", ("Campaign", "ExpertCard"), _monitoring),
+    ("roadmaps", ("Roadmap", "RoadmapItem", "Recommendation", "ManagementDecision"), _roadmaps),
+    ("reports", ("Document", "Report"), _reports),
+]:
+    if _app_ready(_label, *_models):
+        _EXTENSIONS.append(_extend)
