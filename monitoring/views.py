@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -211,6 +212,9 @@ class CardSaveView(LoginRequiredMixin, View):
         except services.CardError as error:
             status = 409 if isinstance(error, services.CardConflict) else 400
             if not is_json:
+                refused = _render_refused(request, card, error, answers=answers)
+                if refused:
+                    return refused
                 messages.error(request, error.message + _field_errors(error))
                 return redirect(card)
             return JsonResponse({"ok": False, "error": error.message, "errors": error.errors}, status=status)
@@ -228,6 +232,62 @@ def _field_errors(error) -> str:
     return (" " + "; ".join(parts)) if parts else ""
 
 
+EDIT_ERROR_FIELDS = {"numerator", "denominator", "value", "evidence", "claimed"}
+VERDICT_ERROR_FIELDS = {"verdict", "verifier_comment"}
+
+
+def _overlay_answer(answer: CardAnswer, raw: dict) -> None:
+    """Show the principal's submitted (unsaved) values in the form again, exactly as typed."""
+    for field in ("numerator", "denominator", "value", "evidence", "comment"):
+        if field in raw:
+            value = "" if raw[field] is None else raw[field]
+            if field in ("numerator", "denominator"):
+                value = int(value) if str(value).strip().isdigit() else (str(value).strip() or None)
+            setattr(answer, field, value)
+    if "claimed" in raw:
+        answer.claimed = raw["claimed"] is True or str(raw["claimed"]).lower() in ("true", "1", "on")
+
+
+def _render_refused(request, card, error, *, answers=None, verdicts=None):
+    """A refused form save with errors by criterion: the card page again, with every submitted value
+    kept and each error next to its criterion; None when the refusal concerns no criterion (the caller
+    redirects with the message, as for a conflict)."""
+    if isinstance(error, services.CardConflict):
+        return None
+    card = selectors.card_get_visible(user=request.user, card_id=card.pk)
+    context = _card_context(request, card)
+    rows = {row["criterion"]["code"]: row for section in context["sections"] for row in section["rows"]}
+    codes = [code for code in error.errors if code in rows]
+    if not codes:
+        return None
+    posted = {str(raw.get("criterion", "")): raw for raw in answers or []}
+    for code, row in rows.items():
+        answer = row["answer"]
+        if answer is None:
+            continue
+        if code in posted:
+            _overlay_answer(answer, posted[code])
+            row["posted"] = True
+        if verdicts and code in verdicts:
+            verdict = verdicts[code].get("verdict") or CardAnswer.Verdict.PENDING
+            if verdict in CardAnswer.Verdict.values:
+                answer.verdict = verdict
+            answer.verifier_comment = verdicts[code].get("comment", "")
+    shown = VERDICT_ERROR_FIELDS if verdicts is not None else EDIT_ERROR_FIELDS
+    for code in codes:
+        fields = error.errors[code]
+        row = rows[code]
+        row["errors"] = {field: message for field, message in fields.items() if field in shown}
+        row["other_errors"] = [message for field, message in fields.items() if field not in shown]
+    context.update(error_summary={"message": error.message, "codes": codes})
+    return TemplateResponse(request, "monitoring/card_detail.html", context, status=400)
+
+
+def _verdicts_from_post(post) -> dict[str, dict]:
+    return {code: {"verdict": post.get(f"verdict-{code}", "pending"), "comment": post.get(f"vcomment-{code}", "")}
+            for code in post.getlist("verdict-codes")}
+
+
 class CardActionView(LoginRequiredMixin, View):
     """POST-only actions on a card; each calls one service, shows its Russian message and returns."""
 
@@ -242,6 +302,13 @@ class CardActionView(LoginRequiredMixin, View):
         try:
             text = self.run(request, card, version)
         except services.CardError as error:
+            refused = _render_refused(
+                request, card, error,
+                answers=answers_from_post(request.POST) if self.action == "submit" else None,
+                verdicts=_verdicts_from_post(request.POST) if self.action in ("verdicts", "verify") else None,
+            )
+            if refused:
+                return refused
             messages.error(request, error.message + _field_errors(error))
         else:
             if text:
@@ -254,9 +321,7 @@ class CardActionView(LoginRequiredMixin, View):
             services.card_submit(card_id=card.pk, user=user, version=version, answers=answers_from_post(request.POST))
             return "Карта отправлена на проверку. Изменить её можно будет, только если её вернут на доработку."
         if self.action == "verdicts":
-            verdicts = {code: {"verdict": request.POST.get(f"verdict-{code}", "pending"),
-                               "comment": request.POST.get(f"vcomment-{code}", "")}
-                        for code in request.POST.getlist("verdict-codes")}
+            verdicts = _verdicts_from_post(request.POST)
             services.card_verdicts_set(card_id=card.pk, user=user, version=version, verdicts=verdicts)
             return "Решения по критериям сохранены."
         if self.action == "return":

@@ -61,7 +61,12 @@ def test_principal_fills_the_card_in_two_sittings_and_submits_it(new_page, porta
     page.get_by_role("button", name="Отправить на проверку").click()
     refusal = page.locator(".message-error")
     expect(refusal).to_contain_text("Карта не отправлена")
-    expect(refusal).to_contain_text("2.3: Для заявленного балла нужна ссылка на подтверждающий документ")
+    expect(refusal).to_contain_text("Исправьте отмеченные критерии:")
+    expect(refusal.get_by_role("link", name="2.3")).to_be_visible()
+    expect(_criterion(page, "2.3").locator("[data-error-for=evidence]")).to_have_text(
+        "Для заявленного балла нужна ссылка на подтверждающий документ."
+    )
+    expect(_criterion(page, "2.3").get_by_label("Комментарий")).to_have_value("Участвовали в диагностике в октябре")
     expect(page.locator("[data-card-status]")).to_have_text("черновик")
     shot(page, "32-card-missing-evidence")
 
@@ -108,14 +113,15 @@ def test_inspector_verifies_a_card_and_rejects_one_point_with_a_comment(page, po
     rejected_code = rejected.locator("xpath=ancestor::article").get_attribute("data-criterion")
     rejected.get_by_label("отклонить").check()
     page.get_by_role("button", name="Сохранить решения").click()
-    expect(page.get_by_text(REJECT_NEEDS_COMMENT_FRAGMENT).first).to_be_visible()
+    rejected = page.locator(f"article[data-criterion='{rejected_code}'] fieldset.verdict")
+    expect(rejected.get_by_text(REJECT_NEEDS_COMMENT_FRAGMENT)).to_be_visible()
+    expect(page.locator(".message-error")).to_contain_text(f"Исправьте отмеченные критерии: {rejected_code}")
     shot(page, "41-verify-reject-needs-comment")
 
-    # The refused save kept nothing of this form (reported as a monitoring bug): decide again, with the reason.
-    for index in range(count):
-        verdicts.nth(index).get_by_label("подтвердить").check()
-    rejected = page.locator(f"article[data-criterion='{rejected_code}'] fieldset.verdict")
-    rejected.get_by_label("отклонить").check()
+    # The refused save kept every decision: only the reason is missing.
+    for index in range(count - 1):
+        expect(verdicts.nth(index).get_by_label("подтвердить")).to_be_checked()
+    expect(rejected.get_by_label("отклонить")).to_be_checked()
     rejected.get_by_label("Комментарий (обязателен при отклонении)").fill("Приказ по ссылке не найден")
     page.get_by_role("button", name="Сохранить решения").click()
     expect(page.locator(".message-success")).to_contain_text("Решения по критериям сохранены")
