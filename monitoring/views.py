@@ -18,6 +18,7 @@ from schools.permissions import PortalUserRequiredMixin, StaffRequiredMixin
 from schools.roles import is_staff_member
 from schools.tabular import ImportFailed
 
+from . import charts as charts_module
 from . import selectors, services
 from .exports import campaign_results_xlsx
 from .forms import CampaignForm, ParticipantsForm, ReopenForm, ReturnForm, TemplateUploadForm
@@ -85,9 +86,13 @@ class CampaignDetailView(StaffRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         campaign = get_object_or_404(Campaign.objects.select_related("template"), pk=self.kwargs["pk"])
+        dashboard = selectors.campaign_dashboard(campaign=campaign)
+        charts = [charts_module.campaign_progress_chart(counts=dashboard["counts"])]
+        if dashboard["cards"]:
+            charts.append(charts_module.campaign_levels_chart(cards=dashboard["cards"]))
         return super().get_context_data(
-            campaign=campaign, participants_form=ParticipantsForm(campaign=campaign),
-            **selectors.campaign_dashboard(campaign=campaign), **kwargs,
+            campaign=campaign, participants_form=ParticipantsForm(campaign=campaign), charts=charts,
+            **dashboard, **kwargs,
         )
 
 
@@ -125,7 +130,9 @@ class CampaignResultsView(StaffRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         campaign = get_object_or_404(Campaign.objects.select_related("template"), pk=self.kwargs["pk"])
-        return super().get_context_data(campaign=campaign, **selectors.campaign_results(campaign=campaign), **kwargs)
+        results = selectors.campaign_results(campaign=campaign)
+        chart = charts_module.campaign_comparison_chart(rows=results["rows"], previous=results["previous"])
+        return super().get_context_data(campaign=campaign, chart=chart, **results, **kwargs)
 
 
 class CampaignExportView(StaffRequiredMixin, View):
