@@ -3,6 +3,7 @@
 from django.template.loader import render_to_string
 
 from . import selectors
+from .charts import list_sizes_chart
 
 
 def school_status_panel(request, school) -> str:
@@ -18,5 +19,8 @@ def dashboard_lists_panel(request) -> str:
     year = selectors.latest_year()
     if year is None:
         return ""
+    history = selectors.list_history(years=selectors.computed_years())
+    chart = list_sizes_chart(history=history, width=480, height=200) if len(history) > 1 else None
     return render_to_string("indicators/panel_dashboard.html",
-                            {"year": year, "dynamics": selectors.list_dynamics(year=year)}, request=request)
+                            {"year": year, "dynamics": selectors.list_dynamics(year=year), "chart": chart},
+                            request=request)

@@ -144,6 +144,25 @@ def list_counts(*, years) -> dict[int, dict[str, int]]:
     return {year: {kind: len(ids) for kind, ids in effective_members(year=year).items()} for year in years}
 
 
+def list_history(*, years) -> dict[int, dict[str, dict[str, int | None]]]:
+    """{year: {list: {"count": n, "entered": k, "left": m}}} for the computed `years` (ascending);
+    entered/left are None when the previous year has no computation (nothing to compare with)."""
+    years = sorted(years)
+    members = {year: effective_members(year=year) for year in years}
+    history = {}
+    for year in years:
+        before = members.get(year - 1)
+        history[year] = {
+            kind: {
+                "count": len(ids),
+                "entered": len(ids - before[kind]) if before is not None else None,
+                "left": len(before[kind] - ids) if before is not None else None,
+            }
+            for kind, ids in members[year].items()
+        }
+    return history
+
+
 def indicator_values(*, year: int, user=None, indicator: str = "", school: School | None = None) -> QuerySet[IndicatorValue]:
     """Stored indicator values of a year (with school and indicator), limited to what `user` may see."""
     values = IndicatorValue.objects.filter(year=year).select_related("school", "indicator")

@@ -16,6 +16,7 @@ from schools.selectors import school_get_visible
 from schools.views import sort_param
 
 from . import selectors
+from .charts import list_moves_chart, list_sizes_chart
 from .exports import STATUS_FIELDS, STATUS_HEADERS, VALUE_FIELDS, VALUE_HEADERS, status_rows, value_rows
 from .forms import ComputeForm, RulesForm, StatusOverrideForm
 from .models import MethodologyRules, StatusOverride
@@ -49,8 +50,10 @@ class StatusListsView(StaffRequiredMixin, TemplateView):
             for block in dynamics.values():
                 block["rows"] = [(school, statuses.get(school.pk)) for school in block["current"]]
                 block["entered_ids"] = {s.pk for s in block["entered"]}
+            history = selectors.list_history(years=years)
+            charts = [chart for chart in (list_sizes_chart(history=history), list_moves_chart(history=history)) if chart]
             context.update(dynamics=dynamics, rules=selectors.rules_in_force(year=year),
-                           run=selectors.latest_run(year=year), counts=selectors.list_counts(years=sorted(years)))
+                           run=selectors.latest_run(year=year), counts=history, charts=charts)
         return super().get_context_data(**context, **kwargs)
 
 

@@ -1,3 +1,5 @@
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
 from django import template
 
 register = template.Library()
@@ -18,3 +20,25 @@ def percent(value, digits=1) -> str:
     if value is None or value == "":
         return "—"
     return f"{float(value):.{int(digits)}f}".replace(".", ",")
+
+
+@register.filter
+def number(value, digits=None) -> str:
+    """A number in Russian notation: decimal comma, no trailing zeros («0.100» → «0,1»), «—» for no data;
+    with `digits`, exactly that many decimals («12.345»|number:1 → «12,3»)."""
+    if value is None or value == "" or isinstance(value, bool):
+        return "—"
+    try:
+        amount = Decimal(str(value).replace(",", ".").strip())
+    except InvalidOperation:
+        return str(value)
+    if not amount.is_finite():
+        return str(value)
+    if digits not in (None, ""):
+        amount = amount.quantize(Decimal(1).scaleb(-int(digits)), rounding=ROUND_HALF_UP)
+    else:
+        amount = amount.normalize()
+    text = f"{amount:f}"
+    if text.startswith("-") and amount == 0:
+        text = text[1:]
+    return text.replace(".", ",")
