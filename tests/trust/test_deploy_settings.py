@@ -19,6 +19,7 @@ def _production_env(**extra) -> dict:
     env.update(SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(50)), ALLOWED_HOSTS="portal.example",
                DEBUG="0", DJANGO_SETTINGS_MODULE="config.settings")
     env.pop("OTP_REQUIRED_FOR_ADMINS", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' Playwright; never in production
     env.update(extra)
     return env
 
