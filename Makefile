@@ -26,7 +26,7 @@ run: install system-deps
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install system-deps
-	bash scripts/test.sh
+	bash scripts/test.sh $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
