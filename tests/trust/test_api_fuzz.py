@@ -17,10 +17,19 @@ MAX_EXAMPLES = 20
 
 @pytest.fixture
 def api_schema(db, actors):
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     from config.wsgi import application
 
     build_world(actors)
-    return schemathesis.from_wsgi("/api/schema/?format=json", application)
+    # As Django's test client does: the real WSGI handler would close the connection holding the test's
+    # transaction at the end of every request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.from_wsgi("/api/schema/?format=json", application)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.from_pytest_fixture("api_schema")

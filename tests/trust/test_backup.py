@@ -92,7 +92,7 @@ def scratch_postgres():
 
     parts = urlsplit(url)
     name = f"trust_backup_{os.getpid()}"
-    admin = psycopg2.connect(url)
+    admin = psycopg2.connect(parts._replace(path="/postgres").geturl())  # the maintenance database
     admin.autocommit = True
     admin.cursor().execute(f"DROP DATABASE IF EXISTS {name}")
     admin.cursor().execute(f"CREATE DATABASE {name}")

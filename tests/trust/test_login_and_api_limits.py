@@ -126,3 +126,11 @@ def test_page_size_is_capped_at_500(inspector, client_for):
     assert len(client.get("/api/schools/").json()["results"]) == 50
     assert len(client.get("/api/schools/?page_size=7").json()["results"]) == 7
     assert PortalPagination.max_page_size == 500
+
+
+@pytest.mark.parametrize("cookie", ["abc\x00def0123456789", "' OR 1=1 --0123456", "\xff" * 32, "x" * 5000])
+def test_a_forged_session_cookie_is_just_no_session(cookie, inspector, client_for):
+    client = client_for(None)
+    client.cookies["sessionid"] = cookie
+    assert client.get("/schools/").status_code == 302  # to the login page, not a 500
+    assert client.get("/quality/").status_code == 200
