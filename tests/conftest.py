@@ -98,8 +98,8 @@ def make_xlsx():
 
 
 @pytest.fixture(scope="session")
-def celery_worker_on_redis(django_db_blocker):
-    """A real Celery worker thread consuming from Redis (tests marked celery_worker)."""
+def _celery_worker_thread(django_db_blocker):
+    """A real Celery worker thread consuming from Redis, started once per session."""
     if not os.environ.get("REDIS_URL"):
         if os.environ.get("CI") == "true" and os.environ.get("DATABASE_URL"):
             pytest.fail("REDIS_URL не задан в CI: тесты Celery должны идти через настоящего исполнителя.")
@@ -108,8 +108,15 @@ def celery_worker_on_redis(django_db_blocker):
 
     from config.celery import app
 
-    app.conf.task_always_eager = False
     with django_db_blocker.unblock(), start_worker(app, queues=["celery", "reports"], perform_ping_check=False,
                                                    pool="solo", loglevel="WARNING", shutdown_timeout=30):
         yield app
+
+
+@pytest.fixture
+def celery_worker_on_redis(_celery_worker_thread):
+    """Tasks of this test go through the real worker; every other test keeps running them in process."""
+    app = _celery_worker_thread
+    app.conf.task_always_eager = False
+    yield app
     app.conf.task_always_eager = True
