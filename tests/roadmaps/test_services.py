@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from roadmaps.models import ItemStatus, Recommendation, Roadmap, RoadmapItem
+from roadmaps.models import CycleStage, ItemStatus, Recommendation, Roadmap, RoadmapItem
 from roadmaps.services import recommendation_create
 from roadmaps.services.core import RECOMMENDATION_ONE_ADDRESSEE
 from tests.roadmaps.factories import RoadmapFactory
@@ -48,7 +48,7 @@ def test_staff_keep_a_roadmap_in_the_browser_with_russian_validation(client_for,
     roadmap = Roadmap.objects.get()
     assert created.status_code == 302
     item_url = f"/roadmaps/{roadmap.pk}/items/new/"
-    form = {"stage": 3, "number": "1", "title": "Диагностика", "term": "октябрь", "due_date": "2025-10-31",
+    form = {"stage": CycleStage.objects.get(number=3).pk, "number": "1", "title": "Диагностика", "term": "октябрь", "due_date": "2025-10-31",
             "status": "planned", "evidence": "", "completed_on": "2025-10-01"}
     bad_item = client.post(item_url, form)
     assert bad_item.context["form"].errors == {
