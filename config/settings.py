@@ -5,6 +5,7 @@ With DATABASE_URL and REDIS_URL it runs on PostgreSQL with a real Celery worker 
 """
 
 import os
+import sys
 from pathlib import Path
 
 import environ
@@ -17,16 +18,20 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").
 
 DEBUG = env.bool("DEBUG", default=False)
 TESTING = "PYTEST_VERSION" in os.environ
+# Commands that only read the model code and never serve a request or sign anything may run without
+# production secrets (the before-stop hook and image builds run them bare). Everything else refuses.
+CODE_ONLY_COMMANDS = {"makemigrations", "collectstatic"}
+CODE_ONLY = Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 and sys.argv[1] in CODE_ONLY_COMMANDS
 
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not (DEBUG or TESTING or CODE_ONLY):
         raise ImproperlyConfigured("Задайте SECRET_KEY: без DEBUG портал не запускается с ключом по умолчанию.")
     SECRET_KEY = "insecure-local-development-key-only-for-debug-and-tests"  # noqa: S105
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
-    if not (DEBUG or TESTING):
+    if not (DEBUG or TESTING or CODE_ONLY):
         raise ImproperlyConfigured("Задайте ALLOWED_HOSTS: без DEBUG портал не запускается без списка хостов.")
     ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
