@@ -50,7 +50,9 @@ class Subject(models.Model):
 class AssessmentResult(TimeStampedModel):
     """Aggregated result of one school in one procedure, subject and grade in a year (no student records)."""
 
-    school = models.ForeignKey("schools.School", verbose_name="ОО", on_delete=models.CASCADE, related_name="results")
+    # No index of its own: the unique key (school, year, …) starts with the school and serves those lookups.
+    school = models.ForeignKey("schools.School", verbose_name="ОО", on_delete=models.CASCADE, related_name="results",
+                               db_index=False)
     year = models.PositiveSmallIntegerField("учебный год")
     procedure = models.ForeignKey(Procedure, verbose_name="процедура", on_delete=models.PROTECT)
     subject = models.ForeignKey(Subject, verbose_name="предмет", on_delete=models.PROTECT)
@@ -69,7 +71,9 @@ class AssessmentResult(TimeStampedModel):
     import_batch = models.ForeignKey(
         "schools.ImportBatch", verbose_name="пакет импорта", null=True, blank=True, on_delete=models.SET_NULL
     )
-    history = HistoricalRecords()
+    # The history is read by result (id), date and user; indexes on the copied foreign keys only slowed
+    # every import down (each imported row writes a history row).
+    history = HistoricalRecords(no_db_index=["school", "procedure", "subject", "import_batch"])
 
     class Meta:
         verbose_name = "результат оценочной процедуры"

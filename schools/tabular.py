@@ -5,6 +5,7 @@ trimming and case-folding in any order; extra columns are ignored; blank rows ar
 as text are accepted; an empty cell or «—» is "no data".
 """
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -69,10 +70,20 @@ def display(value) -> str:
     return str(value)[:100]
 
 
+@functools.lru_cache(maxsize=65536)
+def _clean_text(value: str) -> str | None:
+    """Whitespace folded; cached, because a large file repeats the same codes, procedures and subjects."""
+    if value.strip().casefold() in NO_DATA_MARKERS:
+        return None
+    return re.sub(r"\s+", " ", value).strip()
+
+
 def parse_text(value) -> str | None:
+    if value.__class__ is str:
+        return _clean_text(value)
     if is_no_data(value):
         return None
-    return display(value).strip() if not isinstance(value, str) else re.sub(r"\s+", " ", value).strip()
+    return display(value).strip()
 
 
 def _number_text(value) -> str:
@@ -217,27 +228,60 @@ def iter_table(
     marker = normalise_header(header_marker)
     sheet = open_first_sheet(file)
     first_row = (sheet.start or (0, 0))[0] + 1
-    rows = sheet.iter_rows()
-    positions = None
-    for offset, cells in enumerate(rows):
-        row_number = first_row + offset
-        if positions is None:
+    parse_row = None
+    for offset, cells in enumerate(sheet.iter_rows()):
+        if parse_row is None:
             if any(normalise_header(c) == marker for c in cells):
-                positions = _column_positions(cells, columns)
+                parse_row = _row_parser(columns, _column_positions(cells, columns))
             continue
         if all(is_no_data(c) for c in cells):
             continue
-        values, errors = [], []
-        for column, position in zip(columns, positions, strict=True):
-            raw = cells[position] if position is not None and position < len(cells) else None
-            try:
-                values.append(column.parse(raw))
-            except CellError as error:
-                values.append(None)
-                errors.append(RowError(row_number, column.header, str(error), display(raw)))
-        yield row_number, values, errors
-    if positions is None:
+        row_number = first_row + offset
+        yield row_number, *parse_row(row_number, cells)
+    if parse_row is None:
         raise ImportFailed([RowError(None, "", f"не найдена строка заголовков со столбцом «{header_marker}»")])
+
+
+def _row_parser(columns: list[Column], positions: list[int | None]) -> Callable:
+    """A function (row number, cells) → (values, errors) for the found header layout.
+
+    The common case, a row without a bad cell, is one tight loop over the present columns; only a row
+    with an error is parsed again cell by cell to collect every error with its column.
+    """
+    present = [(k, column.parse, position) for k, (column, position) in enumerate(zip(columns, positions, strict=True))
+               if position is not None]
+    blank = [_parse_missing(column) if position is None else None
+             for column, position in zip(columns, positions, strict=True)]
+
+    def parse_row(row_number: int, cells: list) -> tuple[list, list[RowError]]:
+        values = blank.copy()
+        try:
+            for k, parse, position in present:
+                values[k] = parse(cells[position] if position < len(cells) else None)
+        except CellError:
+            return _parse_row_collecting(row_number, cells, present, blank, columns)
+        return values, []
+
+    return parse_row
+
+
+def _parse_row_collecting(row_number, cells, present, blank, columns) -> tuple[list, list[RowError]]:
+    values, errors = blank.copy(), []
+    for k, parse, position in present:
+        raw = cells[position] if position < len(cells) else None
+        try:
+            values[k] = parse(raw)
+        except CellError as error:
+            errors.append(RowError(row_number, columns[k].header, str(error), display(raw)))
+    return values, errors
+
+
+def _parse_missing(column: Column):
+    """The value of a column absent from the file (an optional column): what an empty cell gives."""
+    try:
+        return column.parse(None)
+    except CellError:
+        return None
 
 
 def _column_positions(header_cells, columns: list[Column]) -> list[int | None]:

@@ -99,10 +99,12 @@ TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъы�
                      "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"], strict=True))
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_name(value: str) -> str:
     return re.sub(r"\s+", " ", value).strip().casefold().replace("ё", "е")
 
 
+@functools.lru_cache(maxsize=1024)
 def procedure_code(value: str | None) -> str | None:
     if not value:
         return None
@@ -158,6 +160,10 @@ WRITE_COLUMNS = ["school_id", "year", "procedure_id", "subject_id", "grade", *VA
                  "created_at", "updated_at"]
 CONFLICT_COLUMNS = ["school_id", "year", "procedure_id", "subject_id", "grade"]
 UPDATE_COLUMNS = [*VALUE_FIELDS, "import_batch_id", "updated_at"]
+# On SQLite a foreign-key column in the DO UPDATE list makes every upserted row about 2.5 times slower,
+# even when no row conflicts (200,000 new rows: 10.7 s instead of 4.3 s of CPU), so there the batch of
+# the updated rows is set afterwards by one UPDATE (`_Writer.finish`).
+SQLITE_UPDATE_COLUMNS = [*VALUE_FIELDS, "updated_at"]
 
 
 class _Writer:
@@ -166,8 +172,12 @@ class _Writer:
     def __init__(self, *, batch_id: int | None):
         self.enabled = batch_id is not None
         self.pending: list[tuple] = []
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        self.batch_id = batch_id
+        self.stamp = timezone.now()
+        self.years: set[int] = set()
+        now = connection.ops.adapt_datetimefield_value(self.stamp)
         self.tail = (batch_id, now, now)
+        self.update_columns = SQLITE_UPDATE_COLUMNS if connection.vendor == "sqlite" else UPDATE_COLUMNS
         self.adapt_decimal = connection.ops.adapt_decimalfield_value
 
     def add(self, key: tuple, values: list) -> None:
@@ -176,6 +186,7 @@ class _Writer:
         average = values[IDX["average"]]
         if average is not None:
             average = self.adapt_decimal(Decimal(str(round(average, 2))), 6, 2)
+        self.years.add(key[1])
         self.pending.append((*key, *[values[i] for i in VALUE_POSITIONS], average, *self.tail))
         if len(self.pending) >= WRITE_BATCH:
             self.flush()
@@ -187,8 +198,16 @@ class _Writer:
     def flush(self) -> None:
         if self.enabled and self.pending:
             upsert_rows(model=AssessmentResult, columns=WRITE_COLUMNS, rows=self.pending,
-                        conflict=CONFLICT_COLUMNS, update=UPDATE_COLUMNS)
+                        conflict=CONFLICT_COLUMNS, update=self.update_columns)
         self.pending = []
+
+    def finish(self) -> None:
+        """Write what is pending; on SQLite point the updated rows (stamped by this import) at its batch."""
+        self.flush()
+        if self.enabled and self.update_columns is SQLITE_UPDATE_COLUMNS:
+            AssessmentResult.objects.filter(year__in=self.years, updated_at=self.stamp).exclude(
+                import_batch_id=self.batch_id
+            ).update(import_batch_id=self.batch_id)
 
 
 def _report(progress: Callable | None, percent: int, message: str) -> None:
@@ -238,7 +257,7 @@ def results_import(*, file, file_name: str, user=None, dry_run: bool = False, pr
     if rows == 0:
         errors.append(RowError(None, "", NO_ROWS))
     require_no_errors(errors)
-    writer.flush()
+    writer.finish()
     summary = ImportSummary(kind=ImportBatch.Kind.RESULTS, file_name=file_name, rows=rows, dry_run=dry_run)
     if dry_run:
         summary.updated = _existing_count(seen, school_ids, subjects, procedure_ids)

@@ -60,6 +60,23 @@ def test_same_file_twice_updates_instead_of_duplicating(catalogue, school_a, sch
     vpr = AssessmentResult.objects.get(school=school_a, procedure__code="VPR")
     assert (vpr.participants, vpr.mark2) == (22, 4)
     assert vpr.import_batch == ImportBatch.objects.order_by("-pk")[0]
+    assert set(AssessmentResult.objects.values_list("import_batch", flat=True)) == {vpr.import_batch_id}
+
+
+def test_a_partial_reimport_moves_only_its_own_rows_to_the_new_batch(catalogue, school_a, school_b, make_xlsx):
+    run(make_xlsx, GOOD_ROWS)
+    first = ImportBatch.objects.get()
+    changed = list(GOOD_ROWS[0])
+    changed[5], changed[8], changed[9] = 22, 4, 8
+
+    run(make_xlsx, [changed])
+
+    second = ImportBatch.objects.exclude(pk=first.pk).get()
+    batches = dict(AssessmentResult.objects.values_list("procedure__code", "import_batch"))
+    assert batches == {"VPR": second.pk, "OGE": first.pk, "EGE": first.pk}
+    vpr = AssessmentResult.objects.get(procedure__code="VPR")
+    assert [h.history_type for h in vpr.history.order_by("history_id")] == ["+", "~"]
+    assert vpr.history.order_by("history_id").last().import_batch_id == second.pk
 
 
 def test_dry_run_counts_but_writes_nothing(catalogue, school_a, school_b, make_xlsx):
