@@ -1,15 +1,20 @@
 """The arithmetic of DESIGN §4.3–§4.4 on plain data, with no database access.
 
 The service (`services/compute.py`) loads a year's rows in a constant number of queries, hands them
-to these functions in one vectorised pass, and writes the results in bulk. Keeping the arithmetic
-here makes every rule testable by hand.
+to `evaluate_year` in one pass, and writes the results in bulk. Keeping the arithmetic here makes
+every rule testable by hand.
+
+A year is held column by column: every indicator is a `Column` of parallel lists indexed by the
+school's position in `Year.sids` (ascending school ids), not one object per school and indicator —
+at 40,000 schools that is 18 × 7 lists instead of 720,000 cell objects.
 """
 
 import math
 import statistics
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
+from operator import is_not, itemgetter
 
 RESULTS_PROCEDURES = ("VPR", "OGE", "EGE")
 SOCIAL_SHARES = {
@@ -34,7 +39,17 @@ RESULT_SHARES = {
     "vpr_fail_share": ("VPR", "mark2"),
     "vpr_lowered_share": ("VPR", "lowered"),
 }
+# The sums read per school and year, in this order: for each (procedure, column) Σ column and
+# Σ participants of the rows where the column is filled in (a school's sums are one flat tuple).
+SUMS = (*RESULT_SHARES.values(), ("VPR", "raised"))
+SUM_POSITION = {key: 2 * k for k, key in enumerate(SUMS)}
+# The context columns read per school and year, in this order (a school's context is one tuple).
+CONTEXT_FIELDS = ("students", "teachers", "police_registered", "migrants", "not_attested", "absentees",
+                  "special_needs", "accreditation_suspended", "teachers_diagnosed", "teachers_pd_request",
+                  "teachers_pd_risk")
+CONTEXT_POSITION = {name: k for k, name in enumerate(CONTEXT_FIELDS)}
 SETTLEMENT_LABELS = {"town": "город", "village": "село"}
+RESULTS, SOCIAL = "results", "social"  # Indicator.Group.RESULTS / Indicator.Index values used here
 
 
 @dataclass
@@ -70,28 +85,65 @@ class Rules:
             return 1.0
 
 
+@dataclass(frozen=True)
+class Spec:
+    """What the computation needs of a catalogue entry (`Indicator`)."""
+
+    code: str
+    group: str
+    index: str
+    higher_is_worse: bool
+    is_flag: bool
+
+
 @dataclass
-class Cell:
-    """One indicator of one school: value with its numerator and denominator, then its place."""
+class Column:
+    """One indicator over the schools of a year: value with its numerator and denominator, then its
+    place (risk 0…1 with 1 the worst, rank with 1 the worst, size of the population it was ranked in)."""
 
-    value: float | None = None
-    numerator: float | None = None
-    denominator: float | None = None
-    is_low_data: bool = False
-    risk: float | None = None
-    rank: int | None = None
-    population_size: int | None = None
+    value: list
+    numerator: list
+    denominator: list
+    is_low_data: list
+    risk: list
+    rank: list
+    population_size: list
 
-    @property
-    def usable(self) -> bool:
-        return self.value is not None and not self.is_low_data
+    @classmethod
+    def of(cls, value: list, numerator: list, denominator: list, is_low_data: list | None = None) -> "Column":
+        n = len(value)
+        return cls(value, numerator, denominator, is_low_data or [False] * n, [None] * n, [None] * n, [None] * n)
+
+    def usable(self) -> list:
+        """The value where it takes part in scaling and statistics, else None (no data or too few participants)."""
+        return [None if low else v for v, low in zip(self.value, self.is_low_data, strict=True)]
 
 
-def share(numerator, denominator) -> Cell:
+@dataclass
+class Year:
+    """Everything computed for one year, by school position (`sids[i]` is the school of position i)."""
+
+    sids: list
+    position: dict
+    sums: list
+    has_context: list
+    cluster: list  # "" without context or without the number of students
+    municipality: list
+    columns: dict = field(default_factory=dict)
+    results_index: list = field(default_factory=list)
+    social_index: list = field(default_factory=list)
+    place: list = field(default_factory=list)  # (rank, size) in the cluster among schools with an index
+    social_place: list = field(default_factory=list)  # (rank, size) in the municipality
+    low: list = field(default_factory=list)
+    unfavourable: list = field(default_factory=list)
+    cluster_sizes: dict = field(default_factory=dict)
+
+
+def share(numerator, denominator) -> float | None:
     """A share in %; no data (None) when the denominator is 0 or missing or the numerator missing."""
     if numerator is None or not denominator:
-        return Cell(None, numerator, denominator)
-    return Cell(numerator / denominator * 100, numerator, denominator)
+        return None
+    return numerator / denominator * 100
 
 
 def rank_threshold(fraction: Decimal, size: int) -> int:
@@ -115,101 +167,181 @@ def cluster_label(*, municipality: str, settlement: str, students, edges) -> str
     return f"{municipality} · {SETTLEMENT_LABELS.get(settlement, settlement)} · {size_band(students, edges)}"
 
 
-def result_cells(sums_by_procedure: dict[str, dict], rules: Rules) -> dict[str, Cell]:
-    """Results shares of one school from its per-procedure sums (see RESULT_SHARES)."""
-    cells = {}
-    for code, (procedure, column) in RESULT_SHARES.items():
-        sums = sums_by_procedure.get(procedure) or {}
-        cell = share(sums.get(column), sums.get(f"p_{column}"))
-        if cell.value is not None and cell.denominator < rules.min_participants:
-            cell.is_low_data = True
-        cells[code] = cell
-    return cells
-
-
-def context_cells(context: dict | None, school: dict) -> dict[str, Cell]:
-    """Social and teachers shares from the year's context, flags from the school."""
-    context = context or {}
-    cells = {}
-    for code, column in SOCIAL_SHARES.items():
-        cells[code] = share(context.get(column), context.get("students"))
-    for code, column in TEACHER_SHARES.items():
-        cells[code] = share(context.get(column), context.get("teachers"))
-    suspended = context.get("accreditation_suspended")
-    cells["accreditation_suspended"] = Cell(None if suspended is None else float(suspended))
-    for flag in SCHOOL_FLAGS:
-        cells[flag] = Cell(1.0 if school[flag] else 0.0)
-    return cells
-
-
-def rank_ascending(values: dict) -> dict:
-    """SQL RANK() over ascending values: 1 = lowest, equal values share the lower rank."""
-    keyed = sorted(values.items(), key=lambda item: item[1])
-    ranks, previous, previous_rank = {}, None, 0
-    for position, (key, value) in enumerate(keyed, start=1):
+def rank_ascending(values: list) -> list[int]:
+    """SQL RANK() over ascending values: 1 = lowest, equal values share the lower rank (aligned with `values`)."""
+    ranks = [0] * len(values)
+    previous, previous_rank = None, 0
+    for position, index in enumerate(sorted(range(len(values)), key=values.__getitem__), start=1):
+        value = values[index]
         if value != previous:
             previous, previous_rank = value, position
-        ranks[key] = previous_rank
+        ranks[index] = previous_rank
     return ranks
 
 
-def scale_population(cells: dict, *, higher_is_worse: bool, is_flag: bool) -> None:
-    """Set risk (0…1, 1 = worst), rank (1 = worst) and population size on the cells of one population.
+def group_positions(labels: list) -> dict[str, list[int]]:
+    """[label of each position] → {label: its positions}, skipping positions without a label."""
+    groups: dict = {}
+    for position, label in enumerate(labels):
+        if label:
+            groups.setdefault(label, []).append(position)
+    return groups
+
+
+def result_columns(sums: list, rules: Rules) -> dict[str, Column]:
+    """Results shares from each school's sums tuple (see SUMS; None for a school without results)."""
+    columns = {}
+    for code, key in RESULT_SHARES.items():
+        k = SUM_POSITION[key]
+        numerator = [s[k] if s else None for s in sums]
+        denominator = [s[k + 1] if s else None for s in sums]
+        value = [None if a is None or not b else a / b * 100 for a, b in zip(numerator, denominator, strict=True)]
+        is_low_data = [v is not None and b < rules.min_participants for v, b in zip(value, denominator, strict=True)]
+        columns[code] = Column.of(value, numerator, denominator, is_low_data)
+    return columns
+
+
+def context_columns(contexts: list, flags: list) -> dict[str, Column]:
+    """Social and teachers shares from each school's context tuple (None without one), flags from the school."""
+    columns = {}
+    for shares, whole in ((SOCIAL_SHARES, "students"), (TEACHER_SHARES, "teachers")):
+        w = CONTEXT_POSITION[whole]
+        denominator = [c[w] if c else None for c in contexts]
+        for code, part in shares.items():
+            k = CONTEXT_POSITION[part]
+            numerator = [c[k] if c else None for c in contexts]
+            value = [None if a is None or not b else a / b * 100 for a, b in zip(numerator, denominator, strict=True)]
+            columns[code] = Column.of(value, numerator, denominator)
+    k = CONTEXT_POSITION["accreditation_suspended"]
+    suspended = [None if c is None or c[k] is None else float(c[k]) for c in contexts]
+    nothing = [None] * len(contexts)
+    columns["accreditation_suspended"] = Column.of(suspended, nothing, nothing)
+    for n, flag in enumerate(SCHOOL_FLAGS):
+        columns[flag] = Column.of([1.0 if f[n] else 0.0 for f in flags], nothing, nothing)
+    return columns
+
+
+def scale_population(column: Column, members: list[int], *, higher_is_worse: bool, is_flag: bool) -> None:
+    """Set risk (0…1, 1 = worst), rank (1 = worst) and population size of one population's members.
 
     A flag's risk is its value (1 or 0) for a higher-is-worse flag. Cells without data or with too few
     participants stay out of the population (risk None).
     """
-    usable = {key: cell.value for key, cell in cells.items() if cell.usable}
+    value, is_low_data = column.value, column.is_low_data
+    usable = [i for i in members if value[i] is not None and not is_low_data[i]]
     if not usable:
         return
+    values = [value[i] for i in usable]
     if is_flag:
-        risks = {key: (value if higher_is_worse else 1 - value) for key, value in usable.items()}
+        risks = values if higher_is_worse else [1 - v for v in values]
     else:
-        low, high = min(usable.values()), max(usable.values())
+        low, high = min(values), max(values)
         spread = high - low
         if spread == 0:
-            risks = dict.fromkeys(usable, 0.0)
+            risks = [0.0] * len(values)
         elif higher_is_worse:
-            risks = {key: (value - low) / spread for key, value in usable.items()}
+            risks = [(v - low) / spread for v in values]
         else:
-            risks = {key: (high - value) / spread for key, value in usable.items()}
-    ranks = rank_ascending({key: -round(risk, 9) for key, risk in risks.items()})
-    for key, risk in risks.items():
-        cells[key].risk, cells[key].rank, cells[key].population_size = risk, ranks[key], len(usable)
+            risks = [(high - v) / spread for v in values]
+    ranks = rank_ascending([-round(risk, 9) for risk in risks])
+    size = len(usable)
+    risk, rank, population = column.risk, column.rank, column.population_size
+    for i, r, k in zip(usable, risks, ranks, strict=True):
+        risk[i], rank[i], population[i] = r, k, size
 
 
-def weighted_index(cells: dict[str, Cell], codes, rules: Rules) -> float | None:
-    """100 × (1 − weighted mean risk) over the listed indicators that have a risk; None if none has."""
-    total = weights = 0.0
+def weighted_index(columns: dict[str, Column], codes, positions: list[int], rules: Rules, n: int) -> list:
+    """100 × (1 − weighted mean risk) over the listed indicators that have a risk, for each of `positions`;
+    None where none has (and at every other position). Summed in the order of `codes`."""
+    total, weights = [0.0] * n, [0.0] * n
     for code in codes:
-        cell = cells.get(code)
-        if cell is None or cell.risk is None:
+        column = columns.get(code)
+        if column is None:
             continue
-        weight = rules.weight(code)
-        total += weight * cell.risk
-        weights += weight
-    if weights <= 0:
-        return None
-    return 100 * (1 - total / weights)
+        weight, risk = rules.weight(code), column.risk
+        for i in positions:
+            r = risk[i]
+            if r is not None:
+                total[i] += weight * r
+                weights[i] += weight
+    index = [None] * n
+    for i in positions:
+        if weights[i] > 0:
+            index[i] = 100 * (1 - total[i] / weights[i])
+    return index
 
 
-def group_by(keys: dict) -> dict:
-    """{member: group} → {group: [members]}, skipping members without a group."""
-    groups = defaultdict(list)
-    for member, group in keys.items():
-        if group:
-            groups[group].append(member)
-    return groups
-
-
-def rank_in_groups(index: dict, groups: dict) -> dict:
-    """{member: (rank, size)} of members with an index value inside their group (RANK semantics)."""
-    places = {}
-    for members in groups.values():
-        values = {m: round(index[m], 9) for m in members if index.get(m) is not None}
-        for member, rank in rank_ascending(values).items():
-            places[member] = (rank, len(values))
+def rank_in_groups(index: list, groups) -> list:
+    """(rank, size) of the positions with an index value inside their group (RANK semantics), else None."""
+    places = [None] * len(index)
+    for members in groups:
+        ranked = [i for i in members if index[i] is not None]
+        size = len(ranked)
+        for i, rank in zip(ranked, rank_ascending([round(index[i], 9) for i in ranked]), strict=True):
+            places[i] = (rank, size)
     return places
+
+
+def evaluate_year(*, schools: dict, sums: dict, contexts: dict, rules: Rules, catalogue: list[Spec],
+                  results_only: bool = False) -> Year:
+    """Values, clusters, both indices, ranks and list flags of one year.
+
+    `schools`: {id: (municipality name, settlement, *SCHOOL_FLAGS)}; `sums`: {id: tuple in SUMS order};
+    `contexts`: {id: tuple in CONTEXT_FIELDS order}. The year's schools are those with results or a
+    context. `results_only` (for the earlier years the ШНОР rule looks at) skips the social and teachers parts.
+    """
+    sids = sorted(sid for sid in sums.keys() | contexts.keys() if sid in schools)
+    n = len(sids)
+    school_rows = [schools[sid] for sid in sids]
+    context = [contexts.get(sid) for sid in sids]
+    students = CONTEXT_POSITION["students"]
+    year = Year(
+        sids=sids, position={sid: i for i, sid in enumerate(sids)}, sums=[sums.get(sid) for sid in sids],
+        has_context=[c is not None for c in context],
+        cluster=["" if c is None else cluster_label(municipality=s[0], settlement=s[1], students=c[students],
+                                                    edges=rules.size_edges)
+                 for s, c in zip(school_rows, context, strict=True)],
+        municipality=[s[0] for s in school_rows],
+    )
+    year.columns = result_columns(year.sums, rules)
+    if results_only:
+        catalogue = [s for s in catalogue if s.group == RESULTS and s.code in RESULT_SHARES]
+    else:
+        year.columns.update(context_columns(context, [s[2:] for s in school_rows]))
+    catalogue = [s for s in catalogue if s.code in year.columns]
+    clusters = list(group_positions(year.cluster).values())
+    with_context_municipality = [m if has else "" for m, has in zip(year.municipality, year.has_context, strict=True)]
+    municipalities = list(group_positions(with_context_municipality).values())
+    for spec in catalogue:
+        for members in clusters if spec.group == RESULTS else municipalities:
+            scale_population(year.columns[spec.code], members, higher_is_worse=spec.higher_is_worse,
+                             is_flag=spec.is_flag)
+    results_codes = [s.code for s in catalogue if s.index == RESULTS]
+    social_codes = [s.code for s in catalogue if s.index == SOCIAL]
+    year.results_index = weighted_index(year.columns, results_codes, [i for i in range(n) if year.cluster[i]],
+                                        rules, n)
+    with_context = [] if results_only else [i for i in range(n) if year.has_context[i]]
+    year.social_index = weighted_index(year.columns, social_codes, with_context, rules, n)
+    year.place = rank_in_groups(year.results_index, clusters)
+    year.low = [False] * n
+    thresholds: dict = {}
+    for i, place in enumerate(year.place):
+        if place:
+            rank, size = place
+            year.cluster_sizes[year.cluster[i]] = size
+            if size not in thresholds:
+                thresholds[size] = rank_threshold(rules.q, size)
+            year.low[i] = size > 1 and rank <= thresholds[size]
+    year.social_place = rank_in_groups(year.social_index, municipalities)
+    year.unfavourable = [False] * n
+    thresholds = {}
+    for i, place in enumerate(year.social_place):
+        if place:
+            rank, size = place
+            if size not in thresholds:
+                thresholds[size] = rank_threshold(rules.p, size)
+            year.unfavourable[i] = rank <= thresholds[size]
+    return year
 
 
 def describe(values: list[float]) -> dict:
@@ -224,34 +356,42 @@ def describe(values: list[float]) -> dict:
     }
 
 
-def objectivity_flags(sums_by_procedure: dict, cells: dict[str, Cell], rules: Rules) -> list[dict]:
-    """Markers of possibly non-objective assessment. They inform inspectors about a school and are
+_is_not_none = partial(is_not, None)
+
+
+def pick(series: list, positions: list[int]) -> list:
+    """The values of `series` at `positions` that are not None."""
+    if len(positions) == 1:
+        value = series[positions[0]]
+        return [] if value is None else [value]
+    return list(filter(_is_not_none, itemgetter(*positions)(series)))
+
+
+def objectivity_flags(*, lowered: float | None, raised: float | None, fail: float | None, oge: float | None,
+                      rules: Rules) -> list[dict]:
+    """Markers of possibly non-objective assessment from a school's ВПР «понизили» / «повысили» shares,
+    its ВПР «2» share and ОГЭ below-minimum share. They inform inspectors about a school and are
     never used to rate individual teachers (a federal rule for ВПР)."""
     flags = []
-    lowered = cells.get("vpr_lowered_share")
-    if lowered and lowered.value is not None and lowered.value >= rules.lowered_threshold:
+    if lowered is not None and lowered >= rules.lowered_threshold:
         flags.append({
-            "code": "vpr_lowered", "value": lowered.value, "threshold": rules.lowered_threshold,
+            "code": "vpr_lowered", "value": lowered, "threshold": rules.lowered_threshold,
             "title": "Высокая доля понизивших отметку на ВПР",
-            "text": f"У {_pct(lowered.value)} участников ВПР отметка ниже журнальной (порог "
+            "text": f"У {_pct(lowered)} участников ВПР отметка ниже журнальной (порог "
                     f"{_pct(rules.lowered_threshold)}): возможно завышение текущих отметок.",
         })
-    vpr = sums_by_procedure.get("VPR") or {}
-    raised = share(vpr.get("raised"), vpr.get("p_raised"))
-    if raised.value is not None and raised.value >= rules.raised_threshold:
+    if raised is not None and raised >= rules.raised_threshold:
         flags.append({
-            "code": "vpr_raised", "value": raised.value, "threshold": rules.raised_threshold,
+            "code": "vpr_raised", "value": raised, "threshold": rules.raised_threshold,
             "title": "Высокая доля повысивших отметку на ВПР",
-            "text": f"У {_pct(raised.value)} участников ВПР отметка выше журнальной (порог "
+            "text": f"У {_pct(raised)} участников ВПР отметка выше журнальной (порог "
                     f"{_pct(rules.raised_threshold)}): стоит проверить объективность проведения ВПР.",
         })
-    fail, oge = cells.get("vpr_fail_share"), cells.get("oge_below_min_share")
-    if (fail and oge and fail.value == 0 and oge.value is not None
-            and oge.value >= rules.mismatch_threshold):
+    if fail == 0 and oge is not None and oge >= rules.mismatch_threshold:
         flags.append({
-            "code": "vpr_oge_mismatch", "value": oge.value, "threshold": rules.mismatch_threshold,
+            "code": "vpr_oge_mismatch", "value": oge, "threshold": rules.mismatch_threshold,
             "title": "На ВПР нет «2», а на ОГЭ многие не преодолели минимум",
-            "text": f"Доля «2» на ВПР 0 %, при этом {_pct(oge.value)} участников ОГЭ не преодолели "
+            "text": f"Доля «2» на ВПР 0 %, при этом {_pct(oge)} участников ОГЭ не преодолели "
                     f"минимальный порог (порог {_pct(rules.mismatch_threshold)}).",
         })
     return flags

@@ -1,15 +1,17 @@
 """`statuses_compute`: indicators, clusters, indices, ranks and the ШНОР/ШНСУ lists of a year.
 
 Set-based: the year (and the n−1 earlier years the ШНОР rule looks at) is loaded in a fixed number of
-queries, computed in one pass by `indicators.computation`, and written in bulk. A re-run replaces the
-year's values, statuses and statistics in one transaction; status overrides are separate rows and stay.
+queries — the results already summed per school and year by the database — computed in one pass by
+`indicators.computation`, and written in bulk (COPY on PostgreSQL), the rows generated as they are
+written. A re-run replaces the year's values, statuses and statistics in one transaction; status
+overrides are separate rows and stay.
 """
 
-from collections import defaultdict
+import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from itertools import chain, repeat
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
@@ -23,16 +25,20 @@ from ..models import (
     IndicatorValue,
     MethodologyRules,
     PopulationStat,
+    Procedure,
     SchoolStatus,
 )
 from ..reference import DEFAULT_RULES_YEAR, INDICATOR_CODES, default_weights, seed_catalogue
-from .bulk import insert_plain_rows, insert_rows
+from .bulk import insert_rows
 
-CONTEXT_FIELDS = ["students", "teachers", "police_registered", "migrants", "not_attested", "absentees",
-                  "special_needs", "accreditation_suspended", "teachers_diagnosed", "teachers_pd_request",
-                  "teachers_pd_risk"]
-SUM_COLUMNS = ("high", "below_min", "mark2", "lowered", "raised")
 BAD_YEAR = "Учебный год должен быть от 2000 до 2100."
+VALUE_COLUMNS = ["run_id", "school_id", "year", "indicator_id", "value", "numerator", "denominator", "is_low_data",
+                 "risk", "rank", "population_size"]
+STATUS_COLUMNS = ["run_id", "school_id", "year", "has_context", "cluster", "cluster_size", "results_index",
+                  "social_index", "rank_in_cluster", "social_rank", "social_population", "is_low_data",
+                  "low_results_year", "low_results", "unfavourable", "reasons", "objectivity_flags"]
+STAT_COLUMNS = ["run_id", "year", "indicator", "population_kind", "population", "count", "median", "mean",
+                "minimum", "maximum"]
 
 
 def rules_for_year(year: int) -> MethodologyRules:
@@ -46,23 +52,6 @@ def rules_for_year(year: int) -> MethodologyRules:
     return rules
 
 
-@dataclass
-class YearResult:
-    """Everything computed for one year, keyed by school id."""
-
-    members: set = field(default_factory=set)
-    sums: dict = field(default_factory=dict)
-    cells: dict = field(default_factory=dict)
-    cluster: dict = field(default_factory=dict)
-    results_index: dict = field(default_factory=dict)
-    places: dict = field(default_factory=dict)
-    low: dict = field(default_factory=dict)
-    social_index: dict = field(default_factory=dict)
-    social_places: dict = field(default_factory=dict)
-    unfavourable: dict = field(default_factory=dict)
-    cluster_sizes: dict = field(default_factory=dict)
-
-
 def _report(progress: Callable | None, percent: int, message: str) -> None:
     if progress:
         progress(percent, message)
@@ -74,21 +63,22 @@ def statuses_compute(*, year: int, user=None, progress: Callable | None = None) 
         raise ValueError(BAD_YEAR)
     _report(progress, 5, "Загрузка данных…")
     catalogue = _catalogue()
+    specs = [calc.Spec(code=i.code, group=i.group, index=i.index, higher_is_worse=i.higher_is_worse,
+                       is_flag=i.kind == Indicator.Kind.FLAG) for i in catalogue.values()]
     rules_model = rules_for_year(year)
     rules = calc.Rules.from_model(rules_model)
     years = list(range(year - rules.n + 1, year + 1))
-    schools = {row["id"]: row for row in School.objects.values(
-        "id", "code", "municipality_id", "municipality__name", "settlement", *calc.SCHOOL_FLAGS)}
+    schools = {row[0]: row[1:] for row in School.objects.order_by().values_list(
+        "id", "municipality__name", "settlement", *calc.SCHOOL_FLAGS)}
     sums, contexts = _result_sums(years), _contexts(years)
     _report(progress, 25, "Расчёт показателей и индексов…")
-    by_year = {y: evaluate_year(schools, sums.get(y, {}), contexts.get(y, {}), rules, catalogue,
-                                results_only=y != year) for y in years}
-    current = by_year[year]
+    by_year = {y: calc.evaluate_year(schools=schools, sums=sums[y], contexts=contexts[y], rules=rules,
+                                     catalogue=specs, results_only=y != year) for y in years}
+    del sums, contexts, schools
     _report(progress, 60, "Запись результатов…")
     with transaction.atomic():
-        run = _write(year=year, user=user, rules_model=rules_model, rules=rules, current=current,
-                     by_year=by_year, years=years, contexts=contexts.get(year, {}), schools=schools,
-                     catalogue=catalogue)
+        run = _write(year=year, user=user, rules_model=rules_model, rules=rules, by_year=by_year, years=years,
+                     catalogue=catalogue, specs=specs)
     _report(progress, 100, f"Расчёт {year}/{year + 1} завершён: ШНОР — {run.low_results_count}, "
                            f"ШНСУ — {run.unfavourable_count}.")
     return run
@@ -103,77 +93,35 @@ def _catalogue() -> dict[str, Indicator]:
 
 
 def _result_sums(years: list[int]) -> dict:
-    """{year: {school: {procedure: {column: Σ, p_column: Σ participants where column is filled}}}}."""
+    """{year: {school: tuple in calc.SUMS order}}: one grouped query, one row per school and year."""
+    procedures = dict(Procedure.objects.filter(code__in=calc.RESULTS_PROCEDURES).values_list("code", "pk"))
     annotations = {}
-    for column in SUM_COLUMNS:  # prefixed names: an annotation named like a field would shadow it in filters
-        annotations[f"s_{column}"] = Sum(column)
-        annotations[f"p_{column}"] = Sum("participants", filter=Q(**{f"{column}__isnull": False}))
+    for k, (procedure, column) in enumerate(calc.SUMS):
+        rows_of = Q(procedure_id=procedures.get(procedure))
+        annotations[f"n{k}"] = Sum(column, filter=rows_of)
+        annotations[f"d{k}"] = Sum("participants", filter=rows_of & Q(**{f"{column}__isnull": False}))
     rows = (
-        AssessmentResult.objects.filter(year__in=years, procedure__code__in=calc.RESULTS_PROCEDURES)
-        .values("year", "school_id", "procedure__code")
-        .annotate(**annotations)
-        .order_by()
+        AssessmentResult.objects.filter(year__in=years, procedure_id__in=list(procedures.values()))
+        .values("year", "school_id").annotate(**annotations).order_by()
+        .values_list("year", "school_id", *annotations)
     )
-    sums: dict = defaultdict(lambda: defaultdict(dict))
+    sums: dict = {y: {} for y in years}
     for row in rows:
-        sums[row["year"]][row["school_id"]][row["procedure__code"]] = {
-            key[2:] if key.startswith("s_") else key: value for key, value in row.items()}
+        sums[row[0]][row[1]] = row[2:]
     return sums
 
 
 def _contexts(years: list[int]) -> dict:
-    contexts: dict = defaultdict(dict)
-    for row in SchoolContext.objects.filter(year__in=years).values("year", "school_id", *CONTEXT_FIELDS):
-        contexts[row["year"]][row["school_id"]] = row
+    """{year: {school: tuple in calc.CONTEXT_FIELDS order}}."""
+    contexts: dict = {y: {} for y in years}
+    for row in SchoolContext.objects.filter(year__in=years).order_by().values_list(
+            "year", "school_id", *calc.CONTEXT_FIELDS):
+        contexts[row[0]][row[1]] = row[2:]
     return contexts
 
 
-def evaluate_year(schools: dict, sums: dict, contexts: dict, rules: calc.Rules, catalogue: dict, *,
-                  results_only: bool = False) -> YearResult:
-    """Cells, clusters, both indices, ranks and list flags of one year (pure computation).
-
-    `results_only` (for the earlier years the ШНОР rule looks at) skips the social and teachers parts.
-    """
-    out = YearResult(sums=sums)
-    out.members = {sid for sid in set(sums) | set(contexts) if sid in schools}
-    if results_only:
-        catalogue = {c: i for c, i in catalogue.items() if i.group == Indicator.Group.RESULTS and c in calc.RESULT_SHARES}
-    for sid in out.members:
-        school, context = schools[sid], contexts.get(sid)
-        cells = calc.result_cells(sums.get(sid, {}), rules)
-        out.cells[sid] = cells if results_only else {**cells, **calc.context_cells(context, school)}
-        if context is not None:
-            out.cluster[sid] = calc.cluster_label(municipality=school["municipality__name"],
-                                                  settlement=school["settlement"], students=context["students"],
-                                                  edges=rules.size_edges)
-    with_context = {sid for sid in out.members if sid in contexts}
-    municipality = {sid: schools[sid]["municipality__name"] for sid in with_context}
-    clusters, municipalities = calc.group_by(out.cluster), calc.group_by(municipality)
-    for code, indicator in catalogue.items():
-        groups = clusters if indicator.group == Indicator.Group.RESULTS else municipalities
-        for members in groups.values():
-            calc.scale_population({sid: out.cells[sid][code] for sid in members},
-                                  higher_is_worse=indicator.higher_is_worse,
-                                  is_flag=indicator.kind == Indicator.Kind.FLAG)
-    results_codes = [c for c, i in catalogue.items() if i.index == Indicator.Index.RESULTS]
-    social_codes = [c for c, i in catalogue.items() if i.index == Indicator.Index.SOCIAL]
-    for sid in out.members:
-        if out.cluster.get(sid):
-            out.results_index[sid] = calc.weighted_index(out.cells[sid], results_codes, rules)
-        if sid in with_context and not results_only:
-            out.social_index[sid] = calc.weighted_index(out.cells[sid], social_codes, rules)
-    out.places = calc.rank_in_groups(out.results_index, clusters)
-    for sid, (_, size) in out.places.items():
-        out.cluster_sizes[out.cluster[sid]] = size
-    for sid, (rank, size) in out.places.items():
-        out.low[sid] = size > 1 and rank <= calc.rank_threshold(rules.q, size)
-    out.social_places = calc.rank_in_groups(out.social_index, municipalities)
-    for sid, (rank, size) in out.social_places.items():
-        out.unfavourable[sid] = rank <= calc.rank_threshold(rules.p, size)
-    return out
-
-
-def _write(*, year, user, rules_model, rules, current: YearResult, by_year, years, contexts, schools, catalogue):
+def _write(*, year, user, rules_model, rules, by_year: dict, years, catalogue, specs) -> ComputationRun:
+    current = by_year[year]
     IndicatorValue.objects.filter(year=year).delete()
     SchoolStatus.objects.filter(year=year).delete()
     PopulationStat.objects.filter(year=year).delete()
@@ -182,91 +130,122 @@ def _write(*, year, user, rules_model, rules, current: YearResult, by_year, year
         started_by=user if getattr(user, "pk", None) else None,
     )
     ids = {code: indicator.pk for code, indicator in catalogue.items()}
-    insert_plain_rows(
-        model=IndicatorValue,
-        columns=["run_id", "school_id", "year", "indicator_id", "value", "numerator", "denominator", "is_low_data",
-                 "risk", "rank", "population_size"],
-        rows=[(run.pk, sid, year, ids[code], c.value, c.numerator, c.denominator, c.is_low_data, c.risk, c.rank,
-               c.population_size)
-              for sid in sorted(current.members) for code, c in current.cells[sid].items() if code in ids],
-    )
-    adapt_json = connection.ops.adapt_json_value
-    statuses = [_status_row(sid, current, by_year, years, rules, catalogue, contexts) for sid in sorted(current.members)]
-    insert_rows(
-        model=SchoolStatus,
-        columns=["run_id", "school_id", "year", "has_context", "cluster", "cluster_size", "results_index",
-                 "social_index", "rank_in_cluster", "social_rank", "social_population", "is_low_data",
-                 "low_results_year", "low_results", "unfavourable", "reasons", "objectivity_flags"],
-        rows=[(run.pk, row[0], year, *row[1:-2], adapt_json(row[-2], None), adapt_json(row[-1], None))
-              for row in statuses],
-    )
-    PopulationStat.objects.bulk_create(_population_stats(run, year, current, schools, catalogue), batch_size=1000)
+    insert_rows(model=IndicatorValue, columns=VALUE_COLUMNS, rows=_value_rows(run.pk, year, current, ids))
+    low_results = _low_results(current, by_year, years)
+    insert_rows(model=SchoolStatus, columns=STATUS_COLUMNS,
+                rows=_status_rows(run.pk, year, current, by_year, years, rules, specs, low_results))
+    insert_rows(model=PopulationStat, columns=STAT_COLUMNS, rows=_stat_rows(run.pk, year, current, specs))
     run.finished_at = timezone.now()
-    run.schools = len(statuses)
-    run.low_results_count = sum(1 for row in statuses if row[11])
-    run.unfavourable_count = sum(1 for row in statuses if row[12])
+    run.schools = len(current.sids)
+    run.low_results_count = sum(low_results)
+    run.unfavourable_count = sum(current.unfavourable)
     run.save(update_fields=["finished_at", "schools", "low_results_count", "unfavourable_count"])
     return run
+
+
+def _value_rows(run_id: int, year: int, current: calc.Year, ids: dict):
+    """Rows of VALUE_COLUMNS, school by school, built in C (zip) from the columns of the year."""
+    per_indicator = [
+        zip(repeat(run_id), current.sids, repeat(year), repeat(ids[code]), c.value, c.numerator, c.denominator,
+            c.is_low_data, c.risk, c.rank, c.population_size)
+        for code, c in current.columns.items() if code in ids
+    ]
+    return chain.from_iterable(zip(*per_indicator, strict=True))
+
+
+def _low_results(current: calc.Year, by_year: dict, years: list[int]) -> list[bool]:
+    """ШНОР: low results in each of the rule's n years (a year the school is missing from is not low)."""
+    low = []
+    for sid in current.sids:
+        low.append(all(by_year[y].position.get(sid) is not None and by_year[y].low[by_year[y].position[sid]]
+                       for y in years))
+    return low
 
 
 def _round(value, digits=4):
     return None if value is None else round(value, digits)
 
 
-def _status_row(sid, current: YearResult, by_year, years, rules, catalogue, contexts) -> tuple:
-    cells = current.cells[sid]
-    rank, _ = current.places.get(sid, (None, None))
-    size = current.cluster_sizes.get(current.cluster.get(sid))
-    if size == 1:
-        rank = None
-    social_rank, social_size = current.social_places.get(sid, (None, None))
-    has_cluster = bool(current.cluster.get(sid))
-    is_low_data = has_cluster and current.results_index.get(sid) is None and any(
-        cells[c].is_low_data for c, i in catalogue.items() if i.index == Indicator.Index.RESULTS)
-    history = []
-    for y in years:
-        result = by_year[y]
-        y_rank, y_size = result.places.get(sid, (None, None))
-        history.append({"year": y, "low": bool(result.low.get(sid)), "rank": y_rank if y_size != 1 else None,
-                        "cluster_size": y_size, "cluster": result.cluster.get(sid, ""),
-                        "results_index": _round(result.results_index.get(sid)),
-                        "threshold": calc.rank_threshold(rules.q, y_size) if y_size else None})
-    low_results = all(item["low"] for item in history)
-    reasons = {
-        "results": [_cell_reason(code, cells[code], rules) for code, i in catalogue.items()
-                    if i.index == Indicator.Index.RESULTS],
-        "social": [_cell_reason(code, cells[code], rules) for code, i in catalogue.items()
-                   if i.index == Indicator.Index.SOCIAL],
-        "rank_threshold": calc.rank_threshold(rules.q, size) if size else None,
-        "low_results_years": history,
-        "social_threshold": calc.rank_threshold(rules.p, social_size) if social_size else None,
-        "rules": {"q": str(rules.q), "n": rules.n, "p": str(rules.p), "min_participants": rules.min_participants},
-    }
-    flags = calc.objectivity_flags(current.sums.get(sid, {}), cells, rules)
-    return (sid, sid in contexts, current.cluster.get(sid, ""), size,
-            current.results_index.get(sid), current.social_index.get(sid), rank, social_rank, social_size,
-            is_low_data, bool(current.low.get(sid)), low_results, bool(current.unfavourable.get(sid)), reasons, flags)
+def _status_rows(run_id, year, current: calc.Year, by_year, years, rules: calc.Rules, specs, low_results):
+    """Rows of STATUS_COLUMNS with the reasons (JSON text), generated school by school as they are written."""
+    columns = current.columns
+    results_codes = [s.code for s in specs if s.index == Indicator.Index.RESULTS and s.code in columns]
+    social_codes = [s.code for s in specs if s.index == Indicator.Index.SOCIAL and s.code in columns]
+    weights = {code: rules.weight(code) for code in columns}
+    rules_reason = {"q": str(rules.q), "n": rules.n, "p": str(rules.p), "min_participants": rules.min_participants}
+    q_threshold = _cached(lambda size: calc.rank_threshold(rules.q, size))
+    p_threshold = _cached(lambda size: calc.rank_threshold(rules.p, size))
+    history_years = [(y, by_year[y]) for y in years]
+    lowered, fail = columns["vpr_lowered_share"].value, columns["vpr_fail_share"].value
+    oge = columns["oge_below_min_share"].value
+    raised_at = calc.SUM_POSITION[("VPR", "raised")]
+    dumps = json.dumps
+
+    def reason(code, i):
+        c = columns[code]
+        return {"indicator": code, "value": _round(c.value[i]), "numerator": c.numerator[i],
+                "denominator": c.denominator[i], "risk": _round(c.risk[i]), "rank": c.rank[i],
+                "population_size": c.population_size[i], "weight": weights[code], "is_low_data": c.is_low_data[i]}
+
+    for i, sid in enumerate(current.sids):
+        cluster = current.cluster[i]
+        rank = current.place[i][0] if current.place[i] else None
+        size = current.cluster_sizes.get(cluster)
+        if size == 1:
+            rank = None
+        social_rank, social_size = current.social_place[i] or (None, None)
+        results_index = current.results_index[i]
+        is_low_data = bool(cluster) and results_index is None and any(
+            columns[code].is_low_data[i] for code in results_codes)
+        history = []
+        for y, result in history_years:
+            j = result.position.get(sid)
+            y_rank, y_size = (result.place[j] if j is not None else None) or (None, None)
+            history.append({"year": y, "low": j is not None and result.low[j],
+                            "rank": y_rank if y_size != 1 else None, "cluster_size": y_size,
+                            "cluster": result.cluster[j] if j is not None else "",
+                            "results_index": _round(result.results_index[j]) if j is not None else None,
+                            "threshold": q_threshold(y_size) if y_size else None})
+        reasons = {
+            "results": [reason(code, i) for code in results_codes],
+            "social": [reason(code, i) for code in social_codes],
+            "rank_threshold": q_threshold(size) if size else None,
+            "low_results_years": history,
+            "social_threshold": p_threshold(social_size) if social_size else None,
+            "rules": rules_reason,
+        }
+        sums = current.sums[i]
+        flags = calc.objectivity_flags(
+            lowered=lowered[i], fail=fail[i], oge=oge[i], rules=rules,
+            raised=calc.share(sums[raised_at], sums[raised_at + 1]) if sums else None)
+        yield (run_id, sid, year, current.has_context[i], cluster, size, results_index, current.social_index[i],
+               rank, social_rank, social_size, is_low_data, current.low[i], low_results[i],
+               current.unfavourable[i], dumps(reasons), dumps(flags))
 
 
-def _cell_reason(code: str, cell: calc.Cell, rules) -> dict:
-    return {"indicator": code, "value": _round(cell.value), "numerator": cell.numerator,
-            "denominator": cell.denominator, "risk": _round(cell.risk), "rank": cell.rank,
-            "population_size": cell.population_size, "weight": rules.weight(code), "is_low_data": cell.is_low_data}
+def _cached(function):
+    cache = {}
+
+    def cached(argument):
+        if argument not in cache:
+            cache[argument] = function(argument)
+        return cache[argument]
+
+    return cached
 
 
-def _population_stats(run, year, current: YearResult, schools, catalogue) -> list[PopulationStat]:
-    populations = {PopulationStat.Population.ALL: {sid: "Все школы" for sid in current.members},
-                   PopulationStat.Population.MUNICIPALITY: {sid: schools[sid]["municipality__name"]
-                                                            for sid in current.members},
-                   PopulationStat.Population.CLUSTER: dict(current.cluster)}
-    series = {code: {sid: c[code].value for sid, c in current.cells.items() if c[code].usable} for code in catalogue}
-    series["results_index"] = current.results_index
-    series["social_index"] = current.social_index
-    stats = []
-    for kind, membership in populations.items():
-        for name, members in calc.group_by(membership).items():
-            for code, values in series.items():
-                numbers = [values[m] for m in members if values.get(m) is not None]
-                stats.append(PopulationStat(run=run, year=year, indicator=code, population_kind=kind,
-                                            population=name, **calc.describe(numbers)))
-    return stats
+def _stat_rows(run_id, year, current: calc.Year, specs):
+    """Median, mean, min and max of every indicator and both indices over all schools, each municipality
+    and each cluster (rows of STAT_COLUMNS)."""
+    everyone = {"Все школы": list(range(len(current.sids)))} if current.sids else {}
+    populations = [(PopulationStat.Population.ALL, everyone),
+                   (PopulationStat.Population.MUNICIPALITY, calc.group_positions(current.municipality)),
+                   (PopulationStat.Population.CLUSTER, calc.group_positions(current.cluster))]
+    series = [(s.code, current.columns[s.code].usable()) for s in specs if s.code in current.columns]
+    series += [("results_index", current.results_index), ("social_index", current.social_index)]
+    for kind, groups in populations:
+        for name, members in groups.items():
+            for code, values in series:
+                d = calc.describe(calc.pick(values, members))
+                yield (run_id, year, code, kind.value, name, d["count"], d["median"], d["mean"], d["minimum"],
+                       d["maximum"])
