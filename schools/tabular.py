@@ -62,6 +62,13 @@ def is_no_data(value) -> bool:
     return False
 
 
+def _is_blank(cells: list) -> bool:
+    for cell in cells:  # noqa: SIM110 - a plain loop: cheaper than a generator on every row of a large file
+        if cell is not None and cell != "" and not is_no_data(cell):
+            return False
+    return True
+
+
 def display(value) -> str:
     if value is None:
         return ""
@@ -234,7 +241,7 @@ def iter_table(
             if any(normalise_header(c) == marker for c in cells):
                 parse_row = _row_parser(columns, _column_positions(cells, columns))
             continue
-        if all(is_no_data(c) for c in cells):
+        if _is_blank(cells):
             continue
         row_number = first_row + offset
         yield row_number, *parse_row(row_number, cells)
@@ -253,11 +260,15 @@ def _row_parser(columns: list[Column], positions: list[int | None]) -> Callable:
     blank = [_parse_missing(column) if position is None else None
              for column, position in zip(columns, positions, strict=True)]
 
+    width = max((position for _, _, position in present), default=-1) + 1
+
     def parse_row(row_number: int, cells: list) -> tuple[list, list[RowError]]:
+        if len(cells) < width:  # a row shorter than the header (calamine gives full-width rows)
+            cells = [*cells, *[None] * (width - len(cells))]
         values = blank.copy()
         try:
             for k, parse, position in present:
-                values[k] = parse(cells[position] if position < len(cells) else None)
+                values[k] = parse(cells[position])
         except CellError:
             return _parse_row_collecting(row_number, cells, present, blank, columns)
         return values, []
@@ -268,7 +279,7 @@ def _row_parser(columns: list[Column], positions: list[int | None]) -> Callable:
 def _parse_row_collecting(row_number, cells, present, blank, columns) -> tuple[list, list[RowError]]:
     values, errors = blank.copy(), []
     for k, parse, position in present:
-        raw = cells[position] if position < len(cells) else None
+        raw = cells[position]
         try:
             values[k] = parse(raw)
         except CellError as error:

@@ -70,6 +70,8 @@ RESULT_COLUMNS = [
     Column("raised", "Повысили", fast_count),
 ]
 KEYS = [c.key for c in RESULT_COLUMNS]
+assert KEYS == ["code", "year", "procedure", "subject", "grade", "participants", "below_min", "high", "mark2", "mark3",
+                "mark4", "mark5", "average", "lowered", "confirmed", "raised"], "check_row unpacks in this order"
 HEADERS = {c.key: c.header for c in RESULT_COLUMNS}
 IDX = {key: i for i, key in enumerate(KEYS)}
 PARTS = ("below_min", "high", "mark2", "mark3", "mark4", "mark5", "lowered", "confirmed", "raised")
@@ -123,36 +125,40 @@ def subject_slug(name: str, taken: set[str]) -> str:
 
 
 def check_row(row: int, values: list, school_ids: dict, errors: list[RowError]) -> str | None:
-    """Append every problem of one parsed row to `errors`; return the procedure code if known."""
-    for key in REQUIRED_KEYS:
-        if values[IDX[key]] in (None, ""):
-            errors.append(RowError(row, HEADERS[key], REQUIRED_VALUE))
-    code = values[IDX["code"]]
+    """Append every problem of one parsed row to `errors`; return the procedure code if known.
+
+    Runs for every row of a file of up to 200,000 rows: the values are unpacked once into locals (in the
+    order of RESULT_COLUMNS) and the common, valid case takes a handful of comparisons.
+    """
+    (code, year, procedure_name, subject, grade, total, below_min, high, mark2, mark3, mark4, mark5, average,
+     lowered, confirmed, raised) = values
+    required = (code, year, procedure_name, subject, grade, total)
+    if None in required or "" in required:
+        errors.extend(RowError(row, HEADERS[key], REQUIRED_VALUE)
+                      for key, value in zip(REQUIRED_KEYS, required, strict=True) if value in (None, ""))
     if code and code not in school_ids:
         errors.append(RowError(row, HEADERS["code"], UNKNOWN_SCHOOL, code))
-    procedure = procedure_code(values[IDX["procedure"]])
-    if values[IDX["procedure"]] and procedure is None:
-        errors.append(RowError(row, HEADERS["procedure"], UNKNOWN_PROCEDURE, values[IDX["procedure"]]))
-    grade = values[IDX["grade"]]
+    procedure = procedure_code(procedure_name)
+    if procedure_name and procedure is None:
+        errors.append(RowError(row, HEADERS["procedure"], UNKNOWN_PROCEDURE, procedure_name))
     if grade is not None and not 1 <= grade <= 11:
         errors.append(RowError(row, HEADERS["grade"], BAD_GRADE, str(grade)))
-    average = values[IDX["average"]]
     if average is not None and not 0 <= average <= 100:
         errors.append(RowError(row, HEADERS["average"], BAD_AVERAGE, str(average)))
-    total = values[IDX["participants"]]
     if total is None:
         return procedure
-    for key in PARTS:
-        part = values[IDX[key]]
+    parts = (below_min, high, mark2, mark3, mark4, mark5, lowered, confirmed, raised)
+    for key, part in zip(PARTS, parts, strict=True):
         if part is not None and part > total:
             errors.append(RowError(row, HEADERS[key], PART_TOO_LARGE.format(total=total), str(part)))
-    marks = [values[IDX[key]] for key in MARKS]
-    if None not in marks and sum(marks) != total:
-        errors.append(RowError(row, "Отметка 2 … Отметка 5", MARKS_SUM.format(sum=sum(marks), total=total)))
-    correspondence = [values[IDX[key]] or 0 for key in CORRESPONDENCE]
-    if sum(correspondence) > total:
+    if mark2 is not None and mark3 is not None and mark4 is not None and mark5 is not None:
+        marks = mark2 + mark3 + mark4 + mark5
+        if marks != total:
+            errors.append(RowError(row, "Отметка 2 … Отметка 5", MARKS_SUM.format(sum=marks, total=total)))
+    correspondence = (lowered or 0) + (confirmed or 0) + (raised or 0)
+    if correspondence > total:
         errors.append(RowError(row, "Понизили, Подтвердили, Повысили",
-                               CORRESPONDENCE_SUM.format(sum=sum(correspondence), total=total)))
+                               CORRESPONDENCE_SUM.format(sum=correspondence, total=total)))
     return procedure
 
 
