@@ -6,10 +6,11 @@ class IndicatorsConfig(AppConfig):
     verbose_name = "Показатели"
 
     def ready(self):
+        from schools.audit import register_audit_stream
         from schools.importing import register_importer
         from schools.panels import register_dashboard_panel, register_school_panel
 
-        from . import panels
+        from . import audit, panels
         from .services import RESULT_COLUMNS, results_import
 
         register_importer(
@@ -18,3 +19,5 @@ class IndicatorsConfig(AppConfig):
         )
         register_school_panel(20, panels.school_status_panel)
         register_dashboard_panel(20, panels.dashboard_lists_panel)
+        register_audit_stream(audit.STREAM_KEY, audit.STREAM_TITLE, records=audit.status_override_records,
+                              entry=audit.status_override_entry)

@@ -6,9 +6,13 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Мониторинг"
 
     def ready(self):
+        from schools.audit import register_audit_stream
         from schools.panels import register_dashboard_panel, register_school_panel
 
+        from . import audit
         from .panels import dashboard_panel, school_panel
 
         register_school_panel(40, school_panel)
         register_dashboard_panel(40, dashboard_panel)
+        register_audit_stream(audit.STREAM_KEY, audit.STREAM_TITLE, records=audit.card_change_records,
+                              entry=audit.card_change_entry)

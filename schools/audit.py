@@ -1,13 +1,21 @@
-"""The change log across every audited model (django-simple-history): who, when, what, old → new.
+"""The change log: who, when, what, old → new, across every audited model and every app's own log.
 
-Any model of the portal's apps with `history = HistoricalRecords()` appears here automatically.
-Queries: one per audited model for the page, plus one per shown change to find its previous version, so
-the cost depends on the page size, never on the number of schools.
+Two kinds of sources, merged newest first into one journal:
+- every model of the portal's apps with `history = HistoricalRecords()` (django-simple-history) appears
+  automatically;
+- an app that keeps its own append-only log (expert card changes, status decisions…) registers an
+  «audit stream» in its AppConfig.ready with `register_audit_stream`, so this kernel never imports it.
+
+Queries: one per source for the page, plus one per shown history change to find its previous version,
+so the cost depends on the page size, never on the number of schools.
 """
 
 import heapq
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
+from operator import itemgetter
 
 from django.apps import apps
 from django.db import models
@@ -15,6 +23,7 @@ from django.db import models
 PORTAL_APPS = ("schools", "indicators", "monitoring", "roadmaps", "reports")
 CHANGE_LABELS = {"+": "создание", "~": "изменение", "-": "удаление"}
 MAX_VALUE_CHARS = 200
+NO_USER = "система (импорт, расчёт или команда)"
 
 
 @dataclass
@@ -32,10 +41,34 @@ class AuditEntry:
     model_name: str
     object_id: object
     object_text: str
-    change: str
+    change: str  # "+" created, "~" changed, "-" deleted: decides how old → new is shown
     change_label: str
     reason: str = ""
     changes: list[FieldChange] = field(default_factory=list)
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class AuditStream:
+    """One source of the journal.
+
+    `records(username, limit)` gives at most `limit` (when, record) pairs, newest first, only those by the
+    user with that login when it is not empty, in a bounded number of queries (one is best);
+    `entry(record)` turns one record of the shown page into an AuditEntry.
+    """
+
+    key: str
+    title: str
+    records: Callable[[str, int], Iterable[tuple[datetime, object]]]
+    entry: Callable[[object], AuditEntry]
+
+
+_STREAMS: dict[str, AuditStream] = {}
+
+
+def register_audit_stream(key: str, title: str, *, records: Callable, entry: Callable) -> None:
+    """Add an app's own log to the journal; `key` ("monitoring.CardChange") is also the filter's value."""
+    _STREAMS[key] = AuditStream(key, title, records, entry)
 
 
 def audited_models() -> dict[str, type[models.Model]]:
@@ -47,28 +80,46 @@ def audited_models() -> dict[str, type[models.Model]]:
     return dict(sorted(found.items(), key=lambda item: str(item[1]._meta.verbose_name_plural)))
 
 
+def audit_streams() -> dict[str, AuditStream]:
+    """Every source of the journal by key, in the order of their titles (the filter's choices)."""
+    streams = {label: _history_stream(label, model) for label, model in audited_models().items()}
+    streams.update(_STREAMS)
+    return dict(sorted(streams.items(), key=lambda item: item[1].title.lower()))
+
+
 def audit_entries(*, model_label: str = "", username: str = "", limit: int = 50, offset: int = 0) -> list[AuditEntry]:
-    """The most recent history records across audited models, newest first, filtered by model and user."""
-    chosen = audited_models()
+    """The most recent changes across all sources, newest first, filtered by source and user."""
+    chosen = audit_streams()
     if model_label:
         chosen = {model_label: chosen[model_label]} if model_label in chosen else {}
     wanted = offset + limit
-    streams = []
-    for label, model in chosen.items():
-        records = model.history.select_related("history_user").order_by("-history_date", "-history_id")
+    sources = [[(when, key, record) for when, record in stream.records(username, wanted)]
+               for key, stream in chosen.items()]
+    page = islice(heapq.merge(*sources, key=itemgetter(0), reverse=True), offset, wanted)
+    return [chosen[key].entry(record) for _, key, record in page]
+
+
+def user_text(user) -> str:
+    """How the journal names a user: full name, else login; nobody means the system did it."""
+    return (user.get_full_name() or user.username) if user else NO_USER
+
+
+def _history_stream(label: str, model) -> AuditStream:
+    def records(username: str, limit: int):
+        rows = model.history.select_related("history_user").order_by("-history_date", "-history_id")
         if username:
-            records = records.filter(history_user__username=username)
-        streams.append([(label, record) for record in records[:wanted]])
-    merged = heapq.merge(*streams, key=lambda item: item[1].history_date, reverse=True)
-    page = list(merged)[offset:wanted]
-    return [_entry(label, chosen[label], record) for label, record in page]
+            rows = rows.filter(history_user__username=username)
+        return ((row.history_date, row) for row in rows[:limit])
+
+    return AuditStream(label, str(model._meta.verbose_name_plural).capitalize(), records,
+                       lambda record: _entry(label, model, record))
 
 
 def _entry(label: str, model, record) -> AuditEntry:
     user = record.history_user
     entry = AuditEntry(
         when=record.history_date,
-        user=(user.get_full_name() or user.username) if user else "система (импорт, расчёт или команда)",
+        user=user_text(user),
         model_label=label,
         model_name=str(model._meta.verbose_name),
         object_id=getattr(record, model._meta.pk.attname),
@@ -83,10 +134,10 @@ def _entry(label: str, model, record) -> AuditEntry:
         if previous is not None:
             delta = record.diff_against(previous, included_fields=[f.name for f in fields])
             names = {f.name: str(f.verbose_name) for f in fields}
-            entry.changes = [FieldChange(names.get(c.field, c.field), _show(c.old), _show(c.new)) for c in delta.changes]
+            entry.changes = [FieldChange(names.get(c.field, c.field), show_value(c.old), show_value(c.new)) for c in delta.changes]
     else:
-        value_of = (lambda f: ("", _show(getattr(record, f.attname)))) if record.history_type == "+" else (
-            lambda f: (_show(getattr(record, f.attname)), "")
+        value_of = (lambda f: ("", show_value(getattr(record, f.attname)))) if record.history_type == "+" else (
+            lambda f: (show_value(getattr(record, f.attname)), "")
         )
         entry.changes = [FieldChange(str(f.verbose_name), *value_of(f)) for f in fields
                          if getattr(record, f.attname) not in (None, "")]
@@ -106,7 +157,8 @@ def _object_text(record) -> str:
         return f"№ {record.pk}"
 
 
-def _show(value) -> str:
+def show_value(value) -> str:
+    """A value as the journal shows it: «—» for nothing, да/нет, cut to MAX_VALUE_CHARS."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):

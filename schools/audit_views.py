@@ -1,7 +1,7 @@
 from django import forms
 from django.views.generic import TemplateView
 
-from .audit import audit_entries, audited_models
+from .audit import audit_entries, audit_streams
 from .permissions import StaffRequiredMixin
 
 PER_PAGE = 50
@@ -14,7 +14,7 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["model"].choices = [("", "Все данные")] + [
-            (label, str(model._meta.verbose_name_plural).capitalize()) for label, model in audited_models().items()
+            (key, stream.title) for key, stream in audit_streams().items()
         ]
 
 
