@@ -107,5 +107,12 @@ class PopulationStatAdmin(ReadOnlyAdmin):
 
 @admin.register(StatusOverride)
 class StatusOverrideAdmin(ReadOnlyAdmin):
+    """Inspectors' decisions are their own history (one row each, with the reason): never deleted here.
+
+    Without delete permission the admin also refuses to delete a school that has decisions (cascade)."""
+
     list_display = ["school", "year", "list_kind", "decision", "created_by", "created_at"]
     list_filter = ["year", "list_kind", "decision"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False

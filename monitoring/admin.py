@@ -23,7 +23,9 @@ class CardTemplateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(SimpleHistoryAdmin):
+    """Edits and deletions are kept by simple_history (and raise the template's version)."""
+
     list_display = ["code", "section", "kind", "points", "threshold", "evidence_required"]
     list_filter = ["section__template", "kind"]
     search_fields = ["code", "text"]
@@ -31,6 +33,17 @@ class CriterionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         template_version_bump(template=obj.section.template)
+
+    def delete_model(self, request, obj):
+        template = obj.section.template
+        super().delete_model(request, obj)
+        template_version_bump(template=template)
+
+    def delete_queryset(self, request, queryset):
+        templates = list(CardTemplate.objects.filter(sections__criteria__in=queryset).distinct())
+        super().delete_queryset(request, queryset)
+        for template in templates:
+            template_version_bump(template=template)
 
 
 @admin.register(Campaign)
@@ -49,7 +62,10 @@ class CardAnswerInline(admin.TabularInline):
 
 @admin.register(ExpertCard)
 class ExpertCardAdmin(admin.ModelAdmin):
-    """Read-only: cards change only through the services (pages and API), so history stays complete."""
+    """Read-only: cards change only through the services (pages and API), so history stays complete.
+
+    No deletion either: it would cascade the card's answers and its change log. Without delete permission
+    the admin also refuses to delete a campaign or a school that has cards."""
 
     list_display = ["school", "campaign", "status", "self_score", "score", "level"]
     list_filter = ["campaign", "status", "level"]
@@ -62,9 +78,14 @@ class ExpertCardAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(CardChange)
 class CardChangeAdmin(admin.ModelAdmin):
+    """The append-only card log: read only, never deleted."""
+
     list_display = ["at", "card", "user", "action", "criterion_code", "field", "old_value", "new_value"]
     list_filter = ["action"]
 
@@ -72,4 +93,7 @@ class CardChangeAdmin(admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

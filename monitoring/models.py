@@ -51,6 +51,9 @@ class TemplateSection(models.Model):
     number = models.PositiveSmallIntegerField("номер")
     title = models.CharField("название", max_length=1000)
     maximum = models.PositiveSmallIntegerField("максимум баллов")
+    # Sections and criteria are edited in place (the template's version goes up); history keeps every
+    # earlier text, maximum, points and threshold with who and when, in «Журнал изменений».
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "раздел шаблона"
@@ -90,6 +93,7 @@ class Criterion(models.Model):
     evidence_required = models.BooleanField("нужна ссылка на подтверждение", default=True)
     periodicity = models.CharField("периодичность", max_length=200, blank=True)
     source = models.CharField("источник информации", max_length=500, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "критерий"
@@ -266,6 +270,8 @@ class CardChange(models.Model):
         verbose_name = "изменение карты"
         verbose_name_plural = "история карт"
         ordering = ["card", "-at", "-pk"]
+        # «Журнал изменений» reads the newest changes across all cards.
+        indexes = [models.Index(fields=["-at", "-id"], name="card_change_newest_first")]
 
     def __str__(self):
         return f"{self.card_id} {self.get_action_display()} {self.criterion_code} {self.field}"

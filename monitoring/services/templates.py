@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import F
+from simple_history.utils import bulk_create_with_history
 
 from schools.exports import Sheet, workbook_bytes
 from schools.tabular import (
@@ -202,7 +203,7 @@ def _section_create(template: CardTemplate, section: dict) -> None:
     row = TemplateSection.objects.create(
         template=template, number=section["number"], title=section["title"].strip(), maximum=section["maximum"]
     )
-    Criterion.objects.bulk_create(
+    bulk_create_with_history([
         Criterion(
             section=row,
             order=order,
@@ -218,7 +219,7 @@ def _section_create(template: CardTemplate, section: dict) -> None:
             source=c.get("source") or "",
         )
         for order, c in enumerate(section["criteria"], start=1)
-    )
+    ], Criterion)  # with their history rows, so the journal shows what replaced the deleted criteria
 
 
 def template_same_content(template: CardTemplate, data: dict) -> bool:
