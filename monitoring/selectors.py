@@ -81,9 +81,19 @@ def card_list_visible_to(*, user) -> QuerySet[ExpertCard]:
     )
 
 
-def card_get_visible(*, user, card_id: int) -> ExpertCard:
+def card_for_save_visible_to(*, user) -> QuerySet[ExpertCard]:
+    """Cards the user may see, with what a draft save and its answer need (no template, no ordering)."""
+    return (
+        ExpertCard.objects.filter(school__in=visible_school_ids(user=user))
+        .select_related("campaign", "school")
+        .prefetch_related(Prefetch("answers", queryset=CardAnswer.objects.order_by("order")))
+    )
+
+
+def card_get_visible(*, user, card_id: int, for_save: bool = False) -> ExpertCard:
+    cards = card_for_save_visible_to(user=user) if for_save else card_list_visible_to(user=user)
     try:
-        return card_list_visible_to(user=user).get(pk=card_id)
+        return cards.get(pk=card_id)
     except (ExpertCard.DoesNotExist, ValueError):
         raise Http404("Карта не найдена")
 

@@ -205,7 +205,7 @@ class CardSaveView(LoginRequiredMixin, View):
     """Autosave endpoint (JSON from card.js) and the plain form save; answers 409 on a conflict."""
 
     def post(self, request, pk):
-        card = selectors.card_get_visible(user=request.user, card_id=pk)
+        card = selectors.card_get_visible(user=request.user, card_id=pk, for_save=True)
         is_json = request.content_type == "application/json"
         try:
             payload = json.loads(request.body) if is_json else {
@@ -215,7 +215,7 @@ class CardSaveView(LoginRequiredMixin, View):
         except (ValueError, TypeError, AttributeError):
             return JsonResponse({"ok": False, "error": "Неверный запрос."}, status=400)
         try:
-            card = services.card_save(card_id=card.pk, user=request.user, version=version, answers=answers)
+            card = services.card_save(card_id=card.pk, card=card, user=request.user, version=version, answers=answers)
         except services.CardError as error:
             status = 409 if isinstance(error, services.CardConflict) else 400
             if not is_json:

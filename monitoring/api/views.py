@@ -137,7 +137,16 @@ class ExpertCardApi(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["score", "self_score", "school__code"]
 
     def get_queryset(self):
+        if self.action == "partial_update":
+            return selectors.card_for_save_visible_to(user=self.request.user)
         return selectors.card_list_visible_to(user=self.request.user)
+
+    def filter_queryset(self, queryset):
+        # Without query parameters the filter set and ordering would change nothing; building them
+        # costs more than the rest of a draft save's lookup.
+        if not self.request.query_params:
+            return queryset
+        return super().filter_queryset(queryset)
 
     def _respond(self, card_id):
         return Response(ExpertCardSerializer(self.get_queryset().get(pk=card_id)).data)
@@ -160,7 +169,15 @@ class ExpertCardApi(viewsets.ReadOnlyModelViewSet):
             if isinstance(answer.get("evidence"), list):
                 answer["evidence"] = "\n".join(str(link) for link in answer["evidence"])
             answers.append(answer)
-        return self._run(services.card_save, version=body.validated_data["version"], answers=answers)
+        card = self.get_object()
+        try:
+            # The card just read (answers prefetched) is saved and answered as is: the save's
+            # conditional UPDATE on `version` refuses it if anybody changed the card since that read.
+            card = services.card_save(card_id=card.pk, card=card, user=request.user,
+                                      version=body.validated_data["version"], answers=answers)
+        except services.CardError as error:
+            return _card_error_response(error)
+        return Response(ExpertCardSerializer(card).data)
 
     @extend_schema(request=VersionSerializer, responses=ExpertCardSerializer)
     @action(detail=True, methods=["post"])

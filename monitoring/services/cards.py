@@ -184,25 +184,28 @@ def _clean_answer(criterion: dict, raw: dict, answer: CardAnswer) -> tuple[dict,
     return values, errors
 
 
-def _sync_snapshot(card: ExpertCard) -> None:
-    """A card nobody has touched yet follows the current template version (no history to keep)."""
+def _snapshot_outdated(card: ExpertCard) -> bool:
+    """A card nobody has touched yet follows the current template version (no history to keep).
+
+    The status is checked first: a card in work never reads its template (no query on a draft save)."""
+    return card.status == ExpertCard.Status.NOT_STARTED and card.campaign.template.version != card.template_version
+
+
+def _rebuild_answers(card: ExpertCard) -> None:
     from .campaigns import card_answers_rebuild
 
-    template = card.campaign.template
-    if card.status == ExpertCard.Status.NOT_STARTED and template.version != card.template_version:
-        card_answers_rebuild(card=card)
+    card_answers_rebuild(card=card)
+    getattr(card, "_prefetched_objects_cache", {}).pop("answers", None)  # the prefetched answers are gone
 
 
-@transaction.atomic
-def card_save(*, card_id: int, user, version: int, answers: list[dict], today: date | None = None) -> ExpertCard:
-    """Save the principal's draft: claims, shares, evidence links, comments (any subset of criteria)."""
-    card = _load(card_id)
-    refusal = card_edit_refusal(card=card, user=user, today=today)
-    if refusal:
-        raise CardError(refusal)
-    if card.version != version:
-        raise CardConflict(CARD_CONFLICT)
-    _sync_snapshot(card)
+def _sync_snapshot(card: ExpertCard) -> None:
+    if _snapshot_outdated(card):
+        _rebuild_answers(card)
+
+
+def _draft_changes(card: ExpertCard, user, answers: list[dict]) -> tuple[list[tuple[CardAnswer, dict]], list[CardChange]]:
+    """Validate the submitted answers against the card's snapshot: the changed answers, each with its
+    new values, and the history entries. Raises CardError with field errors. Writes nothing."""
     criteria = {c["code"]: c for c in snapshot_criteria(card.template_snapshot)}
     existing = _answers_by_code(card)
     errors, changed, changes = {}, [], []
@@ -223,16 +226,57 @@ def card_save(*, card_id: int, user, version: int, answers: list[dict], today: d
             diff.update(verdict=CardAnswer.Verdict.PENDING, points=0)  # a changed claim must be checked again
         for name, new in diff.items():
             changes.append(_log(card, user, CardChange.Action.SAVED, code=code, field=name, old=getattr(answer, name), new=new))
-            setattr(answer, name, new)
-        changed.append(answer)
+        changed.append((answer, diff))
     if errors:
         raise CardError("Черновик не сохранён: исправьте отмеченные поля.", errors)
+    return changed, changes
+
+
+def _answers_write(changed: list[tuple[CardAnswer, dict]]) -> None:
+    """One UPDATE whatever the number of changed answers, setting only the fields that changed."""
+    for answer, diff in changed:
+        for name, new in diff.items():
+            setattr(answer, name, new)
+    if len(changed) == 1:
+        answer, diff = changed[0]
+        CardAnswer.objects.filter(pk=answer.pk).update(**diff)
+    elif changed:
+        fields = sorted({name for _, diff in changed for name in diff})
+        CardAnswer.objects.bulk_update([answer for answer, _ in changed], fields)
+
+
+def card_save(
+    *, card_id: int, user, version: int, answers: list[dict], today: date | None = None, card: ExpertCard | None = None
+) -> ExpertCard:
+    """Save the principal's draft: claims, shares, evidence links, comments (any subset of criteria).
+
+    `card` may be the card the caller has just read (with `campaign` and `school`; its answers
+    prefetched saves a query): the conditional UPDATE on `version` refuses the save if anybody changed
+    the card after that read, so it is as good as a read inside the transaction. Writes, in one
+    transaction: the card's version (the lock, first), the changed answers, their history entries.
+    """
+    if card is None or card.pk != card_id:
+        card = _load(card_id)
+    refusal = card_edit_refusal(card=card, user=user, today=today)
+    if refusal:
+        raise CardError(refusal)
+    if card.version != version:
+        raise CardConflict(CARD_CONFLICT)
     status = ExpertCard.Status.DRAFT if card.status == ExpertCard.Status.NOT_STARTED else card.status
-    _locked_update(card, version=version, status=status)
-    CardAnswer.objects.bulk_update(
-        changed, ["claimed", "numerator", "denominator", "value", "evidence", "comment", "verdict", "points"]
-    )
-    CardChange.objects.bulk_create(changes)
+    if _snapshot_outdated(card):
+        # The first save of a card whose template has changed since: lock, then rebuild and validate.
+        with transaction.atomic():
+            _locked_update(card, version=version, status=status)
+            _rebuild_answers(card)
+            changed, changes = _draft_changes(card, user, answers)
+            _answers_write(changed)
+            CardChange.objects.bulk_create(changes)
+        return card
+    changed, changes = _draft_changes(card, user, answers)  # a refused save opens no transaction
+    with transaction.atomic():
+        _locked_update(card, version=version, status=status)
+        _answers_write(changed)
+        CardChange.objects.bulk_create(changes)
     return card
 
 
