@@ -12,31 +12,35 @@ import io
 from collections.abc import Iterable, Sequence
 from itertools import islice
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
-
-POSTGRES_ROWS_PER_STATEMENT = 1000
 
 
 def upsert_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence], conflict: Sequence[str],
                 update: Sequence[str]) -> None:
-    """Insert `rows` (tuples in the order of `columns`, already database-ready) or update on conflict."""
+    """Insert `rows` (tuples in the order of `columns`, already database-ready) or update on conflict.
+
+    SQLite: one `executemany`. PostgreSQL: the rows are COPied into a temporary table and upserted from
+    it by one INSERT … SELECT (multi-row INSERTs with parameters quoted client-side cost several times
+    as much for a 200,000-row file).
+    """
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = ", ".join(quote(c) for c in columns)
     sets = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in update)
     tail = f" ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO UPDATE SET {sets}" if conflict else ""
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    rows = list(rows)
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES {one}{tail}", rows)  # noqa: S608
-            return
-        for start in range(0, len(rows), POSTGRES_ROWS_PER_STATEMENT):
-            chunk = rows[start:start + POSTGRES_ROWS_PER_STATEMENT]
-            values = ", ".join([one] * len(chunk))
-            params = [value for row in chunk for value in row]
-            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values}{tail}", params)  # noqa: S608
+    if connection.vendor == "sqlite":
+        marks = ", ".join(["%s"] * len(columns))
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks}){tail}", rows)  # noqa: S608
+        return
+    stage = quote(f"stage_{model._meta.db_table}")
+    with transaction.atomic(), connection.cursor() as cursor:  # ON COMMIT DROP needs a transaction
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DROP AS "  # noqa: S608
+                       f"SELECT {names} FROM {table} WITH NO DATA")
+        cursor.execute(f"TRUNCATE {stage}")
+        _copy(stage, columns, [], rows)
+        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage}{tail}")  # noqa: S608
 
 
 def insert_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
@@ -78,12 +82,14 @@ class CsvStream:
 
 def copy_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
     """COPY `rows` into `model`'s table (PostgreSQL only), streamed in CSV batches."""
-    quote = connection.ops.quote_name
     fields = {f.column: f for f in model._meta.concrete_fields}
-    not_null = [quote(c) for c in columns if not fields[c].null]
-    options = "FORMAT csv" + (f", FORCE_NOT_NULL ({', '.join(not_null)})" if not_null else "")
-    sql = (f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
-           f"FROM STDIN WITH ({options})")
+    _copy(connection.ops.quote_name(model._meta.db_table), columns, [c for c in columns if not fields[c].null], rows)
+
+
+def _copy(table: str, columns: Sequence[str], not_null: Sequence[str], rows: Iterable[Sequence]) -> None:
+    quote = connection.ops.quote_name
+    options = "FORMAT csv" + (f", FORCE_NOT_NULL ({', '.join(quote(c) for c in not_null)})" if not_null else "")
+    sql = f"COPY {table} ({', '.join(quote(c) for c in columns)}) FROM STDIN WITH ({options})"
     stream = CsvStream(rows)
     with connection.cursor() as cursor:
         raw = cursor.cursor
