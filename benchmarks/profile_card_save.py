@@ -162,7 +162,9 @@ def main() -> None:
             import pstats
 
             profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+            stats = pstats.Stats(profiler)
+            stats.dump_stats(str(ROOT / "benchmarks" / "data" / "card_save.prof"))
+            stats.sort_stats("cumulative").print_stats(45)
 
         card.refresh_from_db()
         assert card.version == version, (card.version, version)
