@@ -1,12 +1,15 @@
 """Services for background jobs: create, enqueue after commit, report progress, finish or fail.
 
 Every long operation (an import, a computation, a report build) is a Job row the browser polls, and a
-Celery task that takes the job id. Progress is written with UPDATE so it costs one query.
+Celery task that takes the job id. Progress is written with UPDATE so it costs one query, and to the cache:
+an import or a computation runs in one transaction, so until it commits nobody else sees the row's
+progress; the cache (Redis, shared by the web and the workers) shows it live.
 """
 
 import logging
 from collections.abc import Callable
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -72,10 +75,32 @@ def job_start(*, job_id: int) -> Job | None:
     return job
 
 
+PROGRESS_SECONDS = 3600
+
+
+def _progress_key(job_id: int) -> str:
+    return f"job:{job_id}:progress"
+
+
 def job_progress(*, job_id: int, percent: int, message: str = "") -> None:
-    Job.objects.filter(pk=job_id).update(
-        progress=max(0, min(100, int(percent))), message=message[:500], updated_at=timezone.now()
-    )
+    percent = max(0, min(100, int(percent)))
+    Job.objects.filter(pk=job_id).update(progress=percent, message=message[:500], updated_at=timezone.now())
+    try:
+        cache.set(_progress_key(job_id), (percent, message[:500]), PROGRESS_SECONDS)
+    except Exception as error:  # the cache is a convenience: a Redis outage must not stop the task
+        logger.warning("progress of job %s not cached: %s", job_id, error)
+
+
+def job_live_progress(job: Job) -> tuple[int, str]:
+    """(percent, message) of a job as the browser should see it, even while the task's transaction is open."""
+    if job.status == Job.Status.RUNNING:
+        try:
+            cached = cache.get(_progress_key(job.pk))
+        except Exception:  # no cache: the committed figures
+            cached = None
+        if cached and cached[0] >= job.progress:
+            return cached
+    return job.progress, job.message
 
 
 def progress_callback(job_id: int) -> ProgressCallback:

@@ -15,7 +15,7 @@ from .charts import Series, line_chart
 from .exports import workbook_bytes, xlsx_response
 from .forms import ImportUploadForm, SchoolFilterForm
 from .importing import template_for
-from .jobs import job_create, job_enqueue
+from .jobs import job_create, job_enqueue, job_live_progress
 from .models import ImportBatch, School
 from .panels import dashboard_panels, school_panels
 from .permissions import PortalUserRequiredMixin, StaffRequiredMixin
@@ -171,13 +171,14 @@ class JobStatusView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         job = selectors.job_get_visible(user=request.user, job_id=pk)
+        progress, message = job_live_progress(job)
         return JsonResponse(
             {
                 "id": job.pk,
                 "status": job.status,
                 "status_display": job.get_status_display(),
-                "progress": job.progress,
-                "message": job.message,
+                "progress": progress,
+                "message": message,
                 "finished": job.is_finished,
                 "result_url": job.result.get("url", "") if isinstance(job.result, dict) else "",
             }

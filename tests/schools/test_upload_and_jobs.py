@@ -38,3 +38,39 @@ def test_job_of_another_user_is_hidden_from_a_principal(client_for, principal_a,
     job = Job.objects.create(kind="import:schools", title="Импорт", created_by=inspector)
 
     assert client_for(principal_a).get(f"/jobs/{job.pk}/status/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_progress_reported_inside_a_task_transaction_is_shown_before_it_commits(client_for, inspector):
+    """An import or a computation reports progress from inside its one transaction; the bar must still move."""
+    from django.db import transaction
+
+    from schools.jobs import job_progress
+
+    job = Job.objects.create(kind="import:results", title="Импорт результатов", created_by=inspector,
+                             status=Job.Status.RUNNING)
+
+    class Rollback(Exception):
+        pass
+
+    with pytest.raises(Rollback), transaction.atomic():  # the task's transaction, not yet committed
+        job_progress(job_id=job.pk, percent=40, message="Проверено строк: 80000")
+        raise Rollback
+
+    job.refresh_from_db()
+    assert job.progress == 0  # what the database shows other connections
+    status = client_for(inspector).get(f"/jobs/{job.pk}/status/").json()
+    assert (status["progress"], status["message"]) == (40, "Проверено строк: 80000")
+
+
+@pytest.mark.django_db
+def test_a_finished_job_shows_its_stored_figures_not_a_stale_cached_progress(client_for, inspector):
+    from schools.jobs import job_finish, job_progress
+
+    job = Job.objects.create(kind="import:results", title="Импорт результатов", created_by=inspector,
+                             status=Job.Status.RUNNING)
+    job_progress(job_id=job.pk, percent=90, message="Почти готово")
+    job_finish(job_id=job.pk, message="Импортировано строк: 10")
+
+    status = client_for(inspector).get(f"/jobs/{job.pk}/status/").json()
+    assert (status["progress"], status["message"], status["finished"]) == (100, "Импортировано строк: 10", True)
