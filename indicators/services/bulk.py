@@ -12,34 +12,37 @@ import io
 from collections.abc import Iterable, Sequence
 from itertools import islice
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 
 def upsert_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence], conflict: Sequence[str],
-                update: Sequence[str]) -> None:
+                update: Sequence[str], db=None) -> None:
     """Insert `rows` (tuples in the order of `columns`, already database-ready) or update on conflict.
 
     SQLite: one `executemany`. PostgreSQL: the rows are COPied into a temporary table and upserted from
     it by one INSERT … SELECT (multi-row INSERTs with parameters quoted client-side cost several times
-    as much for a 200,000-row file).
+    as much for a 200,000-row file); it must run inside a transaction (the table is dropped at commit).
+    `db`: the connection to use (default: this thread's), for a writer thread sharing the caller's.
     """
-    quote = connection.ops.quote_name
+    db = db or connection
+    quote = db.ops.quote_name
     table = quote(model._meta.db_table)
     names = ", ".join(quote(c) for c in columns)
     sets = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in update)
     tail = f" ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO UPDATE SET {sets}" if conflict else ""
-    if connection.vendor == "sqlite":
-        marks = ", ".join(["%s"] * len(columns))
-        with connection.cursor() as cursor:
+    with db.cursor() as cursor:
+        if db.vendor == "sqlite":
+            marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks}){tail}", rows)  # noqa: S608
-        return
-    stage = quote(f"stage_{model._meta.db_table}")
-    with transaction.atomic(), connection.cursor() as cursor:  # ON COMMIT DROP needs a transaction
+            return
+        if db.get_autocommit():
+            raise RuntimeError("upsert_rows on PostgreSQL needs a transaction")
+        stage = quote(f"stage_{model._meta.db_table}")
         cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DROP AS "  # noqa: S608
                        f"SELECT {names} FROM {table} WITH NO DATA")
         cursor.execute(f"TRUNCATE {stage}")
-        _copy(stage, columns, [], rows)
+        _copy(stage, columns, [], rows, db=db)
         cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage}{tail}")  # noqa: S608
 
 
@@ -86,12 +89,13 @@ def copy_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence]) -> Non
     _copy(connection.ops.quote_name(model._meta.db_table), columns, [c for c in columns if not fields[c].null], rows)
 
 
-def _copy(table: str, columns: Sequence[str], not_null: Sequence[str], rows: Iterable[Sequence]) -> None:
-    quote = connection.ops.quote_name
+def _copy(table: str, columns: Sequence[str], not_null: Sequence[str], rows: Iterable[Sequence], db=None) -> None:
+    db = db or connection
+    quote = db.ops.quote_name
     options = "FORMAT csv" + (f", FORCE_NOT_NULL ({', '.join(quote(c) for c in not_null)})" if not_null else "")
     sql = f"COPY {table} ({', '.join(quote(c) for c in columns)}) FROM STDIN WITH ({options})"
     stream = CsvStream(rows)
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         raw = cursor.cursor
         if hasattr(raw, "copy_expert"):  # psycopg2
             raw.copy_expert(sql, stream, size=1 << 20)

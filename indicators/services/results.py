@@ -1,7 +1,7 @@
 """Import of the assessment results file (DESIGN §4.2): streaming, all-or-nothing, idempotent.
 
 The file is read row by row (`iter_table`); each valid row is turned into a model instance and written
-in batches with one upsert statement per batch (`bulk_create(update_conflicts=True)`), inside one
+in batches with one upsert per batch (`bulk.upsert_rows`; on PostgreSQL from a writer thread), inside one
 transaction. Any error anywhere stops the writing, the whole file is still checked so the user gets
 every error with its row number, and the transaction is rolled back: nothing is changed.
 
@@ -12,9 +12,10 @@ upserts are followed by one INSERT … SELECT that writes the history rows of ev
 import functools
 import re
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from schools.importing import ImportSummary, batch_create, require_no_errors
@@ -173,7 +174,13 @@ SQLITE_UPDATE_COLUMNS = [*VALUE_FIELDS, "updated_at"]
 
 
 class _Writer:
-    """Collects valid rows as plain tuples and upserts them in batches; stops once an error is seen."""
+    """Collects valid rows as plain tuples and upserts them in batches; stops once an error is seen.
+
+    On PostgreSQL each batch is written by one background thread on the caller's connection (so in the
+    same transaction) while the next batch is read and checked: the database server works on one core
+    while Python parses on the other. At most one batch is in flight, and nothing else uses the
+    connection meanwhile (`drain` first). SQLite works inside this process, so it writes in place.
+    """
 
     def __init__(self, *, batch_id: int | None):
         self.enabled = batch_id is not None
@@ -185,6 +192,12 @@ class _Writer:
         self.tail = (batch_id, now, now)
         self.update_columns = SQLITE_UPDATE_COLUMNS if connection.vendor == "sqlite" else UPDATE_COLUMNS
         self.adapt_decimal = connection.ops.adapt_decimalfield_value
+        self.db = connections[DEFAULT_DB_ALIAS]
+        self.executor = None
+        self.in_flight: Future | None = None
+        if self.enabled and self.db.vendor == "postgresql":
+            self.db.inc_thread_sharing()
+            self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="results-writer")
 
     def add(self, key: tuple, values: list) -> None:
         if not self.enabled:
@@ -202,18 +215,42 @@ class _Writer:
         self.pending = []
 
     def flush(self) -> None:
-        if self.enabled and self.pending:
-            upsert_rows(model=AssessmentResult, columns=WRITE_COLUMNS, rows=self.pending,
-                        conflict=CONFLICT_COLUMNS, update=self.update_columns)
-        self.pending = []
+        rows, self.pending = self.pending, []
+        if not (self.enabled and rows):
+            return
+        if self.executor is None:
+            self._write(rows)
+            return
+        self.drain()
+        self.in_flight = self.executor.submit(self._write, rows)
+
+    def _write(self, rows: list[tuple]) -> None:
+        upsert_rows(model=AssessmentResult, columns=WRITE_COLUMNS, rows=rows, conflict=CONFLICT_COLUMNS,
+                    update=self.update_columns, db=self.db)
+
+    def drain(self) -> None:
+        """Wait for the batch in flight; its error, if any, is raised here, in the caller's thread."""
+        in_flight, self.in_flight = self.in_flight, None
+        if in_flight is not None:
+            in_flight.result()
 
     def finish(self) -> None:
         """Write what is pending; on SQLite point the updated rows (stamped by this import) at its batch."""
         self.flush()
+        self.drain()
         if self.enabled and self.update_columns is SQLITE_UPDATE_COLUMNS:
             AssessmentResult.objects.filter(year__in=self.years, updated_at=self.stamp).exclude(
                 import_batch_id=self.batch_id
             ).update(import_batch_id=self.batch_id)
+
+    def close(self) -> None:
+        """Always called: no statement may still run on the connection when the transaction ends."""
+        if self.executor is None:
+            return
+        if self.in_flight is not None:
+            wait([self.in_flight])  # an error here is secondary to the one already propagating
+        self.executor.shutdown()
+        self.db.dec_thread_sharing()
 
 
 def _report(progress: Callable | None, percent: int, message: str) -> None:
@@ -233,8 +270,30 @@ def results_import(*, file, file_name: str, user=None, dry_run: bool = False, pr
     batch = None if dry_run else batch_create(
         kind=ImportBatch.Kind.RESULTS, file=file, file_name=file_name, user=user, rows=0
     )
-    writer = _Writer(batch_id=batch.pk if batch else None)
     before = AssessmentResult.objects.count()
+    writer = _Writer(batch_id=batch.pk if batch else None)
+    try:
+        rows, seen = _read_and_write(file, writer, school_ids, subjects, taken_slugs, procedure_ids, progress)
+    finally:
+        writer.close()
+    summary = ImportSummary(kind=ImportBatch.Kind.RESULTS, file_name=file_name, rows=rows, dry_run=dry_run)
+    if dry_run:
+        summary.updated = _existing_count(seen, school_ids, subjects, procedure_ids)
+    else:
+        summary.updated = rows - (AssessmentResult.objects.count() - before)
+        batch.rows, batch.created, batch.updated = rows, rows - summary.updated, summary.updated
+        batch.save(update_fields=["rows", "created", "updated"])
+        history_record_batch(model=AssessmentResult, batch_id=batch.pk, user_id=getattr(user, "pk", None),
+                             reason=f"Импорт файла «{file_name}»")
+        summary.batch_id = batch.pk
+    summary.created = rows - summary.updated
+    _report(progress, 100, summary.text())
+    return summary
+
+
+def _read_and_write(file, writer: _Writer, school_ids: dict, subjects: dict, taken_slugs: set, procedure_ids: dict,
+                    progress) -> tuple[int, dict]:
+    """Check every row of the file and hand the valid ones to `writer`; raises ImportFailed at the end."""
     seen: dict[tuple, int] = {}
     errors: list[RowError] = []
     rows = 0
@@ -256,7 +315,10 @@ def results_import(*, file, file_name: str, user=None, dry_run: bool = False, pr
             writer.stop()
             continue
         if writer.enabled:
-            subject_id = subjects.get(key[3]) or _subject_create(subject_name, key[3], subjects, taken_slugs)
+            subject_id = subjects.get(key[3])
+            if subject_id is None:
+                writer.drain()  # the connection is the writer's while a batch is in flight
+                subject_id = _subject_create(subject_name, key[3], subjects, taken_slugs)
             writer.add((school_ids[key[0]], key[1], procedure_ids[procedure], subject_id, key[4]), values)
         if rows % PROGRESS_EVERY == 0:
             _report(progress, min(90, 5 + rows // 4000), f"Проверено строк: {rows}")
@@ -264,19 +326,7 @@ def results_import(*, file, file_name: str, user=None, dry_run: bool = False, pr
         errors.append(RowError(None, "", NO_ROWS))
     require_no_errors(errors)
     writer.finish()
-    summary = ImportSummary(kind=ImportBatch.Kind.RESULTS, file_name=file_name, rows=rows, dry_run=dry_run)
-    if dry_run:
-        summary.updated = _existing_count(seen, school_ids, subjects, procedure_ids)
-    else:
-        summary.updated = rows - (AssessmentResult.objects.count() - before)
-        batch.rows, batch.created, batch.updated = rows, rows - summary.updated, summary.updated
-        batch.save(update_fields=["rows", "created", "updated"])
-        history_record_batch(model=AssessmentResult, batch_id=batch.pk, user_id=getattr(user, "pk", None),
-                             reason=f"Импорт файла «{file_name}»")
-        summary.batch_id = batch.pk
-    summary.created = rows - summary.updated
-    _report(progress, 100, summary.text())
-    return summary
+    return rows, seen
 
 
 def _subject_create(display_name: str, key: str, subjects: dict, taken: set[str]) -> int:

@@ -191,3 +191,47 @@ def test_reimport_keeps_old_and_new_values_in_the_history(catalogue, school_a, s
     assert {(c.field, c.old, c.new) for c in delta.changes} >= {("participants", 20, 22), ("mark2", 2, 4)}
     assert second.history_change_reason == "Импорт файла «results.xlsx»"
     assert AssessmentResult.history.count() == 6
+
+
+def grades(first: int, last: int) -> list[list]:
+    return [row(Класс=grade) for grade in range(first, last + 1)]
+
+
+def test_a_file_written_in_many_batches_is_stored_whole(catalogue, school_a, school_b, make_xlsx, monkeypatch):
+    monkeypatch.setattr(module, "WRITE_BATCH", 2)  # several batches in flight (a writer thread on PostgreSQL)
+
+    summary = run(make_xlsx, grades(1, 9))
+
+    assert (summary.errors, summary.created) == ([], 9)
+    assert sorted(AssessmentResult.objects.values_list("grade", flat=True)) == list(range(1, 10))
+
+
+def test_an_error_after_batches_were_written_changes_nothing(catalogue, school_a, school_b, make_xlsx, monkeypatch):
+    monkeypatch.setattr(module, "WRITE_BATCH", 2)
+    before = snapshot()
+
+    summary = run(make_xlsx, [*grades(1, 8), row(Класс=12)])
+
+    assert [(e["row"], e["column"]) for e in summary.errors] == [(10, "Класс")]
+    assert snapshot() == before
+
+
+def test_a_failed_batch_write_rolls_the_whole_import_back(catalogue, school_a, school_b, make_xlsx, monkeypatch):
+    monkeypatch.setattr(module, "WRITE_BATCH", 2)
+    written = []
+    real_upsert = module.upsert_rows
+
+    def upsert_failing_on_the_third_batch(**kwargs):
+        written.append(len(kwargs["rows"]))
+        if len(written) == 3:
+            raise RuntimeError("диск переполнен")
+        real_upsert(**kwargs)
+
+    monkeypatch.setattr(module, "upsert_rows", upsert_failing_on_the_third_batch)
+    before = snapshot()
+
+    with pytest.raises(RuntimeError, match="диск переполнен"):
+        run(make_xlsx, grades(1, 9))
+
+    assert written[:3] == [2, 2, 2]
+    assert snapshot() == before
