@@ -252,12 +252,19 @@ class IndicatorValue(models.Model):
 
     # Few indexes on purpose: a year's computation writes ~18 rows per school; the unique key
     # (school, year, indicator) and (year, indicator) serve every read, so the FK indexes are left out.
+    # No database foreign-key constraints either: the database checks a constraint row by row, and
+    # 720,000 rows × 3 checks took longer than the whole computation may (≈ 38 s of server CPU at 40,000
+    # schools). Only the computation writes these rows, with ids it read in the same run; the
+    # SchoolStatus rows it writes in the same transaction for the same schools and run keep their
+    # constraints, so a school deleted meanwhile still makes the whole run roll back. CASCADE/PROTECT
+    # are Django's (deleting a school, run or indicator through the ORM behaves as before).
     run = models.ForeignKey(ComputationRun, verbose_name="расчёт", on_delete=models.CASCADE, related_name="values",
-                            db_index=False)
+                            db_index=False, db_constraint=False)
     school = models.ForeignKey("schools.School", verbose_name="ОО", on_delete=models.CASCADE,
-                               related_name="indicator_values", db_index=False)
+                               related_name="indicator_values", db_index=False, db_constraint=False)
     year = models.PositiveSmallIntegerField("учебный год")
-    indicator = models.ForeignKey(Indicator, verbose_name="показатель", on_delete=models.PROTECT, db_index=False)
+    indicator = models.ForeignKey(Indicator, verbose_name="показатель", on_delete=models.PROTECT, db_index=False,
+                                  db_constraint=False)
     value = models.FloatField("значение", null=True, blank=True)
     numerator = models.FloatField("числитель", null=True, blank=True)
     denominator = models.FloatField("знаменатель", null=True, blank=True)
