@@ -8,7 +8,9 @@ one criterion of their card `--saves` times through Django's test client with th
 and DEBUG off. Prints the SQL of one save, queries per save, this process's CPU ms per save
 (`time.process_time`) and, on PostgreSQL on this machine, the database backend's CPU ms per save (from
 /proc). `--web` measures the card page's autosave (session cookie, POST …/save/) instead of the API.
-Everything it creates (a school, a principal, a campaign of a far year) is deleted at the end.
+Run it on a database of your own: it migrates nothing, needs the reference data (`seed_reference`), and
+deletes at the end exactly what it created (school PROF0001, user profile-principal, the campaign titled
+below), also left-overs of an interrupted run.
 """
 
 import argparse
@@ -27,7 +29,8 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("AXES_ENABLED", "1")
 
-YEAR = 1999  # far from any real campaign; the script's own rows are found and deleted by it
+YEAR = 1999  # far from any real campaign
+TITLE = "Профилирование сохранения черновика (benchmarks/profile_card_save.py)"
 
 
 def _backend_cpu_ms(connection) -> float | None:
@@ -68,13 +71,13 @@ def setup():
     Profile.objects.create(user=user, school=school)
     token = Token.objects.create(user=user)
     campaign = campaign_create(
-        year=YEAR, template=CardTemplate.objects.get(slug=BUILTIN_SLUG), school_ids=[school.pk],
+        year=YEAR, title=TITLE, template=CardTemplate.objects.get(slug=BUILTIN_SLUG), school_ids=[school.pk],
         self_assessment_due=date(date.today().year + 1, 12, 31), verification_due=date(date.today().year + 2, 1, 31),
         evaluation_due=date(date.today().year + 2, 2, 28),
     )
     card = ExpertCard.objects.get(campaign=campaign)
     criterion = card.answers.order_by("order", "pk").first().criterion_code
-    assert Campaign.objects.filter(year=YEAR).count() == 1
+    assert Campaign.objects.filter(year=YEAR, title=TITLE).count() == 1
     return user, token.key, card, criterion
 
 
@@ -84,7 +87,7 @@ def teardown():
     from monitoring.models import Campaign
     from schools.models import School
 
-    Campaign.objects.filter(year=YEAR).delete()
+    Campaign.objects.filter(year=YEAR, title=TITLE).delete()
     School.objects.filter(code="PROF0001").delete()
     get_user_model().objects.filter(username="profile-principal").delete()
 
