@@ -168,7 +168,8 @@ class ExpertCard(TimeStampedModel):
         EVALUATED = "evaluated", "оценена"
 
     campaign = models.ForeignKey(Campaign, verbose_name="мониторинг", on_delete=models.CASCADE, related_name="cards")
-    school = models.ForeignKey("schools.School", verbose_name="ОО", on_delete=models.CASCADE, related_name="expert_cards")
+    # PROTECT: deleting a school must not take its filled cards and their change log with it.
+    school = models.ForeignKey("schools.School", verbose_name="ОО", on_delete=models.PROTECT, related_name="expert_cards")
     status = models.CharField("состояние", max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     template_version = models.PositiveIntegerField("версия шаблона")
     template_snapshot = models.JSONField("шаблон на момент заполнения")

@@ -153,15 +153,16 @@ def test_the_administrator_cannot_delete_decisions_cards_or_card_history(kind, p
 def test_deleting_a_school_or_campaign_in_the_admin_cannot_cascade_them_away(protected, campaign, school_a,
                                                                              administrator, client_for):
     admin = client_for(administrator)
-    refused = {school_a: ["экспертная карта", "изменение карты", "решение инспектора о статусе"],
-               campaign: ["экспертная карта", "изменение карты"]}
-    for obj, kinds in refused.items():
-        meta = obj._meta
-        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_delete", args=[obj.pk])
-        page = admin.get(url).content.decode()
-        assert "не имеет прав для удаления следующих типов объектов" in page
-        assert all(f"<li>{kind}</li>" in page for kind in kinds)
-        assert admin.post(url, {"post": "yes"}).status_code == 403
+    url = reverse("admin:monitoring_campaign_delete", args=[campaign.pk])
+    page = admin.get(url).content.decode()
+    assert "не имеет прав для удаления следующих типов объектов" in page
+    assert all(f"<li>{kind}</li>" in page for kind in ["экспертная карта", "изменение карты"])
+    assert admin.post(url, {"post": "yes"}).status_code == 403
+    # A school's cards are protected in the model itself (PROTECT), so every path refuses, the admin too.
+    url = reverse("admin:schools_school_delete", args=[school_a.pk])
+    page = admin.get(url).content.decode()
+    assert "Не удается удалить" in page and "кспертная карта" in page
+    admin.post(url, {"post": "yes"})
     assert School.objects.filter(pk=school_a.pk).exists()
     assert ExpertCard.objects.filter(pk=protected["card"].pk).exists()
     assert StatusOverride.objects.filter(pk=protected["override"].pk).exists()
@@ -213,3 +214,17 @@ def test_replacing_a_used_template_by_upload_leaves_the_old_criteria_in_the_jour
     added_values = {(c.field, c.old, c.new) for e in added for c in e.changes}
     assert ("показатель", show_value(old_text), "") in removed_values
     assert ("показатель", "", "Новая формулировка показателя") in added_values
+
+
+def test_deleting_a_school_through_the_api_keeps_its_cards_and_their_log(campaign, principal_a, inspector, client_for):
+    card = campaign.cards.get(school__code="A001")
+    save_draft(client_for(principal_a), card, criterion="2.3", claimed=True, evidence=LINK)
+    changes = CardChange.objects.filter(card=card).count()
+
+    response = client_for(inspector).delete("/api/schools/A001/")
+
+    assert response.status_code == 409
+    assert "Запись нельзя удалить" in response.json()["detail"] and "экспертные карты" in response.json()["detail"]
+    assert School.objects.filter(code="A001").exists()
+    assert ExpertCard.objects.filter(pk=card.pk).exists()
+    assert CardChange.objects.filter(card=card).count() == changes > 0
