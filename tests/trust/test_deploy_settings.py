@@ -91,3 +91,14 @@ def test_behind_the_proxy_https_gets_hsts_and_secure_cookies(https_settings):
     assert session_cookie["secure"] is True
     assert session_cookie["httponly"] is True
     assert session_cookie["samesite"] == "Lax"
+
+
+def test_with_redis_the_cache_is_shared_by_every_worker():
+    """API throttles, the public page cache and live job progress must count across all gunicorn workers and
+    Celery workers: with REDIS_URL the cache is Redis, not each process's own memory."""
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    shared = _manage("shell", "-c", code, env=_production_env(REDIS_URL="redis://127.0.0.1:6379/15"))
+    alone = _manage("shell", "-c", code, env=_production_env(REDIS_URL=""))
+
+    assert shared.stdout.split()[-1] == "django.core.cache.backends.redis.RedisCache", shared.stderr
+    assert alone.stdout.split()[-1] == "django.core.cache.backends.locmem.LocMemCache", alone.stderr
