@@ -65,7 +65,7 @@ def insert_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence]) -> N
     if connection.vendor != "postgresql":
         quote = connection.ops.quote_name
         head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) VALUES "  # noqa: S608
-        one = "(" + ", ".join(["?"] * len(columns)) + ")"
+        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
         per_statement = max(1, min(SQLITE_ROWS_PER_STATEMENT, _sqlite_max_parameters() // len(columns)))
         full = head + ", ".join([one] * per_statement)
         rows = iter(rows)
