@@ -54,8 +54,12 @@ class AssessmentResult(TimeStampedModel):
     school = models.ForeignKey("schools.School", verbose_name="ОО", on_delete=models.CASCADE, related_name="results",
                                db_index=False)
     year = models.PositiveSmallIntegerField("учебный год")
-    procedure = models.ForeignKey(Procedure, verbose_name="процедура", on_delete=models.PROTECT)
-    subject = models.ForeignKey(Subject, verbose_name="предмет", on_delete=models.PROTECT)
+    # procedure, subject and import_batch have no database-level constraint: PostgreSQL checks each one with
+    # a trigger per inserted row, and for a 200,000-row file the three cost more than the whole insert. The
+    # results import checks every id it writes in the same transaction, and Django still applies PROTECT /
+    # SET_NULL on deletion. The school keeps its constraint (CASCADE of a school's results).
+    procedure = models.ForeignKey(Procedure, verbose_name="процедура", on_delete=models.PROTECT, db_constraint=False)
+    subject = models.ForeignKey(Subject, verbose_name="предмет", on_delete=models.PROTECT, db_constraint=False)
     grade = models.PositiveSmallIntegerField("класс")
     participants = models.PositiveIntegerField("участников")
     below_min = models.PositiveIntegerField("не преодолели минимальный порог", null=True, blank=True)
@@ -69,7 +73,8 @@ class AssessmentResult(TimeStampedModel):
     confirmed = models.PositiveIntegerField("подтвердили", null=True, blank=True)
     raised = models.PositiveIntegerField("повысили", null=True, blank=True)
     import_batch = models.ForeignKey(
-        "schools.ImportBatch", verbose_name="пакет импорта", null=True, blank=True, on_delete=models.SET_NULL
+        "schools.ImportBatch", verbose_name="пакет импорта", null=True, blank=True, on_delete=models.SET_NULL,
+        db_constraint=False,
     )
     # The history is read by result (id), date and user; indexes on the copied foreign keys only slowed
     # every import down (each imported row writes a history row).
@@ -363,7 +368,8 @@ class StatusOverride(models.Model):
         EXCLUDE = "exclude", "исключить из списка"
         REVERT = "revert", "вернуть расчётный статус"
 
-    school = models.ForeignKey("schools.School", verbose_name="ОО", on_delete=models.CASCADE, related_name="status_overrides")
+    # PROTECT: an inspector's written decision must not vanish with a deleted school.
+    school = models.ForeignKey("schools.School", verbose_name="ОО", on_delete=models.PROTECT, related_name="status_overrides")
     year = models.PositiveSmallIntegerField("учебный год")
     list_kind = models.CharField("список", max_length=20, choices=List.choices)
     decision = models.CharField("решение", max_length=10, choices=Decision.choices)

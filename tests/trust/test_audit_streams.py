@@ -228,3 +228,14 @@ def test_deleting_a_school_through_the_api_keeps_its_cards_and_their_log(campaig
     assert School.objects.filter(code="A001").exists()
     assert ExpertCard.objects.filter(pk=card.pk).exists()
     assert CardChange.objects.filter(card=card).count() == changes > 0
+
+
+def test_deleting_a_school_through_the_api_keeps_the_inspectors_status_decisions(school_a, inspector, client_for):
+    override(client_for(inspector))
+    decision = StatusOverride.objects.get(school=school_a)
+
+    response = client_for(inspector).delete("/api/schools/A001/")
+
+    assert response.status_code == 409
+    assert "решения инспекторов о статусе" in response.json()["detail"]
+    assert StatusOverride.objects.filter(pk=decision.pk, reason=REASON).exists()
