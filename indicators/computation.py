@@ -14,6 +14,7 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
+from itertools import repeat
 from operator import is_not, itemgetter
 
 RESULTS_PROCEDURES = ("VPR", "OGE", "EGE")
@@ -167,11 +168,13 @@ def cluster_label(*, municipality: str, settlement: str, students, edges) -> str
     return f"{municipality} · {SETTLEMENT_LABELS.get(settlement, settlement)} · {size_band(students, edges)}"
 
 
-def rank_ascending(values: list) -> list[int]:
-    """SQL RANK() over ascending values: 1 = lowest, equal values share the lower rank (aligned with `values`)."""
+def rank_ascending(values: list, *, descending: bool = False) -> list[int]:
+    """SQL RANK() over ascending values: 1 = lowest, equal values share the lower rank (aligned with `values`).
+    `descending`: 1 = highest (the same as ranking the negated values ascending)."""
     ranks = [0] * len(values)
     previous, previous_rank = None, 0
-    for position, index in enumerate(sorted(range(len(values)), key=values.__getitem__), start=1):
+    order = sorted(range(len(values)), key=values.__getitem__, reverse=descending)
+    for position, index in enumerate(order, start=1):
         value = values[index]
         if value != previous:
             previous, previous_rank = value, position
@@ -243,7 +246,8 @@ def scale_population(column: Column, members: list[int], *, higher_is_worse: boo
             risks = [(v - low) / spread for v in values]
         else:
             risks = [(high - v) / spread for v in values]
-    ranks = rank_ascending([-round(risk, 9) for risk in risks])
+    # RANK over −risk rounded to 9 digits (equal risks share a rank); a flag's risk is exactly 0 or 1
+    ranks = rank_ascending(risks if is_flag else list(map(round, risks, repeat(9))), descending=True)
     size = len(usable)
     risk, rank, population = column.risk, column.rank, column.population_size
     for i, r, k in zip(usable, risks, ranks, strict=True):
