@@ -23,7 +23,7 @@ def upsert_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence], conf
                 update: Sequence[str], db=None) -> None:
     """Insert `rows` (tuples in the order of `columns`, already database-ready) or update on conflict.
 
-    SQLite: one `executemany`. PostgreSQL: the rows are COPied into a temporary table and upserted from
+    SQLite: multi-row INSERTs (see `insert_rows`). PostgreSQL: the rows are COPied into a temporary table and upserted from
     it by one INSERT … SELECT (multi-row INSERTs with parameters quoted client-side cost several times
     as much for a 200,000-row file); it must run inside a transaction (the table is dropped at commit).
     `db`: the connection to use (default: this thread's), for a writer thread sharing the caller's.
@@ -34,11 +34,10 @@ def upsert_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence], conf
     names = ", ".join(quote(c) for c in columns)
     sets = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in update)
     tail = f" ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO UPDATE SET {sets}" if conflict else ""
+    if db.vendor == "sqlite":
+        _sqlite_insert(f"INSERT INTO {table} ({names}) VALUES ", tail, len(columns), rows, db)  # noqa: S608
+        return
     with db.cursor() as cursor:
-        if db.vendor == "sqlite":
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks}){tail}", rows)  # noqa: S608
-            return
         if db.get_autocommit():
             raise RuntimeError("upsert_rows on PostgreSQL needs a transaction")
         stage = quote(f"stage_{model._meta.db_table}")
@@ -65,16 +64,21 @@ def insert_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence]) -> N
     if connection.vendor != "postgresql":
         quote = connection.ops.quote_name
         head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) VALUES "  # noqa: S608
-        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        per_statement = max(1, min(SQLITE_ROWS_PER_STATEMENT, _sqlite_max_parameters() // len(columns)))
-        full = head + ", ".join([one] * per_statement)
-        rows = iter(rows)
-        with connection.cursor() as cursor:
-            while chunk := list(islice(rows, per_statement)):
-                sql = full if len(chunk) == per_statement else head + ", ".join([one] * len(chunk))
-                cursor.execute(sql, list(chain.from_iterable(chunk)))
+        _sqlite_insert(head, "", len(columns), rows, connection)
         return
     copy_rows(model=model, columns=columns, rows=rows)
+
+
+def _sqlite_insert(head: str, tail: str, width: int, rows: Iterable[Sequence], db) -> None:
+    """`head` + as many `(%s, …)` groups as SQLite takes parameters for + `tail`, for every chunk of rows."""
+    one = "(" + ", ".join(["%s"] * width) + ")"
+    per_statement = max(1, min(SQLITE_ROWS_PER_STATEMENT, _sqlite_max_parameters(db) // width))
+    full = head + ", ".join([one] * per_statement) + tail
+    rows = iter(rows)
+    with db.cursor() as cursor:
+        while chunk := list(islice(rows, per_statement)):
+            sql = full if len(chunk) == per_statement else head + ", ".join([one] * len(chunk)) + tail
+            cursor.execute(sql, list(chain.from_iterable(chunk)))
 
 
 class CsvStream:
@@ -94,10 +98,10 @@ class CsvStream:
     readline = read
 
 
-def _sqlite_max_parameters() -> int:
-    connection.ensure_connection()
+def _sqlite_max_parameters(db) -> int:
+    db.ensure_connection()
     try:
-        return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        return db.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     except AttributeError:  # Python < 3.11
         return 999
 
@@ -127,9 +131,9 @@ def _copy(table: str, columns: Sequence[str], not_null: Sequence[str], rows: Ite
 def history_record_batch(*, model, batch_id: int, user_id: int | None, reason: str) -> None:
     """Write one django-simple-history row per row of `model` that import batch `batch_id` touched.
 
-    One INSERT … SELECT in the database: a first import is recorded as "+" (created) and a re-import as
-    "~" (changed), so the history of every result shows old → new even though the rows were upserted
-    with plain SQL.
+    One INSERT … SELECT in the database: a row the batch inserted (created_at = updated_at, both the
+    import's stamp) is recorded as "+" (created), a row it updated as "~" (changed), so the history of
+    every result shows old → new even though the rows were upserted with plain SQL.
     """
     history = model.history.model
     quote = connection.ops.quote_name
@@ -138,11 +142,10 @@ def history_record_batch(*, model, batch_id: int, user_id: int | None, reason: s
     names = ", ".join(quote(c) for c in columns)
     selected = ", ".join(f"src.{quote(c)}" for c in columns)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    pk = quote(model._meta.pk.column)
     sql = (
         f"INSERT INTO {target} ({names}, history_date, history_change_reason, history_type, history_user_id) "  # noqa: S608
-        f"SELECT {selected}, %s, %s, CASE WHEN EXISTS (SELECT 1 FROM {target} h WHERE h.{pk} = src.{pk}) "
-        f"THEN '~' ELSE '+' END, %s FROM {source} src WHERE src.import_batch_id = %s"
+        f"SELECT {selected}, %s, %s, CASE WHEN src.created_at = src.updated_at THEN '+' ELSE '~' END, %s "
+        f"FROM {source} src WHERE src.import_batch_id = %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [now, reason[:100], user_id, batch_id])

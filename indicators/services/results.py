@@ -10,10 +10,10 @@ upserts are followed by one INSERT … SELECT that writes the history rows of ev
 """
 
 import functools
+import operator
 import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
@@ -79,7 +79,8 @@ PARTS = ("below_min", "high", "mark2", "mark3", "mark4", "mark5", "lowered", "co
 MARKS = ("mark2", "mark3", "mark4", "mark5")
 CORRESPONDENCE = ("lowered", "confirmed", "raised")
 VALUE_FIELDS = ["participants", *PARTS, "average"]
-VALUE_POSITIONS = [IDX[key] for key in ("participants", *PARTS)]
+counts_of = operator.itemgetter(*[IDX[key] for key in ("participants", *PARTS)])
+AVERAGE_POSITION = IDX["average"]
 REQUIRED_KEYS = ("code", "year", "procedure", "subject", "grade", "participants")
 
 REQUIRED_VALUE = "обязательное значение не заполнено"
@@ -191,7 +192,6 @@ class _Writer:
         now = connection.ops.adapt_datetimefield_value(self.stamp)
         self.tail = (batch_id, now, now)
         self.update_columns = SQLITE_UPDATE_COLUMNS if connection.vendor == "sqlite" else UPDATE_COLUMNS
-        self.adapt_decimal = connection.ops.adapt_decimalfield_value
         self.db = connections[DEFAULT_DB_ALIAS]
         self.executor = None
         self.in_flight: Future | None = None
@@ -202,11 +202,12 @@ class _Writer:
     def add(self, key: tuple, values: list) -> None:
         if not self.enabled:
             return
-        average = values[IDX["average"]]
+        average = values[AVERAGE_POSITION]
         if average is not None:
-            average = self.adapt_decimal(Decimal(str(round(average, 2))), 6, 2)
+            # A float rounded to 2 places is written exactly: both databases parse its shortest repr ("3.6").
+            average = round(average, 2)
         self.years.add(key[1])
-        self.pending.append((*key, *[values[i] for i in VALUE_POSITIONS], average, *self.tail))
+        self.pending.append((*key, *counts_of(values), average, *self.tail))
         if len(self.pending) >= WRITE_BATCH:
             self.flush()
 

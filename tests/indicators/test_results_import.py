@@ -41,7 +41,7 @@ def test_good_file_creates_rows_with_batch_and_new_subject(catalogue, school_a, 
     oge = AssessmentResult.objects.get(school=school_a, procedure__code="OGE")
     assert (oge.subject.code, oge.participants, oge.below_min, oge.high) == ("math", 30, 3, None)
     ege = AssessmentResult.objects.get(school=school_b)
-    assert ege.subject.name == "Информатика и ИКТ"
+    assert (ege.subject.name, ege.average) == ("Информатика и ИКТ", Decimal("61.50"))
     assert ege.subject.code == "informatika-i-ikt"
     batch = ImportBatch.objects.get()
     assert (batch.kind, batch.rows, batch.created, batch.updated, batch.file_name) == ("results", 3, 3, 0, "results.xlsx")
