@@ -245,6 +245,15 @@ def _answers_write(changed: list[tuple[CardAnswer, dict]]) -> None:
         CardAnswer.objects.bulk_update([answer for answer, _ in changed], fields)
 
 
+def _require_editable_at(card: ExpertCard, *, user, version: int, today: date | None) -> None:
+    """Refuse (in Russian) a principal's change of a card they may not edit now, or of a stale version."""
+    refusal = card_edit_refusal(card=card, user=user, today=today)
+    if refusal:
+        raise CardError(refusal)
+    if card.version != version:
+        raise CardConflict(CARD_CONFLICT)
+
+
 def card_save(
     *, card_id: int, user, version: int, answers: list[dict], today: date | None = None, card: ExpertCard | None = None
 ) -> ExpertCard:
@@ -257,11 +266,7 @@ def card_save(
     """
     if card is None or card.pk != card_id:
         card = _load(card_id)
-    refusal = card_edit_refusal(card=card, user=user, today=today)
-    if refusal:
-        raise CardError(refusal)
-    if card.version != version:
-        raise CardConflict(CARD_CONFLICT)
+    _require_editable_at(card, user=user, version=version, today=today)
     status = ExpertCard.Status.DRAFT if card.status == ExpertCard.Status.NOT_STARTED else card.status
     if _snapshot_outdated(card):
         # The first save of a card whose template has changed since: lock, then rebuild and validate.
@@ -290,11 +295,7 @@ def card_submit(
     if answers:
         version = card_save(card_id=card_id, user=user, version=version, answers=answers, today=today).version
     card = _load(card_id)
-    refusal = card_edit_refusal(card=card, user=user, today=today)
-    if refusal:
-        raise CardError(refusal)
-    if card.version != version:
-        raise CardConflict(CARD_CONFLICT)
+    _require_editable_at(card, user=user, version=version, today=today)
     _sync_snapshot(card)
     answers = _answers_by_code(card)
     errors = {}
