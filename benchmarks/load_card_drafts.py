@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from run import BENCH_SETTINGS_ENV, DATA, Database, log  # noqa: E402
+from run import ADMIN_URL, BENCH_SETTINGS_ENV, DATA, Database, log  # noqa: E402
 
 HOST = "127.0.0.1"
 HEADERS = {"X-Forwarded-Proto": "https", "Content-Type": "application/json", "Accept-Language": "ru"}
@@ -200,9 +200,11 @@ def main() -> None:
             cwd=ROOT, env=env, start_new_session=True,
         )
         wait_ready(port, time.monotonic() + 60)
-        load_avg_before = os.getloadavg()[0]
+        load_avg_before, checkpoints_before = os.getloadavg()[0], checkpoint_activity()
         log(f"{args.principals} principals save drafts for {args.seconds:.0f} s (think {args.think} s)")
         figures = load(port, world, seconds=args.seconds, think=args.think)
+        figures["checkpoint_during_load"] = {key: round(value - checkpoints_before[key]) for key, value
+                                             in checkpoint_activity().items()}
         expected_path = DATA / f"cards_{stamp}.json"
         DATA.mkdir(parents=True, exist_ok=True)
         expected_path.write_text(json.dumps(world))
@@ -225,6 +227,19 @@ def main() -> None:
                 os.killpg(gunicorn.pid, signal.SIGKILL)
         if not args.keep:
             db.drop()
+
+
+def checkpoint_activity() -> dict:
+    """The PostgreSQL server's checkpoint counters (pg_stat_bgwriter): a checkpoint writing out the dirty
+    pages of an earlier bulk load competes with every commit's WAL flush for the same disk."""
+    import psycopg2
+
+    with psycopg2.connect(ADMIN_URL) as admin, admin.cursor() as cursor:
+        cursor.execute("SELECT checkpoints_timed + checkpoints_req, buffers_checkpoint, checkpoint_write_time, "
+                       "checkpoint_sync_time FROM pg_stat_bgwriter")
+        row = cursor.fetchone()
+    admin.close()
+    return dict(zip(("checkpoints", "buffers_written", "write_ms", "sync_ms"), row, strict=True))
 
 
 def _free_port() -> int:

@@ -18,6 +18,10 @@ Measurements:
 - compute / naive: the indicators compute of one year vs a per-school loop (benchmarks/naive.py),
   for every --sizes value (schools), on a database holding only those schools.
 - connections (PostgreSQL only): cost of a new connection per request vs a kept one.
+- calibrate: how fast this machine is right now, on the issue's own reference figures: python-calamine
+  reading the 200,000-row file (the issue: about 100,000 rows/s) and openpyxl in read-only mode (about
+  7,000 rows/s). Shared 2-core machines differ from day to day; figures of two days compare only
+  together with these. Every step also records the CPU time stolen by the hypervisor while it ran.
 """
 
 import argparse
@@ -157,6 +161,35 @@ def _timed_with_queries(func) -> dict:
             "peak_rss_mb": _rss_mb()}
 
 
+def task_calibrate(args) -> dict:
+    """Reading speed of the two xlsx readers the issue quotes, on the import benchmark's file."""
+    import openpyxl
+    from python_calamine import CalamineWorkbook
+
+    started = time.perf_counter()
+    rows = len(CalamineWorkbook.from_path(args.file).get_sheet_by_index(0).to_python())
+    calamine_seconds = time.perf_counter() - started
+    started, openpyxl_rows = time.perf_counter(), 0
+    workbook = openpyxl.load_workbook(args.file, read_only=True)
+    for _ in workbook.worksheets[0].iter_rows(values_only=True):
+        openpyxl_rows += 1
+        if openpyxl_rows == args.n:
+            break
+    workbook.close()
+    openpyxl_seconds = time.perf_counter() - started
+    return {"calamine_rows": rows, "calamine_rows_per_second": rows / calamine_seconds,
+            "openpyxl_rows": openpyxl_rows, "openpyxl_rows_per_second": openpyxl_rows / openpyxl_seconds}
+
+
+def _cpu_ticks() -> tuple[int, int]:
+    """(all, stolen) CPU ticks of the machine so far, from /proc/stat (zeros where there is none)."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError, IndexError):
+        return 0, 0
+    return sum(fields[:8]), fields[7] if len(fields) > 7 else 0
+
+
 def task_compute(args) -> dict:
     import compute_adapter
 
@@ -218,7 +251,7 @@ def task_connections(args) -> dict:
 
 TASKS = {
     "prepare": task_prepare, "clear": task_clear, "import-ours": task_import_ours, "import-iex": task_import_iex,
-    "compute": task_compute, "naive": task_naive, "connections": task_connections,
+    "compute": task_compute, "naive": task_naive, "connections": task_connections, "calibrate": task_calibrate,
 }
 
 
@@ -239,9 +272,11 @@ def worker_main(argv) -> None:
     import django
 
     django.setup()
-    load_before = os.getloadavg()[0]
+    load_before, ticks_before = os.getloadavg()[0], _cpu_ticks()
     outcome = TASKS[args.task](args)
     outcome["loadavg_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+    ticks, stolen = (after - before for after, before in zip(_cpu_ticks(), ticks_before, strict=True))
+    outcome["steal_percent"] = round(100 * stolen / ticks, 1) if ticks else None
     print("RESULT " + json.dumps(outcome, default=str))
 
 
@@ -339,8 +374,8 @@ def bench_import(db: Database, args) -> dict:
     figures["files"] = {"big": str(big.relative_to(ROOT)), "small": str(small.relative_to(ROOT)),
                         "tiny": str(tiny.relative_to(ROOT))}
     db.create()
-    figures["prepare"] = run_task(db, "prepare", "--schools", args.import_schools, timeout=args.timeout)
     t = args.timeout
+    figures["prepare"] = run_task(db, "prepare", "--schools", args.import_schools, timeout=t)
     figures["ours_dry_run_big"] = run_task(db, "import-ours", "--file", big, "--dry-run", timeout=t)
     figures["ours_big"] = run_task(db, "import-ours", "--file", big, timeout=t)
     figures["ours_big_reimport"] = run_task(db, "import-ours", "--file", big, timeout=t)
@@ -359,6 +394,14 @@ def bench_import(db: Database, args) -> dict:
         figures["connections"] = run_task(db, "connections", "--n", 200, timeout=t, env={"DEBUG": "1"})
     db.drop()
     return figures
+
+
+def calibrate(args) -> dict:
+    """The machine's speed at the start of the series (see the module docstring); touches no database."""
+    import generate
+
+    big = generate.results_file(schools=args.import_schools, years=[YEAR])
+    return run_task(Database("sqlite", "calibrate"), "calibrate", "--file", big, "--n", 20000, timeout=args.timeout)
 
 
 def bench_compute(db_vendor: str, args, stamp: str) -> dict:
@@ -464,11 +507,16 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     DATA.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d_%H%M%S")
+    machine = calibrate(args)
     report = []
+    if "calamine_rows_per_second" in machine:
+        report.append(f"This machine now: python-calamine {machine['calamine_rows_per_second']:,.0f} rows/s (the issue: "
+                      f"about 100,000), openpyxl {machine['openpyxl_rows_per_second']:,.0f} rows/s (about 7,000), "
+                      f"{machine['steal_percent']} % of CPU time stolen by the hypervisor meanwhile.\n")
     for vendor in args.db.split(","):
         vendor = "postgresql" if vendor.startswith("postg") else "sqlite"
         log(f"{vendor}")
-        figures = {"argv": sys.argv, "started": stamp}
+        figures = {"argv": sys.argv, "started": stamp, "calibrate": machine}
         if "import" in args.only:
             figures["import"] = bench_import(Database(vendor, f"bench_{vendor[:2]}_import_{stamp}"), args)
         if "compute" in args.only:
