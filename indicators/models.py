@@ -58,8 +58,13 @@ class AssessmentResult(TimeStampedModel):
     # a trigger per inserted row, and for a 200,000-row file the three cost more than the whole insert. The
     # results import checks every id it writes in the same transaction, and Django still applies PROTECT /
     # SET_NULL on deletion. The school keeps its constraint (CASCADE of a school's results).
-    procedure = models.ForeignKey(Procedure, verbose_name="процедура", on_delete=models.PROTECT, db_constraint=False)
-    subject = models.ForeignKey(Subject, verbose_name="предмет", on_delete=models.PROTECT, db_constraint=False)
+    # Nothing reads results by procedure or by subject alone (the computation reads by year and procedure,
+    # `result_year_procedure_idx`), so neither has an index of its own that every imported row would update;
+    # only deleting a procedure or subject in the admin scans the table for its PROTECT check.
+    procedure = models.ForeignKey(Procedure, verbose_name="процедура", on_delete=models.PROTECT, db_constraint=False,
+                                  db_index=False)
+    subject = models.ForeignKey(Subject, verbose_name="предмет", on_delete=models.PROTECT, db_constraint=False,
+                                db_index=False)
     grade = models.PositiveSmallIntegerField("класс")
     participants = models.PositiveIntegerField("участников")
     below_min = models.PositiveIntegerField("не преодолели минимальный порог", null=True, blank=True)
