@@ -6,5 +6,9 @@ def compute_year(year: int) -> dict:
     from indicators.services import statuses_compute
 
     run = statuses_compute(year=year)
-    return {"run": run.pk, "schools": run.schools, "low_results": run.low_results_count,
-            "unfavourable": run.unfavourable_count}
+    return {
+        "run": run.pk,
+        "schools": run.schools,
+        "low_results": run.low_results_count,
+        "unfavourable": run.unfavourable_count,
+    }

@@ -23,16 +23,36 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data"
 
 HEADERS = [
-    "Код ОО", "Учебный год", "Процедура", "Предмет", "Класс", "Участников", "Не преодолели минимальный порог",
-    "Высокий результат", "Отметка 2", "Отметка 3", "Отметка 4", "Отметка 5", "Средний балл", "Понизили",
-    "Подтвердили", "Повысили",
+    "Код ОО",
+    "Учебный год",
+    "Процедура",
+    "Предмет",
+    "Класс",
+    "Участников",
+    "Не преодолели минимальный порог",
+    "Высокий результат",
+    "Отметка 2",
+    "Отметка 3",
+    "Отметка 4",
+    "Отметка 5",
+    "Средний балл",
+    "Понизили",
+    "Подтвердили",
+    "Повысили",
 ]
 
 # (code, Russian name); names are what the file carries in «Предмет».
 SUBJECTS = [
-    ("russian", "Русский язык"), ("math", "Математика"), ("natural-science", "Окружающий мир"), ("history", "История"),
-    ("biology", "Биология"), ("geography", "География"), ("social-studies", "Обществознание"), ("physics", "Физика"),
-    ("chemistry", "Химия"), ("informatics", "Информатика"),
+    ("russian", "Русский язык"),
+    ("math", "Математика"),
+    ("natural-science", "Окружающий мир"),
+    ("history", "История"),
+    ("biology", "Биология"),
+    ("geography", "География"),
+    ("social-studies", "Обществознание"),
+    ("physics", "Физика"),
+    ("chemistry", "Химия"),
+    ("informatics", "Информатика"),
 ]
 SUBJECT_NAME = dict(SUBJECTS)
 PROCEDURE_LABEL = {"VPR": "ВПР", "OGE": "ОГЭ", "EGE": "ЕГЭ"}
@@ -90,12 +110,29 @@ def result_rows(i: int, year: int):
             below_min = fail
             high = min(participants - below_min, int(participants * rng.uniform(0.0, 0.1 + 0.3 * quality)))
             average = round(rng.uniform(40, 60 + 25 * quality), 2)
-        yield (school_code(i), year, PROCEDURE_LABEL[procedure], SUBJECT_NAME[subject], grade, participants,
-               below_min, high, m2, m3, m4, m5, average, lowered, confirmed, raised)
+        yield (
+            school_code(i),
+            year,
+            PROCEDURE_LABEL[procedure],
+            SUBJECT_NAME[subject],
+            grade,
+            participants,
+            below_min,
+            high,
+            m2,
+            m3,
+            m4,
+            m5,
+            average,
+            lowered,
+            confirmed,
+            raised,
+        )
 
 
-def write_results_xlsx(path: Path, *, schools: int, years: list[int], rows_limit: int | None = None,
-                       first_school: int = 0) -> int:
+def write_results_xlsx(
+    path: Path, *, schools: int, years: list[int], rows_limit: int | None = None, first_school: int = 0
+) -> int:
     """Write the §4.2 results file (write_only workbook); return the number of data rows."""
     from openpyxl import Workbook
 
@@ -142,7 +179,9 @@ def ensure_reference() -> dict:
         procedures[code] = procedure.pk
     subjects = {}
     for code, name in SUBJECTS:
-        subject = Subject.objects.filter(name__iexact=name).first() or Subject.objects.filter(code=code).first()
+        subject = (
+            Subject.objects.filter(name__iexact=name).first() or Subject.objects.filter(code=code).first()
+        )
         if subject is None:
             subject = Subject.objects.create(code=code, name=name)
         subjects[code] = subject.pk
@@ -165,15 +204,23 @@ def load_schools(schools: int, *, batch_size: int = 5000) -> dict[str, int]:
             continue
         rng = random.Random(i)
         village = rng.random() < 0.45
-        new.append(School(
-            code=code, name=f"Синтетическая школа № {i + 1}", short_name=f"Школа № {i + 1}",
-            municipality_id=municipalities[i // SCHOOLS_PER_MUNICIPALITY],
-            settlement=School.Settlement.VILLAGE if village else School.Settlement.TOWN,
-            is_small=school_students(i, 2024) < 100, is_remote=village and rng.random() < 0.3,
-            infrastructure_deficit=rng.random() < 0.15, staff_shortage=rng.random() < 0.2,
-        ))
+        new.append(
+            School(
+                code=code,
+                name=f"Синтетическая школа № {i + 1}",
+                short_name=f"Школа № {i + 1}",
+                municipality_id=municipalities[i // SCHOOLS_PER_MUNICIPALITY],
+                settlement=School.Settlement.VILLAGE if village else School.Settlement.TOWN,
+                is_small=school_students(i, 2024) < 100,
+                is_remote=village and rng.random() < 0.3,
+                infrastructure_deficit=rng.random() < 0.15,
+                staff_shortage=rng.random() < 0.2,
+            )
+        )
     School.objects.bulk_create(new, batch_size=batch_size)
-    return dict(School.objects.filter(code__in=[school_code(i) for i in range(schools)]).values_list("code", "pk"))
+    return dict(
+        School.objects.filter(code__in=[school_code(i) for i in range(schools)]).values_list("code", "pk")
+    )
 
 
 def load_contexts(ids: dict[str, int], years: list[int], *, batch_size: int = 5000) -> int:
@@ -189,22 +236,47 @@ def load_contexts(ids: dict[str, int], years: list[int], *, batch_size: int = 50
             rng = random.Random(i * 31 + year)
             students = school_students(i, year)
             teachers = max(3, students // 14)
-            new.append(SchoolContext(
-                school_id=school_id, year=year, students=students, teachers=teachers,
-                police_registered=int(students * rng.uniform(0, 0.03)), migrants=int(students * rng.uniform(0, 0.1)),
-                not_attested=int(students * rng.uniform(0, 0.02)), absentees=int(students * rng.uniform(0, 0.04)),
-                special_needs=int(students * rng.uniform(0, 0.08)), accreditation_suspended=rng.random() < 0.01,
-                teachers_diagnosed=int(teachers * rng.uniform(0.2, 1)),
-                teachers_pd_request=int(teachers * rng.uniform(0.1, 0.8)),
-                teachers_pd_risk=int(teachers * rng.uniform(0, 0.5)),
-            ))
+            new.append(
+                SchoolContext(
+                    school_id=school_id,
+                    year=year,
+                    students=students,
+                    teachers=teachers,
+                    police_registered=int(students * rng.uniform(0, 0.03)),
+                    migrants=int(students * rng.uniform(0, 0.1)),
+                    not_attested=int(students * rng.uniform(0, 0.02)),
+                    absentees=int(students * rng.uniform(0, 0.04)),
+                    special_needs=int(students * rng.uniform(0, 0.08)),
+                    accreditation_suspended=rng.random() < 0.01,
+                    teachers_diagnosed=int(teachers * rng.uniform(0.2, 1)),
+                    teachers_pd_request=int(teachers * rng.uniform(0.1, 0.8)),
+                    teachers_pd_risk=int(teachers * rng.uniform(0, 0.5)),
+                )
+            )
     SchoolContext.objects.bulk_create(new, batch_size=batch_size)
     return len(new)
 
 
-RESULT_COLUMNS = ["school_id", "year", "procedure_id", "subject_id", "grade", "participants", "below_min", "high",
-                  "mark2", "mark3", "mark4", "mark5", "average", "lowered", "confirmed", "raised",
-                  "created_at", "updated_at"]
+RESULT_COLUMNS = [
+    "school_id",
+    "year",
+    "procedure_id",
+    "subject_id",
+    "grade",
+    "participants",
+    "below_min",
+    "high",
+    "mark2",
+    "mark3",
+    "mark4",
+    "mark5",
+    "average",
+    "lowered",
+    "confirmed",
+    "raised",
+    "created_at",
+    "updated_at",
+]
 
 
 def load_results(ids: dict[str, int], years: list[int], *, chunk_rows: int = 50_000, progress=None) -> int:
@@ -231,7 +303,9 @@ def load_results(ids: dict[str, int], years: list[int], *, chunk_rows: int = 50_
         for i in range(len(ids)):
             school_id = ids[school_code(i)]
             for row in result_rows(i, year):
-                chunk.append((school_id, year, procedure_ids[row[2]], subject_ids[row[3]], *row[4:], now, now))
+                chunk.append(
+                    (school_id, year, procedure_ids[row[2]], subject_ids[row[3]], *row[4:], now, now)
+                )
             if len(chunk) >= chunk_rows or i == len(ids) - 1:
                 with transaction.atomic():
                     _insert_rows(connection, table, RESULT_COLUMNS, chunk)
@@ -251,7 +325,9 @@ def _insert_rows(connection, table: str, columns: list[str], rows: list[tuple]) 
             buffer = io.StringIO()
             writer = csv.writer(buffer)
             for row in rows:
-                writer.writerow(["" if v is None else v.isoformat() if hasattr(v, "isoformat") else v for v in row])
+                writer.writerow(
+                    ["" if v is None else v.isoformat() if hasattr(v, "isoformat") else v for v in row]
+                )
             buffer.seek(0)
             cursor.cursor.copy_expert(
                 f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '')", buffer
@@ -276,7 +352,9 @@ def main(argv=None):
     parser.add_argument("--years", default="2021,2022,2023,2024,2025", help="comma-separated start years")
     parser.add_argument("--xlsx", help="write the results file here")
     parser.add_argument("--rows", type=int, help="stop the file after this many rows")
-    parser.add_argument("--load", action="store_true", help="bulk-load schools, contexts, results into DATABASE_URL")
+    parser.add_argument(
+        "--load", action="store_true", help="bulk-load schools, contexts, results into DATABASE_URL"
+    )
     args = parser.parse_args(argv)
     years = [int(y) for y in args.years.split(",")]
     if args.xlsx:
@@ -289,7 +367,9 @@ def main(argv=None):
         ids = load_schools(args.schools)
         contexts = load_contexts(ids, years)
         results = load_results(ids, years)
-        print(f"loaded {len(ids)} schools, {contexts} contexts, {results} results in {time.perf_counter() - started:.1f} s")
+        print(
+            f"loaded {len(ids)} schools, {contexts} contexts, {results} results in {time.perf_counter() - started:.1f} s"
+        )
 
 
 if __name__ == "__main__":

@@ -26,12 +26,16 @@ def _count(attribute, header):
 
 
 class ResultResource(resources.ModelResource):
-    school = fields.Field(attribute="school", column_name="Код ОО", widget=widgets.ForeignKeyWidget(School, "code"))
+    school = fields.Field(
+        attribute="school", column_name="Код ОО", widget=widgets.ForeignKeyWidget(School, "code")
+    )
     year = fields.Field(attribute="year", column_name="Учебный год", widget=AcademicYearWidget())
     procedure = fields.Field(
         attribute="procedure", column_name="Процедура", widget=widgets.ForeignKeyWidget(Procedure, "name")
     )
-    subject = fields.Field(attribute="subject", column_name="Предмет", widget=widgets.ForeignKeyWidget(Subject, "name"))
+    subject = fields.Field(
+        attribute="subject", column_name="Предмет", widget=widgets.ForeignKeyWidget(Subject, "name")
+    )
     grade = _count("grade", "Класс")
     participants = _count("participants", "Участников")
     below_min = _count("below_min", "Не преодолели минимальный порог")
@@ -47,8 +51,24 @@ class ResultResource(resources.ModelResource):
 
     class Meta:
         model = AssessmentResult
-        fields = ("school", "year", "procedure", "subject", "grade", "participants", "below_min", "high", "mark2",
-                  "mark3", "mark4", "mark5", "average", "lowered", "confirmed", "raised")
+        fields = (
+            "school",
+            "year",
+            "procedure",
+            "subject",
+            "grade",
+            "participants",
+            "below_min",
+            "high",
+            "mark2",
+            "mark3",
+            "mark4",
+            "mark5",
+            "average",
+            "lowered",
+            "confirmed",
+            "raised",
+        )
         import_id_fields = ("school", "year", "procedure", "subject", "grade")
 
 

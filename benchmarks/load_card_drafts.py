@@ -55,7 +55,8 @@ def setup_world(count: int) -> None:
     seed_roles()
     municipality, _ = Municipality.objects.get_or_create(name="Нагрузочный округ")
     School.objects.bulk_create(
-        School(code=f"L{n:04d}", name=f"Школа {n}", municipality=municipality, settlement="town") for n in range(count)
+        School(code=f"L{n:04d}", name=f"Школа {n}", municipality=municipality, settlement="town")
+        for n in range(count)
     )
     schools = list(School.objects.filter(code__startswith="L").order_by("code"))
     users = get_user_model().objects.bulk_create(
@@ -63,19 +64,31 @@ def setup_world(count: int) -> None:
     )
     Group.objects.get(name=PRINCIPAL).user_set.add(*users)
     Profile.objects.bulk_create(Profile(user=u, school=s) for u, s in zip(users, schools, strict=True))
-    tokens = {t.user_id: t.key for t in Token.objects.bulk_create(Token(user=u, key=Token.generate_key()) for u in users)}
+    tokens = {
+        t.user_id: t.key
+        for t in Token.objects.bulk_create(Token(user=u, key=Token.generate_key()) for u in users)
+    }
     today = date.today()
     campaign = campaign_create(
-        year=today.year - 1, template=CardTemplate.objects.get(slug=BUILTIN_SLUG),
-        self_assessment_due=date(today.year + 1, 12, 31), verification_due=date(today.year + 2, 1, 31),
-        evaluation_due=date(today.year + 2, 2, 28), school_ids=[s.pk for s in schools],
+        year=today.year - 1,
+        template=CardTemplate.objects.get(slug=BUILTIN_SLUG),
+        self_assessment_due=date(today.year + 1, 12, 31),
+        verification_due=date(today.year + 2, 1, 31),
+        evaluation_due=date(today.year + 2, 2, 28),
+        school_ids=[s.pk for s in schools],
     )
     cards = {c.school_id: c for c in ExpertCard.objects.filter(campaign=campaign).prefetch_related("answers")}
     world = []
     for user, school in zip(users, schools, strict=True):
         card = cards[school.pk]
-        world.append({"token": tokens[user.pk], "card": card.pk, "version": card.version,
-                      "criterion": card.answers.order_by("order", "pk").first().criterion_code})
+        world.append(
+            {
+                "token": tokens[user.pk],
+                "card": card.pk,
+                "version": card.version,
+                "criterion": card.answers.order_by("order", "pk").first().criterion_code,
+            }
+        )
     print("WORLD " + json.dumps(world))
 
 
@@ -90,16 +103,30 @@ def read_back(expected_path: str) -> None:
     ids = [e["card"] for e in expected]
     versions = dict(ExpertCard.objects.filter(pk__in=ids).values_list("pk", "version"))
     comments = {(a.card_id, a.criterion_code): a.comment for a in CardAnswer.objects.filter(card_id__in=ids)}
-    print("READ " + json.dumps([{"card": e["card"], "version": versions[e["card"]],
-                                 "comment": comments[e["card"], e["criterion"]]} for e in expected]))
+    print(
+        "READ "
+        + json.dumps(
+            [
+                {
+                    "card": e["card"],
+                    "version": versions[e["card"]],
+                    "comment": comments[e["card"], e["criterion"]],
+                }
+                for e in expected
+            ]
+        )
+    )
 
 
 def _child(mode: str, arg: str, env: dict) -> str:
-    done = subprocess.run([sys.executable, __file__, mode, arg], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=900)
+    done = subprocess.run(
+        [sys.executable, __file__, mode, arg], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
+    )
     if done.returncode:
         raise RuntimeError(done.stderr[-3000:])
-    return next(line.split(" ", 1)[1] for line in done.stdout.splitlines() if line.startswith(("WORLD ", "READ ")))
+    return next(
+        line.split(" ", 1)[1] for line in done.stdout.splitlines() if line.startswith(("WORLD ", "READ "))
+    )
 
 
 def wait_ready(port: int, deadline: float) -> None:
@@ -128,8 +155,14 @@ def load(port: int, world: list[dict], *, seconds: float, think: float) -> dict:
         time.sleep(rng.uniform(0, max(think, 0.05)))  # do not all start in the same millisecond
         while time.monotonic() < stop_at:
             n += 1
-            body = json.dumps({"version": me["version"],
-                               "answers": [{"criterion": me["criterion"], "comment": f"черновик № {n} карты {me['card']}"}]})
+            body = json.dumps(
+                {
+                    "version": me["version"],
+                    "answers": [
+                        {"criterion": me["criterion"], "comment": f"черновик № {n} карты {me['card']}"}
+                    ],
+                }
+            )
             started = time.perf_counter()
             try:
                 connection.request("PATCH", f"/api/cards/{me['card']}/", body=body.encode(), headers=headers)
@@ -162,11 +195,22 @@ def load(port: int, world: list[dict], *, seconds: float, think: float) -> dict:
     latencies.sort()
 
     def pct(p):
-        return round(latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000, 1) if latencies else None
+        return (
+            round(latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000, 1)
+            if latencies
+            else None
+        )
 
-    return {"requests": len(latencies), "errors": len(errors), "error_kinds": sorted(set(errors))[:5],
-            "rps": round(len(latencies) / elapsed, 1), "p50_ms": pct(50), "p95_ms": pct(95), "p99_ms": pct(99),
-            "max_ms": round(latencies[-1] * 1000, 1) if latencies else None}
+    return {
+        "requests": len(latencies),
+        "errors": len(errors),
+        "error_kinds": sorted(set(errors))[:5],
+        "rps": round(len(latencies) / elapsed, 1),
+        "p50_ms": pct(50),
+        "p95_ms": pct(95),
+        "p99_ms": pct(99),
+        "max_ms": round(latencies[-1] * 1000, 1) if latencies else None,
+    }
 
 
 def main() -> None:
@@ -179,8 +223,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--principals", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--think", type=float, default=1.0, help="mean pause between one principal's saves, s")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (docker-compose uses 3)")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="mean pause between one principal's saves, s"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=3, help="gunicorn sync workers (docker-compose uses 3)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database")
     args = parser.parse_args()
     stamp = datetime.now().strftime("%Y%m%d_%H%M%S")
@@ -195,26 +243,52 @@ def main() -> None:
         port = _free_port()
         log(f"gunicorn on {HOST}:{port}, {args.workers} workers")
         gunicorn = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application", "--bind", f"{HOST}:{port}",
-             "--workers", str(args.workers), "--backlog", "2048", "--timeout", "60", "--log-level", "warning"],
-            cwd=ROOT, env=env, start_new_session=True,
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "config.wsgi:application",
+                "--bind",
+                f"{HOST}:{port}",
+                "--workers",
+                str(args.workers),
+                "--backlog",
+                "2048",
+                "--timeout",
+                "60",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
         )
         wait_ready(port, time.monotonic() + 60)
         load_avg_before, checkpoints_before = os.getloadavg()[0], checkpoint_activity()
         log(f"{args.principals} principals save drafts for {args.seconds:.0f} s (think {args.think} s)")
         figures = load(port, world, seconds=args.seconds, think=args.think)
-        figures["checkpoint_during_load"] = {key: round(value - checkpoints_before[key]) for key, value
-                                             in checkpoint_activity().items()}
+        figures["checkpoint_during_load"] = {
+            key: round(value - checkpoints_before[key]) for key, value in checkpoint_activity().items()
+        }
         expected_path = DATA / f"cards_{stamp}.json"
         DATA.mkdir(parents=True, exist_ok=True)
         expected_path.write_text(json.dumps(world))
         held = {row["card"]: row for row in json.loads(_child("--read-back", str(expected_path), env))}
         expected_path.unlink()
-        lost = [me["card"] for me in world if me.get("saved") and (
-            held[me["card"]]["comment"] != me["saved"] or held[me["card"]]["version"] != me["version"])]
-        figures.update(principals=args.principals, seconds=args.seconds, think_s=args.think, workers=args.workers,
-                       saves_acknowledged=sum(me.get("saves", 0) for me in world), lost_saves=len(lost),
-                       load_avg_1min=round(max(load_avg_before, os.getloadavg()[0]), 1), cpus=os.cpu_count())
+        lost = [
+            me["card"]
+            for me in world
+            if me.get("saved")
+            and (held[me["card"]]["comment"] != me["saved"] or held[me["card"]]["version"] != me["version"])
+        ]
+        figures.update(
+            principals=args.principals,
+            seconds=args.seconds,
+            think_s=args.think,
+            workers=args.workers,
+            saves_acknowledged=sum(me.get("saves", 0) for me in world),
+            lost_saves=len(lost),
+            load_avg_1min=round(max(load_avg_before, os.getloadavg()[0]), 1),
+            cpus=os.cpu_count(),
+        )
         print("\nRESULT " + json.dumps(figures, ensure_ascii=False))
         if figures["errors"] or lost:
             sys.exit(1)
@@ -235,8 +309,10 @@ def checkpoint_activity() -> dict:
     import psycopg2
 
     with psycopg2.connect(ADMIN_URL) as admin, admin.cursor() as cursor:
-        cursor.execute("SELECT checkpoints_timed + checkpoints_req, buffers_checkpoint, checkpoint_write_time, "
-                       "checkpoint_sync_time FROM pg_stat_bgwriter")
+        cursor.execute(
+            "SELECT checkpoints_timed + checkpoints_req, buffers_checkpoint, checkpoint_write_time, "
+            "checkpoint_sync_time FROM pg_stat_bgwriter"
+        )
         row = cursor.fetchone()
     admin.close()
     return dict(zip(("checkpoints", "buffers_written", "write_ms", "sync_ms"), row, strict=True))

@@ -113,9 +113,17 @@ def load(port: int, path: str, *, clients: int, seconds: float) -> dict:
     def pct(p):
         return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000 if latencies else None
 
-    return {"path": path, "requests": len(latencies), "errors": len(errors), "error_kinds": sorted(set(errors))[:5],
-            "rps": len(latencies) / elapsed, "p50_ms": pct(50), "p95_ms": pct(95), "p99_ms": pct(99),
-            "max_ms": latencies[-1] * 1000 if latencies else None}
+    return {
+        "path": path,
+        "requests": len(latencies),
+        "errors": len(errors),
+        "error_kinds": sorted(set(errors))[:5],
+        "rps": len(latencies) / elapsed,
+        "p50_ms": pct(50),
+        "p95_ms": pct(95),
+        "p99_ms": pct(99),
+        "max_ms": latencies[-1] * 1000 if latencies else None,
+    }
 
 
 def main() -> None:
@@ -141,17 +149,37 @@ def main() -> None:
     gunicorn = None
     try:
         db.create()
-        figures["prepare"] = run_task(db, "prepare", "--schools", args.schools, "--results-years",
-                                      ",".join(map(str, YEARS)), timeout=args.timeout, env=env)
+        figures["prepare"] = run_task(
+            db,
+            "prepare",
+            "--schools",
+            args.schools,
+            "--results-years",
+            ",".join(map(str, YEARS)),
+            timeout=args.timeout,
+            env=env,
+        )
         figures["publish"] = run_task(db, "publish", timeout=args.timeout, env=env, script=__file__)
         report_id = figures["publish"].get("report_id")
         collect_static(db)
         port = free_port()
         log(f"gunicorn on {HOST}:{port}, {args.workers} workers")
         gunicorn = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application", "--bind", f"{HOST}:{port}",
-             "--workers", str(args.workers), "--timeout", "60", "--log-level", "warning"],
-            cwd=ROOT, env={**db.env(), **env}, start_new_session=True,
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "config.wsgi:application",
+                "--bind",
+                f"{HOST}:{port}",
+                "--workers",
+                str(args.workers),
+                "--timeout",
+                "60",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env={**db.env(), **env},
+            start_new_session=True,
         )
         wait_ready(port, time.monotonic() + 60)
         paths = ["/quality/"] + ([f"/quality/reports/{report_id}/"] if report_id else [])
@@ -169,14 +197,18 @@ def main() -> None:
         db.drop()
     out = DATA / f"load_public_{stamp}.json"
     out.write_text(json.dumps(figures, indent=2, default=str))
-    print(f"\n### public pages under gunicorn ({args.workers} workers), PostgreSQL, {args.clients} clients, "
-          f"{args.schools} schools\n")
+    print(
+        f"\n### public pages under gunicorn ({args.workers} workers), PostgreSQL, {args.clients} clients, "
+        f"{args.schools} schools\n"
+    )
     print("| page | requests | errors | req/s | p50, ms | p95, ms | p99, ms | max, ms |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for key, f in figures.items():
         if key.startswith("/"):
-            print(f"| {key} | {f['requests']} | {f['errors']} | {f['rps']:.0f} | {f['p50_ms']:.0f} | {f['p95_ms']:.0f} | "
-                  f"{f['p99_ms']:.0f} | {f['max_ms']:.0f} |")
+            print(
+                f"| {key} | {f['requests']} | {f['errors']} | {f['rps']:.0f} | {f['p50_ms']:.0f} | {f['p95_ms']:.0f} | "
+                f"{f['p99_ms']:.0f} | {f['max_ms']:.0f} |"
+            )
     print(f"\nfigures: {out.relative_to(ROOT)}")
 
 

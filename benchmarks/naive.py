@@ -54,7 +54,9 @@ def school_shares(results, context) -> dict:
 
 @transaction.atomic
 def compute_year_per_school(year: int) -> dict:
-    indicators = dict(Indicator.objects.filter(code__in=[*RESULT_SHARES, *CONTEXT_SHARES]).values_list("code", "pk"))
+    indicators = dict(
+        Indicator.objects.filter(code__in=[*RESULT_SHARES, *CONTEXT_SHARES]).values_list("code", "pk")
+    )
     IndicatorValue.objects.filter(year=year).delete()
     run = ComputationRun.objects.create(year=year, started_at=timezone.now())
     written = 0
@@ -62,8 +64,15 @@ def compute_year_per_school(year: int) -> dict:
         results = list(AssessmentResult.objects.filter(school=school, year=year).select_related("procedure"))
         context = SchoolContext.objects.filter(school=school, year=year).first()
         values = [
-            IndicatorValue(run=run, school=school, year=year, indicator_id=indicators[code], value=value,
-                           numerator=numerator, denominator=denominator)
+            IndicatorValue(
+                run=run,
+                school=school,
+                year=year,
+                indicator_id=indicators[code],
+                value=value,
+                numerator=numerator,
+                denominator=denominator,
+            )
             for code, (value, numerator, denominator) in school_shares(results, context).items()
             if code in indicators
         ]

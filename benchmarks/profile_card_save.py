@@ -64,15 +64,20 @@ def setup():
         seed()
     teardown()
     municipality, _ = Municipality.objects.get_or_create(name="Профилировочный округ")
-    school = School.objects.create(code="PROF0001", name="Школа профилирования", municipality=municipality,
-                                   settlement="town")
+    school = School.objects.create(
+        code="PROF0001", name="Школа профилирования", municipality=municipality, settlement="town"
+    )
     user = get_user_model().objects.create_user(username="profile-principal", password="profile-password-1")
     Group.objects.get(name=PRINCIPAL).user_set.add(user)
     Profile.objects.create(user=user, school=school)
     token = Token.objects.create(user=user)
     campaign = campaign_create(
-        year=YEAR, title=TITLE, template=CardTemplate.objects.get(slug=BUILTIN_SLUG), school_ids=[school.pk],
-        self_assessment_due=date(date.today().year + 1, 12, 31), verification_due=date(date.today().year + 2, 1, 31),
+        year=YEAR,
+        title=TITLE,
+        template=CardTemplate.objects.get(slug=BUILTIN_SLUG),
+        school_ids=[school.pk],
+        self_assessment_due=date(date.today().year + 1, 12, 31),
+        verification_due=date(date.today().year + 2, 1, 31),
         evaluation_due=date(date.today().year + 2, 2, 28),
     )
     card = ExpertCard.objects.get(campaign=campaign)
@@ -116,7 +121,9 @@ def main() -> None:
         url = f"/monitoring/cards/{card.pk}/save/"
 
         def save(n, version):
-            body = json.dumps({"version": version, "answers": [{"criterion": criterion, "comment": f"черновик № {n}"}]})
+            body = json.dumps(
+                {"version": version, "answers": [{"criterion": criterion, "comment": f"черновик № {n}"}]}
+            )
             response = client.post(url, body, content_type="application/json")
             assert response.status_code == 200, response.content[:300]
             return response.json()["version"]
@@ -125,7 +132,9 @@ def main() -> None:
         auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
 
         def save(n, version):
-            body = json.dumps({"version": version, "answers": [{"criterion": criterion, "comment": f"черновик № {n}"}]})
+            body = json.dumps(
+                {"version": version, "answers": [{"criterion": criterion, "comment": f"черновик № {n}"}]}
+            )
             response = client.patch(url, body, content_type="application/json", **auth)
             assert response.status_code == 200, response.content[:300]
             return response.json()["version"]
@@ -171,11 +180,17 @@ def main() -> None:
 
         card.refresh_from_db()
         assert card.version == version, (card.version, version)
-        assert CardAnswer.objects.get(card=card, criterion_code=criterion).comment == f"черновик № {args.saves - 1}"
+        assert (
+            CardAnswer.objects.get(card=card, criterion_code=criterion).comment
+            == f"черновик № {args.saves - 1}"
+        )
         assert card.changes.filter(action="saved").count() == args.saves + 6
-        figures = {"saves": args.saves, "queries_per_save": query_count,
-                   "python_cpu_ms_per_save": round(cpu * 1000 / args.saves, 2),
-                   "wall_ms_per_save": round(wall * 1000 / args.saves, 2)}
+        figures = {
+            "saves": args.saves,
+            "queries_per_save": query_count,
+            "python_cpu_ms_per_save": round(cpu * 1000 / args.saves, 2),
+            "wall_ms_per_save": round(wall * 1000 / args.saves, 2),
+        }
         if backend_before is not None and backend_after is not None:
             figures["db_backend_cpu_ms_per_save"] = round((backend_after - backend_before) / args.saves, 2)
         if args.profile:

@@ -68,10 +68,16 @@ def task_report(args) -> dict:
         pages = len(PdfReader(pdf).pages)
     render_started, render_done = marks.get(75, started), marks.get(95, started + seconds)
     return {
-        "seconds": seconds, "cpu_seconds": _cpu_seconds() - cpu, "data_seconds": render_started - started,
+        "seconds": seconds,
+        "cpu_seconds": _cpu_seconds() - cpu,
+        "data_seconds": render_started - started,
         "render_seconds": render_done - render_started,
-        "pages": pages, "pages_per_second": pages / seconds, "pdf_kb": report.pdf.size // 1024,
-        "xlsx_kb": report.xlsx.size // 1024, "peak_rss_mb": _rss_mb(), "report_id": report.pk,
+        "pages": pages,
+        "pages_per_second": pages / seconds,
+        "pdf_kb": report.pdf.size // 1024,
+        "xlsx_kb": report.xlsx.size // 1024,
+        "peak_rss_mb": _rss_mb(),
+        "report_id": report.pk,
         "weasyprint_warnings": warnings[:10],  # e.g. a stylesheet that failed to load: the PDF would be wrong
     }
 
@@ -88,8 +94,11 @@ def main() -> None:
     parser.add_argument("--sizes", default="50,1000,10000")
     parser.add_argument("--timeout", type=int, default=600)
     parser.add_argument("--keep", action="store_true", help="keep the databases")
-    parser.add_argument("--debug", action="store_true",
-                        help="render with DEBUG on (plain static storage); by default as in production")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="render with DEBUG on (plain static storage); by default as in production",
+    )
     args = parser.parse_args()
     vendor = "postgresql" if args.db.startswith("postg") else "sqlite"
     stamp = datetime.now().strftime("%Y%m%d_%H%M%S")
@@ -104,8 +113,18 @@ def main() -> None:
         env = {"MEDIA_ROOT": str(media), **BENCH_SETTINGS_ENV, "DEBUG": "1" if args.debug else "0"}
         if size == sizes[0]:
             collect_static(db)
-        entry = {"prepare": run_task(db, "prepare", "--schools", size, "--results-years", ",".join(map(str, YEARS)),
-                                     timeout=args.timeout, env=env)}
+        entry = {
+            "prepare": run_task(
+                db,
+                "prepare",
+                "--schools",
+                size,
+                "--results-years",
+                ",".join(map(str, YEARS)),
+                timeout=args.timeout,
+                env=env,
+            )
+        }
         entry["compute_all"] = _worker(db, "compute-all", args.timeout, env)
         entry["report"] = _worker(db, "report", args.timeout, env)
         figures[str(size)] = entry
@@ -121,9 +140,11 @@ def main() -> None:
             continue
         r = entry["report"]
         if "seconds" in r:
-            print(f"| {size} | {r['seconds']:.1f} | {r['cpu_seconds']:.1f} | {r['data_seconds']:.1f} | "
-                  f"{r['render_seconds']:.1f} | {r['pages']} | {r['pages_per_second']:.1f} | {r['peak_rss_mb']:.0f} | "
-                  f"{r['loadavg_1min'][0]} |")
+            print(
+                f"| {size} | {r['seconds']:.1f} | {r['cpu_seconds']:.1f} | {r['data_seconds']:.1f} | "
+                f"{r['render_seconds']:.1f} | {r['pages']} | {r['pages_per_second']:.1f} | {r['peak_rss_mb']:.0f} | "
+                f"{r['loadavg_1min'][0]} |"
+            )
         else:
             print(f"| {size} | {r.get('error', '')[:80]} | | | | | |")
     print(f"\nfigures: {out.relative_to(ROOT)}")

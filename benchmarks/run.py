@@ -72,7 +72,12 @@ def task_prepare(args) -> dict:
     if connection.vendor == "postgresql":  # as autovacuum would have done on a live database
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    return {"schools": len(ids), "contexts": contexts, "results": results, "seconds": time.perf_counter() - started}
+    return {
+        "schools": len(ids),
+        "contexts": contexts,
+        "results": results,
+        "seconds": time.perf_counter() - started,
+    }
 
 
 def task_clear(args) -> dict:
@@ -106,9 +111,16 @@ def task_import_ours(args) -> dict:
     stored = AssessmentResult.objects.count()
     connection.close()
     return {
-        "seconds": seconds, "rows": summary.rows, "created": summary.created, "updated": summary.updated,
-        "rows_per_second": summary.rows / seconds, "stored": stored, "dry_run": args.dry_run, "cpu_seconds": cpu,
-        "rss_before_mb": baseline, "peak_rss_mb": _rss_mb(),
+        "seconds": seconds,
+        "rows": summary.rows,
+        "created": summary.created,
+        "updated": summary.updated,
+        "rows_per_second": summary.rows / seconds,
+        "stored": stored,
+        "dry_run": args.dry_run,
+        "cpu_seconds": cpu,
+        "rss_before_mb": baseline,
+        "peak_rss_mb": _rss_mb(),
     }
 
 
@@ -131,9 +143,14 @@ def task_import_iex(args) -> dict:
         raise SystemExit("django-import-export reported errors")
     rows = len(dataset)
     return {
-        "seconds": seconds, "load_seconds": loaded - started, "rows": rows, "rows_per_second": rows / seconds,
+        "seconds": seconds,
+        "load_seconds": loaded - started,
+        "rows": rows,
+        "rows_per_second": rows / seconds,
         "cpu_seconds": _cpu_seconds() - cpu,
-        "totals": dict(result.totals), "stored": AssessmentResult.objects.count(), "peak_rss_mb": _rss_mb(),
+        "totals": dict(result.totals),
+        "stored": AssessmentResult.objects.count(),
+        "peak_rss_mb": _rss_mb(),
     }
 
 
@@ -157,8 +174,13 @@ def _timed_with_queries(func) -> dict:
     with connection.execute_wrapper(counter):
         outcome = func()
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "cpu_seconds": _cpu_seconds() - cpu, "outcome": outcome, "queries": counter.count,
-            "peak_rss_mb": _rss_mb()}
+    return {
+        "seconds": seconds,
+        "cpu_seconds": _cpu_seconds() - cpu,
+        "outcome": outcome,
+        "queries": counter.count,
+        "peak_rss_mb": _rss_mb(),
+    }
 
 
 def task_calibrate(args) -> dict:
@@ -177,8 +199,12 @@ def task_calibrate(args) -> dict:
             break
     workbook.close()
     openpyxl_seconds = time.perf_counter() - started
-    return {"calamine_rows": rows, "calamine_rows_per_second": rows / calamine_seconds,
-            "openpyxl_rows": openpyxl_rows, "openpyxl_rows_per_second": openpyxl_rows / openpyxl_seconds}
+    return {
+        "calamine_rows": rows,
+        "calamine_rows_per_second": rows / calamine_seconds,
+        "openpyxl_rows": openpyxl_rows,
+        "openpyxl_rows_per_second": openpyxl_rows / openpyxl_seconds,
+    }
 
 
 def _cpu_ticks() -> tuple[int, int]:
@@ -212,11 +238,21 @@ def task_connections(args) -> dict:
     n = args.n
     started = time.perf_counter()
     for _ in range(n):
-        psycopg2.connect(dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432,
-                         password=db["PASSWORD"] or None).close()
+        psycopg2.connect(
+            dbname=db["NAME"],
+            user=db["USER"],
+            host=db["HOST"],
+            port=db["PORT"] or 5432,
+            password=db["PASSWORD"] or None,
+        ).close()
     connect_close = (time.perf_counter() - started) / n
-    kept = psycopg2.connect(dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432,
-                            password=db["PASSWORD"] or None)
+    kept = psycopg2.connect(
+        dbname=db["NAME"],
+        user=db["USER"],
+        host=db["HOST"],
+        port=db["PORT"] or 5432,
+        password=db["PASSWORD"] or None,
+    )
     started = time.perf_counter()
     for _ in range(n):
         with kept.cursor() as cursor:
@@ -225,7 +261,10 @@ def task_connections(args) -> dict:
     query_kept = (time.perf_counter() - started) / n
     kept.close()
 
-    figures = {"psycopg2_connect_close_ms": connect_close * 1000, "psycopg2_select1_kept_ms": query_kept * 1000}
+    figures = {
+        "psycopg2_connect_close_ms": connect_close * 1000,
+        "psycopg2_select1_kept_ms": query_kept * 1000,
+    }
     # Through Django, as a request sees it: CONN_MAX_AGE=0 closes the connection at the end of every
     # request, so each request pays connect + Django's connection setup. (The test client cannot show this:
     # it disconnects close_old_connections from the request signals.)
@@ -250,8 +289,14 @@ def task_connections(args) -> dict:
 
 
 TASKS = {
-    "prepare": task_prepare, "clear": task_clear, "import-ours": task_import_ours, "import-iex": task_import_iex,
-    "compute": task_compute, "naive": task_naive, "connections": task_connections, "calibrate": task_calibrate,
+    "prepare": task_prepare,
+    "clear": task_clear,
+    "import-ours": task_import_ours,
+    "import-iex": task_import_iex,
+    "compute": task_compute,
+    "naive": task_naive,
+    "connections": task_connections,
+    "calibrate": task_calibrate,
 }
 
 
@@ -294,21 +339,31 @@ class Database:
             self.url = f"{base}/{name}"
 
     def env(self) -> dict:
-        return {**os.environ, "DATABASE_URL": self.url, "DEBUG": os.environ.get("BENCH_DEBUG", "0"),
-                "SECRET_KEY": "benchmark-only-key", "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-                "AXES_ENABLED": "0"}
+        return {
+            **os.environ,
+            "DATABASE_URL": self.url,
+            "DEBUG": os.environ.get("BENCH_DEBUG", "0"),
+            "SECRET_KEY": "benchmark-only-key",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "AXES_ENABLED": "0",
+        }
 
     def create(self) -> None:
         self.drop()
         if self.vendor == "postgresql":
             _admin_sql(f'CREATE DATABASE "{self.name}"')
         log(f"  migrate {self.vendor} {self.name}")
-        subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=self.env(), check=True)
-        seeded = subprocess.run([PYTHON, "manage.py", "seed_reference"], cwd=ROOT, env=self.env(),
-                                capture_output=True, text=True)
+        subprocess.run(
+            [PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=self.env(), check=True
+        )
+        seeded = subprocess.run(
+            [PYTHON, "manage.py", "seed_reference"], cwd=ROOT, env=self.env(), capture_output=True, text=True
+        )
         if seeded.returncode:
-            log("  seed_reference failed (procedures/subjects are created by the generator instead):\n"
-                + seeded.stderr[-800:])
+            log(
+                "  seed_reference failed (procedures/subjects are created by the generator instead):\n"
+                + seeded.stderr[-800:]
+            )
 
     def drop(self) -> None:
         if self.vendor == "sqlite":
@@ -328,28 +383,42 @@ def _admin_sql(sql: str) -> None:
     admin.close()
 
 
-BENCH_SETTINGS_ENV = {"DJANGO_SETTINGS_MODULE": "bench_settings",
-                      "PYTHONPATH": os.pathsep.join([str(ROOT / "benchmarks"), str(ROOT)])}
+BENCH_SETTINGS_ENV = {
+    "DJANGO_SETTINGS_MODULE": "bench_settings",
+    "PYTHONPATH": os.pathsep.join([str(ROOT / "benchmarks"), str(ROOT)]),
+}
 
 
 def collect_static(db: "Database") -> None:
     """Collect static files into benchmarks/data/static (bench_settings): pages and PDFs without DEBUG
     need whitenoise's manifest, as in production."""
-    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
-                   env={**db.env(), **BENCH_SETTINGS_ENV}, check=True)
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={**db.env(), **BENCH_SETTINGS_ENV},
+        check=True,
+    )
 
 
 def log(message: str) -> None:
     print(f"[{datetime.now():%H:%M:%S}] {message}", flush=True)
 
 
-def run_task(db: Database, task: str, *args, timeout: int, env: dict | None = None, script: str = __file__) -> dict:
+def run_task(
+    db: Database, task: str, *args, timeout: int, env: dict | None = None, script: str = __file__
+) -> dict:
     """Run a worker task in a child process (fresh interpreter: its own peak RSS), return its figures."""
     command = [PYTHON, str(Path(script).resolve()), "--worker", task, *map(str, args)]
     started = time.perf_counter()
     try:
-        done = subprocess.run(command, cwd=ROOT, env={**db.env(), **(env or {})}, capture_output=True, text=True,
-                              timeout=timeout)
+        done = subprocess.run(
+            command,
+            cwd=ROOT,
+            env={**db.env(), **(env or {})},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     except subprocess.TimeoutExpired:
         log(f"  {task} {' '.join(map(str, args))}: TIMEOUT after {timeout} s")
         return {"error": f"timeout after {timeout} s"}
@@ -371,8 +440,11 @@ def bench_import(db: Database, args) -> dict:
     big = generate.results_file(schools=args.import_schools, years=[YEAR])
     small = generate.results_file(schools=args.import_schools, years=[YEAR], rows_limit=args.iex_rows)
     tiny = generate.results_file(schools=args.import_schools, years=[YEAR], rows_limit=args.iex_default_rows)
-    figures["files"] = {"big": str(big.relative_to(ROOT)), "small": str(small.relative_to(ROOT)),
-                        "tiny": str(tiny.relative_to(ROOT))}
+    figures["files"] = {
+        "big": str(big.relative_to(ROOT)),
+        "small": str(small.relative_to(ROOT)),
+        "tiny": str(tiny.relative_to(ROOT)),
+    }
     db.create()
     t = args.timeout
     figures["prepare"] = run_task(db, "prepare", "--schools", args.import_schools, timeout=t)
@@ -386,7 +458,9 @@ def bench_import(db: Database, args) -> dict:
     figures["iex_bulk_small"] = run_task(db, "import-iex", "--file", small, "--mode", "bulk", timeout=t)
     run_task(db, "clear", timeout=t)
     if not args.skip_iex_default:
-        figures["iex_default_tiny"] = run_task(db, "import-iex", "--file", tiny, "--mode", "default", timeout=t)
+        figures["iex_default_tiny"] = run_task(
+            db, "import-iex", "--file", tiny, "--mode", "default", timeout=t
+        )
         run_task(db, "clear", timeout=t)
     if args.iex_big:
         figures["iex_bulk_big"] = run_task(db, "import-iex", "--file", big, "--mode", "bulk", timeout=t)
@@ -401,7 +475,9 @@ def calibrate(args) -> dict:
     import generate
 
     big = generate.results_file(schools=args.import_schools, years=[YEAR])
-    return run_task(Database("sqlite", "calibrate"), "calibrate", "--file", big, "--n", 20000, timeout=args.timeout)
+    return run_task(
+        Database("sqlite", "calibrate"), "calibrate", "--file", big, "--n", 20000, timeout=args.timeout
+    )
 
 
 def bench_compute(db_vendor: str, args, stamp: str) -> dict:
@@ -409,11 +485,19 @@ def bench_compute(db_vendor: str, args, stamp: str) -> dict:
     for size in args.sizes:
         db = Database(db_vendor, f"bench_{db_vendor[:2]}_compute_{size}_{stamp}")
         db.create()
-        years = YEARS if size <= 1000 else YEARS[-args.compute_years:]
-        prepared = run_task(db, "prepare", "--schools", size, "--results-years", ",".join(map(str, years)),
-                            timeout=args.timeout)
+        years = YEARS if size <= 1000 else YEARS[-args.compute_years :]
+        prepared = run_task(
+            db,
+            "prepare",
+            "--schools",
+            size,
+            "--results-years",
+            ",".join(map(str, years)),
+            timeout=args.timeout,
+        )
         figures[str(size)] = {
-            "prepare": prepared, "result_years": years,
+            "prepare": prepared,
+            "result_years": years,
             "compute": run_task(db, "compute", timeout=args.timeout),
             "compute_again": run_task(db, "compute", timeout=args.timeout),
         }
@@ -439,7 +523,11 @@ def scaled(baseline, ours) -> str:
 
 
 def secs(figure) -> str:
-    return f"{figure['seconds']:.2f}" if figure and "seconds" in figure else (figure or {}).get("error", "—")[:60]
+    return (
+        f"{figure['seconds']:.2f}"
+        if figure and "seconds" in figure
+        else (figure or {}).get("error", "—")[:60]
+    )
 
 
 def markdown(vendor: str, figures: dict) -> str:
@@ -447,37 +535,53 @@ def markdown(vendor: str, figures: dict) -> str:
     imp = figures.get("import")
     if imp:
         out += ["| import | rows | seconds | rows/s | peak RSS, MB |", "|---|---:|---:|---:|---:|"]
-        for key, label in [("ours_dry_run_big", "ours, dry run (validation only)"), ("ours_big", "ours, new rows"),
-                           ("ours_big_reimport", "ours, re-import (all updates)"), ("ours_small", "ours"),
-                           ("iex_bulk_small", "django-import-export, bulk"), ("ours_tiny", "ours"),
-                           ("iex_default_tiny", "django-import-export, default"),
-                           ("iex_bulk_big", "django-import-export, bulk")]:
+        for key, label in [
+            ("ours_dry_run_big", "ours, dry run (validation only)"),
+            ("ours_big", "ours, new rows"),
+            ("ours_big_reimport", "ours, re-import (all updates)"),
+            ("ours_small", "ours"),
+            ("iex_bulk_small", "django-import-export, bulk"),
+            ("ours_tiny", "ours"),
+            ("iex_default_tiny", "django-import-export, default"),
+            ("iex_bulk_big", "django-import-export, bulk"),
+        ]:
             f = imp.get(key)
             if f and "seconds" in f:
-                out.append(f"| {label} | {f['rows']} | {f['seconds']:.2f} | {f['rows_per_second']:.0f} | "
-                           f"{f.get('peak_rss_mb', 0):.0f} |")
+                out.append(
+                    f"| {label} | {f['rows']} | {f['seconds']:.2f} | {f['rows_per_second']:.0f} | "
+                    f"{f.get('peak_rss_mb', 0):.0f} |"
+                )
             elif f:
                 out.append(f"| {label} | — | {secs(f)} | — | — |")
-        out += ["", f"- default iex / ours on the same file: {ratio(imp.get('iex_default_tiny'), imp.get('ours_tiny'))}",
-                f"- bulk iex / ours on the same file: {ratio(imp.get('iex_bulk_small'), imp.get('ours_small'))}",
-                f"- default iex scaled to the big file (rows/s) / ours on it: {scaled(imp.get('iex_default_tiny'), imp.get('ours_big'))}",
-                f"- bulk iex scaled to the big file (rows/s) / ours on it: {scaled(imp.get('iex_bulk_small'), imp.get('ours_big'))}"]
+        out += [
+            "",
+            f"- default iex / ours on the same file: {ratio(imp.get('iex_default_tiny'), imp.get('ours_tiny'))}",
+            f"- bulk iex / ours on the same file: {ratio(imp.get('iex_bulk_small'), imp.get('ours_small'))}",
+            f"- default iex scaled to the big file (rows/s) / ours on it: {scaled(imp.get('iex_default_tiny'), imp.get('ours_big'))}",
+            f"- bulk iex scaled to the big file (rows/s) / ours on it: {scaled(imp.get('iex_bulk_small'), imp.get('ours_big'))}",
+        ]
         if imp.get("connections") and "error" not in imp["connections"]:
             c = imp["connections"]
-            out.append(f"- connections: psycopg2 connect+close {c['psycopg2_connect_close_ms']:.2f} ms, "
-                       f"SELECT 1 on a kept one {c['psycopg2_select1_kept_ms']:.3f} ms; a small ORM query with a new "
-                       f"connection {c['django_query_new_connection_ms']:.2f} ms, on a kept one "
-                       f"{c['django_query_kept_connection_ms']:.2f} ms")
+            out.append(
+                f"- connections: psycopg2 connect+close {c['psycopg2_connect_close_ms']:.2f} ms, "
+                f"SELECT 1 on a kept one {c['psycopg2_select1_kept_ms']:.3f} ms; a small ORM query with a new "
+                f"connection {c['django_query_new_connection_ms']:.2f} ms, on a kept one "
+                f"{c['django_query_kept_connection_ms']:.2f} ms"
+            )
         out.append("")
     comp = figures.get("compute")
     if comp:
-        out += ["| compute one year | result rows | ours, s | ours again, s | queries | per-school loop, s | loop queries | ratio |",
-                "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        out += [
+            "| compute one year | result rows | ours, s | ours again, s | queries | per-school loop, s | loop queries | ratio |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for size, f in comp.items():
             naive = f.get("naive") or {}
-            out.append(f"| {size} schools | {f['prepare'].get('results', '—')} | {secs(f['compute'])} | "
-                       f"{secs(f['compute_again'])} | {f['compute'].get('queries', '—')} | {secs(naive)} | "
-                       f"{naive.get('queries', '—')} | {ratio(naive, f['compute'])} |")
+            out.append(
+                f"| {size} schools | {f['prepare'].get('results', '—')} | {secs(f['compute'])} | "
+                f"{secs(f['compute_again'])} | {f['compute'].get('queries', '—')} | {secs(naive)} | "
+                f"{naive.get('queries', '—')} | {ratio(naive, f['compute'])} |"
+            )
         out.append("")
     return "\n".join(out)
 
@@ -490,17 +594,35 @@ def main() -> None:
     parser.add_argument("--db", default="sqlite", help="sqlite, postgres or sqlite,postgres")
     parser.add_argument("--only", default="import,compute", help="import, compute or both")
     parser.add_argument("--sizes", default="1000,40000", help="schools for the compute benchmark")
-    parser.add_argument("--compute-years", type=int, default=2, help="years of results loaded for sizes > 1000")
-    parser.add_argument("--import-schools", type=int, default=10000, help="schools in the import file (×20 rows)")
-    parser.add_argument("--iex-rows", type=int, default=10000,
-                        help="rows of the file for the django-import-export bulk run (~150 rows/s)")
-    parser.add_argument("--iex-default-rows", type=int, default=10000,
-                        help="rows of the file for the default django-import-export run (~75 rows/s)")
-    parser.add_argument("--iex-big", action="store_true", help="also run django-import-export bulk on the big file")
+    parser.add_argument(
+        "--compute-years", type=int, default=2, help="years of results loaded for sizes > 1000"
+    )
+    parser.add_argument(
+        "--import-schools", type=int, default=10000, help="schools in the import file (×20 rows)"
+    )
+    parser.add_argument(
+        "--iex-rows",
+        type=int,
+        default=10000,
+        help="rows of the file for the django-import-export bulk run (~150 rows/s)",
+    )
+    parser.add_argument(
+        "--iex-default-rows",
+        type=int,
+        default=10000,
+        help="rows of the file for the default django-import-export run (~75 rows/s)",
+    )
+    parser.add_argument(
+        "--iex-big", action="store_true", help="also run django-import-export bulk on the big file"
+    )
     parser.add_argument("--skip-iex-default", action="store_true")
     parser.add_argument("--skip-naive", action="store_true")
-    parser.add_argument("--naive-up-to", type=int, default=10000,
-                        help="run the per-school loop only up to this many schools (40,000 took over 600 s)")
+    parser.add_argument(
+        "--naive-up-to",
+        type=int,
+        default=10000,
+        help="run the per-school loop only up to this many schools (40,000 took over 600 s)",
+    )
     parser.add_argument("--timeout", type=int, default=600, help="seconds allowed for any one step")
     args = parser.parse_args()
     args.sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -510,9 +632,11 @@ def main() -> None:
     machine = calibrate(args)
     report = []
     if "calamine_rows_per_second" in machine:
-        report.append(f"This machine now: python-calamine {machine['calamine_rows_per_second']:,.0f} rows/s (the issue: "
-                      f"about 100,000), openpyxl {machine['openpyxl_rows_per_second']:,.0f} rows/s (about 7,000), "
-                      f"{machine['steal_percent']} % of CPU time stolen by the hypervisor meanwhile.\n")
+        report.append(
+            f"This machine now: python-calamine {machine['calamine_rows_per_second']:,.0f} rows/s (the issue: "
+            f"about 100,000), openpyxl {machine['openpyxl_rows_per_second']:,.0f} rows/s (about 7,000), "
+            f"{machine['steal_percent']} % of CPU time stolen by the hypervisor meanwhile.\n"
+        )
     for vendor in args.db.split(","):
         vendor = "postgresql" if vendor.startswith("postg") else "sqlite"
         log(f"{vendor}")

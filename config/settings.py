@@ -26,13 +26,17 @@ CODE_ONLY = Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 and sys.
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not (DEBUG or TESTING or CODE_ONLY):
-        raise ImproperlyConfigured("Задайте SECRET_KEY: без DEBUG портал не запускается с ключом по умолчанию.")
-    SECRET_KEY = "insecure-local-development-key-only-for-debug-and-tests"  # noqa: S105
+        raise ImproperlyConfigured(
+            "Задайте SECRET_KEY: без DEBUG портал не запускается с ключом по умолчанию."
+        )
+    SECRET_KEY = "insecure-local-development-key-only-for-debug-and-tests"
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     if not (DEBUG or TESTING or CODE_ONLY):
-        raise ImproperlyConfigured("Задайте ALLOWED_HOSTS: без DEBUG портал не запускается без списка хостов.")
+        raise ImproperlyConfigured(
+            "Задайте ALLOWED_HOSTS: без DEBUG портал не запускается без списка хостов."
+        )
     ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -106,9 +110,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
-    DATABASES["default"]["TEST"] = {"NAME": env("SQLITE_TEST_NAME", default="")} if env(
-        "SQLITE_TEST_NAME", default=""
-    ) else {}
+    DATABASES["default"]["TEST"] = (
+        {"NAME": env("SQLITE_TEST_NAME", default="")} if env("SQLITE_TEST_NAME", default="") else {}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -201,7 +205,10 @@ CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "reports"}}
 CELERY_BEAT_SCHEDULE: dict = {
     # Expert-card deadline reminders to principals, daily 08:00 (monitoring.services.campaigns.reminders_send;
     # how many days before is Campaign.reminder_days, data edited by staff).
-    "monitoring-card-reminders": {"task": "monitoring.tasks.reminders_send_task", "schedule": crontab(minute=0, hour=8)},
+    "monitoring-card-reminders": {
+        "task": "monitoring.tasks.reminders_send_task",
+        "schedule": crontab(minute=0, hour=8),
+    },
     # Report builds left «running» by a dead worker go back to the queue (reports.services).
     "reports-requeue-stale": {"task": "reports.tasks.reports_requeue_stale_task", "schedule": 300.0},
     # Jobs left «running» by a killed worker, or refused by a broker that was down, are sent again.
@@ -217,7 +224,10 @@ CELERY_BEAT_SCHEDULE: dict = {
 # Shared by every worker through Redis in production (the public tab's page cache relies on it);
 # in process otherwise. Tests always use an in-process cache, cleared before each test.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("CACHE_URL", default=REDIS_URL)}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CACHE_URL", default=REDIS_URL),
+    }
     if REDIS_URL and not TESTING
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }

@@ -29,14 +29,40 @@ class AssessmentResultResource(resources.ModelResource):
     class Meta:
         model = AssessmentResult
         import_id_fields = ["school", "year", "procedure", "subject", "grade"]
-        fields = ["school", "year", "procedure", "subject", "grade", "participants", "below_min", "high", "mark2",
-                  "mark3", "mark4", "mark5", "average", "lowered", "confirmed", "raised"]
+        fields = [
+            "school",
+            "year",
+            "procedure",
+            "subject",
+            "grade",
+            "participants",
+            "below_min",
+            "high",
+            "mark2",
+            "mark3",
+            "mark4",
+            "mark5",
+            "average",
+            "lowered",
+            "confirmed",
+            "raised",
+        ]
 
 
 @admin.register(AssessmentResult)
 class AssessmentResultAdmin(PortalImportExportAdmin):
     resource_classes = [AssessmentResultResource]
-    list_display = ["school", "year", "procedure", "subject", "grade", "participants", "mark2", "below_min", "high"]
+    list_display = [
+        "school",
+        "year",
+        "procedure",
+        "subject",
+        "grade",
+        "participants",
+        "mark2",
+        "below_min",
+        "high",
+    ]
     list_filter = ["year", "procedure", "subject"]
     search_fields = ["school__code", "school__name"]
     list_select_related = ["school", "procedure", "subject"]
@@ -64,8 +90,17 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 @admin.register(MethodologyRules)
 class MethodologyRulesAdmin(SimpleHistoryAdmin):
-    list_display = ["valid_from", "size_edge_small", "size_edge_large", "low_results_share", "low_results_years",
-                    "unfavourable_share", "min_participants", "updated_at", "changed_by"]
+    list_display = [
+        "valid_from",
+        "size_edge_small",
+        "size_edge_large",
+        "low_results_share",
+        "low_results_years",
+        "unfavourable_share",
+        "min_participants",
+        "updated_at",
+        "changed_by",
+    ]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -78,14 +113,30 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(ComputationRun)
 class ComputationRunAdmin(ReadOnlyAdmin):
-    list_display = ["year", "started_at", "finished_at", "started_by", "schools", "low_results_count", "unfavourable_count"]
+    list_display = [
+        "year",
+        "started_at",
+        "finished_at",
+        "started_by",
+        "schools",
+        "low_results_count",
+        "unfavourable_count",
+    ]
     list_filter = ["year"]
 
 
 @admin.register(SchoolStatus)
 class SchoolStatusAdmin(ReadOnlyAdmin):
-    list_display = ["school", "year", "cluster", "results_index", "social_index", "rank_in_cluster", "low_results",
-                    "unfavourable"]
+    list_display = [
+        "school",
+        "year",
+        "cluster",
+        "results_index",
+        "social_index",
+        "rank_in_cluster",
+        "low_results",
+        "unfavourable",
+    ]
     list_filter = ["year", "low_results", "unfavourable"]
     search_fields = ["school__code", "school__name"]
     list_select_related = ["school"]
@@ -101,7 +152,17 @@ class IndicatorValueAdmin(ReadOnlyAdmin):
 
 @admin.register(PopulationStat)
 class PopulationStatAdmin(ReadOnlyAdmin):
-    list_display = ["year", "indicator", "population_kind", "population", "count", "median", "mean", "minimum", "maximum"]
+    list_display = [
+        "year",
+        "indicator",
+        "population_kind",
+        "population",
+        "count",
+        "median",
+        "mean",
+        "minimum",
+        "maximum",
+    ]
     list_filter = ["year", "population_kind", "indicator"]
 
 

@@ -14,10 +14,17 @@ class IndicatorsConfig(AppConfig):
         from .services import RESULT_COLUMNS, results_import
 
         register_importer(
-            "results", "Результаты оценочных процедур", results_import, columns=RESULT_COLUMNS,
+            "results",
+            "Результаты оценочных процедур",
+            results_import,
+            columns=RESULT_COLUMNS,
             example=["0101", "2024/2025", "ОГЭ", "Математика", 9, 52, 3, "", 3, 20, 19, 10, 3.7, "", "", ""],
         )
         register_school_panel(20, panels.school_status_panel)
         register_dashboard_panel(20, panels.dashboard_lists_panel)
-        register_audit_stream(audit.STREAM_KEY, audit.STREAM_TITLE, records=audit.status_override_records,
-                              entry=audit.status_override_entry)
+        register_audit_stream(
+            audit.STREAM_KEY,
+            audit.STREAM_TITLE,
+            records=audit.status_override_records,
+            entry=audit.status_override_entry,
+        )

@@ -16,9 +16,11 @@ def list_sizes_chart(*, history: dict, width: int = 640, height: int = 260) -> S
     if not history:
         return None
     return line_chart(
-        title="Число школ в списках ШНОР и ШНСУ по годам", categories=[year_label(y) for y in history],
+        title="Число школ в списках ШНОР и ШНСУ по годам",
+        categories=[year_label(y) for y in history],
         series=[Series(title, [history[y][kind]["count"] for y in history]) for kind, title in LISTS.items()],
-        width=width, height=height,
+        width=width,
+        height=height,
     )
 
 
@@ -30,5 +32,8 @@ def list_moves_chart(*, history: dict) -> SafeString | None:
     for kind, title in LISTS.items():
         series.append(Series(f"вошли в {title}", [history[y][kind]["entered"] for y in history]))
         series.append(Series(f"вышли из {title}", [history[y][kind]["left"] for y in history], dashed=True))
-    return line_chart(title="Вошли в списки и вышли из них по годам", categories=[year_label(y) for y in history],
-                      series=series)
+    return line_chart(
+        title="Вошли в списки и вышли из них по годам",
+        categories=[year_label(y) for y in history],
+        series=series,
+    )

@@ -45,9 +45,19 @@ RESULT_SHARES = {
 SUMS = (*RESULT_SHARES.values(), ("VPR", "raised"))
 SUM_POSITION = {key: 2 * k for k, key in enumerate(SUMS)}
 # The context columns read per school and year, in this order (a school's context is one tuple).
-CONTEXT_FIELDS = ("students", "teachers", "police_registered", "migrants", "not_attested", "absentees",
-                  "special_needs", "accreditation_suspended", "teachers_diagnosed", "teachers_pd_request",
-                  "teachers_pd_risk")
+CONTEXT_FIELDS = (
+    "students",
+    "teachers",
+    "police_registered",
+    "migrants",
+    "not_attested",
+    "absentees",
+    "special_needs",
+    "accreditation_suspended",
+    "teachers_diagnosed",
+    "teachers_pd_request",
+    "teachers_pd_risk",
+)
 CONTEXT_POSITION = {name: k for k, name in enumerate(CONTEXT_FIELDS)}
 SETTLEMENT_LABELS = {"town": "город", "village": "село"}
 RESULTS, SOCIAL = "results", "social"  # Indicator.Group.RESULTS / Indicator.Index values used here
@@ -113,7 +123,9 @@ class Column:
     @classmethod
     def of(cls, value: list, numerator: list, denominator: list, is_low_data: list | None = None) -> "Column":
         n = len(value)
-        return cls(value, numerator, denominator, is_low_data or [False] * n, [None] * n, [None] * n, [None] * n)
+        return cls(
+            value, numerator, denominator, is_low_data or [False] * n, [None] * n, [None] * n, [None] * n
+        )
 
     def usable(self) -> list:
         """The value where it takes part in scaling and statistics, else None (no data or too few participants)."""
@@ -198,8 +210,12 @@ def result_columns(sums: list, rules: Rules) -> dict[str, Column]:
         k = SUM_POSITION[key]
         numerator = [s[k] if s else None for s in sums]
         denominator = [s[k + 1] if s else None for s in sums]
-        value = [None if a is None or not b else a / b * 100 for a, b in zip(numerator, denominator, strict=True)]
-        is_low_data = [v is not None and b < rules.min_participants for v, b in zip(value, denominator, strict=True)]
+        value = [
+            None if a is None or not b else a / b * 100 for a, b in zip(numerator, denominator, strict=True)
+        ]
+        is_low_data = [
+            v is not None and b < rules.min_participants for v, b in zip(value, denominator, strict=True)
+        ]
         columns[code] = Column.of(value, numerator, denominator, is_low_data)
     return columns
 
@@ -213,7 +229,10 @@ def context_columns(contexts: list, flags: list) -> dict[str, Column]:
         for code, part in shares.items():
             k = CONTEXT_POSITION[part]
             numerator = [c[k] if c else None for c in contexts]
-            value = [None if a is None or not b else a / b * 100 for a, b in zip(numerator, denominator, strict=True)]
+            value = [
+                None if a is None or not b else a / b * 100
+                for a, b in zip(numerator, denominator, strict=True)
+            ]
             columns[code] = Column.of(value, numerator, denominator)
     k = CONTEXT_POSITION["accreditation_suspended"]
     suspended = [None if c is None or c[k] is None else float(c[k]) for c in contexts]
@@ -286,8 +305,15 @@ def rank_in_groups(index: list, groups) -> list:
     return places
 
 
-def evaluate_year(*, schools: dict, sums: dict, contexts: dict, rules: Rules, catalogue: list[Spec],
-                  results_only: bool = False) -> Year:
+def evaluate_year(
+    *,
+    schools: dict,
+    sums: dict,
+    contexts: dict,
+    rules: Rules,
+    catalogue: list[Spec],
+    results_only: bool = False,
+) -> Year:
     """Values, clusters, both indices, ranks and list flags of one year.
 
     `schools`: {id: (municipality name, settlement, *SCHOOL_FLAGS)}; `sums`: {id: tuple in SUMS order};
@@ -300,11 +326,18 @@ def evaluate_year(*, schools: dict, sums: dict, contexts: dict, rules: Rules, ca
     context = [contexts.get(sid) for sid in sids]
     students = CONTEXT_POSITION["students"]
     year = Year(
-        sids=sids, position={sid: i for i, sid in enumerate(sids)}, sums=[sums.get(sid) for sid in sids],
+        sids=sids,
+        position={sid: i for i, sid in enumerate(sids)},
+        sums=[sums.get(sid) for sid in sids],
         has_context=[c is not None for c in context],
-        cluster=["" if c is None else cluster_label(municipality=s[0], settlement=s[1], students=c[students],
-                                                    edges=rules.size_edges)
-                 for s, c in zip(school_rows, context, strict=True)],
+        cluster=[
+            ""
+            if c is None
+            else cluster_label(
+                municipality=s[0], settlement=s[1], students=c[students], edges=rules.size_edges
+            )
+            for s, c in zip(school_rows, context, strict=True)
+        ],
         municipality=[s[0] for s in school_rows],
     )
     year.columns = result_columns(year.sums, rules)
@@ -314,16 +347,20 @@ def evaluate_year(*, schools: dict, sums: dict, contexts: dict, rules: Rules, ca
         year.columns.update(context_columns(context, [s[2:] for s in school_rows]))
     catalogue = [s for s in catalogue if s.code in year.columns]
     clusters = list(group_positions(year.cluster).values())
-    with_context_municipality = [m if has else "" for m, has in zip(year.municipality, year.has_context, strict=True)]
+    with_context_municipality = [
+        m if has else "" for m, has in zip(year.municipality, year.has_context, strict=True)
+    ]
     municipalities = list(group_positions(with_context_municipality).values())
     for spec in catalogue:
         for members in clusters if spec.group == RESULTS else municipalities:
-            scale_population(year.columns[spec.code], members, higher_is_worse=spec.higher_is_worse,
-                             is_flag=spec.is_flag)
+            scale_population(
+                year.columns[spec.code], members, higher_is_worse=spec.higher_is_worse, is_flag=spec.is_flag
+            )
     results_codes = [s.code for s in catalogue if s.index == RESULTS]
     social_codes = [s.code for s in catalogue if s.index == SOCIAL]
-    year.results_index = weighted_index(year.columns, results_codes, [i for i in range(n) if year.cluster[i]],
-                                        rules, n)
+    year.results_index = weighted_index(
+        year.columns, results_codes, [i for i in range(n) if year.cluster[i]], rules, n
+    )
     with_context = [] if results_only else [i for i in range(n) if year.has_context[i]]
     year.social_index = weighted_index(year.columns, social_codes, with_context, rules, n)
     year.place = rank_in_groups(year.results_index, clusters)
@@ -371,33 +408,46 @@ def pick(series: list, positions: list[int]) -> list:
     return list(filter(_is_not_none, itemgetter(*positions)(series)))
 
 
-def objectivity_flags(*, lowered: float | None, raised: float | None, fail: float | None, oge: float | None,
-                      rules: Rules) -> list[dict]:
+def objectivity_flags(
+    *, lowered: float | None, raised: float | None, fail: float | None, oge: float | None, rules: Rules
+) -> list[dict]:
     """Markers of possibly non-objective assessment from a school's ВПР «понизили» / «повысили» shares,
     its ВПР «2» share and ОГЭ below-minimum share. They inform inspectors about a school and are
     never used to rate individual teachers (a federal rule for ВПР)."""
     flags = []
     if lowered is not None and lowered >= rules.lowered_threshold:
-        flags.append({
-            "code": "vpr_lowered", "value": lowered, "threshold": rules.lowered_threshold,
-            "title": "Высокая доля понизивших отметку на ВПР",
-            "text": f"У {_pct(lowered)} участников ВПР отметка ниже журнальной (порог "
-                    f"{_pct(rules.lowered_threshold)}): возможно завышение текущих отметок.",
-        })
+        flags.append(
+            {
+                "code": "vpr_lowered",
+                "value": lowered,
+                "threshold": rules.lowered_threshold,
+                "title": "Высокая доля понизивших отметку на ВПР",
+                "text": f"У {_pct(lowered)} участников ВПР отметка ниже журнальной (порог "
+                f"{_pct(rules.lowered_threshold)}): возможно завышение текущих отметок.",
+            }
+        )
     if raised is not None and raised >= rules.raised_threshold:
-        flags.append({
-            "code": "vpr_raised", "value": raised, "threshold": rules.raised_threshold,
-            "title": "Высокая доля повысивших отметку на ВПР",
-            "text": f"У {_pct(raised)} участников ВПР отметка выше журнальной (порог "
-                    f"{_pct(rules.raised_threshold)}): стоит проверить объективность проведения ВПР.",
-        })
+        flags.append(
+            {
+                "code": "vpr_raised",
+                "value": raised,
+                "threshold": rules.raised_threshold,
+                "title": "Высокая доля повысивших отметку на ВПР",
+                "text": f"У {_pct(raised)} участников ВПР отметка выше журнальной (порог "
+                f"{_pct(rules.raised_threshold)}): стоит проверить объективность проведения ВПР.",
+            }
+        )
     if fail == 0 and oge is not None and oge >= rules.mismatch_threshold:
-        flags.append({
-            "code": "vpr_oge_mismatch", "value": oge, "threshold": rules.mismatch_threshold,
-            "title": "На ВПР нет «2», а на ОГЭ многие не преодолели минимум",
-            "text": f"Доля «2» на ВПР 0 %, при этом {_pct(oge)} участников ОГЭ не преодолели "
-                    f"минимальный порог (порог {_pct(rules.mismatch_threshold)}).",
-        })
+        flags.append(
+            {
+                "code": "vpr_oge_mismatch",
+                "value": oge,
+                "threshold": rules.mismatch_threshold,
+                "title": "На ВПР нет «2», а на ОГЭ многие не преодолели минимум",
+                "text": f"Доля «2» на ВПР 0 %, при этом {_pct(oge)} участников ОГЭ не преодолели "
+                f"минимальный порог (порог {_pct(rules.mismatch_threshold)}).",
+            }
+        )
     return flags
 
 

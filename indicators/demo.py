@@ -60,27 +60,59 @@ def _rows(school: School, students: int, profile: str, year: int, ids: dict) -> 
             mark4 = _count(rng, n - mark2 - mark5, 0.4)
             lowered = _count(rng, n, 0.38 if profile == "weak" and school.code == "0101" else 0.15)
             raised = _count(rng, n - lowered, 0.05)
-            rows.append(AssessmentResult(
-                school=school, year=year, procedure_id=ids["VPR"], subject_id=ids[subject], grade=grade,
-                participants=n, mark2=mark2, mark3=n - mark2 - mark4 - mark5, mark4=mark4, mark5=mark5,
-                lowered=lowered, raised=raised, confirmed=n - lowered - raised,
-                average=round(2 + 3 * (1 - fail) * rng.uniform(0.55, 0.7), 2)))
+            rows.append(
+                AssessmentResult(
+                    school=school,
+                    year=year,
+                    procedure_id=ids["VPR"],
+                    subject_id=ids[subject],
+                    grade=grade,
+                    participants=n,
+                    mark2=mark2,
+                    mark3=n - mark2 - mark4 - mark5,
+                    mark4=mark4,
+                    mark5=mark5,
+                    lowered=lowered,
+                    raised=raised,
+                    confirmed=n - lowered - raised,
+                    average=round(2 + 3 * (1 - fail) * rng.uniform(0.55, 0.7), 2),
+                )
+            )
     for subject in ("russian", "math"):
         n = max(3, round(cohort * rng.uniform(0.8, 1.0)))
         below = _count(rng, n, oge_below)
         mark5 = _count(rng, n - below, 0.25 if profile == "strong" else 0.12)
-        rows.append(AssessmentResult(
-            school=school, year=year, procedure_id=ids["OGE"], subject_id=ids[subject], grade=9, participants=n,
-            below_min=below, mark2=below, mark5=mark5))
+        rows.append(
+            AssessmentResult(
+                school=school,
+                year=year,
+                procedure_id=ids["OGE"],
+                subject_id=ids[subject],
+                grade=9,
+                participants=n,
+                below_min=below,
+                mark2=below,
+                mark5=mark5,
+            )
+        )
     if "ООШ" not in school.short_name:
         extra = EGE_EXTRA[: 1 + zlib.crc32(school.code.encode()) % 2]
         for subject in ["russian", "math", *[code for code, _ in extra]]:
             n = max(2, round(cohort * 0.6 * rng.uniform(0.8, 1.0)))
             below = _count(rng, n, ege_below)
-            rows.append(AssessmentResult(
-                school=school, year=year, procedure_id=ids["EGE"], subject_id=ids[subject], grade=11,
-                participants=n, below_min=below, high=_count(rng, n - below, ege_high),
-                average=round(40 + 40 * (1 - fail) * rng.uniform(0.7, 0.9), 2)))
+            rows.append(
+                AssessmentResult(
+                    school=school,
+                    year=year,
+                    procedure_id=ids["EGE"],
+                    subject_id=ids[subject],
+                    grade=11,
+                    participants=n,
+                    below_min=below,
+                    high=_count(rng, n - below, ege_high),
+                    average=round(40 + 40 * (1 - fail) * rng.uniform(0.7, 0.9), 2),
+                )
+            )
     return rows
 
 
@@ -89,20 +121,41 @@ def build(*, stdout) -> None:
     for code, name in [("russian", "Русский язык"), ("math", "Математика"), *EGE_EXTRA]:
         if not Subject.objects.filter(code=code).exists():
             Subject.objects.get_or_create(name=name, defaults={"code": code})
-    ids = {**dict(Procedure.objects.values_list("code", "pk")), **dict(Subject.objects.values_list("code", "pk"))}
+    ids = {
+        **dict(Procedure.objects.values_list("code", "pk")),
+        **dict(Subject.objects.values_list("code", "pk")),
+    }
     schools = list(School.objects.filter(code__in=SCHOOL_PROFILES).order_by("code"))
     students = {(c.school_id, c.year): c.students for c in SchoolContext.objects.filter(school__in=schools)}
     rows = []
     for school in schools:
         for year in YEARS:
-            rows += _rows(school, students.get((school.pk, year)) or 200, SCHOOL_PROFILES[school.code], year, ids)
+            rows += _rows(
+                school, students.get((school.pk, year)) or 200, SCHOOL_PROFILES[school.code], year, ids
+            )
     AssessmentResult.objects.bulk_create(
-        rows, batch_size=500, update_conflicts=True,
+        rows,
+        batch_size=500,
+        update_conflicts=True,
         unique_fields=["school", "year", "procedure", "subject", "grade"],
-        update_fields=["participants", "below_min", "high", "mark2", "mark3", "mark4", "mark5", "average", "lowered",
-                       "confirmed", "raised", "updated_at"],
+        update_fields=[
+            "participants",
+            "below_min",
+            "high",
+            "mark2",
+            "mark3",
+            "mark4",
+            "mark5",
+            "average",
+            "lowered",
+            "confirmed",
+            "raised",
+            "updated_at",
+        ],
     )
     stdout.write(f"Результаты оценочных процедур: {len(rows)} строк за {YEARS[0]}–{YEARS[-1]} учебные годы.")
     for year in YEARS:
         run = statuses_compute(year=year)
-        stdout.write(f"Расчёт {year}/{year + 1}: ШНОР — {run.low_results_count}, ШНСУ — {run.unfavourable_count}.")
+        stdout.write(
+            f"Расчёт {year}/{year + 1}: ШНОР — {run.low_results_count}, ШНСУ — {run.unfavourable_count}."
+        )

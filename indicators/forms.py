@@ -6,13 +6,25 @@ from .models import Indicator, MethodologyRules, StatusOverride
 class RulesForm(forms.ModelForm):
     """The rules of a version (valid from a year) plus one weight per index indicator."""
 
-    comment = forms.CharField(label="Основание изменения (приказ, протокол, решение)", widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label="Основание изменения (приказ, протокол, решение)", widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     class Meta:
         model = MethodologyRules
-        fields = ["valid_from", "size_edge_small", "size_edge_large", "low_results_share", "low_results_years",
-                  "unfavourable_share", "min_participants", "lowered_threshold", "raised_threshold",
-                  "mismatch_threshold", "comment"]
+        fields = [
+            "valid_from",
+            "size_edge_small",
+            "size_edge_large",
+            "low_results_share",
+            "low_results_years",
+            "unfavourable_share",
+            "min_participants",
+            "lowered_threshold",
+            "raised_threshold",
+            "mismatch_threshold",
+            "comment",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -21,8 +33,12 @@ class RulesForm(forms.ModelForm):
         weights = self.instance.weights or {}
         for indicator in Indicator.objects.exclude(index=""):
             self.fields[f"weight_{indicator.code}"] = forms.DecimalField(
-                label=f"Вес: {indicator.short_name} ({indicator.get_index_display()})", min_value=0, max_value=100,
-                decimal_places=2, initial=weights.get(indicator.code, 1))
+                label=f"Вес: {indicator.short_name} ({indicator.get_index_display()})",
+                min_value=0,
+                max_value=100,
+                decimal_places=2,
+                initial=weights.get(indicator.code, 1),
+            )
 
     def clean(self):
         data = super().clean()
@@ -32,8 +48,11 @@ class RulesForm(forms.ModelForm):
         return data
 
     def weights(self) -> dict:
-        return {name[len("weight_"):]: float(value) for name, value in self.cleaned_data.items()
-                if name.startswith("weight_")}
+        return {
+            name[len("weight_") :]: float(value)
+            for name, value in self.cleaned_data.items()
+            if name.startswith("weight_")
+        }
 
 
 class StatusOverrideForm(forms.ModelForm):

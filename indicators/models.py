@@ -51,8 +51,9 @@ class AssessmentResult(TimeStampedModel):
     """Aggregated result of one school in one procedure, subject and grade in a year (no student records)."""
 
     # No index of its own: the unique key (school, year, …) starts with the school and serves those lookups.
-    school = models.ForeignKey("schools.School", verbose_name="ОО", on_delete=models.CASCADE, related_name="results",
-                               db_index=False)
+    school = models.ForeignKey(
+        "schools.School", verbose_name="ОО", on_delete=models.CASCADE, related_name="results", db_index=False
+    )
     year = models.PositiveSmallIntegerField("учебный год")
     # procedure, subject and import_batch have no database-level constraint: PostgreSQL checks each one with
     # a trigger per inserted row, and for a 200,000-row file the three cost more than the whole insert. The
@@ -62,10 +63,12 @@ class AssessmentResult(TimeStampedModel):
     # procedure (`result_year_procedure_idx`); the API and admin filters by procedure or subject alone match a
     # tenth to a half of all rows, where such an index does not help (1.6 M rows on PostgreSQL: counting one
     # subject 47 ms without it, 35–52 ms with it). Deleting a procedure or subject scans the table for PROTECT.
-    procedure = models.ForeignKey(Procedure, verbose_name="процедура", on_delete=models.PROTECT, db_constraint=False,
-                                  db_index=False)
-    subject = models.ForeignKey(Subject, verbose_name="предмет", on_delete=models.PROTECT, db_constraint=False,
-                                db_index=False)
+    procedure = models.ForeignKey(
+        Procedure, verbose_name="процедура", on_delete=models.PROTECT, db_constraint=False, db_index=False
+    )
+    subject = models.ForeignKey(
+        Subject, verbose_name="предмет", on_delete=models.PROTECT, db_constraint=False, db_index=False
+    )
     grade = models.PositiveSmallIntegerField("класс")
     participants = models.PositiveIntegerField("участников")
     below_min = models.PositiveIntegerField("не преодолели минимальный порог", null=True, blank=True)
@@ -79,7 +82,11 @@ class AssessmentResult(TimeStampedModel):
     confirmed = models.PositiveIntegerField("подтвердили", null=True, blank=True)
     raised = models.PositiveIntegerField("повысили", null=True, blank=True)
     import_batch = models.ForeignKey(
-        "schools.ImportBatch", verbose_name="пакет импорта", null=True, blank=True, on_delete=models.SET_NULL,
+        "schools.ImportBatch",
+        verbose_name="пакет импорта",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         db_constraint=False,
     )
     # The history is read by result (id), date and user; indexes on the copied foreign keys only slowed
@@ -92,11 +99,18 @@ class AssessmentResult(TimeStampedModel):
         ordering = ["school__code", "year", "procedure__code", "subject__name", "grade"]
         constraints = [
             models.UniqueConstraint(
-                fields=["school", "year", "procedure", "subject", "grade"], name="assessment_result_unique_key"
+                fields=["school", "year", "procedure", "subject", "grade"],
+                name="assessment_result_unique_key",
             ),
-            models.CheckConstraint(condition=Q(below_min__lte=F("participants")), name="result_below_min_lte_participants"),
-            models.CheckConstraint(condition=Q(high__lte=F("participants")), name="result_high_lte_participants"),
-            models.CheckConstraint(condition=Q(mark2__lte=F("participants")), name="result_mark2_lte_participants"),
+            models.CheckConstraint(
+                condition=Q(below_min__lte=F("participants")), name="result_below_min_lte_participants"
+            ),
+            models.CheckConstraint(
+                condition=Q(high__lte=F("participants")), name="result_high_lte_participants"
+            ),
+            models.CheckConstraint(
+                condition=Q(mark2__lte=F("participants")), name="result_mark2_lte_participants"
+            ),
         ]
         indexes = [models.Index(fields=["year", "procedure"], name="result_year_procedure_idx")]
 
@@ -162,18 +176,30 @@ class MethodologyRules(TimeStampedModel):
     """
 
     valid_from = models.PositiveSmallIntegerField("действуют с учебного года", unique=True)
-    size_edge_small = models.PositiveIntegerField("граница кластера по численности: малые школы до", default=100)
-    size_edge_large = models.PositiveIntegerField("граница кластера по численности: крупные школы от", default=500)
-    low_results_share = models.DecimalField(
-        "доля школ кластера с низкими результатами (q)", max_digits=4, decimal_places=3, default=Decimal("0.1")
+    size_edge_small = models.PositiveIntegerField(
+        "граница кластера по численности: малые школы до", default=100
     )
-    low_results_years = models.PositiveSmallIntegerField("лет подряд с низкими результатами для ШНОР (n)", default=2)
+    size_edge_large = models.PositiveIntegerField(
+        "граница кластера по численности: крупные школы от", default=500
+    )
+    low_results_share = models.DecimalField(
+        "доля школ кластера с низкими результатами (q)",
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.1"),
+    )
+    low_results_years = models.PositiveSmallIntegerField(
+        "лет подряд с низкими результатами для ШНОР (n)", default=2
+    )
     unfavourable_share = models.DecimalField(
-        "доля школ муниципалитета с самым низким социальным индексом (p)", max_digits=4, decimal_places=3,
+        "доля школ муниципалитета с самым низким социальным индексом (p)",
+        max_digits=4,
+        decimal_places=3,
         default=Decimal("0.1"),
     )
     min_participants = models.PositiveIntegerField(
-        "минимум участников для расчёта показателя результатов", default=0,
+        "минимум участников для расчёта показателя результатов",
+        default=0,
         help_text="Если участников меньше, показатель отмечается «мало данных» и не участвует в ранжировании.",
     )
     weights = models.JSONField("веса показателей в индексах", default=dict, blank=True)
@@ -184,7 +210,9 @@ class MethodologyRules(TimeStampedModel):
         "порог доли повысивших отметку на ВПР, %", max_digits=5, decimal_places=2, default=Decimal("15")
     )
     mismatch_threshold = models.DecimalField(
-        "порог доли не преодолевших минимум ОГЭ при ВПР без «2», %", max_digits=5, decimal_places=2,
+        "порог доли не преодолевших минимум ОГЭ при ВПР без «2», %",
+        max_digits=5,
+        decimal_places=2,
         default=Decimal("10"),
     )
     comment = models.TextField("основание изменения", blank=True)
@@ -198,7 +226,9 @@ class MethodologyRules(TimeStampedModel):
         verbose_name_plural = "правила расчёта"
         ordering = ["-valid_from"]
         constraints = [
-            models.CheckConstraint(condition=Q(size_edge_small__lt=F("size_edge_large")), name="rules_size_edges_order"),
+            models.CheckConstraint(
+                condition=Q(size_edge_small__lt=F("size_edge_large")), name="rules_size_edges_order"
+            ),
             models.CheckConstraint(
                 condition=Q(low_results_share__gt=0, low_results_share__lte=1), name="rules_q_range"
             ),
@@ -243,7 +273,11 @@ class ComputationRun(models.Model):
     started_at = models.DateTimeField("начат")
     finished_at = models.DateTimeField("завершён", null=True, blank=True)
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="кто запустил", null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто запустил",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
     schools = models.PositiveIntegerField("школ в расчёте", default=0)
     low_results_count = models.PositiveIntegerField("ШНОР", default=0)
@@ -269,13 +303,26 @@ class IndicatorValue(models.Model):
     # SchoolStatus rows it writes in the same transaction for the same schools and run keep their
     # constraints, so a school deleted meanwhile still makes the whole run roll back. CASCADE/PROTECT
     # are Django's (deleting a school, run or indicator through the ORM behaves as before).
-    run = models.ForeignKey(ComputationRun, verbose_name="расчёт", on_delete=models.CASCADE, related_name="values",
-                            db_index=False, db_constraint=False)
-    school = models.ForeignKey("schools.School", verbose_name="ОО", on_delete=models.CASCADE,
-                               related_name="indicator_values", db_index=False, db_constraint=False)
+    run = models.ForeignKey(
+        ComputationRun,
+        verbose_name="расчёт",
+        on_delete=models.CASCADE,
+        related_name="values",
+        db_index=False,
+        db_constraint=False,
+    )
+    school = models.ForeignKey(
+        "schools.School",
+        verbose_name="ОО",
+        on_delete=models.CASCADE,
+        related_name="indicator_values",
+        db_index=False,
+        db_constraint=False,
+    )
     year = models.PositiveSmallIntegerField("учебный год")
-    indicator = models.ForeignKey(Indicator, verbose_name="показатель", on_delete=models.PROTECT, db_index=False,
-                                  db_constraint=False)
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="показатель", on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
     value = models.FloatField("значение", null=True, blank=True)
     numerator = models.FloatField("числитель", null=True, blank=True)
     denominator = models.FloatField("знаменатель", null=True, blank=True)
@@ -300,17 +347,27 @@ class IndicatorValue(models.Model):
 class SchoolStatus(models.Model):
     """A school's computed position in a year: cluster, indices, ranks, list membership and the reasons."""
 
-    run = models.ForeignKey(ComputationRun, verbose_name="расчёт", on_delete=models.CASCADE, related_name="statuses")
-    school = models.ForeignKey("schools.School", verbose_name="ОО", on_delete=models.CASCADE, related_name="statuses")
+    run = models.ForeignKey(
+        ComputationRun, verbose_name="расчёт", on_delete=models.CASCADE, related_name="statuses"
+    )
+    school = models.ForeignKey(
+        "schools.School", verbose_name="ОО", on_delete=models.CASCADE, related_name="statuses"
+    )
     year = models.PositiveSmallIntegerField("учебный год")
     has_context = models.BooleanField("есть контекст за год", default=False)
     cluster = models.CharField("кластер", max_length=300, blank=True)
     cluster_size = models.PositiveIntegerField("школ в кластере с индексом", null=True, blank=True)
     results_index = models.FloatField("индекс результатов", null=True, blank=True)
     social_index = models.FloatField("индекс социального благополучия", null=True, blank=True)
-    rank_in_cluster = models.PositiveIntegerField("место в кластере (1 — самый низкий индекс)", null=True, blank=True)
-    social_rank = models.PositiveIntegerField("место в муниципалитете по социальному индексу", null=True, blank=True)
-    social_population = models.PositiveIntegerField("школ муниципалитета с социальным индексом", null=True, blank=True)
+    rank_in_cluster = models.PositiveIntegerField(
+        "место в кластере (1 — самый низкий индекс)", null=True, blank=True
+    )
+    social_rank = models.PositiveIntegerField(
+        "место в муниципалитете по социальному индексу", null=True, blank=True
+    )
+    social_population = models.PositiveIntegerField(
+        "школ муниципалитета с социальным индексом", null=True, blank=True
+    )
     is_low_data = models.BooleanField("мало данных", default=False)
     low_results_year = models.BooleanField("низкие результаты в этом году", default=False)
     low_results = models.BooleanField("ШНОР (расчёт)", default=False)
@@ -337,7 +394,9 @@ class PopulationStat(models.Model):
         MUNICIPALITY = "municipality", "муниципалитет"
         ALL = "all", "все школы"
 
-    run = models.ForeignKey(ComputationRun, verbose_name="расчёт", on_delete=models.CASCADE, related_name="stats")
+    run = models.ForeignKey(
+        ComputationRun, verbose_name="расчёт", on_delete=models.CASCADE, related_name="stats"
+    )
     year = models.PositiveSmallIntegerField("учебный год")
     indicator = models.CharField("показатель или индекс", max_length=60)
     population_kind = models.CharField("совокупность", max_length=20, choices=Population.choices)
@@ -375,7 +434,9 @@ class StatusOverride(models.Model):
         REVERT = "revert", "вернуть расчётный статус"
 
     # PROTECT: an inspector's written decision must not vanish with a deleted school.
-    school = models.ForeignKey("schools.School", verbose_name="ОО", on_delete=models.PROTECT, related_name="status_overrides")
+    school = models.ForeignKey(
+        "schools.School", verbose_name="ОО", on_delete=models.PROTECT, related_name="status_overrides"
+    )
     year = models.PositiveSmallIntegerField("учебный год")
     list_kind = models.CharField("список", max_length=20, choices=List.choices)
     decision = models.CharField("решение", max_length=10, choices=Decision.choices)
@@ -389,7 +450,9 @@ class StatusOverride(models.Model):
         verbose_name = "решение инспектора о статусе"
         verbose_name_plural = "решения инспекторов о статусе"
         ordering = ["-created_at", "-pk"]
-        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="status_override_reason_required")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="status_override_reason_required")
+        ]
 
     def __str__(self):
         return f"{self.school_id} {self.year} {self.get_list_kind_display()}: {self.get_decision_display()}"

@@ -21,6 +21,8 @@ def dashboard_lists_panel(request) -> str:
         return ""
     history = selectors.list_history(years=selectors.computed_years())
     chart = list_sizes_chart(history=history, width=480, height=200) if len(history) > 1 else None
-    return render_to_string("indicators/panel_dashboard.html",
-                            {"year": year, "dynamics": selectors.list_dynamics(year=year), "chart": chart},
-                            request=request)
+    return render_to_string(
+        "indicators/panel_dashboard.html",
+        {"year": year, "dynamics": selectors.list_dynamics(year=year), "chart": chart},
+        request=request,
+    )

@@ -56,7 +56,9 @@ def indicator_catalogue() -> QuerySet[Indicator]:
 
 def overrides_latest(*, year: int, school_ids=None) -> dict[tuple[int, str], StatusOverride]:
     """{(school id, list): the latest override} of a year; a «revert» decision counts as none."""
-    overrides = StatusOverride.objects.filter(year=year).select_related("created_by").order_by("created_at", "pk")
+    overrides = (
+        StatusOverride.objects.filter(year=year).select_related("created_by").order_by("created_at", "pk")
+    )
     if school_ids is not None:
         overrides = overrides.filter(school_id__in=school_ids)
     latest = {}
@@ -81,7 +83,9 @@ def status_queryset(*, year: int, user=None) -> QuerySet[SchoolStatus]:
     return statuses.order_by("school__code")
 
 
-def status_list(*, year: int, list_kind: str | None = None, user=None, cluster: str = "") -> list[SchoolStatus]:
+def status_list(
+    *, year: int, list_kind: str | None = None, user=None, cluster: str = ""
+) -> list[SchoolStatus]:
     """Statuses of a year with `<list>_effective` and `<list>_override` set; only members of
     `list_kind` ("low_results" or "unfavourable") when given. Restricted to what `user` may see."""
     statuses = status_queryset(year=year, user=user).defer("reasons", "objectivity_flags")
@@ -108,7 +112,7 @@ def effective_members(*, year: int) -> dict[str, set[int]]:
     for row in statuses:
         for kind in LISTS:
             override = overrides.get((row["school_id"], kind))
-            if (override.effective if override else row[kind]):
+            if override.effective if override else row[kind]:
                 members[kind].add(row["school_id"])
     for (school_id, kind), override in overrides.items():
         if override.effective:
@@ -163,7 +167,9 @@ def list_history(*, years) -> dict[int, dict[str, dict[str, int | None]]]:
     return history
 
 
-def indicator_values(*, year: int, user=None, indicator: str = "", school: School | None = None) -> QuerySet[IndicatorValue]:
+def indicator_values(
+    *, year: int, user=None, indicator: str = "", school: School | None = None
+) -> QuerySet[IndicatorValue]:
     """Stored indicator values of a year (with school and indicator), limited to what `user` may see."""
     values = IndicatorValue.objects.filter(year=year).select_related("school", "indicator")
     if user is not None:
@@ -175,7 +181,9 @@ def indicator_values(*, year: int, user=None, indicator: str = "", school: Schoo
     return values.order_by("school__code", "indicator__order")
 
 
-def population_stats(*, year: int, population_kind: str = "", indicator: str = "") -> QuerySet[PopulationStat]:
+def population_stats(
+    *, year: int, population_kind: str = "", indicator: str = ""
+) -> QuerySet[PopulationStat]:
     """Median, mean, min, max of every indicator and index per population (cluster, municipality, all)."""
     stats = PopulationStat.objects.filter(year=year)
     if population_kind:
@@ -191,8 +199,13 @@ def cluster_medians(*, year: int) -> dict[tuple[str, str], float | None]:
     return {(s.population, s.indicator): s.median for s in stats}
 
 
-TABLE_SORTS = {"code": "school__code", "results_index": "results_index", "social_index": "social_index",
-               "rank": "rank_in_cluster", "cluster": "cluster"}
+TABLE_SORTS = {
+    "code": "school__code",
+    "results_index": "results_index",
+    "social_index": "social_index",
+    "rank": "rank_in_cluster",
+    "cluster": "cluster",
+}
 
 
 def status_table(*, year: int, user, cluster: str = "", list_kind: str = "", ordering: str = "school__code"):
@@ -206,8 +219,13 @@ def status_table(*, year: int, user, cluster: str = "", list_kind: str = "", ord
 
 
 def clusters_of(*, year: int) -> list[str]:
-    return list(SchoolStatus.objects.filter(year=year).exclude(cluster="").values_list("cluster", flat=True)
-                .distinct().order_by("cluster"))
+    return list(
+        SchoolStatus.objects.filter(year=year)
+        .exclude(cluster="")
+        .values_list("cluster", flat=True)
+        .distinct()
+        .order_by("cluster")
+    )
 
 
 def indicator_cells(*, year: int, statuses) -> tuple[list[Indicator], list[dict]]:
@@ -216,7 +234,8 @@ def indicator_cells(*, year: int, statuses) -> tuple[list[Indicator], list[dict]
     statuses = list(statuses)
     values = defaultdict(dict)
     for value in IndicatorValue.objects.filter(year=year, school__in=[s.school_id for s in statuses]).only(
-            "school_id", "indicator_id", "value", "is_low_data"):
+        "school_id", "indicator_id", "value", "is_low_data"
+    ):
         values[value.school_id][value.indicator_id] = value
     medians = cluster_medians(year=year)
     rows = []
@@ -224,11 +243,22 @@ def indicator_cells(*, year: int, statuses) -> tuple[list[Indicator], list[dict]
         cells = []
         for indicator in indicators:
             value = values[status.school_id].get(indicator.pk)
-            cells.append({"indicator": indicator, "value": value.value if value else None,
-                          "is_low_data": bool(value and value.is_low_data),
-                          "median": medians.get((status.cluster, indicator.code))})
-        rows.append({"status": status, "cells": cells,
-                     "low_results": _decided(status, "low_results"), "unfavourable": _decided(status, "unfavourable")})
+            cells.append(
+                {
+                    "indicator": indicator,
+                    "value": value.value if value else None,
+                    "is_low_data": bool(value and value.is_low_data),
+                    "median": medians.get((status.cluster, indicator.code)),
+                }
+            )
+        rows.append(
+            {
+                "status": status,
+                "cells": cells,
+                "low_results": _decided(status, "low_results"),
+                "unfavourable": _decided(status, "unfavourable"),
+            }
+        )
     return indicators, rows
 
 
@@ -248,20 +278,40 @@ def school_indicator_series(*, school: School) -> dict:
     for value in IndicatorValue.objects.filter(school=school).select_related("indicator"):
         values[value.indicator.code][value.year] = value.value
     clusters = {s.cluster for s in statuses.values() if s.cluster}
-    medians = {(s.year, s.indicator): s.median for s in PopulationStat.objects.filter(
-        population_kind=PopulationStat.Population.CLUSTER, population__in=clusters, year__in=list(statuses))
-        if s.population == statuses[s.year].cluster}
+    medians = {
+        (s.year, s.indicator): s.median
+        for s in PopulationStat.objects.filter(
+            population_kind=PopulationStat.Population.CLUSTER,
+            population__in=clusters,
+            year__in=list(statuses),
+        )
+        if s.population == statuses[s.year].cluster
+    }
     years = sorted(statuses)
     series = [
-        {"code": indicator.code, "title": indicator.short_name, "unit": indicator.unit, "indicator": indicator,
-         "values": [values[indicator.code].get(y) for y in years],
-         "medians": [medians.get((y, indicator.code)) for y in years]}
+        {
+            "code": indicator.code,
+            "title": indicator.short_name,
+            "unit": indicator.unit,
+            "indicator": indicator,
+            "values": [values[indicator.code].get(y) for y in years],
+            "medians": [medians.get((y, indicator.code)) for y in years],
+        }
         for indicator in Indicator.objects.all()
     ]
     indices = [
-        {"code": code, "title": title, "unit": "", "indicator": None,
-         "values": [getattr(statuses[y], code) for y in years], "medians": [medians.get((y, code)) for y in years]}
-        for code, title in (("results_index", "Индекс результатов"), ("social_index", "Индекс социального благополучия"))
+        {
+            "code": code,
+            "title": title,
+            "unit": "",
+            "indicator": None,
+            "values": [getattr(statuses[y], code) for y in years],
+            "medians": [medians.get((y, code)) for y in years],
+        }
+        for code, title in (
+            ("results_index", "Индекс результатов"),
+            ("social_index", "Индекс социального благополучия"),
+        )
     ]
     return {"years": years, "series": indices + series, "statuses": statuses}
 
@@ -279,19 +329,26 @@ def school_results(*, school: School, year: int | None = None) -> QuerySet[Asses
 
 
 def results_visible_to(*, user) -> QuerySet[AssessmentResult]:
-    return AssessmentResult.objects.filter(school__in=school_list_visible_to(user=user).values("pk")).select_related(
-        "school", "procedure", "subject").order_by("school__code", "year", "procedure__code", "subject__name", "grade")
+    return (
+        AssessmentResult.objects.filter(school__in=school_list_visible_to(user=user).values("pk"))
+        .select_related("school", "procedure", "subject")
+        .order_by("school__code", "year", "procedure__code", "subject__name", "grade")
+    )
 
 
 def values_visible_to(*, user) -> QuerySet[IndicatorValue]:
-    return IndicatorValue.objects.filter(school__in=school_list_visible_to(user=user).values("pk")).select_related(
-        "school", "indicator").order_by("school__code", "year", "indicator__order")
+    return (
+        IndicatorValue.objects.filter(school__in=school_list_visible_to(user=user).values("pk"))
+        .select_related("school", "indicator")
+        .order_by("school__code", "year", "indicator__order")
+    )
 
 
 def _latest_decision(kind: str):
     return Subquery(
         StatusOverride.objects.filter(school=OuterRef("school"), year=OuterRef("year"), list_kind=kind)
-        .order_by("-created_at", "-pk").values("decision")[:1]
+        .order_by("-created_at", "-pk")
+        .values("decision")[:1]
     )
 
 
@@ -304,7 +361,9 @@ def on_list(statuses: QuerySet[SchoolStatus], kind: str) -> QuerySet[SchoolStatu
     """Effective members of a list among annotated statuses (see `with_decisions`)."""
     decision = f"{kind}_decision"
     include = Q(**{decision: StatusOverride.Decision.INCLUDE})
-    computed = Q(**{kind: True}) & (Q(**{f"{decision}__isnull": True}) | ~Q(**{decision: StatusOverride.Decision.EXCLUDE}))
+    computed = Q(**{kind: True}) & (
+        Q(**{f"{decision}__isnull": True}) | ~Q(**{decision: StatusOverride.Decision.EXCLUDE})
+    )
     return statuses.filter(include | computed)
 
 

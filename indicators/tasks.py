@@ -22,5 +22,5 @@ def statuses_compute_task(self, job_id: int) -> None:
         job_id=job_id,
         result={"url": reverse("indicators:index") + f"?year={year}", "run": run.pk},
         message=f"Расчёт за {year}/{year + 1} учебный год выполнен: школ — {run.schools}, "
-                f"ШНОР — {run.low_results_count}, ШНСУ — {run.unfavourable_count}.",
+        f"ШНОР — {run.low_results_count}, ШНСУ — {run.unfavourable_count}.",
     )

@@ -42,8 +42,12 @@ class StatusListsView(StaffRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         years = selectors.computed_years()
         year = _year(self.request, years)
-        context = {"years": years, "year": year, "compute_form": ComputeForm(initial={"year": year or ""}),
-                   "result_years": selectors.result_years()}
+        context = {
+            "years": years,
+            "year": year,
+            "compute_form": ComputeForm(initial={"year": year or ""}),
+            "result_years": selectors.result_years(),
+        }
         if year is not None:
             statuses = {s.school_id: s for s in selectors.status_list(year=year)}
             dynamics = selectors.list_dynamics(year=year)
@@ -51,9 +55,18 @@ class StatusListsView(StaffRequiredMixin, TemplateView):
                 block["rows"] = [(school, statuses.get(school.pk)) for school in block["current"]]
                 block["entered_ids"] = {s.pk for s in block["entered"]}
             history = selectors.list_history(years=years)
-            charts = [chart for chart in (list_sizes_chart(history=history), list_moves_chart(history=history)) if chart]
-            context.update(dynamics=dynamics, rules=selectors.rules_in_force(year=year),
-                           run=selectors.latest_run(year=year), counts=history, charts=charts)
+            charts = [
+                chart
+                for chart in (list_sizes_chart(history=history), list_moves_chart(history=history))
+                if chart
+            ]
+            context.update(
+                dynamics=dynamics,
+                rules=selectors.rules_in_force(year=year),
+                run=selectors.latest_run(year=year),
+                counts=history,
+                charts=charts,
+            )
         return super().get_context_data(**context, **kwargs)
 
 
@@ -70,12 +83,20 @@ class IndicatorTableView(StaffRequiredMixin, TemplateView):
             sort, ordering = sort_param(self.request, selectors.TABLE_SORTS, "code")
             cluster = self.request.GET.get("cluster", "")
             list_kind = self.request.GET.get("list", "")
-            statuses = selectors.status_table(year=year, user=self.request.user, cluster=cluster,
-                                              list_kind=list_kind, ordering=ordering)
+            statuses = selectors.status_table(
+                year=year, user=self.request.user, cluster=cluster, list_kind=list_kind, ordering=ordering
+            )
             page = Paginator(statuses, 30).get_page(self.request.GET.get("page"))
             indicators, rows = selectors.indicator_cells(year=year, statuses=page.object_list)
-            context.update(sort=sort, cluster=cluster, list_kind=list_kind, clusters=selectors.clusters_of(year=year),
-                           page_obj=page, indicators=indicators, rows=rows)
+            context.update(
+                sort=sort,
+                cluster=cluster,
+                list_kind=list_kind,
+                clusters=selectors.clusters_of(year=year),
+                page_obj=page,
+                indicators=indicators,
+                rows=rows,
+            )
         return super().get_context_data(**context, **kwargs)
 
 
@@ -101,9 +122,11 @@ class ValueExportView(StaffRequiredMixin, View):
 
 def _about(year: int) -> dict:
     run = selectors.latest_run(year=year)
-    return {"Учебный год": f"{year}/{year + 1}",
-            "Расчёт выполнен": run.finished_at.strftime("%d.%m.%Y %H:%M") if run and run.finished_at else "—",
-            "Правила": str(run.rules_snapshot) if run else "—"}
+    return {
+        "Учебный год": f"{year}/{year + 1}",
+        "Расчёт выполнен": run.finished_at.strftime("%d.%m.%Y %H:%M") if run and run.finished_at else "—",
+        "Правила": str(run.rules_snapshot) if run else "—",
+    }
 
 
 class ComputeStartView(StaffRequiredMixin, View):
@@ -113,8 +136,12 @@ class ComputeStartView(StaffRequiredMixin, View):
             messages.error(request, "Укажите учебный год от 2000 до 2100.")
             return redirect("indicators:index")
         year = form.cleaned_data["year"]
-        job = job_create(kind="compute", title=f"Расчёт показателей и списков за {year}/{year + 1} учебный год",
-                         params={"year": year}, user=request.user)
+        job = job_create(
+            kind="compute",
+            title=f"Расчёт показателей и списков за {year}/{year + 1} учебный год",
+            params={"year": year},
+            user=request.user,
+        )
         job_enqueue(job=job, task=statuses_compute_task)
         return redirect(job.get_absolute_url())
 
@@ -130,8 +157,12 @@ class RulesEditView(StaffRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         year = _year(self.request, selectors.computed_years()) or 2000
         kwargs.setdefault("form", RulesForm(instance=self._instance(year)))
-        return super().get_context_data(versions=MethodologyRules.objects.select_related("changed_by"),
-                                        history=selectors.rules_history(), year=year, **kwargs)
+        return super().get_context_data(
+            versions=MethodologyRules.objects.select_related("changed_by"),
+            history=selectors.rules_history(),
+            year=year,
+            **kwargs,
+        )
 
     def post(self, request):
         try:
@@ -149,8 +180,11 @@ class RulesEditView(StaffRequiredMixin, TemplateView):
         except ValidationError as error:
             form.add_error(None, error)
             return self.render_to_response(self.get_context_data(form=form))
-        messages.success(request, f"Правила с {rules.valid_from}/{rules.valid_from + 1} учебного года сохранены. "
-                                  "Они применятся при следующем расчёте.")
+        messages.success(
+            request,
+            f"Правила с {rules.valid_from}/{rules.valid_from + 1} учебного года сохранены. "
+            "Они применятся при следующем расчёте.",
+        )
         return redirect("indicators:rules")
 
 
@@ -165,13 +199,24 @@ class SchoolReasonsView(PortalUserRequiredMixin, TemplateView):
         years = sorted(series["statuses"], reverse=True)
         year = _year(self.request, years)
         status = selectors.status_get(school=school, year=year) if year else None
-        values = {v.indicator.code: v for v in selectors.indicator_values(year=year, school=school)} if year else {}
+        values = (
+            {v.indicator.code: v for v in selectors.indicator_values(year=year, school=school)}
+            if year
+            else {}
+        )
         medians = selectors.cluster_medians(year=year) if year else {}
         return super().get_context_data(
-            school=school, years=years, year=year, status=status, groups=_groups(values, status, medians),
-            charts=_charts(series), overrides=selectors.school_overrides(school=school).filter(year=year or 0),
+            school=school,
+            years=years,
+            year=year,
+            status=status,
+            groups=_groups(values, status, medians),
+            charts=_charts(series),
+            overrides=selectors.school_overrides(school=school).filter(year=year or 0),
             override_form=StatusOverrideForm() if is_staff_member(self.request.user) else None,
-            results=selectors.school_results(school=school, year=year) if year else [], **kwargs)
+            results=selectors.school_results(school=school, year=year) if year else [],
+            **kwargs,
+        )
 
 
 def _groups(values: dict, status, medians: dict) -> list[dict]:
@@ -180,14 +225,23 @@ def _groups(values: dict, status, medians: dict) -> list[dict]:
     cluster = status.cluster if status else ""
     groups = []
     for group, title in Indicator.Group.choices:
-        rows = [{"value": v, "median": medians.get((cluster, code))} for code, v in values.items()
-                if v.indicator.group == group]
+        rows = [
+            {"value": v, "median": medians.get((cluster, code))}
+            for code, v in values.items()
+            if v.indicator.group == group
+        ]
         groups.append({"title": title, "code": group, "rows": rows})
     return groups
 
 
-CHARTED = ("results_index", "social_index", "vpr_fail_share", "oge_below_min_share", "ege_below_min_share",
-           "ege_high_share")
+CHARTED = (
+    "results_index",
+    "social_index",
+    "vpr_fail_share",
+    "oge_below_min_share",
+    "ege_below_min_share",
+    "ege_high_share",
+)
 
 
 def _charts(series: dict) -> list:
@@ -198,9 +252,17 @@ def _charts(series: dict) -> list:
     for item in series["series"]:
         if item["code"] not in CHARTED or all(v is None for v in item["values"]):
             continue
-        charts.append(line_chart(
-            title=item["title"], categories=categories, unit=" %" if item["unit"] == "%" else "",
-            series=[Series("Школа", item["values"]), Series("Медиана кластера", item["medians"], dashed=True)]))
+        charts.append(
+            line_chart(
+                title=item["title"],
+                categories=categories,
+                unit=" %" if item["unit"] == "%" else "",
+                series=[
+                    Series("Школа", item["values"]),
+                    Series("Медиана кластера", item["medians"], dashed=True),
+                ],
+            )
+        )
     return charts
 
 
@@ -214,8 +276,10 @@ class StatusOverrideCreateView(StaffRequiredMixin, View):
             raise Http404("Не указан учебный год")
         url = reverse("indicators:school", args=[school.code]) + f"?year={year}"
         if not form.is_valid():
-            messages.error(request, "Решение не сохранено: " + "; ".join(
-                e for errors in form.errors.values() for e in errors))
+            messages.error(
+                request,
+                "Решение не сохранено: " + "; ".join(e for errors in form.errors.values() for e in errors),
+            )
             return redirect(url)
         try:
             status_override_create(school=school, year=year, user=request.user, **form.cleaned_data)
@@ -223,5 +287,7 @@ class StatusOverrideCreateView(StaffRequiredMixin, View):
             messages.error(request, "; ".join(error.messages))
             return redirect(url)
         decision = StatusOverride.Decision(form.cleaned_data["decision"]).label
-        messages.success(request, f"Решение сохранено: {decision}. Расчётный статус остаётся рядом для сравнения.")
+        messages.success(
+            request, f"Решение сохранено: {decision}. Расчётный статус остаётся рядом для сравнения."
+        )
         return redirect(url)

@@ -14,5 +14,9 @@ class MonitoringConfig(AppConfig):
 
         register_school_panel(40, school_panel)
         register_dashboard_panel(40, dashboard_panel)
-        register_audit_stream(audit.STREAM_KEY, audit.STREAM_TITLE, records=audit.card_change_records,
-                              entry=audit.card_change_entry)
+        register_audit_stream(
+            audit.STREAM_KEY,
+            audit.STREAM_TITLE,
+            records=audit.card_change_records,
+            entry=audit.card_change_entry,
+        )

@@ -44,7 +44,10 @@ def card_change_entry(change: CardChange) -> AuditEntry:
         object_text=str(change.card),
         change="+" if created else "~",
         change_label=change.get_action_display(),
-        changes=[FieldChange(_field_label(change), show_value(change.old_value), show_value(change.new_value))]
-        if change.field or change.old_value or change.new_value else [],
+        changes=[
+            FieldChange(_field_label(change), show_value(change.old_value), show_value(change.new_value))
+        ]
+        if change.field or change.old_value or change.new_value
+        else [],
         url=change.card.get_absolute_url(),
     )

@@ -12,8 +12,10 @@ NOT_RATED = "ещё не определена"
 def campaign_progress_chart(*, counts: list[tuple[str, str, int]]) -> SafeString:
     """How many cards are in each state; counts as in selectors.campaign_dashboard (label, value, n)."""
     return bar_chart(
-        title="Ход мониторинга: карт в каждом состоянии", labels=[label for label, _, _ in counts],
-        values=[n for _, _, n in counts], highlight=[value == ExpertCard.Status.RETURNED for _, value, _ in counts],
+        title="Ход мониторинга: карт в каждом состоянии",
+        labels=[label for label, _, _ in counts],
+        values=[n for _, _, n in counts],
+        highlight=[value == ExpertCard.Status.RETURNED for _, value, _ in counts],
     )
 
 
@@ -23,7 +25,9 @@ def campaign_levels_chart(*, cards: list[ExpertCard]) -> SafeString:
     values = [sum(1 for c in cards if c.level == value) for value in Level.values]
     values.append(sum(1 for c in cards if not c.level))
     return bar_chart(
-        title="Степень эффективности: школ", labels=labels, values=values,
+        title="Степень эффективности: школ",
+        labels=labels,
+        values=values,
         highlight=[value == Level.LOW for value in Level.values] + [False],
     )
 
@@ -37,9 +41,16 @@ def campaign_comparison_chart(*, rows: list[dict], previous) -> SafeString | Non
         Series("Подтверждено", [r["card"].score for r in rows]),
     ]
     if previous:
-        series.append(Series(f"Подтверждено в {previous.year_label}",
-                             [r["previous"].score if r["previous"] else None for r in rows], dashed=True))
+        series.append(
+            Series(
+                f"Подтверждено в {previous.year_label}",
+                [r["previous"].score if r["previous"] else None for r in rows],
+                dashed=True,
+            )
+        )
     return line_chart(
         title="Баллы по школам" + (f": сравнение с мониторингом {previous.year_label}" if previous else ""),
-        categories=[r["card"].school.code for r in rows], series=series, width=max(640, 100 + 36 * len(rows)),
+        categories=[r["card"].school.code for r in rows],
+        series=series,
+        width=max(640, 100 + 36 * len(rows)),
     )

@@ -27,8 +27,18 @@ from .services import (
 YEAR = 2025
 PRINCIPAL1_SCHOOL = "0101"
 # Order matters: the first schools get the states a visitor must see in any case.
-SCENARIO = [("draft", None), ("submitted", None), ("returned", None), ("verified", "high"), ("evaluated", "medium"),
-            ("evaluated", "low"), ("verified", "medium"), ("evaluated", "high"), ("verified", "low"), ("submitted", None)]
+SCENARIO = [
+    ("draft", None),
+    ("submitted", None),
+    ("returned", None),
+    ("verified", "high"),
+    ("evaluated", "medium"),
+    ("evaluated", "low"),
+    ("verified", "medium"),
+    ("evaluated", "high"),
+    ("verified", "low"),
+    ("submitted", None),
+]
 TARGET = {"high": 15, "medium": 12, "low": 7}
 DOC = "https://ais-obrazovanie.example/docs/{code}/{criterion}"
 
@@ -44,7 +54,9 @@ def build(*, stdout) -> None:
     previous = _campaign(template, YEAR - 1, school_ids, default=True)
     current = _campaign(template, YEAR, school_ids, default=False)
     if inspector is None:
-        stdout.write("Мониторинг: кампании созданы; карты не заполнены (нет демонстрационных пользователей без DEBUG).")
+        stdout.write(
+            "Мониторинг: кампании созданы; карты не заполнены (нет демонстрационных пользователей без DEBUG)."
+        )
         return
     # The finished 2024 campaign: its stages were in autumn 2025, so its actions are dated then.
     for index, card in enumerate(_cards(previous)):
@@ -75,8 +87,16 @@ def _participants() -> list[int]:
     return sorted(set(ids))
 
 
-RESULT_ROWS = [("EGE", "russian", 11), ("EGE", "math-profile", 11), ("OGE", "russian", 9), ("OGE", "math", 9),
-               ("VPR", "russian", 5), ("VPR", "russian", 6), ("VPR", "math", 5), ("VPR", "math", 6)]
+RESULT_ROWS = [
+    ("EGE", "russian", 11),
+    ("EGE", "math-profile", 11),
+    ("OGE", "russian", 9),
+    ("OGE", "math", 9),
+    ("VPR", "russian", 5),
+    ("VPR", "russian", 6),
+    ("VPR", "math", 5),
+    ("VPR", "math", 6),
+]
 
 
 def _ensure_results(school_ids) -> None:
@@ -103,11 +123,22 @@ def _ensure_results(school_ids) -> None:
                 n = rng.randint(18, 60)
                 mark2, mark5 = round(bad * n), round(good * n)
                 mark4 = (n - mark2 - mark5) // 2
-                rows.append(AssessmentResult(
-                    school_id=school_id, year=year, procedure=procedures[procedure], subject=subjects[subject],
-                    grade=grade, participants=n, below_min=mark2, high=mark5, mark2=mark2,
-                    mark3=n - mark2 - mark5 - mark4, mark4=mark4, mark5=mark5,
-                ))
+                rows.append(
+                    AssessmentResult(
+                        school_id=school_id,
+                        year=year,
+                        procedure=procedures[procedure],
+                        subject=subjects[subject],
+                        grade=grade,
+                        participants=n,
+                        below_min=mark2,
+                        high=mark5,
+                        mark2=mark2,
+                        mark3=n - mark2 - mark5 - mark4,
+                        mark4=mark4,
+                        mark5=mark5,
+                    )
+                )
                 improves = rng.random() < progress
                 bad, good = (bad * 0.7, good * 1.4) if improves else (bad * 1.25, good * 0.8)
     AssessmentResult.objects.bulk_create(rows, ignore_conflicts=True)
@@ -121,8 +152,11 @@ def _campaign(template, year, school_ids, *, default: bool) -> Campaign:
         # The real 2025 stages end in autumn 2026, before the demo's "today"; the demo keeps them open
         # (self-assessment in three weeks) so principal1 can still fill the card whenever the demo is run.
         today = timezone.localdate()
-        due = {"self_assessment_due": today + timedelta(days=21), "verification_due": today + timedelta(days=35),
-               "evaluation_due": today + timedelta(days=49)}
+        due = {
+            "self_assessment_due": today + timedelta(days=21),
+            "verification_due": today + timedelta(days=35),
+            "evaluation_due": today + timedelta(days=49),
+        }
     if campaign is None:
         return campaign_create(year=year, template=template, school_ids=school_ids, **due)
     if due:
@@ -136,8 +170,11 @@ def _cards(campaign) -> list[ExpertCard]:
 
 def _confirmable(card) -> list[str]:
     """Criteria a verifier can confirm: section 1 with a positive computed dynamic, sections 2 and 3."""
-    return [a.criterion_code for a in card.answers.order_by("order")
-            if a.computed is True or not a.criterion_code.startswith("1.")]
+    return [
+        a.criterion_code
+        for a in card.answers.order_by("order")
+        if a.computed is True or not a.criterion_code.startswith("1.")
+    ]
 
 
 def _by_confirmable(cards) -> list[ExpertCard]:
@@ -148,11 +185,13 @@ def _by_confirmable(cards) -> list[ExpertCard]:
     result = [None] * min(len(SCENARIO), len(ranked))
     for card, slot in zip(ranked, [s for s in slots if s < len(result)], strict=False):
         result[slot] = card
-    return [c for c in result if c is not None] + ranked[len(result):]
+    return [c for c in result if c is not None] + ranked[len(result) :]
 
 
 def _principal(card):
-    return get_user_model().objects.filter(profile__school=card.school, groups__name="Руководитель ОО").first()
+    return (
+        get_user_model().objects.filter(profile__school=card.school, groups__name="Руководитель ОО").first()
+    )
 
 
 def _play(card, state, level, inspector, *, today) -> None:
@@ -168,17 +207,30 @@ def _play(card, state, level, inspector, *, today) -> None:
         if code in ("2.1", "2.2"):
             claims.append({"criterion": code, "numerator": 5, "denominator": 6, "evidence": link})
         elif not code.startswith("1.") or answer.computed is not None:
-            claims.append({"criterion": code, "claimed": True, "evidence": link,
-                           "comment": "" if answer.computed is not False else "считаем динамику положительной"})
-    version = card_save(card_id=card.pk, user=principal, version=card.version, answers=claims, today=today).version
+            claims.append(
+                {
+                    "criterion": code,
+                    "claimed": True,
+                    "evidence": link,
+                    "comment": "" if answer.computed is not False else "считаем динамику положительной",
+                }
+            )
+    version = card_save(
+        card_id=card.pk, user=principal, version=card.version, answers=claims, today=today
+    ).version
     if state == "draft":
         return
     version = card_submit(card_id=card.pk, user=principal, version=version, today=today).version
     if state == "submitted":
         return
     if state == "returned":
-        card_return(card_id=card.pk, user=inspector, version=version, today=today,
-                    message="Ссылки по критериям 2.1 и 2.2 ведут на черновики: приложите утверждённую справку.")
+        card_return(
+            card_id=card.pk,
+            user=inspector,
+            version=version,
+            today=today,
+            message="Ссылки по критериям 2.1 и 2.2 ведут на черновики: приложите утверждённую справку.",
+        )
         return
     _verdicts(card, level, inspector, version)
     card = ExpertCard.objects.get(pk=card.pk)
@@ -189,12 +241,21 @@ def _play(card, state, level, inspector, *, today) -> None:
 
 def _verdicts(card, level, inspector, version) -> None:
     claimed = list(CardAnswer.objects.filter(card=card, claimed=True).order_by("order"))
-    confirmable = [a for a in claimed if a.computed is not False and not (a.criterion_code.startswith("1.") and a.computed is None)]
+    confirmable = [
+        a
+        for a in claimed
+        if a.computed is not False and not (a.criterion_code.startswith("1.") and a.computed is None)
+    ]
     confirm = {a.criterion_code for a in confirmable[: TARGET[level]]}
     verdicts = {
-        a.criterion_code: {"verdict": "confirmed"} if a.criterion_code in confirm else
-        {"verdict": "rejected", "comment": "Расчёт по результатам не подтверждает динамику" if a.computed is False
-         else "Подтверждающий документ не соответствует критерию"}
+        a.criterion_code: {"verdict": "confirmed"}
+        if a.criterion_code in confirm
+        else {
+            "verdict": "rejected",
+            "comment": "Расчёт по результатам не подтверждает динамику"
+            if a.computed is False
+            else "Подтверждающий документ не соответствует критерию",
+        }
         for a in claimed
     }
     card_verdicts_set(card_id=card.pk, user=inspector, version=version, verdicts=verdicts)

@@ -9,22 +9,42 @@ from .selectors import campaign_results, card_levels
 def campaign_results_xlsx(campaign: Campaign) -> bytes:
     results = campaign_results(campaign=campaign)
     previous = results["previous"]
-    headers = ["Код ОО", "Школа", "Состояние", "Самооценка, баллов", "Подтверждено, баллов", "Максимум",
-               "Степень эффективности", *[f"Критерий {code}" for code in results["codes"]],
-               "Баллов в прошлом мониторинге", "Изменение"]
+    headers = [
+        "Код ОО",
+        "Школа",
+        "Состояние",
+        "Самооценка, баллов",
+        "Подтверждено, баллов",
+        "Максимум",
+        "Степень эффективности",
+        *[f"Критерий {code}" for code in results["codes"]],
+        "Баллов в прошлом мониторинге",
+        "Изменение",
+    ]
     rows = []
     for row in results["rows"]:
         card = row["card"]
-        rows.append([
-            card.school.code, card.school.display_name, card.get_status_display(), card.self_score, card.score,
-            card.max_score, card.get_level_display() or "",
-            *[(a.points if card.score is not None else ("заявлено" if a.claimed else "")) if a else ""
-              for a in row["answers"]],
-            row["previous"].score if row["previous"] else None, row["delta"],
-        ])
+        rows.append(
+            [
+                card.school.code,
+                card.school.display_name,
+                card.get_status_display(),
+                card.self_score,
+                card.score,
+                card.max_score,
+                card.get_level_display() or "",
+                *[
+                    (a.points if card.score is not None else ("заявлено" if a.claimed else "")) if a else ""
+                    for a in row["answers"]
+                ],
+                row["previous"].score if row["previous"] else None,
+                row["delta"],
+            ]
+        )
     levels = card_levels(results["rows"][0]["card"]) if results["rows"] else None
     about = {
-        "Мониторинг": str(campaign), "Шаблон": f"{campaign.template.title} ({campaign.template.slug})",
+        "Мониторинг": str(campaign),
+        "Шаблон": f"{campaign.template.title} ({campaign.template.slug})",
         "Самооценка до": f"{campaign.self_assessment_due:%d.%m.%Y}",
         "Контроль объективности до": f"{campaign.verification_due:%d.%m.%Y}",
         "Оценка до": f"{campaign.evaluation_due:%d.%m.%Y}",
@@ -32,6 +52,8 @@ def campaign_results_xlsx(campaign: Campaign) -> bytes:
         "Сравнение": str(previous) if previous else "прошлого мониторинга по этому шаблону нет",
     }
     if levels:
-        about["Степени"] = (f"высокая {levels['high']}–{levels['maximum']}, средняя {levels['medium']}–"
-                            f"{levels['medium_top']}, низкая 0–{levels['low_top']}")
+        about["Степени"] = (
+            f"высокая {levels['high']}–{levels['maximum']}, средняя {levels['medium']}–"
+            f"{levels['medium_top']}, низкая 0–{levels['low_top']}"
+        )
     return workbook_bytes([Sheet("Результаты", headers, rows)], about=about)

@@ -10,10 +10,20 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ["year", "template", "title", "self_assessment_due", "verification_due", "evaluation_due",
-                  "reminder_days", "revision_days"]
+        fields = [
+            "year",
+            "template",
+            "title",
+            "self_assessment_due",
+            "verification_due",
+            "evaluation_due",
+            "reminder_days",
+            "revision_days",
+        ]
         widgets = {
-            "self_assessment_due": DATE_WIDGET, "verification_due": DATE_WIDGET, "evaluation_due": DATE_WIDGET,
+            "self_assessment_due": DATE_WIDGET,
+            "verification_due": DATE_WIDGET,
+            "evaluation_due": DATE_WIDGET,
         }
         help_texts = {
             "year": "начальный год отчётного учебного года: 2025 — это 2025/2026",
@@ -33,7 +43,9 @@ class CampaignForm(forms.ModelForm):
             del self.fields["year"], self.fields["template"]
         else:
             self.fields["default_participants"] = forms.BooleanField(
-                label="Участники — школы из списка ШНОР этого года", required=False, initial=True,
+                label="Участники — школы из списка ШНОР этого года",
+                required=False,
+                initial=True,
                 help_text="можно изменить после создания",
             )
             self.instance.reminder_days = self.instance.reminder_days or 7
@@ -47,7 +59,9 @@ class CampaignForm(forms.ModelForm):
 
 class ParticipantsForm(forms.Form):
     add = forms.ModelMultipleChoiceField(
-        label="Добавить школы", queryset=School.objects.none(), required=False,
+        label="Добавить школы",
+        queryset=School.objects.none(),
+        required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
@@ -57,8 +71,11 @@ class ParticipantsForm(forms.Form):
 
 
 class TemplateUploadForm(forms.Form):
-    file = forms.FileField(label="Файл шаблона (.json или .xlsx)", help_text="выгрузите шаблон, исправьте и загрузите: "
-                           "шаблон с тем же кодом получит новую версию; начатые карты сохранят свою версию")
+    file = forms.FileField(
+        label="Файл шаблона (.json или .xlsx)",
+        help_text="выгрузите шаблон, исправьте и загрузите: "
+        "шаблон с тем же кодом получит новую версию; начатые карты сохранят свою версию",
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

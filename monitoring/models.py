@@ -21,10 +21,16 @@ class CardTemplate(TimeStampedModel):
     description = models.TextField("описание", blank=True)
     version = models.PositiveIntegerField("версия", default=1)
     high_share = models.DecimalField(
-        "высокая эффективность: доля от максимума не менее", max_digits=4, decimal_places=3, default=Decimal("0.800")
+        "высокая эффективность: доля от максимума не менее",
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.800"),
     )
     medium_share = models.DecimalField(
-        "средняя эффективность: доля от максимума не менее", max_digits=4, decimal_places=3, default=Decimal("0.600")
+        "средняя эффективность: доля от максимума не менее",
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.600"),
     )
     history = HistoricalRecords()
 
@@ -47,7 +53,9 @@ class CardTemplate(TimeStampedModel):
 
 
 class TemplateSection(models.Model):
-    template = models.ForeignKey(CardTemplate, verbose_name="шаблон", on_delete=models.CASCADE, related_name="sections")
+    template = models.ForeignKey(
+        CardTemplate, verbose_name="шаблон", on_delete=models.CASCADE, related_name="sections"
+    )
     number = models.PositiveSmallIntegerField("номер")
     title = models.CharField("название", max_length=1000)
     maximum = models.PositiveSmallIntegerField("максимум баллов")
@@ -74,7 +82,9 @@ class Criterion(models.Model):
         NUMBER = "number", "число не менее порога"
         COMPUTED = "computed", "динамика по загруженным результатам"
 
-    section = models.ForeignKey(TemplateSection, verbose_name="раздел", on_delete=models.CASCADE, related_name="criteria")
+    section = models.ForeignKey(
+        TemplateSection, verbose_name="раздел", on_delete=models.CASCADE, related_name="criteria"
+    )
     order = models.PositiveSmallIntegerField("порядок", default=0)
     code = models.CharField("код", max_length=20)
     text = models.TextField("показатель")
@@ -82,11 +92,17 @@ class Criterion(models.Model):
     points = models.PositiveSmallIntegerField("баллов", default=1)
     kind = models.CharField("вид", max_length=10, choices=Kind.choices, default=Kind.FACT)
     threshold = models.DecimalField(
-        "порог", max_digits=9, decimal_places=2, null=True, blank=True,
+        "порог",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text="для доли — в процентах (80), для числа — в единицах",
     )
     rule = models.JSONField(
-        "правило расчёта", default=dict, blank=True,
+        "правило расчёта",
+        default=dict,
+        blank=True,
         help_text='для вида «динамика»: {"procedures": ["EGE"], "subjects": ["russian"], "grades": [], '
         '"measure": "below_min|mark2|high|mark5", "direction": "decrease|increase"}',
     )
@@ -114,7 +130,9 @@ class Campaign(TimeStampedModel):
 
     year = models.PositiveSmallIntegerField("отчётный учебный год")
     title = models.CharField("название", max_length=500)
-    template = models.ForeignKey(CardTemplate, verbose_name="шаблон карты", on_delete=models.PROTECT, related_name="campaigns")
+    template = models.ForeignKey(
+        CardTemplate, verbose_name="шаблон карты", on_delete=models.PROTECT, related_name="campaigns"
+    )
     self_assessment_due = models.DateField("самооценка руководителя до")
     verification_due = models.DateField("контроль объективности до")
     evaluation_due = models.DateField("оценка эффективности до")
@@ -136,7 +154,9 @@ class Campaign(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["year", "template"], name="campaign_unique_year_template"),
             models.CheckConstraint(
-                condition=Q(self_assessment_due__lte=F("verification_due"), verification_due__lte=F("evaluation_due")),
+                condition=Q(
+                    self_assessment_due__lte=F("verification_due"), verification_due__lte=F("evaluation_due")
+                ),
                 name="campaign_deadlines_ordered",
             ),
         ]
@@ -167,9 +187,13 @@ class ExpertCard(TimeStampedModel):
         VERIFIED = "verified", "проверена"
         EVALUATED = "evaluated", "оценена"
 
-    campaign = models.ForeignKey(Campaign, verbose_name="мониторинг", on_delete=models.CASCADE, related_name="cards")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="мониторинг", on_delete=models.CASCADE, related_name="cards"
+    )
     # PROTECT: deleting a school must not take its filled cards and their change log with it.
-    school = models.ForeignKey("schools.School", verbose_name="ОО", on_delete=models.PROTECT, related_name="expert_cards")
+    school = models.ForeignKey(
+        "schools.School", verbose_name="ОО", on_delete=models.PROTECT, related_name="expert_cards"
+    )
     status = models.CharField("состояние", max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     template_version = models.PositiveIntegerField("версия шаблона")
     template_snapshot = models.JSONField("шаблон на момент заполнения")
@@ -207,7 +231,9 @@ class CardAnswer(models.Model):
         CONFIRMED = "confirmed", "подтверждено"
         REJECTED = "rejected", "отклонено"
 
-    card = models.ForeignKey(ExpertCard, verbose_name="карта", on_delete=models.CASCADE, related_name="answers")
+    card = models.ForeignKey(
+        ExpertCard, verbose_name="карта", on_delete=models.CASCADE, related_name="answers"
+    )
     criterion_code = models.CharField("критерий", max_length=20)
     order = models.PositiveSmallIntegerField("порядок", default=0)
     claimed = models.BooleanField("заявлено руководителем", default=False)
@@ -228,7 +254,9 @@ class CardAnswer(models.Model):
         ordering = ["card", "order"]
         constraints = [
             models.UniqueConstraint(fields=["card", "criterion_code"], name="card_answer_unique_criterion"),
-            models.CheckConstraint(condition=Q(numerator__lte=F("denominator")), name="card_answer_numerator_lte_denominator"),
+            models.CheckConstraint(
+                condition=Q(numerator__lte=F("denominator")), name="card_answer_numerator_lte_denominator"
+            ),
         ]
 
     def __str__(self):
@@ -258,9 +286,13 @@ class CardChange(models.Model):
         VERIFIED = "verified", "проверка завершена"
         EVALUATED = "evaluated", "оценка завершена"
 
-    card = models.ForeignKey(ExpertCard, verbose_name="карта", on_delete=models.CASCADE, related_name="changes")
+    card = models.ForeignKey(
+        ExpertCard, verbose_name="карта", on_delete=models.CASCADE, related_name="changes"
+    )
     at = models.DateTimeField("когда", auto_now_add=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="кто", null=True, blank=True, on_delete=models.SET_NULL)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="кто", null=True, blank=True, on_delete=models.SET_NULL
+    )
     action = models.CharField("действие", max_length=10, choices=Action.choices)
     criterion_code = models.CharField("критерий", max_length=20, blank=True)
     field = models.CharField("поле", max_length=40, blank=True)

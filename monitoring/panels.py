@@ -9,7 +9,9 @@ def school_panel(request, school) -> str:
     cards = list(card_list_visible_to(user=request.user).filter(school=school)[:5])
     for card in cards:
         card.overdue = is_overdue(card)
-    return render_to_string("monitoring/panels/school.html", {"cards": cards, "school": school}, request=request)
+    return render_to_string(
+        "monitoring/panels/school.html", {"cards": cards, "school": school}, request=request
+    )
 
 
 def dashboard_panel(request) -> str:

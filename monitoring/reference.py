@@ -16,43 +16,108 @@ MATH = ["math", "math-profile", "math-base"]
 
 def _dynamic(code, text, *, procedures, subjects, measure, direction, grades=()):
     return {
-        "code": code, "text": text, "method": FACT, "points": 1, "kind": "computed", "threshold": None,
-        "rule": {"procedures": procedures, "subjects": subjects, "grades": list(grades), "measure": measure,
-                 "direction": direction},
-        "evidence_required": True, "periodicity": YEARLY, "source": RESULTS_SOURCE,
+        "code": code,
+        "text": text,
+        "method": FACT,
+        "points": 1,
+        "kind": "computed",
+        "threshold": None,
+        "rule": {
+            "procedures": procedures,
+            "subjects": subjects,
+            "grades": list(grades),
+            "measure": measure,
+            "direction": direction,
+        },
+        "evidence_required": True,
+        "periodicity": YEARLY,
+        "source": RESULTS_SOURCE,
     }
 
 
 def _below_min(code, text, procedures, subjects):
-    return _dynamic(code, text, procedures=procedures, subjects=subjects, measure="below_min", direction="decrease")
+    return _dynamic(
+        code, text, procedures=procedures, subjects=subjects, measure="below_min", direction="decrease"
+    )
 
 
 def _vpr(code, text, subjects, grade):
-    return _dynamic(code, text, procedures=["VPR"], subjects=subjects, measure="mark2", direction="decrease",
-                    grades=[grade])
+    return _dynamic(
+        code,
+        text,
+        procedures=["VPR"],
+        subjects=subjects,
+        measure="mark2",
+        direction="decrease",
+        grades=[grade],
+    )
 
 
 SECTION_1 = [
-    _below_min("1.1", "Положительная динамика (уменьшение доли) обучающихся, не преодолевших минимальный порог "
-               "по русскому языку на ЕГЭ (ГВЭ)", ["EGE", "GVE11"], ["russian"]),
-    _below_min("1.2", "Положительная динамика (уменьшение доли) обучающихся, не преодолевших минимальный порог "
-               "по математике на ЕГЭ (ГВЭ)", ["EGE", "GVE11"], MATH),
-    _below_min("1.3", "Положительная динамика (уменьшение доли) обучающихся, не преодолевших минимальный порог "
-               "по русскому языку на ОГЭ", ["OGE"], ["russian"]),
-    _below_min("1.4", "Положительная динамика (уменьшение доли) обучающихся, не преодолевших минимальный порог "
-               "по математике на ОГЭ", ["OGE"], MATH),
+    _below_min(
+        "1.1",
+        "Положительная динамика (уменьшение доли) обучающихся, не преодолевших минимальный порог "
+        "по русскому языку на ЕГЭ (ГВЭ)",
+        ["EGE", "GVE11"],
+        ["russian"],
+    ),
+    _below_min(
+        "1.2",
+        "Положительная динамика (уменьшение доли) обучающихся, не преодолевших минимальный порог "
+        "по математике на ЕГЭ (ГВЭ)",
+        ["EGE", "GVE11"],
+        MATH,
+    ),
+    _below_min(
+        "1.3",
+        "Положительная динамика (уменьшение доли) обучающихся, не преодолевших минимальный порог "
+        "по русскому языку на ОГЭ",
+        ["OGE"],
+        ["russian"],
+    ),
+    _below_min(
+        "1.4",
+        "Положительная динамика (уменьшение доли) обучающихся, не преодолевших минимальный порог "
+        "по математике на ОГЭ",
+        ["OGE"],
+        MATH,
+    ),
     _vpr("1.5", "Положительная динамика результатов ВПР по русскому языку, 5 класс", ["russian"], 5),
     _vpr("1.6", "Положительная динамика результатов ВПР по русскому языку, 6 класс", ["russian"], 6),
     _vpr("1.7", "Положительная динамика результатов ВПР по математике, 5 класс", MATH, 5),
     _vpr("1.8", "Положительная динамика результатов ВПР по математике, 6 класс", MATH, 6),
-    _dynamic("1.9", "Положительная динамика высоких результатов ЕГЭ по математике", procedures=["EGE"],
-             subjects=MATH, measure="high", direction="increase"),
-    _dynamic("1.10", "Положительная динамика высоких результатов ЕГЭ по русскому языку", procedures=["EGE"],
-             subjects=["russian"], measure="high", direction="increase"),
-    _dynamic("1.11", "Положительная динамика высоких результатов ОГЭ по математике (доля отметок «5»)",
-             procedures=["OGE"], subjects=MATH, measure="mark5", direction="increase"),
-    _dynamic("1.12", "Положительная динамика высоких результатов ОГЭ по русскому языку (доля отметок «5»)",
-             procedures=["OGE"], subjects=["russian"], measure="mark5", direction="increase"),
+    _dynamic(
+        "1.9",
+        "Положительная динамика высоких результатов ЕГЭ по математике",
+        procedures=["EGE"],
+        subjects=MATH,
+        measure="high",
+        direction="increase",
+    ),
+    _dynamic(
+        "1.10",
+        "Положительная динамика высоких результатов ЕГЭ по русскому языку",
+        procedures=["EGE"],
+        subjects=["russian"],
+        measure="high",
+        direction="increase",
+    ),
+    _dynamic(
+        "1.11",
+        "Положительная динамика высоких результатов ОГЭ по математике (доля отметок «5»)",
+        procedures=["OGE"],
+        subjects=MATH,
+        measure="mark5",
+        direction="increase",
+    ),
+    _dynamic(
+        "1.12",
+        "Положительная динамика высоких результатов ОГЭ по русскому языку (доля отметок «5»)",
+        procedures=["OGE"],
+        subjects=["russian"],
+        measure="mark5",
+        direction="increase",
+    ),
 ]
 
 
@@ -60,44 +125,85 @@ def _share(code, subject):
     return {
         "code": code,
         "text": f"Доля педагогических работников ({subject}), которыми разработаны и реализуются индивидуальные "
-                f"образовательные маршруты на основе выявленных профессиональных дефицитов, от общего количества "
-                f"педагогических работников ({subject})",
-        "method": "не менее 80% - 1 балл", "points": 1, "kind": "share", "threshold": "80", "rule": {},
-        "evidence_required": True, "periodicity": YEARLY, "source": "Аналитическая информация, заверенная руководителем",
+        f"образовательные маршруты на основе выявленных профессиональных дефицитов, от общего количества "
+        f"педагогических работников ({subject})",
+        "method": "не менее 80% - 1 балл",
+        "points": 1,
+        "kind": "share",
+        "threshold": "80",
+        "rule": {},
+        "evidence_required": True,
+        "periodicity": YEARLY,
+        "source": "Аналитическая информация, заверенная руководителем",
     }
 
 
 def _fact(code, text, source, method=FACT):
-    return {"code": code, "text": text, "method": method, "points": 1, "kind": "fact", "threshold": None, "rule": {},
-            "evidence_required": True, "periodicity": YEARLY, "source": source}
+    return {
+        "code": code,
+        "text": text,
+        "method": method,
+        "points": 1,
+        "kind": "fact",
+        "threshold": None,
+        "rule": {},
+        "evidence_required": True,
+        "periodicity": YEARLY,
+        "source": source,
+    }
 
 
 BUILTIN_TEMPLATE = {
     "slug": BUILTIN_SLUG,
     "title": "Мониторинг системы работы со школами с низкими результатами обучения (ШНОР)",
     "description": "Экспертная карта по Порядку проведения мониторинга системы работы со ШНОР и/или ШНСУ "
-                   "(приложения 1 и 2). Степень эффективности: высокая 80–100 %, средняя 60–79 %, низкая менее 60 %.",
+    "(приложения 1 и 2). Степень эффективности: высокая 80–100 %, средняя 60–79 %, низкая менее 60 %.",
     "levels": {"high": "0.8", "medium": "0.6"},
     "sections": [
-        {"number": 1, "title": "Выявление динамики образовательных результатов обучающихся", "maximum": 12,
-         "criteria": SECTION_1},
-        {"number": 2, "title": "Выявление профессиональных дефицитов педагогических работников", "maximum": 4,
-         "criteria": [
-             _share("2.1", "русский язык"),
-             _share("2.2", "математика"),
-             _fact("2.3", "Участие в диагностических исследованиях для организации условий непрерывного "
-                   "профессионального роста, адресной поддержки педагогических работников, управленческих кадров",
-                   "Статистические данные МБУ ИМЦ ЕДУ о прохождении диагностики", "факт участия - 1 балл"),
-             _fact("2.4", "Наличие годового плана методической работы организации с учётом результатов "
-                   "диагностических исследований", "Приказ по организации, план методической работы"),
-         ]},
-        {"number": 3, "title": "Создание системы научно-методического сопровождения педагогических работников "
-                               "и управленческих кадров", "maximum": 1,
-         "criteria": [
-             _fact("3.1", "Участие в реализации моделей адресного наставничества («пары школ на равных» или "
-                   "«школа с низкими образовательными результатами – школа с высокими образовательными "
-                   "результатами»)", "Соглашение о сотрудничестве", "факт участия - 1 балл"),
-         ]},
+        {
+            "number": 1,
+            "title": "Выявление динамики образовательных результатов обучающихся",
+            "maximum": 12,
+            "criteria": SECTION_1,
+        },
+        {
+            "number": 2,
+            "title": "Выявление профессиональных дефицитов педагогических работников",
+            "maximum": 4,
+            "criteria": [
+                _share("2.1", "русский язык"),
+                _share("2.2", "математика"),
+                _fact(
+                    "2.3",
+                    "Участие в диагностических исследованиях для организации условий непрерывного "
+                    "профессионального роста, адресной поддержки педагогических работников, управленческих кадров",
+                    "Статистические данные МБУ ИМЦ ЕДУ о прохождении диагностики",
+                    "факт участия - 1 балл",
+                ),
+                _fact(
+                    "2.4",
+                    "Наличие годового плана методической работы организации с учётом результатов "
+                    "диагностических исследований",
+                    "Приказ по организации, план методической работы",
+                ),
+            ],
+        },
+        {
+            "number": 3,
+            "title": "Создание системы научно-методического сопровождения педагогических работников "
+            "и управленческих кадров",
+            "maximum": 1,
+            "criteria": [
+                _fact(
+                    "3.1",
+                    "Участие в реализации моделей адресного наставничества («пары школ на равных» или "
+                    "«школа с низкими образовательными результатами – школа с высокими образовательными "
+                    "результатами»)",
+                    "Соглашение о сотрудничестве",
+                    "факт участия - 1 балл",
+                ),
+            ],
+        },
     ],
 }
 
@@ -111,5 +217,9 @@ def seed() -> list[str]:
         return [f"Шаблон экспертной карты «{BUILTIN_SLUG}»: без изменений (версия {template.version})."]
     if template.version == 1 and not template.campaigns.exists():
         template = template_import(data=BUILTIN_TEMPLATE)
-        return [f"Шаблон экспертной карты «{BUILTIN_SLUG}»: обновлён до встроенного (версия {template.version})."]
-    return [f"Шаблон экспертной карты «{BUILTIN_SLUG}»: изменён сотрудниками (версия {template.version}), не тронут."]
+        return [
+            f"Шаблон экспертной карты «{BUILTIN_SLUG}»: обновлён до встроенного (версия {template.version})."
+        ]
+    return [
+        f"Шаблон экспертной карты «{BUILTIN_SLUG}»: изменён сотрудниками (версия {template.version}), не тронут."
+    ]

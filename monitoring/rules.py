@@ -85,6 +85,7 @@ def number_meets(*, value, threshold) -> bool:
 
 # --- Section 1: dynamics versus the previous year -----------------------------------------------
 
+
 @dataclass(frozen=True)
 class Totals:
     """Sums over the rows of one school and year that match a rule and have the measure filled in."""
@@ -132,7 +133,9 @@ def _percent(share: Fraction | None) -> str | None:
     return None if share is None else f"{float(share * 100):.1f}".replace(".", ",")
 
 
-def computed_for(rule: dict, *, current_rows: list[dict], previous_rows: list[dict]) -> tuple[bool | None, dict]:
+def computed_for(
+    rule: dict, *, current_rows: list[dict], previous_rows: list[dict]
+) -> tuple[bool | None, dict]:
     """(positive dynamic or None, details to show: shares of both years and a Russian explanation)."""
     current = rule_totals(rule, current_rows)
     previous = rule_totals(rule, previous_rows)
@@ -146,7 +149,13 @@ def computed_for(rule: dict, *, current_rows: list[dict], previous_rows: list[di
     if positive is None:
         detail["text"] = NO_DATA
     else:
-        arrow = "снизилась" if current.share < previous.share else "выросла" if current.share > previous.share else "не изменилась"
+        arrow = (
+            "снизилась"
+            if current.share < previous.share
+            else "выросла"
+            if current.share > previous.share
+            else "не изменилась"
+        )
         detail["text"] = (
             f"доля «{MEASURE_LABELS[rule['measure']]}» {arrow}: {detail['previous']} % → {detail['current']} % — "
             + ("положительная динамика" if positive else "нет положительной динамики")
@@ -155,6 +164,7 @@ def computed_for(rule: dict, *, current_rows: list[dict], previous_rows: list[di
 
 
 # --- Evidence links -----------------------------------------------------------------------------
+
 
 def evidence_links(text: str) -> list[str]:
     """Links separated by new lines, spaces or commas."""

@@ -26,13 +26,17 @@ def default_participant_ids(*, year: int) -> list[int]:
     """
     try:
         status_model = apps.get_model("indicators", "SchoolStatus")
-        ids = set(status_model.objects.filter(year=year, low_results=True).values_list("school_id", flat=True))
+        ids = set(
+            status_model.objects.filter(year=year, low_results=True).values_list("school_id", flat=True)
+        )
     except (LookupError, FieldError):
         return []
     try:
         override_model = apps.get_model("indicators", "StatusOverride")
         seen = set()
-        rows = override_model.objects.filter(year=year, list_kind="low_results").order_by("-created_at", "-pk")
+        rows = override_model.objects.filter(year=year, list_kind="low_results").order_by(
+            "-created_at", "-pk"
+        )
         for school_id, decision in rows.values_list("school_id", "decision"):
             if school_id in seen:
                 continue
@@ -48,7 +52,8 @@ def default_participant_ids(*, year: int) -> list[int]:
 
 def template_list() -> QuerySet[CardTemplate]:
     return CardTemplate.objects.annotate(
-        criteria_count=Count("sections__criteria", distinct=True), campaigns_count=Count("campaigns", distinct=True)
+        criteria_count=Count("sections__criteria", distinct=True),
+        campaigns_count=Count("campaigns", distinct=True),
     ).order_by("title")
 
 
@@ -123,21 +128,29 @@ def card_rows(*, card: ExpertCard) -> list[dict]:
         for criterion in section["criteria"]:
             answer = answers.get(criterion["code"])
             disagree = (
-                criterion["kind"] == "computed" and answer is not None and answer.computed is not None
+                criterion["kind"] == "computed"
+                and answer is not None
+                and answer.computed is not None
                 and answer.claimed != answer.computed
             )
             rows.append({"criterion": criterion, "answer": answer, "disagree": disagree})
-        sections.append({**section, "rows": rows,
-                         "claimed": sum(r["criterion"]["points"] for r in rows if r["answer"] and r["answer"].claimed),
-                         "confirmed": sum(r["answer"].points for r in rows if r["answer"])})
+        sections.append(
+            {
+                **section,
+                "rows": rows,
+                "claimed": sum(r["criterion"]["points"] for r in rows if r["answer"] and r["answer"].claimed),
+                "confirmed": sum(r["answer"].points for r in rows if r["answer"]),
+            }
+        )
     return sections
 
 
 def card_levels(card: ExpertCard) -> dict:
     snapshot = card.template_snapshot
     maximum = snapshot_maximum(snapshot)
-    high, medium = level_thresholds(maximum=maximum, high_share=snapshot["levels"]["high"],
-                                    medium_share=snapshot["levels"]["medium"])
+    high, medium = level_thresholds(
+        maximum=maximum, high_share=snapshot["levels"]["high"], medium_share=snapshot["levels"]["medium"]
+    )
     return {"maximum": maximum, "high": high, "medium": medium, "medium_top": high - 1, "low_top": medium - 1}
 
 
@@ -159,7 +172,8 @@ def campaign_previous(*, campaign: Campaign) -> Campaign | None:
     """The campaign of the previous year with the same template (the comparison base)."""
     return (
         Campaign.objects.filter(template__slug=campaign.template.slug, year__lt=campaign.year)
-        .order_by("-year").first()
+        .order_by("-year")
+        .first()
     )
 
 
@@ -169,12 +183,12 @@ def campaign_results(*, campaign: Campaign) -> dict:
     previous_cards = {}
     if previous:
         previous_cards = {c.school_id: c for c in previous.cards.all()}
-    cards = list(
-        campaign.cards.select_related("school").prefetch_related("answers").order_by("school__code")
+    cards = list(campaign.cards.select_related("school").prefetch_related("answers").order_by("school__code"))
+    codes = (
+        [c["code"] for c in snapshot_criteria(cards[0].template_snapshot)]
+        if cards
+        else [c["code"] for c in snapshot_criteria(_template_snapshot(campaign))]
     )
-    codes = [c["code"] for c in snapshot_criteria(cards[0].template_snapshot)] if cards else [
-        c["code"] for c in snapshot_criteria(_template_snapshot(campaign))
-    ]
     rows = []
     for card in cards:
         points = {a.criterion_code: a for a in card.answers.all()}
@@ -182,7 +196,14 @@ def campaign_results(*, campaign: Campaign) -> dict:
         delta = None
         if before and before.score is not None and card.score is not None:
             delta = card.score - before.score
-        rows.append({"card": card, "answers": [points.get(code) for code in codes], "previous": before, "delta": delta})
+        rows.append(
+            {
+                "card": card,
+                "answers": [points.get(code) for code in codes],
+                "previous": before,
+                "delta": delta,
+            }
+        )
     levels = {value: sum(1 for r in rows if r["card"].level == value) for value in ("high", "medium", "low")}
     return {"rows": rows, "codes": codes, "previous": previous, "levels": levels}
 

@@ -10,7 +10,11 @@ urlpatterns = [
     path("campaigns/new/", views.CampaignCreateView.as_view(), name="campaign-create"),
     path("campaigns/<int:pk>/", views.CampaignDetailView.as_view(), name="campaign-detail"),
     path("campaigns/<int:pk>/edit/", views.CampaignUpdateView.as_view(), name="campaign-update"),
-    path("campaigns/<int:pk>/participants/", views.CampaignParticipantsView.as_view(), name="campaign-participants"),
+    path(
+        "campaigns/<int:pk>/participants/",
+        views.CampaignParticipantsView.as_view(),
+        name="campaign-participants",
+    ),
     path("campaigns/<int:pk>/refresh/", views.CampaignRefreshView.as_view(), name="campaign-refresh"),
     path("campaigns/<int:pk>/results/", views.CampaignResultsView.as_view(), name="campaign-results"),
     path("campaigns/<int:pk>/results.xlsx", views.CampaignExportView.as_view(), name="campaign-export"),
@@ -25,5 +29,7 @@ urlpatterns = [
     path("cards/<int:pk>/recommend/<str:code>/", views.CardRecommendView.as_view(), name="card-recommend"),
     path("templates/", views.TemplateListView.as_view(), name="template-list"),
     path("templates/<slug:slug>/", views.TemplateDetailView.as_view(), name="template-detail"),
-    path("templates/<slug:slug>/export.<str:fmt>", views.TemplateExportView.as_view(), name="template-export"),
+    path(
+        "templates/<slug:slug>/export.<str:fmt>", views.TemplateExportView.as_view(), name="template-export"
+    ),
 ]

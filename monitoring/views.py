@@ -31,7 +31,8 @@ class CampaignListView(StaffRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             campaigns=selectors.campaign_list_visible_to(user=self.request.user),
-            templates=selectors.template_list(), **kwargs,
+            templates=selectors.template_list(),
+            **kwargs,
         )
 
 
@@ -46,10 +47,16 @@ class CampaignCreateView(StaffRequiredMixin, FormView):
         data = form.cleaned_data
         try:
             campaign = services.campaign_create(
-                year=data["year"], template=data["template"], user=self.request.user, title=data["title"],
-                self_assessment_due=data["self_assessment_due"], verification_due=data["verification_due"],
-                evaluation_due=data["evaluation_due"], reminder_days=data["reminder_days"],
-                revision_days=data["revision_days"], school_ids=None if data["default_participants"] else [],
+                year=data["year"],
+                template=data["template"],
+                user=self.request.user,
+                title=data["title"],
+                self_assessment_due=data["self_assessment_due"],
+                verification_due=data["verification_due"],
+                evaluation_due=data["evaluation_due"],
+                reminder_days=data["reminder_days"],
+                revision_days=data["revision_days"],
+                school_ids=None if data["default_participants"] else [],
             )
         except services.CampaignError as error:
             form.add_error(None, error.message)
@@ -91,8 +98,11 @@ class CampaignDetailView(StaffRequiredMixin, TemplateView):
         if dashboard["cards"]:
             charts.append(charts_module.campaign_levels_chart(cards=dashboard["cards"]))
         return super().get_context_data(
-            campaign=campaign, participants_form=ParticipantsForm(campaign=campaign), charts=charts,
-            **dashboard, **kwargs,
+            campaign=campaign,
+            participants_form=ParticipantsForm(campaign=campaign),
+            charts=charts,
+            **dashboard,
+            **kwargs,
         )
 
 
@@ -138,10 +148,13 @@ class CampaignResultsView(StaffRequiredMixin, TemplateView):
 class CampaignExportView(StaffRequiredMixin, View):
     def get(self, request, pk):
         campaign = get_object_or_404(Campaign.objects.select_related("template"), pk=pk)
-        return xlsx_response(campaign_results_xlsx(campaign), f"monitoring-{campaign.year}-{campaign.pk}.xlsx")
+        return xlsx_response(
+            campaign_results_xlsx(campaign), f"monitoring-{campaign.year}-{campaign.pk}.xlsx"
+        )
 
 
 # --- the card -----------------------------------------------------------------------------------
+
 
 class MyCardsView(PortalUserRequiredMixin, TemplateView):
     """The principal's entry point: their school's cards, the open one first."""
@@ -208,14 +221,19 @@ class CardSaveView(LoginRequiredMixin, View):
         card = selectors.card_get_visible(user=request.user, card_id=pk, for_save=True)
         is_json = request.content_type == "application/json"
         try:
-            payload = json.loads(request.body) if is_json else {
-                "version": request.POST.get("version"), "answers": answers_from_post(request.POST)}
+            payload = (
+                json.loads(request.body)
+                if is_json
+                else {"version": request.POST.get("version"), "answers": answers_from_post(request.POST)}
+            )
             version = int(payload.get("version"))
             answers = list(payload.get("answers") or [])
         except (ValueError, TypeError, AttributeError):
             return JsonResponse({"ok": False, "error": "Неверный запрос."}, status=400)
         try:
-            card = services.card_save(card_id=card.pk, card=card, user=request.user, version=version, answers=answers)
+            card = services.card_save(
+                card_id=card.pk, card=card, user=request.user, version=version, answers=answers
+            )
         except services.CardError as error:
             status = 409 if isinstance(error, services.CardConflict) else 400
             if not is_json:
@@ -228,10 +246,15 @@ class CardSaveView(LoginRequiredMixin, View):
         if not is_json:
             messages.success(request, "Черновик сохранён.")
             return redirect(card)
-        return JsonResponse({
-            "ok": True, "version": card.version, "status": card.status, "status_display": card.get_status_display(),
-            "saved_at": date_format(timezone.localtime(card.updated_at), "H:i:s"),
-        })
+        return JsonResponse(
+            {
+                "ok": True,
+                "version": card.version,
+                "status": card.status,
+                "status_display": card.get_status_display(),
+                "saved_at": date_format(timezone.localtime(card.updated_at), "H:i:s"),
+            }
+        )
 
 
 def _field_errors(error) -> str:
@@ -291,8 +314,10 @@ def _render_refused(request, card, error, *, answers=None, verdicts=None):
 
 
 def _verdicts_from_post(post) -> dict[str, dict]:
-    return {code: {"verdict": post.get(f"verdict-{code}", "pending"), "comment": post.get(f"vcomment-{code}", "")}
-            for code in post.getlist("verdict-codes")}
+    return {
+        code: {"verdict": post.get(f"verdict-{code}", "pending"), "comment": post.get(f"vcomment-{code}", "")}
+        for code in post.getlist("verdict-codes")
+    }
 
 
 class CardActionView(LoginRequiredMixin, View):
@@ -310,7 +335,9 @@ class CardActionView(LoginRequiredMixin, View):
             text = self.run(request, card, version)
         except services.CardError as error:
             refused = _render_refused(
-                request, card, error,
+                request,
+                card,
+                error,
                 answers=answers_from_post(request.POST) if self.action == "submit" else None,
                 verdicts=_verdicts_from_post(request.POST) if self.action in ("verdicts", "verify") else None,
             )
@@ -325,24 +352,34 @@ class CardActionView(LoginRequiredMixin, View):
     def run(self, request, card, version) -> str:
         user = request.user
         if self.action == "submit":
-            services.card_submit(card_id=card.pk, user=user, version=version, answers=answers_from_post(request.POST))
-            return "Карта отправлена на проверку. Изменить её можно будет, только если её вернут на доработку."
+            services.card_submit(
+                card_id=card.pk, user=user, version=version, answers=answers_from_post(request.POST)
+            )
+            return (
+                "Карта отправлена на проверку. Изменить её можно будет, только если её вернут на доработку."
+            )
         if self.action == "verdicts":
             verdicts = _verdicts_from_post(request.POST)
             services.card_verdicts_set(card_id=card.pk, user=user, version=version, verdicts=verdicts)
             return "Решения по критериям сохранены."
         if self.action == "return":
-            services.card_return(card_id=card.pk, user=user, version=version, message=request.POST.get("message", ""))
+            services.card_return(
+                card_id=card.pk, user=user, version=version, message=request.POST.get("message", "")
+            )
             return "Карта возвращена на доработку; руководителю отправлено письмо."
         if self.action == "reopen":
             form = ReopenForm(request.POST)
             if not form.is_valid():
                 raise services.CardError("Укажите дату, до которой карта открыта руководителю.")
-            services.card_reopen(card_id=card.pk, user=user, version=version, until=form.cleaned_data["until"])
+            services.card_reopen(
+                card_id=card.pk, user=user, version=version, until=form.cleaned_data["until"]
+            )
             return "Карта открыта руководителю для заполнения."
         if self.action == "verify":
             card = services.card_verify(card_id=card.pk, user=user, version=version)
-            return f"Проверка завершена: {card.score} из {card.max_score}, степень — {card.get_level_display()}."
+            return (
+                f"Проверка завершена: {card.score} из {card.max_score}, степень — {card.get_level_display()}."
+            )
         if self.action == "evaluate":
             services.card_evaluate(card_id=card.pk, user=user, version=version)
             return "Оценка эффективности завершена."
@@ -353,11 +390,15 @@ class CardRecommendView(StaffRequiredMixin, View):
     def post(self, request, pk, code):
         card = selectors.card_get_visible(user=request.user, card_id=pk)
         try:
-            recommendation, created = services.recommendation_draft_for_answer(card_id=card.pk, code=code, user=request.user)
+            recommendation, created = services.recommendation_draft_for_answer(
+                card_id=card.pk, code=code, user=request.user
+            )
         except services.CardError as error:
             messages.error(request, error.message)
             return redirect(card)
-        messages.success(request, "Черновик адресной рекомендации создан." if created else "Рекомендация уже подготовлена.")
+        messages.success(
+            request, "Черновик адресной рекомендации создан." if created else "Рекомендация уже подготовлена."
+        )
         try:
             return redirect(recommendation.get_absolute_url())
         except NoReverseMatch:
@@ -365,6 +406,7 @@ class CardRecommendView(StaffRequiredMixin, View):
 
 
 # --- templates ----------------------------------------------------------------------------------
+
 
 class TemplateListView(StaffRequiredMixin, FormView):
     template_name = "monitoring/template_list.html"
@@ -392,7 +434,9 @@ class TemplateDetailView(StaffRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         template = selectors.template_get(slug=self.kwargs["slug"])
         data = services.template_as_dict(template)
-        return super().get_context_data(template=template, data=data, kinds=dict(Criterion.Kind.choices), **kwargs)
+        return super().get_context_data(
+            template=template, data=data, kinds=dict(Criterion.Kind.choices), **kwargs
+        )
 
 
 class TemplateExportView(StaffRequiredMixin, View):

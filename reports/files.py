@@ -18,9 +18,7 @@ MIME = {
 }
 FILE_EMPTY = "Файл пуст."
 FILE_TOO_LARGE = "Файл слишком большой: {size}, допускается не более {limit}."
-FILE_WRONG_TYPE = (
-    "Файл не принят: по содержимому это не PDF, DOCX, XLSX или ODT. Сохраните документ в одном из этих форматов."
-)
+FILE_WRONG_TYPE = "Файл не принят: по содержимому это не PDF, DOCX, XLSX или ODT. Сохраните документ в одном из этих форматов."
 FILE_MACROS = "Документы с макросами не принимаются: сохраните файл без макросов."
 FILE_BROKEN = "Файл повреждён: архив документа не читается."
 FILE_BOMB = "Файл сжат подозрительно сильно (похоже на zip-бомбу) и отклонён."
@@ -90,7 +88,9 @@ def file_response(
     field_file, *, file_type: str, download_name: str, inline: bool = False, ascii_name: str = ""
 ) -> FileResponse:
     """Serve a stored file with the content type of its checked type, never as HTML, never sniffed."""
-    response = FileResponse(field_file.open("rb"), content_type=MIME.get(file_type, "application/octet-stream"))
+    response = FileResponse(
+        field_file.open("rb"), content_type=MIME.get(file_type, "application/octet-stream")
+    )
     disposition = "inline" if inline and file_type == "pdf" else "attachment"
     ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name or download_name).strip("-.")
     if not re.search(r"[A-Za-z]", ascii_name.rsplit(".", 1)[0]):

@@ -13,8 +13,13 @@ def _default_year() -> int:
 
 class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(label="Вид отчёта", choices=Report.Kind.choices)
-    year = forms.IntegerField(label="Учебный год (год начала)", min_value=2000, max_value=2100, initial=_default_year,
-                              help_text="2025 — это 2025/2026 учебный год.")
+    year = forms.IntegerField(
+        label="Учебный год (год начала)",
+        min_value=2000,
+        max_value=2100,
+        initial=_default_year,
+        help_text="2025 — это 2025/2026 учебный год.",
+    )
     school = forms.CharField(label="Код ОО (для профиля ОО)", max_length=32, required=False)
     campaign = forms.IntegerField(label="Мониторинг (номер, по желанию)", required=False, min_value=1)
     roadmap = forms.IntegerField(label="Дорожная карта (номер, по желанию)", required=False, min_value=1)
@@ -32,21 +37,38 @@ class ReportRequestForm(forms.Form):
 
 class ConclusionsForm(forms.Form):
     conclusions = forms.CharField(
-        label="Выводы (каждый вывод — с новой строки)", widget=forms.Textarea(attrs={"rows": 10}), required=False
+        label="Выводы (каждый вывод — с новой строки)",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
     )
 
 
 class DocumentForm(forms.ModelForm):
     upload = forms.FileField(
-        label="Файл (PDF, DOCX, XLSX или ODT)", required=False,
+        label="Файл (PDF, DOCX, XLSX или ODT)",
+        required=False,
         help_text="Тип проверяется по содержимому файла. Вместо файла можно указать ссылку.",
     )
 
     class Meta:
         model = Document
-        fields = ["title", "kind", "direction", "stage", "number", "date", "issuer", "description", "url", "text"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "description": forms.Textarea(attrs={"rows": 3}), "text": forms.Textarea(attrs={"rows": 8})}
+        fields = [
+            "title",
+            "kind",
+            "direction",
+            "stage",
+            "number",
+            "date",
+            "issuer",
+            "description",
+            "url",
+            "text",
+        ]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "text": forms.Textarea(attrs={"rows": 8}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

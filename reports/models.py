@@ -43,7 +43,9 @@ class Document(TimeStampedModel):
         "roadmaps.Direction", verbose_name="направление", on_delete=models.PROTECT, related_name="documents"
     )
     stage = models.ForeignKey(
-        "roadmaps.CycleStage", verbose_name="этап управленческого цикла", on_delete=models.PROTECT,
+        "roadmaps.CycleStage",
+        verbose_name="этап управленческого цикла",
+        on_delete=models.PROTECT,
         related_name="documents",
     )
     number = models.CharField("номер", max_length=100, blank=True)
@@ -55,16 +57,26 @@ class Document(TimeStampedModel):
     file_name = models.CharField("имя загруженного файла", max_length=255, blank=True)
     file_size = models.PositiveIntegerField("размер файла, байт", null=True, blank=True)
     url = models.URLField("ссылка", max_length=500, blank=True)
-    text = models.TextField("текст документа", blank=True, help_text="Если документ не приложен файлом и не дан ссылкой.")
+    text = models.TextField(
+        "текст документа", blank=True, help_text="Если документ не приложен файлом и не дан ссылкой."
+    )
     is_published = models.BooleanField("опубликован", default=False)
     published_at = models.DateTimeField("опубликован когда", null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="кто опубликовал", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто опубликовал",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="кто добавил", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто добавил",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     history = HistoricalRecords()
 
@@ -73,9 +85,12 @@ class Document(TimeStampedModel):
         verbose_name_plural = "реестр документов"
         ordering = ["direction__order", "direction__code", "stage__number", "-date", "title"]
         constraints = [
-            models.CheckConstraint(condition=~Q(file="") | ~Q(url="") | ~Q(text=""), name="document_has_source"),
             models.CheckConstraint(
-                condition=Q(is_published=False) | Q(published_at__isnull=False), name="document_published_has_date"
+                condition=~Q(file="") | ~Q(url="") | ~Q(text=""), name="document_has_source"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_published=False) | Q(published_at__isnull=False),
+                name="document_published_has_date",
             ),
         ]
 
@@ -118,7 +133,12 @@ class Report(TimeStampedModel):
     title = models.CharField("заголовок", max_length=500)
     status = models.CharField("состояние", max_length=10, choices=Status.choices, default=Status.QUEUED)
     job = models.ForeignKey(
-        "schools.Job", verbose_name="фоновая задача", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "schools.Job",
+        verbose_name="фоновая задача",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     attempts = models.PositiveSmallIntegerField("попыток", default=0)
     error = models.TextField("причина ошибки", blank=True)
@@ -132,25 +152,45 @@ class Report(TimeStampedModel):
     conclusions_edited = models.BooleanField("выводы отредактированы", default=False)
     pdf = models.FileField("PDF", upload_to=report_upload_to, blank=True, max_length=255)
     xlsx = models.FileField("таблицы (xlsx)", upload_to=report_upload_to, blank=True, max_length=255)
-    public_pdf = models.FileField("опубликованный PDF", upload_to=report_upload_to, blank=True, max_length=255)
-    public_xlsx = models.FileField("опубликованные таблицы", upload_to=report_upload_to, blank=True, max_length=255)
+    public_pdf = models.FileField(
+        "опубликованный PDF", upload_to=report_upload_to, blank=True, max_length=255
+    )
+    public_xlsx = models.FileField(
+        "опубликованные таблицы", upload_to=report_upload_to, blank=True, max_length=255
+    )
     direction = models.ForeignKey(
-        "roadmaps.Direction", verbose_name="направление", null=True, blank=True, on_delete=models.SET_NULL,
+        "roadmaps.Direction",
+        verbose_name="направление",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="reports",
     )
     stage = models.ForeignKey(
-        "roadmaps.CycleStage", verbose_name="этап управленческого цикла", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="reports",
+        "roadmaps.CycleStage",
+        verbose_name="этап управленческого цикла",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
     )
     is_published = models.BooleanField("опубликован", default=False)
     published_at = models.DateTimeField("опубликован когда", null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="кто опубликовал", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто опубликовал",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="кто запустил", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто запустил",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     history = HistoricalRecords(excluded_fields=["data", "public_data", "heartbeat_at"])
 

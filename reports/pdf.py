@@ -64,7 +64,7 @@ def _file_response(url: str, path: Path) -> URLFetcherResponse:
 
 
 def _data_response(url: str) -> URLFetcherResponse:
-    header, _, payload = url[len("data:"):].partition(",")
+    header, _, payload = url[len("data:") :].partition(",")
     parts = header.split(";")
     mime = parts[0] or "text/plain"
     body = base64.b64decode(payload) if "base64" in parts[1:] else unquote(payload).encode()
@@ -75,13 +75,15 @@ class RestrictedUrlFetcher(URLFetcher):
     """Serves `data:` URLs and the project's static files from disk; refuses everything else."""
 
     def __init__(self):
-        super().__init__(allowed_protocols={"data", "https", "file"}, allow_redirects=False, fail_on_errors=False)
+        super().__init__(
+            allowed_protocols={"data", "https", "file"}, allow_redirects=False, fail_on_errors=False
+        )
 
     def fetch(self, url, headers=None):
         if url.startswith("data:"):
             return _data_response(url)
         if url.startswith(STATIC_PREFIX):
-            relative = unquote(urlsplit(url).path)[len("/static/"):]
+            relative = unquote(urlsplit(url).path)[len("/static/") :]
             if ".." in Path(relative).parts:
                 raise UrlRefused(URL_REFUSED.format(url=url))
             found = finders.find(relative) or _collected(relative)

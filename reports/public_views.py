@@ -62,9 +62,13 @@ class PublicReportFileView(View):
         if not field:
             raise Http404("Файл не сформирован")
         name = f"{report.get_kind_display()} {report.year_label}.{what}".replace("/", "-")
-        return file_response(field, file_type=what, download_name=name,
-                             ascii_name=f"report-{report.kind}-{report.year}-{report.pk}.{what}",
-                             inline=what == "pdf" and "download" not in request.GET)
+        return file_response(
+            field,
+            file_type=what,
+            download_name=name,
+            ascii_name=f"report-{report.kind}-{report.year}-{report.pk}.{what}",
+            inline=what == "pdf" and "download" not in request.GET,
+        )
 
 
 class PublicDocumentDetailView(AnonymousPageCacheMixin, TemplateView):

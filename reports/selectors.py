@@ -37,7 +37,11 @@ def report_get_visible(*, user, pk: int) -> Report:
 
 
 def published_reports():
-    return Report.objects.filter(is_published=True).select_related("direction", "stage").order_by("-published_at")
+    return (
+        Report.objects.filter(is_published=True)
+        .select_related("direction", "stage")
+        .order_by("-published_at")
+    )
 
 
 # --- the directions × stages grid -------------------------------------------------------------------
@@ -81,7 +85,10 @@ def quality_grid(*, user, public: bool) -> dict:
 
 def document_counts_by_kind(*, user) -> dict:
     return dict(
-        document_list_visible_to(user=user).values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
+        document_list_visible_to(user=user)
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
     )
 
 
@@ -90,7 +97,9 @@ def report_kind_counts() -> dict:
         "total": Report.objects.count(),
         "published": Report.objects.filter(is_published=True).count(),
         "failed": Report.objects.filter(status=Report.Status.FAILED).count(),
-        "running": Report.objects.filter(Q(status=Report.Status.RUNNING) | Q(status=Report.Status.QUEUED)).count(),
+        "running": Report.objects.filter(
+            Q(status=Report.Status.RUNNING) | Q(status=Report.Status.QUEUED)
+        ).count(),
     }
 
 
@@ -125,8 +134,10 @@ def effective_overrides(*, years) -> dict[tuple[int, int, str], bool | None]:
     from indicators.models import StatusOverride
 
     latest: dict[tuple[int, int, str], bool | None] = {}
-    for row in StatusOverride.objects.filter(year__in=list(years)).order_by("-created_at", "-pk").values(
-        "school_id", "year", "list_kind", "decision"
+    for row in (
+        StatusOverride.objects.filter(year__in=list(years))
+        .order_by("-created_at", "-pk")
+        .values("school_id", "year", "list_kind", "decision")
     ):
         key = (row["school_id"], row["year"], row["list_kind"])
         if key not in latest:
@@ -144,9 +155,24 @@ def school_statuses(*, years) -> list[dict]:
         SchoolStatus.objects.filter(year__in=years)
         .order_by("year", "school__code")
         .values(
-            "school_id", "school__code", "school__short_name", "school__name", "year", "has_context", "cluster",
-            "cluster_size", "results_index", "social_index", "rank_in_cluster", "social_rank", "social_population",
-            "low_results_year", "low_results", "unfavourable", "reasons", "objectivity_flags",
+            "school_id",
+            "school__code",
+            "school__short_name",
+            "school__name",
+            "year",
+            "has_context",
+            "cluster",
+            "cluster_size",
+            "results_index",
+            "social_index",
+            "rank_in_cluster",
+            "social_rank",
+            "social_population",
+            "low_results_year",
+            "low_results",
+            "unfavourable",
+            "reasons",
+            "objectivity_flags",
         )
     )
     for row in rows:
@@ -164,7 +190,15 @@ def population_stats(*, years) -> list[dict]:
 
     return list(
         PopulationStat.objects.filter(year__in=list(years)).values(
-            "year", "indicator", "population_kind", "population", "count", "median", "mean", "minimum", "maximum"
+            "year",
+            "indicator",
+            "population_kind",
+            "population",
+            "count",
+            "median",
+            "mean",
+            "minimum",
+            "maximum",
         )
     )
 
@@ -174,7 +208,14 @@ def indicator_values(*, years) -> list[dict]:
 
     return list(
         IndicatorValue.objects.filter(year__in=list(years)).values(
-            "school_id", "year", "indicator__code", "value", "numerator", "denominator", "is_low_data", "rank",
+            "school_id",
+            "year",
+            "indicator__code",
+            "value",
+            "numerator",
+            "denominator",
+            "is_low_data",
+            "rank",
             "population_size",
         )
     )
@@ -192,8 +233,17 @@ def recommendations_for_year(*, year: int) -> list[dict]:
     return list(
         Recommendation.objects.filter(year=year)
         .order_by("school__code", "pk")
-        .values("pk", "school__code", "school__short_name", "target_group", "problem_area", "text", "status",
-                "due_date", "direction__code")
+        .values(
+            "pk",
+            "school__code",
+            "school__short_name",
+            "target_group",
+            "problem_area",
+            "text",
+            "status",
+            "due_date",
+            "direction__code",
+        )
     )
 
 
@@ -202,9 +252,22 @@ def decisions_for_year(*, year: int) -> list[dict]:
 
     decisions = list(
         ManagementDecision.objects.filter(year=year)
-        .annotate(n_schools=Count("schools", distinct=True), n_recommendations=Count("recommendations", distinct=True))
+        .annotate(
+            n_schools=Count("schools", distinct=True),
+            n_recommendations=Count("recommendations", distinct=True),
+        )
         .order_by("document_date", "pk")
-        .values("pk", "kind", "title", "document_number", "document_date", "responsible", "deadline", "status",
-                "n_schools", "n_recommendations")
+        .values(
+            "pk",
+            "kind",
+            "title",
+            "document_number",
+            "document_date",
+            "responsible",
+            "deadline",
+            "status",
+            "n_schools",
+            "n_recommendations",
+        )
     )
     return decisions

@@ -39,7 +39,18 @@ REPORT_FAILED_UNEXPECTEDLY = "Внутренняя ошибка при пост�
 def document_save(*, document: Document | None = None, data: dict, upload=None, user) -> Document:
     """Create or update a registry document; an upload is checked by content (PDF/DOCX/XLSX/ODT, size)."""
     document = document or Document(created_by=user if getattr(user, "pk", None) else None)
-    for field in ("title", "kind", "direction", "stage", "number", "date", "issuer", "description", "url", "text"):
+    for field in (
+        "title",
+        "kind",
+        "direction",
+        "stage",
+        "number",
+        "date",
+        "issuer",
+        "description",
+        "url",
+        "text",
+    ):
         if field in data:
             setattr(document, field, data[field] if data[field] is not None else "")
     if document.date == "":
@@ -127,7 +138,9 @@ def report_create(*, kind: str, year: int, params: dict | None = None, user=None
 def _enqueue(*, report: Report, action: str, title: str, user) -> Job:
     from .tasks import report_build_task
 
-    job = job_create(kind=f"report:{action}", title=title, params={"report_id": report.pk, "action": action}, user=user)
+    job = job_create(
+        kind=f"report:{action}", title=title, params={"report_id": report.pk, "action": action}, user=user
+    )
     Report.objects.filter(pk=report.pk).update(job=job)
     report.job = job
     job_enqueue(job=job, task=report_build_task)
@@ -176,7 +189,12 @@ def report_withdraw(*, report: Report, user) -> Report:
     """Remove a report from the public tab; its public files are deleted, the internal ones stay."""
     old = [f.name for f in (report.public_pdf, report.public_xlsx) if f]
     Report.objects.filter(pk=report.pk).update(
-        is_published=False, published_at=None, published_by=None, public_data={}, public_pdf="", public_xlsx="",
+        is_published=False,
+        published_at=None,
+        published_by=None,
+        public_data={},
+        public_pdf="",
+        public_xlsx="",
         updated_at=timezone.now(),
     )
     storage = report.pdf.storage
@@ -205,7 +223,10 @@ def report_build(*, report_id: int, progress=None) -> Report:
         raise BuildError(REPORT_PUBLISHED)
     beat = _heartbeat(report_id, progress)
     Report.objects.filter(pk=report_id).update(
-        status=Report.Status.RUNNING, error="", started_at=timezone.now(), heartbeat_at=timezone.now(),
+        status=Report.Status.RUNNING,
+        error="",
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
         finished_at=None,
     )
     report = Report.objects.get(pk=report_id)
@@ -262,7 +283,9 @@ def report_render(*, report_id: int, progress=None) -> Report:
     if progress:
         progress(30, "Формирование PDF")
     _render_internal(report)
-    Report.objects.filter(pk=report_id).update(pdf=report.pdf.name, xlsx=report.xlsx.name, updated_at=timezone.now())
+    Report.objects.filter(pk=report_id).update(
+        pdf=report.pdf.name, xlsx=report.xlsx.name, updated_at=timezone.now()
+    )
     return report
 
 
@@ -281,9 +304,13 @@ def report_publish(*, report_id: int, user=None, progress=None) -> Report:
     _replace_file(report.public_pdf, "public.pdf", pdf)
     _replace_file(report.public_xlsx, "public.xlsx", xlsx)
     Report.objects.filter(pk=report_id).update(
-        public_data=public, public_pdf=report.public_pdf.name, public_xlsx=report.public_xlsx.name,
-        is_published=True, published_at=timezone.now(),
-        published_by=user if getattr(user, "pk", None) else None, updated_at=timezone.now(),
+        public_data=public,
+        public_pdf=report.public_pdf.name,
+        public_xlsx=report.public_xlsx.name,
+        is_published=True,
+        published_at=timezone.now(),
+        published_by=user if getattr(user, "pk", None) else None,
+        updated_at=timezone.now(),
     )
     public_cache_bump()
     report.refresh_from_db()
@@ -304,13 +331,17 @@ def reports_requeue_stale(*, older_than_minutes: int = STALE_AFTER_MINUTES) -> l
         if report.attempts >= MAX_ATTEMPTS:
             _fail(report.pk, REPORT_TOO_MANY_ATTEMPTS.format(attempts=report.attempts))
             if report.job_id:
-                Job.objects.filter(pk=report.job_id).update(status=Job.Status.FAILED, finished_at=timezone.now(),
-                                                            message=REPORT_TOO_MANY_ATTEMPTS.format(attempts=report.attempts))
+                Job.objects.filter(pk=report.job_id).update(
+                    status=Job.Status.FAILED,
+                    finished_at=timezone.now(),
+                    message=REPORT_TOO_MANY_ATTEMPTS.format(attempts=report.attempts),
+                )
             continue
         Report.objects.filter(pk=report.pk).update(status=Report.Status.QUEUED, heartbeat_at=timezone.now())
         if report.job_id:
             Job.objects.filter(pk=report.job_id).update(
-                status=Job.Status.QUEUED, message="Построение перезапущено после сбоя исполнителя.",
+                status=Job.Status.QUEUED,
+                message="Построение перезапущено после сбоя исполнителя.",
                 updated_at=timezone.now(),
             )
             with transaction.atomic():

@@ -31,8 +31,11 @@ class ReportIndexView(StaffRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            form=kwargs.pop("form", None) or ReportRequestForm(), counts=selectors.report_kind_counts(),
-            kinds=Report.Kind.choices, kind=self.request.GET.get("kind", ""), small_label=masking.small_label(),
+            form=kwargs.pop("form", None) or ReportRequestForm(),
+            counts=selectors.report_kind_counts(),
+            kinds=Report.Kind.choices,
+            kind=self.request.GET.get("kind", ""),
+            small_label=masking.small_label(),
             **kwargs,
         )
 
@@ -43,7 +46,9 @@ class ReportCreateView(StaffRequiredMixin, View):
         if form.is_valid():
             try:
                 report = services.report_request(
-                    kind=form.cleaned_data["kind"], year=form.cleaned_data["year"], params=form.params(),
+                    kind=form.cleaned_data["kind"],
+                    year=form.cleaned_data["year"],
+                    params=form.params(),
                     user=request.user,
                 )
             except BuildError as error:
@@ -92,15 +97,18 @@ class ReportActionView(StaffRequiredMixin, View):
                 messages.success(request, "Построение отчёта запущено повторно.")
             elif action == "publish":
                 services.report_request_publication(report=report, user=request.user)
-                messages.success(request, "Отчёт публикуется: малые значения скрываются, формируется публичный PDF.")
+                messages.success(
+                    request, "Отчёт публикуется: малые значения скрываются, формируется публичный PDF."
+                )
             elif action == "withdraw":
                 services.report_withdraw(report=report, user=request.user)
                 messages.success(request, "Отчёт снят с публикации.")
             elif action == "conclusions":
                 form = ConclusionsForm(request.POST)
                 if form.is_valid():
-                    services.report_update_conclusions(report=report, text=form.cleaned_data["conclusions"],
-                                                       user=request.user)
+                    services.report_update_conclusions(
+                        report=report, text=form.cleaned_data["conclusions"], user=request.user
+                    )
                     messages.success(request, "Выводы сохранены, PDF обновляется.")
             else:
                 raise Http404("Нет такого действия")
@@ -112,22 +120,32 @@ class ReportActionView(StaffRequiredMixin, View):
 class ReportFileView(StaffRequiredMixin, View):
     def get(self, request, pk, what):
         report = selectors.report_get_visible(user=request.user, pk=pk)
-        field = {"pdf": report.pdf, "xlsx": report.xlsx, "public-pdf": report.public_pdf,
-                 "public-xlsx": report.public_xlsx}.get(what)
+        field = {
+            "pdf": report.pdf,
+            "xlsx": report.xlsx,
+            "public-pdf": report.public_pdf,
+            "public-xlsx": report.public_xlsx,
+        }.get(what)
         if not field:
             raise Http404("Файл не сформирован")
         file_type = "pdf" if what.endswith("pdf") else "xlsx"
         name = f"{report.get_kind_display()} {report.year_label}.{file_type}".replace("/", "-")
-        return file_response(field, file_type=file_type, download_name=name,
-                             ascii_name=f"report-{report.kind}-{report.year}-{report.pk}.{file_type}",
-                             inline=file_type == "pdf" and "download" not in request.GET)
+        return file_response(
+            field,
+            file_type=file_type,
+            download_name=name,
+            ascii_name=f"report-{report.kind}-{report.year}-{report.pk}.{file_type}",
+            inline=file_type == "pdf" and "download" not in request.GET,
+        )
 
 
 class QualityGridStaffView(StaffRequiredMixin, TemplateView):
     template_name = "reports/grid.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(grid=selectors.quality_grid(user=self.request.user, public=False), **kwargs)
+        return super().get_context_data(
+            grid=selectors.quality_grid(user=self.request.user, public=False), **kwargs
+        )
 
 
 # --- the document registry ------------------------------------------------------------------------------
@@ -144,7 +162,9 @@ class DocumentListView(StaffRequiredMixin, ListView):
         return documents
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(kinds=Document.Kind.choices, kind=self.request.GET.get("kind", ""), **kwargs)
+        return super().get_context_data(
+            kinds=Document.Kind.choices, kind=self.request.GET.get("kind", ""), **kwargs
+        )
 
 
 class DocumentFormView(StaffRequiredMixin, FormView):
@@ -164,7 +184,9 @@ class DocumentFormView(StaffRequiredMixin, FormView):
     def form_valid(self, form):
         try:
             document = services.document_save(
-                document=self.document, data=form.cleaned_data, upload=form.cleaned_data.get("upload"),
+                document=self.document,
+                data=form.cleaned_data,
+                upload=form.cleaned_data.get("upload"),
                 user=self.request.user,
             )
         except UploadRejected as error:
@@ -208,5 +230,9 @@ def document_file_response(document: Document, request):
     name = document.file_name or f"{document.title[:80]}.{document.file_type}"
     if not name.lower().endswith("." + document.file_type):
         name = f"{name}.{document.file_type}"
-    return file_response(document.file, file_type=document.file_type, download_name=name,
-                         inline=document.file_type == "pdf" and "download" not in request.GET)
+    return file_response(
+        document.file,
+        file_type=document.file_type,
+        download_name=name,
+        inline=document.file_type == "pdf" and "download" not in request.GET,
+    )

@@ -29,28 +29,81 @@ PROGRAMME_END = date(2026, 8, 31)
 
 # (stage, measure, term, responsible, result document, due date)
 PROGRAMME_ITEMS = [
-    (1, "Анализ причин низких результатов и утверждение программы помощи: цели, задачи и целевые значения "
-        "показателей на 2025/2026 учебный год", "сентябрь", "Руководитель ОО",
-     "Приказ ОО об утверждении программы помощи", date(2025, 9, 30)),
-    (2, "Определение школьных показателей и источников данных: доля отметок «2» по ВПР, доля не преодолевших "
-        "минимальный порог ОГЭ/ЕГЭ, систематические пропуски", "октябрь", "Заместитель руководителя по УВР",
-     "Перечень показателей в положении о ВСОКО", date(2025, 10, 15)),
-    (3, "Стартовая диагностика обучающихся с трудностями в учебной деятельности для определения причин "
-        "неуспешности", "октябрь", "Педагог-психолог, руководители ШМО",
-     "Справка по итогам диагностики", date(2025, 10, 31)),
-    (3, "Диагностика профессиональных дефицитов учителей русского языка и математики", "ноябрь",
-     "ИМЦ, заместитель руководителя по УВР", "Индивидуальные образовательные маршруты педагогов",
-     date(2025, 11, 28)),
-    (4, "Анализ результатов ВПР и пробного ОГЭ, адресные рекомендации учителям", "по итогам каждой процедуры",
-     "Руководители ШМО", "Аналитическая справка, протокол педагогического совета", date(2025, 12, 19)),
-    (5, "Участие в модели адресного наставничества «ШНОР – школа с высокими результатами»", "в течение года",
-     "Руководитель ОО", "Соглашение о партнёрстве, план совместных мероприятий", date(2026, 2, 27)),
-    (5, "Курсы повышения квалификации учителей по приёмам работы с детьми с риском учебной неуспешности",
-     "в течение года", "Руководитель ОО, ИМЦ", "Удостоверения о повышении квалификации", date(2026, 3, 31)),
-    (5, "Родительские собрания по подготовке к оценочным процедурам", "перед каждой процедурой",
-     "Классные руководители", "Протоколы родительских собраний", date(2026, 4, 15)),
-    (6, "Анализ выполнения программы помощи и динамики результатов, корректировка программы на следующий год",
-     "июнь", "Руководитель ОО", "Отчёт о реализации программы, приказ о корректировке", date(2026, 6, 30)),
+    (
+        1,
+        "Анализ причин низких результатов и утверждение программы помощи: цели, задачи и целевые значения "
+        "показателей на 2025/2026 учебный год",
+        "сентябрь",
+        "Руководитель ОО",
+        "Приказ ОО об утверждении программы помощи",
+        date(2025, 9, 30),
+    ),
+    (
+        2,
+        "Определение школьных показателей и источников данных: доля отметок «2» по ВПР, доля не преодолевших "
+        "минимальный порог ОГЭ/ЕГЭ, систематические пропуски",
+        "октябрь",
+        "Заместитель руководителя по УВР",
+        "Перечень показателей в положении о ВСОКО",
+        date(2025, 10, 15),
+    ),
+    (
+        3,
+        "Стартовая диагностика обучающихся с трудностями в учебной деятельности для определения причин "
+        "неуспешности",
+        "октябрь",
+        "Педагог-психолог, руководители ШМО",
+        "Справка по итогам диагностики",
+        date(2025, 10, 31),
+    ),
+    (
+        3,
+        "Диагностика профессиональных дефицитов учителей русского языка и математики",
+        "ноябрь",
+        "ИМЦ, заместитель руководителя по УВР",
+        "Индивидуальные образовательные маршруты педагогов",
+        date(2025, 11, 28),
+    ),
+    (
+        4,
+        "Анализ результатов ВПР и пробного ОГЭ, адресные рекомендации учителям",
+        "по итогам каждой процедуры",
+        "Руководители ШМО",
+        "Аналитическая справка, протокол педагогического совета",
+        date(2025, 12, 19),
+    ),
+    (
+        5,
+        "Участие в модели адресного наставничества «ШНОР – школа с высокими результатами»",
+        "в течение года",
+        "Руководитель ОО",
+        "Соглашение о партнёрстве, план совместных мероприятий",
+        date(2026, 2, 27),
+    ),
+    (
+        5,
+        "Курсы повышения квалификации учителей по приёмам работы с детьми с риском учебной неуспешности",
+        "в течение года",
+        "Руководитель ОО, ИМЦ",
+        "Удостоверения о повышении квалификации",
+        date(2026, 3, 31),
+    ),
+    (
+        5,
+        "Родительские собрания по подготовке к оценочным процедурам",
+        "перед каждой процедурой",
+        "Классные руководители",
+        "Протоколы родительских собраний",
+        date(2026, 4, 15),
+    ),
+    (
+        6,
+        "Анализ выполнения программы помощи и динамики результатов, корректировка программы на следующий год",
+        "июнь",
+        "Руководитель ОО",
+        "Отчёт о реализации программы, приказ о корректировке",
+        date(2026, 6, 30),
+    ),
 ]
 
 
@@ -84,9 +137,14 @@ def shnor_schools(*, year: int) -> list[School]:
 def _seed_roadmap(spec: dict, rows: list[dict], today: date) -> Roadmap:
     document_date = date.fromisoformat(spec["document_date"])
     roadmap, _ = Roadmap.objects.update_or_create(
-        kind=Roadmap.Kind.MUNICIPAL, title=spec["title"],
-        defaults={"approved_by": spec["approved_by"], "document_number": spec["document_number"],
-                  "document_date": document_date, "period_start": document_date},
+        kind=Roadmap.Kind.MUNICIPAL,
+        title=spec["title"],
+        defaults={
+            "approved_by": spec["approved_by"],
+            "document_number": spec["document_number"],
+            "document_date": document_date,
+            "period_start": document_date,
+        },
     )
     roadmap.directions.set(Direction.objects.filter(code__in=spec["directions"]))
     stages = {s.number: s for s in CycleStage.objects.all()}
@@ -94,12 +152,20 @@ def _seed_roadmap(spec: dict, rows: list[dict], today: date) -> Roadmap:
     for position, row in enumerate(rows, start=1):
         due, status, completed = _seed_schedule(row, document_date, today)
         RoadmapItem.objects.update_or_create(
-            roadmap=roadmap, number=row["number"],
+            roadmap=roadmap,
+            number=row["number"],
             defaults={
-                "stage": stages[row["stage"]], "direction": directions.get(row["direction"] or ""),
-                "section": row["section"], "title": row["title"], "term": row["term"],
-                "responsible": row["responsible"], "result": row["result"], "position": position,
-                "due_date": due, "status": status, "completed_on": completed,
+                "stage": stages[row["stage"]],
+                "direction": directions.get(row["direction"] or ""),
+                "section": row["section"],
+                "title": row["title"],
+                "term": row["term"],
+                "responsible": row["responsible"],
+                "result": row["result"],
+                "position": position,
+                "due_date": due,
+                "status": status,
+                "completed_on": completed,
             },
         )
     return roadmap
@@ -124,11 +190,15 @@ def _seed_schedule(row: dict, approved: date, today: date) -> tuple[date | None,
 
 def _programme(school: School, index: int, today: date) -> Roadmap:
     roadmap, _ = Roadmap.objects.update_or_create(
-        kind=Roadmap.Kind.SCHOOL, school=school, period_start=PROGRAMME_START,
+        kind=Roadmap.Kind.SCHOOL,
+        school=school,
+        period_start=PROGRAMME_START,
         defaults={
             "title": f"Программа помощи «{school.display_name}» на 2025/2026 учебный год",
-            "approved_by": "Приказ управления образования", "document_number": f"{301 + index}-о",
-            "document_date": date(2025, 9, 15), "period_end": PROGRAMME_END,
+            "approved_by": "Приказ управления образования",
+            "document_number": f"{301 + index}-о",
+            "document_date": date(2025, 9, 15),
+            "period_end": PROGRAMME_END,
         },
     )
     roadmap.directions.set(Direction.objects.filter(code__in=["1.2", "2.3"]))
@@ -144,10 +214,21 @@ def _programme(school: School, index: int, today: date) -> Roadmap:
             status = ItemStatus.IN_PROGRESS if (due <= horizon or lagging) else ItemStatus.PLANNED
             completed, evidence = None, []
         RoadmapItem.objects.update_or_create(
-            roadmap=roadmap, number=str(position),
-            defaults={"stage": stages[stage], "direction": direction, "title": title, "term": term,
-                      "responsible": responsible, "result": result, "due_date": due, "position": position,
-                      "status": status, "completed_on": completed, "evidence": evidence},
+            roadmap=roadmap,
+            number=str(position),
+            defaults={
+                "stage": stages[stage],
+                "direction": direction,
+                "title": title,
+                "term": term,
+                "responsible": responsible,
+                "result": result,
+                "due_date": due,
+                "position": position,
+                "status": status,
+                "completed_on": completed,
+                "evidence": evidence,
+            },
         )
     return roadmap
 
@@ -157,45 +238,76 @@ def _recommendations(schools: list[School], today: date) -> list[Recommendation]
     made = []
     for index, school in enumerate(schools):
         answered = index % 2 == 1
-        made.append(_recommendation(
-            {"school": school, "source_ref": f"list:low_results:{YEAR}"},
-            problem_area="Низкие результаты обучения (школа в списке ШНОР 2025/2026)",
-            text="Разработать и утвердить программу помощи школе с целевыми значениями показателей; провести "
-                 "анализ причин низких результатов по каждому классу и предмету.",
-            source_kind=Recommendation.SourceKind.LIST, due_date=date(2025, 10, 31), direction=direction,
-            answer=("Программа помощи утверждена приказом по школе, причины проанализированы на педагогическом "
-                    "совете." if answered else ""),
-            answer_evidence=[f"https://school-{school.code}.edu.example/shnor/prikaz"] if answered else [],
-        ))
-        made.append(_recommendation(
-            {"school": school, "source_ref": f"indicator:vpr_fail_share:{YEAR}"},
-            problem_area="Высокая доля отметок «2» по ВПР",
-            text="Организовать индивидуальные занятия с обучающимися, получившими «2» по ВПР по русскому языку и "
-                 "математике; включить учителей в диагностику профессиональных дефицитов.",
-            source_kind=Recommendation.SourceKind.INDICATOR, due_date=date(2025, 12, 15), direction=direction,
-            answer="", answer_evidence=[],
-        ))
-    made.append(_recommendation(
-        {"target_group": Recommendation.TargetGroup.TEACHERS, "source_ref": f"indicator:vpr_lowered_share:{YEAR}"},
-        problem_area="Расхождение отметок ВПР и текущих отметок",
-        text="Использовать критериальное оценивание и единые подходы к проверке работ; обсудить результаты "
-             "ВПР на заседаниях школьных методических объединений.",
-        source_kind=Recommendation.SourceKind.INDICATOR, due_date=None,
-        direction=Direction.objects.filter(code="2.1").first(), answer="", answer_evidence=[],
-    ))
-    made.append(_recommendation(
-        {"target_group": Recommendation.TargetGroup.PARENTS, "source_ref": f"list:low_results:{YEAR}"},
-        problem_area="Вовлечённость родителей в подготовку к оценочным процедурам",
-        text="Принять участие в родительских собраниях перед ВПР и ОГЭ; контролировать посещаемость занятий.",
-        source_kind=Recommendation.SourceKind.LIST, due_date=None, direction=direction, answer="",
-        answer_evidence=[],
-    ))
+        made.append(
+            _recommendation(
+                {"school": school, "source_ref": f"list:low_results:{YEAR}"},
+                problem_area="Низкие результаты обучения (школа в списке ШНОР 2025/2026)",
+                text="Разработать и утвердить программу помощи школе с целевыми значениями показателей; провести "
+                "анализ причин низких результатов по каждому классу и предмету.",
+                source_kind=Recommendation.SourceKind.LIST,
+                due_date=date(2025, 10, 31),
+                direction=direction,
+                answer=(
+                    "Программа помощи утверждена приказом по школе, причины проанализированы на педагогическом "
+                    "совете."
+                    if answered
+                    else ""
+                ),
+                answer_evidence=[f"https://school-{school.code}.edu.example/shnor/prikaz"]
+                if answered
+                else [],
+            )
+        )
+        made.append(
+            _recommendation(
+                {"school": school, "source_ref": f"indicator:vpr_fail_share:{YEAR}"},
+                problem_area="Высокая доля отметок «2» по ВПР",
+                text="Организовать индивидуальные занятия с обучающимися, получившими «2» по ВПР по русскому языку и "
+                "математике; включить учителей в диагностику профессиональных дефицитов.",
+                source_kind=Recommendation.SourceKind.INDICATOR,
+                due_date=date(2025, 12, 15),
+                direction=direction,
+                answer="",
+                answer_evidence=[],
+            )
+        )
+    made.append(
+        _recommendation(
+            {
+                "target_group": Recommendation.TargetGroup.TEACHERS,
+                "source_ref": f"indicator:vpr_lowered_share:{YEAR}",
+            },
+            problem_area="Расхождение отметок ВПР и текущих отметок",
+            text="Использовать критериальное оценивание и единые подходы к проверке работ; обсудить результаты "
+            "ВПР на заседаниях школьных методических объединений.",
+            source_kind=Recommendation.SourceKind.INDICATOR,
+            due_date=None,
+            direction=Direction.objects.filter(code="2.1").first(),
+            answer="",
+            answer_evidence=[],
+        )
+    )
+    made.append(
+        _recommendation(
+            {"target_group": Recommendation.TargetGroup.PARENTS, "source_ref": f"list:low_results:{YEAR}"},
+            problem_area="Вовлечённость родителей в подготовку к оценочным процедурам",
+            text="Принять участие в родительских собраниях перед ВПР и ОГЭ; контролировать посещаемость занятий.",
+            source_kind=Recommendation.SourceKind.LIST,
+            due_date=None,
+            direction=direction,
+            answer="",
+            answer_evidence=[],
+        )
+    )
     return made
 
 
 def _recommendation(key: dict, *, answer: str, answer_evidence: list, **fields) -> Recommendation:
     recommendation, _ = Recommendation.objects.update_or_create(
-        **key, year=YEAR, defaults=fields, create_defaults={**fields, "status": Recommendation.Status.SENT},
+        **key,
+        year=YEAR,
+        defaults=fields,
+        create_defaults={**fields, "status": Recommendation.Status.SENT},
     )
     if answer:
         recommendation.answer = answer
@@ -212,30 +324,88 @@ def _decisions(schools: list[School], recommendations: list[Recommendation]) -> 
         by_ref.setdefault(r.source_ref, []).append(r)
     village = [s for s in schools if s.settlement == School.Settlement.VILLAGE][:3]
     specs = [
-        (ManagementDecision.Kind.TRAINING, YEAR,
-         "Направить учителей русского языка и математики ШНОР на курсы повышения квалификации по работе с детьми "
-         "с риском учебной неуспешности", "245-о", date(2025, 10, 10), "Мастрюкова Л.И.",
-         "ИМЦ, руководители ШНОР", date(2026, 3, 31), ItemStatus.IN_PROGRESS, schools,
-         by_ref.get(f"indicator:vpr_fail_share:{YEAR}", [])),
-        (ManagementDecision.Kind.METHODICAL, YEAR,
-         "Закрепить за каждой ШНОР школу-наставника с высокими результатами (модель «ШНОР – школа с высокими "
-         "результатами»)", "252-о", date(2025, 9, 25), "Доценко Т.И.", "ИМЦ, руководители школ-наставников",
-         date(2025, 11, 1), ItemStatus.DONE, schools, by_ref.get(f"list:low_results:{YEAR}", [])),
-        (ManagementDecision.Kind.FINANCIAL, YEAR,
-         "Выделить средства на компьютерное оснащение кабинетов и устойчивый доступ в интернет сельским ШНОР",
-         "19-ф", date(2025, 11, 20), "Начальник управления образования", "Бухгалтерия, руководители ОО",
-         date(2026, 5, 31), ItemStatus.PLANNED, village, []),
-        (ManagementDecision.Kind.METHODICAL, YEAR - 1,
-         "Провести выездные методические консультации ИМЦ в школах с низкими результатами", "198-о",
-         date(2024, 10, 1), "Мастрюкова Л.И.", "ИМЦ", date(2025, 4, 30), ItemStatus.DONE, schools, []),
+        (
+            ManagementDecision.Kind.TRAINING,
+            YEAR,
+            "Направить учителей русского языка и математики ШНОР на курсы повышения квалификации по работе с детьми "
+            "с риском учебной неуспешности",
+            "245-о",
+            date(2025, 10, 10),
+            "Мастрюкова Л.И.",
+            "ИМЦ, руководители ШНОР",
+            date(2026, 3, 31),
+            ItemStatus.IN_PROGRESS,
+            schools,
+            by_ref.get(f"indicator:vpr_fail_share:{YEAR}", []),
+        ),
+        (
+            ManagementDecision.Kind.METHODICAL,
+            YEAR,
+            "Закрепить за каждой ШНОР школу-наставника с высокими результатами (модель «ШНОР – школа с высокими "
+            "результатами»)",
+            "252-о",
+            date(2025, 9, 25),
+            "Доценко Т.И.",
+            "ИМЦ, руководители школ-наставников",
+            date(2025, 11, 1),
+            ItemStatus.DONE,
+            schools,
+            by_ref.get(f"list:low_results:{YEAR}", []),
+        ),
+        (
+            ManagementDecision.Kind.FINANCIAL,
+            YEAR,
+            "Выделить средства на компьютерное оснащение кабинетов и устойчивый доступ в интернет сельским ШНОР",
+            "19-ф",
+            date(2025, 11, 20),
+            "Начальник управления образования",
+            "Бухгалтерия, руководители ОО",
+            date(2026, 5, 31),
+            ItemStatus.PLANNED,
+            village,
+            [],
+        ),
+        (
+            ManagementDecision.Kind.METHODICAL,
+            YEAR - 1,
+            "Провести выездные методические консультации ИМЦ в школах с низкими результатами",
+            "198-о",
+            date(2024, 10, 1),
+            "Мастрюкова Л.И.",
+            "ИМЦ",
+            date(2025, 4, 30),
+            ItemStatus.DONE,
+            schools,
+            [],
+        ),
     ]
     decisions = []
-    for kind, year, title, number, doc_date, responsible, participants, deadline, status, linked, recs in specs:
+    for (
+        kind,
+        year,
+        title,
+        number,
+        doc_date,
+        responsible,
+        participants,
+        deadline,
+        status,
+        linked,
+        recs,
+    ) in specs:
         decision, _ = ManagementDecision.objects.update_or_create(
-            title=title, year=year,
-            defaults={"kind": kind, "document_number": number, "document_date": doc_date,
-                      "responsible": responsible, "participants": participants, "deadline": deadline,
-                      "status": status, "direction": Direction.objects.filter(code="1.2").first()},
+            title=title,
+            year=year,
+            defaults={
+                "kind": kind,
+                "document_number": number,
+                "document_date": doc_date,
+                "responsible": responsible,
+                "participants": participants,
+                "deadline": deadline,
+                "status": status,
+                "direction": Direction.objects.filter(code="1.2").first(),
+            },
         )
         decision.schools.set(linked)
         decision.recommendations.set(recs)

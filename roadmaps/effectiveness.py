@@ -62,9 +62,12 @@ class ListChange:
 
     @property
     def verdict_label(self) -> str:
-        return {BETTER: "вышла из списка", WORSE: "вошла в список", SAME: "без изменений", NO_DATA: "нет данных"}[
-            self.verdict
-        ]
+        return {
+            BETTER: "вышла из списка",
+            WORSE: "вошла в список",
+            SAME: "без изменений",
+            NO_DATA: "нет данных",
+        }[self.verdict]
 
 
 @dataclass
@@ -84,7 +87,9 @@ class SchoolEffect:
     @property
     def list_position(self) -> str:
         """better when the school left more lists than it entered, worse in the opposite case."""
-        score = sum(1 for lc in self.lists if lc.verdict == BETTER) - sum(1 for lc in self.lists if lc.verdict == WORSE)
+        score = sum(1 for lc in self.lists if lc.verdict == BETTER) - sum(
+            1 for lc in self.lists if lc.verdict == WORSE
+        )
         if all(lc.verdict == NO_DATA for lc in self.lists):
             return NO_DATA
         return BETTER if score > 0 else WORSE if score < 0 else SAME
@@ -128,8 +133,15 @@ class EffectivenessReport:
             counts = defaultdict(int)
             for effect in self.schools:
                 counts[effect.changes[position].verdict] += 1
-            totals.append({"indicator": indicator, "better": counts[BETTER], "worse": counts[WORSE],
-                           "same": counts[SAME], "no_data": counts[NO_DATA]})
+            totals.append(
+                {
+                    "indicator": indicator,
+                    "better": counts[BETTER],
+                    "worse": counts[WORSE],
+                    "same": counts[SAME],
+                    "no_data": counts[NO_DATA],
+                }
+            )
         return totals
 
 
@@ -169,7 +181,9 @@ def effectiveness_report(*, year: int, school_ids=None) -> EffectivenessReport:
     by_key: dict[tuple[int, int, int], float | None] = {}
     school_pks: set[int] = set()
     indicator_pks: set[int] = set()
-    for school_id, value_year, indicator_id, value in values.values_list("school_id", "year", "indicator_id", "value"):
+    for school_id, value_year, indicator_id, value in values.values_list(
+        "school_id", "year", "indicator_id", "value"
+    ):
         by_key[(school_id, value_year, indicator_id)] = value
         school_pks.add(school_id)
         if value is not None:
@@ -181,8 +195,13 @@ def effectiveness_report(*, year: int, school_ids=None) -> EffectivenessReport:
 
     effects = {s.pk: _school_effect(s, indicators, by_key, membership, before_year, year) for s in schools}
     report = EffectivenessReport(
-        year=year, indicators=indicators, schools=list(effects.values()), decisions=[], compared=0,
-        list_improved=0, list_worsened=0,
+        year=year,
+        indicators=indicators,
+        schools=list(effects.values()),
+        decisions=[],
+        compared=0,
+        list_improved=0,
+        list_worsened=0,
     )
     _list_dynamics(report, membership, before_year, year)
     report.decisions = _decision_effects(year, indicators, effects, school_ids)
@@ -194,14 +213,26 @@ def _school_effect(school, indicators, by_key, membership, before_year, year) ->
     for indicator in indicators:
         before = by_key.get((school.pk, before_year, indicator.pk))
         after = by_key.get((school.pk, year, indicator.pk))
-        changes.append(Change(
-            indicator.code, indicator.short_name or indicator.name, indicator.unit, before, after,
-            verdict(before, after, higher_is_worse=indicator.higher_is_worse), indicator.higher_is_worse,
-        ))
+        changes.append(
+            Change(
+                indicator.code,
+                indicator.short_name or indicator.name,
+                indicator.unit,
+                before,
+                after,
+                verdict(before, after, higher_is_worse=indicator.higher_is_worse),
+                indicator.higher_is_worse,
+            )
+        )
     before_lists = membership.get((school.pk, before_year))
     after_lists = membership.get((school.pk, year))
     lists = [
-        ListChange(code, name, before_lists[code] if before_lists else None, after_lists[code] if after_lists else None)
+        ListChange(
+            code,
+            name,
+            before_lists[code] if before_lists else None,
+            after_lists[code] if after_lists else None,
+        )
         for code, name in LISTS
     ]
     return SchoolEffect(school=school, changes=changes, lists=lists)
@@ -226,7 +257,11 @@ def _list_dynamics(report: EffectivenessReport, membership, before_year, year) -
 
 
 def _decision_effects(year, indicators, effects, school_ids) -> list[DecisionEffect]:
-    decisions = ManagementDecision.objects.filter(year=year).prefetch_related("schools").order_by("document_date", "pk")
+    decisions = (
+        ManagementDecision.objects.filter(year=year)
+        .prefetch_related("schools")
+        .order_by("document_date", "pk")
+    )
     if school_ids is not None:
         decisions = decisions.filter(schools__in=school_ids).distinct()
     result = []
@@ -238,14 +273,23 @@ def _decision_effects(year, indicators, effects, school_ids) -> list[DecisionEff
             pairs = [(b, a) for b, a in pairs if b is not None and a is not None]
             before = sum(b for b, _ in pairs) / len(pairs) if pairs else None
             after = sum(a for _, a in pairs) / len(pairs) if pairs else None
-            effect.changes.append(Change(
-                indicator.code, indicator.short_name or indicator.name, indicator.unit, before, after,
-                verdict(before, after, higher_is_worse=indicator.higher_is_worse), indicator.higher_is_worse,
-            ))
+            effect.changes.append(
+                Change(
+                    indicator.code,
+                    indicator.short_name or indicator.name,
+                    indicator.unit,
+                    before,
+                    after,
+                    verdict(before, after, higher_is_worse=indicator.higher_is_worse),
+                    indicator.higher_is_worse,
+                )
+            )
             effect.improved[indicator.code] = sum(1 for e in linked if e.changes[position].verdict == BETTER)
             effect.worsened[indicator.code] = sum(1 for e in linked if e.changes[position].verdict == WORSE)
         for code, _ in LISTS:
-            effect.list_before[code] = sum(1 for e in linked for lc in e.lists if lc.code == code and lc.before)
+            effect.list_before[code] = sum(
+                1 for e in linked for lc in e.lists if lc.code == code and lc.before
+            )
             effect.list_after[code] = sum(1 for e in linked for lc in e.lists if lc.code == code and lc.after)
         result.append(effect)
     return result

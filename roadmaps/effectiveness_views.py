@@ -27,17 +27,31 @@ def effectiveness_charts(report: EffectivenessReport) -> list:
     labels = [t["indicator"].short_name or t["indicator"].name for t in totals]
     charts = []
     if totals:
-        charts.append(bar_chart(title=f"Школ с улучшением показателя, {report.year} к {report.year - 1}",
-                                labels=labels, values=[t["better"] for t in totals]))
-        charts.append(bar_chart(title=f"Школ с ухудшением показателя, {report.year} к {report.year - 1}",
-                                labels=labels, values=[t["worse"] for t in totals],
-                                highlight=[True] * len(totals)))
+        charts.append(
+            bar_chart(
+                title=f"Школ с улучшением показателя, {report.year} к {report.year - 1}",
+                labels=labels,
+                values=[t["better"] for t in totals],
+            )
+        )
+        charts.append(
+            bar_chart(
+                title=f"Школ с ухудшением показателя, {report.year} к {report.year - 1}",
+                labels=labels,
+                values=[t["worse"] for t in totals],
+                highlight=[True] * len(totals),
+            )
+        )
     if report.compared:
-        charts.append(bar_chart(
-            title="Позиция школ в списках ШНОР/ШНСУ, % школ", unit="%",
-            labels=["улучшилась", "ухудшилась"],
-            values=[report.list_improved_share, report.list_worsened_share], highlight=[False, True],
-        ))
+        charts.append(
+            bar_chart(
+                title="Позиция школ в списках ШНОР/ШНСУ, % школ",
+                unit="%",
+                labels=["улучшилась", "ухудшилась"],
+                values=[report.list_improved_share, report.list_worsened_share],
+                highlight=[False, True],
+            )
+        )
     return charts
 
 
@@ -49,9 +63,13 @@ class EffectivenessView(StaffRequiredMixin, TemplateView):
         year = chosen_year(self.request, years)
         report = effectiveness_report(year=year) if year else None
         return super().get_context_data(
-            years=years, year=year, report=report, lists=LISTS,
+            years=years,
+            year=year,
+            report=report,
+            lists=LISTS,
             totals=report.indicator_totals() if report else [],
-            charts=effectiveness_charts(report) if report else [], **kwargs,
+            charts=effectiveness_charts(report) if report else [],
+            **kwargs,
         )
 
 
@@ -60,22 +78,51 @@ def effectiveness_sheets(report: EffectivenessReport) -> list[Sheet]:
     school_rows = []
     for effect in report.schools:
         for change in effect.changes:
-            school_rows.append([effect.school.code, effect.school.display_name, change.name, change.before,
-                                change.after, change.change, change.verdict_label])
+            school_rows.append(
+                [
+                    effect.school.code,
+                    effect.school.display_name,
+                    change.name,
+                    change.before,
+                    change.after,
+                    change.change,
+                    change.verdict_label,
+                ]
+            )
         for list_change in effect.lists:
-            school_rows.append([effect.school.code, effect.school.display_name, list_change.name,
-                                _yes_no(list_change.before), _yes_no(list_change.after), "",
-                                list_change.verdict_label])
+            school_rows.append(
+                [
+                    effect.school.code,
+                    effect.school.display_name,
+                    list_change.name,
+                    _yes_no(list_change.before),
+                    _yes_no(list_change.after),
+                    "",
+                    list_change.verdict_label,
+                ]
+            )
     decision_rows = []
     for effect in report.decisions:
         for change in effect.changes:
-            decision_rows.append([
-                effect.decision.title, effect.decision.get_kind_display(), effect.decision.document_number,
-                ", ".join(s.code for s in effect.schools), change.name, change.before, change.after, change.change,
-                effect.improved[change.code], effect.worsened[change.code], change.verdict_label,
-            ])
-    summary_rows = [[t["indicator"].name, t["better"], t["worse"], t["same"], t["no_data"]]
-                    for t in report.indicator_totals()]
+            decision_rows.append(
+                [
+                    effect.decision.title,
+                    effect.decision.get_kind_display(),
+                    effect.decision.document_number,
+                    ", ".join(s.code for s in effect.schools),
+                    change.name,
+                    change.before,
+                    change.after,
+                    change.change,
+                    effect.improved[change.code],
+                    effect.worsened[change.code],
+                    change.verdict_label,
+                ]
+            )
+    summary_rows = [
+        [t["indicator"].name, t["better"], t["worse"], t["same"], t["no_data"]]
+        for t in report.indicator_totals()
+    ]
     summary_rows += [
         ["Позиция в списках ШНОР/ШНСУ улучшилась, школ", report.list_improved, "", "", ""],
         ["Позиция в списках ШНОР/ШНСУ ухудшилась, школ", report.list_worsened, "", "", ""],
@@ -83,12 +130,39 @@ def effectiveness_sheets(report: EffectivenessReport) -> list[Sheet]:
         ["Доля школ с негативной динамикой в списках, %", report.list_worsened_share, "", "", ""],
     ]
     return [
-        Sheet("Сводка", ["Показатель", "Лучше, школ", "Хуже, школ", "Без изменений", "Нет данных"], summary_rows),
-        Sheet("По школам", ["Код ОО", "ОО", "Показатель / список", f"{before}/{before + 1}", f"{after}/{after + 1}",
-                            "Изменение", "Оценка"], school_rows),
-        Sheet("По решениям", ["Решение", "Вид", "Документ", "ОО", "Показатель", f"Среднее {before}/{before + 1}",
-                              f"Среднее {after}/{after + 1}", "Изменение", "Школ лучше", "Школ хуже", "Оценка"],
-              decision_rows),
+        Sheet(
+            "Сводка", ["Показатель", "Лучше, школ", "Хуже, школ", "Без изменений", "Нет данных"], summary_rows
+        ),
+        Sheet(
+            "По школам",
+            [
+                "Код ОО",
+                "ОО",
+                "Показатель / список",
+                f"{before}/{before + 1}",
+                f"{after}/{after + 1}",
+                "Изменение",
+                "Оценка",
+            ],
+            school_rows,
+        ),
+        Sheet(
+            "По решениям",
+            [
+                "Решение",
+                "Вид",
+                "Документ",
+                "ОО",
+                "Показатель",
+                f"Среднее {before}/{before + 1}",
+                f"Среднее {after}/{after + 1}",
+                "Изменение",
+                "Школ лучше",
+                "Школ хуже",
+                "Оценка",
+            ],
+            decision_rows,
+        ),
     ]
 
 
@@ -104,9 +178,11 @@ class EffectivenessExportView(StaffRequiredMixin, View):
 
             raise Http404("Нет рассчитанных показателей")
         report = effectiveness_report(year=year)
-        about = {"Отчёт": "Анализ эффективности принятых мер (этап 6 управленческого цикла)",
-                 "Сравнение": f"{year}/{year + 1} с {year - 1}/{year}",
-                 "Оценка": "лучше/хуже по направленности показателя; список: выход — лучше, вход — хуже"}
-        return xlsx_response(workbook_bytes(effectiveness_sheets(report), about=about),
-                             f"эффективность-мер-{year}.xlsx")
-
+        about = {
+            "Отчёт": "Анализ эффективности принятых мер (этап 6 управленческого цикла)",
+            "Сравнение": f"{year}/{year + 1} с {year - 1}/{year}",
+            "Оценка": "лучше/хуже по направленности показателя; список: выход — лучше, вход — хуже",
+        }
+        return xlsx_response(
+            workbook_bytes(effectiveness_sheets(report), about=about), f"эффективность-мер-{year}.xlsx"
+        )

@@ -37,13 +37,29 @@ def _users_with_email():
 class RoadmapForm(forms.ModelForm):
     class Meta:
         model = Roadmap
-        fields = ["kind", "title", "school", "approved_by", "document_number", "document_date", "period_start",
-                  "period_end", "directions", "notes"]
+        fields = [
+            "kind",
+            "title",
+            "school",
+            "approved_by",
+            "document_number",
+            "document_date",
+            "period_start",
+            "period_end",
+            "directions",
+            "notes",
+        ]
         widgets = {
-            "document_date": DATE_WIDGET, "period_start": DATE_WIDGET, "period_end": DATE_WIDGET,
-            "directions": forms.CheckboxSelectMultiple, "notes": forms.Textarea(attrs={"rows": 3}),
+            "document_date": DATE_WIDGET,
+            "period_start": DATE_WIDGET,
+            "period_end": DATE_WIDGET,
+            "directions": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 3}),
         }
-        help_texts = {"school": "Только для программы помощи ОО.", "approved_by": "Например: приказ отдела образования."}
+        help_texts = {
+            "school": "Только для программы помощи ОО.",
+            "approved_by": "Например: приказ отдела образования.",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,11 +83,27 @@ class RoadmapItemForm(forms.ModelForm):
 
     class Meta:
         model = RoadmapItem
-        fields = ["stage", "number", "section", "direction", "title", "term", "due_date", "responsible",
-                  "responsible_users", "result", "status", "evidence", "completed_on", "notes"]
+        fields = [
+            "stage",
+            "number",
+            "section",
+            "direction",
+            "title",
+            "term",
+            "due_date",
+            "responsible",
+            "responsible_users",
+            "result",
+            "status",
+            "evidence",
+            "completed_on",
+            "notes",
+        ]
         widgets = {
-            "due_date": DATE_WIDGET, "completed_on": DATE_WIDGET,
-            "title": forms.Textarea(attrs={"rows": 4}), "result": forms.Textarea(attrs={"rows": 2}),
+            "due_date": DATE_WIDGET,
+            "completed_on": DATE_WIDGET,
+            "title": forms.Textarea(attrs={"rows": 4}),
+            "result": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 2}),
             "responsible_users": forms.SelectMultiple(attrs={"size": 5}),
         }
@@ -111,8 +143,12 @@ class ItemProgressForm(forms.Form):
 
     status = forms.ChoiceField(label="Статус", choices=ItemStatus.choices)
     evidence = EvidenceField(label="Ссылки на подтверждения")
-    completed_on = forms.DateField(label="Дата выполнения", required=False, widget=DATE_WIDGET,
-                                   help_text="Если мероприятие выполнено; пусто — сегодняшняя дата.")
+    completed_on = forms.DateField(
+        label="Дата выполнения",
+        required=False,
+        widget=DATE_WIDGET,
+        help_text="Если мероприятие выполнено; пусто — сегодняшняя дата.",
+    )
 
     def clean(self):
         data = super().clean()
@@ -122,8 +158,10 @@ class ItemProgressForm(forms.Form):
 
 
 class RoadmapImportForm(forms.Form):
-    file = forms.FileField(label="Файл Excel (.xlsx)",
-                           help_text="Столбцы: № / Мероприятие / Сроки / Ответственные / Результат / Этап.")
+    file = forms.FileField(
+        label="Файл Excel (.xlsx)",
+        help_text="Столбцы: № / Мероприятие / Сроки / Ответственные / Результат / Этап.",
+    )
     dry_run = forms.BooleanField(label="Только проверить, ничего не записывать", required=False)
 
 
@@ -131,8 +169,10 @@ class StageDutyForm(forms.ModelForm):
     class Meta:
         model = StageDuty
         fields = ["coordinator_duties", "executor_duties"]
-        widgets = {"coordinator_duties": forms.Textarea(attrs={"rows": 4}),
-                   "executor_duties": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "coordinator_duties": forms.Textarea(attrs={"rows": 4}),
+            "executor_duties": forms.Textarea(attrs={"rows": 4}),
+        }
 
 
 class DirectionForm(forms.ModelForm):
@@ -145,8 +185,18 @@ class DirectionForm(forms.ModelForm):
 class RecommendationForm(forms.ModelForm):
     class Meta:
         model = Recommendation
-        fields = ["school", "target_group", "year", "direction", "problem_area", "text", "source_kind", "source_ref",
-                  "due_date", "status"]
+        fields = [
+            "school",
+            "target_group",
+            "year",
+            "direction",
+            "problem_area",
+            "text",
+            "source_kind",
+            "source_ref",
+            "due_date",
+            "status",
+        ]
         widgets = {"due_date": DATE_WIDGET, "text": forms.Textarea(attrs={"rows": 5})}
         help_texts = {
             "school": "Либо школа, либо группа адресатов.",
@@ -160,33 +210,58 @@ class RecommendationForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if bool(data.get("school")) == bool(data.get("target_group")):
-            self.add_error("school", "Укажите адресата: либо школу, либо группу (педагоги, руководители, родители, "
-                                     "обучающиеся).")
+            self.add_error(
+                "school",
+                "Укажите адресата: либо школу, либо группу (педагоги, руководители, родители, обучающиеся).",
+            )
         return data
 
 
 class RecommendationAnswerForm(forms.Form):
-    answer = forms.CharField(label="Ответ школы", widget=forms.Textarea(attrs={"rows": 5}),
-                             error_messages={"required": "Напишите ответ школы."})
+    answer = forms.CharField(
+        label="Ответ школы",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Напишите ответ школы."},
+    )
     evidence = EvidenceField(label="Ссылки на подтверждения")
 
 
 class DecisionForm(forms.ModelForm):
     class Meta:
         model = ManagementDecision
-        fields = ["kind", "title", "year", "direction", "document_number", "document_date", "responsible",
-                  "participants", "deadline", "status", "schools", "recommendations", "notes"]
+        fields = [
+            "kind",
+            "title",
+            "year",
+            "direction",
+            "document_number",
+            "document_date",
+            "responsible",
+            "participants",
+            "deadline",
+            "status",
+            "schools",
+            "recommendations",
+            "notes",
+        ]
         widgets = {
-            "document_date": DATE_WIDGET, "deadline": DATE_WIDGET, "participants": forms.Textarea(attrs={"rows": 2}),
-            "notes": forms.Textarea(attrs={"rows": 2}), "schools": forms.SelectMultiple(attrs={"size": 8}),
+            "document_date": DATE_WIDGET,
+            "deadline": DATE_WIDGET,
+            "participants": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            "schools": forms.SelectMultiple(attrs={"size": 8}),
             "recommendations": forms.SelectMultiple(attrs={"size": 6}),
         }
-        help_texts = {"year": "Учебный год решения (2025 = 2025/2026); эффективность оценивается по его итогам."}
+        help_texts = {
+            "year": "Учебный год решения (2025 = 2025/2026); эффективность оценивается по его итогам."
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["schools"].queryset = School.objects.order_by("code")
-        self.fields["recommendations"].queryset = Recommendation.objects.select_related("school").order_by("-pk")
+        self.fields["recommendations"].queryset = Recommendation.objects.select_related("school").order_by(
+            "-pk"
+        )
         self.fields["schools"].required = False
         self.fields["recommendations"].required = False
 

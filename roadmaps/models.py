@@ -41,8 +41,12 @@ class Direction(models.Model):
     name = models.CharField("наименование", max_length=500)
     coordinator = models.CharField("координатор", max_length=255, blank=True)
     coordinator_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="координатор (учётная запись)", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="coordinated_directions",
+        settings.AUTH_USER_MODEL,
+        verbose_name="координатор (учётная запись)",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="coordinated_directions",
     )
     executors = models.CharField("ответственные исполнители", max_length=500, blank=True)
     order = models.PositiveSmallIntegerField("порядок", default=0)
@@ -64,8 +68,12 @@ class Direction(models.Model):
 class StageDuty(models.Model):
     """Who does what for one direction at one stage: a cell of the responsibility matrix."""
 
-    direction = models.ForeignKey(Direction, verbose_name="направление", on_delete=models.CASCADE, related_name="duties")
-    stage = models.ForeignKey(CycleStage, verbose_name="этап", on_delete=models.CASCADE, related_name="duties")
+    direction = models.ForeignKey(
+        Direction, verbose_name="направление", on_delete=models.CASCADE, related_name="duties"
+    )
+    stage = models.ForeignKey(
+        CycleStage, verbose_name="этап", on_delete=models.CASCADE, related_name="duties"
+    )
     coordinator_duties = models.TextField("обязанности координатора", blank=True)
     executor_duties = models.TextField("обязанности ответственных исполнителей", blank=True)
     history = HistoricalRecords()
@@ -92,14 +100,21 @@ class Roadmap(TimeStampedModel):
     kind = models.CharField("вид", max_length=10, choices=Kind.choices, default=Kind.MUNICIPAL)
     title = models.CharField("наименование", max_length=500)
     school = models.ForeignKey(
-        "schools.School", verbose_name="ОО", null=True, blank=True, on_delete=models.PROTECT, related_name="roadmaps"
+        "schools.School",
+        verbose_name="ОО",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="roadmaps",
     )
     approved_by = models.CharField("утверждающий документ", max_length=500, blank=True)
     document_number = models.CharField("номер документа", max_length=100, blank=True)
     document_date = models.DateField("дата документа", null=True, blank=True)
     period_start = models.DateField("начало периода", null=True, blank=True)
     period_end = models.DateField("окончание периода", null=True, blank=True)
-    directions = models.ManyToManyField(Direction, verbose_name="направления", blank=True, related_name="roadmaps")
+    directions = models.ManyToManyField(
+        Direction, verbose_name="направления", blank=True, related_name="roadmaps"
+    )
     notes = models.TextField("примечания", blank=True)
     history = HistoricalRecords()
 
@@ -113,7 +128,9 @@ class Roadmap(TimeStampedModel):
                 name="roadmap_school_matches_kind",
             ),
             models.CheckConstraint(
-                condition=Q(period_start__isnull=True) | Q(period_end__isnull=True) | Q(period_end__gte=models.F("period_start")),
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
                 name="roadmap_period_ordered",
             ),
         ]
@@ -144,10 +161,17 @@ class RoadmapItem(TimeStampedModel):
 
     Status = ItemStatus
 
-    roadmap = models.ForeignKey(Roadmap, verbose_name="дорожная карта", on_delete=models.CASCADE, related_name="items")
+    roadmap = models.ForeignKey(
+        Roadmap, verbose_name="дорожная карта", on_delete=models.CASCADE, related_name="items"
+    )
     stage = models.ForeignKey(CycleStage, verbose_name="этап", on_delete=models.PROTECT, related_name="items")
     direction = models.ForeignKey(
-        Direction, verbose_name="направление", null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
+        Direction,
+        verbose_name="направление",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="items",
     )
     section = models.CharField("раздел", max_length=500, blank=True)
     number = models.CharField("№", max_length=20)
@@ -157,7 +181,9 @@ class RoadmapItem(TimeStampedModel):
     due_date = models.DateField("срок исполнения", null=True, blank=True)
     responsible = models.CharField("ответственные", max_length=500, blank=True)
     responsible_users = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name="ответственные (учётные записи)", blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="ответственные (учётные записи)",
+        blank=True,
         related_name="roadmap_items",
     )
     result = models.TextField("ожидаемый результат (документ)", blank=True)
@@ -177,7 +203,8 @@ class RoadmapItem(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["roadmap", "number"], name="roadmap_item_unique_number"),
             models.CheckConstraint(
-                condition=Q(status="done") | Q(completed_on__isnull=True), name="roadmap_item_completed_only_done"
+                condition=Q(status="done") | Q(completed_on__isnull=True),
+                name="roadmap_item_completed_only_done",
             ),
         ]
 
@@ -215,30 +242,50 @@ class Recommendation(TimeStampedModel):
         CANCELLED = "cancelled", "Отменена"
 
     school = models.ForeignKey(
-        "schools.School", verbose_name="ОО", null=True, blank=True, on_delete=models.PROTECT,
+        "schools.School",
+        verbose_name="ОО",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="recommendations",
     )
-    target_group = models.CharField("адресат (группа)", max_length=12, choices=TargetGroup.choices, blank=True)
+    target_group = models.CharField(
+        "адресат (группа)", max_length=12, choices=TargetGroup.choices, blank=True
+    )
     direction = models.ForeignKey(
-        Direction, verbose_name="направление", null=True, blank=True, on_delete=models.SET_NULL,
+        Direction,
+        verbose_name="направление",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="recommendations",
     )
     year = models.PositiveSmallIntegerField("учебный год", null=True, blank=True)
     problem_area = models.CharField("проблемная область", max_length=500)
     text = models.TextField("текст рекомендации")
-    source_kind = models.CharField("источник", max_length=10, choices=SourceKind.choices, default=SourceKind.OTHER)
+    source_kind = models.CharField(
+        "источник", max_length=10, choices=SourceKind.choices, default=SourceKind.OTHER
+    )
     source_ref = models.CharField("ссылка на источник", max_length=255, blank=True)
     due_date = models.DateField("срок", null=True, blank=True)
     status = models.CharField("статус", max_length=10, choices=Status.choices, default=Status.DRAFT)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="автор", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="автор",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="recommendations_written",
     )
     answer = models.TextField("ответ ОО", blank=True)
     answer_evidence = models.JSONField("ссылки к ответу", default=list, blank=True)
     answered_at = models.DateTimeField("дата ответа", null=True, blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="кто ответил", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто ответил",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="recommendations_answered",
     )
     history = HistoricalRecords()
@@ -249,7 +296,9 @@ class Recommendation(TimeStampedModel):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(school__isnull=False, target_group="") | Q(school__isnull=True) & ~Q(target_group="")),
+                condition=(
+                    Q(school__isnull=False, target_group="") | Q(school__isnull=True) & ~Q(target_group="")
+                ),
                 name="recommendation_one_addressee",
             ),
         ]
@@ -286,7 +335,11 @@ class ManagementDecision(TimeStampedModel):
     title = models.CharField("содержание решения", max_length=500)
     year = models.PositiveSmallIntegerField("учебный год")
     direction = models.ForeignKey(
-        Direction, verbose_name="направление", null=True, blank=True, on_delete=models.SET_NULL,
+        Direction,
+        verbose_name="направление",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="decisions",
     )
     document_number = models.CharField("номер документа", max_length=100, blank=True)
@@ -295,13 +348,19 @@ class ManagementDecision(TimeStampedModel):
     participants = models.TextField("участники", blank=True)
     deadline = models.DateField("срок исполнения", null=True, blank=True)
     status = models.CharField("статус", max_length=12, choices=ItemStatus.choices, default=ItemStatus.PLANNED)
-    schools = models.ManyToManyField("schools.School", verbose_name="ОО", blank=True, related_name="decisions")
+    schools = models.ManyToManyField(
+        "schools.School", verbose_name="ОО", blank=True, related_name="decisions"
+    )
     recommendations = models.ManyToManyField(
         Recommendation, verbose_name="рекомендации", blank=True, related_name="decisions"
     )
     notes = models.TextField("примечания", blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="кто внёс", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто внёс",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="decisions_created",
     )
     history = HistoricalRecords()
@@ -333,7 +392,9 @@ class DigestDelivery(models.Model):
         verbose_name = "отправленная сводка сроков"
         verbose_name_plural = "отправленные сводки сроков"
         ordering = ["-week_start", "email"]
-        constraints = [models.UniqueConstraint(fields=["week_start", "email"], name="digest_delivery_unique_week")]
+        constraints = [
+            models.UniqueConstraint(fields=["week_start", "email"], name="digest_delivery_unique_week")
+        ]
 
     def __str__(self):
         return f"{self.week_start:%d.%m.%Y} → {self.email}"

@@ -23,8 +23,14 @@ def school_roadmaps_panel(request, school) -> str:
     deadlines = selectors.deadlines_for(user=user, today=today, school=school)
     if not (roadmaps or recommendations.exists() or is_staff_member(user)):
         return ""
-    return render_to_string("roadmaps/panels/school.html", {
-        "school": school, "roadmaps": roadmaps, "deadlines": deadlines,
-        "recommendations": recommendations.order_by("-created_at")[:10],
-        "unanswered": recommendations.filter(status="sent").count(),
-    }, request=request)
+    return render_to_string(
+        "roadmaps/panels/school.html",
+        {
+            "school": school,
+            "roadmaps": roadmaps,
+            "deadlines": deadlines,
+            "recommendations": recommendations.order_by("-created_at")[:10],
+            "unanswered": recommendations.filter(status="sent").count(),
+        },
+        request=request,
+    )

@@ -31,6 +31,7 @@ def due_soon_days() -> int:
 
 # Directions and the management cycle --------------------------------------------------------------
 
+
 def direction_list() -> QuerySet[Direction]:
     return Direction.objects.select_related("coordinator_user").order_by("order", "code")
 
@@ -48,17 +49,20 @@ def responsibility_matrix() -> list[dict]:
         cells = []
         for stage in stages:
             duty = duties.get((direction.pk, stage.pk))
-            cells.append({
-                "stage": stage,
-                "duty": duty,
-                "coordinator_duties": duty.coordinator_duties if duty else stage.coordinator_duties,
-                "executor_duties": duty.executor_duties if duty else stage.executor_duties,
-            })
+            cells.append(
+                {
+                    "stage": stage,
+                    "duty": duty,
+                    "coordinator_duties": duty.coordinator_duties if duty else stage.coordinator_duties,
+                    "executor_duties": duty.executor_duties if duty else stage.executor_duties,
+                }
+            )
         rows.append({"direction": direction, "cells": cells})
     return rows
 
 
 # Roadmaps -------------------------------------------------------------------------------------------
+
 
 def roadmap_list_visible_to(*, user) -> QuerySet[Roadmap]:
     """Staff see every roadmap; a principal sees only the support programmes of their school."""
@@ -87,13 +91,11 @@ def roadmap_get_visible(*, user, pk: int) -> Roadmap:
 def roadmap_items_by_stage(*, roadmap: Roadmap) -> list[dict]:
     """The roadmap's items grouped by cycle stage (every stage listed, empty ones too)."""
     items = list(
-        roadmap.items.select_related("stage", "direction").prefetch_related("responsible_users")
+        roadmap.items.select_related("stage", "direction")
+        .prefetch_related("responsible_users")
         .order_by("stage__number", "position", "pk")
     )
-    return [
-        {"stage": stage, "items": [i for i in items if i.stage_id == stage.pk]}
-        for stage in stage_list()
-    ]
+    return [{"stage": stage, "items": [i for i in items if i.stage_id == stage.pk]} for stage in stage_list()]
 
 
 def item_list_visible_to(*, user) -> QuerySet[RoadmapItem]:
@@ -122,10 +124,14 @@ def deadline_state(item: RoadmapItem, today: date, days: int | None = None) -> s
 
 
 def items_overdue(*, items: QuerySet[RoadmapItem], today: date) -> QuerySet[RoadmapItem]:
-    return items.exclude(status__in=CLOSED_ITEM_STATUSES).filter(due_date__lt=today).order_by("due_date", "pk")
+    return (
+        items.exclude(status__in=CLOSED_ITEM_STATUSES).filter(due_date__lt=today).order_by("due_date", "pk")
+    )
 
 
-def items_due_soon(*, items: QuerySet[RoadmapItem], today: date, days: int | None = None) -> QuerySet[RoadmapItem]:
+def items_due_soon(
+    *, items: QuerySet[RoadmapItem], today: date, days: int | None = None
+) -> QuerySet[RoadmapItem]:
     horizon = today + timedelta(days=due_soon_days() if days is None else days)
     return (
         items.exclude(status__in=CLOSED_ITEM_STATUSES)
@@ -155,6 +161,7 @@ def deadlines_for(*, user, today: date, school=None) -> dict:
 
 # Recommendations ------------------------------------------------------------------------------------
 
+
 def recommendation_list_visible_to(*, user) -> QuerySet[Recommendation]:
     """Staff see all; a principal sees the non-draft recommendations addressed to their school."""
     recommendations = Recommendation.objects.select_related("school", "author", "answered_by", "direction")
@@ -182,6 +189,7 @@ def recommendation_counts() -> dict:
 
 
 # Decisions ------------------------------------------------------------------------------------------
+
 
 def decision_list_visible_to(*, user) -> QuerySet[ManagementDecision]:
     """Staff see all; a principal sees the decisions that concern their school (read-only)."""

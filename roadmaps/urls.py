@@ -22,11 +22,17 @@ urlpatterns = [
     path("recommendations/", views.RecommendationListView.as_view(), name="recommendations"),
     path("recommendations/new/", views.RecommendationEditView.as_view(), name="recommendation-create"),
     path("recommendations/<int:pk>/", views.RecommendationDetailView.as_view(), name="recommendation-detail"),
-    path("recommendations/<int:pk>/edit/", views.RecommendationEditView.as_view(), name="recommendation-update"),
+    path(
+        "recommendations/<int:pk>/edit/", views.RecommendationEditView.as_view(), name="recommendation-update"
+    ),
     path("decisions/", views.DecisionListView.as_view(), name="decisions"),
     path("decisions/new/", views.DecisionEditView.as_view(), name="decision-create"),
     path("decisions/<int:pk>/", views.DecisionDetailView.as_view(), name="decision-detail"),
     path("decisions/<int:pk>/edit/", views.DecisionEditView.as_view(), name="decision-update"),
     path("effectiveness/", effectiveness_views.EffectivenessView.as_view(), name="effectiveness"),
-    path("effectiveness/export.xlsx", effectiveness_views.EffectivenessExportView.as_view(), name="effectiveness-export"),
+    path(
+        "effectiveness/export.xlsx",
+        effectiveness_views.EffectivenessExportView.as_view(),
+        name="effectiveness-export",
+    ),
 ]

@@ -70,7 +70,9 @@ class MySchoolView(PortalUserRequiredMixin, TemplateView):
         return super().get_context_data(
             school_id=principal_school_id(user),
             roadmaps=selectors.roadmap_list_with_progress(user=user, today=today),
-            recommendations=selectors.recommendation_list_visible_to(user=user).order_by("answered_at", "due_date"),
+            recommendations=selectors.recommendation_list_visible_to(user=user).order_by(
+                "answered_at", "due_date"
+            ),
             deadlines=selectors.deadlines_for(user=user, today=today),
             today=today,
             **kwargs,
@@ -88,7 +90,11 @@ class RoadmapDetailView(PortalUserRequiredMixin, TemplateView):
             for item in group["items"]:
                 item.deadline_state = selectors.deadline_state(item, today)
                 item.progress_form = ItemProgressForm(
-                    initial={"status": item.status, "evidence": item.evidence, "completed_on": item.completed_on},
+                    initial={
+                        "status": item.status,
+                        "evidence": item.evidence,
+                        "completed_on": item.completed_on,
+                    },
                     prefix=f"item{item.pk}",
                 )
         return super().get_context_data(roadmap=roadmap, stages=stages, today=today, **kwargs)
@@ -113,7 +119,9 @@ class RoadmapEditMixin(StaffRequiredMixin):
         if form.is_valid():
             try:
                 saved = services.roadmap_save(
-                    roadmap=form.save(commit=False), directions=form.cleaned_data["directions"], user=request.user
+                    roadmap=form.save(commit=False),
+                    directions=form.cleaned_data["directions"],
+                    user=request.user,
                 )
             except ValidationError as error:
                 _form_errors_from(form, error)
@@ -137,8 +145,9 @@ class RoadmapCreateView(RoadmapEditMixin, View):
 
             school = School.objects.filter(code=code).first()
             if school:
-                initial.update(kind=Roadmap.Kind.SCHOOL, school=school,
-                               title=f"Программа помощи: {school.display_name}")
+                initial.update(
+                    kind=Roadmap.Kind.SCHOOL, school=school, title=f"Программа помощи: {school.display_name}"
+                )
         return initial
 
 
@@ -150,7 +159,11 @@ class RoadmapUpdateView(RoadmapEditMixin, View):
 class RoadmapExportView(PortalUserRequiredMixin, View):
     def get(self, request, pk):
         roadmap = selectors.roadmap_get_visible(user=request.user, pk=pk)
-        name = f"дорожная-карта-{roadmap.pk}.xlsx" if not roadmap.school_id else f"программа-{roadmap.school.code}.xlsx"
+        name = (
+            f"дорожная-карта-{roadmap.pk}.xlsx"
+            if not roadmap.school_id
+            else f"программа-{roadmap.school.code}.xlsx"
+        )
         return xlsx_response(services.roadmap_export_bytes(roadmap), name)
 
 
@@ -170,7 +183,10 @@ class RoadmapImportView(StaffRequiredMixin, FormView):
         try:
             check_xlsx_upload(upload)
             summary = services.roadmap_items_import(
-                roadmap=self.roadmap, file=upload, file_name=upload.name, user=self.request.user,
+                roadmap=self.roadmap,
+                file=upload,
+                file_name=upload.name,
+                user=self.request.user,
                 dry_run=form.cleaned_data["dry_run"],
             )
         except UploadRejected as error:
@@ -207,7 +223,8 @@ class RoadmapItemEditView(StaffRequiredMixin, View):
         if form.is_valid():
             try:
                 saved = services.roadmap_item_save(
-                    item=form.save(commit=False), responsible_users=form.cleaned_data["responsible_users"],
+                    item=form.save(commit=False),
+                    responsible_users=form.cleaned_data["responsible_users"],
                     user=request.user,
                 )
             except ValidationError as error:
@@ -241,8 +258,11 @@ class ItemProgressView(PortalUserRequiredMixin, View):
         if form.is_valid():
             try:
                 services.roadmap_item_progress_update(
-                    item=item, user=request.user, status=form.cleaned_data["status"],
-                    evidence=form.cleaned_data["evidence"], completed_on=form.cleaned_data["completed_on"],
+                    item=item,
+                    user=request.user,
+                    status=form.cleaned_data["status"],
+                    evidence=form.cleaned_data["evidence"],
+                    completed_on=form.cleaned_data["completed_on"],
                 )
             except ValidationError as error:
                 messages.error(request, f"Мероприятие № {item.number}: " + " ".join(error.messages))
@@ -284,9 +304,15 @@ class DirectionUpdateView(StaffRequiredMixin, View):
     def render(self, form, direction):
         from django.shortcuts import render
 
-        return render(self.request, self.template_name, {
-            "form": form, "heading": f"Направление {direction.code}", "back_url": reverse("roadmaps:directions"),
-        })
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "heading": f"Направление {direction.code}",
+                "back_url": reverse("roadmaps:directions"),
+            },
+        )
 
 
 class StageDutyUpdateView(DirectionUpdateView):
@@ -306,10 +332,15 @@ class StageDutyUpdateView(DirectionUpdateView):
     def render(self, form, duty):
         from django.shortcuts import render
 
-        return render(self.request, self.template_name, {
-            "form": form, "heading": f"Направление {duty.direction.code}, этап {duty.stage}",
-            "back_url": reverse("roadmaps:directions"),
-        })
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "heading": f"Направление {duty.direction.code}, этап {duty.stage}",
+                "back_url": reverse("roadmaps:directions"),
+            },
+        )
 
 
 RECOMMENDATION_FILTERS = {
@@ -361,7 +392,9 @@ class RecommendationEditView(StaffRequiredMixin, View):
         form = RecommendationForm(request.POST, instance=recommendation)
         if form.is_valid():
             try:
-                saved = services.recommendation_save(recommendation=form.save(commit=False), user=request.user)
+                saved = services.recommendation_save(
+                    recommendation=form.save(commit=False), user=request.user
+                )
             except ValidationError as error:
                 _form_errors_from(form, error)
             else:
@@ -373,9 +406,15 @@ class RecommendationEditView(StaffRequiredMixin, View):
         from django.shortcuts import render
 
         heading = "Рекомендация" if recommendation.pk else "Новая адресная рекомендация"
-        return render(self.request, self.template_name, {
-            "form": form, "heading": heading, "back_url": reverse("roadmaps:recommendations"),
-        })
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "heading": heading,
+                "back_url": reverse("roadmaps:recommendations"),
+            },
+        )
 
 
 def selectors_school(code: str):
@@ -389,9 +428,12 @@ class RecommendationDetailView(PortalUserRequiredMixin, View):
 
     def get(self, request, pk):
         recommendation = selectors.recommendation_get_visible(user=request.user, pk=pk)
-        form = RecommendationAnswerForm(initial={
-            "answer": recommendation.answer, "evidence": recommendation.answer_evidence,
-        })
+        form = RecommendationAnswerForm(
+            initial={
+                "answer": recommendation.answer,
+                "evidence": recommendation.answer_evidence,
+            }
+        )
         return self.render(recommendation, form)
 
     def post(self, request, pk):
@@ -400,7 +442,9 @@ class RecommendationDetailView(PortalUserRequiredMixin, View):
         if form.is_valid():
             try:
                 services.recommendation_answer(
-                    recommendation=recommendation, user=request.user, answer=form.cleaned_data["answer"],
+                    recommendation=recommendation,
+                    user=request.user,
+                    answer=form.cleaned_data["answer"],
                     evidence=form.cleaned_data["evidence"],
                 )
             except ValidationError as error:
@@ -413,12 +457,18 @@ class RecommendationDetailView(PortalUserRequiredMixin, View):
     def render(self, recommendation, form):
         from django.shortcuts import render
 
-        return render(self.request, self.template_name, {
-            "recommendation": recommendation, "form": form,
-            "can_answer": bool(recommendation.school_id) and recommendation.status not in (
-                Recommendation.Status.DRAFT, Recommendation.Status.CANCELLED),
-            "decisions": recommendation.decisions.all() if is_staff_member(self.request.user) else [],
-        })
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "recommendation": recommendation,
+                "form": form,
+                "can_answer": bool(recommendation.school_id)
+                and recommendation.status
+                not in (Recommendation.Status.DRAFT, Recommendation.Status.CANCELLED),
+                "decisions": recommendation.decisions.all() if is_staff_member(self.request.user) else [],
+            },
+        )
 
 
 class DecisionListView(PortalUserRequiredMixin, ListView):
@@ -440,8 +490,11 @@ class DecisionEditView(StaffRequiredMixin, View):
     def get_object(self):
         if "pk" in self.kwargs:
             return get_object_or_404(ManagementDecision, pk=self.kwargs["pk"])
-        return ManagementDecision(year=timezone.localdate().year if timezone.localdate().month >= 9
-                                  else timezone.localdate().year - 1)
+        return ManagementDecision(
+            year=timezone.localdate().year
+            if timezone.localdate().month >= 9
+            else timezone.localdate().year - 1
+        )
 
     def get(self, request, *args, **kwargs):
         decision = self.get_object()
@@ -459,7 +512,9 @@ class DecisionEditView(StaffRequiredMixin, View):
         if form.is_valid():
             try:
                 saved = services.decision_save(
-                    decision=form.save(commit=False), user=request.user, schools=form.cleaned_data["schools"],
+                    decision=form.save(commit=False),
+                    user=request.user,
+                    schools=form.cleaned_data["schools"],
                     recommendations=form.cleaned_data["recommendations"],
                 )
             except ValidationError as error:
@@ -473,9 +528,15 @@ class DecisionEditView(StaffRequiredMixin, View):
         from django.shortcuts import render
 
         heading = "Управленческое решение" if decision.pk else "Новое управленческое решение"
-        return render(self.request, self.template_name, {
-            "form": form, "heading": heading, "back_url": reverse("roadmaps:decisions"),
-        })
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "heading": heading,
+                "back_url": reverse("roadmaps:decisions"),
+            },
+        )
 
 
 class DecisionDetailView(PortalUserRequiredMixin, TemplateView):
@@ -485,6 +546,7 @@ class DecisionDetailView(PortalUserRequiredMixin, TemplateView):
         decision = selectors.decision_get_visible(user=self.request.user, pk=self.kwargs["pk"])
         recommendations = decision.recommendations.select_related("school")
         if not is_staff_member(self.request.user):
-            recommendations = recommendations.filter(school_id=principal_school_id(self.request.user)).exclude(
-                status=Recommendation.Status.DRAFT)
+            recommendations = recommendations.filter(
+                school_id=principal_school_id(self.request.user)
+            ).exclude(status=Recommendation.Status.DRAFT)
         return super().get_context_data(decision=decision, recommendations=recommendations, **kwargs)

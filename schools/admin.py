@@ -12,8 +12,17 @@ class SchoolResource(resources.ModelResource):
         model = School
         import_id_fields = ["code"]
         fields = [
-            "code", "name", "short_name", "municipality", "settlement", "address", "website",
-            "is_small", "is_remote", "infrastructure_deficit", "staff_shortage",
+            "code",
+            "name",
+            "short_name",
+            "municipality",
+            "settlement",
+            "address",
+            "website",
+            "is_small",
+            "is_remote",
+            "infrastructure_deficit",
+            "staff_shortage",
         ]
 
 
@@ -37,7 +46,14 @@ class MunicipalityAdmin(SimpleHistoryAdmin):
 class SchoolAdmin(PortalImportExportAdmin):
     resource_classes = [SchoolResource]
     list_display = ["code", "short_name", "municipality", "settlement", "is_small", "is_remote"]
-    list_filter = ["municipality", "settlement", "is_small", "is_remote", "infrastructure_deficit", "staff_shortage"]
+    list_filter = [
+        "municipality",
+        "settlement",
+        "is_small",
+        "is_remote",
+        "infrastructure_deficit",
+        "staff_shortage",
+    ]
     search_fields = ["code", "name", "short_name"]
     readonly_fields = ["import_batch"]
 

@@ -26,12 +26,28 @@ class SchoolsConfig(AppConfig):
         from .services import CONTEXT_COLUMNS, SCHOOL_COLUMNS, contexts_import, schools_import
 
         register_importer(
-            "schools", "Реестр ОО (школы)", schools_import, columns=SCHOOL_COLUMNS,
-            example=["0101", "Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № 1»",
-                     "СШ № 1", "Энский муниципальный округ", "город", "г. Энск, ул. Ленина, 1",
-                     "https://school1.edu.ru", "нет", "нет", "нет", "да"],
+            "schools",
+            "Реестр ОО (школы)",
+            schools_import,
+            columns=SCHOOL_COLUMNS,
+            example=[
+                "0101",
+                "Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № 1»",
+                "СШ № 1",
+                "Энский муниципальный округ",
+                "город",
+                "г. Энск, ул. Ленина, 1",
+                "https://school1.edu.ru",
+                "нет",
+                "нет",
+                "нет",
+                "да",
+            ],
         )
         register_importer(
-            "context", "Контекст ОО по годам", contexts_import, columns=CONTEXT_COLUMNS,
+            "context",
+            "Контекст ОО по годам",
+            contexts_import,
+            columns=CONTEXT_COLUMNS,
             example=["0101", "2024/2025", 640, 41, 3, 12, 2, 9, 30, "нет", 20, 8, 5],
         )

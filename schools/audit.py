@@ -75,7 +75,11 @@ def audited_models() -> dict[str, type[models.Model]]:
     """label ("schools.School") → model, for every portal model that keeps history."""
     found = {}
     for model in apps.get_models():
-        if model._meta.app_label in PORTAL_APPS and hasattr(model, "history") and hasattr(model.history, "model"):
+        if (
+            model._meta.app_label in PORTAL_APPS
+            and hasattr(model, "history")
+            and hasattr(model.history, "model")
+        ):
             found[model._meta.label] = model
     return dict(sorted(found.items(), key=lambda item: str(item[1]._meta.verbose_name_plural)))
 
@@ -87,14 +91,18 @@ def audit_streams() -> dict[str, AuditStream]:
     return dict(sorted(streams.items(), key=lambda item: item[1].title.lower()))
 
 
-def audit_entries(*, model_label: str = "", username: str = "", limit: int = 50, offset: int = 0) -> list[AuditEntry]:
+def audit_entries(
+    *, model_label: str = "", username: str = "", limit: int = 50, offset: int = 0
+) -> list[AuditEntry]:
     """The most recent changes across all sources, newest first, filtered by source and user."""
     chosen = audit_streams()
     if model_label:
         chosen = {model_label: chosen[model_label]} if model_label in chosen else {}
     wanted = offset + limit
-    sources = [[(when, key, record) for when, record in stream.records(username, wanted)]
-               for key, stream in chosen.items()]
+    sources = [
+        [(when, key, record) for when, record in stream.records(username, wanted)]
+        for key, stream in chosen.items()
+    ]
     page = islice(heapq.merge(*sources, key=itemgetter(0), reverse=True), offset, wanted)
     return [chosen[key].entry(record) for _, key, record in page]
 
@@ -111,8 +119,12 @@ def _history_stream(label: str, model) -> AuditStream:
             rows = rows.filter(history_user__username=username)
         return ((row.history_date, row) for row in rows[:limit])
 
-    return AuditStream(label, str(model._meta.verbose_name_plural).capitalize(), records,
-                       lambda record: _entry(label, model, record))
+    return AuditStream(
+        label,
+        str(model._meta.verbose_name_plural).capitalize(),
+        records,
+        lambda record: _entry(label, model, record),
+    )
 
 
 def _entry(label: str, model, record) -> AuditEntry:
@@ -134,13 +146,21 @@ def _entry(label: str, model, record) -> AuditEntry:
         if previous is not None:
             delta = record.diff_against(previous, included_fields=[f.name for f in fields])
             names = {f.name: str(f.verbose_name) for f in fields}
-            entry.changes = [FieldChange(names.get(c.field, c.field), show_value(c.old), show_value(c.new)) for c in delta.changes]
+            entry.changes = [
+                FieldChange(names.get(c.field, c.field), show_value(c.old), show_value(c.new))
+                for c in delta.changes
+            ]
     else:
-        value_of = (lambda f: ("", show_value(getattr(record, f.attname)))) if record.history_type == "+" else (
-            lambda f: (show_value(getattr(record, f.attname)), "")
+        value_of = (
+            (lambda f: ("", show_value(getattr(record, f.attname))))
+            if record.history_type == "+"
+            else (lambda f: (show_value(getattr(record, f.attname)), ""))
         )
-        entry.changes = [FieldChange(str(f.verbose_name), *value_of(f)) for f in fields
-                         if getattr(record, f.attname) not in (None, "")]
+        entry.changes = [
+            FieldChange(str(f.verbose_name), *value_of(f))
+            for f in fields
+            if getattr(record, f.attname) not in (None, "")
+        ]
     return entry
 
 

@@ -30,11 +30,19 @@ class AuditLogView(StaffRequiredMixin, TemplateView):
             page = max(1, int(self.request.GET.get("page", 1)))
         except ValueError:
             page = 1
-        entries = audit_entries(model_label=data.get("model", ""), username=data.get("user", "").strip(),
-                                limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE)
+        entries = audit_entries(
+            model_label=data.get("model", ""),
+            username=data.get("user", "").strip(),
+            limit=PER_PAGE + 1,
+            offset=(page - 1) * PER_PAGE,
+        )
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
-            form=form, entries=entries[:PER_PAGE], page=page, has_next=len(entries) > PER_PAGE,
-            query=query.urlencode(), **kwargs,
+            form=form,
+            entries=entries[:PER_PAGE],
+            page=page,
+            has_next=len(entries) > PER_PAGE,
+            query=query.urlencode(),
+            **kwargs,
         )

@@ -35,8 +35,13 @@ def _scale(values: list[float]) -> tuple[float, float]:
 
 
 def line_chart(
-    *, title: str, categories: Sequence[str], series: Sequence[Series], width: int = 640, height: int = 260,
-    unit: str = ""
+    *,
+    title: str,
+    categories: Sequence[str],
+    series: Sequence[Series],
+    width: int = 640,
+    height: int = 260,
+    unit: str = "",
 ) -> SafeString:
     """A line chart of several series over categories (usually years); gaps where a value is None."""
     left, right, top, bottom = 48, 40, 28, 56  # room for the last category label
@@ -72,12 +77,17 @@ def line_chart(
         parts.append(_polyline(segment, color, dash))
     parts.append(_legend([s.label for s in series], left, height - 18, [s.dashed for s in series]))
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every label is escaped above
+    return mark_safe("".join(parts))
 
 
 def bar_chart(
-    *, title: str, labels: Sequence[str], values: Sequence[float | None], width: int = 640, unit: str = "",
-    highlight: Sequence[bool] | None = None
+    *,
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    width: int = 640,
+    unit: str = "",
+    highlight: Sequence[bool] | None = None,
 ) -> SafeString:
     """Horizontal bars, one per label; None is drawn as «нет данных»."""
     row_h, left, right, top = 22, 200, 60, 28
@@ -89,7 +99,9 @@ def bar_chart(
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y0 = top + i * row_h
         short = label if len(label) <= 30 else label[:29] + "…"
-        parts.append(f'<text x="{left - 6}" y="{y0 + 15}" text-anchor="end" class="chart-label">{escape(short)}</text>')
+        parts.append(
+            f'<text x="{left - 6}" y="{y0 + 15}" text-anchor="end" class="chart-label">{escape(short)}</text>'
+        )
         if value is None:
             parts.append(f'<text x="{left + 4}" y="{y0 + 15}" class="chart-tick">нет данных</text>')
             continue
@@ -98,16 +110,18 @@ def bar_chart(
         parts.append(
             f'<rect x="{left}" y="{y0 + 3}" width="{bar_w:.1f}" height="{row_h - 6}" fill="{color}"><title>{escape(label)}: {_fmt(value)}{escape(unit)}</title></rect>'
         )
-        parts.append(f'<text x="{left + bar_w + 4:.1f}" y="{y0 + 15}" class="chart-tick">{_fmt(value)}{escape(unit)}</text>')
+        parts.append(
+            f'<text x="{left + bar_w + 4:.1f}" y="{y0 + 15}" class="chart-tick">{_fmt(value)}{escape(unit)}</text>'
+        )
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every label is escaped above
+    return mark_safe("".join(parts))
 
 
 def _open(width: int, height: int, title: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">'
-        f'<title>{escape(title)}</title>'
+        f"<title>{escape(title)}</title>"
         f'<text x="8" y="16" class="chart-title">{escape(title)}</text>'
     )
 
@@ -118,7 +132,9 @@ def _axes(left, top, plot_w, plot_h, low, high, unit) -> str:
         value = low + (high - low) * k / 4
         y = top + plot_h - plot_h * k / 4
         lines.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e6ea"/>')
-        lines.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="chart-tick">{_fmt(value)}</text>')
+        lines.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="chart-tick">{_fmt(value)}</text>'
+        )
     lines.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + plot_h}" stroke="#8a8f98"/>')
     return "".join(lines)
 
@@ -134,7 +150,9 @@ def _legend(labels: list[str], x0: int, y: int, dashed: list[bool]) -> str:
     for n, label in enumerate(labels):
         color = PALETTE[n % len(PALETTE)]
         dash = ' stroke-dasharray="6 4"' if dashed[n] else ""
-        parts.append(f'<line x1="{x}" x2="{x + 18}" y1="{y}" y2="{y}" stroke="{color}" stroke-width="2"{dash}/>')
+        parts.append(
+            f'<line x1="{x}" x2="{x + 18}" y1="{y}" y2="{y}" stroke="{color}" stroke-width="2"{dash}/>'
+        )
         parts.append(f'<text x="{x + 22}" y="{y + 4}" class="chart-tick">{escape(label)}</text>')
         x += 30 + 7 * len(label)
     return "".join(parts)

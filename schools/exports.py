@@ -48,7 +48,10 @@ def workbook_bytes(sheets: list[Sheet], *, about: dict | None = None) -> bytes:
         ws.freeze_panes = "A2"
     if about is not None:
         ws = workbook.create_sheet("Сведения")
-        for key, value in {**about, "Дата формирования": timezone.localtime().strftime("%d.%m.%Y %H:%M")}.items():
+        for key, value in {
+            **about,
+            "Дата формирования": timezone.localtime().strftime("%d.%m.%Y %H:%M"),
+        }.items():
             ws.append([safe_cell(key), safe_cell(value)])
         ws.column_dimensions["A"].width = 30
         ws.column_dimensions["B"].width = 60

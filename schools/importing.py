@@ -80,14 +80,18 @@ def file_sha256(file) -> str:
     return digest.hexdigest()
 
 
-def run_import(*, kind: str, file, file_name: str, user=None, dry_run: bool = False, progress=None) -> ImportSummary:
+def run_import(
+    *, kind: str, file, file_name: str, user=None, dry_run: bool = False, progress=None
+) -> ImportSummary:
     """Check the upload, run the registered importer, and turn every failure into a summary with errors."""
     _, importer = importer_for(kind)
     try:
         check_xlsx_upload(file)
         return importer(file=file, file_name=file_name, user=user, dry_run=dry_run, progress=progress)
     except UploadRejected as error:
-        return ImportSummary(kind=kind, file_name=file_name, dry_run=dry_run, errors=[RowError(None, "", str(error)).as_dict()])
+        return ImportSummary(
+            kind=kind, file_name=file_name, dry_run=dry_run, errors=[RowError(None, "", str(error)).as_dict()]
+        )
     except ImportFailed as failure:
         errors = [e.as_dict() for e in failure.errors[:MAX_REPORTED_ERRORS]]
         if len(failure.errors) > MAX_REPORTED_ERRORS:

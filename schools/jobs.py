@@ -158,7 +158,10 @@ def jobs_resend_stale(*, older_than_minutes: int = 40) -> list[int]:
     for job_id, params in waiting.values_list("pk", "params"):
         task = current_app.tasks.get((params or {}).get("task", ""))
         if task is None:
-            job_fail(job_id=job_id, message="Задача прервана сбоем и не может быть перезапущена: запустите её заново.")
+            job_fail(
+                job_id=job_id,
+                message="Задача прервана сбоем и не может быть перезапущена: запустите её заново.",
+            )
         elif _send(job_id, task):
             Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
                 message="Задача снова поставлена в очередь.", updated_at=timezone.now()

@@ -44,7 +44,11 @@ class OtpRequiredMiddleware:
     @staticmethod
     def _exempt(path: str) -> bool:
         open_prefixes = (
-            reverse("login"), reverse("logout"), "/accounts/2fa/", settings.STATIC_URL, "/quality/",
+            reverse("login"),
+            reverse("logout"),
+            "/accounts/2fa/",
+            settings.STATIC_URL,
+            "/quality/",
             "/favicon",
         )
         return path.startswith(open_prefixes)

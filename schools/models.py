@@ -62,7 +62,11 @@ class Job(TimeStampedModel):
     started_at = models.DateTimeField("начато", null=True, blank=True)
     finished_at = models.DateTimeField("завершено", null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="кто запустил", null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто запустил",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
 
     class Meta:
@@ -149,7 +153,9 @@ class SchoolContext(TimeStampedModel):
     accreditation_suspended = models.BooleanField(
         "лишение или приостановление аккредитации", null=True, blank=True
     )
-    teachers_diagnosed = models.PositiveIntegerField("учителей прошли диагностику дефицитов", null=True, blank=True)
+    teachers_diagnosed = models.PositiveIntegerField(
+        "учителей прошли диагностику дефицитов", null=True, blank=True
+    )
     teachers_pd_request = models.PositiveIntegerField("учителей прошли КПК по запросу", null=True, blank=True)
     teachers_pd_risk = models.PositiveIntegerField(
         "учителей прошли КПК по работе с детьми с риском неуспешности", null=True, blank=True
@@ -165,7 +171,9 @@ class SchoolContext(TimeStampedModel):
         ordering = ["school__code", "year"]
         constraints = [
             models.UniqueConstraint(fields=["school", "year"], name="school_context_unique_school_year"),
-            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="school_context_year_range"),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="school_context_year_range"
+            ),
         ]
 
     def __str__(self):

@@ -33,7 +33,9 @@ def school_list_filtered(
 ) -> QuerySet[School]:
     schools = school_list_visible_to(user=user)
     if search:
-        schools = schools.filter(Q(code__icontains=search) | Q(name__icontains=search) | Q(short_name__icontains=search))
+        schools = schools.filter(
+            Q(code__icontains=search) | Q(name__icontains=search) | Q(short_name__icontains=search)
+        )
     if municipality:
         schools = schools.filter(municipality_id=municipality)
     if settlement:

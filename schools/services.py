@@ -7,9 +7,14 @@ from .importing import ImportSummary, batch_create, require_no_errors
 from .models import ImportBatch, Municipality, School, SchoolContext
 from .tabular import Column, RowError, parse_academic_year, parse_bool, parse_count, parse_flag, read_table
 
-SETTLEMENT_WORDS = {"город": School.Settlement.TOWN, "село": School.Settlement.VILLAGE,
-                    "г": School.Settlement.TOWN, "с": School.Settlement.VILLAGE,
-                    "городская": School.Settlement.TOWN, "сельская": School.Settlement.VILLAGE}
+SETTLEMENT_WORDS = {
+    "город": School.Settlement.TOWN,
+    "село": School.Settlement.VILLAGE,
+    "г": School.Settlement.TOWN,
+    "с": School.Settlement.VILLAGE,
+    "городская": School.Settlement.TOWN,
+    "сельская": School.Settlement.VILLAGE,
+}
 
 SCHOOL_COLUMNS = [
     Column("code", "Код ОО", required=True),
@@ -89,7 +94,14 @@ def _first_rows_by_key(rows, key_of, errors, header):
         if key is None or None in (key if isinstance(key, tuple) else (key,)):
             continue
         if key in seen:
-            errors.append(RowError(row, header, DUPLICATE_KEY.format(row=seen[key]), str(key[0] if isinstance(key, tuple) else key)))
+            errors.append(
+                RowError(
+                    row,
+                    header,
+                    DUPLICATE_KEY.format(row=seen[key]),
+                    str(key[0] if isinstance(key, tuple) else key),
+                )
+            )
         else:
             seen[key] = row
     return seen
@@ -106,27 +118,42 @@ def schools_import(*, file, file_name: str, user=None, dry_run: bool = False, pr
     require_no_errors(errors)
 
     existing = School.objects.in_bulk([v["code"] for _, v in table.rows], field_name="code")
-    summary = ImportSummary(kind=ImportBatch.Kind.SCHOOLS, file_name=file_name, rows=len(table.rows), dry_run=dry_run)
+    summary = ImportSummary(
+        kind=ImportBatch.Kind.SCHOOLS, file_name=file_name, rows=len(table.rows), dry_run=dry_run
+    )
     summary.updated = sum(1 for _, v in table.rows if v["code"] in existing)
     summary.created = summary.rows - summary.updated
     if dry_run:
         return summary
 
-    batch = batch_create(kind=ImportBatch.Kind.SCHOOLS, file=file, file_name=file_name, user=user, rows=summary.rows)
+    batch = batch_create(
+        kind=ImportBatch.Kind.SCHOOLS, file=file, file_name=file_name, user=user, rows=summary.rows
+    )
     municipalities = _municipalities_by_name({v["municipality"] for _, v in table.rows})
     fields = [c.key for c in SCHOOL_COLUMNS if c.key not in ("code", "municipality")]
     new, changed = [], []
     for _, values in table.rows:
         school = existing.get(values["code"]) or School(code=values["code"])
         for name in fields:
-            setattr(school, name, values.get(name) or ("" if name in ("short_name", "address", "website") else values.get(name)))
+            setattr(
+                school,
+                name,
+                values.get(name)
+                or ("" if name in ("short_name", "address", "website") else values.get(name)),
+            )
         school.municipality = municipalities[values["municipality"]]
         school.import_batch = batch
         (changed if school.pk else new).append(school)
     if new:
         bulk_create_with_history(new, School, batch_size=500, default_user=_user(user))
     if changed:
-        bulk_update_with_history(changed, School, [*fields, "municipality", "import_batch"], batch_size=500, default_user=_user(user))
+        bulk_update_with_history(
+            changed,
+            School,
+            [*fields, "municipality", "import_batch"],
+            batch_size=500,
+            default_user=_user(user),
+        )
     batch.created, batch.updated = summary.created, summary.updated
     batch.save(update_fields=["created", "updated"])
     summary.batch_id = batch.pk
@@ -157,12 +184,19 @@ def _clean_context_row(row: int, values: dict, school_ids: dict, errors: list[Ro
         for part in parts:
             if values.get(part) is not None and values[part] > total:
                 errors.append(
-                    RowError(row, HEADERS[part], PART_TOO_LARGE.format(whole=HEADERS[whole], total=total), str(values[part]))
+                    RowError(
+                        row,
+                        HEADERS[part],
+                        PART_TOO_LARGE.format(whole=HEADERS[whole], total=total),
+                        str(values[part]),
+                    )
                 )
 
 
 @transaction.atomic
-def contexts_import(*, file, file_name: str, user=None, dry_run: bool = False, progress=None) -> ImportSummary:
+def contexts_import(
+    *, file, file_name: str, user=None, dry_run: bool = False, progress=None
+) -> ImportSummary:
     table = read_table(file, CONTEXT_COLUMNS)
     errors = list(table.errors)
     codes = {v["code"] for _, v in table.rows if v.get("code")}
@@ -175,16 +209,22 @@ def contexts_import(*, file, file_name: str, user=None, dry_run: bool = False, p
 
     existing = {
         (c.school_id, c.year): c
-        for c in SchoolContext.objects.filter(school_id__in=school_ids.values(), year__in={v["year"] for _, v in table.rows})
+        for c in SchoolContext.objects.filter(
+            school_id__in=school_ids.values(), year__in={v["year"] for _, v in table.rows}
+        )
     }
-    summary = ImportSummary(kind=ImportBatch.Kind.CONTEXT, file_name=file_name, rows=len(table.rows), dry_run=dry_run)
+    summary = ImportSummary(
+        kind=ImportBatch.Kind.CONTEXT, file_name=file_name, rows=len(table.rows), dry_run=dry_run
+    )
     keys = [(school_ids[v["code"]], v["year"]) for _, v in table.rows]
     summary.updated = sum(1 for k in keys if k in existing)
     summary.created = summary.rows - summary.updated
     if dry_run:
         return summary
 
-    batch = batch_create(kind=ImportBatch.Kind.CONTEXT, file=file, file_name=file_name, user=user, rows=summary.rows)
+    batch = batch_create(
+        kind=ImportBatch.Kind.CONTEXT, file=file, file_name=file_name, user=user, rows=summary.rows
+    )
     fields = [key for key, _ in CONTEXT_COUNT_COLUMNS] + ["accreditation_suspended"]
     new, changed = [], []
     for key, (_, values) in zip(keys, table.rows, strict=True):
@@ -196,7 +236,9 @@ def contexts_import(*, file, file_name: str, user=None, dry_run: bool = False, p
     if new:
         bulk_create_with_history(new, SchoolContext, batch_size=500, default_user=_user(user))
     if changed:
-        bulk_update_with_history(changed, SchoolContext, [*fields, "import_batch"], batch_size=500, default_user=_user(user))
+        bulk_update_with_history(
+            changed, SchoolContext, [*fields, "import_batch"], batch_size=500, default_user=_user(user)
+        )
     batch.created, batch.updated = summary.created, summary.updated
     batch.save(update_fields=["created", "updated"])
     summary.batch_id = batch.pk

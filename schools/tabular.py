@@ -212,14 +212,18 @@ def open_first_sheet(file):
     try:
         if hasattr(file, "seek"):
             file.seek(0)
-        workbook = CalamineWorkbook.from_filelike(file) if hasattr(file, "read") else CalamineWorkbook.from_path(
-            str(file)
+        workbook = (
+            CalamineWorkbook.from_filelike(file)
+            if hasattr(file, "read")
+            else CalamineWorkbook.from_path(str(file))
         )
         sheet = workbook.get_sheet_by_index(0)
     except Exception:  # calamine raises its own error types for any damaged file
         raise ImportFailed([RowError(None, "", "файл не удалось прочитать как книгу Excel (.xlsx)")])
     if sheet.total_height > MAX_SHEET_ROWS:
-        raise ImportFailed([RowError(None, "", f"на листе больше {MAX_SHEET_ROWS:,} строк".replace(",", " "))])
+        raise ImportFailed(
+            [RowError(None, "", f"на листе больше {MAX_SHEET_ROWS:,} строк".replace(",", " "))]
+        )
     return sheet
 
 
@@ -246,7 +250,9 @@ def iter_table(
         row_number = first_row + offset
         yield row_number, *parse_row(row_number, cells)
     if parse_row is None:
-        raise ImportFailed([RowError(None, "", f"не найдена строка заголовков со столбцом «{header_marker}»")])
+        raise ImportFailed(
+            [RowError(None, "", f"не найдена строка заголовков со столбцом «{header_marker}»")]
+        )
 
 
 def _row_parser(columns: list[Column], positions: list[int | None]) -> Callable:
@@ -255,10 +261,15 @@ def _row_parser(columns: list[Column], positions: list[int | None]) -> Callable:
     The common case, a row without a bad cell, is one tight loop over the present columns; only a row
     with an error is parsed again cell by cell to collect every error with its column.
     """
-    present = [(k, column.parse, position) for k, (column, position) in enumerate(zip(columns, positions, strict=True))
-               if position is not None]
-    blank = [_parse_missing(column) if position is None else None
-             for column, position in zip(columns, positions, strict=True)]
+    present = [
+        (k, column.parse, position)
+        for k, (column, position) in enumerate(zip(columns, positions, strict=True))
+        if position is not None
+    ]
+    blank = [
+        _parse_missing(column) if position is None else None
+        for column, position in zip(columns, positions, strict=True)
+    ]
 
     width = max((position for _, _, position in present), default=-1) + 1
 
@@ -306,7 +317,11 @@ def _column_positions(header_cells, columns: list[Column]) -> list[int | None]:
         positions.append(position)
     if missing:
         raise ImportFailed(
-            [RowError(None, "", "в заголовке нет обязательных столбцов: " + ", ".join(f"«{m}»" for m in missing))]
+            [
+                RowError(
+                    None, "", "в заголовке нет обязательных столбцов: " + ", ".join(f"«{m}»" for m in missing)
+                )
+            ]
         )
     return positions
 

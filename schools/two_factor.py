@@ -31,9 +31,13 @@ VERIFIED = "Вход подтверждён кодом из приложения
 
 class TokenForm(forms.Form):
     token = forms.RegexField(
-        label="Код из приложения", regex=r"^\s*\d{6}\s*$", max_length=8,
+        label="Код из приложения",
+        regex=r"^\s*\d{6}\s*$",
+        max_length=8,
         error_messages={"invalid": "Введите шесть цифр из приложения-аутентификатора."},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )
 
     def clean_token(self):
@@ -58,7 +62,7 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
 def qr_svg(text: str) -> str:
     """An inline SVG QR code (no style attributes, so it passes the strict CSP)."""
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
-    return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308 - markup generated here, no user text
+    return mark_safe(image.to_string(encoding="unicode"))
 
 
 def _secret_groups(device: TOTPDevice) -> str:
@@ -82,8 +86,9 @@ class _TwoFactorView(LoginRequiredMixin, FormView):
 
     def next_url(self) -> str:
         target = self.request.POST.get("next") or self.request.GET.get("next") or ""
-        if url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()},
-                                           require_https=self.request.is_secure()):
+        if url_has_allowed_host_and_scheme(
+            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        ):
             return target
         return reverse("home")
 
@@ -98,16 +103,22 @@ class TwoFactorEnrolView(_TwoFactorView):
         user = request.user
         if user_has_device(user, confirmed=True) and not user.is_verified():
             # A new device may only be added after proving the existing one.
-            return redirect(f"{reverse('two_factor:verify')}?{urlencode({'next': reverse('two_factor:enrol')})}")
+            return redirect(
+                f"{reverse('two_factor:verify')}?{urlencode({'next': reverse('two_factor:enrol')})}"
+            )
         return None
 
     def get_context_data(self, **kwargs):
         device = totp_device_start(user=self.request.user)
         url = device.config_url.replace("otpauth://totp/", f"otpauth://totp/{settings.OTP_TOTP_ISSUER}:", 1)
         return super().get_context_data(
-            qr=qr_svg(url), secret=_secret_groups(device),
-            confirmed_devices=TOTPDevice.objects.filter(user=self.request.user, confirmed=True).order_by("pk"),
-            otp_required=settings.OTP_REQUIRED_FOR_ADMINS, **kwargs,
+            qr=qr_svg(url),
+            secret=_secret_groups(device),
+            confirmed_devices=TOTPDevice.objects.filter(user=self.request.user, confirmed=True).order_by(
+                "pk"
+            ),
+            otp_required=settings.OTP_REQUIRED_FOR_ADMINS,
+            **kwargs,
         )
 
     def form_valid(self, form):

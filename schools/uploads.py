@@ -28,7 +28,9 @@ def check_xlsx_upload(file, *, max_bytes: int | None = None, max_uncompressed: i
     if size == 0:
         raise UploadRejected("Файл пуст.")
     if size > max_bytes:
-        raise UploadRejected(f"Файл слишком большой: {_megabytes(size)}, допускается не более {_megabytes(max_bytes)}.")
+        raise UploadRejected(
+            f"Файл слишком большой: {_megabytes(size)}, допускается не более {_megabytes(max_bytes)}."
+        )
     if file.read(4) != b"PK\x03\x04":
         file.seek(0)
         raise UploadRejected("Файл не является книгой Excel в формате .xlsx (проверено по содержимому).")

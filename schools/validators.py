@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 
-HTTP_URL_ONLY = "Укажите ссылку, которая начинается с http:// или https://, например https://school.edu.ru/otchet.pdf."
+HTTP_URL_ONLY = (
+    "Укажите ссылку, которая начинается с http:// или https://, например https://school.edu.ru/otchet.pdf."
+)
 URL_WITH_CREDENTIALS = "Ссылка не должна содержать имя пользователя или пароль."
 URL_TOO_LONG = "Ссылка слишком длинная (не более 2000 символов)."
 MAX_URL_LENGTH = 2000

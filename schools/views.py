@@ -22,7 +22,12 @@ from .permissions import PortalUserRequiredMixin, StaffRequiredMixin
 from .roles import is_principal, is_staff_member, principal_school_id
 from .tasks import run_import_task
 
-SCHOOL_SORTS = {"code": "code", "name": "name", "municipality": "municipality__name", "settlement": "settlement"}
+SCHOOL_SORTS = {
+    "code": "code",
+    "name": "name",
+    "municipality": "municipality__name",
+    "settlement": "settlement",
+}
 
 
 def sort_param(request, allowed: dict, default: str) -> tuple[str, str]:
@@ -82,7 +87,11 @@ class SchoolListView(PortalUserRequiredMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
-            filter_form=self.filter_form, sort=self.sort, query=query.urlencode(), flags=selectors.SCHOOL_FLAGS, **kwargs
+            filter_form=self.filter_form,
+            sort=self.sort,
+            query=query.urlencode(),
+            flags=selectors.SCHOOL_FLAGS,
+            **kwargs,
         )
 
 
@@ -137,7 +146,12 @@ class ImportUploadView(StaffRequiredMixin, FormView):
         job = job_create(
             kind=f"import:{kind}",
             title=f"Импорт: {title} — {upload.name}",
-            params={"kind": kind, "path": str(relative), "file_name": upload.name, "dry_run": form.cleaned_data["dry_run"]},
+            params={
+                "kind": kind,
+                "path": str(relative),
+                "file_name": upload.name,
+                "dry_run": form.cleaned_data["dry_run"],
+            },
             user=self.request.user,
         )
         job_enqueue(job=job, task=run_import_task)
@@ -191,10 +205,19 @@ class SchoolContextExportView(StaffRequiredMixin, View):
         from .services import CONTEXT_COUNT_COLUMNS
 
         contexts = selectors.context_list_visible_to(user=request.user).order_by("school__code", "year")
-        headers = ["Код ОО", "Учебный год", *[h for _, h in CONTEXT_COUNT_COLUMNS], "Лишение или приостановление аккредитации"]
+        headers = [
+            "Код ОО",
+            "Учебный год",
+            *[h for _, h in CONTEXT_COUNT_COLUMNS],
+            "Лишение или приостановление аккредитации",
+        ]
         rows = (
-            [c.school.code, f"{c.year}/{c.year + 1}", *[getattr(c, k) for k, _ in CONTEXT_COUNT_COLUMNS],
-             {True: "да", False: "нет"}.get(c.accreditation_suspended, "")]
+            [
+                c.school.code,
+                f"{c.year}/{c.year + 1}",
+                *[getattr(c, k) for k, _ in CONTEXT_COUNT_COLUMNS],
+                {True: "да", False: "нет"}.get(c.accreditation_suspended, ""),
+            ]
             for c in contexts
         )
         return xlsx_response(workbook_bytes([Sheet("Контекст", headers, rows)]), "контекст-оо.xlsx")

@@ -108,8 +108,17 @@ def _celery_worker_thread(django_db_blocker):
 
     from config.celery import app
 
-    with django_db_blocker.unblock(), start_worker(app, queues=["celery", "reports"], perform_ping_check=False,
-                                                   pool="solo", loglevel="WARNING", shutdown_timeout=30):
+    with (
+        django_db_blocker.unblock(),
+        start_worker(
+            app,
+            queues=["celery", "reports"],
+            perform_ping_check=False,
+            pool="solo",
+            loglevel="WARNING",
+            shutdown_timeout=30,
+        ),
+    ):
         yield app
 
 

@@ -11,16 +11,47 @@ class ResultSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AssessmentResult
-        fields = ["id", "school_code", "year", "procedure", "subject", "subject_name", "grade", "participants",
-                  "below_min", "high", "mark2", "mark3", "mark4", "mark5", "average", "lowered", "confirmed", "raised",
-                  "import_batch"]
+        fields = [
+            "id",
+            "school_code",
+            "year",
+            "procedure",
+            "subject",
+            "subject_name",
+            "grade",
+            "participants",
+            "below_min",
+            "high",
+            "mark2",
+            "mark3",
+            "mark4",
+            "mark5",
+            "average",
+            "lowered",
+            "confirmed",
+            "raised",
+            "import_batch",
+        ]
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Indicator
-        fields = ["code", "name", "short_name", "group", "kind", "index", "formula", "polarity", "unit", "source",
-                  "responsible", "periodicity", "description"]
+        fields = [
+            "code",
+            "name",
+            "short_name",
+            "group",
+            "kind",
+            "index",
+            "formula",
+            "polarity",
+            "unit",
+            "source",
+            "responsible",
+            "periodicity",
+            "description",
+        ]
 
 
 class ValueSerializer(serializers.ModelSerializer):
@@ -29,8 +60,19 @@ class ValueSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IndicatorValue
-        fields = ["id", "school_code", "year", "indicator", "value", "numerator", "denominator", "is_low_data", "risk",
-                  "rank", "population_size"]
+        fields = [
+            "id",
+            "school_code",
+            "year",
+            "indicator",
+            "value",
+            "numerator",
+            "denominator",
+            "is_low_data",
+            "risk",
+            "rank",
+            "population_size",
+        ]
 
 
 def _effective(status, kind: str) -> bool:
@@ -54,10 +96,27 @@ class StatusSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SchoolStatus
-        fields = ["id", "school_code", "year", "cluster", "results_index", "social_index", "rank_in_cluster",
-                  "cluster_size", "low_results_year", "low_results", "unfavourable", "low_results_computed",
-                  "unfavourable_computed", "social_rank", "social_population", "is_low_data", "has_context", "reasons",
-                  "objectivity_flags"]
+        fields = [
+            "id",
+            "school_code",
+            "year",
+            "cluster",
+            "results_index",
+            "social_index",
+            "rank_in_cluster",
+            "cluster_size",
+            "low_results_year",
+            "low_results",
+            "unfavourable",
+            "low_results_computed",
+            "unfavourable_computed",
+            "social_rank",
+            "social_population",
+            "is_low_data",
+            "has_context",
+            "reasons",
+            "objectivity_flags",
+        ]
 
     def get_low_results(self, status) -> bool:
         return _effective(status, "low_results")

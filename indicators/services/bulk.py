@@ -19,8 +19,15 @@ from django.utils import timezone
 SQLITE_ROWS_PER_STATEMENT = 2000
 
 
-def upsert_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence], conflict: Sequence[str],
-                update: Sequence[str], db=None) -> None:
+def upsert_rows(
+    *,
+    model,
+    columns: Sequence[str],
+    rows: Iterable[Sequence],
+    conflict: Sequence[str],
+    update: Sequence[str],
+    db=None,
+) -> None:
     """Insert `rows` (tuples in the order of `columns`, already database-ready) or update on conflict.
 
     SQLite: multi-row INSERTs (see `insert_rows`). PostgreSQL: the rows are COPied into a temporary table and upserted from
@@ -35,17 +42,19 @@ def upsert_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence], conf
     sets = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in update)
     tail = f" ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO UPDATE SET {sets}" if conflict else ""
     if db.vendor == "sqlite":
-        _sqlite_insert(f"INSERT INTO {table} ({names}) VALUES ", tail, len(columns), rows, db)  # noqa: S608
+        _sqlite_insert(f"INSERT INTO {table} ({names}) VALUES ", tail, len(columns), rows, db)
         return
     with db.cursor() as cursor:
         if db.get_autocommit():
             raise RuntimeError("upsert_rows on PostgreSQL needs a transaction")
         stage = quote(f"stage_{model._meta.db_table}")
-        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DROP AS "  # noqa: S608
-                       f"SELECT {names} FROM {table} WITH NO DATA")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DROP AS "
+            f"SELECT {names} FROM {table} WITH NO DATA"
+        )
         cursor.execute(f"TRUNCATE {stage}")
         _copy(stage, columns, [], rows, db=db)
-        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage}{tail}")  # noqa: S608
+        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage}{tail}")
 
 
 def insert_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
@@ -63,7 +72,7 @@ def insert_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence]) -> N
     """
     if connection.vendor != "postgresql":
         quote = connection.ops.quote_name
-        head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) VALUES "  # noqa: S608
+        head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) VALUES "
         _sqlite_insert(head, "", len(columns), rows, connection)
         return
     copy_rows(model=model, columns=columns, rows=rows)
@@ -109,13 +118,22 @@ def _sqlite_max_parameters(db) -> int:
 def copy_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
     """COPY `rows` into `model`'s table (PostgreSQL only), streamed in CSV batches."""
     fields = {f.column: f for f in model._meta.concrete_fields}
-    _copy(connection.ops.quote_name(model._meta.db_table), columns, [c for c in columns if not fields[c].null], rows)
+    _copy(
+        connection.ops.quote_name(model._meta.db_table),
+        columns,
+        [c for c in columns if not fields[c].null],
+        rows,
+    )
 
 
-def _copy(table: str, columns: Sequence[str], not_null: Sequence[str], rows: Iterable[Sequence], db=None) -> None:
+def _copy(
+    table: str, columns: Sequence[str], not_null: Sequence[str], rows: Iterable[Sequence], db=None
+) -> None:
     db = db or connection
     quote = db.ops.quote_name
-    options = "FORMAT csv" + (f", FORCE_NOT_NULL ({', '.join(quote(c) for c in not_null)})" if not_null else "")
+    options = "FORMAT csv" + (
+        f", FORCE_NOT_NULL ({', '.join(quote(c) for c in not_null)})" if not_null else ""
+    )
     sql = f"COPY {table} ({', '.join(quote(c) for c in columns)}) FROM STDIN WITH ({options})"
     stream = CsvStream(rows)
     with db.cursor() as cursor:
@@ -143,7 +161,7 @@ def history_record_batch(*, model, batch_id: int, user_id: int | None, reason: s
     selected = ", ".join(f"src.{quote(c)}" for c in columns)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     sql = (
-        f"INSERT INTO {target} ({names}, history_date, history_change_reason, history_type, history_user_id) "  # noqa: S608
+        f"INSERT INTO {target} ({names}, history_date, history_change_reason, history_type, history_user_id) "
         f"SELECT {selected}, %s, %s, CASE WHEN src.created_at = src.updated_at THEN '+' ELSE '~' END, %s "
         f"FROM {source} src WHERE src.import_batch_id = %s"
     )

@@ -34,13 +34,50 @@ from . import pgcopy
 from .bulk import insert_rows
 
 BAD_YEAR = "Учебный год должен быть от 2000 до 2100."
-VALUE_COLUMNS = ["run_id", "school_id", "year", "indicator_id", "value", "numerator", "denominator", "is_low_data",
-                 "risk", "rank", "population_size"]
-STATUS_COLUMNS = ["run_id", "school_id", "year", "has_context", "cluster", "cluster_size", "results_index",
-                  "social_index", "rank_in_cluster", "social_rank", "social_population", "is_low_data",
-                  "low_results_year", "low_results", "unfavourable", "reasons", "objectivity_flags"]
-STAT_COLUMNS = ["run_id", "year", "indicator", "population_kind", "population", "count", "median", "mean",
-                "minimum", "maximum"]
+VALUE_COLUMNS = [
+    "run_id",
+    "school_id",
+    "year",
+    "indicator_id",
+    "value",
+    "numerator",
+    "denominator",
+    "is_low_data",
+    "risk",
+    "rank",
+    "population_size",
+]
+STATUS_COLUMNS = [
+    "run_id",
+    "school_id",
+    "year",
+    "has_context",
+    "cluster",
+    "cluster_size",
+    "results_index",
+    "social_index",
+    "rank_in_cluster",
+    "social_rank",
+    "social_population",
+    "is_low_data",
+    "low_results_year",
+    "low_results",
+    "unfavourable",
+    "reasons",
+    "objectivity_flags",
+]
+STAT_COLUMNS = [
+    "run_id",
+    "year",
+    "indicator",
+    "population_kind",
+    "population",
+    "count",
+    "median",
+    "mean",
+    "minimum",
+    "maximum",
+]
 
 
 def rules_for_year(year: int) -> MethodologyRules:
@@ -49,8 +86,9 @@ def rules_for_year(year: int) -> MethodologyRules:
     if rules is None:
         rules = MethodologyRules.objects.order_by("valid_from").first()
     if rules is None:
-        rules = MethodologyRules.objects.create(valid_from=DEFAULT_RULES_YEAR, weights=default_weights(),
-                                                comment="Значения по умолчанию")
+        rules = MethodologyRules.objects.create(
+            valid_from=DEFAULT_RULES_YEAR, weights=default_weights(), comment="Значения по умолчанию"
+        )
     return rules
 
 
@@ -65,25 +103,58 @@ def statuses_compute(*, year: int, user=None, progress: Callable | None = None) 
         raise ValueError(BAD_YEAR)
     _report(progress, 5, "Загрузка данных…")
     catalogue = _catalogue()
-    specs = [calc.Spec(code=i.code, group=i.group, index=i.index, higher_is_worse=i.higher_is_worse,
-                       is_flag=i.kind == Indicator.Kind.FLAG) for i in catalogue.values()]
+    specs = [
+        calc.Spec(
+            code=i.code,
+            group=i.group,
+            index=i.index,
+            higher_is_worse=i.higher_is_worse,
+            is_flag=i.kind == Indicator.Kind.FLAG,
+        )
+        for i in catalogue.values()
+    ]
     rules_model = rules_for_year(year)
     rules = calc.Rules.from_model(rules_model)
     years = list(range(year - rules.n + 1, year + 1))
-    schools = {row[0]: row[1:] for row in School.objects.order_by().values_list(
-        "id", "municipality__name", "settlement", *calc.SCHOOL_FLAGS)}
+    schools = {
+        row[0]: row[1:]
+        for row in School.objects.order_by().values_list(
+            "id", "municipality__name", "settlement", *calc.SCHOOL_FLAGS
+        )
+    }
     with _grouping_memory():
         sums, contexts = _result_sums(years), _contexts(years)
     _report(progress, 25, "Расчёт показателей и индексов…")
-    by_year = {y: calc.evaluate_year(schools=schools, sums=sums[y], contexts=contexts[y], rules=rules,
-                                     catalogue=specs, results_only=y != year) for y in years}
+    by_year = {
+        y: calc.evaluate_year(
+            schools=schools,
+            sums=sums[y],
+            contexts=contexts[y],
+            rules=rules,
+            catalogue=specs,
+            results_only=y != year,
+        )
+        for y in years
+    }
     del sums, contexts, schools
     _report(progress, 60, "Запись результатов…")
     with transaction.atomic():
-        run = _write(year=year, user=user, rules_model=rules_model, rules=rules, by_year=by_year, years=years,
-                     catalogue=catalogue, specs=specs)
-    _report(progress, 100, f"Расчёт {year}/{year + 1} завершён: ШНОР — {run.low_results_count}, "
-                           f"ШНСУ — {run.unfavourable_count}.")
+        run = _write(
+            year=year,
+            user=user,
+            rules_model=rules_model,
+            rules=rules,
+            by_year=by_year,
+            years=years,
+            catalogue=catalogue,
+            specs=specs,
+        )
+    _report(
+        progress,
+        100,
+        f"Расчёт {year}/{year + 1} завершён: ШНОР — {run.low_results_count}, "
+        f"ШНСУ — {run.unfavourable_count}.",
+    )
     return run
 
 
@@ -117,7 +188,9 @@ def _result_sums(years: list[int]) -> dict:
         annotations[f"d{k}"] = Sum("participants", filter=rows_of & Q(**{f"{column}__isnull": False}))
     rows = (
         AssessmentResult.objects.filter(year__in=years, procedure_id__in=list(procedures.values()))
-        .values("year", "school_id").annotate(**annotations).order_by()
+        .values("year", "school_id")
+        .annotate(**annotations)
+        .order_by()
         .values_list("year", "school_id", *annotations)
     )
     sums: dict = {y: {} for y in years}
@@ -129,8 +202,11 @@ def _result_sums(years: list[int]) -> dict:
 def _contexts(years: list[int]) -> dict:
     """{year: {school: tuple in calc.CONTEXT_FIELDS order}}."""
     contexts: dict = {y: {} for y in years}
-    for row in _raw_rows(SchoolContext.objects.filter(year__in=years).order_by().values_list(
-            "year", "school_id", *calc.CONTEXT_FIELDS)):
+    for row in _raw_rows(
+        SchoolContext.objects.filter(year__in=years)
+        .order_by()
+        .values_list("year", "school_id", *calc.CONTEXT_FIELDS)
+    ):
         contexts[row[0]][row[1]] = row[2:]
     return contexts
 
@@ -153,15 +229,19 @@ def _write(*, year, user, rules_model, rules, by_year: dict, years, catalogue, s
     SchoolStatus.objects.filter(year=year).delete()
     PopulationStat.objects.filter(year=year).delete()
     run = ComputationRun.objects.create(
-        year=year, rules=rules_model, rules_snapshot=rules_model.snapshot(), started_at=timezone.now(),
+        year=year,
+        rules=rules_model,
+        rules_snapshot=rules_model.snapshot(),
+        started_at=timezone.now(),
         started_by=user if getattr(user, "pk", None) else None,
     )
     ids = {code: indicator.pk for code, indicator in catalogue.items()}
     low_results = _low_results(current, by_year, years)
     statuses = _status_rows(run.pk, year, current, by_year, years, rules, specs, low_results)
     if connection.vendor == "postgresql":
-        pgcopy.copy_binary(model=IndicatorValue, columns=VALUE_COLUMNS,
-                           rows=_value_records(run.pk, year, current, ids))
+        pgcopy.copy_binary(
+            model=IndicatorValue, columns=VALUE_COLUMNS, rows=_value_records(run.pk, year, current, ids)
+        )
         pgcopy.copy_lines(model=SchoolStatus, columns=STATUS_COLUMNS, lines=map(pgcopy.line, statuses))
     else:
         insert_rows(model=IndicatorValue, columns=VALUE_COLUMNS, rows=_value_rows(run.pk, year, current, ids))
@@ -178,9 +258,21 @@ def _write(*, year, user, rules_model, rules, by_year: dict, years, catalogue, s
 def _value_rows(run_id: int, year: int, current: calc.Year, ids: dict):
     """Rows of VALUE_COLUMNS, school by school, built in C (zip) from the columns of the year."""
     per_indicator = [
-        zip(repeat(run_id), current.sids, repeat(year), repeat(ids[code]), c.value, c.numerator, c.denominator,
-            c.is_low_data, c.risk, c.rank, c.population_size)
-        for code, c in current.columns.items() if code in ids
+        zip(
+            repeat(run_id),
+            current.sids,
+            repeat(year),
+            repeat(ids[code]),
+            c.value,
+            c.numerator,
+            c.denominator,
+            c.is_low_data,
+            c.risk,
+            c.rank,
+            c.population_size,
+        )
+        for code, c in current.columns.items()
+        if code in ids
     ]
     return chain.from_iterable(zip(*per_indicator, strict=True))
 
@@ -190,19 +282,41 @@ def _value_records(run_id: int, year: int, current: calc.Year, ids: dict, chunk:
     `chunk` schools at a time."""
     types = dict(zip(VALUE_COLUMNS, pgcopy.column_types(IndicatorValue, VALUE_COLUMNS), strict=True))
     encode = pgcopy.encode
-    header, run, year_field = (pgcopy.row_header(len(VALUE_COLUMNS)), pgcopy.constant(types["run_id"], run_id),
-                               pgcopy.constant(types["year"], year))
-    per_column = list(zip(VALUE_COLUMNS[4:], ("value", "numerator", "denominator", "is_low_data", "risk", "rank",
-                                              "population_size"), strict=True))
-    columns = [(pgcopy.constant(types["indicator_id"], ids[code]), c) for code, c in current.columns.items()
-               if code in ids]
+    header, run, year_field = (
+        pgcopy.row_header(len(VALUE_COLUMNS)),
+        pgcopy.constant(types["run_id"], run_id),
+        pgcopy.constant(types["year"], year),
+    )
+    per_column = list(
+        zip(
+            VALUE_COLUMNS[4:],
+            ("value", "numerator", "denominator", "is_low_data", "risk", "rank", "population_size"),
+            strict=True,
+        )
+    )
+    columns = [
+        (pgcopy.constant(types["indicator_id"], ids[code]), c)
+        for code, c in current.columns.items()
+        if code in ids
+    ]
     for start in range(0, len(current.sids), chunk):
         end = start + chunk
         sids = encode(types["school_id"], current.sids[start:end])
         per_indicator = [
-            map(b"".join, zip(repeat(header), run, sids, year_field, indicator,
-                              *(encode(types[name], getattr(c, attribute)[start:end])
-                                for name, attribute in per_column)))
+            map(
+                b"".join,
+                zip(
+                    repeat(header),
+                    run,
+                    sids,
+                    year_field,
+                    indicator,
+                    *(
+                        encode(types[name], getattr(c, attribute)[start:end])
+                        for name, attribute in per_column
+                    ),
+                ),
+            )
             for indicator, c in columns
         ]
         yield from chain.from_iterable(zip(*per_indicator, strict=True))
@@ -212,8 +326,12 @@ def _low_results(current: calc.Year, by_year: dict, years: list[int]) -> list[bo
     """ШНОР: low results in each of the rule's n years (a year the school is missing from is not low)."""
     low = []
     for sid in current.sids:
-        low.append(all(by_year[y].position.get(sid) is not None and by_year[y].low[by_year[y].position[sid]]
-                       for y in years))
+        low.append(
+            all(
+                by_year[y].position.get(sid) is not None and by_year[y].low[by_year[y].position[sid]]
+                for y in years
+            )
+        )
     return low
 
 
@@ -241,8 +359,9 @@ def _status_rows(run_id, year, current: calc.Year, by_year, years, rules: calc.R
     social_codes = [s.code for s in specs if s.index == Indicator.Index.SOCIAL and s.code in columns]
     results = [_cell_reasons(code, columns[code], rules.weight(code)) for code in results_codes]
     social = [_cell_reasons(code, columns[code], rules.weight(code)) for code in social_codes]
-    rules_reason = _json({"q": str(rules.q), "n": rules.n, "p": str(rules.p),
-                          "min_participants": rules.min_participants})
+    rules_reason = _json(
+        {"q": str(rules.q), "n": rules.n, "p": str(rules.p), "min_participants": rules.min_participants}
+    )
     q_threshold = _cached(lambda size: calc.rank_threshold(rules.q, size))
     q_json = _cached(lambda size: _json(q_threshold(size) if size else None))
     p_json = _cached(lambda size: _json(calc.rank_threshold(rules.p, size) if size else None))
@@ -259,23 +378,49 @@ def _status_rows(run_id, year, current: calc.Year, by_year, years, rules: calc.R
             rank = None
         social_rank, social_size = current.social_place[i] or (None, None)
         results_index = current.results_index[i]
-        is_low_data = bool(cluster) and results_index is None and any(
-            columns[code].is_low_data[i] for code in results_codes)
-        years_json = ",".join(items[position[sid]] if sid in position else missing
-                              for position, items, missing in history)
-        reasons = (f'{{"results":[{",".join(cells[i] for cells in results)}],'
-                   f'"social":[{",".join(cells[i] for cells in social)}],'
-                   f'"rank_threshold":{q_json(size)},'
-                   f'"low_results_years":[{years_json}],'
-                   f'"social_threshold":{p_json(social_size)},'
-                   f'"rules":{rules_reason}}}')
+        is_low_data = (
+            bool(cluster)
+            and results_index is None
+            and any(columns[code].is_low_data[i] for code in results_codes)
+        )
+        years_json = ",".join(
+            items[position[sid]] if sid in position else missing for position, items, missing in history
+        )
+        reasons = (
+            f'{{"results":[{",".join(cells[i] for cells in results)}],'
+            f'"social":[{",".join(cells[i] for cells in social)}],'
+            f'"rank_threshold":{q_json(size)},'
+            f'"low_results_years":[{years_json}],'
+            f'"social_threshold":{p_json(social_size)},'
+            f'"rules":{rules_reason}}}'
+        )
         sums = current.sums[i]
         flags = calc.objectivity_flags(
-            lowered=lowered[i], fail=fail[i], oge=oge[i], rules=rules,
-            raised=calc.share(sums[raised_at], sums[raised_at + 1]) if sums else None)
-        yield (run_id, sid, year, current.has_context[i], cluster, size, results_index, current.social_index[i],
-               rank, social_rank, social_size, is_low_data, current.low[i], low_results[i],
-               current.unfavourable[i], reasons, _json(flags) if flags else "[]")
+            lowered=lowered[i],
+            fail=fail[i],
+            oge=oge[i],
+            rules=rules,
+            raised=calc.share(sums[raised_at], sums[raised_at + 1]) if sums else None,
+        )
+        yield (
+            run_id,
+            sid,
+            year,
+            current.has_context[i],
+            cluster,
+            size,
+            results_index,
+            current.social_index[i],
+            rank,
+            social_rank,
+            social_size,
+            is_low_data,
+            current.low[i],
+            low_results[i],
+            current.unfavourable[i],
+            reasons,
+            _json(flags) if flags else "[]",
+        )
 
 
 def _cell_reasons(code: str, column: calc.Column, weight: float) -> list[str]:
@@ -287,9 +432,15 @@ def _cell_reasons(code: str, column: calc.Column, weight: float) -> list[str]:
         f'{head}{v},"numerator":{n},"denominator":{d},"risk":{r},"rank":{k},"population_size":{p},'
         f'"weight":{weight_json},"is_low_data":{low}}}'
         for v, n, d, r, k, p, low in zip(
-            texts(_rounded(column.value)), texts(column.numerator), texts(column.denominator),
-            texts(_rounded(column.risk)), texts(column.rank), texts(column.population_size),
-            texts(column.is_low_data), strict=True)
+            texts(_rounded(column.value)),
+            texts(column.numerator),
+            texts(column.denominator),
+            texts(_rounded(column.risk)),
+            texts(column.rank),
+            texts(column.population_size),
+            texts(column.is_low_data),
+            strict=True,
+        )
     ]
 
 
@@ -305,11 +456,26 @@ def _history_items(y: int, result: calc.Year, q_threshold) -> tuple[list[str], s
         f'{{"year":{y},"low":{low},"rank":{rank},"cluster_size":{size},"cluster":{clusters(cluster)},'
         f'"results_index":{index},"threshold":{threshold}}}'
         for low, rank, size, cluster, index, threshold in zip(
-            texts(result.low), ranks, texts(sizes), result.cluster, texts(_rounded(result.results_index)),
-            thresholds, strict=True)
+            texts(result.low),
+            ranks,
+            texts(sizes),
+            result.cluster,
+            texts(_rounded(result.results_index)),
+            thresholds,
+            strict=True,
+        )
     ]
-    missing = _json({"year": y, "low": False, "rank": None, "cluster_size": None, "cluster": "",
-                     "results_index": None, "threshold": None})
+    missing = _json(
+        {
+            "year": y,
+            "low": False,
+            "rank": None,
+            "cluster_size": None,
+            "cluster": "",
+            "results_index": None,
+            "threshold": None,
+        }
+    )
     return items, missing
 
 
@@ -328,14 +494,26 @@ def _stat_rows(run_id, year, current: calc.Year, specs):
     """Median, mean, min and max of every indicator and both indices over all schools, each municipality
     and each cluster (rows of STAT_COLUMNS)."""
     everyone = {"Все школы": list(range(len(current.sids)))} if current.sids else {}
-    populations = [(PopulationStat.Population.ALL, everyone),
-                   (PopulationStat.Population.MUNICIPALITY, calc.group_positions(current.municipality)),
-                   (PopulationStat.Population.CLUSTER, calc.group_positions(current.cluster))]
+    populations = [
+        (PopulationStat.Population.ALL, everyone),
+        (PopulationStat.Population.MUNICIPALITY, calc.group_positions(current.municipality)),
+        (PopulationStat.Population.CLUSTER, calc.group_positions(current.cluster)),
+    ]
     series = [(s.code, current.columns[s.code].usable()) for s in specs if s.code in current.columns]
     series += [("results_index", current.results_index), ("social_index", current.social_index)]
     for kind, groups in populations:
         for name, members in groups.items():
             for code, values in series:
                 d = calc.describe(calc.pick(values, members))
-                yield (run_id, year, code, kind.value, name, d["count"], d["median"], d["mean"], d["minimum"],
-                       d["maximum"])
+                yield (
+                    run_id,
+                    year,
+                    code,
+                    kind.value,
+                    name,
+                    d["count"],
+                    d["median"],
+                    d["mean"],
+                    d["minimum"],
+                    d["maximum"],
+                )

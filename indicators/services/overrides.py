@@ -11,7 +11,9 @@ UNKNOWN_DECISION = "Неизвестное решение."
 
 
 @transaction.atomic
-def status_override_create(*, school, year: int, list_kind: str, decision: str, reason: str, user=None) -> StatusOverride:
+def status_override_create(
+    *, school, year: int, list_kind: str, decision: str, reason: str, user=None
+) -> StatusOverride:
     """Record an inspector's decision on a school's ШНОР/ШНСУ membership; history is every row."""
     reason = (reason or "").strip()
     if not reason:
@@ -21,7 +23,11 @@ def status_override_create(*, school, year: int, list_kind: str, decision: str, 
     if decision not in StatusOverride.Decision.values:
         raise ValidationError(UNKNOWN_DECISION)
     return StatusOverride.objects.create(
-        school=school, year=year, list_kind=list_kind, decision=decision, reason=reason,
+        school=school,
+        year=year,
+        list_kind=list_kind,
+        decision=decision,
+        reason=reason,
         created_by=user if getattr(user, "pk", None) else None,
     )
 

@@ -19,8 +19,12 @@ from django.db import connection
 
 NULL_FIELD = b"\xff\xff\xff\xff"  # a binary field of length -1
 _TRUE, _FALSE = b"\x00\x00\x00\x01\x01", b"\x00\x00\x00\x01\x00"
-_NUMBERS = {"bigint": struct.Struct(">iq"), "integer": struct.Struct(">ii"), "smallint": struct.Struct(">ih"),
-            "double precision": struct.Struct(">id")}
+_NUMBERS = {
+    "bigint": struct.Struct(">iq"),
+    "integer": struct.Struct(">ii"),
+    "smallint": struct.Struct(">ih"),
+    "double precision": struct.Struct(">id"),
+}
 _HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
 _TRAILER = b"\xff\xff"
 TEXT_NULL = "\\N"
@@ -80,8 +84,10 @@ class _Stream:
 
 def _copy(model, columns: Sequence[str], options: str, stream: _Stream) -> None:
     quote = connection.ops.quote_name
-    sql = (f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
-           f"FROM STDIN WITH ({options})")
+    sql = (
+        f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"FROM STDIN WITH ({options})"
+    )
     with connection.cursor() as cursor:
         raw = cursor.cursor
         try:

@@ -50,6 +50,7 @@ def fast_decimal(value):
         return None
     return parse_decimal(value)
 
+
 PROGRESS_EVERY = 10000
 
 RESULT_COLUMNS = [
@@ -71,8 +72,24 @@ RESULT_COLUMNS = [
     Column("raised", "Повысили", fast_count),
 ]
 KEYS = [c.key for c in RESULT_COLUMNS]
-assert KEYS == ["code", "year", "procedure", "subject", "grade", "participants", "below_min", "high", "mark2", "mark3",
-                "mark4", "mark5", "average", "lowered", "confirmed", "raised"], "check_row unpacks in this order"
+assert KEYS == [
+    "code",
+    "year",
+    "procedure",
+    "subject",
+    "grade",
+    "participants",
+    "below_min",
+    "high",
+    "mark2",
+    "mark3",
+    "mark4",
+    "mark5",
+    "average",
+    "lowered",
+    "confirmed",
+    "raised",
+], "check_row unpacks in this order"
 HEADERS = {c.key: c.header for c in RESULT_COLUMNS}
 IDX = {key: i for i, key in enumerate(KEYS)}
 PARTS = ("below_min", "high", "mark2", "mark3", "mark4", "mark5", "lowered", "confirmed", "raised")
@@ -94,13 +111,60 @@ BAD_AVERAGE = "средний балл должен быть от 0 до 100"
 DUPLICATE_KEY = "повторяет строку {row} этого файла (ОО, год, процедура, предмет, класс)"
 NO_ROWS = "в файле нет строк с данными под заголовком"
 
-PROCEDURE_NAMES = {"впр": "VPR", "огэ": "OGE", "егэ": "EGE", "гвэ-9": "GVE9", "гвэ9": "GVE9", "гвэ-11": "GVE11",
-                   "гвэ11": "GVE11", "нико": "NIKO", "кдр": "KDR"}
+PROCEDURE_NAMES = {
+    "впр": "VPR",
+    "огэ": "OGE",
+    "егэ": "EGE",
+    "гвэ-9": "GVE9",
+    "гвэ9": "GVE9",
+    "гвэ-11": "GVE11",
+    "гвэ11": "GVE11",
+    "нико": "NIKO",
+    "кдр": "KDR",
+}
 PROCEDURE_NAMES.update({code.casefold(): code for code, _ in PROCEDURES})
 
-TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-                    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
-                     "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"], strict=True))
+TRANSLIT = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "",
+            "y",
+            "",
+            "e",
+            "yu",
+            "ya",
+        ],
+        strict=True,
+    )
+)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -132,12 +196,31 @@ def check_row(row: int, values: list, school_ids: dict, errors: list[RowError]) 
     Runs for every row of a file of up to 200,000 rows: the values are unpacked once into locals (in the
     order of RESULT_COLUMNS) and the common, valid case takes a handful of comparisons.
     """
-    (code, year, procedure_name, subject, grade, total, below_min, high, mark2, mark3, mark4, mark5, average,
-     lowered, confirmed, raised) = values
+    (
+        code,
+        year,
+        procedure_name,
+        subject,
+        grade,
+        total,
+        below_min,
+        high,
+        mark2,
+        mark3,
+        mark4,
+        mark5,
+        average,
+        lowered,
+        confirmed,
+        raised,
+    ) = values
     required = (code, year, procedure_name, subject, grade, total)
     if None in required or "" in required:
-        errors.extend(RowError(row, HEADERS[key], REQUIRED_VALUE)
-                      for key, value in zip(REQUIRED_KEYS, required, strict=True) if value in (None, ""))
+        errors.extend(
+            RowError(row, HEADERS[key], REQUIRED_VALUE)
+            for key, value in zip(REQUIRED_KEYS, required, strict=True)
+            if value in (None, "")
+        )
     if code and code not in school_ids:
         errors.append(RowError(row, HEADERS["code"], UNKNOWN_SCHOOL, code))
     procedure = procedure_code(procedure_name)
@@ -159,13 +242,27 @@ def check_row(row: int, values: list, school_ids: dict, errors: list[RowError]) 
             errors.append(RowError(row, "Отметка 2 … Отметка 5", MARKS_SUM.format(sum=marks, total=total)))
     correspondence = (lowered or 0) + (confirmed or 0) + (raised or 0)
     if correspondence > total:
-        errors.append(RowError(row, "Понизили, Подтвердили, Повысили",
-                               CORRESPONDENCE_SUM.format(sum=correspondence, total=total)))
+        errors.append(
+            RowError(
+                row,
+                "Понизили, Подтвердили, Повысили",
+                CORRESPONDENCE_SUM.format(sum=correspondence, total=total),
+            )
+        )
     return procedure
 
 
-WRITE_COLUMNS = ["school_id", "year", "procedure_id", "subject_id", "grade", *VALUE_FIELDS, "import_batch_id",
-                 "created_at", "updated_at"]
+WRITE_COLUMNS = [
+    "school_id",
+    "year",
+    "procedure_id",
+    "subject_id",
+    "grade",
+    *VALUE_FIELDS,
+    "import_batch_id",
+    "created_at",
+    "updated_at",
+]
 CONFLICT_COLUMNS = ["school_id", "year", "procedure_id", "subject_id", "grade"]
 UPDATE_COLUMNS = [*VALUE_FIELDS, "import_batch_id", "updated_at"]
 # On SQLite a foreign-key column in the DO UPDATE list makes every upserted row about 2.5 times slower,
@@ -226,8 +323,14 @@ class _Writer:
         self.in_flight = self.executor.submit(self._write, rows)
 
     def _write(self, rows: list[tuple]) -> None:
-        upsert_rows(model=AssessmentResult, columns=WRITE_COLUMNS, rows=rows, conflict=CONFLICT_COLUMNS,
-                    update=self.update_columns, db=self.db)
+        upsert_rows(
+            model=AssessmentResult,
+            columns=WRITE_COLUMNS,
+            rows=rows,
+            conflict=CONFLICT_COLUMNS,
+            update=self.update_columns,
+            db=self.db,
+        )
 
     def drain(self) -> None:
         """Wait for the batch in flight; its error, if any, is raised here, in the caller's thread."""
@@ -268,8 +371,10 @@ def results_import(*, file, file_name: str, user=None, dry_run: bool = False, pr
     if not dry_run:
         seed_procedures()
     procedure_ids = dict(Procedure.objects.values_list("code", "pk"))
-    batch = None if dry_run else batch_create(
-        kind=ImportBatch.Kind.RESULTS, file=file, file_name=file_name, user=user, rows=0
+    batch = (
+        None
+        if dry_run
+        else batch_create(kind=ImportBatch.Kind.RESULTS, file=file, file_name=file_name, user=user, rows=0)
     )
     before = AssessmentResult.objects.count()
     writer = _Writer(batch_id=batch.pk if batch else None)
@@ -284,16 +389,21 @@ def results_import(*, file, file_name: str, user=None, dry_run: bool = False, pr
         summary.updated = rows - (AssessmentResult.objects.count() - before)
         batch.rows, batch.created, batch.updated = rows, rows - summary.updated, summary.updated
         batch.save(update_fields=["rows", "created", "updated"])
-        history_record_batch(model=AssessmentResult, batch_id=batch.pk, user_id=getattr(user, "pk", None),
-                             reason=f"Импорт файла «{file_name}»")
+        history_record_batch(
+            model=AssessmentResult,
+            batch_id=batch.pk,
+            user_id=getattr(user, "pk", None),
+            reason=f"Импорт файла «{file_name}»",
+        )
         summary.batch_id = batch.pk
     summary.created = rows - summary.updated
     _report(progress, 100, summary.text())
     return summary
 
 
-def _read_and_write(file, writer: _Writer, school_ids: dict, subjects: dict, taken_slugs: set, procedure_ids: dict,
-                    progress) -> tuple[int, dict]:
+def _read_and_write(
+    file, writer: _Writer, school_ids: dict, subjects: dict, taken_slugs: set, procedure_ids: dict, progress
+) -> tuple[int, dict]:
     """Check every row of the file and hand the valid ones to `writer`; raises ImportFailed at the end."""
     seen: dict[tuple, int] = {}
     errors: list[RowError] = []
@@ -304,8 +414,13 @@ def _read_and_write(file, writer: _Writer, school_ids: dict, subjects: dict, tak
         row_errors = list(cell_errors)
         procedure = check_row(row, values, school_ids, row_errors)
         subject_name = values[IDX["subject"]]
-        key = (values[IDX["code"]], values[IDX["year"]], procedure,
-               normalise_name(subject_name) if subject_name else None, values[IDX["grade"]])
+        key = (
+            values[IDX["code"]],
+            values[IDX["year"]],
+            procedure,
+            normalise_name(subject_name) if subject_name else None,
+            values[IDX["grade"]],
+        )
         if None not in key:
             if key in seen:
                 row_errors.append(RowError(row, HEADERS["code"], DUPLICATE_KEY.format(row=seen[key]), key[0]))
@@ -353,6 +468,7 @@ def _existing_count(seen: dict, school_ids: dict, subjects: dict, procedure_ids:
         "school_id", "year", "procedure_id", "subject_id", "grade"
     )
     return sum(
-        1 for school, year, procedure, subject, grade in stored.iterator(chunk_size=10000)
+        1
+        for school, year, procedure, subject, grade in stored.iterator(chunk_size=10000)
         if (codes.get(school), year, procedures.get(procedure), names.get(subject), grade) in seen
     )

@@ -21,16 +21,32 @@ class CampaignSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Campaign
-        fields = ["id", "year", "title", "template", "self_assessment_due", "verification_due", "evaluation_due",
-                  "reminder_days", "revision_days", "cards_count"]
-        extra_kwargs = {"title": {"required": False}, "self_assessment_due": {"required": False},
-                        "verification_due": {"required": False}, "evaluation_due": {"required": False}}
+        fields = [
+            "id",
+            "year",
+            "title",
+            "template",
+            "self_assessment_due",
+            "verification_due",
+            "evaluation_due",
+            "reminder_days",
+            "revision_days",
+            "cards_count",
+        ]
+        extra_kwargs = {
+            "title": {"required": False},
+            "self_assessment_due": {"required": False},
+            "verification_due": {"required": False},
+            "evaluation_due": {"required": False},
+        }
         validators = []  # uniqueness and deadline order are checked by the service with Russian messages
 
 
 class CampaignCreateSerializer(CampaignSerializer):
     school_codes = serializers.ListField(
-        child=serializers.CharField(), required=False, write_only=True,
+        child=serializers.CharField(),
+        required=False,
+        write_only=True,
         help_text="участники; без поля — школы из списка ШНОР этого года",
     )
 
@@ -57,8 +73,20 @@ class CardAnswerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CardAnswer
-        fields = ["criterion", "claimed", "numerator", "denominator", "value", "evidence", "comment", "computed",
-                  "computed_detail", "verdict", "verifier_comment", "points"]
+        fields = [
+            "criterion",
+            "claimed",
+            "numerator",
+            "denominator",
+            "value",
+            "evidence",
+            "comment",
+            "computed",
+            "computed_detail",
+            "verdict",
+            "verifier_comment",
+            "points",
+        ]
 
     def get_evidence(self, answer) -> list[str]:
         return answer.evidence_list
@@ -94,9 +122,27 @@ class ExpertCardSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ExpertCard
-        fields = ["id", "school_code", "school_name", "campaign", "campaign_year", "status", "status_display",
-                  "template_version", "version", "self_score", "score", "max_score", "level", "reopened_until",
-                  "return_message", "submitted_at", "verified_at", "evaluated_at", "answers"]
+        fields = [
+            "id",
+            "school_code",
+            "school_name",
+            "campaign",
+            "campaign_year",
+            "status",
+            "status_display",
+            "template_version",
+            "version",
+            "self_score",
+            "score",
+            "max_score",
+            "level",
+            "reopened_until",
+            "return_message",
+            "submitted_at",
+            "verified_at",
+            "evaluated_at",
+            "answers",
+        ]
 
     def get_level(self, card) -> str | None:
         return card.level or None
@@ -116,7 +162,9 @@ class ExpertCardSerializer(serializers.ModelSerializer):
             "score": card.score,
             "max_score": card.max_score,
             "level": self.get_level(card),
-            "reopened_until": None if card.reopened_until is None else _DATE.to_representation(card.reopened_until),
+            "reopened_until": None
+            if card.reopened_until is None
+            else _DATE.to_representation(card.reopened_until),
             "return_message": card.return_message,
             "submitted_at": _datetime(card.submitted_at),
             "verified_at": _datetime(card.verified_at),
@@ -131,7 +179,9 @@ class AnswerInputSerializer(serializers.Serializer):
     numerator = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     denominator = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     value = serializers.DecimalField(required=False, allow_null=True, max_digits=12, decimal_places=2)
-    evidence = serializers.JSONField(required=False, help_text="список ссылок http(s) или текст, по ссылке в строке")
+    evidence = serializers.JSONField(
+        required=False, help_text="список ссылок http(s) или текст, по ссылке в строке"
+    )
     comment = serializers.CharField(required=False, allow_blank=True)
 
 

@@ -66,8 +66,10 @@ class CardTemplateApi(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixin):
         try:
             template = services.template_import(data=request.data)
         except ImportFailed as error:
-            return Response({"detail": services.templates.TEMPLATE_INVALID, "errors": [e.message for e in error.errors]},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"detail": services.templates.TEMPLATE_INVALID, "errors": [e.message for e in error.errors]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         return Response(CardTemplateSerializer(template).data, status=status.HTTP_201_CREATED)
 
 
@@ -85,9 +87,15 @@ class CampaignApi(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixin, mixins
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         codes = data.pop("school_codes", None)
-        school_ids = None if codes is None else list(School.objects.filter(code__in=codes).values_list("pk", flat=True))
+        school_ids = (
+            None
+            if codes is None
+            else list(School.objects.filter(code__in=codes).values_list("pk", flat=True))
+        )
         try:
-            serializer.instance = services.campaign_create(user=self.request.user, school_ids=school_ids, **data)
+            serializer.instance = services.campaign_create(
+                user=self.request.user, school_ids=school_ids, **data
+            )
         except services.CampaignError as error:
             raise ValidationError({"detail": error.message})
 
@@ -105,17 +113,23 @@ class CampaignApi(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixin, mixins
         campaign = get_object_or_404(Campaign, pk=pk)
         body = ParticipantsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        ids = dict(School.objects.filter(code__in=body.validated_data["add"] + body.validated_data["remove"])
-                   .values_list("code", "pk"))
+        ids = dict(
+            School.objects.filter(
+                code__in=body.validated_data["add"] + body.validated_data["remove"]
+            ).values_list("code", "pk")
+        )
         unknown = [c for c in body.validated_data["add"] + body.validated_data["remove"] if c not in ids]
         if unknown:
             raise ValidationError({"detail": f"Неизвестные коды ОО: {', '.join(unknown)}."})
         try:
-            services.campaign_participants_remove(campaign=campaign, school_ids=[ids[c] for c in body.validated_data["remove"]])
+            services.campaign_participants_remove(
+                campaign=campaign, school_ids=[ids[c] for c in body.validated_data["remove"]]
+            )
         except services.CampaignError as error:
             raise ValidationError({"detail": error.message})
-        services.campaign_participants_add(campaign=campaign, school_ids=[ids[c] for c in body.validated_data["add"]],
-                                           user=request.user)
+        services.campaign_participants_add(
+            campaign=campaign, school_ids=[ids[c] for c in body.validated_data["add"]], user=request.user
+        )
         return Response(CampaignSerializer(self.get_queryset().get(pk=pk)).data)
 
 
@@ -173,8 +187,13 @@ class ExpertCardApi(viewsets.ReadOnlyModelViewSet):
         try:
             # The card just read (answers prefetched) is saved and answered as is: the save's
             # conditional UPDATE on `version` refuses it if anybody changed the card since that read.
-            card = services.card_save(card_id=card.pk, card=card, user=request.user,
-                                      version=body.validated_data["version"], answers=answers)
+            card = services.card_save(
+                card_id=card.pk,
+                card=card,
+                user=request.user,
+                version=body.validated_data["version"],
+                answers=answers,
+            )
         except services.CardError as error:
             return _card_error_response(error)
         return Response(ExpertCardSerializer(card).data)
@@ -191,8 +210,13 @@ class ExpertCardApi(viewsets.ReadOnlyModelViewSet):
     def verdicts(self, request, pk=None):
         body = VerdictsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        verdicts = {v["criterion"]: {"verdict": v["verdict"], "comment": v["comment"]} for v in body.validated_data["verdicts"]}
-        return self._run(services.card_verdicts_set, version=body.validated_data["version"], verdicts=verdicts)
+        verdicts = {
+            v["criterion"]: {"verdict": v["verdict"], "comment": v["comment"]}
+            for v in body.validated_data["verdicts"]
+        }
+        return self._run(
+            services.card_verdicts_set, version=body.validated_data["version"], verdicts=verdicts
+        )
 
     @extend_schema(request=ReturnSerializer, responses=ExpertCardSerializer)
     @action(detail=True, methods=["post"], url_path="return")

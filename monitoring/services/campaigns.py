@@ -32,8 +32,11 @@ def default_deadlines(year: int) -> tuple[date, date, date]:
 def _card_objects(campaign: Campaign, school_ids, snapshot: dict) -> list[ExpertCard]:
     return [
         ExpertCard(
-            campaign=campaign, school_id=school_id, template_version=snapshot["version"],
-            template_snapshot=snapshot, max_score=snapshot_maximum(snapshot),
+            campaign=campaign,
+            school_id=school_id,
+            template_version=snapshot["version"],
+            template_snapshot=snapshot,
+            max_score=snapshot_maximum(snapshot),
         )
         for school_id in school_ids
     ]
@@ -57,11 +60,17 @@ def campaign_participants_add(*, campaign: Campaign, school_ids, user=None) -> l
         return []
     snapshot = template_as_dict(campaign.template)
     cards = ExpertCard.objects.bulk_create(_card_objects(campaign, new_ids, snapshot))
-    cards = list(ExpertCard.objects.filter(campaign=campaign, school_id__in=new_ids).select_related("campaign"))
+    cards = list(
+        ExpertCard.objects.filter(campaign=campaign, school_id__in=new_ids).select_related("campaign")
+    )
     CardAnswer.objects.bulk_create([a for card in cards for a in _answer_objects(card)])
     CardChange.objects.bulk_create(
-        CardChange(card=card, user=user if getattr(user, "pk", None) else None, action=CardChange.Action.CREATED,
-                   new_value=f"шаблон «{snapshot['title']}», версия {snapshot['version']}")
+        CardChange(
+            card=card,
+            user=user if getattr(user, "pk", None) else None,
+            action=CardChange.Action.CREATED,
+            new_value=f"шаблон «{snapshot['title']}», версия {snapshot['version']}",
+        )
         for card in cards
     )
     cards_refresh_computed(cards=cards)
@@ -74,7 +83,9 @@ def campaign_participants_remove(*, campaign: Campaign, school_ids) -> int:
     cards = list(campaign.cards.filter(school_id__in=list(school_ids)).select_related("school"))
     busy = [c for c in cards if c.status != ExpertCard.Status.NOT_STARTED]
     if busy:
-        raise CampaignError(PARTICIPANT_HAS_WORK.format(school=busy[0].school, status=busy[0].get_status_display()))
+        raise CampaignError(
+            PARTICIPANT_HAS_WORK.format(school=busy[0].school, status=busy[0].get_status_display())
+        )
     ExpertCard.objects.filter(pk__in=[c.pk for c in cards]).delete()
     return len(cards)
 
@@ -96,9 +107,17 @@ def card_answers_rebuild(*, card: ExpertCard) -> None:
 
 @transaction.atomic
 def campaign_create(
-    *, year: int, template: CardTemplate, user=None, title: str = "", self_assessment_due: date | None = None,
-    verification_due: date | None = None, evaluation_due: date | None = None, reminder_days: int = 7,
-    revision_days: int = 7, school_ids=None,
+    *,
+    year: int,
+    template: CardTemplate,
+    user=None,
+    title: str = "",
+    self_assessment_due: date | None = None,
+    verification_due: date | None = None,
+    evaluation_due: date | None = None,
+    reminder_days: int = 7,
+    revision_days: int = 7,
+    school_ids=None,
 ) -> Campaign:
     """A campaign with default deadlines and, unless `school_ids` is given, the ШНОР schools of the year."""
     from ..selectors import default_participant_ids
@@ -112,9 +131,15 @@ def campaign_create(
     try:
         with transaction.atomic():
             campaign = Campaign.objects.create(
-                year=year, template=template, title=title or template.title, self_assessment_due=due[0],
-                verification_due=due[1], evaluation_due=due[2], reminder_days=reminder_days,
-                revision_days=revision_days, created_by=user if getattr(user, "pk", None) else None,
+                year=year,
+                template=template,
+                title=title or template.title,
+                self_assessment_due=due[0],
+                verification_due=due[1],
+                evaluation_due=due[2],
+                reminder_days=reminder_days,
+                revision_days=revision_days,
+                created_by=user if getattr(user, "pk", None) else None,
             )
     except IntegrityError:
         raise CampaignError(CAMPAIGN_EXISTS.format(year=year, next=year + 1, template=template.title))
@@ -137,19 +162,25 @@ def campaign_refresh_computed(*, campaign: Campaign) -> int:
     """Recompute section-1 values of the cards still with their principals (after new results arrive)."""
     from .computed import cards_refresh_computed
 
-    cards = list(campaign.cards.filter(status__in=[ExpertCard.Status.NOT_STARTED, ExpertCard.Status.DRAFT,
-                                                   ExpertCard.Status.RETURNED]).select_related("campaign"))
+    cards = list(
+        campaign.cards.filter(
+            status__in=[ExpertCard.Status.NOT_STARTED, ExpertCard.Status.DRAFT, ExpertCard.Status.RETURNED]
+        ).select_related("campaign")
+    )
     return cards_refresh_computed(cards=cards)
 
 
 # --- e-mail -------------------------------------------------------------------------------------
 
+
 def _principal_emails(school_ids) -> dict[int, list[str]]:
     from schools.roles import PRINCIPAL
 
     users = (
-        get_user_model().objects.filter(profile__school_id__in=list(school_ids), groups__name=PRINCIPAL, is_active=True)
-        .exclude(email="").values_list("profile__school_id", "email")
+        get_user_model()
+        .objects.filter(profile__school_id__in=list(school_ids), groups__name=PRINCIPAL, is_active=True)
+        .exclude(email="")
+        .values_list("profile__school_id", "email")
     )
     emails: dict[int, list[str]] = {}
     for school_id, email in users:
@@ -175,7 +206,9 @@ def card_returned_notify(*, card_id: int) -> int:
         f"Экспертная карта «{card.campaign}» ({card.school}) возвращена на доработку.\n\n"
         f"Замечания: {card.return_message}\n\nДоработайте и отправьте карту до {deadline:%d.%m.%Y}: {_card_url(card)}\n"
     )
-    return send_mass_mail([("Экспертная карта возвращена на доработку", body, settings.DEFAULT_FROM_EMAIL, recipients)])
+    return send_mass_mail(
+        [("Экспертная карта возвращена на доработку", body, settings.DEFAULT_FROM_EMAIL, recipients)]
+    )
 
 
 def reminders_send(*, today: date | None = None) -> int:
@@ -197,7 +230,11 @@ def reminders_send(*, today: date | None = None) -> int:
             due.append((card, deadline, f"до срока: {days_left}"))
     if not due:
         return 0
-    sent_keys = set(CardReminder.objects.filter(card__in=[c.pk for c, _, _ in due]).values_list("card_id", "kind", "deadline"))
+    sent_keys = set(
+        CardReminder.objects.filter(card__in=[c.pk for c, _, _ in due]).values_list(
+            "card_id", "kind", "deadline"
+        )
+    )
     emails = _principal_emails({card.school_id for card, _, _ in due})
     messages, reminders = [], []
     for card, deadline, kind in due:
@@ -208,7 +245,9 @@ def reminders_send(*, today: date | None = None) -> int:
             f"до {deadline:%d.%m.%Y} (осталось дней: {(deadline - today).days}).\nСостояние карты: "
             f"{card.get_status_display()}.\n{_card_url(card)}\n"
         )
-        messages.append(("Срок самооценки по экспертной карте", body, settings.DEFAULT_FROM_EMAIL, emails[card.school_id]))
+        messages.append(
+            ("Срок самооценки по экспертной карте", body, settings.DEFAULT_FROM_EMAIL, emails[card.school_id])
+        )
         reminders.append(CardReminder(card=card, kind=kind, deadline=deadline))
     CardReminder.objects.bulk_create(reminders, ignore_conflicts=True)
     return send_mass_mail(messages) if messages else 0

@@ -61,6 +61,7 @@ class CardConflict(CardError):
 
 # --- who may do what --------------------------------------------------------------------------
 
+
 def principal_deadline(card: ExpertCard) -> date:
     """The last day the principal may edit: the stage deadline, or later if staff reopened the card."""
     deadline = card.campaign.self_assessment_due
@@ -93,6 +94,7 @@ def _require_status(card: ExpertCard, *allowed) -> None:
 
 # --- low-level writing --------------------------------------------------------------------------
 
+
 def _locked_update(card: ExpertCard, *, version: int, **fields) -> None:
     """UPDATE the card only if nobody changed it since `version`; raise CardConflict otherwise."""
     now = timezone.now()
@@ -117,8 +119,13 @@ def _text(value) -> str:
 
 def _log(card, user, action, *, code="", field="", old="", new="") -> CardChange:
     return CardChange(
-        card=card, user=user if getattr(user, "pk", None) else None, action=action,
-        criterion_code=code, field=field, old_value=_text(old), new_value=_text(new),
+        card=card,
+        user=user if getattr(user, "pk", None) else None,
+        action=action,
+        criterion_code=code,
+        field=field,
+        old_value=_text(old),
+        new_value=_text(new),
     )
 
 
@@ -131,6 +138,7 @@ def _load(card_id: int) -> ExpertCard:
 
 
 # --- the principal ------------------------------------------------------------------------------
+
 
 def _parse_count(raw, errors: dict, field: str):
     if raw in (None, ""):
@@ -161,7 +169,9 @@ def _clean_answer(criterion: dict, raw: dict, answer: CardAnswer) -> tuple[dict,
     values = {
         "evidence": "\n".join(evidence_links(str(raw.get("evidence", answer.evidence) or ""))),
         "comment": str(raw.get("comment", answer.comment) or "").strip(),
-        "numerator": answer.numerator, "denominator": answer.denominator, "value": answer.value,
+        "numerator": answer.numerator,
+        "denominator": answer.denominator,
+        "value": answer.value,
     }
     link = invalid_link(values["evidence"])
     if link:
@@ -169,15 +179,23 @@ def _clean_answer(criterion: dict, raw: dict, answer: CardAnswer) -> tuple[dict,
     kind = criterion["kind"]
     if kind == Criterion.Kind.SHARE:
         values["numerator"] = _parse_count(raw.get("numerator", answer.numerator), errors, "numerator")
-        values["denominator"] = _parse_count(raw.get("denominator", answer.denominator), errors, "denominator")
-        if values["numerator"] is not None and values["denominator"] is not None and values["numerator"] > values["denominator"]:
+        values["denominator"] = _parse_count(
+            raw.get("denominator", answer.denominator), errors, "denominator"
+        )
+        if (
+            values["numerator"] is not None
+            and values["denominator"] is not None
+            and values["numerator"] > values["denominator"]
+        ):
             errors["numerator"] = NUMERATOR_TOO_BIG.format(**values)
         values["claimed"] = not errors and share_meets(
             numerator=values["numerator"], denominator=values["denominator"], threshold=criterion["threshold"]
         )
     elif kind == Criterion.Kind.NUMBER:
         values["value"] = _parse_decimal(raw.get("value", answer.value), errors, "value")
-        values["claimed"] = not errors and number_meets(value=values["value"], threshold=criterion["threshold"])
+        values["claimed"] = not errors and number_meets(
+            value=values["value"], threshold=criterion["threshold"]
+        )
     else:
         claimed = raw.get("claimed", answer.claimed)
         values["claimed"] = claimed is True or str(claimed).lower() in ("true", "1", "on", "да")
@@ -188,7 +206,10 @@ def _snapshot_outdated(card: ExpertCard) -> bool:
     """A card nobody has touched yet follows the current template version (no history to keep).
 
     The status is checked first: a card in work never reads its template (no query on a draft save)."""
-    return card.status == ExpertCard.Status.NOT_STARTED and card.campaign.template.version != card.template_version
+    return (
+        card.status == ExpertCard.Status.NOT_STARTED
+        and card.campaign.template.version != card.template_version
+    )
 
 
 def _rebuild_answers(card: ExpertCard) -> None:
@@ -203,7 +224,9 @@ def _sync_snapshot(card: ExpertCard) -> None:
         _rebuild_answers(card)
 
 
-def _draft_changes(card: ExpertCard, user, answers: list[dict]) -> tuple[list[tuple[CardAnswer, dict]], list[CardChange]]:
+def _draft_changes(
+    card: ExpertCard, user, answers: list[dict]
+) -> tuple[list[tuple[CardAnswer, dict]], list[CardChange]]:
     """Validate the submitted answers against the card's snapshot: the changed answers, each with its
     new values, and the history entries. Raises CardError with field errors. Writes nothing."""
     criteria = {c["code"]: c for c in snapshot_criteria(card.template_snapshot)}
@@ -225,7 +248,17 @@ def _draft_changes(card: ExpertCard, user, answers: list[dict]) -> tuple[list[tu
         if answer.verdict != CardAnswer.Verdict.PENDING:
             diff.update(verdict=CardAnswer.Verdict.PENDING, points=0)  # a changed claim must be checked again
         for name, new in diff.items():
-            changes.append(_log(card, user, CardChange.Action.SAVED, code=code, field=name, old=getattr(answer, name), new=new))
+            changes.append(
+                _log(
+                    card,
+                    user,
+                    CardChange.Action.SAVED,
+                    code=code,
+                    field=name,
+                    old=getattr(answer, name),
+                    new=new,
+                )
+            )
         changed.append((answer, diff))
     if errors:
         raise CardError("Черновик не сохранён: исправьте отмеченные поля.", errors)
@@ -255,7 +288,13 @@ def _require_editable_at(card: ExpertCard, *, user, version: int, today: date | 
 
 
 def card_save(
-    *, card_id: int, user, version: int, answers: list[dict], today: date | None = None, card: ExpertCard | None = None
+    *,
+    card_id: int,
+    user,
+    version: int,
+    answers: list[dict],
+    today: date | None = None,
+    card: ExpertCard | None = None,
 ) -> ExpertCard:
     """Save the principal's draft: claims, shares, evidence links, comments (any subset of criteria).
 
@@ -301,20 +340,39 @@ def card_submit(
     errors = {}
     for criterion in snapshot_criteria(card.template_snapshot):
         answer = answers[criterion["code"]]
-        if criterion["kind"] == Criterion.Kind.SHARE and (answer.numerator is None) != (answer.denominator is None):
+        if criterion["kind"] == Criterion.Kind.SHARE and (answer.numerator is None) != (
+            answer.denominator is None
+        ):
             errors[criterion["code"]] = {"numerator": SHARE_INCOMPLETE}
         if answer.claimed and criterion["evidence_required"] and not answer.evidence:
             errors.setdefault(criterion["code"], {})["evidence"] = EVIDENCE_REQUIRED
     if errors:
-        raise CardError("Карта не отправлена: по заявленным баллам нужны ссылки на подтверждающие документы.", errors)
+        raise CardError(
+            "Карта не отправлена: по заявленным баллам нужны ссылки на подтверждающие документы.", errors
+        )
     self_score = score_points(
         card.template_snapshot,
-        {c["code"]: c["points"] for c in snapshot_criteria(card.template_snapshot) if answers[c["code"]].claimed},
+        {
+            c["code"]: c["points"]
+            for c in snapshot_criteria(card.template_snapshot)
+            if answers[c["code"]].claimed
+        },
     )
     old_status = card.get_status_display()
-    _locked_update(card, version=version, status=ExpertCard.Status.SUBMITTED, self_score=self_score,
-                   submitted_at=timezone.now())
+    _locked_update(
+        card,
+        version=version,
+        status=ExpertCard.Status.SUBMITTED,
+        self_score=self_score,
+        submitted_at=timezone.now(),
+    )
     cards_refresh_computed(cards=[card])
-    _log(card, user, CardChange.Action.SUBMITTED, field="status", old=old_status,
-         new=f"{card.get_status_display()}; самооценка {self_score}").save()
+    _log(
+        card,
+        user,
+        CardChange.Action.SUBMITTED,
+        field="status",
+        old=old_status,
+        new=f"{card.get_status_display()}; самооценка {self_score}",
+    ).save()
     return card

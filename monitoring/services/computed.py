@@ -39,8 +39,7 @@ def cards_refresh_computed(*, cards: list[ExpertCard]) -> int:
     years = {card.campaign.year for card in cards} | {card.campaign.year - 1 for card in cards}
     rows = results_rows(school_ids={card.school_id for card in cards}, years=years)
     answers = {
-        (a.card_id, a.criterion_code): a
-        for a in CardAnswer.objects.filter(card__in=[c.pk for c in cards])
+        (a.card_id, a.criterion_code): a for a in CardAnswer.objects.filter(card__in=[c.pk for c in cards])
     }
     changed = []
     for card in cards:

@@ -22,13 +22,17 @@ def _draft_text(criterion: dict, answer: CardAnswer) -> tuple[str, str]:
     problem = f"Критерий {criterion['code']}: {criterion['text']}"
     if criterion["kind"] == "computed":
         found = answer.computed_detail.get("text") or "положительная динамика не подтверждена"
-        text = (f"По результатам мониторинга: {found}. Проанализировать причины на методическом объединении, "
-                f"определить обучающихся группы риска и включить адресные меры в программу помощи школе "
-                f"(дорожную карту) на следующий учебный год.")
+        text = (
+            f"По результатам мониторинга: {found}. Проанализировать причины на методическом объединении, "
+            f"определить обучающихся группы риска и включить адресные меры в программу помощи школе "
+            f"(дорожную карту) на следующий учебный год."
+        )
     else:
         reason = answer.verifier_comment or "балл не подтверждён документами"
-        text = (f"Показатель «{criterion['text']}» не выполнен ({reason}). Обеспечить его выполнение и разместить "
-                f"подтверждающие документы в АИС «Образование»; включить мероприятие в программу помощи школе.")
+        text = (
+            f"Показатель «{criterion['text']}» не выполнен ({reason}). Обеспечить его выполнение и разместить "
+            f"подтверждающие документы в АИС «Образование»; включить мероприятие в программу помощи школе."
+        )
     return problem[:500], text
 
 
@@ -40,8 +44,10 @@ def recommendation_draft_for_answer(*, card_id: int, code: str, user):
     criteria = {c["code"]: c for c in snapshot_criteria(card.template_snapshot)}
     answer = card.answers.filter(criterion_code=code).first()
     finished = card.status in (ExpertCard.Status.VERIFIED, ExpertCard.Status.EVALUATED)
-    if answer is None or code not in criteria or not (
-        answer.verdict == CardAnswer.Verdict.REJECTED or (finished and answer.points == 0)
+    if (
+        answer is None
+        or code not in criteria
+        or not (answer.verdict == CardAnswer.Verdict.REJECTED or (finished and answer.points == 0))
     ):
         raise CardError(NOT_A_FINDING)
     recommendation_model = apps.get_model("roadmaps", "Recommendation")
@@ -53,7 +59,13 @@ def recommendation_draft_for_answer(*, card_id: int, code: str, user):
     problem, text = _draft_text(criteria[code], answer)
     create = import_module("roadmaps.services").recommendation_create
     recommendation = create(
-        school=card.school, text=text, problem_area=problem, source_kind="campaign", source_ref=source_ref,
-        author=user, direction=direction, year=card.campaign.year,
+        school=card.school,
+        text=text,
+        problem_area=problem,
+        source_kind="campaign",
+        source_ref=source_ref,
+        author=user,
+        direction=direction,
+        year=card.campaign.year,
     )
     return recommendation, True

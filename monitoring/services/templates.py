@@ -47,8 +47,13 @@ XLSX_COLUMNS = [
     Column("periodicity", "Периодичность", parse_text),
     Column("source", "Источник информации", parse_text),
 ]
-XLSX_META = {"код шаблона": "slug", "название": "title", "описание": "description",
-             "высокая, доля от максимума": "high", "средняя, доля от максимума": "medium"}
+XLSX_META = {
+    "код шаблона": "slug",
+    "название": "title",
+    "описание": "description",
+    "высокая, доля от максимума": "high",
+    "средняя, доля от максимума": "medium",
+}
 
 
 def template_as_dict(template: CardTemplate) -> dict:
@@ -182,8 +187,11 @@ def template_import(*, data: dict) -> CardTemplate:
         raise ImportFailed([RowError(None, "", message) for message in errors])
     template, created = CardTemplate.objects.get_or_create(
         slug=data["slug"],
-        defaults={"title": data["title"], "high_share": Decimal(str(data["levels"]["high"])),
-                  "medium_share": Decimal(str(data["levels"]["medium"]))},
+        defaults={
+            "title": data["title"],
+            "high_share": Decimal(str(data["levels"]["high"])),
+            "medium_share": Decimal(str(data["levels"]["medium"])),
+        },
     )
     template.title = data["title"].strip()
     template.description = (data.get("description") or "").strip()
@@ -201,32 +209,42 @@ def template_import(*, data: dict) -> CardTemplate:
 
 def _section_create(template: CardTemplate, section: dict) -> None:
     row = TemplateSection.objects.create(
-        template=template, number=section["number"], title=section["title"].strip(), maximum=section["maximum"]
+        template=template,
+        number=section["number"],
+        title=section["title"].strip(),
+        maximum=section["maximum"],
     )
-    bulk_create_with_history([
-        Criterion(
-            section=row,
-            order=order,
-            code=str(c["code"]).strip(),
-            text=c["text"].strip(),
-            method=c.get("method") or "",
-            points=c["points"],
-            kind=c["kind"],
-            threshold=None if c.get("threshold") in (None, "") else Decimal(str(c["threshold"]).replace(",", ".")),
-            rule=c.get("rule") or {} if c["kind"] == Criterion.Kind.COMPUTED else {},
-            evidence_required=c.get("evidence_required", True),
-            periodicity=c.get("periodicity") or "",
-            source=c.get("source") or "",
-        )
-        for order, c in enumerate(section["criteria"], start=1)
-    ], Criterion)  # with their history rows, so the journal shows what replaced the deleted criteria
+    bulk_create_with_history(
+        [
+            Criterion(
+                section=row,
+                order=order,
+                code=str(c["code"]).strip(),
+                text=c["text"].strip(),
+                method=c.get("method") or "",
+                points=c["points"],
+                kind=c["kind"],
+                threshold=None
+                if c.get("threshold") in (None, "")
+                else Decimal(str(c["threshold"]).replace(",", ".")),
+                rule=c.get("rule") or {} if c["kind"] == Criterion.Kind.COMPUTED else {},
+                evidence_required=c.get("evidence_required", True),
+                periodicity=c.get("periodicity") or "",
+                source=c.get("source") or "",
+            )
+            for order, c in enumerate(section["criteria"], start=1)
+        ],
+        Criterion,
+    )  # with their history rows, so the journal shows what replaced the deleted criteria
 
 
 def template_same_content(template: CardTemplate, data: dict) -> bool:
     """True when importing `data` would change nothing (used to keep seeding idempotent)."""
     current = {**template_as_dict(template), "version": None}
     candidate = json.loads(json.dumps({**data, "version": None}, default=str))
-    candidate["levels"] = {k: str(Decimal(str(v)).quantize(Decimal("0.001"))) for k, v in candidate["levels"].items()}
+    candidate["levels"] = {
+        k: str(Decimal(str(v)).quantize(Decimal("0.001"))) for k, v in candidate["levels"].items()
+    }
     for section in candidate["sections"]:
         for c in section["criteria"]:
             c.setdefault("method", "")
@@ -234,12 +252,15 @@ def template_same_content(template: CardTemplate, data: dict) -> bool:
             c.setdefault("source", "")
             c.setdefault("evidence_required", True)
             c["rule"] = c.get("rule") or {}
-            c["threshold"] = None if c.get("threshold") in (None, "") else str(Decimal(str(c["threshold"])).normalize())
+            c["threshold"] = (
+                None if c.get("threshold") in (None, "") else str(Decimal(str(c["threshold"])).normalize())
+            )
     candidate.setdefault("description", "")
     return current == candidate
 
 
 # --- JSON and xlsx files ----------------------------------------------------------------------
+
 
 def template_from_json(raw: bytes) -> dict:
     try:
@@ -252,16 +273,34 @@ def template_xlsx_bytes(template: CardTemplate) -> bytes:
     data = template_as_dict(template)
     kinds = {value: str(label).split(" ")[0] for value, label in Criterion.Kind.choices}
     rows = [
-        [section["number"], section["title"], section["maximum"], c["code"], c["text"], c["method"], c["points"],
-         kinds[c["kind"]], c["threshold"] or "", json.dumps(c["rule"], ensure_ascii=False) if c["rule"] else "",
-         "да" if c["evidence_required"] else "нет", c["periodicity"], c["source"]]
+        [
+            section["number"],
+            section["title"],
+            section["maximum"],
+            c["code"],
+            c["text"],
+            c["method"],
+            c["points"],
+            kinds[c["kind"]],
+            c["threshold"] or "",
+            json.dumps(c["rule"], ensure_ascii=False) if c["rule"] else "",
+            "да" if c["evidence_required"] else "нет",
+            c["periodicity"],
+            c["source"],
+        ]
         for section in data["sections"]
         for c in section["criteria"]
     ]
     # Template data on the first sheet above the criteria table, so one sheet round-trips everything.
-    meta = [["Код шаблона", data["slug"]], ["Название", data["title"]], ["Описание", data["description"]],
-            ["Высокая, доля от максимума", data["levels"]["high"]], ["Средняя, доля от максимума", data["levels"]["medium"]],
-            [f"Версия {data['version']}; вид: {', '.join(kinds.values())}", ""], ["", ""]]
+    meta = [
+        ["Код шаблона", data["slug"]],
+        ["Название", data["title"]],
+        ["Описание", data["description"]],
+        ["Высокая, доля от максимума", data["levels"]["high"]],
+        ["Средняя, доля от максимума", data["levels"]["medium"]],
+        [f"Версия {data['version']}; вид: {', '.join(kinds.values())}", ""],
+        ["", ""],
+    ]
     headers = [c.header for c in XLSX_COLUMNS]
     return workbook_bytes([Sheet("Шаблон", meta[0], [*meta[1:], headers, *rows])])
 
@@ -283,9 +322,15 @@ def template_from_xlsx(file) -> dict:
         except CellError as error:
             errors.append(RowError(row_number, "", str(error)))
             continue
-        section = sections.setdefault(row["section"], {
-            "number": row["section"], "title": row["section_title"], "maximum": row["section_maximum"], "criteria": [],
-        })
+        section = sections.setdefault(
+            row["section"],
+            {
+                "number": row["section"],
+                "title": row["section_title"],
+                "maximum": row["section_maximum"],
+                "criteria": [],
+            },
+        )
         section["criteria"].append(criterion)
     if errors:
         raise ImportFailed(errors)
@@ -306,10 +351,16 @@ def _criterion_from_row(row: dict) -> dict:
     except ValueError:
         raise CellError(f"правило расчёта критерия «{row['code']}» — не JSON")
     return {
-        "code": row["code"], "text": row["text"], "method": row["method"] or "", "points": row["points"],
-        "kind": kind, "threshold": row["threshold"], "rule": rule,
+        "code": row["code"],
+        "text": row["text"],
+        "method": row["method"] or "",
+        "points": row["points"],
+        "kind": kind,
+        "threshold": row["threshold"],
+        "rule": rule,
         "evidence_required": True if row["evidence_required"] is None else row["evidence_required"],
-        "periodicity": row["periodicity"] or "", "source": row["source"] or "",
+        "periodicity": row["periodicity"] or "",
+        "source": row["source"] or "",
     }
 
 

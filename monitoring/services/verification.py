@@ -52,18 +52,28 @@ def card_verdicts_set(*, card_id: int, user, version: int, verdicts: dict[str, d
             errors[code] = {"verdict": VERDICT_UNCLAIMED}
         elif verdict == CardAnswer.Verdict.REJECTED and not comment:
             errors[code] = {"verifier_comment": REJECT_NEEDS_COMMENT}
-        elif (verdict == CardAnswer.Verdict.CONFIRMED and criteria[code]["kind"] == "computed"
-              and answer.computed is None):
+        elif (
+            verdict == CardAnswer.Verdict.CONFIRMED
+            and criteria[code]["kind"] == "computed"
+            and answer.computed is None
+        ):
             errors[code] = {"verdict": COMPUTED_NO_DATA}
         if code in errors:
             continue
-        new = {"verdict": verdict, "verifier_comment": comment,
-               "points": criteria[code]["points"] if verdict == CardAnswer.Verdict.CONFIRMED else 0}
+        new = {
+            "verdict": verdict,
+            "verifier_comment": comment,
+            "points": criteria[code]["points"] if verdict == CardAnswer.Verdict.CONFIRMED else 0,
+        }
         diff = {name: value for name, value in new.items() if getattr(answer, name) != value}
         for name, value in diff.items():
             shown_old = answer.get_verdict_display() if name == "verdict" else getattr(answer, name)
             shown_new = CardAnswer.Verdict(value).label if name == "verdict" else value
-            changes.append(_log(card, user, CardChange.Action.VERDICT, code=code, field=name, old=shown_old, new=shown_new))
+            changes.append(
+                _log(
+                    card, user, CardChange.Action.VERDICT, code=code, field=name, old=shown_old, new=shown_new
+                )
+            )
             setattr(answer, name, value)
         if diff:
             changed.append(answer)
@@ -89,7 +99,13 @@ def card_return(*, card_id: int, user, version: int, message: str, today: date |
     today = today or timezone.localdate()
     until = max(card.campaign.self_assessment_due, today + timedelta(days=card.campaign.revision_days))
     _locked_update(card, version=version, status=S.RETURNED, return_message=message, reopened_until=until)
-    _log(card, user, CardChange.Action.RETURNED, field="return_message", new=f"{message} (доработать до {until:%d.%m.%Y})").save()
+    _log(
+        card,
+        user,
+        CardChange.Action.RETURNED,
+        field="return_message",
+        new=f"{message} (доработать до {until:%d.%m.%Y})",
+    ).save()
     transaction.on_commit(lambda: card_returned_notify_task.delay(card.pk))
     return card
 
@@ -105,8 +121,14 @@ def card_reopen(*, card_id: int, user, version: int, until: date, today: date | 
     status = S.DRAFT if card.status == S.SUBMITTED else card.status
     old = card.reopened_until
     _locked_update(card, version=version, status=status, reopened_until=until)
-    _log(card, user, CardChange.Action.REOPENED, field="reopened_until", old=old and f"{old:%d.%m.%Y}",
-         new=f"{until:%d.%m.%Y}").save()
+    _log(
+        card,
+        user,
+        CardChange.Action.REOPENED,
+        field="reopened_until",
+        old=old and f"{old:%d.%m.%Y}",
+        new=f"{until:%d.%m.%Y}",
+    ).save()
     return card
 
 
@@ -119,13 +141,23 @@ def card_verify(*, card_id: int, user, version: int) -> ExpertCard:
     answers = _answers_by_code(card)
     pending = [code for code, a in answers.items() if a.claimed and a.verdict == CardAnswer.Verdict.PENDING]
     if pending:
-        raise CardError(VERDICTS_MISSING.format(codes=", ".join(pending)),
-                        {code: {"verdict": "Подтвердите или отклоните балл."} for code in pending})
+        raise CardError(
+            VERDICTS_MISSING.format(codes=", ".join(pending)),
+            {code: {"verdict": "Подтвердите или отклоните балл."} for code in pending},
+        )
     score = score_points(card.template_snapshot, {code: a.points for code, a in answers.items()})
     level = snapshot_level(card.template_snapshot, score)
-    _locked_update(card, version=version, status=S.VERIFIED, score=score, level=level, verified_at=timezone.now())
-    _log(card, user, CardChange.Action.VERIFIED, field="score", old=card.self_score,
-         new=f"{score} ({card.get_level_display()})").save()
+    _locked_update(
+        card, version=version, status=S.VERIFIED, score=score, level=level, verified_at=timezone.now()
+    )
+    _log(
+        card,
+        user,
+        CardChange.Action.VERIFIED,
+        field="score",
+        old=card.self_score,
+        new=f"{score} ({card.get_level_display()})",
+    ).save()
     return card
 
 
@@ -136,5 +168,7 @@ def card_evaluate(*, card_id: int, user, version: int) -> ExpertCard:
     card = _load(card_id)
     _require_status(card, S.VERIFIED)
     _locked_update(card, version=version, status=S.EVALUATED, evaluated_at=timezone.now())
-    _log(card, user, CardChange.Action.EVALUATED, field="status", old=S.VERIFIED.label, new=S.EVALUATED.label).save()
+    _log(
+        card, user, CardChange.Action.EVALUATED, field="status", old=S.VERIFIED.label, new=S.EVALUATED.label
+    ).save()
     return card

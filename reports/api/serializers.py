@@ -20,8 +20,21 @@ class ReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Report
-        fields = ["id", "kind", "kind_display", "title", "year", "status", "status_display", "is_published",
-                  "published_at", "pdf", "xlsx", "page", "error"]
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "title",
+            "year",
+            "status",
+            "status_display",
+            "is_published",
+            "published_at",
+            "pdf",
+            "xlsx",
+            "page",
+            "error",
+        ]
         read_only_fields = fields
 
     def _staff(self) -> bool:
@@ -31,14 +44,30 @@ class ReportSerializer(serializers.ModelSerializer):
     def get_pdf(self, report) -> str | None:
         request = self.context.get("request")
         if self._staff():
-            return _absolute(request, reverse("reports:report-file", args=[report.pk, "pdf"])) if report.pdf else None
-        return _absolute(request, reverse("quality:report-file", args=[report.pk, "pdf"])) if report.public_pdf else None
+            return (
+                _absolute(request, reverse("reports:report-file", args=[report.pk, "pdf"]))
+                if report.pdf
+                else None
+            )
+        return (
+            _absolute(request, reverse("quality:report-file", args=[report.pk, "pdf"]))
+            if report.public_pdf
+            else None
+        )
 
     def get_xlsx(self, report) -> str | None:
         request = self.context.get("request")
         if self._staff():
-            return _absolute(request, reverse("reports:report-file", args=[report.pk, "xlsx"])) if report.xlsx else None
-        return _absolute(request, reverse("quality:report-file", args=[report.pk, "xlsx"])) if report.public_xlsx else None
+            return (
+                _absolute(request, reverse("reports:report-file", args=[report.pk, "xlsx"]))
+                if report.xlsx
+                else None
+            )
+        return (
+            _absolute(request, reverse("quality:report-file", args=[report.pk, "xlsx"]))
+            if report.public_xlsx
+            else None
+        )
 
     def get_page(self, report) -> str:
         request = self.context.get("request")
@@ -56,8 +85,23 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Document
-        fields = ["id", "title", "kind", "kind_display", "direction", "stage", "number", "date", "issuer",
-                  "description", "url", "file", "file_type", "is_published", "published_at"]
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "kind_display",
+            "direction",
+            "stage",
+            "number",
+            "date",
+            "issuer",
+            "description",
+            "url",
+            "file",
+            "file_type",
+            "is_published",
+            "published_at",
+        ]
         read_only_fields = fields
 
     def get_file(self, document) -> str | None:

@@ -25,8 +25,11 @@ from .base import (
 
 HISTORY_YEARS = 5
 LIST_LABELS = {"low_results": "ШНОР", "unfavourable": "ШНСУ"}
-GROUP_TITLES = {"results": "Результаты обучения (ШНОР)", "social": "Социальные условия (ШНСУ)",
-                "teachers": "Педагогические кадры"}
+GROUP_TITLES = {
+    "results": "Результаты обучения (ШНОР)",
+    "social": "Социальные условия (ШНСУ)",
+    "teachers": "Педагогические кадры",
+}
 NO_STATUSES = (
     "За {year} учебный год нет рассчитанных показателей и статусов ОО. "
     "Выполните расчёт показателей за этот год (раздел «Показатели») и повторите построение отчёта."
@@ -135,14 +138,22 @@ def _methods_section(tables, catalogue, rules) -> dict:
         "Таблица 1. Показатели мониторинга",
         [("Показатель", TEXT), ("Группа", TEXT), ("Формула расчёта", TEXT), ("Направленность", TEXT)],
         [
-            [i["name"], GROUP_TITLES.get(i["group"], i["group"]), i["formula"],
-             "чем больше, тем хуже" if i["polarity"] == "higher_is_worse" else "чем больше, тем лучше"]
+            [
+                i["name"],
+                GROUP_TITLES.get(i["group"], i["group"]),
+                i["formula"],
+                "чем больше, тем хуже" if i["polarity"] == "higher_is_worse" else "чем больше, тем лучше",
+            ]
             for i in catalogue
         ],
         sheet="Показатели",
     )
-    return {"id": "methods", "title": "Методы сбора и обработки информации", "paragraphs": paragraphs,
-            "tables": ["catalogue"]}
+    return {
+        "id": "methods",
+        "title": "Методы сбора и обработки информации",
+        "paragraphs": paragraphs,
+        "tables": ["catalogue"],
+    }
 
 
 def _clusters_section(tables, current, students) -> dict:
@@ -153,19 +164,33 @@ def _clusters_section(tables, current, students) -> dict:
     for name, members in sorted(grouped.items()):
         total = sum(students.get(m["school_id"]) or 0 for m in members)
         index_stats = stats([m["results_index"] for m in members])
-        rows.append([
-            name, len(members), total, sum(m["low_results"] for m in members),
-            sum(m["unfavourable"] for m in members), round_or_none(index_stats["median"], 1),
-        ])
+        rows.append(
+            [
+                name,
+                len(members),
+                total,
+                sum(m["low_results"] for m in members),
+                sum(m["unfavourable"] for m in members),
+                round_or_none(index_stats["median"], 1),
+            ]
+        )
     tables["clusters"] = table(
         "Таблица 2. Кластеры образовательных организаций",
-        [("Кластер", TEXT), ("ОО", NUMBER), ("Обучающихся", COUNT), ("ШНОР", NUMBER), ("ШНСУ", NUMBER),
-         ("Медиана индекса результатов", NUMBER)],
-        rows, sheet="Кластеры",
+        [
+            ("Кластер", TEXT),
+            ("ОО", NUMBER),
+            ("Обучающихся", COUNT),
+            ("ШНОР", NUMBER),
+            ("ШНСУ", NUMBER),
+            ("Медиана индекса результатов", NUMBER),
+        ],
+        rows,
+        sheet="Кластеры",
     )
     with_context = sum(1 for s in current if s["has_context"])
     return {
-        "id": "clusters", "title": "Образовательные организации и кластеры",
+        "id": "clusters",
+        "title": "Образовательные организации и кластеры",
         "paragraphs": [
             f"В мониторинге {len(current)} общеобразовательных организаций, из них сведения о контингенте за год "
             f"представили {with_context}. Организации распределены по {len(grouped)} кластерам."
@@ -183,25 +208,38 @@ def _lists_section(tables, statuses, current, previous, years) -> dict:
         members = [s for s in current if s[list_kind]]
         tables[f"list_{list_kind}"] = table(
             f"Список {label} за {year_label(year)} учебный год",
-            [("Код ОО", TEXT), ("ОО", TEXT), ("Кластер", TEXT),
-             ("Индекс результатов" if list_kind == "low_results" else "Индекс соц. благополучия", NUMBER),
-             ("Место", TEXT), ("Статус", TEXT)],
             [
-                [s["school__code"], s["school_label"], s["cluster"],
-                 round_or_none(s["results_index"] if list_kind == "low_results" else s["social_index"], 1),
-                 _place(s, list_kind), "по решению инспектора" if s[list_kind] != s[f"{list_kind}_computed"] else "расчёт"]
+                ("Код ОО", TEXT),
+                ("ОО", TEXT),
+                ("Кластер", TEXT),
+                ("Индекс результатов" if list_kind == "low_results" else "Индекс соц. благополучия", NUMBER),
+                ("Место", TEXT),
+                ("Статус", TEXT),
+            ],
+            [
+                [
+                    s["school__code"],
+                    s["school_label"],
+                    s["cluster"],
+                    round_or_none(s["results_index"] if list_kind == "low_results" else s["social_index"], 1),
+                    _place(s, list_kind),
+                    "по решению инспектора" if s[list_kind] != s[f"{list_kind}_computed"] else "расчёт",
+                ]
                 for s in members
             ],
-            sheet=f"Список {label}", weights=[2, 4, 6, 3, 2, 3],
+            sheet=f"Список {label}",
+            weights=[2, 4, 6, 3, 2, 3],
         )
     changes = []
-    for (school_id, list_kind) in sorted(now_lists - prev_lists, key=lambda k: names[k[0]][0]):
+    for school_id, list_kind in sorted(now_lists - prev_lists, key=lambda k: names[k[0]][0]):
         changes.append([*names[school_id], LIST_LABELS[list_kind], "вошла в список"])
-    for (school_id, list_kind) in sorted(prev_lists - now_lists, key=lambda k: names[k[0]][0]):
+    for school_id, list_kind in sorted(prev_lists - now_lists, key=lambda k: names[k[0]][0]):
         changes.append([*names[school_id], LIST_LABELS[list_kind], "вышла из списка"])
     tables["list_changes"] = table(
         f"Изменения списков по сравнению с {year_label(year - 1)} учебным годом",
-        [("Код ОО", TEXT), ("ОО", TEXT), ("Список", TEXT), ("Изменение", TEXT)], changes, sheet="Динамика списков",
+        [("Код ОО", TEXT), ("ОО", TEXT), ("Список", TEXT), ("Изменение", TEXT)],
+        changes,
+        sheet="Динамика списков",
         weights=[2, 5, 2, 3],
     )
     counts = {y: {k: 0 for k in LIST_LABELS} for y in years}
@@ -211,17 +249,23 @@ def _lists_section(tables, statuses, current, previous, years) -> dict:
     n_low, n_unf = counts[year]["low_results"], counts[year]["unfavourable"]
     entered = sum(1 for c in changes if c[3] == "вошла в список")
     return {
-        "id": "lists", "title": "Списки ШНОР и ШНСУ и их динамика",
+        "id": "lists",
+        "title": "Списки ШНОР и ШНСУ и их динамика",
         "paragraphs": [
             f"В {year_label(year)} учебном году в список ШНОР включено {n_low} ОО, в список ШНСУ — {n_unf} ОО. "
             f"По сравнению с предыдущим годом в списки вошли {entered}, вышли из списков {len(changes) - entered} ОО."
         ],
-        "charts": [{
-            "type": "line", "title": "Число ОО в списках ШНОР и ШНСУ по годам",
-            "categories": [year_label(y) for y in years],
-            "series": [{"label": "ШНОР", "values": [counts[y]["low_results"] for y in years]},
-                       {"label": "ШНСУ", "values": [counts[y]["unfavourable"] for y in years], "dashed": True}],
-        }],
+        "charts": [
+            {
+                "type": "line",
+                "title": "Число ОО в списках ШНОР и ШНСУ по годам",
+                "categories": [year_label(y) for y in years],
+                "series": [
+                    {"label": "ШНОР", "values": [counts[y]["low_results"] for y in years]},
+                    {"label": "ШНСУ", "values": [counts[y]["unfavourable"] for y in years], "dashed": True},
+                ],
+            }
+        ],
         "tables": ["list_low_results", "list_unfavourable", "list_changes"],
     }
 
@@ -245,47 +289,91 @@ def _indicators_section(tables, catalogue, indicator_stats, by_year_code, years,
             continue
         st = indicator_stats[code]
         m, p = st["municipality"], st["previous"]
-        municipal_rows.append([
-            indicator["short_name"], GROUP_TITLES.get(indicator["group"], ""), m["count"],
-            round_or_none(m["median"]), round_or_none(m["mean"]), round_or_none(m["min"]), round_or_none(m["max"]),
-            round_or_none(p["median"]),
-        ])
+        municipal_rows.append(
+            [
+                indicator["short_name"],
+                GROUP_TITLES.get(indicator["group"], ""),
+                m["count"],
+                round_or_none(m["median"]),
+                round_or_none(m["mean"]),
+                round_or_none(m["min"]),
+                round_or_none(m["max"]),
+                round_or_none(p["median"]),
+            ]
+        )
         if indicator["group"] != "results":
             continue
         key = f"clusters_{code}"
         tables[key] = table(
             f"{indicator['name']}, % — по кластерам",
-            [("Кластер", TEXT), ("ОО с данными", NUMBER), ("Медиана", NUMBER), ("Среднее", NUMBER),
-             ("Минимум", NUMBER), ("Максимум", NUMBER)],
-            [[name, c["count"], round_or_none(c["median"]), round_or_none(c["mean"]), round_or_none(c["min"]),
-              round_or_none(c["max"])] for name, c in st["clusters"].items()],
+            [
+                ("Кластер", TEXT),
+                ("ОО с данными", NUMBER),
+                ("Медиана", NUMBER),
+                ("Среднее", NUMBER),
+                ("Минимум", NUMBER),
+                ("Максимум", NUMBER),
+            ],
+            [
+                [
+                    name,
+                    c["count"],
+                    round_or_none(c["median"]),
+                    round_or_none(c["mean"]),
+                    round_or_none(c["min"]),
+                    round_or_none(c["max"]),
+                ]
+                for name, c in st["clusters"].items()
+            ],
             sheet=indicator["short_name"],
         )
         keys.append(key)
     tables["municipal_stats"] = table(
         f"Показатели по муниципалитету за {year_label(year)} учебный год, %",
-        [("Показатель", TEXT), ("Группа", TEXT), ("ОО с данными", NUMBER), ("Медиана", NUMBER), ("Среднее", NUMBER),
-         ("Минимум", NUMBER), ("Максимум", NUMBER), (f"Медиана {year_label(year - 1)}", NUMBER)],
-        municipal_rows, sheet="Муниципалитет",
+        [
+            ("Показатель", TEXT),
+            ("Группа", TEXT),
+            ("ОО с данными", NUMBER),
+            ("Медиана", NUMBER),
+            ("Среднее", NUMBER),
+            ("Минимум", NUMBER),
+            ("Максимум", NUMBER),
+            (f"Медиана {year_label(year - 1)}", NUMBER),
+        ],
+        municipal_rows,
+        sheet="Муниципалитет",
     )
     results = [i for i in catalogue if i["group"] == "results" and i["kind"] == "share"]
     return {
-        "id": "indicators", "title": "Показатели по кластерам и муниципалитету",
+        "id": "indicators",
+        "title": "Показатели по кластерам и муниципалитету",
         "paragraphs": [
             "Для каждого показателя приведены медиана, среднее, минимальное и максимальное значения по "
             "муниципалитету и по каждому кластеру. Значения по отдельным ОО — в приложении и в таблицах xlsx."
         ],
-        "charts": [{
-            "type": "line", "title": "Медианы показателей результатов по муниципалитету, %",
-            "categories": [year_label(y) for y in years[-2:]],
-            "series": [
-                {"label": i["short_name"], "values": [
-                    round_or_none(stats([v["value"] for v in by_year_code.get((y, i["code"]), {}).values()])["median"])
-                    for y in years[-2:]
-                ]}
-                for i in results
-            ],
-        }] if results else [],
+        "charts": [
+            {
+                "type": "line",
+                "title": "Медианы показателей результатов по муниципалитету, %",
+                "categories": [year_label(y) for y in years[-2:]],
+                "series": [
+                    {
+                        "label": i["short_name"],
+                        "values": [
+                            round_or_none(
+                                stats([v["value"] for v in by_year_code.get((y, i["code"]), {}).values()])[
+                                    "median"
+                                ]
+                            )
+                            for y in years[-2:]
+                        ],
+                    }
+                    for i in results
+                ],
+            }
+        ]
+        if results
+        else [],
         "tables": ["municipal_stats", *keys],
     }
 
@@ -299,20 +387,45 @@ def _ranking_section(tables, current) -> dict:
     for name, members in sorted(grouped.items()):
         members.sort(key=lambda s: (s["results_index"], s["school__code"]))
         low, high = members[0], members[-1]
-        rows.append([name, len(members), f"{low['school_label']} ({fmt(low['results_index'])})",
-                     f"{high['school_label']} ({fmt(high['results_index'])})"])
+        rows.append(
+            [
+                name,
+                len(members),
+                f"{low['school_label']} ({fmt(low['results_index'])})",
+                f"{high['school_label']} ({fmt(high['results_index'])})",
+            ]
+        )
     tables["ranking_summary"] = table(
         "Наименьший и наибольший индекс результатов в кластере",
-        [("Кластер", TEXT), ("ОО с индексом", NUMBER), ("Наименьший индекс", TEXT), ("Наибольший индекс", TEXT)],
-        rows, sheet="Рейтинг по кластерам",
+        [
+            ("Кластер", TEXT),
+            ("ОО с индексом", NUMBER),
+            ("Наименьший индекс", TEXT),
+            ("Наибольший индекс", TEXT),
+        ],
+        rows,
+        sheet="Рейтинг по кластерам",
     )
-    medians = [(name, stats([m["results_index"] for m in members])["median"]) for name, members in sorted(grouped.items())]
+    medians = [
+        (name, stats([m["results_index"] for m in members])["median"])
+        for name, members in sorted(grouped.items())
+    ]
     return {
-        "id": "ranking", "title": "Рейтинг образовательных организаций",
-        "paragraphs": ["Полный рейтинг ОО внутри кластеров приведён в приложении (место 1 — самый низкий индекс)."],
-        "charts": [{"type": "bar", "title": "Медиана индекса результатов по кластерам",
-                    "labels": _short_clusters([n for n, _ in medians]), "values": [round_or_none(v, 1) for _, v in medians]}]
-        if medians else [],
+        "id": "ranking",
+        "title": "Рейтинг образовательных организаций",
+        "paragraphs": [
+            "Полный рейтинг ОО внутри кластеров приведён в приложении (место 1 — самый низкий индекс)."
+        ],
+        "charts": [
+            {
+                "type": "bar",
+                "title": "Медиана индекса результатов по кластерам",
+                "labels": _short_clusters([n for n, _ in medians]),
+                "values": [round_or_none(v, 1) for _, v in medians],
+            }
+        ]
+        if medians
+        else [],
         "tables": ["ranking_summary"],
     }
 
@@ -332,14 +445,32 @@ def _recommendations_section(tables, year) -> dict:
     groups, statuses = dict(Recommendation.TargetGroup.choices), dict(Recommendation.Status.choices)
     tables["recommendations"] = table(
         f"Адресные рекомендации за {year_label(year)} учебный год",
-        [("ОО / адресат", TEXT), ("Проблемная область", TEXT), ("Рекомендация", TEXT), ("Срок", TEXT), ("Статус", TEXT)],
-        [[r["school__short_name"] or groups.get(r["target_group"], r["target_group"]) or "—", r["problem_area"],
-          r["text"], r["due_date"].strftime("%d.%m.%Y") if r["due_date"] else "—", statuses.get(r["status"], r["status"])]
-         for r in items],
-        sheet="Рекомендации", weights=[3, 4, 8, 2, 2],
+        [
+            ("ОО / адресат", TEXT),
+            ("Проблемная область", TEXT),
+            ("Рекомендация", TEXT),
+            ("Срок", TEXT),
+            ("Статус", TEXT),
+        ],
+        [
+            [
+                r["school__short_name"] or groups.get(r["target_group"], r["target_group"]) or "—",
+                r["problem_area"],
+                r["text"],
+                r["due_date"].strftime("%d.%m.%Y") if r["due_date"] else "—",
+                statuses.get(r["status"], r["status"]),
+            ]
+            for r in items
+        ],
+        sheet="Рекомендации",
+        weights=[3, 4, 8, 2, 2],
     )
-    return {"id": "recommendations", "title": "Адресные рекомендации",
-            "paragraphs": [f"За год выдано адресных рекомендаций: {len(items)}."], "tables": ["recommendations"]}
+    return {
+        "id": "recommendations",
+        "title": "Адресные рекомендации",
+        "paragraphs": [f"За год выдано адресных рекомендаций: {len(items)}."],
+        "tables": ["recommendations"],
+    }
 
 
 def _decisions_section(tables, year) -> dict:
@@ -349,48 +480,107 @@ def _decisions_section(tables, year) -> dict:
     statuses = dict(ItemStatus.choices)
     tables["decisions"] = table(
         f"Управленческие решения за {year_label(year)} учебный год",
-        [("Документ", TEXT), ("Решение", TEXT), ("ОО", NUMBER), ("Рекомендаций", NUMBER), ("Срок", TEXT),
-         ("Статус", TEXT)],
-        [[" ".join(filter(None, [f"№ {d['document_number']}" if d["document_number"] else "",
-                                  f"от {d['document_date']:%d.%m.%Y}" if d["document_date"] else ""])) or "—",
-          d["title"], d["n_schools"], d["n_recommendations"],
-          d["deadline"].strftime("%d.%m.%Y") if d["deadline"] else "—", statuses.get(d["status"], d["status"])]
-         for d in items],
-        sheet="Решения", weights=[3, 7, 2, 2, 2, 2],
+        [
+            ("Документ", TEXT),
+            ("Решение", TEXT),
+            ("ОО", NUMBER),
+            ("Рекомендаций", NUMBER),
+            ("Срок", TEXT),
+            ("Статус", TEXT),
+        ],
+        [
+            [
+                " ".join(
+                    filter(
+                        None,
+                        [
+                            f"№ {d['document_number']}" if d["document_number"] else "",
+                            f"от {d['document_date']:%d.%m.%Y}" if d["document_date"] else "",
+                        ],
+                    )
+                )
+                or "—",
+                d["title"],
+                d["n_schools"],
+                d["n_recommendations"],
+                d["deadline"].strftime("%d.%m.%Y") if d["deadline"] else "—",
+                statuses.get(d["status"], d["status"]),
+            ]
+            for d in items
+        ],
+        sheet="Решения",
+        weights=[3, 7, 2, 2, 2, 2],
     )
-    return {"id": "decisions", "title": "Принятые управленческие решения",
-            "paragraphs": [f"Принято управленческих решений: {len(items)}."], "tables": ["decisions"]}
+    return {
+        "id": "decisions",
+        "title": "Принятые управленческие решения",
+        "paragraphs": [f"Принято управленческих решений: {len(items)}."],
+        "tables": ["decisions"],
+    }
 
 
 def _annex(tables, current, students, catalogue, by_year_code, year) -> None:
     tables["annex_schools"] = table(
         "Сводная таблица по образовательным организациям",
-        [("Код", TEXT), ("ОО", TEXT), ("Кластер", TEXT), ("Обучающихся", COUNT), ("Индекс результатов", NUMBER),
-         ("Место в кластере", TEXT), ("Индекс соц. благополучия", NUMBER), ("ШНОР", TEXT), ("ШНСУ", TEXT)],
-        [[s["school__code"], s["school_label"], s["cluster"], students.get(s["school_id"]),
-          round_or_none(s["results_index"], 1), _place(s, "low_results"), round_or_none(s["social_index"], 1),
-          "да" if s["low_results"] else "", "да" if s["unfavourable"] else ""] for s in current],
-        sheet="ОО", weights=[2, 4, 5, 3, 3, 3, 3, 2, 2],
+        [
+            ("Код", TEXT),
+            ("ОО", TEXT),
+            ("Кластер", TEXT),
+            ("Обучающихся", COUNT),
+            ("Индекс результатов", NUMBER),
+            ("Место в кластере", TEXT),
+            ("Индекс соц. благополучия", NUMBER),
+            ("ШНОР", TEXT),
+            ("ШНСУ", TEXT),
+        ],
+        [
+            [
+                s["school__code"],
+                s["school_label"],
+                s["cluster"],
+                students.get(s["school_id"]),
+                round_or_none(s["results_index"], 1),
+                _place(s, "low_results"),
+                round_or_none(s["social_index"], 1),
+                "да" if s["low_results"] else "",
+                "да" if s["unfavourable"] else "",
+            ]
+            for s in current
+        ],
+        sheet="ОО",
+        weights=[2, 4, 5, 3, 3, 3, 3, 2, 2],
     )
     codes = {s["school_id"]: (s["school__code"], s["school_label"]) for s in current}
     student_rows, teacher_rows = [], []
     for indicator in catalogue:
-        for school_id, v in sorted(by_year_code.get((year, indicator["code"]), {}).items(), key=lambda kv: codes.get(kv[0], ("",))[0]):
+        for school_id, v in sorted(
+            by_year_code.get((year, indicator["code"]), {}).items(), key=lambda kv: codes.get(kv[0], ("",))[0]
+        ):
             if school_id not in codes:
                 continue
-            row = [*codes[school_id], indicator["short_name"], _int(v["numerator"]), _int(v["denominator"]),
-                   round_or_none(v["value"])]
+            row = [
+                *codes[school_id],
+                indicator["short_name"],
+                _int(v["numerator"]),
+                _int(v["denominator"]),
+                round_or_none(v["value"]),
+            ]
             (teacher_rows if indicator["group"] == "teachers" else student_rows).append(row)
     columns = [("Код", TEXT), ("ОО", TEXT), ("Показатель", TEXT)]
     tables["values_students"] = table(
         "Значения показателей по ОО (обучающиеся)",
         [*columns, ("Числитель", COUNT), ("Знаменатель", COUNT), ("Значение, %", SHARE)],
-        student_rows, basis={5: [3, 4]}, in_pdf=False, sheet="Значения показателей",
+        student_rows,
+        basis={5: [3, 4]},
+        in_pdf=False,
+        sheet="Значения показателей",
     )
     tables["values_teachers"] = table(
         "Значения показателей по ОО (педагоги)",
         [*columns, ("Числитель", NUMBER), ("Знаменатель", NUMBER), ("Значение, %", NUMBER)],
-        teacher_rows, in_pdf=False, sheet="Показатели педагогов",
+        teacher_rows,
+        in_pdf=False,
+        sheet="Показатели педагогов",
     )
 
 

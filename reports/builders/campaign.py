@@ -13,8 +13,11 @@ NO_CAMPAIGN = "За {year} учебный год нет мониторинга: 
 
 def _campaign(report) -> Campaign:
     campaigns = Campaign.objects.select_related("template")
-    campaign = (campaigns.filter(pk=report.params["campaign"]).first() if report.params.get("campaign")
-                else campaigns.filter(year=report.year).order_by("-pk").first())
+    campaign = (
+        campaigns.filter(pk=report.params["campaign"]).first()
+        if report.params.get("campaign")
+        else campaigns.filter(year=report.year).order_by("-pk").first()
+    )
     if campaign is None:
         raise BuildError(NO_CAMPAIGN.format(year=year_label(report.year)))
     return campaign
@@ -23,33 +26,65 @@ def _campaign(report) -> Campaign:
 def build(report, progress: Progress) -> dict:
     campaign = _campaign(report)
     progress(20, "Экспертные карты")
-    cards = list(ExpertCard.objects.filter(campaign=campaign).select_related("school").order_by("school__code"))
+    cards = list(
+        ExpertCard.objects.filter(campaign=campaign).select_related("school").order_by("school__code")
+    )
     statuses = dict(ExpertCard.Status.choices)
     levels = dict(Level.choices)
     level_counts = Counter(card.level or "" for card in cards)
     criteria = list(
-        CardAnswer.objects.filter(card__campaign=campaign).values("criterion_code").annotate(
-            claimed=Count("pk", filter=Q(claimed=True)), confirmed=Count("pk", filter=Q(verdict="confirmed")),
+        CardAnswer.objects.filter(card__campaign=campaign)
+        .values("criterion_code")
+        .annotate(
+            claimed=Count("pk", filter=Q(claimed=True)),
+            confirmed=Count("pk", filter=Q(verdict="confirmed")),
             rejected=Count("pk", filter=Q(verdict="rejected")),
-        ).order_by("criterion_code")
+        )
+        .order_by("criterion_code")
     )
     criteria.sort(key=lambda c: [int(p) if p.isdigit() else p for p in c["criterion_code"].split(".")])
     scored = [c.score for c in cards if c.score is not None]
     tables = {
-        "levels": table("Распределение ОО по степени эффективности",
-                        [("Степень", TEXT), ("ОО", NUMBER)],
-                        [[levels.get(code, "не оценена"), level_counts.get(code, 0)] for code in ("high", "medium", "low", "")],
-                        sheet="Уровни"),
-        "criteria": table("Критерии экспертной карты: заявлено и подтверждено, число ОО",
-                          [("Критерий", TEXT), ("Заявлено", NUMBER), ("Подтверждено", NUMBER), ("Отклонено", NUMBER)],
-                          [[c["criterion_code"], c["claimed"], c["confirmed"], c["rejected"]] for c in criteria],
-                          sheet="Критерии"),
-        "annex_cards": table("Экспертные карты ОО",
-                             [("Код", TEXT), ("ОО", TEXT), ("Состояние", TEXT), ("Самооценка", NUMBER),
-                              ("Подтверждено", NUMBER), ("Максимум", NUMBER), ("Степень", TEXT)],
-                             [[c.school.code, c.school.short_name or c.school.name, statuses.get(c.status, c.status),
-                               c.self_score, c.score, c.max_score, levels.get(c.level, "—")] for c in cards],
-                             sheet="Карты"),
+        "levels": table(
+            "Распределение ОО по степени эффективности",
+            [("Степень", TEXT), ("ОО", NUMBER)],
+            [
+                [levels.get(code, "не оценена"), level_counts.get(code, 0)]
+                for code in ("high", "medium", "low", "")
+            ],
+            sheet="Уровни",
+        ),
+        "criteria": table(
+            "Критерии экспертной карты: заявлено и подтверждено, число ОО",
+            [("Критерий", TEXT), ("Заявлено", NUMBER), ("Подтверждено", NUMBER), ("Отклонено", NUMBER)],
+            [[c["criterion_code"], c["claimed"], c["confirmed"], c["rejected"]] for c in criteria],
+            sheet="Критерии",
+        ),
+        "annex_cards": table(
+            "Экспертные карты ОО",
+            [
+                ("Код", TEXT),
+                ("ОО", TEXT),
+                ("Состояние", TEXT),
+                ("Самооценка", NUMBER),
+                ("Подтверждено", NUMBER),
+                ("Максимум", NUMBER),
+                ("Степень", TEXT),
+            ],
+            [
+                [
+                    c.school.code,
+                    c.school.short_name or c.school.name,
+                    statuses.get(c.status, c.status),
+                    c.self_score,
+                    c.score,
+                    c.max_score,
+                    levels.get(c.level, "—"),
+                ]
+                for c in cards
+            ],
+            sheet="Карты",
+        ),
     }
     mean = round_or_none(sum(scored) / len(scored), 1) if scored else None
     draft = [
@@ -61,14 +96,28 @@ def build(report, progress: Progress) -> dict:
         "title": f"Результаты мониторинга «{campaign.title}» за {year_label(campaign.year)} учебный год",
         "subtitle": f"Шаблон экспертной карты: {campaign.template.title}",
         "sections": [
-            {"id": "stages", "title": "Этапы мониторинга", "paragraphs": [
-                f"Самооценка руководителей — до {campaign.self_assessment_due:%d.%m.%Y}, контроль объективности — "
-                f"до {campaign.verification_due:%d.%m.%Y}, оценка эффективности — до {campaign.evaluation_due:%d.%m.%Y}.",
-                f"Средний подтверждённый балл: {str(mean).replace('.', ',') if mean is not None else 'нет данных'}."]},
-            {"id": "levels", "title": "Степень эффективности", "tables": ["levels"], "charts": [{
-                "type": "bar", "title": "ОО по степени эффективности",
-                "labels": ["высокая", "средняя", "низкая", "не оценена"],
-                "values": [level_counts.get(code, 0) for code in ("high", "medium", "low", "")]}]},
+            {
+                "id": "stages",
+                "title": "Этапы мониторинга",
+                "paragraphs": [
+                    f"Самооценка руководителей — до {campaign.self_assessment_due:%d.%m.%Y}, контроль объективности — "
+                    f"до {campaign.verification_due:%d.%m.%Y}, оценка эффективности — до {campaign.evaluation_due:%d.%m.%Y}.",
+                    f"Средний подтверждённый балл: {str(mean).replace('.', ',') if mean is not None else 'нет данных'}.",
+                ],
+            },
+            {
+                "id": "levels",
+                "title": "Степень эффективности",
+                "tables": ["levels"],
+                "charts": [
+                    {
+                        "type": "bar",
+                        "title": "ОО по степени эффективности",
+                        "labels": ["высокая", "средняя", "низкая", "не оценена"],
+                        "values": [level_counts.get(code, 0) for code in ("high", "medium", "low", "")],
+                    }
+                ],
+            },
             {"id": "criteria", "title": "Критерии экспертной карты", "tables": ["criteria"]},
         ],
         "tables": tables,

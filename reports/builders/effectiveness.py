@@ -19,36 +19,90 @@ def build(report, progress: Progress) -> dict:
     tables = {
         "indicator_totals": table(
             f"Динамика показателей: {year_label(year - 1)} → {year_label(year)}, число ОО",
-            [("Показатель", TEXT), ("Лучше", NUMBER), ("Хуже", NUMBER), ("Без изменений", NUMBER), ("Нет данных", NUMBER)],
-            [[t["indicator"].short_name or t["indicator"].name, t["better"], t["worse"], t["same"], t["no_data"]]
-             for t in totals],
+            [
+                ("Показатель", TEXT),
+                ("Лучше", NUMBER),
+                ("Хуже", NUMBER),
+                ("Без изменений", NUMBER),
+                ("Нет данных", NUMBER),
+            ],
+            [
+                [
+                    t["indicator"].short_name or t["indicator"].name,
+                    t["better"],
+                    t["worse"],
+                    t["same"],
+                    t["no_data"],
+                ]
+                for t in totals
+            ],
             sheet="Показатели",
         ),
         "lists": table(
             "Движение в списках ШНОР и ШНСУ",
-            [("Список", TEXT), ("Вошли", NUMBER), ("Вышли", NUMBER), ("ОО, вошедшие в список", TEXT),
-             ("ОО, вышедшие из списка", TEXT)],
-            [[name, len(analysis.entered[code]), len(analysis.left[code]),
-              ", ".join(s.short_name or s.code for s in analysis.entered[code]) or "—",
-              ", ".join(s.short_name or s.code for s in analysis.left[code]) or "—"]
-             for code, name in (("low_results", "ШНОР"), ("unfavourable", "ШНСУ"))],
+            [
+                ("Список", TEXT),
+                ("Вошли", NUMBER),
+                ("Вышли", NUMBER),
+                ("ОО, вошедшие в список", TEXT),
+                ("ОО, вышедшие из списка", TEXT),
+            ],
+            [
+                [
+                    name,
+                    len(analysis.entered[code]),
+                    len(analysis.left[code]),
+                    ", ".join(s.short_name or s.code for s in analysis.entered[code]) or "—",
+                    ", ".join(s.short_name or s.code for s in analysis.left[code]) or "—",
+                ]
+                for code, name in (("low_results", "ШНОР"), ("unfavourable", "ШНСУ"))
+            ],
             sheet="Списки",
         ),
         "decisions": table(
             "Эффективность управленческих решений (средние по ОО решения)",
-            [("Решение", TEXT), ("ОО", NUMBER), ("Улучшили индекс-показатели", NUMBER), ("Ухудшили", NUMBER),
-             ("В ШНОР до", NUMBER), ("В ШНОР после", NUMBER)],
-            [[d.decision.title, len(d.schools), sum(d.improved.values()), sum(d.worsened.values()),
-              d.list_before.get("low_results", 0), d.list_after.get("low_results", 0)] for d in analysis.decisions],
+            [
+                ("Решение", TEXT),
+                ("ОО", NUMBER),
+                ("Улучшили индекс-показатели", NUMBER),
+                ("Ухудшили", NUMBER),
+                ("В ШНОР до", NUMBER),
+                ("В ШНОР после", NUMBER),
+            ],
+            [
+                [
+                    d.decision.title,
+                    len(d.schools),
+                    sum(d.improved.values()),
+                    sum(d.worsened.values()),
+                    d.list_before.get("low_results", 0),
+                    d.list_after.get("low_results", 0),
+                ]
+                for d in analysis.decisions
+            ],
             sheet="Решения",
         ),
         "annex_schools": table(
             "Изменения по образовательным организациям",
-            [("Код", TEXT), ("ОО", TEXT), ("Показателей лучше", NUMBER), ("Показателей хуже", NUMBER),
-             ("Положение в списках", TEXT)],
-            [[e.school.code, e.school.short_name or e.school.name, e.better, e.worse,
-              {"better": "улучшилось", "worse": "ухудшилось", "same": "без изменений"}.get(e.list_position, "нет данных")]
-             for e in analysis.schools],
+            [
+                ("Код", TEXT),
+                ("ОО", TEXT),
+                ("Показателей лучше", NUMBER),
+                ("Показателей хуже", NUMBER),
+                ("Положение в списках", TEXT),
+            ],
+            [
+                [
+                    e.school.code,
+                    e.school.short_name or e.school.name,
+                    e.better,
+                    e.worse,
+                    {"better": "улучшилось", "worse": "ухудшилось", "same": "без изменений"}.get(
+                        e.list_position, "нет данных"
+                    ),
+                ]
+                for e in analysis.schools
+            ],
             sheet="ОО",
         ),
     }
@@ -60,21 +114,38 @@ def build(report, progress: Progress) -> dict:
     ]
     for t in totals:
         if t["better"] or t["worse"]:
-            draft.append(f"«{t['indicator'].short_name or t['indicator'].name}»: лучше у {t['better']} ОО, хуже у {t['worse']} ОО.")
+            draft.append(
+                f"«{t['indicator'].short_name or t['indicator'].name}»: лучше у {t['better']} ОО, хуже у {t['worse']} ОО."
+            )
     return {
         "title": f"Анализ эффективности принятых мер за {year_label(year)} учебный год",
         "subtitle": f"Сравнение с {year_label(year - 1)} учебным годом по каждому показателю, спискам и решениям",
         "sections": [
-            {"id": "method", "title": "Порядок анализа", "paragraphs": [
-                "Каждый показатель каждой ОО сравнивается с предыдущим учебным годом с учётом направленности "
-                "показателя; принадлежность к спискам ШНОР и ШНСУ — с учётом решений инспекторов. Решение "
-                "оценивается по изменениям показателей ОО, которых оно касается.",
-                f"Доля ОО, улучшивших положение в списках: {str(improved_share).replace('.', ',') if improved_share is not None else 'нет данных'} %.",
-            ]},
-            {"id": "indicators", "title": "Динамика показателей", "tables": ["indicator_totals"], "charts": [{
-                "type": "bar", "title": "Число ОО с улучшением показателя",
-                "labels": [t["indicator"].short_name or t["indicator"].name for t in totals],
-                "values": [t["better"] for t in totals]}] if totals else []},
+            {
+                "id": "method",
+                "title": "Порядок анализа",
+                "paragraphs": [
+                    "Каждый показатель каждой ОО сравнивается с предыдущим учебным годом с учётом направленности "
+                    "показателя; принадлежность к спискам ШНОР и ШНСУ — с учётом решений инспекторов. Решение "
+                    "оценивается по изменениям показателей ОО, которых оно касается.",
+                    f"Доля ОО, улучшивших положение в списках: {str(improved_share).replace('.', ',') if improved_share is not None else 'нет данных'} %.",
+                ],
+            },
+            {
+                "id": "indicators",
+                "title": "Динамика показателей",
+                "tables": ["indicator_totals"],
+                "charts": [
+                    {
+                        "type": "bar",
+                        "title": "Число ОО с улучшением показателя",
+                        "labels": [t["indicator"].short_name or t["indicator"].name for t in totals],
+                        "values": [t["better"] for t in totals],
+                    }
+                ]
+                if totals
+                else [],
+            },
             {"id": "lists", "title": "Динамика списков ШНОР и ШНСУ", "tables": ["lists"]},
             {"id": "decisions", "title": "Управленческие решения и их результат", "tables": ["decisions"]},
         ],

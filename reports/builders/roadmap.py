@@ -26,49 +26,91 @@ def build(report, progress: Progress) -> dict:
     progress(20, "Мероприятия дорожной карты")
     today = timezone.localdate()
     items = list(
-        RoadmapItem.objects.filter(roadmap=roadmap).select_related("stage").order_by("stage__number", "position", "pk")
+        RoadmapItem.objects.filter(roadmap=roadmap)
+        .select_related("stage")
+        .order_by("stage__number", "position", "pk")
     )
     labels = dict(ItemStatus.choices)
     by_stage: dict[int, dict] = {}
     rows, overdue = [], []
     for item in items:
-        stage = by_stage.setdefault(item.stage.number, {"name": item.stage.name, "total": 0, "done": 0, "overdue": 0})
+        stage = by_stage.setdefault(
+            item.stage.number, {"name": item.stage.name, "total": 0, "done": 0, "overdue": 0}
+        )
         stage["total"] += 1
         stage["done"] += item.status == ItemStatus.DONE
         late = item.due_date is not None and item.due_date < today and item.status not in CLOSED_ITEM_STATUSES
         stage["overdue"] += late
-        row = [item.number, f"{item.stage.number}. {item.stage.name}", item.title, item.term or "—",
-               item.due_date.strftime("%d.%m.%Y") if item.due_date else "—", item.responsible or "—",
-               labels.get(item.status, item.status) + (" (просрочено)" if late else ""),
-               item.completed_on.strftime("%d.%m.%Y") if item.completed_on else "—"]
+        row = [
+            item.number,
+            f"{item.stage.number}. {item.stage.name}",
+            item.title,
+            item.term or "—",
+            item.due_date.strftime("%d.%m.%Y") if item.due_date else "—",
+            item.responsible or "—",
+            labels.get(item.status, item.status) + (" (просрочено)" if late else ""),
+            item.completed_on.strftime("%d.%m.%Y") if item.completed_on else "—",
+        ]
         rows.append(row)
         if late:
             overdue.append(row)
     done = sum(s["done"] for s in by_stage.values())
-    columns = [("№", TEXT), ("Этап", TEXT), ("Мероприятие", TEXT), ("Сроки", TEXT), ("Срок исполнения", TEXT),
-               ("Ответственные", TEXT), ("Статус", TEXT), ("Выполнено", TEXT)]
+    columns = [
+        ("№", TEXT),
+        ("Этап", TEXT),
+        ("Мероприятие", TEXT),
+        ("Сроки", TEXT),
+        ("Срок исполнения", TEXT),
+        ("Ответственные", TEXT),
+        ("Статус", TEXT),
+        ("Выполнено", TEXT),
+    ]
     tables = {
-        "stages": table("Исполнение по этапам управленческого цикла",
-                        [("Этап", TEXT), ("Мероприятий", NUMBER), ("Выполнено", NUMBER), ("Просрочено", NUMBER)],
-                        [[f"{n}. {s['name']}", s["total"], s["done"], s["overdue"]] for n, s in sorted(by_stage.items())],
-                        sheet="Этапы"),
+        "stages": table(
+            "Исполнение по этапам управленческого цикла",
+            [("Этап", TEXT), ("Мероприятий", NUMBER), ("Выполнено", NUMBER), ("Просрочено", NUMBER)],
+            [[f"{n}. {s['name']}", s["total"], s["done"], s["overdue"]] for n, s in sorted(by_stage.items())],
+            sheet="Этапы",
+        ),
         "overdue": table("Просроченные мероприятия", columns, overdue, sheet="Просрочено", weights=WEIGHTS),
-        "annex_items": table("Мероприятия дорожной карты", columns, rows, sheet="Мероприятия", weights=WEIGHTS),
+        "annex_items": table(
+            "Мероприятия дорожной карты", columns, rows, sheet="Мероприятия", weights=WEIGHTS
+        ),
     }
-    approved = " ".join(filter(None, [roadmap.approved_by, f"№ {roadmap.document_number}" if roadmap.document_number else "",
-                                      f"от {roadmap.document_date:%d.%m.%Y}" if roadmap.document_date else ""]))
+    approved = " ".join(
+        filter(
+            None,
+            [
+                roadmap.approved_by,
+                f"№ {roadmap.document_number}" if roadmap.document_number else "",
+                f"от {roadmap.document_date:%d.%m.%Y}" if roadmap.document_date else "",
+            ],
+        )
+    )
     draft = [f"Из {len(items)} мероприятий дорожной карты выполнено {done}, просрочено {len(overdue)}."]
     return {
         "title": f"Исполнение дорожной карты «{roadmap.title}», {year_label(report.year)} учебный год",
         "subtitle": approved,
         "sections": [
-            {"id": "summary", "title": "Сводка исполнения", "paragraphs": [
-                f"Дорожная карта: {roadmap.title}." + (f" Утверждена: {approved}." if approved else ""),
-                f"Мероприятий: {len(items)}, выполнено: {done}, просрочено на {today:%d.%m.%Y}: {len(overdue)}."],
-             "tables": ["stages"], "charts": [{
-                 "type": "bar", "title": "Выполнено мероприятий по этапам",
-                 "labels": [f"{n}. {s['name']}" for n, s in sorted(by_stage.items())],
-                 "values": [s["done"] for _, s in sorted(by_stage.items())]}] if by_stage else []},
+            {
+                "id": "summary",
+                "title": "Сводка исполнения",
+                "paragraphs": [
+                    f"Дорожная карта: {roadmap.title}." + (f" Утверждена: {approved}." if approved else ""),
+                    f"Мероприятий: {len(items)}, выполнено: {done}, просрочено на {today:%d.%m.%Y}: {len(overdue)}.",
+                ],
+                "tables": ["stages"],
+                "charts": [
+                    {
+                        "type": "bar",
+                        "title": "Выполнено мероприятий по этапам",
+                        "labels": [f"{n}. {s['name']}" for n, s in sorted(by_stage.items())],
+                        "values": [s["done"] for _, s in sorted(by_stage.items())],
+                    }
+                ]
+                if by_stage
+                else [],
+            },
             {"id": "overdue", "title": "Просроченные мероприятия", "tables": ["overdue"]},
         ],
         "tables": tables,

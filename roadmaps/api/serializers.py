@@ -13,16 +13,33 @@ class DirectionSerializer(serializers.ModelSerializer):
 
 class RoadmapItemSerializer(serializers.ModelSerializer):
     roadmap = serializers.PrimaryKeyRelatedField(queryset=Roadmap.objects.all())
-    stage = serializers.SlugRelatedField(slug_field="number", queryset=CycleStage.objects.all(),
-                                         help_text="Этап управленческого цикла, 1–6.")
-    direction = serializers.SlugRelatedField(slug_field="code", queryset=Direction.objects.all(), required=False,
-                                             allow_null=True)
+    stage = serializers.SlugRelatedField(
+        slug_field="number", queryset=CycleStage.objects.all(), help_text="Этап управленческого цикла, 1–6."
+    )
+    direction = serializers.SlugRelatedField(
+        slug_field="code", queryset=Direction.objects.all(), required=False, allow_null=True
+    )
     evidence = serializers.ListField(child=serializers.CharField(max_length=2000), required=False)
 
     class Meta:
         model = RoadmapItem
-        fields = ["id", "roadmap", "number", "stage", "section", "direction", "title", "term", "due_date",
-                  "responsible", "result", "status", "evidence", "completed_on", "notes"]
+        fields = [
+            "id",
+            "roadmap",
+            "number",
+            "stage",
+            "section",
+            "direction",
+            "title",
+            "term",
+            "due_date",
+            "responsible",
+            "result",
+            "status",
+            "evidence",
+            "completed_on",
+            "notes",
+        ]
 
 
 class RoadmapItemNestedSerializer(RoadmapItemSerializer):
@@ -32,41 +49,89 @@ class RoadmapItemNestedSerializer(RoadmapItemSerializer):
 
 
 class RoadmapSerializer(serializers.ModelSerializer):
-    school_code = serializers.SlugRelatedField(source="school", slug_field="code", queryset=School.objects.all(),
-                                               required=False, allow_null=True)
-    directions = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Direction.objects.all(),
-                                              required=False)
+    school_code = serializers.SlugRelatedField(
+        source="school", slug_field="code", queryset=School.objects.all(), required=False, allow_null=True
+    )
+    directions = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Direction.objects.all(), required=False
+    )
     items = RoadmapItemNestedSerializer(many=True, read_only=True)
 
     class Meta:
         model = Roadmap
-        fields = ["id", "title", "kind", "school_code", "approved_by", "document_number", "document_date",
-                  "period_start", "period_end", "directions", "notes", "items"]
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "school_code",
+            "approved_by",
+            "document_number",
+            "document_date",
+            "period_start",
+            "period_end",
+            "directions",
+            "notes",
+            "items",
+        ]
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
-    school_code = serializers.SlugRelatedField(source="school", slug_field="code", queryset=School.objects.all(),
-                                               required=False, allow_null=True)
-    direction = serializers.SlugRelatedField(slug_field="code", queryset=Direction.objects.all(), required=False,
-                                             allow_null=True)
+    school_code = serializers.SlugRelatedField(
+        source="school", slug_field="code", queryset=School.objects.all(), required=False, allow_null=True
+    )
+    direction = serializers.SlugRelatedField(
+        slug_field="code", queryset=Direction.objects.all(), required=False, allow_null=True
+    )
     answer_evidence = serializers.ListField(child=serializers.CharField(max_length=2000), required=False)
 
     class Meta:
         model = Recommendation
-        fields = ["id", "school_code", "target_group", "year", "direction", "problem_area", "text", "source_kind",
-                  "source_ref", "due_date", "status", "answer", "answer_evidence", "answered_at", "created_at"]
+        fields = [
+            "id",
+            "school_code",
+            "target_group",
+            "year",
+            "direction",
+            "problem_area",
+            "text",
+            "source_kind",
+            "source_ref",
+            "due_date",
+            "status",
+            "answer",
+            "answer_evidence",
+            "answered_at",
+            "created_at",
+        ]
         read_only_fields = ["answered_at", "created_at"]
 
 
 class DecisionSerializer(serializers.ModelSerializer):
-    school_codes = serializers.SlugRelatedField(source="schools", slug_field="code", many=True,
-                                                queryset=School.objects.all(), required=False)
-    recommendations = serializers.PrimaryKeyRelatedField(many=True, queryset=Recommendation.objects.all(),
-                                                         required=False)
-    direction = serializers.SlugRelatedField(slug_field="code", queryset=Direction.objects.all(), required=False,
-                                             allow_null=True)
+    school_codes = serializers.SlugRelatedField(
+        source="schools", slug_field="code", many=True, queryset=School.objects.all(), required=False
+    )
+    recommendations = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Recommendation.objects.all(), required=False
+    )
+    direction = serializers.SlugRelatedField(
+        slug_field="code", queryset=Direction.objects.all(), required=False, allow_null=True
+    )
 
     class Meta:
         model = ManagementDecision
-        fields = ["id", "kind", "title", "year", "direction", "document_number", "document_date", "responsible",
-                  "participants", "deadline", "status", "school_codes", "recommendations", "notes"]
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "year",
+            "direction",
+            "document_number",
+            "document_date",
+            "responsible",
+            "participants",
+            "deadline",
+            "status",
+            "school_codes",
+            "recommendations",
+            "notes",
+        ]

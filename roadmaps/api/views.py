@@ -37,7 +37,9 @@ class StaffWritesPrincipalPatches(BasePermission):
             return True
         if not is_principal(user):
             return False
-        return request.method in SAFE_METHODS or (request.method == "PATCH" and getattr(view, "principal_patch", False))
+        return request.method in SAFE_METHODS or (
+            request.method == "PATCH" and getattr(view, "principal_patch", False)
+        )
 
 
 def _drf_error(error: DjangoValidationError):
@@ -67,8 +69,11 @@ class RoadmapApi(viewsets.ModelViewSet):
     filterset_class = RoadmapFilter
 
     def get_queryset(self):
-        return selectors.roadmap_list_visible_to(user=self.request.user).prefetch_related(
-            "items__stage", "items__direction").order_by("kind", "school__code", "pk")
+        return (
+            selectors.roadmap_list_visible_to(user=self.request.user)
+            .prefetch_related("items__stage", "items__direction")
+            .order_by("kind", "school__code", "pk")
+        )
 
     def perform_create(self, serializer):
         self._save(serializer)
@@ -83,7 +88,9 @@ class RoadmapApi(viewsets.ModelViewSet):
         for name, value in data.items():
             setattr(roadmap, name, value)
         try:
-            serializer.instance = services.roadmap_save(roadmap=roadmap, directions=directions, user=self.request.user)
+            serializer.instance = services.roadmap_save(
+                roadmap=roadmap, directions=directions, user=self.request.user
+            )
         except DjangoValidationError as error:
             raise _drf_error(error)
 
@@ -110,7 +117,9 @@ class RoadmapItemApi(viewsets.ModelViewSet):
     principal_patch = True
 
     def get_queryset(self):
-        return selectors.item_list_visible_to(user=self.request.user).order_by("roadmap", "stage__number", "position")
+        return selectors.item_list_visible_to(user=self.request.user).order_by(
+            "roadmap", "stage__number", "position"
+        )
 
     def perform_create(self, serializer):
         self._save(serializer)
@@ -124,9 +133,13 @@ class RoadmapItemApi(viewsets.ModelViewSet):
             data = serializer.validated_data
             try:
                 serializer.instance = services.roadmap_item_progress_update(
-                    item=item, user=user, status=data.get("status", item.status),
+                    item=item,
+                    user=user,
+                    status=data.get("status", item.status),
                     evidence=data.get("evidence", item.evidence),
-                    completed_on=data.get("completed_on", item.completed_on if "status" not in data else None),
+                    completed_on=data.get(
+                        "completed_on", item.completed_on if "status" not in data else None
+                    ),
                 )
             except DjangoValidationError as error:
                 raise _drf_error(error)
@@ -140,7 +153,9 @@ class RoadmapItemApi(viewsets.ModelViewSet):
         for name, value in serializer.validated_data.items():
             setattr(item, name, value)
         if item.roadmap.items.filter(number=item.number).exclude(pk=item.pk).exists():
-            raise exceptions.ValidationError({"number": f"Мероприятие № {item.number} уже есть в этой дорожной карте."})
+            raise exceptions.ValidationError(
+                {"number": f"Мероприятие № {item.number} уже есть в этой дорожной карте."}
+            )
         try:
             serializer.instance = services.roadmap_item_save(item=item, user=self.request.user)
         except DjangoValidationError as error:
@@ -177,7 +192,9 @@ class RecommendationApi(viewsets.ModelViewSet):
             recommendation = serializer.instance
             try:
                 serializer.instance = services.recommendation_answer(
-                    recommendation=recommendation, user=user, answer=data.get("answer", recommendation.answer),
+                    recommendation=recommendation,
+                    user=user,
+                    answer=data.get("answer", recommendation.answer),
                     evidence=data.get("answer_evidence", recommendation.answer_evidence),
                 )
             except DjangoValidationError as error:
@@ -193,7 +210,9 @@ class RecommendationApi(viewsets.ModelViewSet):
             setattr(recommendation, name, value)
         recommendation.target_group = recommendation.target_group or ""
         try:
-            serializer.instance = services.recommendation_save(recommendation=recommendation, user=self.request.user)
+            serializer.instance = services.recommendation_save(
+                recommendation=recommendation, user=self.request.user
+            )
         except DjangoValidationError as error:
             raise _drf_error(error)
 
@@ -233,5 +252,3 @@ class DecisionApi(viewsets.ModelViewSet):
             )
         except DjangoValidationError as error:
             raise _drf_error(error)
-
-

@@ -17,14 +17,18 @@ from ..models import ItemStatus, ManagementDecision, Recommendation, Roadmap, Ro
 EVIDENCE_NOT_HTTP = "Ссылка «{value}» не принята: допускаются только адреса http:// или https://."
 EVIDENCE_TOO_MANY = "Не больше {limit} ссылок."
 PRINCIPAL_NOT_OWN_SCHOOL = "Руководитель ОО может изменять только программу помощи своей школы."
-PRINCIPAL_ONLY_PROGRESS = "Руководитель ОО может изменять только статус, ссылки на подтверждения и дату выполнения."
+PRINCIPAL_ONLY_PROGRESS = (
+    "Руководитель ОО может изменять только статус, ссылки на подтверждения и дату выполнения."
+)
 STAFF_ONLY = "Изменять это могут только сотрудники управления образования."
 COMPLETED_IN_FUTURE = "Дата выполнения не может быть позже сегодняшнего дня."
 COMPLETED_WITHOUT_DONE = "Дата выполнения указывается только для выполненного мероприятия."
 SCHOOL_PROGRAMME_NEEDS_SCHOOL = "Для программы помощи ОО укажите школу."
 MUNICIPAL_HAS_NO_SCHOOL = "У муниципальной дорожной карты не указывается школа."
 PERIOD_REVERSED = "Окончание периода раньше его начала."
-RECOMMENDATION_ONE_ADDRESSEE = "Укажите адресата: либо школу, либо группу (педагоги, руководители, родители, обучающиеся)."
+RECOMMENDATION_ONE_ADDRESSEE = (
+    "Укажите адресата: либо школу, либо группу (педагоги, руководители, родители, обучающиеся)."
+)
 RECOMMENDATION_NOT_ANSWERABLE = "Ответить можно только на направленную школе рекомендацию."
 RECOMMENDATION_ANSWER_EMPTY = "Напишите ответ школы."
 RECOMMENDATION_EMPTY_TEXT = "Напишите текст рекомендации."
@@ -170,10 +174,17 @@ def recommendation_create(
     school. Raises django ValidationError with Russian messages on bad input.
     """
     recommendation = Recommendation(
-        school=school, target_group=target_group or "", text=(text or "").strip(),
-        problem_area=(problem_area or "").strip(), source_kind=source_kind, source_ref=(source_ref or "")[:255],
-        due_date=due_date, author=author if getattr(author, "pk", None) else None, status=status,
-        direction=direction, year=year,
+        school=school,
+        target_group=target_group or "",
+        text=(text or "").strip(),
+        problem_area=(problem_area or "").strip(),
+        source_kind=source_kind,
+        source_ref=(source_ref or "")[:255],
+        due_date=due_date,
+        author=author if getattr(author, "pk", None) else None,
+        status=status,
+        direction=direction,
+        year=year,
     )
     recommendation_validate(recommendation)
     with transaction.atomic():
@@ -211,14 +222,17 @@ def recommendation_save(*, recommendation: Recommendation, user) -> Recommendati
 
 
 @transaction.atomic
-def recommendation_answer(*, recommendation: Recommendation, user, answer: str, evidence=()) -> Recommendation:
+def recommendation_answer(
+    *, recommendation: Recommendation, user, answer: str, evidence=()
+) -> Recommendation:
     """The school's answer (its principal, or staff on its behalf). Sets the status «Получен ответ»."""
     if not is_staff_member(user):
         school_id = principal_school_id(user)
         if school_id is None or recommendation.school_id != school_id:
             raise PermissionDenied(PRINCIPAL_NOT_OWN_SCHOOL)
     if not recommendation.school_id or recommendation.status in (
-        Recommendation.Status.DRAFT, Recommendation.Status.CANCELLED
+        Recommendation.Status.DRAFT,
+        Recommendation.Status.CANCELLED,
     ):
         raise ValidationError(RECOMMENDATION_NOT_ANSWERABLE)
     answer = (answer or "").strip()
@@ -235,7 +249,9 @@ def recommendation_answer(*, recommendation: Recommendation, user, answer: str, 
 
 
 @transaction.atomic
-def decision_save(*, decision: ManagementDecision, user, schools=None, recommendations=None) -> ManagementDecision:
+def decision_save(
+    *, decision: ManagementDecision, user, schools=None, recommendations=None
+) -> ManagementDecision:
     """Create or update a management decision and its links (staff)."""
     _require_staff(user)
     if not decision.pk and decision.created_by_id is None:

@@ -33,9 +33,14 @@ def digest_collect(*, today: date) -> dict[str, dict]:
         .order_by("due_date", "pk")
     )
     recommendations = list(
-        Recommendation.objects.filter(status=Recommendation.Status.SENT, school__isnull=False, due_date__isnull=False,
-                                      due_date__lte=horizon)
-        .select_related("school").order_by("due_date", "pk")
+        Recommendation.objects.filter(
+            status=Recommendation.Status.SENT,
+            school__isnull=False,
+            due_date__isnull=False,
+            due_date__lte=horizon,
+        )
+        .select_related("school")
+        .order_by("due_date", "pk")
     )
     principals = _principal_emails(
         {i.roadmap.school_id for i in items if i.roadmap.school_id} | {r.school_id for r in recommendations}
@@ -58,8 +63,10 @@ def digest_collect(*, today: date) -> dict[str, dict]:
 
 def _principal_emails(school_ids: set[int]) -> dict[int, set[str]]:
     users = (
-        get_user_model().objects.filter(profile__school_id__in=school_ids, groups__name=PRINCIPAL, is_active=True)
-        .exclude(email="").values_list("profile__school_id", "email")
+        get_user_model()
+        .objects.filter(profile__school_id__in=school_ids, groups__name=PRINCIPAL, is_active=True)
+        .exclude(email="")
+        .values_list("profile__school_id", "email")
     )
     result: dict[int, set[str]] = defaultdict(set)
     for school_id, email in users:
@@ -79,10 +86,15 @@ def deadline_digest_send(*, today: date) -> int:
         try:
             with transaction.atomic():
                 DigestDelivery.objects.create(week_start=week, email=email, items=count)
-                body = render_to_string("roadmaps/email/digest.txt", {
-                    **letter, "today": today, "days": due_soon_days(),
-                    "site_url": getattr(settings, "SITE_URL", "").rstrip("/"),
-                })
+                body = render_to_string(
+                    "roadmaps/email/digest.txt",
+                    {
+                        **letter,
+                        "today": today,
+                        "days": due_soon_days(),
+                        "site_url": getattr(settings, "SITE_URL", "").rstrip("/"),
+                    },
+                )
                 send_mail(SUBJECT.format(week=week), body, settings.DEFAULT_FROM_EMAIL, [email])
         except IntegrityError:
             continue  # another run sent it meanwhile

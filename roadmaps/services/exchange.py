@@ -40,11 +40,15 @@ NUMBER_TOO_LONG = "номер мероприятия длиннее 20 симв�
 
 # Phrasings of the stages in the seeds (Korsakov) besides the names in the reference table.
 STAGE_ALIASES = {
-    "целеполагание": 1, "цели": 1,
-    "показатели методы сбора информации": 2, "показатели и методы сбора информации": 2,
+    "целеполагание": 1,
+    "цели": 1,
+    "показатели методы сбора информации": 2,
+    "показатели и методы сбора информации": 2,
     "мониторинг": 3,
-    "анализ адресные рекомендации": 4, "анализ и адресные рекомендации": 4,
-    "меры управленческие решения": 5, "меры и управленческие решения": 5,
+    "анализ адресные рекомендации": 4,
+    "анализ и адресные рекомендации": 4,
+    "меры управленческие решения": 5,
+    "меры и управленческие решения": 5,
     "анализ эффективности принятых мер": 6,
 }
 
@@ -116,9 +120,17 @@ def parse_multiline(value) -> str | None:
 
 ROADMAP_COLUMNS = [
     Column("number", "№", parse_number, required=True, aliases=("№ п/п", "номер")),
-    Column("title", "Мероприятие", parse_multiline, required=True, aliases=("Мероприятие (содержание деятельности)",)),
+    Column(
+        "title",
+        "Мероприятие",
+        parse_multiline,
+        required=True,
+        aliases=("Мероприятие (содержание деятельности)",),
+    ),
     Column("term", "Сроки", parse_plain, aliases=("Сроки исполнения", "Срок")),
-    Column("responsible", "Ответственные", parse_plain, aliases=("Ответственные исполнители", "Ответственный")),
+    Column(
+        "responsible", "Ответственные", parse_plain, aliases=("Ответственные исполнители", "Ответственный")
+    ),
     Column("result", "Результат", parse_multiline, aliases=("Ожидаемый результат",)),
     Column("stage", "Этап", parse_stage, required=True, aliases=("Этап управленческого цикла",)),
     Column("section", "Раздел", parse_plain),
@@ -146,7 +158,9 @@ def roadmap_items_import(
     require_no_errors(errors)
 
     existing = {item.number: item for item in roadmap.items.all()}
-    summary = ImportSummary(kind=ImportBatch.Kind.ROADMAP, file_name=file_name, rows=len(table.rows), dry_run=dry_run)
+    summary = ImportSummary(
+        kind=ImportBatch.Kind.ROADMAP, file_name=file_name, rows=len(table.rows), dry_run=dry_run
+    )
     summary.updated = sum(1 for _, v in table.rows if v["number"] in existing)
     summary.created = summary.rows - summary.updated
     if dry_run:
@@ -186,9 +200,20 @@ def _check_row(row, values, errors, unreadable, directions, seen) -> None:
 
 def _write(roadmap, rows, existing, directions, file, file_name, user, summary) -> None:
     stages = {s.number: s for s in CycleStage.objects.all()}
-    batch = batch_create(kind=ImportBatch.Kind.ROADMAP, file=file, file_name=file_name, user=user, rows=summary.rows)
-    fields = [*TEXT_FIELDS, "stage", "direction", "due_date", "status", "completed_on", "evidence", "position",
-              "import_batch"]
+    batch = batch_create(
+        kind=ImportBatch.Kind.ROADMAP, file=file, file_name=file_name, user=user, rows=summary.rows
+    )
+    fields = [
+        *TEXT_FIELDS,
+        "stage",
+        "direction",
+        "due_date",
+        "status",
+        "completed_on",
+        "evidence",
+        "position",
+        "import_batch",
+    ]
     new, changed = [], []
     for position, (_, values) in enumerate(rows, start=1):
         item = existing.get(values["number"]) or RoadmapItem(roadmap=roadmap, number=values["number"])
@@ -220,9 +245,19 @@ def roadmap_export_rows(roadmap: Roadmap) -> list[list]:
     items = roadmap.items.select_related("stage", "direction").order_by("position", "pk")
     return [
         [
-            item.number, item.title, item.term, item.responsible, item.result, f"{item.stage.number}. {item.stage.name}",
-            item.section, item.direction.code if item.direction else "", item.due_date, item.get_status_display(),
-            item.completed_on, "\n".join(item.evidence or []), item.notes,
+            item.number,
+            item.title,
+            item.term,
+            item.responsible,
+            item.result,
+            f"{item.stage.number}. {item.stage.name}",
+            item.section,
+            item.direction.code if item.direction else "",
+            item.due_date,
+            item.get_status_display(),
+            item.completed_on,
+            "\n".join(item.evidence or []),
+            item.notes,
         ]
         for item in items
     ]
@@ -234,9 +269,15 @@ def roadmap_export_bytes(roadmap: Roadmap) -> bytes:
         "Вид": roadmap.get_kind_display(),
         "ОО": f"{roadmap.school.code} {roadmap.school}" if roadmap.school_id else "—",
         "Утверждена": " ".join(
-            part for part in (roadmap.approved_by, roadmap.document_number and f"№ {roadmap.document_number}",
-                              roadmap.document_date and f"от {roadmap.document_date:%d.%m.%Y}") if part
-        ) or "—",
+            part
+            for part in (
+                roadmap.approved_by,
+                roadmap.document_number and f"№ {roadmap.document_number}",
+                roadmap.document_date and f"от {roadmap.document_date:%d.%m.%Y}",
+            )
+            if part
+        )
+        or "—",
         "Период": _period(roadmap),
     }
     return workbook_bytes([Sheet("Мероприятия", EXPORT_HEADERS, roadmap_export_rows(roadmap))], about=about)

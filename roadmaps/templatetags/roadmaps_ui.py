@@ -3,8 +3,16 @@ from django import template
 register = template.Library()
 
 VERDICT_TAGS = {"better": "tag-green", "worse": "tag-red", "same": "tag-grey", "no_data": "tag-grey"}
-STATUS_TAGS = {"planned": "tag-grey", "in_progress": "tag-orange", "done": "tag-green", "cancelled": "tag-grey",
-               "draft": "tag-grey", "sent": "tag-orange", "answered": "tag-green", "closed": "tag-green"}
+STATUS_TAGS = {
+    "planned": "tag-grey",
+    "in_progress": "tag-orange",
+    "done": "tag-green",
+    "cancelled": "tag-grey",
+    "draft": "tag-grey",
+    "sent": "tag-orange",
+    "answered": "tag-green",
+    "closed": "tag-green",
+}
 
 
 @register.filter

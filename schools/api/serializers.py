@@ -15,20 +15,44 @@ class SchoolSerializer(serializers.ModelSerializer):
     class Meta:
         model = School
         fields = [
-            "id", "code", "name", "short_name", "municipality", "settlement", "address", "website",
-            "is_small", "is_remote", "infrastructure_deficit", "staff_shortage",
+            "id",
+            "code",
+            "name",
+            "short_name",
+            "municipality",
+            "settlement",
+            "address",
+            "website",
+            "is_small",
+            "is_remote",
+            "infrastructure_deficit",
+            "staff_shortage",
         ]
 
 
 class SchoolContextSerializer(serializers.ModelSerializer):
-    school_code = serializers.SlugRelatedField(source="school", slug_field="code", queryset=School.objects.all())
+    school_code = serializers.SlugRelatedField(
+        source="school", slug_field="code", queryset=School.objects.all()
+    )
 
     class Meta:
         model = SchoolContext
         fields = [
-            "id", "school_code", "year", "students", "teachers", "police_registered", "migrants", "not_attested",
-            "absentees", "special_needs", "accreditation_suspended", "teachers_diagnosed", "teachers_pd_request",
-            "teachers_pd_risk", "import_batch",
+            "id",
+            "school_code",
+            "year",
+            "students",
+            "teachers",
+            "police_registered",
+            "migrants",
+            "not_attested",
+            "absentees",
+            "special_needs",
+            "accreditation_suspended",
+            "teachers_diagnosed",
+            "teachers_pd_request",
+            "teachers_pd_risk",
+            "import_batch",
         ]
         read_only_fields = ["import_batch"]
 
@@ -41,7 +65,9 @@ class SchoolContextSerializer(serializers.ModelSerializer):
             for part in parts:
                 value = attrs.get(part, getattr(self.instance, part, None))
                 if total is not None and value is not None and value > total:
-                    errors[part] = f"Не может быть больше, чем {total} ({SchoolContext._meta.get_field(whole).verbose_name})."
+                    errors[part] = (
+                        f"Не может быть больше, чем {total} ({SchoolContext._meta.get_field(whole).verbose_name})."
+                    )
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

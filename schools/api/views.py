@@ -21,7 +21,15 @@ class SchoolFilter(filters.FilterSet):
 
     class Meta:
         model = School
-        fields = ["code", "municipality", "settlement", "is_small", "is_remote", "infrastructure_deficit", "staff_shortage"]
+        fields = [
+            "code",
+            "municipality",
+            "settlement",
+            "is_small",
+            "is_remote",
+            "infrastructure_deficit",
+            "staff_shortage",
+        ]
 
 
 class SchoolApi(viewsets.ModelViewSet):

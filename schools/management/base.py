@@ -12,7 +12,9 @@ class ImportCommand(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="файл .xlsx")
-        parser.add_argument("--dry-run", action="store_true", help="только проверить файл, ничего не записывать")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="только проверить файл, ничего не записывать"
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -24,7 +26,9 @@ class ImportCommand(BaseCommand):
                 self.stderr.write(f"{percent}% {message}")
 
         with path.open("rb") as file:
-            summary = run_import(kind=self.kind, file=file, file_name=path.name, dry_run=options["dry_run"], progress=progress)
+            summary = run_import(
+                kind=self.kind, file=file, file_name=path.name, dry_run=options["dry_run"], progress=progress
+            )
         if not summary.ok:
             for error in summary.errors:
                 where = f"Строка {error['row']}" if error["row"] else "Файл"

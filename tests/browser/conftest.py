@@ -61,11 +61,17 @@ def _require_chromium() -> None:
         return
     if os.environ.get("CI") == "true":
         pytest.fail("В CI нет /usr/bin/chromium: браузерные сценарии обязательны (scripts/browser-deps.sh).")
-    pytest.skip("Chromium не найден (/usr/bin/chromium): браузерные сценарии пропущены. Установите: make browser-deps")
+    pytest.skip(
+        "Chromium не найден (/usr/bin/chromium): браузерные сценарии пропущены. Установите: make browser-deps"
+    )
 
 
 def _server_env(database: Path, media: Path, *, debug: bool) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
     env.update(
         DATABASE_URL=f"sqlite:///{database}",
         MEDIA_ROOT=str(media),
@@ -134,13 +140,16 @@ def portal(demo_snapshot, tmp_path):
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
-            cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=BASE_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
         try:
-            urllib.request.urlopen(url + "/accounts/login/", timeout=2)  # noqa: S310 (local test server)
+            urllib.request.urlopen(url + "/accounts/login/", timeout=2)
             break
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
@@ -239,7 +248,12 @@ def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
         "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
     )
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:5]]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"][:5]],
+        }
         for v in result["violations"]
         if v["impact"] in impacts
     ]

@@ -10,9 +10,24 @@ from .conftest import login, shot
 
 pytestmark = pytest.mark.browser
 
-HEADERS = ["Код ОО", "Учебный год", "Процедура", "Предмет", "Класс", "Участников", "Не преодолели минимальный порог",
-           "Высокий результат", "Отметка 2", "Отметка 3", "Отметка 4", "Отметка 5", "Средний балл", "Понизили",
-           "Подтвердили", "Повысили"]
+HEADERS = [
+    "Код ОО",
+    "Учебный год",
+    "Процедура",
+    "Предмет",
+    "Класс",
+    "Участников",
+    "Не преодолели минимальный порог",
+    "Высокий результат",
+    "Отметка 2",
+    "Отметка 3",
+    "Отметка 4",
+    "Отметка 5",
+    "Средний балл",
+    "Понизили",
+    "Подтвердили",
+    "Повысили",
+]
 GOOD_ROWS = [
     ["0101", "2025/2026", "ОГЭ", "Математика", 9, 52, 3, "", 3, 20, 19, 10, 3.7, "", "", ""],
     ["0101", "2025/2026", "ОГЭ", "Русский язык", 9, 52, 1, "", 1, 15, 22, 14, 3.9, "", "", ""],
@@ -85,7 +100,9 @@ def test_administrator_checks_fixes_and_imports_a_results_file(page, portal, tmp
     progress = page.get_by_role("progressbar", name="Ход выполнения")
     expect(progress).to_have_attribute("value", "100", timeout=60_000)
     expect(page.locator("[data-job-status]")).to_have_text(re.compile("Выполнена|Готово|Завершена"))
-    expect(page.locator(".message-success")).to_contain_text("Импортировано: файл «результаты-2025-исправлено.xlsx», строк — 4")
+    expect(page.locator(".message-success")).to_contain_text(
+        "Импортировано: файл «результаты-2025-исправлено.xlsx», строк — 4"
+    )
     shot(page, "12-import-done")
 
     # The upload history remembers the file and who loaded it.

@@ -19,7 +19,9 @@ def test_inspector_computes_the_year_and_explains_why_a_school_is_on_the_list(pa
     page.get_by_label("Учебный год (начальный)").fill("2025")
     page.get_by_role("button", name="Запустить расчёт").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Расчёт показателей и списков за 2025/2026")
-    expect(page.get_by_role("progressbar", name="Ход выполнения")).to_have_attribute("value", "100", timeout=60_000)
+    expect(page.get_by_role("progressbar", name="Ход выполнения")).to_have_attribute(
+        "value", "100", timeout=60_000
+    )
     expect(page.locator(".message-success")).to_be_visible()
     shot(page, "20-compute-done")
     page.get_by_role("link", name="Открыть результат").click()
@@ -39,7 +41,9 @@ def test_inspector_computes_the_year_and_explains_why_a_school_is_on_the_list(pa
     summary = page.locator("dl.props").first
     expect(summary).to_contain_text("Место в кластере")
     expect(summary.locator("dd").filter(has_text="в списке").first).to_be_visible()
-    years = page.locator("section").filter(has=page.get_by_role("heading", name="Годы, по которым принято решение о ШНОР"))
+    years = page.locator("section").filter(
+        has=page.get_by_role("heading", name="Годы, по которым принято решение о ШНОР")
+    )
     expect(years.locator("tbody tr").filter(has_text="2025/2026").get_by_text("да")).to_be_visible()
     expect(years.locator("tbody tr").filter(has_text="2024/2025").get_by_text("да")).to_be_visible()
     expect(page.locator("figure.chart-figure svg").first).to_be_visible()

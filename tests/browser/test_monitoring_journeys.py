@@ -53,7 +53,9 @@ def test_principal_fills_the_card_in_two_sittings_and_submits_it(new_page, porta
     expect(_criterion(page, "1.3").get_by_label(re.compile("Ссылки"))).to_have_value(f"{DOC}1.3.pdf")
     expect(_criterion(page, "2.1").get_by_label("Педагогов с маршрутами")).to_have_value("9")
     expect(_criterion(page, "2.1").get_by_label("Всего педагогов")).to_have_value("10")
-    expect(_criterion(page, "2.3").get_by_label("Комментарий")).to_have_value("Участвовали в диагностике в октябре")
+    expect(_criterion(page, "2.3").get_by_label("Комментарий")).to_have_value(
+        "Участвовали в диагностике в октябре"
+    )
     expect(_criterion(page, "1.2").get_by_label("Заявляю балл по критерию")).not_to_be_checked()
 
     # Submitting with a claimed point that has no evidence is refused with a message at the criterion.
@@ -66,7 +68,9 @@ def test_principal_fills_the_card_in_two_sittings_and_submits_it(new_page, porta
     expect(_criterion(page, "2.3").locator("[data-error-for=evidence]")).to_have_text(
         "Для заявленного балла нужна ссылка на подтверждающий документ."
     )
-    expect(_criterion(page, "2.3").get_by_label("Комментарий")).to_have_value("Участвовали в диагностике в октябре")
+    expect(_criterion(page, "2.3").get_by_label("Комментарий")).to_have_value(
+        "Участвовали в диагностике в октябре"
+    )
     expect(page.locator("[data-card-status]")).to_have_text("черновик")
     shot(page, "32-card-missing-evidence")
 

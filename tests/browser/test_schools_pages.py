@@ -72,5 +72,7 @@ def test_school_page_on_a_phone_shows_the_table_as_labelled_rows(new_page, porta
     label = first_cell.evaluate("td => getComputedStyle(td, '::before').content")
     assert label == '"Учебный год"'
     page.get_by_text("Меню").click()
-    expect(page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Моя школа")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Моя школа")
+    ).to_be_visible()
     shot(page, "01-school-page-phone")

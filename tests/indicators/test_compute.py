@@ -63,12 +63,26 @@ def compute_all():
 def test_results_indicators_of_2024_with_numerators(town):
     statuses_compute(year=2024)
 
-    t1 = {code: value("T1", code) for code in ("vpr_fail_share", "oge_below_min_share", "ege_high_share",
-                                                   "ege_below_min_share", "vpr_lowered_share")}
+    t1 = {
+        code: value("T1", code)
+        for code in (
+            "vpr_fail_share",
+            "oge_below_min_share",
+            "ege_high_share",
+            "ege_below_min_share",
+            "vpr_lowered_share",
+        )
+    }
     assert [(v.value, v.numerator, v.denominator) for v in t1.values()] == [
-        (40.0, 8, 20), (40.0, 4, 10), (0.0, 0, 10), (20.0, 2, 10), (35.0, 7, 20)]
-    assert [(t1[c].risk, t1[c].rank, t1[c].population_size) for c in ("vpr_fail_share", "ege_high_share")] == [
-        (1.0, 1, 4), (1.0, 1, 3)]
+        (40.0, 8, 20),
+        (40.0, 4, 10),
+        (0.0, 0, 10),
+        (20.0, 2, 10),
+        (35.0, 7, 20),
+    ]
+    assert [
+        (t1[c].risk, t1[c].rank, t1[c].population_size) for c in ("vpr_fail_share", "ege_high_share")
+    ] == [(1.0, 1, 4), (1.0, 1, 3)]
     assert value("T3", "vpr_fail_share").risk == pytest.approx(1 / 3)
     assert value("T3", "vpr_fail_share").rank == 2
     assert (value("T2", "vpr_fail_share").rank, value("T4", "vpr_fail_share").rank) == (3, 3)
@@ -93,8 +107,11 @@ def test_zero_and_missing_denominators_are_null_not_zero(town):
 def test_clusters_indices_and_ranks_of_2024(town):
     statuses_compute(year=2024)
 
-    got = {c: (s.cluster, s.results_index, s.rank_in_cluster, s.cluster_size, s.low_results_year)
-           for c in ("T1", "T2", "T3", "T4") for s in [status(c)]}
+    got = {
+        c: (s.cluster, s.results_index, s.rank_in_cluster, s.cluster_size, s.low_results_year)
+        for c in ("T1", "T2", "T3", "T4")
+        for s in [status(c)]
+    }
     town_cluster = "Тестовый округ · город · 100–499"
     assert got["T1"] == (town_cluster, 0.0, 1, 4, True)
     assert got["T2"] == (town_cluster, 100.0, 3, 4, False)
@@ -102,7 +119,10 @@ def test_clusters_indices_and_ranks_of_2024(town):
     assert got["T3"][2:] == (2, 4, False)
     assert got["T4"] == (town_cluster, 100.0, 3, 4, False)
     assert (status("V1").cluster, status("V1").rank_in_cluster, status("V2").rank_in_cluster) == (
-        "Тестовый округ · село · <100", 2, 1)
+        "Тестовый округ · село · <100",
+        2,
+        1,
+    )
     assert status("V2").low_results_year is True
 
 
@@ -111,7 +131,12 @@ def test_cluster_of_one_is_never_ranked(town):
 
     b1 = status("B1")
     assert (b1.cluster, b1.cluster_size, b1.results_index, b1.rank_in_cluster, b1.low_results_year) == (
-        "Тестовый округ · город · ≥500", 1, 100.0, None, False)
+        "Тестовый округ · город · ≥500",
+        1,
+        100.0,
+        None,
+        False,
+    )
 
 
 def test_school_without_context_has_no_cluster_index_or_list(town):
@@ -119,7 +144,12 @@ def test_school_without_context_has_no_cluster_index_or_list(town):
 
     n1 = status("N1")
     assert (n1.has_context, n1.cluster, n1.results_index, n1.social_index, n1.rank_in_cluster) == (
-        False, "", None, None, None)
+        False,
+        "",
+        None,
+        None,
+        None,
+    )
     assert (n1.low_results, n1.unfavourable) == (False, False)
 
 
@@ -135,7 +165,9 @@ def test_earlier_years_ties_and_shnor_over_two_years(town):
     assert [s.school.code for s in SchoolStatus.objects.filter(year=2024, low_results=True)] == ["T1"]
     years = status("T1").reasons["low_results_years"]
     assert [(y["year"], y["low"], y["rank"], y["cluster_size"], y["threshold"]) for y in years] == [
-        (2023, True, 1, 4, 1), (2024, True, 1, 4, 1)]
+        (2023, True, 1, 4, 1),
+        (2024, True, 1, 4, 1),
+    ]
 
 
 def test_2022_ranks_with_tie_above_the_bottom(town):
@@ -143,17 +175,28 @@ def test_2022_ranks_with_tie_above_the_bottom(town):
 
     assert status("T2", 2022).rank_in_cluster == 1
     assert status("T3", 2022).results_index == pytest.approx(70.83333333)
-    assert (status("T3", 2022).rank_in_cluster, status("T4", 2022).rank_in_cluster, status("T1", 2022).rank_in_cluster) == (2, 2, 4)
+    assert (
+        status("T3", 2022).rank_in_cluster,
+        status("T4", 2022).rank_in_cluster,
+        status("T1", 2022).rank_in_cluster,
+    ) == (2, 2, 4)
     assert SchoolStatus.objects.filter(year=2022, low_results=True).count() == 0
 
 
 def test_social_index_and_shnsu(town):
     statuses_compute(year=2024)
 
-    got = {c: (round(status(c).social_index, 4), status(c).social_rank, status(c).unfavourable)
-           for c in ("T1", "T2", "V1", "V2", "B1")}
-    assert got == {"T1": (88.8889, 2, False), "T2": (100.0, 4, False), "V1": (77.7778, 1, True),
-                   "V2": (88.8889, 2, False), "B1": (100.0, 4, False)}
+    got = {
+        c: (round(status(c).social_index, 4), status(c).social_rank, status(c).unfavourable)
+        for c in ("T1", "T2", "V1", "V2", "B1")
+    }
+    assert got == {
+        "T1": (88.8889, 2, False),
+        "T2": (100.0, 4, False),
+        "V1": (77.7778, 1, True),
+        "V2": (88.8889, 2, False),
+        "B1": (100.0, 4, False),
+    }
     assert status("V1").social_population == 7
     assert status("V1").reasons["social_threshold"] == 1
 
@@ -167,7 +210,9 @@ def test_list_dynamics_and_population_stats(town):
     # V1 was ШНСУ in 2023 as well (all shares 0 that year, its two flags make it the lowest): it stays
     assert [s.code for s in dynamics["unfavourable"]["current"]] == ["V1"]
     assert (dynamics["unfavourable"]["entered"], dynamics["unfavourable"]["left"]) == ([], [])
-    stat = PopulationStat.objects.get(year=2024, indicator="vpr_fail_share", population="Тестовый округ · город · 100–499")
+    stat = PopulationStat.objects.get(
+        year=2024, indicator="vpr_fail_share", population="Тестовый округ · город · 100–499"
+    )
     assert (stat.count, stat.median, stat.mean, stat.minimum, stat.maximum) == (4, 15.0, 20.0, 10.0, 40.0)
 
 
@@ -190,7 +235,11 @@ def test_min_participants_marks_low_data_and_leaves_ranking(town):
 
     # V1 and V2 have 10 ВПР participants, fewer than 15: no usable indicator, «мало данных», no rank.
     assert value("V1", "vpr_fail_share").is_low_data is True
-    assert (status("V1").results_index, status("V1").rank_in_cluster, status("V1").is_low_data) == (None, None, True)
+    assert (status("V1").results_index, status("V1").rank_in_cluster, status("V1").is_low_data) == (
+        None,
+        None,
+        True,
+    )
     assert status("V2").low_results_year is False
     # in cluster T the ОГЭ (10) and ЕГЭ (10) indicators drop out; only ВПР (20) ranks: T1 40 % is worst
     assert status("T1").results_index == 0.0
@@ -199,8 +248,14 @@ def test_min_participants_marks_low_data_and_leaves_ranking(town):
 
 def test_rerun_replaces_the_year_and_keeps_override(town, inspector):
     statuses_compute(year=2024)
-    status_override_create(school=status("T2").school, year=2024, list_kind="low_results", decision="include",
-                           reason="Решение комиссии: выездная проверка", user=inspector)
+    status_override_create(
+        school=status("T2").school,
+        year=2024,
+        list_kind="low_results",
+        decision="include",
+        reason="Решение комиссии: выездная проверка",
+        user=inspector,
+    )
 
     run = statuses_compute(year=2024)
 
@@ -220,14 +275,28 @@ def test_export_commands_print_exact_fields(town, capsys):
     call_command("export_status", "--year", "2024")
     rows = json.loads(capsys.readouterr().out)
     t1 = next(r for r in rows if r["school_code"] == "T1")
-    assert t1 == {"school_code": "T1", "year": 2024, "cluster": "Тестовый округ · город · 100–499",
-                  "results_index": 0.0, "social_index": pytest.approx(88.888888889), "rank_in_cluster": 1,
-                  "cluster_size": 4, "low_results_year": True, "low_results": True, "unfavourable": False}
+    assert t1 == {
+        "school_code": "T1",
+        "year": 2024,
+        "cluster": "Тестовый округ · город · 100–499",
+        "results_index": 0.0,
+        "social_index": pytest.approx(88.888888889),
+        "rank_in_cluster": 1,
+        "cluster_size": 4,
+        "low_results_year": True,
+        "low_results": True,
+        "unfavourable": False,
+    }
     call_command("export_indicators", "--year", "2024")
     values = json.loads(capsys.readouterr().out)
     assert set(values[0]) == {"school_code", "indicator", "value", "numerator", "denominator"}
-    assert {"school_code": "V1", "indicator": "oge_below_min_share", "value": None, "numerator": 0,
-            "denominator": 0} in values
+    assert {
+        "school_code": "V1",
+        "indicator": "oge_below_min_share",
+        "value": None,
+        "numerator": 0,
+        "denominator": 0,
+    } in values
 
 
 def test_export_of_a_year_without_computation_fails(town):

@@ -17,10 +17,16 @@ def town(catalogue):
 
 
 def year_state(year=2024):
-    values = sorted(IndicatorValue.objects.filter(year=year).values_list("school__code", "indicator__code", "value",
-                                                                          "risk", "rank", "run_id"))
-    statuses = sorted(SchoolStatus.objects.filter(year=year).values_list("school__code", "cluster", "results_index",
-                                                                          "low_results", "run_id"))
+    values = sorted(
+        IndicatorValue.objects.filter(year=year).values_list(
+            "school__code", "indicator__code", "value", "risk", "rank", "run_id"
+        )
+    )
+    statuses = sorted(
+        SchoolStatus.objects.filter(year=year).values_list(
+            "school__code", "cluster", "results_index", "low_results", "run_id"
+        )
+    )
     return values, statuses, PopulationStat.objects.filter(year=year).count()
 
 
@@ -49,7 +55,9 @@ def test_a_run_that_fails_while_writing_leaves_the_previous_results(town, monkey
         raise RuntimeError("сбой записи статистики")
 
     monkeypatch.setattr(compute, "_stat_rows", broken)
-    with pytest.raises(Exception, match="сбой записи статистики"):  # PostgreSQL reports it as a cancelled COPY
+    with pytest.raises(
+        Exception, match="сбой записи статистики"
+    ):  # PostgreSQL reports it as a cancelled COPY
         statuses_compute(year=2024)
 
     assert year_state() == before

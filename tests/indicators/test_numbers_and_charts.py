@@ -21,14 +21,24 @@ def town(catalogue):
 
 def _svg(html: str, title: str) -> str:
     start = html.index(f'aria-label="{title}"')
-    return html[start:html.index("</svg>", start)]
+    return html[start : html.index("</svg>", start)]
 
 
-@pytest.mark.parametrize(("value", "digits", "shown"), [
-    ("0.100", None, "0,1"), (Decimal("0.250"), None, "0,25"), (Decimal("100"), None, "100"), (2, None, "2"),
-    (12.345, 1, "12,3"), ("0.05", 1, "0,1"), (Decimal("-0.0001"), 2, "0,00"), (None, None, "—"), ("", None, "—"),
-    ("нет", None, "нет"),
-])
+@pytest.mark.parametrize(
+    ("value", "digits", "shown"),
+    [
+        ("0.100", None, "0,1"),
+        (Decimal("0.250"), None, "0,25"),
+        (Decimal("100"), None, "100"),
+        (2, None, "2"),
+        (12.345, 1, "12,3"),
+        ("0.05", 1, "0,1"),
+        (Decimal("-0.0001"), 2, "0,00"),
+        (None, None, "—"),
+        ("", None, "—"),
+        ("нет", None, "нет"),
+    ],
+)
 def test_number_filter(value, digits, shown):
     assert number(value, digits) == shown
 
@@ -58,8 +68,12 @@ def test_lists_page_charts_list_sizes_and_moves_over_the_years(client_for, inspe
     for point in ("ШНОР: 2023/24 — 1", "ШНОР: 2024/25 — 1", "ШНСУ: 2023/24 — 1", "ШНСУ: 2024/25 — 1"):
         assert f"<title>{point}</title>" in sizes
     moves = _svg(html, "Вошли в списки и вышли из них по годам")
-    for point in ("вошли в ШНОР: 2024/25 — 1", "вышли из ШНОР: 2024/25 — 1", "вошли в ШНСУ: 2024/25 — 0",
-                  "вышли из ШНСУ: 2024/25 — 0"):
+    for point in (
+        "вошли в ШНОР: 2024/25 — 1",
+        "вышли из ШНОР: 2024/25 — 1",
+        "вошли в ШНСУ: 2024/25 — 0",
+        "вышли из ШНСУ: 2024/25 — 0",
+    ):
         assert f"<title>{point}</title>" in moves
     assert "2023/24 — " not in moves  # no computation for 2022: nothing to compare with, a gap
     assert '<td data-label="ШНОР: вошли / вышли">1 / 1</td>' in html
@@ -69,7 +83,7 @@ def test_lists_page_charts_list_sizes_and_moves_over_the_years(client_for, inspe
 
 def test_dashboard_panel_has_the_list_trend(client_for, inspector, town):
     html = client_for(inspector).get("/dashboard/").content.decode()
-    panel = html[html.index('id="lists-panel"'):]
+    panel = html[html.index('id="lists-panel"') :]
     trend = _svg(panel, "Число школ в списках ШНОР и ШНСУ по годам")
     assert "<title>ШНОР: 2023/24 — 1</title>" in trend and "<title>ШНСУ: 2024/25 — 1</title>" in trend
     assert 'viewBox="0 0 480 200"' in panel

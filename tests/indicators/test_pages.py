@@ -37,8 +37,16 @@ def test_lists_page_shows_lists_with_dynamics_and_rules(client_for, inspector, t
     assert "Лет подряд для ШНОР (n)" in html
 
 
-@pytest.mark.parametrize("url", ["/indicators/", "/indicators/table/", "/indicators/rules/",
-                                 "/indicators/export/statuses.xlsx", "/indicators/school/T2/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/indicators/",
+        "/indicators/table/",
+        "/indicators/rules/",
+        "/indicators/export/statuses.xlsx",
+        "/indicators/school/T2/",
+    ],
+)
 def test_principal_cannot_open_staff_pages_or_another_school(client_for, principal_t1, url):
     assert client_for(principal_t1).get(url).status_code in (403, 404)
 
@@ -61,8 +69,10 @@ def test_school_page_has_status_panel(client_for, principal_t1):
 
 
 def test_table_filters_by_cluster_and_shows_medians(client_for, inspector, town):
-    response = client_for(inspector).get("/indicators/table/", {"year": 2024, "cluster": "Тестовый округ · село · <100",
-                                                                 "sort": "-results_index"})
+    response = client_for(inspector).get(
+        "/indicators/table/",
+        {"year": 2024, "cluster": "Тестовый округ · село · <100", "sort": "-results_index"},
+    )
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -91,13 +101,34 @@ def test_compute_button_runs_a_job(client_for, inspector, town, django_capture_o
 
 
 def test_rules_form_creates_a_version_with_history(client_for, inspector, town):
-    data = {"valid_from": 2025, "size_edge_small": 100, "size_edge_large": 600, "low_results_share": "0.2",
-            "low_results_years": 3, "unfavourable_share": "0.1", "min_participants": 5, "lowered_threshold": 30,
-            "raised_threshold": 15, "mismatch_threshold": 10, "comment": "Приказ № 12 от 01.09.2025",
-            "weight_vpr_fail_share": 2}
-    for code in ("ege_high_share", "ege_below_min_share", "oge_below_min_share", "police_register_share",
-                 "migrant_share", "not_attested_share", "absentee_share", "special_needs_share", "is_remote", "is_small",
-                 "infrastructure_deficit", "staff_shortage"):
+    data = {
+        "valid_from": 2025,
+        "size_edge_small": 100,
+        "size_edge_large": 600,
+        "low_results_share": "0.2",
+        "low_results_years": 3,
+        "unfavourable_share": "0.1",
+        "min_participants": 5,
+        "lowered_threshold": 30,
+        "raised_threshold": 15,
+        "mismatch_threshold": 10,
+        "comment": "Приказ № 12 от 01.09.2025",
+        "weight_vpr_fail_share": 2,
+    }
+    for code in (
+        "ege_high_share",
+        "ege_below_min_share",
+        "oge_below_min_share",
+        "police_register_share",
+        "migrant_share",
+        "not_attested_share",
+        "absentee_share",
+        "special_needs_share",
+        "is_remote",
+        "is_small",
+        "infrastructure_deficit",
+        "staff_shortage",
+    ):
         data[f"weight_{code}"] = 1
 
     response = client_for(inspector).post("/indicators/rules/", data)
@@ -111,8 +142,10 @@ def test_rules_form_creates_a_version_with_history(client_for, inspector, town):
 
 
 def test_rules_form_rejects_bad_edges(client_for, inspector, town):
-    response = client_for(inspector).post("/indicators/rules/", {"valid_from": 2026, "size_edge_small": 500,
-                                                                 "size_edge_large": 100, "comment": "x"})
+    response = client_for(inspector).post(
+        "/indicators/rules/",
+        {"valid_from": 2026, "size_edge_small": 500, "size_edge_large": 100, "comment": "x"},
+    )
 
     assert response.status_code == 200
     assert "Граница крупных школ должна быть больше границы малых." in response.content.decode()
@@ -121,12 +154,16 @@ def test_rules_form_rejects_bad_edges(client_for, inspector, town):
 
 def test_override_needs_a_reason_and_is_shown(client_for, inspector, town):
     client = client_for(inspector)
-    client.post("/indicators/school/T2/override/", {"year": 2024, "list_kind": "low_results", "decision": "include",
-                                                    "reason": ""})
+    client.post(
+        "/indicators/school/T2/override/",
+        {"year": 2024, "list_kind": "low_results", "decision": "include", "reason": ""},
+    )
     assert StatusOverride.objects.count() == 0
 
-    client.post("/indicators/school/T2/override/", {"year": 2024, "list_kind": "low_results", "decision": "include",
-                                                    "reason": "Решение комиссии"})
+    client.post(
+        "/indicators/school/T2/override/",
+        {"year": 2024, "list_kind": "low_results", "decision": "include", "reason": "Решение комиссии"},
+    )
 
     html = client.get("/indicators/school/T2/", {"year": 2024}).content.decode()
     assert "Решение комиссии" in html and "по расчёту: не в списке" in html

@@ -17,9 +17,18 @@ def make_schools(count: int, start: int = 0) -> None:
     for n in range(start, start + count):
         school = SchoolFactory(code=f"Q{n:03d}", is_small=n % 3 == 0)
         for year in (2023, 2024):
-            SchoolContext.objects.create(school=school, year=year, students=150 + n, teachers=12, migrants=n % 4)
-            AssessmentResult.objects.create(school=school, year=year, procedure=vpr, subject=russian, grade=5,
-                                            participants=20, mark2=n % 7)
+            SchoolContext.objects.create(
+                school=school, year=year, students=150 + n, teachers=12, migrants=n % 4
+            )
+            AssessmentResult.objects.create(
+                school=school,
+                year=year,
+                procedure=vpr,
+                subject=russian,
+                grade=5,
+                participants=20,
+                mark2=n % 7,
+            )
 
 
 @pytest.mark.parametrize("count", [3, 30])
@@ -33,7 +42,9 @@ def test_compute_queries_do_not_grow_with_schools(catalogue, django_assert_max_n
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_list_selectors_queries_do_not_grow_with_schools(catalogue, django_assert_max_num_queries, count, inspector):
+def test_list_selectors_queries_do_not_grow_with_schools(
+    catalogue, django_assert_max_num_queries, count, inspector
+):
     make_schools(count)
     statuses_compute(year=2023)
     statuses_compute(year=2024)

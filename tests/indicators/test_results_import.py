@@ -9,9 +9,24 @@ from indicators.services import results as module
 from schools.importing import run_import
 from schools.models import ImportBatch
 
-HEADER = ["Код ОО", "Учебный год", "Процедура", "Предмет", "Класс", "Участников", "Не преодолели минимальный порог",
-          "Высокий результат", "Отметка 2", "Отметка 3", "Отметка 4", "Отметка 5", "Средний балл", "Понизили",
-          "Подтвердили", "Повысили"]
+HEADER = [
+    "Код ОО",
+    "Учебный год",
+    "Процедура",
+    "Предмет",
+    "Класс",
+    "Участников",
+    "Не преодолели минимальный порог",
+    "Высокий результат",
+    "Отметка 2",
+    "Отметка 3",
+    "Отметка 4",
+    "Отметка 5",
+    "Средний балл",
+    "Понизили",
+    "Подтвердили",
+    "Повысили",
+]
 GOOD_ROWS = [
     ["A001", "2024/2025", "ВПР", "Русский язык", 5, 20, "", "", 2, 8, 6, 4, 3.6, 3, 15, 2],
     ["A001", "2024", "ОГЭ", "математика", 9, "30", 3, "—", "", "", "", "", "", "", "", ""],
@@ -25,8 +40,11 @@ def run(make_xlsx, rows, *, header=HEADER, dry_run=False, title_rows=()):
 
 
 def snapshot():
-    return (list(AssessmentResult.objects.values_list("school__code", "year", "participants", "mark2")),
-            ImportBatch.objects.count(), Subject.objects.count())
+    return (
+        list(AssessmentResult.objects.values_list("school__code", "year", "participants", "mark2")),
+        ImportBatch.objects.count(),
+        Subject.objects.count(),
+    )
 
 
 def test_good_file_creates_rows_with_batch_and_new_subject(catalogue, school_a, school_b, make_xlsx):
@@ -44,7 +62,13 @@ def test_good_file_creates_rows_with_batch_and_new_subject(catalogue, school_a, 
     assert (ege.subject.name, ege.average) == ("Информатика и ИКТ", Decimal("61.50"))
     assert ege.subject.code == "informatika-i-ikt"
     batch = ImportBatch.objects.get()
-    assert (batch.kind, batch.rows, batch.created, batch.updated, batch.file_name) == ("results", 3, 3, 0, "results.xlsx")
+    assert (batch.kind, batch.rows, batch.created, batch.updated, batch.file_name) == (
+        "results",
+        3,
+        3,
+        0,
+        "results.xlsx",
+    )
     assert set(AssessmentResult.objects.values_list("import_batch", flat=True)) == {batch.pk}
 
 
@@ -63,7 +87,9 @@ def test_same_file_twice_updates_instead_of_duplicating(catalogue, school_a, sch
     assert set(AssessmentResult.objects.values_list("import_batch", flat=True)) == {vpr.import_batch_id}
 
 
-def test_a_partial_reimport_moves_only_its_own_rows_to_the_new_batch(catalogue, school_a, school_b, make_xlsx):
+def test_a_partial_reimport_moves_only_its_own_rows_to_the_new_batch(
+    catalogue, school_a, school_b, make_xlsx
+):
     run(make_xlsx, GOOD_ROWS)
     first = ImportBatch.objects.get()
     changed = list(GOOD_ROWS[0])
@@ -99,25 +125,67 @@ BAD_CASES = [
     ("unknown school", [row(**{"Код ОО": "Z999"})], 2, "Код ОО", module.UNKNOWN_SCHOOL),
     ("unknown procedure", [row(Процедура="ЕНТ")], 2, "Процедура", module.UNKNOWN_PROCEDURE),
     ("negative count", [row(**{"Отметка 2": -1})], 2, "Отметка 2", "количество не может быть отрицательным"),
-    ("negative participants", [row(Участников=-5)], 2, "Участников", "количество не может быть отрицательным"),
-    ("part larger", [row(**{"Высокий результат": 21})], 2, "Высокий результат", "больше, чем «Участников» (20)"),
-    ("below min larger", [row(**{"Не преодолели минимальный порог": 25})], 2, "Не преодолели минимальный порог",
-     "больше, чем «Участников» (20)"),
-    ("marks sum", [row(**{"Отметка 5": 5})], 2, "Отметка 2 … Отметка 5",
-     "сумма отметок «2»–«5» (21) не равна числу участников (20)"),
-    ("correspondence sum", [row(Понизили=10, Подтвердили=10, Повысили=1)], 2, "Понизили, Подтвердили, Повысили",
-     "сумма «Понизили», «Подтвердили», «Повысили» (21) больше, чем «Участников» (20)"),
-    ("duplicate key", [row(), row(Предмет="русский  язык", **{"Учебный год": 2024})], 3, "Код ОО",
-     "повторяет строку 3 этого файла (ОО, год, процедура, предмет, класс)"),
+    (
+        "negative participants",
+        [row(Участников=-5)],
+        2,
+        "Участников",
+        "количество не может быть отрицательным",
+    ),
+    (
+        "part larger",
+        [row(**{"Высокий результат": 21})],
+        2,
+        "Высокий результат",
+        "больше, чем «Участников» (20)",
+    ),
+    (
+        "below min larger",
+        [row(**{"Не преодолели минимальный порог": 25})],
+        2,
+        "Не преодолели минимальный порог",
+        "больше, чем «Участников» (20)",
+    ),
+    (
+        "marks sum",
+        [row(**{"Отметка 5": 5})],
+        2,
+        "Отметка 2 … Отметка 5",
+        "сумма отметок «2»–«5» (21) не равна числу участников (20)",
+    ),
+    (
+        "correspondence sum",
+        [row(Понизили=10, Подтвердили=10, Повысили=1)],
+        2,
+        "Понизили, Подтвердили, Повысили",
+        "сумма «Понизили», «Подтвердили», «Повысили» (21) больше, чем «Участников» (20)",
+    ),
+    (
+        "duplicate key",
+        [row(), row(Предмет="русский  язык", **{"Учебный год": 2024})],
+        3,
+        "Код ОО",
+        "повторяет строку 3 этого файла (ОО, год, процедура, предмет, класс)",
+    ),
     ("missing participants", [row(Участников="")], 2, "Участников", module.REQUIRED_VALUE),
-    ("bad year", [row(**{"Учебный год": "2024/2026"})], 2, "Учебный год", "второй год должен быть на единицу больше первого"),
+    (
+        "bad year",
+        [row(**{"Учебный год": "2024/2026"})],
+        2,
+        "Учебный год",
+        "второй год должен быть на единицу больше первого",
+    ),
     ("bad grade", [row(Класс=12)], 2, "Класс", module.BAD_GRADE),
     ("text number", [row(Участников="двадцать")], 2, "Участников", "ожидается число"),
 ]
 
 
-@pytest.mark.parametrize(("case", "rows", "line", "column", "message"), BAD_CASES, ids=[c[0] for c in BAD_CASES])
-def test_bad_file_reports_row_and_changes_nothing(catalogue, school_a, school_b, make_xlsx, case, rows, line, column, message):
+@pytest.mark.parametrize(
+    ("case", "rows", "line", "column", "message"), BAD_CASES, ids=[c[0] for c in BAD_CASES]
+)
+def test_bad_file_reports_row_and_changes_nothing(
+    catalogue, school_a, school_b, make_xlsx, case, rows, line, column, message
+):
     run(make_xlsx, GOOD_ROWS)
     before = snapshot()
 
@@ -156,15 +224,19 @@ def test_import_command_exits_non_zero_on_error(catalogue, school_a, make_xlsx, 
     assert AssessmentResult.objects.count() == 0
 
 
-def test_upload_page_imports_results_through_a_job(catalogue, school_a, school_b, make_xlsx, client_for, inspector,
-                                                   django_capture_on_commit_callbacks):
+def test_upload_page_imports_results_through_a_job(
+    catalogue, school_a, school_b, make_xlsx, client_for, inspector, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from schools.models import Job
 
     content = make_xlsx([HEADER, *GOOD_ROWS]).getvalue()
-    upload = SimpleUploadedFile("results.xlsx", content,
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    upload = SimpleUploadedFile(
+        "results.xlsx",
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(inspector).post("/schools/import/", {"kind": "results", "file": upload})
@@ -197,7 +269,9 @@ def grades(first: int, last: int) -> list[list]:
     return [row(Класс=grade) for grade in range(first, last + 1)]
 
 
-def test_a_file_written_in_many_batches_is_stored_whole(catalogue, school_a, school_b, make_xlsx, monkeypatch):
+def test_a_file_written_in_many_batches_is_stored_whole(
+    catalogue, school_a, school_b, make_xlsx, monkeypatch
+):
     monkeypatch.setattr(module, "WRITE_BATCH", 2)  # several batches in flight (a writer thread on PostgreSQL)
 
     summary = run(make_xlsx, grades(1, 9))
@@ -206,7 +280,9 @@ def test_a_file_written_in_many_batches_is_stored_whole(catalogue, school_a, sch
     assert sorted(AssessmentResult.objects.values_list("grade", flat=True)) == list(range(1, 10))
 
 
-def test_an_error_after_batches_were_written_changes_nothing(catalogue, school_a, school_b, make_xlsx, monkeypatch):
+def test_an_error_after_batches_were_written_changes_nothing(
+    catalogue, school_a, school_b, make_xlsx, monkeypatch
+):
     monkeypatch.setattr(module, "WRITE_BATCH", 2)
     before = snapshot()
 
@@ -216,7 +292,9 @@ def test_an_error_after_batches_were_written_changes_nothing(catalogue, school_a
     assert snapshot() == before
 
 
-def test_a_failed_batch_write_rolls_the_whole_import_back(catalogue, school_a, school_b, make_xlsx, monkeypatch):
+def test_a_failed_batch_write_rolls_the_whole_import_back(
+    catalogue, school_a, school_b, make_xlsx, monkeypatch
+):
     monkeypatch.setattr(module, "WRITE_BATCH", 2)
     written = []
     real_upsert = module.upsert_rows

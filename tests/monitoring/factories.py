@@ -16,10 +16,17 @@ def builtin_template() -> CardTemplate:
     return CardTemplate.objects.get(slug=BUILTIN_SLUG)
 
 
-def make_campaign(*, schools, year=2025, due=(date(2026, 9, 30), date(2026, 10, 15), date(2026, 11, 1)), user=None):
+def make_campaign(
+    *, schools, year=2025, due=(date(2026, 9, 30), date(2026, 10, 15), date(2026, 11, 1)), user=None
+):
     return campaign_create(
-        year=year, template=builtin_template(), user=user, self_assessment_due=due[0], verification_due=due[1],
-        evaluation_due=due[2], school_ids=[s.pk for s in schools],
+        year=year,
+        template=builtin_template(),
+        user=user,
+        self_assessment_due=due[0],
+        verification_due=due[1],
+        evaluation_due=due[2],
+        school_ids=[s.pk for s in schools],
     )
 
 
@@ -27,5 +34,11 @@ def result(school, year, procedure, subject, grade, participants, **counts) -> A
     proc, _ = Procedure.objects.get_or_create(code=procedure, defaults={"name": PROCEDURE_NAMES[procedure]})
     subj, _ = Subject.objects.get_or_create(code=subject, defaults={"name": SUBJECT_NAMES[subject]})
     return AssessmentResult.objects.create(
-        school=school, year=year, procedure=proc, subject=subj, grade=grade, participants=participants, **counts
+        school=school,
+        year=year,
+        procedure=proc,
+        subject=subj,
+        grade=grade,
+        participants=participants,
+        **counts,
     )

@@ -28,10 +28,15 @@ def test_default_deadlines_and_shnor_participants_with_overrides(school_a, schoo
     SchoolStatus.objects.create(run=run, school=school_a, year=2025, low_results=True)
     SchoolStatus.objects.create(run=run, school=school_b, year=2025, low_results=True)
     SchoolStatus.objects.create(run=run, school=school_c, year=2024, low_results=True)  # another year
-    StatusOverride.objects.create(school=school_b, year=2025, list_kind="low_results", decision="exclude", reason="решение")
+    StatusOverride.objects.create(
+        school=school_b, year=2025, list_kind="low_results", decision="exclude", reason="решение"
+    )
     campaign = campaign_create(year=2025, template=builtin_template())
     assert (campaign.self_assessment_due, campaign.verification_due, campaign.evaluation_due) == (
-        date(2026, 9, 30), date(2026, 10, 15), date(2026, 11, 1))
+        date(2026, 9, 30),
+        date(2026, 10, 15),
+        date(2026, 11, 1),
+    )
     assert list(campaign.cards.values_list("school__code", flat=True)) == ["A001"]
 
 
@@ -42,8 +47,13 @@ def test_no_statuses_gives_no_default_participants(db):
 def test_editing_the_template_never_changes_a_card_in_work(school_a, school_b, principal_a):
     campaign = make_campaign(schools=[school_a, school_b])
     card_a = campaign.cards.get(school=school_a)
-    card_save(card_id=card_a.pk, user=principal_a, version=1, today=date(2026, 9, 1),
-              answers=[{"criterion": "3.1", "claimed": True}])
+    card_save(
+        card_id=card_a.pk,
+        user=principal_a,
+        version=1,
+        today=date(2026, 9, 1),
+        answers=[{"criterion": "3.1", "claimed": True}],
+    )
     edited = json.loads(json.dumps(BUILTIN_TEMPLATE))
     edited["sections"][2]["criteria"][0]["text"] = "Новая формулировка"
     template = template_import(data=edited)
@@ -55,6 +65,7 @@ def test_editing_the_template_never_changes_a_card_in_work(school_a, school_b, p
     card_b = campaign.cards.get(school=school_b)
     from schools.models import Profile
     from tests.factories import UserFactory
+
     principal_b = UserFactory(username="pb", groups=list(principal_a.groups.all()))
     Profile.objects.create(user=principal_b, school=school_b)
     card_save(card_id=card_b.pk, user=principal_b, version=1, today=date(2026, 9, 1), answers=[])

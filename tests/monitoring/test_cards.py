@@ -28,8 +28,8 @@ from monitoring.services.cards import (
 from tests.monitoring.factories import make_campaign, result
 
 S = ExpertCard.Status
-BEFORE = date(2026, 9, 1)   # before the self-assessment deadline 30.09.2026
-AFTER = date(2026, 10, 1)   # after it
+BEFORE = date(2026, 9, 1)  # before the self-assessment deadline 30.09.2026
+AFTER = date(2026, 10, 1)  # after it
 LINK = "https://docs.example/plan.pdf"
 FACTS = ["2.3", "2.4", "3.1"]
 
@@ -44,8 +44,13 @@ def _fresh(card):
 
 
 def _claim(card, user, codes, today=BEFORE):
-    return card_save(card_id=card.pk, user=user, version=_fresh(card).version, today=today,
-                     answers=[{"criterion": c, "claimed": True, "evidence": LINK} for c in codes])
+    return card_save(
+        card_id=card.pk,
+        user=user,
+        version=_fresh(card).version,
+        today=today,
+        answers=[{"criterion": c, "claimed": True, "evidence": LINK} for c in codes],
+    )
 
 
 def _submitted(card, principal, codes=FACTS):
@@ -58,20 +63,44 @@ def test_new_card_is_not_started_with_all_17_answers(card):
     assert card.max_score == 17
     assert card.template_version == 1
     assert list(card.answers.values_list("criterion_code", flat=True)) == [
-        "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9", "1.10", "1.11", "1.12",
-        "2.1", "2.2", "2.3", "2.4", "3.1"]
+        "1.1",
+        "1.2",
+        "1.3",
+        "1.4",
+        "1.5",
+        "1.6",
+        "1.7",
+        "1.8",
+        "1.9",
+        "1.10",
+        "1.11",
+        "1.12",
+        "2.1",
+        "2.2",
+        "2.3",
+        "2.4",
+        "3.1",
+    ]
 
 
 def test_principal_saves_a_draft_and_every_change_is_in_history(card, principal_a):
-    saved = card_save(card_id=card.pk, user=principal_a, version=1, today=BEFORE, answers=[
-        {"criterion": "2.3", "claimed": True, "evidence": LINK, "comment": "диагностика пройдена"},
-        {"criterion": "2.1", "numerator": "4", "denominator": "5"},
-    ])
+    saved = card_save(
+        card_id=card.pk,
+        user=principal_a,
+        version=1,
+        today=BEFORE,
+        answers=[
+            {"criterion": "2.3", "claimed": True, "evidence": LINK, "comment": "диагностика пройдена"},
+            {"criterion": "2.1", "numerator": "4", "denominator": "5"},
+        ],
+    )
     assert (saved.status, saved.version) == (S.DRAFT, 2)
     share = CardAnswer.objects.get(card=card, criterion_code="2.1")
     assert (share.numerator, share.denominator, share.claimed) == (4, 5, True)  # 80 % ≥ 80 %
-    entries = {(c.criterion_code, c.field): (c.old_value, c.new_value, c.user_id)
-               for c in CardChange.objects.filter(card=card, action=CardChange.Action.SAVED)}
+    entries = {
+        (c.criterion_code, c.field): (c.old_value, c.new_value, c.user_id)
+        for c in CardChange.objects.filter(card=card, action=CardChange.Action.SAVED)
+    }
     assert entries == {
         ("2.3", "claimed"): ("нет", "да", principal_a.pk),
         ("2.3", "evidence"): ("", LINK, principal_a.pk),
@@ -83,16 +112,28 @@ def test_principal_saves_a_draft_and_every_change_is_in_history(card, principal_
 
 
 def test_share_below_threshold_is_not_claimed(card, principal_a):
-    card_save(card_id=card.pk, user=principal_a, version=1, today=BEFORE,
-              answers=[{"criterion": "2.2", "numerator": 3, "denominator": 4}])
+    card_save(
+        card_id=card.pk,
+        user=principal_a,
+        version=1,
+        today=BEFORE,
+        answers=[{"criterion": "2.2", "numerator": 3, "denominator": 4}],
+    )
     assert CardAnswer.objects.get(card=card, criterion_code="2.2").claimed is False
 
 
 def test_invalid_evidence_link_is_refused_and_nothing_changes(card, principal_a):
     with pytest.raises(CardError) as error:
-        card_save(card_id=card.pk, user=principal_a, version=1, today=BEFORE,
-                  answers=[{"criterion": "2.3", "claimed": True, "evidence": "мой диск/план.docx"},
-                           {"criterion": "2.4", "claimed": True}])
+        card_save(
+            card_id=card.pk,
+            user=principal_a,
+            version=1,
+            today=BEFORE,
+            answers=[
+                {"criterion": "2.3", "claimed": True, "evidence": "мой диск/план.docx"},
+                {"criterion": "2.4", "claimed": True},
+            ],
+        )
     assert "не ссылка http(s)" in error.value.errors["2.3"]["evidence"]
     assert _fresh(card).version == 1 and _fresh(card).status == S.NOT_STARTED
     assert not CardAnswer.objects.filter(card=card, claimed=True).exists()
@@ -100,19 +141,34 @@ def test_invalid_evidence_link_is_refused_and_nothing_changes(card, principal_a)
 
 
 def test_concurrent_save_is_refused_and_nothing_is_overwritten(card, principal_a):
-    card_save(card_id=card.pk, user=principal_a, version=1, today=BEFORE,
-              answers=[{"criterion": "2.3", "comment": "первая вкладка"}])
+    card_save(
+        card_id=card.pk,
+        user=principal_a,
+        version=1,
+        today=BEFORE,
+        answers=[{"criterion": "2.3", "comment": "первая вкладка"}],
+    )
     with pytest.raises(CardConflict) as error:  # the second tab still holds version 1
-        card_save(card_id=card.pk, user=principal_a, version=1, today=BEFORE,
-                  answers=[{"criterion": "2.3", "comment": "вторая вкладка"}])
+        card_save(
+            card_id=card.pk,
+            user=principal_a,
+            version=1,
+            today=BEFORE,
+            answers=[{"criterion": "2.3", "comment": "вторая вкладка"}],
+        )
     assert error.value.message == CARD_CONFLICT
     assert CardAnswer.objects.get(card=card, criterion_code="2.3").comment == "первая вкладка"
     assert _fresh(card).version == 2
 
 
 def test_submit_requires_evidence_for_every_claimed_point(card, principal_a):
-    card_save(card_id=card.pk, user=principal_a, version=1, today=BEFORE,
-              answers=[{"criterion": "3.1", "claimed": True}])
+    card_save(
+        card_id=card.pk,
+        user=principal_a,
+        version=1,
+        today=BEFORE,
+        answers=[{"criterion": "3.1", "claimed": True}],
+    )
     with pytest.raises(CardError) as error:
         card_submit(card_id=card.pk, user=principal_a, version=2, today=BEFORE)
     assert error.value.errors == {"3.1": {"evidence": EVIDENCE_REQUIRED}}
@@ -152,10 +208,12 @@ def test_other_principal_and_staff_cannot_fill_the_card(card, principal_b, inspe
 
 def test_principal_cannot_verify(card, principal_a):
     _submitted(card, principal_a)
-    for action in (lambda v: card_verdicts_set(card_id=card.pk, user=principal_a, version=v, verdicts={}),
-                   lambda v: card_verify(card_id=card.pk, user=principal_a, version=v),
-                   lambda v: card_return(card_id=card.pk, user=principal_a, version=v, message="x"),
-                   lambda v: card_reopen(card_id=card.pk, user=principal_a, version=v, until=AFTER, today=BEFORE)):
+    for action in (
+        lambda v: card_verdicts_set(card_id=card.pk, user=principal_a, version=v, verdicts={}),
+        lambda v: card_verify(card_id=card.pk, user=principal_a, version=v),
+        lambda v: card_return(card_id=card.pk, user=principal_a, version=v, message="x"),
+        lambda v: card_reopen(card_id=card.pk, user=principal_a, version=v, until=AFTER, today=BEFORE),
+    ):
         with pytest.raises(CardError) as error:
             action(_fresh(card).version)
         assert error.value.message == STAFF_ONLY
@@ -172,14 +230,25 @@ def test_verification_cannot_start_before_submission(card, inspector):
 def test_verification_score_counts_confirmed_points_only(card, principal_a, inspector):
     _submitted(card, principal_a)
     with pytest.raises(CardError) as error:
-        card_verdicts_set(card_id=card.pk, user=inspector, version=_fresh(card).version,
-                          verdicts={"2.4": {"verdict": "rejected"}})
+        card_verdicts_set(
+            card_id=card.pk,
+            user=inspector,
+            version=_fresh(card).version,
+            verdicts={"2.4": {"verdict": "rejected"}},
+        )
     assert error.value.errors == {"2.4": {"verifier_comment": REJECT_NEEDS_COMMENT}}
     with pytest.raises(CardError, match="Не проверены заявленные баллы по критериям: 2.3, 2.4, 3.1"):
         card_verify(card_id=card.pk, user=inspector, version=_fresh(card).version)
-    card_verdicts_set(card_id=card.pk, user=inspector, version=_fresh(card).version, verdicts={
-        "2.3": {"verdict": "confirmed"}, "2.4": {"verdict": "rejected", "comment": "план не утверждён"},
-        "3.1": {"verdict": "confirmed"}})
+    card_verdicts_set(
+        card_id=card.pk,
+        user=inspector,
+        version=_fresh(card).version,
+        verdicts={
+            "2.3": {"verdict": "confirmed"},
+            "2.4": {"verdict": "rejected", "comment": "план не утверждён"},
+            "3.1": {"verdict": "confirmed"},
+        },
+    )
     verified = card_verify(card_id=card.pk, user=inspector, version=_fresh(card).version)
     assert (verified.status, verified.self_score, verified.score, verified.level) == (S.VERIFIED, 3, 2, "low")
     assert CardAnswer.objects.get(card=card, criterion_code="2.4").points == 0
@@ -187,14 +256,22 @@ def test_verification_score_counts_confirmed_points_only(card, principal_a, insp
     evaluated = card_evaluate(card_id=card.pk, user=inspector, version=verified.version)
     assert evaluated.status == S.EVALUATED
     verdict_log = CardChange.objects.get(card=card, criterion_code="2.4", field="verdict")
-    assert (verdict_log.old_value, verdict_log.new_value, verdict_log.user_id) == ("не проверено", "отклонено", inspector.pk)
+    assert (verdict_log.old_value, verdict_log.new_value, verdict_log.user_id) == (
+        "не проверено",
+        "отклонено",
+        inspector.pk,
+    )
 
 
 def test_computed_criterion_without_data_cannot_be_confirmed(card, principal_a, inspector):
     _submitted(card, principal_a, codes=["1.1"])
     with pytest.raises(CardError) as error:
-        card_verdicts_set(card_id=card.pk, user=inspector, version=_fresh(card).version,
-                          verdicts={"1.1": {"verdict": "confirmed"}})
+        card_verdicts_set(
+            card_id=card.pk,
+            user=inspector,
+            version=_fresh(card).version,
+            verdicts={"1.1": {"verdict": "confirmed"}},
+        )
     assert error.value.errors == {"1.1": {"verdict": COMPUTED_NO_DATA}}
 
 
@@ -204,41 +281,93 @@ def test_return_for_revision_reopens_mails_the_principal_and_resets_changed_verd
     principal_a.email = "director@school.example"
     principal_a.save()
     _submitted(card, principal_a)
-    card_verdicts_set(card_id=card.pk, user=inspector, version=_fresh(card).version,
-                      verdicts={"2.3": {"verdict": "confirmed"}, "3.1": {"verdict": "confirmed"}})
+    card_verdicts_set(
+        card_id=card.pk,
+        user=inspector,
+        version=_fresh(card).version,
+        verdicts={"2.3": {"verdict": "confirmed"}, "3.1": {"verdict": "confirmed"}},
+    )
     with pytest.raises(CardError):
         card_return(card_id=card.pk, user=inspector, version=_fresh(card).version, message="  ")
     with pytest.raises(CardConflict):
         card_return(card_id=card.pk, user=inspector, version=1, message="старая вкладка")
     with django_capture_on_commit_callbacks(execute=True):
-        returned = card_return(card_id=card.pk, user=inspector, version=_fresh(card).version,
-                               message="Приложите соглашение по 3.1", today=date(2026, 9, 28))
+        returned = card_return(
+            card_id=card.pk,
+            user=inspector,
+            version=_fresh(card).version,
+            message="Приложите соглашение по 3.1",
+            today=date(2026, 9, 28),
+        )
     assert (returned.status, returned.reopened_until) == (S.RETURNED, date(2026, 10, 5))
     assert len(mail.outbox) == 1 and "Приложите соглашение по 3.1" in mail.outbox[0].body
     assert mail.outbox[0].to == ["director@school.example"]
-    card_save(card_id=card.pk, user=principal_a, version=returned.version, today=date(2026, 10, 3),
-              answers=[{"criterion": "3.1", "evidence": "https://docs.example/agreement.pdf"}])
+    card_save(
+        card_id=card.pk,
+        user=principal_a,
+        version=returned.version,
+        today=date(2026, 10, 3),
+        answers=[{"criterion": "3.1", "evidence": "https://docs.example/agreement.pdf"}],
+    )
     answers = {a.criterion_code: a for a in CardAnswer.objects.filter(card=card)}
     assert (answers["3.1"].verdict, answers["2.3"].verdict) == ("pending", "confirmed")
-    resubmitted = card_submit(card_id=card.pk, user=principal_a, version=_fresh(card).version, today=date(2026, 10, 5))
+    resubmitted = card_submit(
+        card_id=card.pk, user=principal_a, version=_fresh(card).version, today=date(2026, 10, 5)
+    )
     assert resubmitted.status == S.SUBMITTED
 
 
-@pytest.mark.parametrize(("confirmed", "level"), [(0, "low"), (10, "low"), (11, "medium"), (13, "medium"),
-                                                 (14, "high"), (17, "high")])
+@pytest.mark.parametrize(
+    ("confirmed", "level"),
+    [(0, "low"), (10, "low"), (11, "medium"), (13, "medium"), (14, "high"), (17, "high")],
+)
 def test_verified_score_and_level(school_a, principal_a, inspector, confirmed, level):
     for year, mark2 in ((2024, 5), (2025, 4)):  # section 1 needs data in both years to be confirmable
-        for procedure, subject, grade in (("EGE", "russian", 11), ("EGE", "math", 11), ("OGE", "russian", 9),
-                                          ("OGE", "math", 9), ("VPR", "russian", 5), ("VPR", "russian", 6),
-                                          ("VPR", "math", 5), ("VPR", "math", 6)):
-            result(school_a, year, procedure, subject, grade, 20, below_min=mark2, mark2=mark2, high=mark2, mark5=mark2)
+        for procedure, subject, grade in (
+            ("EGE", "russian", 11),
+            ("EGE", "math", 11),
+            ("OGE", "russian", 9),
+            ("OGE", "math", 9),
+            ("VPR", "russian", 5),
+            ("VPR", "russian", 6),
+            ("VPR", "math", 5),
+            ("VPR", "math", 6),
+        ):
+            result(
+                school_a,
+                year,
+                procedure,
+                subject,
+                grade,
+                20,
+                below_min=mark2,
+                mark2=mark2,
+                high=mark2,
+                mark5=mark2,
+            )
     card = make_campaign(schools=[school_a]).cards.get()
     codes = [a.criterion_code for a in card.answers.order_by("order")]
-    card_save(card_id=card.pk, user=principal_a, version=1, today=BEFORE, answers=[
-        {"criterion": c, "claimed": True, "numerator": 5, "denominator": 5, "evidence": LINK} for c in codes])
+    card_save(
+        card_id=card.pk,
+        user=principal_a,
+        version=1,
+        today=BEFORE,
+        answers=[
+            {"criterion": c, "claimed": True, "numerator": 5, "denominator": 5, "evidence": LINK}
+            for c in codes
+        ],
+    )
     card_submit(card_id=card.pk, user=principal_a, version=2, today=BEFORE)
-    card_verdicts_set(card_id=card.pk, user=inspector, version=3, verdicts={
-        c: {"verdict": "confirmed"} if i < confirmed else {"verdict": "rejected", "comment": "нет подтверждения"}
-        for i, c in enumerate(codes)})
+    card_verdicts_set(
+        card_id=card.pk,
+        user=inspector,
+        version=3,
+        verdicts={
+            c: {"verdict": "confirmed"}
+            if i < confirmed
+            else {"verdict": "rejected", "comment": "нет подтверждения"}
+            for i, c in enumerate(codes)
+        },
+    )
     verified = card_verify(card_id=card.pk, user=inspector, version=4)
     assert (verified.self_score, verified.score, verified.level) == (17, confirmed, level)

@@ -7,15 +7,15 @@ from monitoring.services import campaign_refresh_computed
 from tests.monitoring.factories import make_campaign, result
 
 EXPECTED_A = {
-    "1.1": True,   # ЕГЭ+ГВЭ-11 russian below min: (2+1)/(20+5) = 12 % → (1+1)/(25+5) = 6.7 %
-    "1.2": True,   # ЕГЭ math below min: 0/10 = 0 % → 0/12 = 0 %, stays at 0 %
+    "1.1": True,  # ЕГЭ+ГВЭ-11 russian below min: (2+1)/(20+5) = 12 % → (1+1)/(25+5) = 6.7 %
+    "1.2": True,  # ЕГЭ math below min: 0/10 = 0 % → 0/12 = 0 %, stays at 0 %
     "1.3": False,  # ОГЭ russian below min: 2/40 = 5 % → 4/40 = 10 %
-    "1.4": None,   # ОГЭ math: no 2024 row
-    "1.5": True,   # ВПР russian 5: 10/50 = 20 % → 6/48 = 12.5 % (the grade 7 row is not counted)
+    "1.4": None,  # ОГЭ math: no 2024 row
+    "1.5": True,  # ВПР russian 5: 10/50 = 20 % → 6/48 = 12.5 % (the grade 7 row is not counted)
     "1.6": False,  # ВПР russian 6: 5/50 = 10 % → 4/40 = 10 %, unchanged and not 0
-    "1.7": None,   # ВПР math 5: the 2024 row has no mark-2 count
-    "1.8": True,   # ВПР math 6: 0/20 → 0/25, stays at 0 %
-    "1.9": True,   # ЕГЭ math high: 2/10 = 20 % → 3/12 = 25 %
+    "1.7": None,  # ВПР math 5: the 2024 row has no mark-2 count
+    "1.8": True,  # ВПР math 6: 0/20 → 0/25, stays at 0 %
+    "1.9": True,  # ЕГЭ math high: 2/10 = 20 % → 3/12 = 25 %
     "1.10": False,  # ЕГЭ russian high: 4/20 = 20 % → 5/25 = 20 % (ГВЭ rows have no high count)
     "1.11": None,  # ОГЭ math mark 5: no 2024 row
     "1.12": False,  # ОГЭ russian mark 5: 8/40 = 20 % → 6/40 = 15 %
@@ -79,7 +79,9 @@ def test_no_results_at_all_gives_no_data_everywhere(school_a):
 
 
 @pytest.mark.django_db
-def test_refresh_after_new_results_and_query_count_does_not_grow(school_a, school_b, django_assert_max_num_queries):
+def test_refresh_after_new_results_and_query_count_does_not_grow(
+    school_a, school_b, django_assert_max_num_queries
+):
     campaign = make_campaign(schools=[school_a, school_b])
     result(school_a, 2024, "OGE", "russian", 9, 10, below_min=2)
     result(school_a, 2025, "OGE", "russian", 9, 10, below_min=1)

@@ -25,8 +25,25 @@ from tests.monitoring.factories import make_campaign
 # then the conditional UPDATE of the card, one UPDATE of the changed answers, one INSERT of the history
 # entries — and the transaction's two statements (BEGIN/COMMIT or, inside a test, SAVEPOINT/RELEASE).
 MAX_QUERIES_PER_DRAFT_SAVE = 10
-CODES = ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9", "1.10", "1.11", "1.12",
-         "2.1", "2.2", "2.3", "2.4", "3.1"]
+CODES = [
+    "1.1",
+    "1.2",
+    "1.3",
+    "1.4",
+    "1.5",
+    "1.6",
+    "1.7",
+    "1.8",
+    "1.9",
+    "1.10",
+    "1.11",
+    "1.12",
+    "2.1",
+    "2.2",
+    "2.3",
+    "2.4",
+    "3.1",
+]
 
 
 def _future(days):
@@ -63,7 +80,9 @@ def test_a_draft_save_makes_the_same_few_queries_whether_one_or_every_criterion_
     assert (one_response.status_code, every_response.status_code) == (200, 200)
     assert len(one) <= MAX_QUERIES_PER_DRAFT_SAVE, [q["sql"][:120] for q in one]
     assert len(every) == len(one), [q["sql"][:120] for q in every]
-    assert {a.criterion_code: a.comment for a in CardAnswer.objects.filter(card=card)} == {c: f"все {c}" for c in CODES}
+    assert {a.criterion_code: a.comment for a in CardAnswer.objects.filter(card=card)} == {
+        c: f"все {c}" for c in CODES
+    }
     assert CardChange.objects.filter(card=card, action="saved", field="comment").count() == 2 + len(CODES)
     assert ExpertCard.objects.get(pk=card.pk).version == 4
 
@@ -71,22 +90,48 @@ def test_a_draft_save_makes_the_same_few_queries_whether_one_or_every_criterion_
 def test_the_card_page_autosave_makes_a_fixed_number_of_queries_too(card, principal_a, client):
     client.force_login(principal_a)
     url = f"/monitoring/cards/{card.pk}/save/"
-    assert client.post(url, {"version": 1, "answers": [{"criterion": "2.3", "comment": "a"}]},
-                       content_type="application/json").status_code == 200
+    assert (
+        client.post(
+            url,
+            {"version": 1, "answers": [{"criterion": "2.3", "comment": "a"}]},
+            content_type="application/json",
+        ).status_code
+        == 200
+    )
     with CaptureQueriesContext(connection) as one:
-        client.post(url, {"version": 2, "answers": [{"criterion": "2.3", "comment": "b"}]}, content_type="application/json")
+        client.post(
+            url,
+            {"version": 2, "answers": [{"criterion": "2.3", "comment": "b"}]},
+            content_type="application/json",
+        )
     with CaptureQueriesContext(connection) as every:
-        response = client.post(url, {"version": 3, "answers": [{"criterion": c, "comment": c} for c in CODES]},
-                               content_type="application/json")
+        response = client.post(
+            url,
+            {"version": 3, "answers": [{"criterion": c, "comment": c} for c in CODES]},
+            content_type="application/json",
+        )
     assert response.json()["version"] == 4
-    assert len(every) == len(one) <= MAX_QUERIES_PER_DRAFT_SAVE + 4  # + the session: read, then save in a transaction
+    assert (
+        len(every) == len(one) <= MAX_QUERIES_PER_DRAFT_SAVE + 4
+    )  # + the session: read, then save in a transaction
 
 
 def test_the_save_answers_the_card_exactly_as_a_get_then_shows_it(card, principal_a):
     client = _token_client(principal_a)
-    saved = _patch(client, card, 1, [
-        {"criterion": "2.1", "numerator": 9, "denominator": 10, "evidence": ["https://a.example/1", "http://b.example/2"]},
-        {"criterion": "3.1", "claimed": True, "comment": "  пары школ  "}])
+    saved = _patch(
+        client,
+        card,
+        1,
+        [
+            {
+                "criterion": "2.1",
+                "numerator": 9,
+                "denominator": 10,
+                "evidence": ["https://a.example/1", "http://b.example/2"],
+            },
+            {"criterion": "3.1", "claimed": True, "comment": "  пары школ  "},
+        ],
+    )
     assert saved.status_code == 200
     assert saved.json() == client.get(f"/api/cards/{card.pk}/").json()
     body = saved.json()
@@ -100,14 +145,31 @@ def test_the_save_answers_the_card_exactly_as_a_get_then_shows_it(card, principa
 def test_written_out_serializers_give_what_the_generic_field_walk_gives(card):
     now = timezone.now()
     ExpertCard.objects.filter(pk=card.pk).update(
-        status="evaluated", self_score=12, score=11, level="medium", reopened_until=_future(3),
-        return_message="доработать 2.1", submitted_at=now - timedelta(days=3, microseconds=7),
-        verified_at=now - timedelta(days=2), evaluated_at=now)
+        status="evaluated",
+        self_score=12,
+        score=11,
+        level="medium",
+        reopened_until=_future(3),
+        return_message="доработать 2.1",
+        submitted_at=now - timedelta(days=3, microseconds=7),
+        verified_at=now - timedelta(days=2),
+        evaluated_at=now,
+    )
     CardAnswer.objects.filter(card=card, criterion_code="2.1").update(
-        numerator=9, denominator=10, value=Decimal("12.5"), claimed=True, verdict="rejected", verifier_comment="нет",
-        evidence="https://a.example/1\nhttps://b.example/2")
+        numerator=9,
+        denominator=10,
+        value=Decimal("12.5"),
+        claimed=True,
+        verdict="rejected",
+        verifier_comment="нет",
+        evidence="https://a.example/1\nhttps://b.example/2",
+    )
     CardAnswer.objects.filter(card=card, criterion_code="1.1").update(
-        computed=True, computed_detail={"text": "доля снизилась", "current": "1,5"}, verdict="confirmed", points=1)
+        computed=True,
+        computed_detail={"text": "доля снизилась", "current": "1,5"},
+        verdict="confirmed",
+        points=1,
+    )
     card = ExpertCard.objects.select_related("campaign", "school").prefetch_related("answers").get(pk=card.pk)
     fast = ExpertCardSerializer(card).data
     generic = serializers.ModelSerializer.to_representation(ExpertCardSerializer(card), card)
@@ -122,7 +184,8 @@ def test_written_out_serializers_give_what_the_generic_field_walk_gives(card):
 
 
 def test_a_save_whose_card_changed_after_the_views_read_is_refused_with_409_and_loses_nothing(
-        card, principal_a, monkeypatch):
+    card, principal_a, monkeypatch
+):
     """Another tab saves between the view's read of the card (version 2) and the view's write."""
     client = _token_client(principal_a)
     assert _patch(client, card, 1, [{"criterion": "2.3", "comment": "первая"}]).status_code == 200
@@ -130,19 +193,31 @@ def test_a_save_whose_card_changed_after_the_views_read_is_refused_with_409_and_
 
     def other_tab_saves_first(**kwargs):
         monkeypatch.setattr(services, "card_save", real_save)
-        real_save(card_id=kwargs["card_id"], user=principal_a, version=2,
-                  answers=[{"criterion": "2.3", "comment": "другая вкладка"}])
+        real_save(
+            card_id=kwargs["card_id"],
+            user=principal_a,
+            version=2,
+            answers=[{"criterion": "2.3", "comment": "другая вкладка"}],
+        )
         return real_save(**kwargs)  # the view's card, read at version 2, is now stale
 
     monkeypatch.setattr(services, "card_save", other_tab_saves_first)
-    refused = _patch(client, card, 2, [{"criterion": "2.3", "comment": "эта вкладка"}, {"criterion": "3.1", "claimed": True}])
+    refused = _patch(
+        client,
+        card,
+        2,
+        [{"criterion": "2.3", "comment": "эта вкладка"}, {"criterion": "3.1", "claimed": True}],
+    )
     assert refused.status_code == 409
     assert refused.json()["detail"] == CARD_CONFLICT
     assert _comment(card) == "другая вкладка"
     assert CardAnswer.objects.get(card=card, criterion_code="3.1").claimed is False
     assert ExpertCard.objects.get(pk=card.pk).version == 3
-    assert list(CardChange.objects.filter(card=card, action="saved").order_by("pk").values_list("new_value", flat=True)) == [
-        "первая", "другая вкладка"]
+    assert list(
+        CardChange.objects.filter(card=card, action="saved")
+        .order_by("pk")
+        .values_list("new_value", flat=True)
+    ) == ["первая", "другая вкладка"]
     again = _patch(client, card, 2, [{"criterion": "2.3", "comment": "эта вкладка"}])
     assert (again.status_code, again.json()["detail"]) == (409, CARD_CONFLICT)
 
@@ -156,7 +231,9 @@ def test_first_save_after_a_template_change_rebuilds_the_answers_and_answers_wit
     edited = json.loads(json.dumps(BUILTIN_TEMPLATE))
     edited["sections"][2]["criteria"][0]["text"] = "Новая формулировка"
     assert template_import(data=edited).version == 2
-    response = _patch(_token_client(principal_a), card, 1, [{"criterion": "3.1", "comment": "по новой версии"}])
+    response = _patch(
+        _token_client(principal_a), card, 1, [{"criterion": "3.1", "comment": "по новой версии"}]
+    )
     assert response.status_code == 200
     assert (response.json()["template_version"], response.json()["version"]) == (2, 2)
     assert {a["criterion"]: a["comment"] for a in response.json()["answers"]}["3.1"] == "по новой версии"
@@ -222,9 +299,15 @@ def test_concurrent_saves_of_one_card_on_postgresql_lose_nothing(school_a, princ
     assert sorted(first_round) == [200] + [409] * (threads_count - 1)
     assert len(acknowledged) == threads_count * saves_each
     versions = sorted(v for v, _ in acknowledged)
-    assert versions == list(range(2, 2 + threads_count * saves_each))  # every acknowledged save has its own version
+    assert versions == list(
+        range(2, 2 + threads_count * saves_each)
+    )  # every acknowledged save has its own version
     card.refresh_from_db()
     assert card.version == 1 + threads_count * saves_each
     assert _comment(card) == max(acknowledged)[1]
-    logged = list(CardChange.objects.filter(card=card, action="saved", field="comment").values_list("new_value", flat=True))
+    logged = list(
+        CardChange.objects.filter(card=card, action="saved", field="comment").values_list(
+            "new_value", flat=True
+        )
+    )
     assert sorted(logged) == sorted(text for _, text in acknowledged)

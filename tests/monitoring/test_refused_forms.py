@@ -16,8 +16,10 @@ LINK = "https://docs.example/plan.pdf"
 @pytest.fixture
 def campaign(school_a, school_b):
     today = timezone.localdate()
-    return make_campaign(schools=[school_a, school_b], due=(today + timedelta(days=10), today + timedelta(days=20),
-                                                            today + timedelta(days=30)))
+    return make_campaign(
+        schools=[school_a, school_b],
+        due=(today + timedelta(days=10), today + timedelta(days=20), today + timedelta(days=30)),
+    )
 
 
 def _article(html: str, code: str) -> str:
@@ -26,9 +28,17 @@ def _article(html: str, code: str) -> str:
 
 def _submitted(campaign, client_for, principal_a):
     card = campaign.cards.get(school__code="A001")
-    client_for(principal_a).post(reverse("monitoring:card-submit", args=[card.pk]), {
-        "version": 1, "present": ["2.3", "3.1"], "a-2.3-claimed": "on", "a-2.3-evidence": LINK,
-        "a-3.1-claimed": "on", "a-3.1-evidence": LINK})
+    client_for(principal_a).post(
+        reverse("monitoring:card-submit", args=[card.pk]),
+        {
+            "version": 1,
+            "present": ["2.3", "3.1"],
+            "a-2.3-claimed": "on",
+            "a-2.3-evidence": LINK,
+            "a-3.1-claimed": "on",
+            "a-3.1-evidence": LINK,
+        },
+    )
     card.refresh_from_db()
     assert (card.status, card.version) == (ExpertCard.Status.SUBMITTED, 3)
     return card
@@ -38,9 +48,17 @@ def test_refused_verdicts_keep_every_decision_and_show_the_error_at_its_criterio
     campaign, client_for, principal_a, inspector
 ):
     card = _submitted(campaign, client_for, principal_a)
-    response = client_for(inspector).post(reverse("monitoring:card-verdicts", args=[card.pk]), {
-        "version": 3, "verdict-codes": ["2.3", "3.1"], "verdict-2.3": "confirmed", "vcomment-2.3": "приказ найден",
-        "verdict-3.1": "rejected", "vcomment-3.1": ""})
+    response = client_for(inspector).post(
+        reverse("monitoring:card-verdicts", args=[card.pk]),
+        {
+            "version": 3,
+            "verdict-codes": ["2.3", "3.1"],
+            "verdict-2.3": "confirmed",
+            "vcomment-2.3": "приказ найден",
+            "verdict-3.1": "rejected",
+            "vcomment-3.1": "",
+        },
+    )
     assert response.status_code == 400
     html = response.content.decode()
     first, second = _article(html, "2.3"), _article(html, "3.1")
@@ -48,16 +66,23 @@ def test_refused_verdicts_keep_every_decision_and_show_the_error_at_its_criterio
     assert 'name="verdict-3.1" value="rejected" checked' in second
     assert REJECT_NEEDS_COMMENT in second and REJECT_NEEDS_COMMENT not in first
     assert 'aria-invalid="true"' in second
-    assert "Исправьте отмеченные критерии: <a href=\"#c-3.1\">3.1</a>" in html
+    assert 'Исправьте отмеченные критерии: <a href="#c-3.1">3.1</a>' in html
     assert "3.1: " + REJECT_NEEDS_COMMENT not in html  # no joined message at the top
-    assert list(CardAnswer.objects.filter(card=card, claimed=True).values_list("verdict", flat=True)) == ["pending"] * 2
+    assert (
+        list(CardAnswer.objects.filter(card=card, claimed=True).values_list("verdict", flat=True))
+        == ["pending"] * 2
+    )
 
 
-def test_refused_verification_shows_the_undecided_criteria_inline(campaign, client_for, principal_a, inspector):
+def test_refused_verification_shows_the_undecided_criteria_inline(
+    campaign, client_for, principal_a, inspector
+):
     card = _submitted(campaign, client_for, principal_a)
     staff = client_for(inspector)
-    staff.post(reverse("monitoring:card-verdicts", args=[card.pk]), {
-        "version": 3, "verdict-codes": ["2.3"], "verdict-2.3": "confirmed"})
+    staff.post(
+        reverse("monitoring:card-verdicts", args=[card.pk]),
+        {"version": 3, "verdict-codes": ["2.3"], "verdict-2.3": "confirmed"},
+    )
     response = staff.post(reverse("monitoring:card-verify", args=[card.pk]), {"version": 4})
     assert response.status_code == 400
     html = response.content.decode()
@@ -70,10 +95,20 @@ def test_refused_verification_shows_the_undecided_criteria_inline(campaign, clie
 
 def test_refused_submit_keeps_the_principals_input_and_marks_the_criterion(campaign, client_for, principal_a):
     card = campaign.cards.get(school__code="A001")
-    response = client_for(principal_a).post(reverse("monitoring:card-submit", args=[card.pk]), {
-        "version": 1, "present": ["2.3", "3.1"], "a-2.3-claimed": "on", "a-2.3-evidence": "",
-        "a-2.3-comment": "диагностика в октябре", "a-2.1-numerator": "4", "a-2.1-denominator": "5",
-        "a-2.1-evidence": LINK, "a-3.1-evidence": ""})
+    response = client_for(principal_a).post(
+        reverse("monitoring:card-submit", args=[card.pk]),
+        {
+            "version": 1,
+            "present": ["2.3", "3.1"],
+            "a-2.3-claimed": "on",
+            "a-2.3-evidence": "",
+            "a-2.3-comment": "диагностика в октябре",
+            "a-2.1-numerator": "4",
+            "a-2.1-denominator": "5",
+            "a-2.1-evidence": LINK,
+            "a-3.1-evidence": "",
+        },
+    )
     assert response.status_code == 400
     html = response.content.decode()
     criterion = _article(html, "2.3")
@@ -91,14 +126,25 @@ def test_refused_submit_keeps_the_principals_input_and_marks_the_criterion(campa
 
 def test_refused_plain_save_shows_a_bad_link_at_its_criterion(campaign, client_for, principal_a):
     card = campaign.cards.get(school__code="A001")
-    response = client_for(principal_a).post(reverse("monitoring:card-save", args=[card.pk]), {
-        "version": 1, "a-2.4-evidence": "не ссылка", "a-2.4-comment": "черновик", "a-2.1-numerator": "x7",
-        "a-2.1-denominator": "5"})
+    response = client_for(principal_a).post(
+        reverse("monitoring:card-save", args=[card.pk]),
+        {
+            "version": 1,
+            "a-2.4-evidence": "не ссылка",
+            "a-2.4-comment": "черновик",
+            "a-2.1-numerator": "x7",
+            "a-2.1-denominator": "5",
+        },
+    )
     assert response.status_code == 400
     html = response.content.decode()
-    assert EVIDENCE_INVALID.format(link="не") in _article(html, "2.4") and "черновик</textarea>" in _article(html, "2.4")
+    assert EVIDENCE_INVALID.format(link="не") in _article(html, "2.4") and "черновик</textarea>" in _article(
+        html, "2.4"
+    )
     shares = _article(html, "2.1")
-    assert 'name="a-2.1-numerator" value="x7"' in shares and "«x7» — не целое неотрицательное число." in shares
+    assert (
+        'name="a-2.1-numerator" value="x7"' in shares and "«x7» — не целое неотрицательное число." in shares
+    )
     assert 'Исправьте отмеченные критерии: <a href="#c-2.4">2.4</a>, <a href="#c-2.1">2.1</a>' in html
 
 

@@ -9,7 +9,14 @@ from monitoring.rules import invalid_link, level_for, level_thresholds, score_po
 
 @pytest.mark.parametrize(
     ("score", "level"),
-    [(0, Level.LOW), (10, Level.LOW), (11, Level.MEDIUM), (13, Level.MEDIUM), (14, Level.HIGH), (17, Level.HIGH)],
+    [
+        (0, Level.LOW),
+        (10, Level.LOW),
+        (11, Level.MEDIUM),
+        (13, Level.MEDIUM),
+        (14, Level.HIGH),
+        (17, Level.HIGH),
+    ],
 )
 def test_level_of_the_17_point_card(score, level):
     assert level_for(score=score, maximum=17, high_share="0.8", medium_share="0.6") == level
@@ -25,8 +32,12 @@ def test_score_counts_points_and_caps_each_section_at_its_maximum():
     all_codes = {c["code"]: 1 for s in BUILTIN_TEMPLATE["sections"] for c in s["criteria"]}
     assert score_points(BUILTIN_TEMPLATE, all_codes) == 17
     assert score_points(BUILTIN_TEMPLATE, {"1.1": 1, "2.3": 1, "3.1": 1}) == 3
-    capped = {**BUILTIN_TEMPLATE, "sections": [{**BUILTIN_TEMPLATE["sections"][2], "maximum": 1,
-                                                "criteria": [{"code": "x", "points": 3}]}]}
+    capped = {
+        **BUILTIN_TEMPLATE,
+        "sections": [
+            {**BUILTIN_TEMPLATE["sections"][2], "maximum": 1, "criteria": [{"code": "x", "points": 3}]}
+        ],
+    }
     assert score_points(capped, {"x": 3}) == 1
 
 

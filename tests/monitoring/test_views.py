@@ -18,8 +18,10 @@ LINK = "https://docs.example/plan.pdf"
 @pytest.fixture
 def campaign(school_a, school_b):
     today = timezone.localdate()
-    return make_campaign(schools=[school_a, school_b], due=(today + timedelta(days=10), today + timedelta(days=20),
-                                                            today + timedelta(days=30)))
+    return make_campaign(
+        schools=[school_a, school_b],
+        due=(today + timedelta(days=10), today + timedelta(days=20), today + timedelta(days=30)),
+    )
 
 
 def test_principal_entry_point_goes_to_their_card(campaign, client_for, principal_a):
@@ -30,7 +32,7 @@ def test_principal_entry_point_goes_to_their_card(campaign, client_for, principa
     assert page.status_code == 200
     html = page.content.decode()
     assert 'id="card-form"' in html and "js/card.js" in html and "<script>" not in html
-    assert html.count("<article class=\"criterion") == 17
+    assert html.count('<article class="criterion') == 17
     other = campaign.cards.get(school__code="B001")
     assert client_for(principal_a).get(other.get_absolute_url()).status_code == 404
 
@@ -39,24 +41,42 @@ def test_autosave_json_endpoint_and_conflict(campaign, client_for, principal_a):
     card = campaign.cards.get(school__code="A001")
     client = client_for(principal_a)
     url = reverse("monitoring:card-save", args=[card.pk])
-    ok = client.post(url, json.dumps({"version": 1, "answers": [{"criterion": "2.3", "claimed": True, "evidence": LINK}]}),
-                     content_type="application/json")
+    ok = client.post(
+        url,
+        json.dumps({"version": 1, "answers": [{"criterion": "2.3", "claimed": True, "evidence": LINK}]}),
+        content_type="application/json",
+    )
     assert ok.status_code == 200 and ok.json()["version"] == 2 and ok.json()["status_display"] == "черновик"
-    stale = client.post(url, json.dumps({"version": 1, "answers": [{"criterion": "2.3", "comment": "x"}]}),
-                        content_type="application/json")
+    stale = client.post(
+        url,
+        json.dumps({"version": 1, "answers": [{"criterion": "2.3", "comment": "x"}]}),
+        content_type="application/json",
+    )
     assert stale.status_code == 409 and "другой пользователь" in stale.json()["error"]
-    bad = client.post(url, json.dumps({"version": 2, "answers": [{"criterion": "2.4", "evidence": "не ссылка"}]}),
-                      content_type="application/json")
+    bad = client.post(
+        url,
+        json.dumps({"version": 2, "answers": [{"criterion": "2.4", "evidence": "не ссылка"}]}),
+        content_type="application/json",
+    )
     assert bad.status_code == 400 and "2.4" in bad.json()["errors"]
     assert CardAnswer.objects.get(card=card, criterion_code="2.3").comment == ""
 
 
 def test_plain_form_submit_saves_everything_then_submits(campaign, client_for, principal_a):
     card = campaign.cards.get(school__code="A001")
-    response = client_for(principal_a).post(reverse("monitoring:card-submit", args=[card.pk]), {
-        "version": 1, "present": ["2.3", "3.1"], "a-2.3-claimed": "on", "a-2.3-evidence": LINK,
-        "a-3.1-evidence": "", "a-2.1-numerator": "4", "a-2.1-denominator": "5", "a-2.1-evidence": LINK,
-    })
+    response = client_for(principal_a).post(
+        reverse("monitoring:card-submit", args=[card.pk]),
+        {
+            "version": 1,
+            "present": ["2.3", "3.1"],
+            "a-2.3-claimed": "on",
+            "a-2.3-evidence": LINK,
+            "a-3.1-evidence": "",
+            "a-2.1-numerator": "4",
+            "a-2.1-denominator": "5",
+            "a-2.1-evidence": LINK,
+        },
+    )
     assert response.status_code == 302
     card.refresh_from_db()
     assert (card.status, card.self_score) == (ExpertCard.Status.SUBMITTED, 2)
@@ -66,15 +86,30 @@ def test_plain_form_submit_saves_everything_then_submits(campaign, client_for, p
 
 def test_inspector_verifies_in_the_browser(campaign, client_for, principal_a, inspector):
     card = campaign.cards.get(school__code="A001")
-    client_for(principal_a).post(reverse("monitoring:card-submit", args=[card.pk]), {
-        "version": 1, "present": ["2.3", "3.1"], "a-2.3-claimed": "on", "a-2.3-evidence": LINK,
-        "a-3.1-claimed": "on", "a-3.1-evidence": LINK})
+    client_for(principal_a).post(
+        reverse("monitoring:card-submit", args=[card.pk]),
+        {
+            "version": 1,
+            "present": ["2.3", "3.1"],
+            "a-2.3-claimed": "on",
+            "a-2.3-evidence": LINK,
+            "a-3.1-claimed": "on",
+            "a-3.1-evidence": LINK,
+        },
+    )
     staff = client_for(inspector)
     page = staff.get(card.get_absolute_url()).content.decode()
     assert 'name="verdict-2.3"' in page and "Завершить проверку" in page
-    staff.post(reverse("monitoring:card-verdicts", args=[card.pk]), {
-        "version": 3, "verdict-codes": ["2.3", "3.1"], "verdict-2.3": "confirmed", "verdict-3.1": "rejected",
-        "vcomment-3.1": "соглашение не подписано"})
+    staff.post(
+        reverse("monitoring:card-verdicts", args=[card.pk]),
+        {
+            "version": 3,
+            "verdict-codes": ["2.3", "3.1"],
+            "verdict-2.3": "confirmed",
+            "verdict-3.1": "rejected",
+            "vcomment-3.1": "соглашение не подписано",
+        },
+    )
     staff.post(reverse("monitoring:card-verify", args=[card.pk]), {"version": 4})
     card.refresh_from_db()
     assert (card.status, card.self_score, card.score, card.level) == ("verified", 2, 1, "low")
@@ -88,13 +123,22 @@ def test_dashboard_results_and_export_are_staff_only(campaign, client_for, inspe
         url = reverse(name, args=[campaign.pk])
         assert client_for(principal_a).get(url).status_code == 403
         assert client_for(inspector).get(url).status_code == 200
-    dashboard = client_for(inspector).get(reverse("monitoring:campaign-detail", args=[campaign.pk])).content.decode()
+    dashboard = (
+        client_for(inspector).get(reverse("monitoring:campaign-detail", args=[campaign.pk])).content.decode()
+    )
     assert "не начата: 2" in dashboard
     export = client_for(inspector).get(reverse("monitoring:campaign-export", args=[campaign.pk]))
     sheet = load_workbook(io.BytesIO(export.content))["Результаты"]
     rows = list(sheet.values)
-    assert rows[0][:7] == ("Код ОО", "Школа", "Состояние", "Самооценка, баллов", "Подтверждено, баллов", "Максимум",
-                           "Степень эффективности")
+    assert rows[0][:7] == (
+        "Код ОО",
+        "Школа",
+        "Состояние",
+        "Самооценка, баллов",
+        "Подтверждено, баллов",
+        "Максимум",
+        "Степень эффективности",
+    )
     assert [r[0] for r in rows[1:]] == ["A001", "B001"]
 
 
@@ -102,18 +146,26 @@ def test_recommendation_draft_from_a_rejected_criterion(campaign, client_for, pr
     from roadmaps.models import Recommendation
 
     card = campaign.cards.get(school__code="A001")
-    client_for(principal_a).post(reverse("monitoring:card-submit", args=[card.pk]), {
-        "version": 1, "present": ["3.1"], "a-3.1-claimed": "on", "a-3.1-evidence": LINK})
+    client_for(principal_a).post(
+        reverse("monitoring:card-submit", args=[card.pk]),
+        {"version": 1, "present": ["3.1"], "a-3.1-claimed": "on", "a-3.1-evidence": LINK},
+    )
     staff = client_for(inspector)
-    staff.post(reverse("monitoring:card-verdicts", args=[card.pk]), {
-        "version": 3, "verdict-codes": ["3.1"], "verdict-3.1": "rejected", "vcomment-3.1": "нет соглашения"})
+    staff.post(
+        reverse("monitoring:card-verdicts", args=[card.pk]),
+        {"version": 3, "verdict-codes": ["3.1"], "verdict-3.1": "rejected", "vcomment-3.1": "нет соглашения"},
+    )
     staff.post(reverse("monitoring:card-verify", args=[card.pk]), {"version": 4})
     url = reverse("monitoring:card-recommend", args=[card.pk, "3.1"])
     assert client_for(principal_a).post(url).status_code == 403
     staff.post(url)
     staff.post(url)  # a second click does not draft a second one
     recommendation = Recommendation.objects.get()
-    assert (recommendation.school.code, recommendation.status, recommendation.source_kind) == ("A001", "draft", "campaign")
+    assert (recommendation.school.code, recommendation.status, recommendation.source_kind) == (
+        "A001",
+        "draft",
+        "campaign",
+    )
     assert recommendation.source_ref == f"campaign:{campaign.pk}/card:{card.pk}/criterion:3.1"
     assert "нет соглашения" in recommendation.text
 

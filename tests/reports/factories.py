@@ -20,22 +20,39 @@ def seed_catalogue() -> None:
 def computed_year(year: int, rows: list[dict]) -> ComputationRun:
     """rows: {"code", "students", "results_index", "rank", "low", "unf", "oge": (numerator, denominator)}"""
     run = ComputationRun.objects.create(
-        year=year, started_at=timezone.now(), finished_at=timezone.now(),
+        year=year,
+        started_at=timezone.now(),
+        finished_at=timezone.now(),
         rules_snapshot={"valid_from": 2021, "size_edges": [100, 500], "q": "0.1", "n": 2, "p": "0.1"},
     )
     oge = Indicator.objects.get(code="oge_below_min_share")
     for row in rows:
         school = SchoolFactory(code=row["code"], short_name=f"Школа {row['code']}")
-        SchoolContext.objects.update_or_create(school=school, year=year, defaults={"students": row["students"], "teachers": 20})
+        SchoolContext.objects.update_or_create(
+            school=school, year=year, defaults={"students": row["students"], "teachers": 20}
+        )
         SchoolStatus.objects.create(
-            run=run, school=school, year=year, has_context=True, cluster=CLUSTER, cluster_size=len(rows),
-            results_index=row["results_index"], social_index=row.get("social_index", 50.0),
-            rank_in_cluster=row["rank"], low_results_year=row["low"], low_results=row["low"],
+            run=run,
+            school=school,
+            year=year,
+            has_context=True,
+            cluster=CLUSTER,
+            cluster_size=len(rows),
+            results_index=row["results_index"],
+            social_index=row.get("social_index", 50.0),
+            rank_in_cluster=row["rank"],
+            low_results_year=row["low"],
+            low_results=row["low"],
             unfavourable=row.get("unf", False),
         )
         numerator, denominator = row["oge"]
         IndicatorValue.objects.create(
-            run=run, school=school, year=year, indicator=oge, numerator=numerator, denominator=denominator,
+            run=run,
+            school=school,
+            year=year,
+            indicator=oge,
+            numerator=numerator,
+            denominator=denominator,
             value=numerator / denominator * 100,
         )
     return run
@@ -43,13 +60,27 @@ def computed_year(year: int, rows: list[dict]) -> ComputationRun:
 
 def two_years() -> None:
     """Three schools; «S1» is ШНОР in 2025 with its ОГЭ below-minimum share up from 10 % to 16,2 %."""
-    computed_year(2024, [
-        {"code": "S1", "students": 300, "results_index": 20.0, "rank": 1, "low": False, "oge": (4, 40)},
-        {"code": "S2", "students": 250, "results_index": 60.0, "rank": 2, "low": False, "oge": (2, 50)},
-        {"code": "S3", "students": 7, "results_index": 80.0, "rank": 3, "low": False, "oge": (1, 5)},
-    ])
-    computed_year(2025, [
-        {"code": "S1", "students": 300, "results_index": 10.0, "rank": 1, "low": True, "oge": (13, 80), "unf": True},
-        {"code": "S2", "students": 250, "results_index": 70.0, "rank": 2, "low": False, "oge": (3, 60)},
-        {"code": "S3", "students": 7, "results_index": 90.0, "rank": 3, "low": False, "oge": (1, 5)},
-    ])
+    computed_year(
+        2024,
+        [
+            {"code": "S1", "students": 300, "results_index": 20.0, "rank": 1, "low": False, "oge": (4, 40)},
+            {"code": "S2", "students": 250, "results_index": 60.0, "rank": 2, "low": False, "oge": (2, 50)},
+            {"code": "S3", "students": 7, "results_index": 80.0, "rank": 3, "low": False, "oge": (1, 5)},
+        ],
+    )
+    computed_year(
+        2025,
+        [
+            {
+                "code": "S1",
+                "students": 300,
+                "results_index": 10.0,
+                "rank": 1,
+                "low": True,
+                "oge": (13, 80),
+                "unf": True,
+            },
+            {"code": "S2", "students": 250, "results_index": 70.0, "rank": 2, "low": False, "oge": (3, 60)},
+            {"code": "S3", "students": 7, "results_index": 90.0, "rank": 3, "low": False, "oge": (1, 5)},
+        ],
+    )

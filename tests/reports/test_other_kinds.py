@@ -44,13 +44,27 @@ def test_effectiveness_compares_with_the_previous_year(computed):
 def test_roadmap_execution_counts_done_and_overdue(catalogue):
     from roadmaps.models import CycleStage, Roadmap, RoadmapItem
 
-    roadmap = Roadmap.objects.create(title="Дорожная карта ШНОР", document_number="50-0",
-                                     document_date=datetime.date(2021, 5, 27))
+    roadmap = Roadmap.objects.create(
+        title="Дорожная карта ШНОР", document_number="50-0", document_date=datetime.date(2021, 5, 27)
+    )
     stage = CycleStage.objects.get(number=5)
-    RoadmapItem.objects.create(roadmap=roadmap, stage=stage, number="5.1", title="Курсы для учителей",
-                               due_date=datetime.date(2020, 1, 1), status="planned")
-    RoadmapItem.objects.create(roadmap=roadmap, stage=stage, number="5.2", title="Семинар директоров",
-                               due_date=datetime.date(2020, 1, 1), status="done", completed_on=datetime.date(2019, 12, 1))
+    RoadmapItem.objects.create(
+        roadmap=roadmap,
+        stage=stage,
+        number="5.1",
+        title="Курсы для учителей",
+        due_date=datetime.date(2020, 1, 1),
+        status="planned",
+    )
+    RoadmapItem.objects.create(
+        roadmap=roadmap,
+        stage=stage,
+        number="5.2",
+        title="Семинар директоров",
+        due_date=datetime.date(2020, 1, 1),
+        status="done",
+        completed_on=datetime.date(2019, 12, 1),
+    )
 
     text = flat(pdf_text(build("roadmap").pdf).replace("\u2010\n", ""))
 
@@ -65,8 +79,11 @@ def test_campaign_results_show_cards_and_levels(computed):
     from schools.models import School
 
     seed_monitoring()
-    campaign = campaign_create(year=2025, template=CardTemplate.objects.get(),
-                               school_ids=list(School.objects.filter(code__in=["S1", "S2"]).values_list("pk", flat=True)))
+    campaign = campaign_create(
+        year=2025,
+        template=CardTemplate.objects.get(),
+        school_ids=list(School.objects.filter(code__in=["S1", "S2"]).values_list("pk", flat=True)),
+    )
 
     text = flat(pdf_text(build("campaign").pdf))
 

@@ -21,14 +21,17 @@ def test_fetcher_serves_data_urls_and_static_files():
     assert css.content_type == "text/css" and b"@page" in css.read()
 
 
-@pytest.mark.parametrize("url", [
-    "http://example.org/logo.png",
-    "https://example.org/static/css/report-pdf.css",
-    "file:///etc/passwd",
-    "https://portal.invalid/static/../../../../etc/passwd",
-    "https://portal.invalid/media/reports/secret.pdf",
-    "ftp://example.org/x",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.org/logo.png",
+        "https://example.org/static/css/report-pdf.css",
+        "file:///etc/passwd",
+        "https://portal.invalid/static/../../../../etc/passwd",
+        "https://portal.invalid/media/reports/secret.pdf",
+        "ftp://example.org/x",
+    ],
+)
 def test_fetcher_refuses_network_and_files_outside_static(url):
     with pytest.raises(UrlRefused):
         RestrictedUrlFetcher().fetch(url)
@@ -43,7 +46,9 @@ def test_fetcher_accepts_file_urls_inside_static_only(settings):
 
 
 def test_rendering_ignores_a_remote_image():
-    pdf = render_pdf('<html><body><p>Текст</p><img src="http://127.0.0.1:9/x.png"><img src="file:///etc/passwd"></body></html>')
+    pdf = render_pdf(
+        '<html><body><p>Текст</p><img src="http://127.0.0.1:9/x.png"><img src="file:///etc/passwd"></body></html>'
+    )
 
     assert pdf.startswith(b"%PDF-")
 
@@ -56,21 +61,27 @@ def _zip(entries: dict) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (b"%PDF-1.7\n...", "pdf"),
-    (_zip({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w/>"}), "docx"),
-    (_zip({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<w/>"}), "xlsx"),
-    (_zip({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"}), "odt"),
-])
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"%PDF-1.7\n...", "pdf"),
+        (_zip({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w/>"}), "docx"),
+        (_zip({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<w/>"}), "xlsx"),
+        (_zip({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"}), "odt"),
+    ],
+)
 def test_document_type_is_judged_by_content(content, expected):
     assert detect_document_type(SimpleUploadedFile("any.name", content)) == expected
 
 
-@pytest.mark.parametrize("content", [
-    b"<html><script>alert(1)</script></html>",
-    _zip({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w/>", "word/vbaProject.bin": "x"}),
-    _zip({"random.txt": "x"}),
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"<html><script>alert(1)</script></html>",
+        _zip({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w/>", "word/vbaProject.bin": "x"}),
+        _zip({"random.txt": "x"}),
+    ],
+)
 def test_html_macros_and_unknown_archives_are_refused(content):
     with pytest.raises(UploadRejected):
         detect_document_type(SimpleUploadedFile("report.pdf", content))
@@ -87,15 +98,28 @@ def test_staff_uploads_a_document_and_it_is_served_as_attachment(catalogue, clie
     from roadmaps.models import CycleStage, Direction
 
     client = client_for(inspector)
-    response = client.post(reverse("reports:document-create"), {
-        "title": "Положение о мониторинге", "kind": "procedural", "direction": Direction.objects.get(code="1.2").pk,
-        "stage": CycleStage.objects.get(number=3).pk, "number": "12", "date": "2024-09-01",
-        "upload": SimpleUploadedFile("положение.docx", _zip({"[Content_Types].xml": "<T/>", "word/document.xml": "<w/>"})),
-    })
+    response = client.post(
+        reverse("reports:document-create"),
+        {
+            "title": "Положение о мониторинге",
+            "kind": "procedural",
+            "direction": Direction.objects.get(code="1.2").pk,
+            "stage": CycleStage.objects.get(number=3).pk,
+            "number": "12",
+            "date": "2024-09-01",
+            "upload": SimpleUploadedFile(
+                "положение.docx", _zip({"[Content_Types].xml": "<T/>", "word/document.xml": "<w/>"})
+            ),
+        },
+    )
     document = Document.objects.get()
 
     assert response.status_code == 302
-    assert (document.file_type, document.file_name, document.is_published) == ("docx", "положение.docx", False)
+    assert (document.file_type, document.file_name, document.is_published) == (
+        "docx",
+        "положение.docx",
+        False,
+    )
     assert document.file.name.endswith(".docx") and "положение" not in document.file.name
     served = client.get(reverse("reports:document-file", args=[document.pk]))
     assert served["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -106,11 +130,18 @@ def test_staff_uploads_a_document_and_it_is_served_as_attachment(catalogue, clie
 def test_html_upload_is_refused_with_a_message_and_nothing_saved(catalogue, client_for, inspector):
     from roadmaps.models import CycleStage, Direction
 
-    response = client_for(inspector).post(reverse("reports:document-create"), {
-        "title": "Страница", "kind": "procedural", "direction": Direction.objects.get(code="1.2").pk,
-        "stage": CycleStage.objects.get(number=3).pk,
-        "upload": SimpleUploadedFile("page.pdf", b"<html><body>x</body></html>", content_type="application/pdf"),
-    })
+    response = client_for(inspector).post(
+        reverse("reports:document-create"),
+        {
+            "title": "Страница",
+            "kind": "procedural",
+            "direction": Direction.objects.get(code="1.2").pk,
+            "stage": CycleStage.objects.get(number=3).pk,
+            "upload": SimpleUploadedFile(
+                "page.pdf", b"<html><body>x</body></html>", content_type="application/pdf"
+            ),
+        },
+    )
 
     assert response.status_code == 200
     assert FILE_WRONG_TYPE in response.content.decode()

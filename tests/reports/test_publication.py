@@ -18,8 +18,11 @@ def built(computed):
 @pytest.fixture
 def document(catalogue):
     return Document.objects.create(
-        title="Приказ № 1048 о механизмах управления качеством", kind="managerial",
-        direction=Direction.objects.get(code="1.2"), stage=CycleStage.objects.get(number=1), number="1048",
+        title="Приказ № 1048 о механизмах управления качеством",
+        kind="managerial",
+        direction=Direction.objects.get(code="1.2"),
+        stage=CycleStage.objects.get(number=1),
+        number="1048",
         url="https://example.org/1048.pdf",
     )
 
@@ -44,7 +47,8 @@ def test_report_becomes_public_only_when_published_and_goes_away_when_withdrawn(
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf["Content-Disposition"].startswith("inline;")
     assert anonymous.get(reverse("quality:report-file", args=[built.pk, "pdf"]) + "?download=1")[
-        "Content-Disposition"].startswith("attachment;")
+        "Content-Disposition"
+    ].startswith("attachment;")
 
     client_for(inspector).post(reverse("reports:report-action", args=[built.pk, "withdraw"]))
 
@@ -54,10 +58,14 @@ def test_report_becomes_public_only_when_published_and_goes_away_when_withdrawn(
     assert anonymous.get(reverse("quality:report-file", args=[built.pk, "pdf"])).status_code == 404
 
 
-def test_anonymous_and_principal_cannot_publish(built, client_for, principal_a, django_capture_on_commit_callbacks):
+def test_anonymous_and_principal_cannot_publish(
+    built, client_for, principal_a, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        responses = [c.post(reverse("reports:report-action", args=[built.pk, "publish"]))
-                     for c in (client_for(None), client_for(principal_a))]
+        responses = [
+            c.post(reverse("reports:report-action", args=[built.pk, "publish"]))
+            for c in (client_for(None), client_for(principal_a))
+        ]
 
     assert responses[0].status_code == 302 and "/accounts/login/" in responses[0]["Location"]
     assert responses[1].status_code == 403
@@ -77,7 +85,9 @@ def test_public_report_page_masks_small_counts(built, client_for):
 def test_small_counts_are_masked_on_the_public_page_and_shown_to_staff(catalogue, client_for, inspector):
     from tests.reports.factories import computed_year
 
-    computed_year(2025, [{"code": "T1", "students": 8, "results_index": 40.0, "rank": 1, "low": True, "oge": (2, 6)}])
+    computed_year(
+        2025, [{"code": "T1", "students": 8, "results_index": 40.0, "rank": 1, "low": True, "oge": (2, 6)}]
+    )
     report = services.report_build(report_id=services.report_create(kind="annual", year=2025).pk)
     services.report_publish(report_id=report.pk)
 
@@ -99,7 +109,12 @@ def test_api_lists_published_reports_only_for_the_public(built, client_for, insp
     assert public["count"] == 1
     item = public["results"][0]
     assert {k: item[k] for k in ("id", "kind", "year", "status", "is_published")} == {
-        "id": built.pk, "kind": "annual", "year": 2025, "status": "done", "is_published": True}
+        "id": built.pk,
+        "kind": "annual",
+        "year": 2025,
+        "status": "done",
+        "is_published": True,
+    }
     assert item["pdf"] == f"http://testserver/quality/reports/{built.pk}/pdf/"
     assert {r["id"] for r in staff["results"]} == {built.pk, other.pk}
     assert client_for(None).get(f"/api/reports/{other.pk}/").status_code == 404
@@ -114,7 +129,12 @@ def test_api_documents_public_sees_published_only(document, client_for, inspecto
     item = client_for(None).get("/api/documents/").json()["results"][0]
 
     assert (item["title"], item["kind"], item["direction"], item["stage"], item["number"]) == (
-        document.title, "managerial", "1.2", 1, "1048")
+        document.title,
+        "managerial",
+        "1.2",
+        1,
+        "1048",
+    )
 
 
 def test_document_publication_and_withdrawal_on_the_public_grid(document, client_for, inspector):
@@ -144,7 +164,9 @@ def test_home_sends_anonymous_visitors_to_the_public_tab(client_for):
     assert response.status_code == 302 and response["Location"] == reverse("quality:index")
 
 
-def test_failing_build_is_reported_and_retried(catalogue, client_for, inspector, django_capture_on_commit_callbacks):
+def test_failing_build_is_reported_and_retried(
+    catalogue, client_for, inspector, django_capture_on_commit_callbacks
+):
     client = client_for(inspector)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("reports:report-create"), {"kind": "annual", "year": 2025})
@@ -171,7 +193,9 @@ def test_retry_is_refused_for_a_report_that_did_not_fail(built, inspector):
         services.report_retry(report=built, user=inspector)
 
 
-def test_stale_running_build_is_requeued_and_stops_after_max_attempts(built, django_capture_on_commit_callbacks):
+def test_stale_running_build_is_requeued_and_stops_after_max_attempts(
+    built, django_capture_on_commit_callbacks
+):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -192,7 +216,9 @@ def test_edited_conclusions_are_kept_and_printed(built, inspector, django_captur
     import pypdf
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.report_update_conclusions(report=built, text="Рост доли ниже минимума ОГЭ требует мер.", user=inspector)
+        services.report_update_conclusions(
+            report=built, text="Рост доли ниже минимума ОГЭ требует мер.", user=inspector
+        )
 
     built.refresh_from_db()
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(built.pdf.open("rb").read())).pages)

@@ -28,8 +28,12 @@ def test_an_item_is_quiet_then_due_soon_then_overdue_until_done(inspector):
         (datetime.date(2026, 3, 11), "overdue"),
     ]:
         assert deadline_state(item, today) == expected_state
-        assert _numbers(items_overdue(items=items, today=today)) == (["1"] if expected_state == "overdue" else [])
-        assert _numbers(items_due_soon(items=items, today=today)) == (["1"] if expected_state == "due_soon" else [])
+        assert _numbers(items_overdue(items=items, today=today)) == (
+            ["1"] if expected_state == "overdue" else []
+        )
+        assert _numbers(items_due_soon(items=items, today=today)) == (
+            ["1"] if expected_state == "due_soon" else []
+        )
 
     item.status, item.completed_on = ItemStatus.DONE, datetime.date(2026, 3, 12)
     item.save()
@@ -41,14 +45,21 @@ def test_cancelled_and_undated_items_are_never_overdue(inspector):
     RoadmapItemFactory(number="1", due_date=DUE, status=ItemStatus.CANCELLED)
     RoadmapItemFactory(number="2", due_date=None)
 
-    assert _numbers(items_overdue(items=item_list_visible_to(user=inspector), today=datetime.date(2027, 1, 1))) == []
+    assert (
+        _numbers(items_overdue(items=item_list_visible_to(user=inspector), today=datetime.date(2027, 1, 1)))
+        == []
+    )
 
 
 def test_dashboard_and_school_page_show_overdue_items(client_for, inspector, principal_a, school_a):
     programme = ProgrammeFactory(school=school_a)
     RoadmapItemFactory(roadmap=programme, number="4", title="Диагностика дефицитов учителей", due_date=DUE)
-    RoadmapItemFactory(roadmap=programme, number="5", title="Курсы повышения квалификации",
-                       due_date=datetime.date(2026, 3, 20))
+    RoadmapItemFactory(
+        roadmap=programme,
+        number="5",
+        title="Курсы повышения квалификации",
+        due_date=datetime.date(2026, 3, 20),
+    )
 
     with time_machine.travel(datetime.datetime(2026, 3, 12, 10, 0, tzinfo=datetime.UTC), tick=False):
         dashboard = client_for(inspector).get("/dashboard/").content.decode()

@@ -11,18 +11,26 @@ from tests.roadmaps.factories import DecisionFactory
 
 # (school, indicator, year) → value; «None» rows are missing.
 VALUES = {
-    ("A", "vpr_fail_share", 2024): 20.0, ("A", "vpr_fail_share", 2025): 12.5,
-    ("A", "ege_high_share", 2024): 10.0, ("A", "ege_high_share", 2025): 5.0,
-    ("B", "vpr_fail_share", 2024): 8.0, ("B", "vpr_fail_share", 2025): 8.0,
+    ("A", "vpr_fail_share", 2024): 20.0,
+    ("A", "vpr_fail_share", 2025): 12.5,
+    ("A", "ege_high_share", 2024): 10.0,
+    ("A", "ege_high_share", 2025): 5.0,
+    ("B", "vpr_fail_share", 2024): 8.0,
+    ("B", "vpr_fail_share", 2025): 8.0,
     ("B", "ege_high_share", 2025): 30.0,
-    ("C", "vpr_fail_share", 2024): 5.0, ("C", "vpr_fail_share", 2025): 9.0,
-    ("C", "ege_high_share", 2024): 20.0, ("C", "ege_high_share", 2025): 25.0,
+    ("C", "vpr_fail_share", 2024): 5.0,
+    ("C", "vpr_fail_share", 2025): 9.0,
+    ("C", "ege_high_share", 2024): 20.0,
+    ("C", "ege_high_share", 2025): 25.0,
 }
 # (school, year) → (ШНОР, ШНСУ) as computed
 STATUSES = {
-    ("A", 2024): (True, False), ("A", 2025): (False, False),
-    ("B", 2024): (False, False), ("B", 2025): (False, True),
-    ("C", 2024): (True, True), ("C", 2025): (True, False),
+    ("A", 2024): (True, False),
+    ("A", 2025): (False, False),
+    ("B", 2024): (False, False),
+    ("B", 2025): (False, True),
+    ("C", 2024): (True, True),
+    ("C", 2025): (True, False),
     ("D", 2025): (True, False),
 }
 
@@ -32,23 +40,49 @@ def two_years(inspector):
     schools = {name: SchoolFactory(code=f"E00{name}", short_name=f"Школа {name}") for name in "ABCD"}
     indicators = {
         "vpr_fail_share": Indicator.objects.create(
-            code="vpr_fail_share", name="Доля отметок «2» по ВПР", short_name="«2» по ВПР", group="results",
-            formula="Σ mark2 / Σ participants × 100", polarity=Indicator.Polarity.HIGHER_IS_WORSE, order=1),
+            code="vpr_fail_share",
+            name="Доля отметок «2» по ВПР",
+            short_name="«2» по ВПР",
+            group="results",
+            formula="Σ mark2 / Σ participants × 100",
+            polarity=Indicator.Polarity.HIGHER_IS_WORSE,
+            order=1,
+        ),
         "ege_high_share": Indicator.objects.create(
-            code="ege_high_share", name="Доля высоких результатов ЕГЭ", short_name="Высокие ЕГЭ", group="results",
-            formula="Σ high / Σ participants × 100", polarity=Indicator.Polarity.HIGHER_IS_BETTER, order=2),
+            code="ege_high_share",
+            name="Доля высоких результатов ЕГЭ",
+            short_name="Высокие ЕГЭ",
+            group="results",
+            formula="Σ high / Σ participants × 100",
+            polarity=Indicator.Polarity.HIGHER_IS_BETTER,
+            order=2,
+        ),
     }
-    runs = {year: ComputationRun.objects.create(year=year, started_at=timezone.now()) for year in (2024, 2025)}
-    IndicatorValue.objects.bulk_create([
-        IndicatorValue(run=runs[year], school=schools[s], year=year, indicator=indicators[code], value=value)
-        for (s, code, year), value in VALUES.items()
-    ])
-    SchoolStatus.objects.bulk_create([
-        SchoolStatus(run=runs[year], school=schools[s], year=year, low_results=low, unfavourable=unfav)
-        for (s, year), (low, unfav) in STATUSES.items()
-    ])
-    StatusOverride.objects.create(school=schools["C"], year=2025, list_kind="low_results", decision="exclude",
-                                  reason="Результаты подтверждены перепроверкой", created_by=inspector)
+    runs = {
+        year: ComputationRun.objects.create(year=year, started_at=timezone.now()) for year in (2024, 2025)
+    }
+    IndicatorValue.objects.bulk_create(
+        [
+            IndicatorValue(
+                run=runs[year], school=schools[s], year=year, indicator=indicators[code], value=value
+            )
+            for (s, code, year), value in VALUES.items()
+        ]
+    )
+    SchoolStatus.objects.bulk_create(
+        [
+            SchoolStatus(run=runs[year], school=schools[s], year=year, low_results=low, unfavourable=unfav)
+            for (s, year), (low, unfav) in STATUSES.items()
+        ]
+    )
+    StatusOverride.objects.create(
+        school=schools["C"],
+        year=2025,
+        list_kind="low_results",
+        decision="exclude",
+        reason="Результаты подтверждены перепроверкой",
+        created_by=inspector,
+    )
     return schools
 
 
@@ -62,13 +96,18 @@ def test_each_school_is_compared_with_the_previous_year_by_polarity(two_years):
 
     assert [e.school.code for e in report.schools] == ["E00A", "E00B", "E00C", "E00D"]
     changes, effect_a = _changes(report, "E00A")
-    assert changes == [("vpr_fail_share", 20.0, 12.5, -7.5, BETTER), ("ege_high_share", 10.0, 5.0, -5.0, WORSE)]
+    assert changes == [
+        ("vpr_fail_share", 20.0, 12.5, -7.5, BETTER),
+        ("ege_high_share", 10.0, 5.0, -5.0, WORSE),
+    ]
     changes, _ = _changes(report, "E00B")
     assert changes == [("vpr_fail_share", 8.0, 8.0, 0.0, SAME), ("ege_high_share", None, 30.0, None, NO_DATA)]
     changes, effect_c = _changes(report, "E00C")
     assert changes == [("vpr_fail_share", 5.0, 9.0, 4.0, WORSE), ("ege_high_share", 20.0, 25.0, 5.0, BETTER)]
     assert [(lc.code, lc.before, lc.after, lc.verdict) for lc in effect_a.lists] == [
-        ("low_results", True, False, BETTER), ("unfavourable", False, False, SAME)]
+        ("low_results", True, False, BETTER),
+        ("unfavourable", False, False, SAME),
+    ]
     # the inspector's exclusion counts: C left both lists
     assert [(lc.before, lc.after) for lc in effect_c.lists] == [(True, False), (True, False)]
 
@@ -81,7 +120,10 @@ def test_share_of_schools_whose_list_position_improved_or_worsened(two_years):
     assert report.list_worsened_share == pytest.approx(100 / 3)
     assert [s.code for s in report.entered["unfavourable"]] == ["E00B"]
     assert [s.code for s in report.left["low_results"]] == ["E00A", "E00C"]
-    totals = {t["indicator"].code: (t["better"], t["worse"], t["same"], t["no_data"]) for t in report.indicator_totals()}
+    totals = {
+        t["indicator"].code: (t["better"], t["worse"], t["same"], t["no_data"])
+        for t in report.indicator_totals()
+    }
     assert totals == {"vpr_fail_share": (1, 1, 1, 1), "ege_high_share": (1, 1, 0, 2)}
 
 
@@ -95,11 +137,17 @@ def test_a_decision_is_judged_by_the_mean_over_its_schools(two_years):
     assert [d.decision.title for d in report.decisions] == ["КПК для учителей ШНОР"]
     effect = report.decisions[0]
     assert [(c.code, c.before, c.after, c.change, c.verdict) for c in effect.changes] == [
-        ("vpr_fail_share", 12.5, 10.75, -1.75, BETTER), ("ege_high_share", 15.0, 15.0, 0.0, SAME)]
+        ("vpr_fail_share", 12.5, 10.75, -1.75, BETTER),
+        ("ege_high_share", 15.0, 15.0, 0.0, SAME),
+    ]
     assert (effect.improved, effect.worsened) == (
-        {"vpr_fail_share": 1, "ege_high_share": 1}, {"vpr_fail_share": 1, "ege_high_share": 1})
+        {"vpr_fail_share": 1, "ege_high_share": 1},
+        {"vpr_fail_share": 1, "ege_high_share": 1},
+    )
     assert (effect.list_before, effect.list_after) == (
-        {"low_results": 2, "unfavourable": 1}, {"low_results": 0, "unfavourable": 0})
+        {"low_results": 2, "unfavourable": 1},
+        {"low_results": 0, "unfavourable": 0},
+    )
 
 
 def test_queries_do_not_grow_with_schools(two_years, django_assert_max_num_queries):
@@ -127,8 +175,14 @@ def test_effectiveness_page_and_export(client_for, inspector, two_years):
 
 
 def test_a_reverted_override_restores_the_computed_membership(two_years, inspector):
-    StatusOverride.objects.create(school=two_years["C"], year=2025, list_kind="low_results", decision="revert",
-                                  reason="Решение отменено", created_by=inspector)
+    StatusOverride.objects.create(
+        school=two_years["C"],
+        year=2025,
+        list_kind="low_results",
+        decision="revert",
+        reason="Решение отменено",
+        created_by=inspector,
+    )
 
     report = effectiveness_report(year=2025)
 

@@ -11,8 +11,22 @@ from schools.models import ImportBatch
 from schools.tabular import ImportFailed, RowError, read_table
 from tests.roadmaps.factories import RoadmapFactory, RoadmapItemFactory
 
-FIELDS = ["number", "stage_id", "direction_id", "section", "title", "term", "responsible", "result", "due_date",
-          "status", "completed_on", "evidence", "notes", "position"]
+FIELDS = [
+    "number",
+    "stage_id",
+    "direction_id",
+    "section",
+    "title",
+    "term",
+    "responsible",
+    "result",
+    "due_date",
+    "status",
+    "completed_on",
+    "evidence",
+    "notes",
+    "position",
+]
 
 TODAY = datetime.date(2026, 1, 15)
 
@@ -29,7 +43,9 @@ def _file(content: bytes, name="карта.xlsx"):
     return buffer
 
 
-@pytest.mark.parametrize(("spec", "rows", "count"), [(MAKHNEVO, makhnevo_rows, 33), (KORSAKOV, korsakov_rows, 16)])
+@pytest.mark.parametrize(
+    ("spec", "rows", "count"), [(MAKHNEVO, makhnevo_rows, 33), (KORSAKOV, korsakov_rows, 16)]
+)
 def test_seed_roadmap_survives_export_and_import_unchanged(spec, rows, count):
     original = _seed_roadmap(spec, rows(), TODAY)
     item = original.items.get(number=rows()[2]["number"])
@@ -38,7 +54,9 @@ def test_seed_roadmap_survives_export_and_import_unchanged(spec, rows, count):
     item.save()
     target = RoadmapFactory(title="Копия")
 
-    summary = roadmap_items_import(roadmap=target, file=_file(roadmap_export_bytes(original)), file_name="карта.xlsx")
+    summary = roadmap_items_import(
+        roadmap=target, file=_file(roadmap_export_bytes(original)), file_name="карта.xlsx"
+    )
 
     assert (summary.rows, summary.created, summary.updated) == (count, count, 0)
     assert _snapshot(target) == _snapshot(original)
@@ -48,12 +66,22 @@ def test_seed_roadmap_survives_export_and_import_unchanged(spec, rows, count):
 def test_korsakov_items_keep_their_stages_terms_and_result_documents():
     roadmap = _seed_roadmap(KORSAKOV, korsakov_rows(), TODAY)
 
-    by_stage = {n: list(roadmap.items.filter(stage__number=n).values_list("number", flat=True)) for n in range(1, 7)}
-    assert by_stage == {1: ["1.1", "1.2"], 2: ["2.1", "2.2", "2.3"], 3: ["3.1"], 4: ["4.1", "4.2", "4.3"],
-                        5: ["5.1", "5.2", "5.3", "5.4"], 6: ["6.1", "6.2", "6.3"]}
+    by_stage = {
+        n: list(roadmap.items.filter(stage__number=n).values_list("number", flat=True)) for n in range(1, 7)
+    }
+    assert by_stage == {
+        1: ["1.1", "1.2"],
+        2: ["2.1", "2.2", "2.3"],
+        3: ["3.1"],
+        4: ["4.1", "4.2", "4.3"],
+        5: ["5.1", "5.2", "5.3", "5.4"],
+        6: ["6.1", "6.2", "6.3"],
+    }
     item = roadmap.items.get(number="5.2")
     assert (item.term, item.responsible, item.result) == (
-        "2 раза в год", "ОО", "Положение о ВПСОКО – приказ образовательного учреждения об утверждении"
+        "2 раза в год",
+        "ОО",
+        "Положение о ВПСОКО – приказ образовательного учреждения об утверждении",
     )
     assert roadmap.document_number == "50-0"
     assert roadmap.document_date == datetime.date(2021, 5, 27)
@@ -65,7 +93,11 @@ def test_makhnevo_terms_are_kept_as_written_with_concrete_dates_for_years():
     assert roadmap.items.get(number="6").term == "по потребности"
     assert roadmap.items.get(number="11").term == "1 раз в 3 года для каждой образовательной организации"
     item = roadmap.items.get(number="15")
-    assert (item.term, item.due_date, item.status) == ("2020-2021", datetime.date(2021, 12, 31), ItemStatus.DONE)
+    assert (item.term, item.due_date, item.status) == (
+        "2020-2021",
+        datetime.date(2021, 12, 31),
+        ItemStatus.DONE,
+    )
     assert roadmap.items.get(number="3").due_date is None
 
 
@@ -73,19 +105,33 @@ def test_reimport_updates_by_number_and_keeps_items_missing_from_file(make_xlsx)
     roadmap = RoadmapFactory()
     kept = RoadmapItemFactory(roadmap=roadmap, number="9", title="Не из файла")
     RoadmapItemFactory(roadmap=roadmap, number="1.1", title="Старое название")
-    file = make_xlsx([
-        ["Дорожная карта (шапка документа)"],
-        ["№", "Мероприятие", "Сроки", "Ответственные", "Результат", "Этап", "Статус", "Дата выполнения"],
-        ["1.1.", "Новое название", "ежегодно", "Отдел образования", "Приказ", "1. Цели", "Выполнено", "01.12.2025"],
-        [2.1, "Показатели", "2021", "ОО", None, "Показатели. Методы сбора информации", None, None],
-    ])
+    file = make_xlsx(
+        [
+            ["Дорожная карта (шапка документа)"],
+            ["№", "Мероприятие", "Сроки", "Ответственные", "Результат", "Этап", "Статус", "Дата выполнения"],
+            [
+                "1.1.",
+                "Новое название",
+                "ежегодно",
+                "Отдел образования",
+                "Приказ",
+                "1. Цели",
+                "Выполнено",
+                "01.12.2025",
+            ],
+            [2.1, "Показатели", "2021", "ОО", None, "Показатели. Методы сбора информации", None, None],
+        ]
+    )
 
     summary = roadmap_items_import(roadmap=roadmap, file=file, file_name="карта.xlsx")
 
     assert (summary.created, summary.updated) == (1, 1)
     updated = roadmap.items.get(number="1.1")
     assert (updated.title, updated.stage.number, updated.status, updated.completed_on) == (
-        "Новое название", 1, ItemStatus.DONE, datetime.date(2025, 12, 1)
+        "Новое название",
+        1,
+        ItemStatus.DONE,
+        datetime.date(2025, 12, 1),
     )
     assert roadmap.items.get(number="2.1").stage.number == 2
     assert RoadmapItem.objects.get(pk=kept.pk).title == "Не из файла"
@@ -93,12 +139,14 @@ def test_reimport_updates_by_number_and_keeps_items_missing_from_file(make_xlsx)
 
 def test_import_with_errors_reports_every_row_and_writes_nothing(make_xlsx):
     roadmap = RoadmapFactory()
-    file = make_xlsx([
-        ["№", "Мероприятие", "Сроки", "Ответственные", "Результат", "Этап", "Подтверждения"],
-        ["1", "Первое", "ежегодно", "ОО", "", "7", ""],
-        ["1", "Повтор номера", "", "", "", "3", ""],
-        ["", "Без номера", "", "", "", "3", "javascript:alert(1)"],
-    ])
+    file = make_xlsx(
+        [
+            ["№", "Мероприятие", "Сроки", "Ответственные", "Результат", "Этап", "Подтверждения"],
+            ["1", "Первое", "ежегодно", "ОО", "", "7", ""],
+            ["1", "Повтор номера", "", "", "", "3", ""],
+            ["", "Без номера", "", "", "", "3", "javascript:alert(1)"],
+        ]
+    )
 
     with pytest.raises(ImportFailed) as failure:
         roadmap_items_import(roadmap=roadmap, file=file, file_name="карта.xlsx")
@@ -106,7 +154,11 @@ def test_import_with_errors_reports_every_row_and_writes_nothing(make_xlsx):
     assert failure.value.errors == [
         RowError(2, "Этап", STAGE_UNKNOWN, "7"),
         RowError(3, "№", DUPLICATE_NUMBER.format(row=2), "1"),
-        RowError(4, "Подтверждения", "Ссылка «javascript:alert(1)» не принята: допускаются только адреса http:// или https://."),
+        RowError(
+            4,
+            "Подтверждения",
+            "Ссылка «javascript:alert(1)» не принята: допускаются только адреса http:// или https://.",
+        ),
         RowError(4, "№", REQUIRED_EMPTY),
     ]
     assert roadmap.items.count() == 0
@@ -115,7 +167,9 @@ def test_import_with_errors_reports_every_row_and_writes_nothing(make_xlsx):
 
 def test_import_without_header_row_names_the_roadmap_marker(make_xlsx):
     with pytest.raises(ImportFailed) as failure:
-        roadmap_items_import(roadmap=RoadmapFactory(), file=make_xlsx([["Код ОО", "Название"]]), file_name="x.xlsx")
+        roadmap_items_import(
+            roadmap=RoadmapFactory(), file=make_xlsx([["Код ОО", "Название"]]), file_name="x.xlsx"
+        )
 
     assert str(failure.value) == "Файл: не найдена строка заголовков со столбцом «Мероприятие»"
 
@@ -144,8 +198,13 @@ def test_staff_upload_page_imports_and_export_has_the_six_columns(client_for, in
 
     roadmap = RoadmapFactory()
     client = client_for(inspector)
-    file = make_xlsx([["№", "Мероприятие", "Сроки", "Ответственные", "Результат", "Этап"],
-                      ["1", "Мониторинг ШНОР", "ежегодно", "ОО", "Справка", "3"]], name="карта.xlsx")
+    file = make_xlsx(
+        [
+            ["№", "Мероприятие", "Сроки", "Ответственные", "Результат", "Этап"],
+            ["1", "Мониторинг ШНОР", "ежегодно", "ОО", "Справка", "3"],
+        ],
+        name="карта.xlsx",
+    )
 
     response = client.post(f"/roadmaps/{roadmap.pk}/import/", {"file": file})
 
@@ -157,5 +216,12 @@ def test_staff_upload_page_imports_and_export_has_the_six_columns(client_for, in
     sheet = load_workbook(io.BytesIO(export.content))["Мероприятия"]
     headers = [c.value for c in sheet[1]][:6]
     assert headers == ["№", "Мероприятие", "Сроки", "Ответственные", "Результат", "Этап"]
-    assert [c.value for c in sheet[2]][:6] == ["1", "Мониторинг ШНОР", "ежегодно", "ОО", "Справка", "3. Мониторинг"]
+    assert [c.value for c in sheet[2]][:6] == [
+        "1",
+        "Мониторинг ШНОР",
+        "ежегодно",
+        "ОО",
+        "Справка",
+        "3. Мониторинг",
+    ]
     assert Roadmap.objects.count() == 1

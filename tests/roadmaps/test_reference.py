@@ -5,11 +5,22 @@ from roadmaps.selectors import responsibility_matrix
 
 def test_seed_creates_nine_directions_six_stages_and_the_full_matrix():
     assert list(Direction.objects.values_list("code", flat=True)) == [
-        "1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4", "2.5"
+        "1.1",
+        "1.2",
+        "1.3",
+        "1.4",
+        "2.1",
+        "2.2",
+        "2.3",
+        "2.4",
+        "2.5",
     ]
     assert list(CycleStage.objects.values_list("number", "name")) == [
-        (1, "Цели"), (2, "Показатели и методы сбора информации"), (3, "Мониторинг"),
-        (4, "Анализ и адресные рекомендации"), (5, "Меры и управленческие решения"),
+        (1, "Цели"),
+        (2, "Показатели и методы сбора информации"),
+        (3, "Мониторинг"),
+        (4, "Анализ и адресные рекомендации"),
+        (5, "Меры и управленческие решения"),
         (6, "Анализ эффективности принятых мер"),
     ]
     assert StageDuty.objects.count() == 54
@@ -38,4 +49,7 @@ def test_matrix_rows_follow_direction_and_stage_order():
 
     assert [row["direction"].code for row in matrix][:2] == ["1.1", "1.2"]
     assert [cell["stage"].number for cell in matrix[0]["cells"]] == [1, 2, 3, 4, 5, 6]
-    assert matrix[0]["cells"][3]["executor_duties"] == "подготовка аналитических материалов, статистических отчетов"
+    assert (
+        matrix[0]["cells"][3]["executor_duties"]
+        == "подготовка аналитических материалов, статистических отчетов"
+    )

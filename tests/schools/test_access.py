@@ -9,22 +9,38 @@ from tests.factories import SchoolContextFactory
 
 @pytest.fixture
 def users(administrator, inspector, principal_a, principal_b):
-    return {"admin": administrator, "inspector": inspector, "principal_a": principal_a, "principal_b": principal_b,
-            "anonymous": None}
+    return {
+        "admin": administrator,
+        "inspector": inspector,
+        "principal_a": principal_a,
+        "principal_b": principal_b,
+        "anonymous": None,
+    }
 
 
 PAGES = [
     # (url, role, expected status)
-    ("/dashboard/", "anonymous", 302), ("/dashboard/", "principal_a", 403), ("/dashboard/", "inspector", 200),
+    ("/dashboard/", "anonymous", 302),
+    ("/dashboard/", "principal_a", 403),
+    ("/dashboard/", "inspector", 200),
     ("/dashboard/", "admin", 200),
-    ("/schools/", "anonymous", 302), ("/schools/", "principal_a", 200), ("/schools/", "inspector", 200),
-    ("/schools/A001/", "anonymous", 302), ("/schools/A001/", "principal_a", 200), ("/schools/A001/", "principal_b", 404),
-    ("/schools/B001/", "principal_a", 404), ("/schools/A001/", "inspector", 200), ("/schools/A001/", "admin", 200),
-    ("/schools/import/", "anonymous", 302), ("/schools/import/", "principal_a", 403),
-    ("/schools/import/", "inspector", 200), ("/schools/import/", "admin", 200),
+    ("/schools/", "anonymous", 302),
+    ("/schools/", "principal_a", 200),
+    ("/schools/", "inspector", 200),
+    ("/schools/A001/", "anonymous", 302),
+    ("/schools/A001/", "principal_a", 200),
+    ("/schools/A001/", "principal_b", 404),
+    ("/schools/B001/", "principal_a", 404),
+    ("/schools/A001/", "inspector", 200),
+    ("/schools/A001/", "admin", 200),
+    ("/schools/import/", "anonymous", 302),
+    ("/schools/import/", "principal_a", 403),
+    ("/schools/import/", "inspector", 200),
+    ("/schools/import/", "admin", 200),
     ("/schools/import/template/context.xlsx", "principal_a", 403),
     ("/schools/import/template/context.xlsx", "inspector", 200),
-    ("/schools/contexts.xlsx", "principal_a", 403), ("/schools/contexts.xlsx", "inspector", 200),
+    ("/schools/contexts.xlsx", "principal_a", 403),
+    ("/schools/contexts.xlsx", "inspector", 200),
 ]
 
 
@@ -65,9 +81,13 @@ def test_school_page_shows_context_table_and_chart(client_for, inspector, school
 
 
 API = [
-    ("/api/schools/", "anonymous", 403), ("/api/schools/", "principal_a", 200), ("/api/schools/", "inspector", 200),
-    ("/api/schools/A001/", "principal_b", 404), ("/api/schools/A001/", "principal_a", 200),
-    ("/api/contexts/", "anonymous", 403), ("/api/municipalities/", "principal_a", 200),
+    ("/api/schools/", "anonymous", 403),
+    ("/api/schools/", "principal_a", 200),
+    ("/api/schools/", "inspector", 200),
+    ("/api/schools/A001/", "principal_b", 404),
+    ("/api/schools/A001/", "principal_a", 200),
+    ("/api/contexts/", "anonymous", 403),
+    ("/api/municipalities/", "principal_a", 200),
 ]
 
 
@@ -95,7 +115,9 @@ def test_api_principal_cannot_write_and_nothing_changes(client_for, principal_a,
     client = client_for(principal_a)
 
     response = client.patch("/api/schools/A001/", {"name": "Взлом"}, content_type="application/json")
-    created = client.post("/api/contexts/", {"school_code": "A001", "year": 2024}, content_type="application/json")
+    created = client.post(
+        "/api/contexts/", {"school_code": "A001", "year": 2024}, content_type="application/json"
+    )
 
     assert (response.status_code, created.status_code) == (403, 403)
     assert School.objects.get(code="A001").name != "Взлом"
@@ -106,10 +128,16 @@ def test_api_principal_cannot_write_and_nothing_changes(client_for, principal_a,
 def test_api_inspector_writes_context_with_validation_in_russian(client_for, inspector, school_a):
     client = client_for(inspector)
 
-    bad = client.post("/api/contexts/", {"school_code": "A001", "year": 2024, "students": 10, "migrants": 11},
-                      content_type="application/json")
-    good = client.post("/api/contexts/", {"school_code": "A001", "year": 2024, "students": 10, "migrants": 3},
-                       content_type="application/json")
+    bad = client.post(
+        "/api/contexts/",
+        {"school_code": "A001", "year": 2024, "students": 10, "migrants": 11},
+        content_type="application/json",
+    )
+    good = client.post(
+        "/api/contexts/",
+        {"school_code": "A001", "year": 2024, "students": 10, "migrants": 3},
+        content_type="application/json",
+    )
 
     assert bad.status_code == 400
     assert bad.json()["migrants"] == ["Не может быть больше, чем 10 (обучающихся)."]

@@ -28,8 +28,15 @@ def test_import_job_runs_in_a_real_worker(celery_worker_on_redis, settings, make
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(make_xlsx([SCHOOL_HEADER, school_row()]).getvalue())
     job = job_create(
-        kind="import:schools", title="Импорт", user=inspector,
-        params={"kind": "schools", "path": "uploads/schools.xlsx", "file_name": "schools.xlsx", "dry_run": False},
+        kind="import:schools",
+        title="Импорт",
+        user=inspector,
+        params={
+            "kind": "schools",
+            "path": "uploads/schools.xlsx",
+            "file_name": "schools.xlsx",
+            "dry_run": False,
+        },
     )
 
     job_enqueue(job=job, task=run_import_task)

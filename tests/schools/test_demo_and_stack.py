@@ -54,7 +54,11 @@ def test_seed_reference_is_idempotent():
 
     from django.contrib.auth.models import Group
 
-    assert set(Group.objects.values_list("name", flat=True)) >= {"Администратор", "Инспектор", "Руководитель ОО"}
+    assert set(Group.objects.values_list("name", flat=True)) >= {
+        "Администратор",
+        "Инспектор",
+        "Руководитель ОО",
+    }
 
 
 def test_compose_file_parses_and_names_the_stack():

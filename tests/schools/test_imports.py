@@ -8,28 +8,89 @@ from schools.models import ImportBatch, Municipality, School, SchoolContext
 from tests.factories import SchoolFactory
 
 SCHOOL_HEADER = [
-    "Код ОО", "Наименование", "Краткое наименование", "Муниципалитет", "Тип поселения (город/село)", "Адрес",
-    "Сайт", "Малокомплектная", "Удалённая", "Дефицит инфраструктуры", "Некомплект кадров",
+    "Код ОО",
+    "Наименование",
+    "Краткое наименование",
+    "Муниципалитет",
+    "Тип поселения (город/село)",
+    "Адрес",
+    "Сайт",
+    "Малокомплектная",
+    "Удалённая",
+    "Дефицит инфраструктуры",
+    "Некомплект кадров",
 ]
 CONTEXT_HEADER = [
-    "Код ОО", "Учебный год", "Обучающихся", "Педагогов", "На учёте ОДН/КДН", "Мигранты или низкое владение русским",
-    "Неаттестованные", "Систематические пропуски", "ЗПР/ОВЗ (ПМПК)", "Лишение или приостановление аккредитации",
-    "Учителей прошли диагностику дефицитов", "Учителей прошли КПК по запросу",
+    "Код ОО",
+    "Учебный год",
+    "Обучающихся",
+    "Педагогов",
+    "На учёте ОДН/КДН",
+    "Мигранты или низкое владение русским",
+    "Неаттестованные",
+    "Систематические пропуски",
+    "ЗПР/ОВЗ (ПМПК)",
+    "Лишение или приостановление аккредитации",
+    "Учителей прошли диагностику дефицитов",
+    "Учителей прошли КПК по запросу",
     "Учителей прошли КПК по работе с детьми с риском неуспешности",
 ]
 
 
 def school_row(code="0101", name="МБОУ СШ № 1", municipality="Энский округ", settlement="город", **overrides):
-    row = dict(zip(SCHOOL_HEADER, [code, name, "СШ № 1", municipality, settlement, "ул. Мира, 1",
-                                   "https://s1.example", "нет", "Нет", "1", "true"], strict=True))
+    row = dict(
+        zip(
+            SCHOOL_HEADER,
+            [
+                code,
+                name,
+                "СШ № 1",
+                municipality,
+                settlement,
+                "ул. Мира, 1",
+                "https://s1.example",
+                "нет",
+                "Нет",
+                "1",
+                "true",
+            ],
+            strict=True,
+        )
+    )
     row.update(overrides)
     return [row[h] for h in SCHOOL_HEADER]
 
 
-def context_row(code="0101", year="2024/2025", students=500, teachers=40, police=5, migrants=10, not_attested=2,
-                absentees=7, special=20, accreditation="нет", diagnosed=30, pd_request=10, pd_risk=5):
-    return [code, year, students, teachers, police, migrants, not_attested, absentees, special, accreditation,
-            diagnosed, pd_request, pd_risk]
+def context_row(
+    code="0101",
+    year="2024/2025",
+    students=500,
+    teachers=40,
+    police=5,
+    migrants=10,
+    not_attested=2,
+    absentees=7,
+    special=20,
+    accreditation="нет",
+    diagnosed=30,
+    pd_request=10,
+    pd_risk=5,
+):
+    return [
+        code,
+        year,
+        students,
+        teachers,
+        police,
+        migrants,
+        not_attested,
+        absentees,
+        special,
+        accreditation,
+        diagnosed,
+        pd_request,
+        pd_risk,
+    ]
 
 
 def import_file(kind, rows, make_xlsx, dry_run=False):
@@ -56,7 +117,11 @@ def test_schools_file_with_title_rows_any_column_order_and_extra_columns_is_impo
     assert school.municipality.name == "Энский округ"
     assert school.settlement == School.Settlement.TOWN
     assert (school.is_small, school.is_remote, school.infrastructure_deficit, school.staff_shortage) == (
-        False, False, True, True)
+        False,
+        False,
+        True,
+        True,
+    )
     assert School.objects.get(code="0102").settlement == School.Settlement.VILLAGE
     batch = ImportBatch.objects.get()
     assert school.import_batch == batch
@@ -88,9 +153,13 @@ def test_importing_the_same_schools_file_twice_updates_instead_of_duplicating(ma
 def test_bad_schools_row_is_reported_with_row_and_column_and_changes_nothing(make_xlsx, row, column, message):
     SchoolFactory(code="0999", name="Старое имя")
 
-    summary = import_file("schools", [SCHOOL_HEADER, school_row(code="0999", name="Новое имя"), row], make_xlsx)
+    summary = import_file(
+        "schools", [SCHOOL_HEADER, school_row(code="0999", name="Новое имя"), row], make_xlsx
+    )
 
-    assert summary.errors == [{"row": 3, "column": column, "message": message, "value": summary.errors[0]["value"]}]
+    assert summary.errors == [
+        {"row": 3, "column": column, "message": message, "value": summary.errors[0]["value"]}
+    ]
     assert School.objects.get().name == "Старое имя"
     assert ImportBatch.objects.count() == 0
 
@@ -122,14 +191,21 @@ def test_file_without_header_row_is_refused(make_xlsx):
 
 @pytest.mark.django_db
 def test_context_file_is_imported_with_text_numbers_and_no_data_cells(make_xlsx, school_a):
-    rows = [CONTEXT_HEADER, context_row(code="A001", year="2024", students="1 200", police="—", accreditation="ДА",
-                                        special=None)]
+    rows = [
+        CONTEXT_HEADER,
+        context_row(code="A001", year="2024", students="1 200", police="—", accreditation="ДА", special=None),
+    ]
 
     summary = import_file("context", rows, make_xlsx)
 
     assert summary.ok, summary.errors
     context = SchoolContext.objects.get()
-    assert (context.year, context.students, context.police_registered, context.special_needs) == (2024, 1200, None, None)
+    assert (context.year, context.students, context.police_registered, context.special_needs) == (
+        2024,
+        1200,
+        None,
+        None,
+    )
     assert context.accreditation_suspended is True
     assert context.import_batch.kind == "context"
 
@@ -147,18 +223,39 @@ def test_context_reimport_updates_the_same_school_year(make_xlsx, school_a):
 @pytest.mark.parametrize(
     ("row", "column", "message"),
     [
-        (context_row(code="NOPE"), "Код ОО", "нет школы с таким кодом в реестре ОО: сначала импортируйте файл школ"),
-        (context_row(code="A001", year="2024/2026"), "Учебный год", "второй год должен быть на единицу больше первого"),
-        (context_row(code="A001", year="прошлый"), "Учебный год", "учебный год пишется как 2024/2025 или 2024"),
+        (
+            context_row(code="NOPE"),
+            "Код ОО",
+            "нет школы с таким кодом в реестре ОО: сначала импортируйте файл школ",
+        ),
+        (
+            context_row(code="A001", year="2024/2026"),
+            "Учебный год",
+            "второй год должен быть на единицу больше первого",
+        ),
+        (
+            context_row(code="A001", year="прошлый"),
+            "Учебный год",
+            "учебный год пишется как 2024/2025 или 2024",
+        ),
         (context_row(code="A001", students=-5), "Обучающихся", "количество не может быть отрицательным"),
         (context_row(code="A001", teachers="сорок"), "Педагогов", "ожидается число"),
         (context_row(code="A001", students=12.5), "Обучающихся", "ожидается целое число"),
-        (context_row(code="A001", students=100, migrants=101), "Мигранты или низкое владение русским",
-         "больше, чем «Обучающихся» (100)"),
-        (context_row(code="A001", teachers=10, diagnosed=5, pd_request=5, pd_risk=11),
-         "Учителей прошли КПК по работе с детьми с риском неуспешности", "больше, чем «Педагогов» (10)"),
-        (context_row(code="A001", accreditation="возможно"), "Лишение или приостановление аккредитации",
-         "ожидается «да» или «нет»"),
+        (
+            context_row(code="A001", students=100, migrants=101),
+            "Мигранты или низкое владение русским",
+            "больше, чем «Обучающихся» (100)",
+        ),
+        (
+            context_row(code="A001", teachers=10, diagnosed=5, pd_request=5, pd_risk=11),
+            "Учителей прошли КПК по работе с детьми с риском неуспешности",
+            "больше, чем «Педагогов» (10)",
+        ),
+        (
+            context_row(code="A001", accreditation="возможно"),
+            "Лишение или приостановление аккредитации",
+            "ожидается «да» или «нет»",
+        ),
     ],
 )
 @pytest.mark.django_db
@@ -200,7 +297,10 @@ def test_not_an_xlsx_is_refused_by_content(make_xlsx):
 
     summary = run_import(kind="schools", file=text, file_name="schools.xlsx")
 
-    assert summary.errors[0]["message"] == "Файл не является книгой Excel в формате .xlsx (проверено по содержимому)."
+    assert (
+        summary.errors[0]["message"]
+        == "Файл не является книгой Excel в формате .xlsx (проверено по содержимому)."
+    )
 
 
 @pytest.mark.django_db
@@ -216,7 +316,10 @@ def test_import_commands_print_russian_summary_and_fail_without_changes(tmp_path
 
     output = capsys.readouterr()
     assert "Импортировано: файл «schools.xlsx», строк — 1, новых — 1, обновлено — 0." in output.out
-    assert "Строка 2, столбец «Обучающихся»: количество не может быть отрицательным (значение «-1»)" in output.err
+    assert (
+        "Строка 2, столбец «Обучающихся»: количество не может быть отрицательным (значение «-1»)"
+        in output.err
+    )
     assert SchoolContext.objects.count() == 0
 
 

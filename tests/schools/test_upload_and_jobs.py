@@ -47,8 +47,9 @@ def test_progress_reported_inside_a_task_transaction_is_shown_before_it_commits(
 
     from schools.jobs import job_progress
 
-    job = Job.objects.create(kind="import:results", title="Импорт результатов", created_by=inspector,
-                             status=Job.Status.RUNNING)
+    job = Job.objects.create(
+        kind="import:results", title="Импорт результатов", created_by=inspector, status=Job.Status.RUNNING
+    )
 
     class Rollback(Exception):
         pass
@@ -67,10 +68,15 @@ def test_progress_reported_inside_a_task_transaction_is_shown_before_it_commits(
 def test_a_finished_job_shows_its_stored_figures_not_a_stale_cached_progress(client_for, inspector):
     from schools.jobs import job_finish, job_progress
 
-    job = Job.objects.create(kind="import:results", title="Импорт результатов", created_by=inspector,
-                             status=Job.Status.RUNNING)
+    job = Job.objects.create(
+        kind="import:results", title="Импорт результатов", created_by=inspector, status=Job.Status.RUNNING
+    )
     job_progress(job_id=job.pk, percent=90, message="Почти готово")
     job_finish(job_id=job.pk, message="Импортировано строк: 10")
 
     status = client_for(inspector).get(f"/jobs/{job.pk}/status/").json()
-    assert (status["progress"], status["message"], status["finished"]) == (100, "Импортировано строк: 10", True)
+    assert (status["progress"], status["message"], status["finished"]) == (
+        100,
+        "Импортировано строк: 10",
+        True,
+    )

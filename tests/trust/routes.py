@@ -25,7 +25,9 @@ def _methods(callback) -> frozenset[str]:
         return frozenset(m.upper() for m in actions if m not in IGNORED_METHODS)
     view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
     if view_class is not None:
-        methods = {m for m in view_class.http_method_names if m not in IGNORED_METHODS and hasattr(view_class, m)}
+        methods = {
+            m for m in view_class.http_method_names if m not in IGNORED_METHODS and hasattr(view_class, m)
+        }
         if getattr(view_class, "put", None) is ProcessFormView.put:  # a form view's PUT is its POST
             methods.discard("put")
         return frozenset(m.upper() for m in methods)
@@ -52,6 +54,11 @@ def portal_routes() -> dict[str, Route]:
         if route.namespace.split(":")[0] in GENERIC_NAMESPACES:
             continue
         if route.name in found:  # the same name twice (e.g. a format suffix): merge methods
-            route = Route(route.name, found[route.name].route, found[route.name].methods | route.methods, route.namespace)
+            route = Route(
+                route.name,
+                found[route.name].route,
+                found[route.name].methods | route.methods,
+                route.namespace,
+            )
         found[route.name] = route
     return found

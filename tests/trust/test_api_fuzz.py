@@ -37,14 +37,24 @@ schema = schemathesis.from_pytest_fixture("api_schema")
 
 @pytest.fixture
 def tokens(actors):
-    return {role: Token.objects.get_or_create(user=actors[role])[0].key for role in ("principal_a", "inspector")}
+    return {
+        role: Token.objects.get_or_create(user=actors[role])[0].key for role in ("principal_a", "inspector")
+    }
 
 
 @pytest.mark.slow  # still part of every `make test` / CI run; -m "not slow" skips it locally
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much, HealthCheck.data_too_large])
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+    ],
+)
 def test_the_api_never_answers_5xx(case, tokens):
     for token in tokens.values():  # the same request as a principal and as an inspector
         response = case.call_wsgi(headers={"Authorization": f"Token {token}"})

@@ -13,11 +13,23 @@ from tests.schools.test_imports import SCHOOL_HEADER, school_row
 # Models whose changes must be traceable (DESIGN §3, issue 7: results, context, rules, statuses, cards,
 # roadmaps, recommendations, decisions, publications). A label listed here but missing history fails.
 MUST_BE_AUDITED = [
-    "schools.Municipality", "schools.School", "schools.SchoolContext", "schools.Profile",
-    "indicators.AssessmentResult", "indicators.Indicator", "indicators.MethodologyRules",
-    "monitoring.CardTemplate", "monitoring.TemplateSection", "monitoring.Criterion", "monitoring.Campaign",
-    "roadmaps.Roadmap", "roadmaps.RoadmapItem", "roadmaps.Recommendation", "roadmaps.ManagementDecision",
-    "reports.Document", "reports.Report",
+    "schools.Municipality",
+    "schools.School",
+    "schools.SchoolContext",
+    "schools.Profile",
+    "indicators.AssessmentResult",
+    "indicators.Indicator",
+    "indicators.MethodologyRules",
+    "monitoring.CardTemplate",
+    "monitoring.TemplateSection",
+    "monitoring.Criterion",
+    "monitoring.Campaign",
+    "roadmaps.Roadmap",
+    "roadmaps.RoadmapItem",
+    "roadmaps.Recommendation",
+    "roadmaps.ManagementDecision",
+    "reports.Document",
+    "reports.Report",
 ]
 
 
@@ -32,10 +44,15 @@ def test_an_import_writes_history_rows_pointing_at_its_batch(inspector, make_xls
     assert summary.ok, summary.errors
     history = School.history.order_by("code")
     assert [(h.code, h.history_type, h.import_batch_id, h.history_user_id) for h in history] == [
-        ("0101", "+", summary.batch_id, inspector.pk), ("0102", "+", summary.batch_id, inspector.pk),
+        ("0101", "+", summary.batch_id, inspector.pk),
+        ("0102", "+", summary.batch_id, inspector.pk),
     ]
-    again = run_import(kind="schools", file=make_xlsx([SCHOOL_HEADER, school_row(code="0101", name="Новое имя")]),
-                       file_name="реестр-2.xlsx", user=inspector)
+    again = run_import(
+        kind="schools",
+        file=make_xlsx([SCHOOL_HEADER, school_row(code="0101", name="Новое имя")]),
+        file_name="реестр-2.xlsx",
+        user=inspector,
+    )
     changed = School.history.filter(code="0101").order_by("-history_date").first()
     assert (changed.history_type, changed.name, changed.import_batch_id) == ("~", "Новое имя", again.batch_id)
 
@@ -43,12 +60,19 @@ def test_an_import_writes_history_rows_pointing_at_its_batch(inspector, make_xls
 def test_an_api_change_and_a_deletion_are_recorded_with_who_and_old_values(inspector, school_a, client_for):
     context = SchoolContextFactory(school=school_a, year=2024, students=200)
     client = client_for(inspector)
-    assert client.patch(f"/api/contexts/{context.pk}/", {"students": 180},
-                        content_type="application/json").status_code == 200
+    assert (
+        client.patch(
+            f"/api/contexts/{context.pk}/", {"students": 180}, content_type="application/json"
+        ).status_code
+        == 200
+    )
     assert client.delete(f"/api/contexts/{context.pk}/").status_code == 204
     assert not SchoolContext.objects.exists()
-    records = list(SchoolContext.history.order_by("history_date").values_list("history_type", "students",
-                                                                               "history_user__username"))
+    records = list(
+        SchoolContext.history.order_by("history_date").values_list(
+            "history_type", "students", "history_user__username"
+        )
+    )
     assert records == [("+", 200, None), ("~", 180, "inspector_user"), ("-", 180, "inspector_user")]
 
 
@@ -59,7 +83,11 @@ def test_the_log_shows_old_and_new_values_newest_first(inspector, school_a):
     entries = audit_entries(model_label="schools.SchoolContext")
     assert [e.change for e in entries] == ["~", "+"]
     change = entries[0]
-    assert (change.user, change.model_name, change.change_label) == ("inspector_user", "контекст ОО за год", "изменение")
+    assert (change.user, change.model_name, change.change_label) == (
+        "inspector_user",
+        "контекст ОО за год",
+        "изменение",
+    )
     assert [(c.field, c.old, c.new) for c in change.changes] == [("обучающихся", "200", "180")]
 
 
@@ -83,7 +111,10 @@ def test_the_page_is_for_staff_and_lists_a_deletion(inspector, principal_a, scho
     assert page.status_code == 200
     assert "Журнал изменений" in html
     assert "удаление" in html and "321" in html
-    assert timezone.localtime(SchoolContext.history.get(history_type="-").history_date).strftime("%d.%m.%Y") in html
+    assert (
+        timezone.localtime(SchoolContext.history.get(history_type="-").history_date).strftime("%d.%m.%Y")
+        in html
+    )
 
 
 @pytest.mark.parametrize("query", ["?model=nope.Model", "?page=abc", "?page=999", "?user=" + "x" * 500])

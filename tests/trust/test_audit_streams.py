@@ -25,13 +25,18 @@ REASON = "Результаты 2024 года аннулированы прика
 @pytest.fixture
 def campaign(school_a, school_b):
     today = timezone.localdate()
-    return make_campaign(schools=[school_a, school_b], due=(today + timedelta(days=10), today + timedelta(days=20),
-                                                            today + timedelta(days=30)))
+    return make_campaign(
+        schools=[school_a, school_b],
+        due=(today + timedelta(days=10), today + timedelta(days=20), today + timedelta(days=30)),
+    )
 
 
 def save_draft(client, card, version=1, **answer):
-    response = client.post(reverse("monitoring:card-save", args=[card.pk]),
-                           json.dumps({"version": version, "answers": [answer]}), content_type="application/json")
+    response = client.post(
+        reverse("monitoring:card-save", args=[card.pk]),
+        json.dumps({"version": version, "answers": [answer]}),
+        content_type="application/json",
+    )
     assert response.status_code == 200, response.content
     return response
 
@@ -42,23 +47,30 @@ def override(client, code="A001", **fields):
     assert response.status_code == 302
 
 
-def test_a_card_draft_saved_on_the_page_is_in_the_journal_with_who_and_old_new(campaign, principal_a, inspector,
-                                                                               client_for):
+def test_a_card_draft_saved_on_the_page_is_in_the_journal_with_who_and_old_new(
+    campaign, principal_a, inspector, client_for
+):
     card = campaign.cards.get(school__code="A001")
     save_draft(client_for(principal_a), card, criterion="2.3", claimed=True, evidence=LINK)
 
     staff = client_for(inspector)
     html = staff.get("/audit/").content.decode()
     assert '<option value="monitoring.CardChange">Экспертные карты</option>' in html
-    only_cards = staff.get("/audit/", {"model": "monitoring.CardChange", "user": "principal_a"}).content.decode()
+    only_cards = staff.get(
+        "/audit/", {"model": "monitoring.CardChange", "user": "principal_a"}
+    ).content.decode()
     for page in (html, only_cards):
         assert "Экспертная карта: " in page and f'href="{card.get_absolute_url()}"' in page
-        assert ('критерий 2.3, заявлено руководителем: <span class="audit-old">нет</span> → '
-                '<span class="audit-new">да</span>') in page
+        assert (
+            'критерий 2.3, заявлено руководителем: <span class="audit-old">нет</span> → '
+            '<span class="audit-new">да</span>'
+        ) in page
         assert f'<span class="audit-new">{LINK}</span>' in page
         assert "principal_a" in page
     entries = audit_entries(model_label="monitoring.CardChange", username="principal_a")
-    assert {(e.user, e.change_label, e.changes[0].field, e.changes[0].old, e.changes[0].new) for e in entries} == {
+    assert {
+        (e.user, e.change_label, e.changes[0].field, e.changes[0].old, e.changes[0].new) for e in entries
+    } == {
         ("principal_a", "изменение", "критерий 2.3, заявлено руководителем", "нет", "да"),
         ("principal_a", "изменение", "критерий 2.3, ссылки на подтверждающие документы", "—", LINK),
     }
@@ -75,12 +87,17 @@ def test_a_status_decision_is_in_the_journal_with_its_reason(inspector, principa
         assert "Решение инспектора о статусе: " in html and f"{school_a}, 2024/2025" in html
         assert 'ШНОР: <span class="audit-new">исключить из списка</span>' in html
         assert f"Обоснование: {REASON}" in html and "inspector_user" in html
-    assert staff.get("/audit/", {"model": "indicators.StatusOverride", "user": "principal_a"}).content.decode().count(
-        REASON) == 0
+    assert (
+        staff.get("/audit/", {"model": "indicators.StatusOverride", "user": "principal_a"})
+        .content.decode()
+        .count(REASON)
+        == 0
+    )
 
 
-def test_the_journal_merges_every_source_newest_first_and_pages_across_them(campaign, inspector, principal_a,
-                                                                           school_a, client_for):
+def test_the_journal_merges_every_source_newest_first_and_pages_across_them(
+    campaign, inspector, principal_a, school_a, client_for
+):
     context = SchoolContextFactory(school=school_a, year=2024, students=200)
     context.students, context._history_user = 210, inspector
     context.save()
@@ -89,15 +106,19 @@ def test_the_journal_merges_every_source_newest_first_and_pages_across_them(camp
     override(client_for(inspector))
 
     newest = audit_entries(limit=3)
-    assert [e.model_label for e in newest] == ["indicators.StatusOverride", "monitoring.CardChange",
-                                               "schools.SchoolContext"]
+    assert [e.model_label for e in newest] == [
+        "indicators.StatusOverride",
+        "monitoring.CardChange",
+        "schools.SchoolContext",
+    ]
     assert [e.model_label for e in audit_entries(limit=1, offset=1)] == ["monitoring.CardChange"]
     whens = [e.when for e in audit_entries(limit=200)]
     assert whens == sorted(whens, reverse=True)
 
 
-def test_journal_queries_do_not_grow_with_card_changes_and_decisions(campaign, inspector, principal_a, school_a,
-                                                                     client_for, django_assert_max_num_queries):
+def test_journal_queries_do_not_grow_with_card_changes_and_decisions(
+    campaign, inspector, principal_a, school_a, client_for, django_assert_max_num_queries
+):
     client = client_for(principal_a)
     card = campaign.cards.get(school__code="A001")
     for version in range(1, 31):
@@ -116,6 +137,7 @@ def test_journal_queries_do_not_grow_with_card_changes_and_decisions(campaign, i
 
 # --- the admin cannot delete append-only records -------------------------------------------------
 
+
 def admin_delete(client, obj):
     meta = obj._meta
     url = reverse(f"admin:{meta.app_label}_{meta.model_name}_delete", args=[obj.pk])
@@ -124,8 +146,10 @@ def admin_delete(client, obj):
 
 def admin_bulk_delete(client, obj):
     meta = obj._meta
-    return client.post(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"),
-                       {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"})
+    return client.post(
+        reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"),
+        {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"},
+    )
 
 
 @pytest.fixture
@@ -133,12 +157,17 @@ def protected(campaign, inspector, principal_a, client_for):
     card = campaign.cards.get(school__code="A001")
     save_draft(client_for(principal_a), card, criterion="2.3", claimed=True, evidence=LINK)
     override(client_for(inspector))
-    return {"card": card, "change": CardChange.objects.filter(card=card).first(),
-            "override": StatusOverride.objects.get()}
+    return {
+        "card": card,
+        "change": CardChange.objects.filter(card=card).first(),
+        "override": StatusOverride.objects.get(),
+    }
 
 
 @pytest.mark.parametrize("kind", ["override", "card", "change"])
-def test_the_administrator_cannot_delete_decisions_cards_or_card_history(kind, protected, administrator, client_for):
+def test_the_administrator_cannot_delete_decisions_cards_or_card_history(
+    kind, protected, administrator, client_for
+):
     admin = client_for(administrator)
     obj = protected[kind]
     assert admin_delete(admin, obj) == (403, 403)
@@ -150,8 +179,9 @@ def test_the_administrator_cannot_delete_decisions_cards_or_card_history(kind, p
     assert CardChange.objects.filter(card=protected["card"], action=CardChange.Action.SAVED).count() == 2
 
 
-def test_deleting_a_school_or_campaign_in_the_admin_cannot_cascade_them_away(protected, campaign, school_a,
-                                                                             administrator, client_for):
+def test_deleting_a_school_or_campaign_in_the_admin_cannot_cascade_them_away(
+    protected, campaign, school_a, administrator, client_for
+):
     admin = client_for(administrator)
     url = reverse("admin:monitoring_campaign_delete", args=[campaign.pk])
     page = admin.get(url).content.decode()
@@ -171,33 +201,47 @@ def test_deleting_a_school_or_campaign_in_the_admin_cannot_cascade_them_away(pro
 
 # --- template criteria keep history ----------------------------------------------------------------
 
+
 def test_an_admin_edit_of_a_used_criterion_is_in_the_journal_and_cards_keep_their_version(
-        campaign, principal_a, administrator, client_for):
+    campaign, principal_a, administrator, client_for
+):
     card = campaign.cards.get(school__code="A001")
     save_draft(client_for(principal_a), card, criterion="2.3", claimed=True, evidence=LINK)
     template = campaign.template
     old_version = template.version
     criterion = Criterion.objects.get(section__template=template, code="2.3")
     data = {
-        "section": criterion.section_id, "order": criterion.order, "code": criterion.code, "text": criterion.text,
-        "method": criterion.method, "points": criterion.points + 1, "kind": criterion.kind,
+        "section": criterion.section_id,
+        "order": criterion.order,
+        "code": criterion.code,
+        "text": criterion.text,
+        "method": criterion.method,
+        "points": criterion.points + 1,
+        "kind": criterion.kind,
         "threshold": "" if criterion.threshold is None else str(criterion.threshold),
-        "rule": json.dumps(criterion.rule), "periodicity": criterion.periodicity, "source": criterion.source,
+        "rule": json.dumps(criterion.rule),
+        "periodicity": criterion.periodicity,
+        "source": criterion.source,
         "evidence_required": "on" if criterion.evidence_required else "",
     }
-    response = client_for(administrator).post(reverse("admin:monitoring_criterion_change", args=[criterion.pk]), data)
+    response = client_for(administrator).post(
+        reverse("admin:monitoring_criterion_change", args=[criterion.pk]), data
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
 
     (entry,) = audit_entries(model_label="monitoring.Criterion", username="admin_user")
     assert (entry.change, entry.model_name) == ("~", "критерий")
     assert [(c.field, c.old, c.new) for c in entry.changes] == [
-        ("баллов", str(criterion.points), str(criterion.points + 1))]
+        ("баллов", str(criterion.points), str(criterion.points + 1))
+    ]
     assert CardTemplate.objects.get(pk=template.pk).version == old_version + 1
     card.refresh_from_db()
     assert card.template_version == old_version  # the card in work keeps the version it is filled with
 
 
-def test_replacing_a_used_template_by_upload_leaves_the_old_criteria_in_the_journal(campaign, inspector, client_for):
+def test_replacing_a_used_template_by_upload_leaves_the_old_criteria_in_the_journal(
+    campaign, inspector, client_for
+):
     data = template_as_dict(campaign.template)
     old_text = data["sections"][0]["criteria"][0]["text"]
     data["sections"][0]["criteria"][0]["text"] = "Новая формулировка показателя"
@@ -216,7 +260,9 @@ def test_replacing_a_used_template_by_upload_leaves_the_old_criteria_in_the_jour
     assert ("показатель", "", "Новая формулировка показателя") in added_values
 
 
-def test_deleting_a_school_through_the_api_keeps_its_cards_and_their_log(campaign, principal_a, inspector, client_for):
+def test_deleting_a_school_through_the_api_keeps_its_cards_and_their_log(
+    campaign, principal_a, inspector, client_for
+):
     card = campaign.cards.get(school__code="A001")
     save_draft(client_for(principal_a), card, criterion="2.3", claimed=True, evidence=LINK)
     changes = CardChange.objects.filter(card=card).count()
@@ -224,13 +270,18 @@ def test_deleting_a_school_through_the_api_keeps_its_cards_and_their_log(campaig
     response = client_for(inspector).delete("/api/schools/A001/")
 
     assert response.status_code == 409
-    assert "Запись нельзя удалить" in response.json()["detail"] and "экспертные карты" in response.json()["detail"]
+    assert (
+        "Запись нельзя удалить" in response.json()["detail"]
+        and "экспертные карты" in response.json()["detail"]
+    )
     assert School.objects.filter(code="A001").exists()
     assert ExpertCard.objects.filter(pk=card.pk).exists()
     assert CardChange.objects.filter(card=card).count() == changes > 0
 
 
-def test_deleting_a_school_through_the_api_keeps_the_inspectors_status_decisions(school_a, inspector, client_for):
+def test_deleting_a_school_through_the_api_keeps_the_inspectors_status_decisions(
+    school_a, inspector, client_for
+):
     override(client_for(inspector))
     decision = StatusOverride.objects.get(school=school_a)
 

@@ -13,8 +13,14 @@ SCRIPT = ROOT / "scripts" / "backup.sh"
 
 
 def _run(action: str, file: Path, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", str(SCRIPT), action, str(file)], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=180)
+    return subprocess.run(
+        ["bash", str(SCRIPT), action, str(file)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 def _env(database_url: str, media: Path) -> dict:
@@ -37,7 +43,11 @@ def _assert_media_restored(media: Path) -> None:
 
 
 def test_sqlite_and_media_round_trip(tmp_path):
-    database, media, archive = tmp_path / "portal.sqlite3", tmp_path / "media", tmp_path / "backups" / "portal.tar"
+    database, media, archive = (
+        tmp_path / "portal.sqlite3",
+        tmp_path / "media",
+        tmp_path / "backups" / "portal.tar",
+    )
     with sqlite3.connect(database) as db:
         db.execute("create table school (code text primary key, name text)")
         db.executemany("insert into school values (?, ?)", [("0101", "Школа № 1"), ("0102", "Школа № 2")])
@@ -58,7 +68,8 @@ def test_sqlite_and_media_round_trip(tmp_path):
     assert restored.returncode == 0, restored.stderr
     with sqlite3.connect(database) as db:
         assert db.execute("select code, name from school order by code").fetchall() == [
-            ("0101", "Школа № 1"), ("0102", "Школа № 2")
+            ("0101", "Школа № 1"),
+            ("0102", "Школа № 2"),
         ]
     _assert_media_restored(media)
 

@@ -16,8 +16,12 @@ ROOT = Path(__file__).resolve().parents[2]
 def _production_env(**extra) -> dict:
     alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))}
-    env.update(SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(50)), ALLOWED_HOSTS="portal.example",
-               DEBUG="0", DJANGO_SETTINGS_MODULE="config.settings")
+    env.update(
+        SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(50)),
+        ALLOWED_HOSTS="portal.example",
+        DEBUG="0",
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
     env.pop("OTP_REQUIRED_FOR_ADMINS", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' Playwright; never in production
     env.update(extra)
@@ -25,8 +29,9 @@ def _production_env(**extra) -> dict:
 
 
 def _manage(*args, env) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_check_deploy_reports_nothing_in_production():
@@ -44,8 +49,10 @@ def test_production_refuses_to_start_without_secret_key():
 
 
 def test_production_defaults_turn_https_and_two_factor_on():
-    code = ("from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, "
-            "s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.SECURE_PROXY_SSL_HEADER, s.OTP_REQUIRED_FOR_ADMINS)")
+    code = (
+        "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.SECURE_PROXY_SSL_HEADER, s.OTP_REQUIRED_FOR_ADMINS)"
+    )
     result = _manage("shell", "-c", code, env=_production_env())
     assert result.stdout.strip().splitlines()[-1] == (
         "True True True 31536000 ('HTTP_X_FORWARDED_PROTO', 'https') True"

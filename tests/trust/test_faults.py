@@ -52,8 +52,17 @@ def _import_job(settings, make_xlsx, user):
     path = settings.MEDIA_ROOT / "uploads" / "schools.xlsx"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(make_xlsx([SCHOOL_HEADER, school_row()]).getvalue())
-    return job_create(kind="import:schools", title="Импорт", user=user, params={
-        "kind": "schools", "path": "uploads/schools.xlsx", "file_name": "schools.xlsx", "dry_run": False})
+    return job_create(
+        kind="import:schools",
+        title="Импорт",
+        user=user,
+        params={
+            "kind": "schools",
+            "path": "uploads/schools.xlsx",
+            "file_name": "schools.xlsx",
+            "dry_run": False,
+        },
+    )
 
 
 # --- the sweeper (runs everywhere, with tasks run in process) ------------------------------------------
@@ -69,12 +78,14 @@ def eager():
     app.conf.task_always_eager = saved
 
 
-def test_a_job_left_running_by_a_dead_worker_is_sent_again_and_finishes(eager, settings, make_xlsx, inspector,
-                                                                         django_capture_on_commit_callbacks):
+def test_a_job_left_running_by_a_dead_worker_is_sent_again_and_finishes(
+    eager, settings, make_xlsx, inspector, django_capture_on_commit_callbacks
+):
     job = _import_job(settings, make_xlsx, inspector)
     job_enqueue(job=job, task=run_import_task)  # on_commit not run: the message "was lost with the worker"
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, attempts=1,
-                                         updated_at=job.created_at - timedelta(hours=1))
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.RUNNING, attempts=1, updated_at=job.created_at - timedelta(hours=1)
+    )
     assert jobs_resend_stale(older_than_minutes=35) == [job.pk]
     finished = Job.objects.get(pk=job.pk)
     assert (finished.status, finished.attempts) == (Job.Status.DONE, 2)
@@ -93,15 +104,21 @@ def test_a_live_job_is_not_sent_twice(eager, settings, make_xlsx, inspector):
 def test_a_job_that_keeps_crashing_stops_after_three_attempts(eager, settings, make_xlsx, inspector):
     job = _import_job(settings, make_xlsx, inspector)
     job_enqueue(job=job, task=run_import_task)
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, attempts=3,
-                                         updated_at=job.created_at - timedelta(hours=1))
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.RUNNING, attempts=3, updated_at=job.created_at - timedelta(hours=1)
+    )
     jobs_resend_stale(older_than_minutes=35)
     stopped = Job.objects.get(pk=job.pk)
-    assert (stopped.status, stopped.message) == (Job.Status.FAILED, "Задача прервана 3 раза подряд и остановлена.")
+    assert (stopped.status, stopped.message) == (
+        Job.Status.FAILED,
+        "Задача прервана 3 раза подряд и остановлена.",
+    )
 
 
 def test_the_sweeper_is_on_the_beat_schedule_and_limits_fit_the_broker(settings):
-    assert settings.CELERY_BEAT_SCHEDULE["jobs-resend-stale"]["task"] == "schools.tasks.jobs_resend_stale_task"
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["jobs-resend-stale"]["task"] == "schools.tasks.jobs_resend_stale_task"
+    )
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
     assert settings.CELERY_TASK_SOFT_TIME_LIMIT < settings.CELERY_TASK_TIME_LIMIT < visibility
     assert settings.CELERY_TASK_TIME_LIMIT < settings.JOBS_STALE_AFTER_MINUTES * 60 < visibility
@@ -130,8 +147,9 @@ def dead_broker():
     fresh_connections()
 
 
-def test_redis_down_gives_a_clear_message_and_loses_nothing(dead_broker, inspector, client_for, make_xlsx, caplog,
-                                                            django_capture_on_commit_callbacks):
+def test_redis_down_gives_a_clear_message_and_loses_nothing(
+    dead_broker, inspector, client_for, make_xlsx, caplog, django_capture_on_commit_callbacks
+):
     client = client_for(inspector)
     upload = make_xlsx([SCHOOL_HEADER, school_row()])
     started = time.monotonic()
@@ -139,7 +157,9 @@ def test_redis_down_gives_a_clear_message_and_loses_nothing(dead_broker, inspect
         response = client.post("/schools/import/", {"kind": "schools", "file": upload})
     assert time.monotonic() - started < 15
     job = Job.objects.get()
-    assert "Connection refused" in " ".join(r.getMessage() for r in caplog.records if r.name == "schools.jobs")
+    assert "Connection refused" in " ".join(
+        r.getMessage() for r in caplog.records if r.name == "schools.jobs"
+    )
     assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
     assert (job.status, job.message) == (Job.Status.QUEUED, QUEUE_UNAVAILABLE)
     assert (Path(job.params["path"]).suffix, job.params["task"]) == (".xlsx", "schools.tasks.run_import_task")
@@ -162,8 +182,9 @@ def _wsgi_get(path: str, cookies) -> int:
     from django.core.handlers.wsgi import WSGIHandler
     from django.test import RequestFactory
 
-    environ = RequestFactory()._base_environ(PATH_INFO=path, REQUEST_METHOD="GET",
-                                             HTTP_COOKIE=cookies.output(header="", sep="; "))
+    environ = RequestFactory()._base_environ(
+        PATH_INFO=path, REQUEST_METHOD="GET", HTTP_COOKIE=cookies.output(header="", sep="; ")
+    )
     statuses = []
     response = WSGIHandler()(environ, lambda status, headers, exc_info=None: statuses.append(int(status[:3])))
     response.close()
@@ -191,10 +212,34 @@ def test_a_dropped_database_connection_is_replaced_on_the_next_request(inspector
 
 def _start_worker(env: dict, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-I", "tests.trust.fault_tasks", "-Q", QUEUE,
-         "--pool", "prefork", "--concurrency", "1", "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "-l", "INFO", "-n", f"trust-{time.time_ns()}@%h"],
-        cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-I",
+            "tests.trust.fault_tasks",
+            "-Q",
+            QUEUE,
+            "--pool",
+            "prefork",
+            "--concurrency",
+            "1",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "INFO",
+            "-n",
+            f"trust-{time.time_ns()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
 
 
@@ -208,7 +253,10 @@ def _kill_group(process: subprocess.Popen) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_job_leaves_nothing_running_and_the_job_finishes(tmp_path):
     redis_url = os.environ.get("REDIS_URL", "")
-    _needs(bool(redis_url) and _redis_alive(redis_url), "нужен Redis (REDIS_URL) для настоящего исполнителя Celery")
+    _needs(
+        bool(redis_url) and _redis_alive(redis_url),
+        "нужен Redis (REDIS_URL) для настоящего исполнителя Celery",
+    )
     _needs(connection.vendor == "postgresql", "настоящий исполнитель работает с тестовой базой PostgreSQL")
     from config.celery import app
     from tests.trust.fault_tasks import slow_job_task
@@ -221,7 +269,9 @@ def test_a_worker_killed_mid_job_leaves_nothing_running_and_the_job_finishes(tmp
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(
         DATABASE_URL=f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        REDIS_URL=redis_url, DJANGO_SETTINGS_MODULE="config.settings", DEBUG="1",
+        REDIS_URL=redis_url,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="1",
     )
     app.conf.task_always_eager = False
     log = tmp_path / "worker.log"
@@ -234,12 +284,16 @@ def test_a_worker_killed_mid_job_leaves_nothing_running_and_the_job_finishes(tmp
         _kill_group(first)  # SIGKILL to the worker and its pool: no ack, no cleanup
         stuck = Job.objects.get(pk=job.pk)
         assert (stuck.status, stuck.attempts) == (Job.Status.RUNNING, 1)
-        assert not Municipality.objects.filter(name=f"Результат задачи {job.pk}").exists()  # nothing half-written
+        assert not Municipality.objects.filter(
+            name=f"Результат задачи {job.pk}"
+        ).exists()  # nothing half-written
 
         second = _start_worker(env, log)
         Job.objects.filter(pk=job.pk).update(updated_at=stuck.updated_at - timedelta(hours=1))
         assert jobs_resend_stale(older_than_minutes=35) == [job.pk]  # what beat does every two minutes
-        done = _wait(lambda: Job.objects.filter(pk=job.pk, status=Job.Status.DONE).first(), 60, "задача завершилась")
+        done = _wait(
+            lambda: Job.objects.filter(pk=job.pk, status=Job.Status.DONE).first(), 60, "задача завершилась"
+        )
         assert (done.progress, done.attempts, done.result) == (100, 2, {"attempt": 2})
         assert Municipality.objects.filter(name=f"Результат задачи {job.pk}").count() == 1
         assert not Job.objects.filter(status=Job.Status.RUNNING).exists()

@@ -71,13 +71,19 @@ def test_too_many_parts_are_refused():
 
 def test_an_oversized_file_is_refused_before_reading_it(settings):
     settings.UPLOAD_MAX_BYTES = 1024
-    assert _rejected(xlsx_file([["Код ОО"]] + [[f"{n:04d}"] for n in range(500)])).startswith("Файл слишком большой:")
+    assert _rejected(xlsx_file([["Код ОО"]] + [[f"{n:04d}"] for n in range(500)])).startswith(
+        "Файл слишком большой:"
+    )
 
 
 @pytest.mark.parametrize(
     "content",
-    [b"\xd0\x9a\xd0\xbe\xd0\xb4 \xd0\x9e\xd0\x9e;2024\n0101;5\n", b"%PDF-1.7\n", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600,
-     b"<html><script>alert(1)</script></html>"],
+    [
+        b"\xd0\x9a\xd0\xbe\xd0\xb4 \xd0\x9e\xd0\x9e;2024\n0101;5\n",
+        b"%PDF-1.7\n",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600,
+        b"<html><script>alert(1)</script></html>",
+    ],
     ids=["csv", "pdf", "old-xls", "html"],
 )
 def test_other_content_named_xlsx_is_refused_by_content(content):
@@ -100,8 +106,10 @@ def test_a_real_workbook_named_csv_is_accepted_by_content():
 
 def test_macro_workbooks_are_refused_by_content_not_by_name():
     assert _rejected(_workbook_with({"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0macro"})) == MACROS
-    types = zipfile.ZipFile(xlsx_file([["x"]])).read("[Content_Types].xml").replace(
-        b"sheet.main+xml", b"sheet.macroEnabled.main+xml"
+    types = (
+        zipfile.ZipFile(xlsx_file([["x"]]))
+        .read("[Content_Types].xml")
+        .replace(b"sheet.main+xml", b"sheet.macroEnabled.main+xml")
     )
     assert _rejected(_workbook_with({}, content_types=types)) == MACROS
 

@@ -40,7 +40,10 @@ def test_a_successful_login_before_the_limit_resets_the_counter(settings):
         client.post("/accounts/login/", {"username": "director", "password": "не-тот-пароль"})
     assert client.post("/accounts/login/", {"username": "director", "password": PASSWORD}).status_code == 302
     client.post("/accounts/logout/")
-    assert client.post("/accounts/login/", {"username": "director", "password": "не-тот-пароль"}).status_code == 200
+    assert (
+        client.post("/accounts/login/", {"username": "director", "password": "не-тот-пароль"}).status_code
+        == 200
+    )
 
 
 @pytest.mark.parametrize(
@@ -68,7 +71,10 @@ def test_password_like_the_username_is_refused():
 def test_api_throttles_are_the_configured_ones():
     from rest_framework.settings import api_settings
 
-    assert [c.__name__ for c in api_settings.DEFAULT_THROTTLE_CLASSES] == ["AnonRateThrottle", "UserRateThrottle"]
+    assert [c.__name__ for c in api_settings.DEFAULT_THROTTLE_CLASSES] == [
+        "AnonRateThrottle",
+        "UserRateThrottle",
+    ]
     assert AnonRateThrottle().get_rate() == "120/min"
     assert UserRateThrottle().get_rate() == "2000/min"
 
@@ -102,7 +108,9 @@ def test_administrators_get_no_password_token_when_two_factor_is_required(settin
     refused = client.post("/api/token/", {"username": administrator.username, "password": PASSWORD})
     assert refused.status_code == 403
     assert refused.json()["detail"].startswith("Администраторам токен по паролю не выдаётся")
-    assert "token" in client.post("/api/token/", {"username": inspector.username, "password": PASSWORD}).json()
+    assert (
+        "token" in client.post("/api/token/", {"username": inspector.username, "password": PASSWORD}).json()
+    )
 
 
 @pytest.mark.django_db
@@ -118,7 +126,8 @@ def test_signed_in_api_calls_beyond_the_rate_get_429(monkeypatch, inspector, cli
 def test_page_size_is_capped_at_500(inspector, client_for):
     municipality = MunicipalityFactory()
     School.objects.bulk_create(
-        School(code=f"{n:04d}", name=f"Школа {n}", municipality=municipality, settlement="town") for n in range(501)
+        School(code=f"{n:04d}", name=f"Школа {n}", municipality=municipality, settlement="town")
+        for n in range(501)
     )
     client = client_for(inspector)
     huge = client.get("/api/schools/?page_size=100000").json()

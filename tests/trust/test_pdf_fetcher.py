@@ -14,7 +14,7 @@ def spy_server():
     hits = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's name
+        def do_GET(self):
             hits.append(self.path)
             if self.path.startswith("/redirect"):
                 self.send_response(302)
@@ -37,9 +37,11 @@ def spy_server():
 
 def test_rendering_makes_no_request_to_a_remote_server(spy_server):
     base, hits = spy_server
-    html = (f'<html><head><link rel="stylesheet" href="{base}/style.css"></head><body>'
-            f'<img src="{base}/logo.png"><img src="{base}/redirect"><p>Отчёт</p>'
-            f'<iframe src="{base}/frame"></iframe><object data="{base}/obj"></object></body></html>')
+    html = (
+        f'<html><head><link rel="stylesheet" href="{base}/style.css"></head><body>'
+        f'<img src="{base}/logo.png"><img src="{base}/redirect"><p>Отчёт</p>'
+        f'<iframe src="{base}/frame"></iframe><object data="{base}/obj"></object></body></html>'
+    )
     assert render_pdf(html).startswith(b"%PDF-")
     assert hits == []
 
@@ -52,8 +54,15 @@ def test_the_fetcher_refuses_http_and_redirects_without_connecting(spy_server, p
     assert hits == []
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "file:///proc/self/environ", "FILE:///etc/hostname",
-                                 "https://portal.invalid/static/%2e%2e/%2e%2e/config/settings.py"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "file:///proc/self/environ",
+        "FILE:///etc/hostname",
+        "https://portal.invalid/static/%2e%2e/%2e%2e/config/settings.py",
+    ],
+)
 def test_the_fetcher_refuses_local_files_outside_static(url):
     with pytest.raises(UrlRefused):
         RestrictedUrlFetcher().fetch(url)

@@ -85,7 +85,11 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
     "monitoring:template-export": {"GET": (302, 403, 403, 200, 200)},
     "monitoring:template-list": {"GET": (302, 403, 403, 200, 200), "POST": (302, 403, 403, 200, 200)},
     # --- API: monitoring ---
-    "campaign-detail": {"GET": (403, 200, 200, 200, 200), "PUT": (403, 403, 403, 400, 400), "PATCH": (403, 403, 403, 200, 200)},
+    "campaign-detail": {
+        "GET": (403, 200, 200, 200, 200),
+        "PUT": (403, 403, 403, 400, 400),
+        "PATCH": (403, 403, 403, 200, 200),
+    },
     "campaign-list": {"GET": (403, 200, 200, 200, 200), "POST": (403, 403, 403, 400, 400)},
     "campaign-participants": {"POST": (403, 403, 403, 200, 200)},
     "card-detail": {"GET": (403, 200, 404, 200, 200), "PATCH": (403, 400, 404, 403, 403)},
@@ -124,14 +128,34 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
     "roadmaps:roadmap-import": {"GET": (302, 403, 403, 200, 200), "POST": (302, 403, 403, 200, 200)},
     "roadmaps:roadmap-update": {"GET": (302, 403, 403, 200, 200), "POST": (302, 403, 403, 200, 200)},
     # --- API: roadmaps ---
-    "decision-detail": {"GET": (403, 200, 404, 200, 200), "PUT": (403, 403, 403, 400, 400), "PATCH": (403, 403, 403, 200, 200), "DELETE": (403, 403, 403, 204, 204)},
+    "decision-detail": {
+        "GET": (403, 200, 404, 200, 200),
+        "PUT": (403, 403, 403, 400, 400),
+        "PATCH": (403, 403, 403, 200, 200),
+        "DELETE": (403, 403, 403, 204, 204),
+    },
     "decision-list": {"GET": (403, 200, 200, 200, 200), "POST": (403, 403, 403, 400, 400)},
     "direction-detail": {"GET": (403, 200, 200, 200, 200)},
     "direction-list": {"GET": (403, 200, 200, 200, 200)},
-    "recommendation-detail": {"GET": (403, 200, 404, 200, 200), "PUT": (403, 403, 403, 400, 400), "PATCH": (403, 400, 404, 200, 200), "DELETE": (403, 403, 403, 204, 204)},
+    "recommendation-detail": {
+        "GET": (403, 200, 404, 200, 200),
+        "PUT": (403, 403, 403, 400, 400),
+        "PATCH": (403, 400, 404, 200, 200),
+        "DELETE": (403, 403, 403, 204, 204),
+    },
     "recommendation-list": {"GET": (403, 200, 200, 200, 200), "POST": (403, 403, 403, 400, 400)},
-    "roadmap-detail": {"GET": (403, 200, 404, 200, 200), "PUT": (403, 403, 403, 400, 400), "PATCH": (403, 403, 403, 200, 200), "DELETE": (403, 403, 403, 204, 204)},
-    "roadmap-item-detail": {"GET": (403, 200, 404, 200, 200), "PUT": (403, 403, 403, 400, 400), "PATCH": (403, 200, 404, 200, 200), "DELETE": (403, 403, 403, 204, 204)},
+    "roadmap-detail": {
+        "GET": (403, 200, 404, 200, 200),
+        "PUT": (403, 403, 403, 400, 400),
+        "PATCH": (403, 403, 403, 200, 200),
+        "DELETE": (403, 403, 403, 204, 204),
+    },
+    "roadmap-item-detail": {
+        "GET": (403, 200, 404, 200, 200),
+        "PUT": (403, 403, 403, 400, 400),
+        "PATCH": (403, 200, 404, 200, 200),
+        "DELETE": (403, 403, 403, 204, 204),
+    },
     "roadmap-item-list": {"GET": (403, 200, 200, 200, 200), "POST": (403, 403, 403, 400, 400)},
     "roadmap-list": {"GET": (403, 200, 200, 200, 200), "POST": (403, 403, 403, 400, 400)},
     # --- reports (staff) ---
@@ -165,17 +189,23 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
     "api-token": {"POST": (400, 400, 400, 400, 400)},
     "municipality-list": {"GET": (403, 200, 200, 200, 200), "POST": (403, 403, 403, 400, 400)},
     "municipality-detail": {
-        "GET": (403, 200, 200, 200, 200), "PUT": (403, 403, 403, 400, 400), "PATCH": (403, 403, 403, 200, 200),
+        "GET": (403, 200, 200, 200, 200),
+        "PUT": (403, 403, 403, 400, 400),
+        "PATCH": (403, 403, 403, 200, 200),
         "DELETE": (403, 403, 403, 409, 409),
     },
     "school-list": {"GET": (403, 200, 200, 200, 200), "POST": (403, 403, 403, 400, 400)},
     "school-detail": {
-        "GET": (403, 200, 404, 200, 200), "PUT": (403, 403, 403, 400, 400), "PATCH": (403, 403, 403, 200, 200),
+        "GET": (403, 200, 404, 200, 200),
+        "PUT": (403, 403, 403, 400, 400),
+        "PATCH": (403, 403, 403, 200, 200),
         "DELETE": (403, 403, 403, 409, 409),  # school A still has a campaign card: 409 with a Russian reason
     },
     "context-list": {"GET": (403, 200, 200, 200, 200), "POST": (403, 403, 403, 400, 400)},
     "context-detail": {
-        "GET": (403, 200, 404, 200, 200), "PUT": (403, 403, 403, 400, 400), "PATCH": (403, 403, 403, 200, 200),
+        "GET": (403, 200, 404, 200, 200),
+        "PUT": (403, 403, 403, 400, 400),
+        "PATCH": (403, 403, 403, 200, 200),
         "DELETE": (403, 403, 403, 204, 204),
     },
 }
@@ -198,42 +228,93 @@ KWARGS = {
     "status-detail": lambda w: {"pk": w["status_a"].pk},
     "value-detail": lambda w: {"pk": w["value_a"].pk},
     # monitoring
-    **{name: (lambda w: {"pk": w["campaign"].pk}) for name in (
-        "monitoring:campaign-detail", "monitoring:campaign-export", "monitoring:campaign-participants",
-        "monitoring:campaign-refresh", "monitoring:campaign-results", "monitoring:campaign-update",
-        "campaign-detail", "campaign-participants")},
-    **{name: (lambda w: {"pk": w["card_a"].pk}) for name in (
-        "monitoring:card-detail", "monitoring:card-evaluate", "monitoring:card-reopen", "monitoring:card-return",
-        "monitoring:card-save", "monitoring:card-submit", "monitoring:card-verdicts", "monitoring:card-verify",
-        "card-detail", "card-evaluate", "card-reopen", "card-return-for-revision", "card-submit", "card-verdicts",
-        "card-verify")},
+    **{
+        name: (lambda w: {"pk": w["campaign"].pk})
+        for name in (
+            "monitoring:campaign-detail",
+            "monitoring:campaign-export",
+            "monitoring:campaign-participants",
+            "monitoring:campaign-refresh",
+            "monitoring:campaign-results",
+            "monitoring:campaign-update",
+            "campaign-detail",
+            "campaign-participants",
+        )
+    },
+    **{
+        name: (lambda w: {"pk": w["card_a"].pk})
+        for name in (
+            "monitoring:card-detail",
+            "monitoring:card-evaluate",
+            "monitoring:card-reopen",
+            "monitoring:card-return",
+            "monitoring:card-save",
+            "monitoring:card-submit",
+            "monitoring:card-verdicts",
+            "monitoring:card-verify",
+            "card-detail",
+            "card-evaluate",
+            "card-reopen",
+            "card-return-for-revision",
+            "card-submit",
+            "card-verdicts",
+            "card-verify",
+        )
+    },
     "monitoring:card-recommend": lambda w: {"pk": w["card_a"].pk, "code": w["criterion_code"]},
     "monitoring:template-detail": lambda w: {"slug": w["template"].slug},
     "monitoring:template-export": lambda w: {"slug": w["template"].slug, "fmt": "xlsx"},
     "template-detail": lambda w: {"slug": w["template"].slug},
     # roadmaps
-    **{name: (lambda w: {"pk": w["roadmap_a"].pk}) for name in (
-        "roadmaps:roadmap-detail", "roadmaps:roadmap-export", "roadmaps:roadmap-import", "roadmaps:roadmap-update",
-        "roadmaps:item-create", "roadmap-detail")},
-    **{name: (lambda w: {"item_pk": w["item_a"].pk}) for name in (
-        "roadmaps:item-delete", "roadmaps:item-progress", "roadmaps:item-update")},
+    **{
+        name: (lambda w: {"pk": w["roadmap_a"].pk})
+        for name in (
+            "roadmaps:roadmap-detail",
+            "roadmaps:roadmap-export",
+            "roadmaps:roadmap-import",
+            "roadmaps:roadmap-update",
+            "roadmaps:item-create",
+            "roadmap-detail",
+        )
+    },
+    **{
+        name: (lambda w: {"item_pk": w["item_a"].pk})
+        for name in ("roadmaps:item-delete", "roadmaps:item-progress", "roadmaps:item-update")
+    },
     "roadmap-item-detail": lambda w: {"pk": w["item_a"].pk},
-    **{name: (lambda w: {"pk": w["recommendation_a"].pk}) for name in (
-        "roadmaps:recommendation-detail", "roadmaps:recommendation-update", "recommendation-detail")},
-    **{name: (lambda w: {"pk": w["decision"].pk}) for name in (
-        "roadmaps:decision-detail", "roadmaps:decision-update", "decision-detail")},
+    **{
+        name: (lambda w: {"pk": w["recommendation_a"].pk})
+        for name in (
+            "roadmaps:recommendation-detail",
+            "roadmaps:recommendation-update",
+            "recommendation-detail",
+        )
+    },
+    **{
+        name: (lambda w: {"pk": w["decision"].pk})
+        for name in ("roadmaps:decision-detail", "roadmaps:decision-update", "decision-detail")
+    },
     "roadmaps:direction-update": lambda w: {"pk": w["direction"].pk},
     "direction-detail": lambda w: {"pk": w["direction"].pk},
     "roadmaps:duty-update": lambda w: {"pk": w["duty"].pk},
     # reports and the public tab
-    **{name: (lambda w: {"pk": w["document_draft"].pk}) for name in (
-        "reports:document-detail", "reports:document-edit", "reports:document-file", "document-detail")},
+    **{
+        name: (lambda w: {"pk": w["document_draft"].pk})
+        for name in (
+            "reports:document-detail",
+            "reports:document-edit",
+            "reports:document-file",
+            "document-detail",
+        )
+    },
     "reports:document-action": lambda w: {"pk": w["document_draft"].pk, "action": "publish"},
     **{name: (lambda w: {"pk": w["report_draft"].pk}) for name in ("reports:report-detail", "report-detail")},
     "reports:report-action": lambda w: {"pk": w["report_draft"].pk, "action": "publish"},
     "reports:report-file": lambda w: {"pk": w["report_draft"].pk, "what": "pdf"},
-    **{name: (lambda w: {"pk": w["document_public"].pk}) for name in (
-        "quality:document-detail", "quality:document-file")},
+    **{
+        name: (lambda w: {"pk": w["document_public"].pk})
+        for name in ("quality:document-detail", "quality:document-file")
+    },
     "quality:report-detail": lambda w: {"pk": w["report_public"].pk},
     "quality:report-file": lambda w: {"pk": w["report_public"].pk, "what": "pdf"},
 }
@@ -243,8 +324,11 @@ def test_every_route_is_in_the_matrix():
     routes = portal_routes()
     missing = sorted(f"{name} ({route.route})" for name, route in routes.items() if name not in MATRIX)
     unlisted_methods = sorted(
-        f"{name} {method}" for name, route in routes.items() if name in MATRIX
-        for method in route.methods if method not in MATRIX[name]
+        f"{name} {method}"
+        for name, route in routes.items()
+        if name in MATRIX
+        for method in route.methods
+        if method not in MATRIX[name]
     )
     stale = sorted(set(MATRIX) - set(routes))
     assert missing == [], "Маршруты без строки в матрице прав: " + ", ".join(missing)
@@ -254,7 +338,9 @@ def test_every_route_is_in_the_matrix():
 
 def _row_counts() -> dict[str, int]:
     tables = set(connection.introspection.table_names())
-    return {m._meta.label: m._default_manager.count() for m in apps.get_models() if m._meta.db_table in tables}
+    return {
+        m._meta.label: m._default_manager.count() for m in apps.get_models() if m._meta.db_table in tables
+    }
 
 
 # JSON bodies that pass validation, so the answer shows the permission decision and not a 400.
@@ -283,9 +369,16 @@ def _request(client, method: str, url: str, name: str = ""):
 # What a principal may change at all; any other write by a principal or a visitor must change nothing,
 # whatever its status (a staff-only form answering with a redirect and a message included).
 PRINCIPAL_WRITES = {
-    ("login", "POST"), ("logout", "POST"), ("card-detail", "PATCH"), ("card-submit", "POST"),
-    ("monitoring:card-save", "POST"), ("monitoring:card-submit", "POST"), ("roadmap-item-detail", "PATCH"),
-    ("roadmaps:item-progress", "POST"), ("recommendation-detail", "PATCH"), ("roadmaps:recommendation-detail", "POST"),
+    ("login", "POST"),
+    ("logout", "POST"),
+    ("card-detail", "PATCH"),
+    ("card-submit", "POST"),
+    ("monitoring:card-save", "POST"),
+    ("monitoring:card-submit", "POST"),
+    ("roadmap-item-detail", "PATCH"),
+    ("roadmaps:item-progress", "POST"),
+    ("recommendation-detail", "PATCH"),
+    ("roadmaps:recommendation-detail", "POST"),
 }
 
 
@@ -309,7 +402,11 @@ def test_permission_matrix(name, method, actors, client_for):
             before = _row_counts() if method in UNSAFE and _refused(name, role, expected, method) else None
             response = _request(client, method, url, name)
             observed[role] = response.status_code
-            if response.status_code == expected == LOGIN and role == "anonymous" and name not in OWN_REDIRECTS:
+            if (
+                response.status_code == expected == LOGIN
+                and role == "anonymous"
+                and name not in OWN_REDIRECTS
+            ):
                 assert response["Location"].startswith(reverse("login")), (name, method, response["Location"])
             if before is not None and _row_counts() != before:
                 side_effects.append(role)

@@ -12,8 +12,11 @@ from openpyxl import load_workbook
 
 from reports import masking
 
-COUNTS = st.one_of(st.integers(min_value=0, max_value=10_000), st.none(),
-                   st.floats(min_value=0, max_value=50, allow_nan=False))
+COUNTS = st.one_of(
+    st.integers(min_value=0, max_value=10_000),
+    st.none(),
+    st.floats(min_value=0, max_value=50, allow_nan=False),
+)
 
 
 @st.composite
@@ -22,13 +25,23 @@ def tables(draw):
     n_counts = draw(st.integers(min_value=1, max_value=4))
     n_shares = draw(st.integers(min_value=0, max_value=3))
     kinds = [masking.COUNT] * n_counts + [masking.SHARE] * n_shares + [masking.NUMBER, masking.TEXT]
-    basis = {str(n_counts + i): draw(st.lists(st.integers(0, n_counts - 1), min_size=1, max_size=n_counts, unique=True))
-             for i in range(n_shares)}
-    rows = draw(st.lists(
-        st.tuples(st.lists(COUNTS, min_size=n_counts, max_size=n_counts),
-                  st.lists(st.floats(0, 100, allow_nan=False), min_size=n_shares, max_size=n_shares),
-                  st.floats(allow_nan=False), st.text(max_size=5)).map(lambda r: [*r[0], *r[1], r[2], r[3]]),
-        max_size=8))
+    basis = {
+        str(n_counts + i): draw(
+            st.lists(st.integers(0, n_counts - 1), min_size=1, max_size=n_counts, unique=True)
+        )
+        for i in range(n_shares)
+    }
+    rows = draw(
+        st.lists(
+            st.tuples(
+                st.lists(COUNTS, min_size=n_counts, max_size=n_counts),
+                st.lists(st.floats(0, 100, allow_nan=False), min_size=n_shares, max_size=n_shares),
+                st.floats(allow_nan=False),
+                st.text(max_size=5),
+            ).map(lambda r: [*r[0], *r[1], r[2], r[3]]),
+            max_size=8,
+        )
+    )
     return {"kinds": kinds, "basis": basis, "rows": rows}
 
 
@@ -49,7 +62,8 @@ def test_no_masked_table_reveals_a_count_under_k(table, k):
                 assert not (isinstance(value, int | float) and 0 < value < k), (index, value)
                 assert value == original[index] or value == f"<{k}"
             if kind == masking.SHARE and any(
-                isinstance(original[c], int | float) and 0 < original[c] < k for c in table["basis"][str(index)]
+                isinstance(original[c], int | float) and 0 < original[c] < k
+                for c in table["basis"][str(index)]
             ):
                 assert value is None  # a share from a small count would let one compute it back
         assert row[-2:] == original[-2:]  # other numbers and text are untouched
@@ -75,14 +89,19 @@ def test_a_published_report_shows_no_small_count_anywhere(computed, settings):
 
     report = services.report_build(report_id=services.report_create(kind="annual", year=2025).pk)
     internal_counts = [
-        row[i] for table in report.data["tables"].values() for row in table["rows"]
-        for i, kind in enumerate(table["kinds"]) if kind == masking.COUNT
+        row[i]
+        for table in report.data["tables"].values()
+        for row in table["rows"]
+        for i, kind in enumerate(table["kinds"])
+        if kind == masking.COUNT
     ]
     assert _small_count_cells(internal_counts, 10), "the fixture must contain small counts to hide"
 
     public = services.report_publish(report_id=report.pk)
     for name, table in public.public_data["tables"].items():
-        counts = [row[i] for row in table["rows"] for i, kind in enumerate(table["kinds"]) if kind == masking.COUNT]
+        counts = [
+            row[i] for row in table["rows"] for i, kind in enumerate(table["kinds"]) if kind == masking.COUNT
+        ]
         assert _small_count_cells(counts, 10) == [], name
     workbook = load_workbook(io.BytesIO(public.public_xlsx.read()))
     assert any(cell.value == "<10" for ws in workbook.worksheets for row in ws.iter_rows() for cell in row)
@@ -90,15 +109,18 @@ def test_a_published_report_shows_no_small_count_anywhere(computed, settings):
     assert "<10" in text
 
 
-STUDENT_FIELD = re.compile(r"(student|pupil|learner|child)_?(name|surname|snils|birth|passport|id)|^(snils|birth_date)$")
+STUDENT_FIELD = re.compile(
+    r"(student|pupil|learner|child)_?(name|surname|snils|birth|passport|id)|^(snils|birth_date)$"
+)
 
 
 def test_no_model_stores_an_individual_student():
     offending = [
         f"{model._meta.label}.{field.name}"
-        for model in apps.get_models() if model._meta.app_label in ("schools", "indicators", "monitoring", "roadmaps",
-                                                                     "reports")
-        for field in model._meta.get_fields() if STUDENT_FIELD.search(field.name)
+        for model in apps.get_models()
+        if model._meta.app_label in ("schools", "indicators", "monitoring", "roadmaps", "reports")
+        for field in model._meta.get_fields()
+        if STUDENT_FIELD.search(field.name)
     ]
     names = [m._meta.label for m in apps.get_models() if re.search(r"Student|Pupil|Learner", m.__name__)]
     assert (offending, names) == ([], [])

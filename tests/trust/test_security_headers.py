@@ -7,8 +7,14 @@ from .test_permission_matrix import KWARGS, MATRIX
 from .world import build_world
 
 STRICT_CSP = {
-    "default-src": "'self'", "script-src": "'self'", "style-src": "'self'", "img-src": "'self' data:",
-    "object-src": "'none'", "base-uri": "'self'", "form-action": "'self'", "frame-ancestors": "'none'",
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
 }
 # Views that carry their own per-view relaxation (schools/api/docs.py); scripts stay 'self' there too.
 PER_VIEW = {"api-docs": {"style-src": "'self' 'nonce-"}, "api-redoc": {"style-src": "'self' 'unsafe-inline'"}}
@@ -50,8 +56,17 @@ def test_every_route_answers_with_the_security_headers_for_every_role(actors, cl
     assert checked >= 5 * 15
 
 
-@pytest.mark.parametrize("url", ["/no-such-page/", "/schools/NOPE/", "/api/nothing/", "/admin/", "/admin/login/",
-                                 "/admin/schools/school/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/no-such-page/",
+        "/schools/NOPE/",
+        "/api/nothing/",
+        "/admin/",
+        "/admin/login/",
+        "/admin/schools/school/",
+    ],
+)
 def test_error_pages_static_files_and_admin_have_them_too(url, actors, client_for):
     for role in ("anonymous", "inspector", "administrator"):
         assert_secure_headers(client_for(actors[role]).get(url), url)
@@ -66,7 +81,9 @@ def test_static_files_are_served_with_nosniff_and_the_referrer_policy(client_for
 
 @pytest.mark.django_db
 def test_a_post_response_has_them(client_for):
-    assert_secure_headers(client_for(None).post("/accounts/login/", {"username": "x", "password": "y"}), "login")
+    assert_secure_headers(
+        client_for(None).post("/accounts/login/", {"username": "x", "password": "y"}), "login"
+    )
 
 
 def test_swagger_nonce_in_the_header_matches_its_style_tag(client_for):

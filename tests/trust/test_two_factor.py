@@ -20,7 +20,9 @@ def required(settings):
     return settings
 
 
-def test_an_unverified_administrator_is_sent_to_enrol_before_staff_pages_and_admin(required, administrator, client_for):
+def test_an_unverified_administrator_is_sent_to_enrol_before_staff_pages_and_admin(
+    required, administrator, client_for
+):
     client = client_for(administrator)
     for url in ("/dashboard/", "/schools/", "/admin/", "/schools/import/"):
         response = client.get(url)
@@ -45,7 +47,9 @@ def test_enrolment_shows_a_qr_code_and_a_code_confirms_the_device(required, admi
 
     assert base64.b32decode(secret + "=" * (-len(secret) % 8)) == device.bin_key
 
-    wrong = client.post("/accounts/2fa/", {"token": "000000" if current_token(device) != "000000" else "111111"})
+    wrong = client.post(
+        "/accounts/2fa/", {"token": "000000" if current_token(device) != "000000" else "111111"}
+    )
     assert WRONG_TOKEN in wrong.content.decode()
     device.refresh_from_db()
     assert device.confirmed is False
@@ -128,5 +132,7 @@ def test_the_admin_login_form_does_not_let_an_inspector_in(inspector, client_for
     inspector.is_staff = True
     inspector.save()
     client = client_for(None)
-    client.post("/admin/login/?next=/admin/", {"username": inspector.username, "password": "пароль-для-тестов-123"})
+    client.post(
+        "/admin/login/?next=/admin/", {"username": inspector.username, "password": "пароль-для-тестов-123"}
+    )
     assert client.get("/admin/").status_code == 302

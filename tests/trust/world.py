@@ -47,8 +47,9 @@ def _indicators(world, actors) -> None:
     world["result_a"] = result(school, 2025, "OGE", "math", 9, 40, below_min=4)
     world["indicator"] = indicator
     world["status_a"] = SchoolStatus.objects.create(run=run, school=school, year=2025, has_context=True)
-    world["value_a"] = IndicatorValue.objects.create(run=run, school=school, year=2025, indicator=indicator,
-                                                     numerator=4, denominator=40, value=10)
+    world["value_a"] = IndicatorValue.objects.create(
+        run=run, school=school, year=2025, indicator=indicator, numerator=4, denominator=40, value=10
+    )
 
 
 def _monitoring(world, actors) -> None:
@@ -56,7 +57,9 @@ def _monitoring(world, actors) -> None:
     from tests.monitoring.factories import builtin_template, make_campaign
 
     world["template"] = builtin_template()
-    world["campaign"] = make_campaign(schools=[world["school_a"], world["school_b"]], user=actors["inspector"])
+    world["campaign"] = make_campaign(
+        schools=[world["school_a"], world["school_b"]], user=actors["inspector"]
+    )
     world["card_a"] = ExpertCard.objects.get(campaign=world["campaign"], school=world["school_a"])
     world["criterion_code"] = world["card_a"].answers.order_by("pk").first().criterion_code
 
@@ -88,18 +91,37 @@ def _reports(world, actors) -> None:
     from reports.models import Document, Report
 
     direction, stage = world["direction"], world["item_a"].stage
-    world["document_draft"] = Document.objects.create(title="Проект положения", kind="procedural", direction=direction,
-                                                      stage=stage, text="Текст проекта")
-    world["document_public"] = Document.objects.create(title="Положение", kind="procedural", direction=direction,
-                                                       stage=stage, is_published=True, file_type="pdf",
-                                                       published_at=timezone.now(),
-                                                       file=ContentFile(b"%PDF-1.4 doc", name="d.pdf"))
-    world["report_draft"] = Report.objects.create(kind="annual", year=2025, title="Отчёт (черновик)", status="done",
-                                                  pdf=ContentFile(b"%PDF-1.4 draft", name="r.pdf"))
+    world["document_draft"] = Document.objects.create(
+        title="Проект положения", kind="procedural", direction=direction, stage=stage, text="Текст проекта"
+    )
+    world["document_public"] = Document.objects.create(
+        title="Положение",
+        kind="procedural",
+        direction=direction,
+        stage=stage,
+        is_published=True,
+        file_type="pdf",
+        published_at=timezone.now(),
+        file=ContentFile(b"%PDF-1.4 doc", name="d.pdf"),
+    )
+    world["report_draft"] = Report.objects.create(
+        kind="annual",
+        year=2025,
+        title="Отчёт (черновик)",
+        status="done",
+        pdf=ContentFile(b"%PDF-1.4 draft", name="r.pdf"),
+    )
     world["report_public"] = Report.objects.create(
-        kind="annual", year=2024, title="Отчёт", status="done", is_published=True, published_at=timezone.now(),
-        pdf=ContentFile(b"%PDF-1.4 full", name="r.pdf"), public_pdf=ContentFile(b"%PDF-1.4 public", name="p.pdf"),
-        xlsx=ContentFile(b"PK", name="r.xlsx"), public_xlsx=ContentFile(b"PK", name="p.xlsx"),
+        kind="annual",
+        year=2024,
+        title="Отчёт",
+        status="done",
+        is_published=True,
+        published_at=timezone.now(),
+        pdf=ContentFile(b"%PDF-1.4 full", name="r.pdf"),
+        public_pdf=ContentFile(b"%PDF-1.4 public", name="p.pdf"),
+        xlsx=ContentFile(b"PK", name="r.xlsx"),
+        public_xlsx=ContentFile(b"PK", name="p.xlsx"),
     )
 
 

@@ -7,7 +7,9 @@ class Command(BaseCommand):
     help = "Расчёт показателей, кластеров, индексов и списков ШНОР/ШНСУ за учебный год (и нужного из прошлых лет)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, required=True, help="учебный год (начальный): 2024 = 2024/2025")
+        parser.add_argument(
+            "--year", type=int, required=True, help="учебный год (начальный): 2024 = 2024/2025"
+        )
 
     def handle(self, *args, **options):
         def progress(percent, message=""):

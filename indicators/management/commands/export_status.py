@@ -10,10 +10,14 @@ class Command(BaseCommand):
     help = "Статусы ОО за учебный год (кластер, индексы, место, ШНОР, ШНСУ) в JSON на стандартный вывод."
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, required=True, help="учебный год (начальный): 2024 = 2024/2025")
+        parser.add_argument(
+            "--year", type=int, required=True, help="учебный год (начальный): 2024 = 2024/2025"
+        )
 
     def handle(self, *args, **options):
         year = options["year"]
         if not SchoolStatus.objects.filter(year=year).exists():
-            raise CommandError(f"За {year}/{year + 1} учебный год расчёт не выполнялся: запустите compute --year {year}.")
+            raise CommandError(
+                f"За {year}/{year + 1} учебный год расчёт не выполнялся: запустите compute --year {year}."
+            )
         self.stdout.write(json.dumps(status_rows(year=year), ensure_ascii=False, indent=1))

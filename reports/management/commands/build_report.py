@@ -11,16 +11,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(KIND_MODULES), help="вид отчёта")
-        parser.add_argument("--year", type=int, required=True, help="учебный год (год начала, 2024 = 2024/2025)")
+        parser.add_argument(
+            "--year", type=int, required=True, help="учебный год (год начала, 2024 = 2024/2025)"
+        )
         parser.add_argument("--out", required=True, help="куда записать PDF")
         parser.add_argument("--school", default="", help="код ОО для профиля ОО")
-        parser.add_argument("--campaign", type=int, default=None, help="id мониторинга (по умолчанию — последний за год)")
-        parser.add_argument("--roadmap", type=int, default=None, help="id дорожной карты (по умолчанию — муниципальная)")
+        parser.add_argument(
+            "--campaign", type=int, default=None, help="id мониторинга (по умолчанию — последний за год)"
+        )
+        parser.add_argument(
+            "--roadmap", type=int, default=None, help="id дорожной карты (по умолчанию — муниципальная)"
+        )
         parser.add_argument("--xlsx", default="", help="куда записать таблицы отчёта (xlsx), по желанию")
 
     def handle(self, *args, kind, year, out, school, campaign, roadmap, xlsx, **options):
         self.verbosity = int(options.get("verbosity", 1))
-        params = {key: value for key, value in {"school": school, "campaign": campaign, "roadmap": roadmap}.items() if value}
+        params = {
+            key: value
+            for key, value in {"school": school, "campaign": campaign, "roadmap": roadmap}.items()
+            if value
+        }
         out_path = Path(out)
         if not out_path.parent.exists():
             raise CommandError(f"Папка для файла не существует: {out_path.parent}")
