@@ -9,7 +9,8 @@ Two ways out:
 Everything is deterministic (seeded), so the same N gives the same file and the same rows.
 
 Command line (needs a configured DATABASE_URL only for --load):
-    .venv/bin/python benchmarks/generate.py --schools 10000 --years 2024 --xlsx benchmarks/data/results_10000.xlsx
+    .venv/bin/python benchmarks/generate.py --schools 10000 --years 2024 \
+        --xlsx benchmarks/data/results_10000.xlsx
 """
 
 import argparse
@@ -368,7 +369,8 @@ def main(argv=None):
         contexts = load_contexts(ids, years)
         results = load_results(ids, years)
         print(
-            f"loaded {len(ids)} schools, {contexts} contexts, {results} results in {time.perf_counter() - started:.1f} s"
+            f"loaded {len(ids)} schools, {contexts} contexts, {results} results "
+            f"in {time.perf_counter() - started:.1f} s"
         )
 
 

@@ -1,6 +1,7 @@
 """Load test: 200 principals save expert-card drafts at the same time under gunicorn on PostgreSQL.
 
-    .venv/bin/python benchmarks/load_card_drafts.py [--principals 200] [--seconds 60] [--think 1.0] [--workers 3]
+    .venv/bin/python benchmarks/load_card_drafts.py [--principals 200] [--seconds 60] [--think 1.0] \
+        [--workers 3]
 
 Steps: a fresh PostgreSQL database (bench_pg_cards_<time>, dropped at the end), migrate, seed_reference;
 `--principals` schools, each with its principal (an API token) and an expert card in one campaign;

@@ -206,7 +206,8 @@ def main() -> None:
     for key, f in figures.items():
         if key.startswith("/"):
             print(
-                f"| {key} | {f['requests']} | {f['errors']} | {f['rps']:.0f} | {f['p50_ms']:.0f} | {f['p95_ms']:.0f} | "
+                f"| {key} | {f['requests']} | {f['errors']} | {f['rps']:.0f} | {f['p50_ms']:.0f} | "
+                f"{f['p95_ms']:.0f} | "
                 f"{f['p99_ms']:.0f} | {f['max_ms']:.0f} |"
             )
     print(f"\nfigures: {out.relative_to(ROOT)}")

@@ -142,7 +142,8 @@ def main() -> None:
         if "seconds" in r:
             print(
                 f"| {size} | {r['seconds']:.1f} | {r['cpu_seconds']:.1f} | {r['data_seconds']:.1f} | "
-                f"{r['render_seconds']:.1f} | {r['pages']} | {r['pages_per_second']:.1f} | {r['peak_rss_mb']:.0f} | "
+                f"{r['render_seconds']:.1f} | {r['pages']} | {r['pages_per_second']:.1f} | "
+                f"{r['peak_rss_mb']:.0f} | "
                 f"{r['loadavg_1min'][0]} |"
             )
         else:

@@ -555,16 +555,20 @@ def markdown(vendor: str, figures: dict) -> str:
                 out.append(f"| {label} | — | {secs(f)} | — | — |")
         out += [
             "",
-            f"- default iex / ours on the same file: {ratio(imp.get('iex_default_tiny'), imp.get('ours_tiny'))}",
+            "- default iex / ours on the same file: "
+            f"{ratio(imp.get('iex_default_tiny'), imp.get('ours_tiny'))}",
             f"- bulk iex / ours on the same file: {ratio(imp.get('iex_bulk_small'), imp.get('ours_small'))}",
-            f"- default iex scaled to the big file (rows/s) / ours on it: {scaled(imp.get('iex_default_tiny'), imp.get('ours_big'))}",
-            f"- bulk iex scaled to the big file (rows/s) / ours on it: {scaled(imp.get('iex_bulk_small'), imp.get('ours_big'))}",
+            "- default iex scaled to the big file (rows/s) / ours on it: "
+            f"{scaled(imp.get('iex_default_tiny'), imp.get('ours_big'))}",
+            "- bulk iex scaled to the big file (rows/s) / ours on it: "
+            f"{scaled(imp.get('iex_bulk_small'), imp.get('ours_big'))}",
         ]
         if imp.get("connections") and "error" not in imp["connections"]:
             c = imp["connections"]
             out.append(
                 f"- connections: psycopg2 connect+close {c['psycopg2_connect_close_ms']:.2f} ms, "
-                f"SELECT 1 on a kept one {c['psycopg2_select1_kept_ms']:.3f} ms; a small ORM query with a new "
+                f"SELECT 1 on a kept one {c['psycopg2_select1_kept_ms']:.3f} ms; "
+                "a small ORM query with a new "
                 f"connection {c['django_query_new_connection_ms']:.2f} ms, on a kept one "
                 f"{c['django_query_kept_connection_ms']:.2f} ms"
             )
@@ -572,7 +576,8 @@ def markdown(vendor: str, figures: dict) -> str:
     comp = figures.get("compute")
     if comp:
         out += [
-            "| compute one year | result rows | ours, s | ours again, s | queries | per-school loop, s | loop queries | ratio |",
+            "| compute one year | result rows | ours, s | ours again, s | queries | per-school loop, s "
+            "| loop queries | ratio |",
             "|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for size, f in comp.items():
@@ -633,7 +638,8 @@ def main() -> None:
     report = []
     if "calamine_rows_per_second" in machine:
         report.append(
-            f"This machine now: python-calamine {machine['calamine_rows_per_second']:,.0f} rows/s (the issue: "
+            "This machine now: python-calamine "
+            f"{machine['calamine_rows_per_second']:,.0f} rows/s (the issue: "
             f"about 100,000), openpyxl {machine['openpyxl_rows_per_second']:,.0f} rows/s (about 7,000), "
             f"{machine['steal_percent']} % of CPU time stolen by the hypervisor meanwhile.\n"
         )

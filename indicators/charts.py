@@ -1,4 +1,7 @@
-"""Server-side SVG charts of the ШНОР/ШНСУ lists over the years (schools.charts: same picture on pages and in PDFs)."""
+"""Server-side SVG charts of the ШНОР/ШНСУ lists over the years.
+
+(schools.charts: the same picture on pages and in PDFs.)
+"""
 
 from django.utils.safestring import SafeString
 

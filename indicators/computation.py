@@ -128,7 +128,10 @@ class Column:
         )
 
     def usable(self) -> list:
-        """The value where it takes part in scaling and statistics, else None (no data or too few participants)."""
+        """The value where it takes part in scaling and statistics, else None.
+
+        None: no data or too few participants.
+        """
         return [None if low else v for v, low in zip(self.value, self.is_low_data, strict=True)]
 
 
@@ -181,7 +184,9 @@ def cluster_label(*, municipality: str, settlement: str, students, edges) -> str
 
 
 def rank_ascending(values: list, *, descending: bool = False) -> list[int]:
-    """SQL RANK() over ascending values: 1 = lowest, equal values share the lower rank (aligned with `values`).
+    """SQL RANK() over ascending values: 1 = lowest, equal values share the lower rank.
+
+    The ranks are aligned with `values`.
     `descending`: 1 = highest (the same as ranking the negated values ascending)."""
     ranks = [0] * len(values)
     previous, previous_rank = None, 0
@@ -221,7 +226,10 @@ def result_columns(sums: list, rules: Rules) -> dict[str, Column]:
 
 
 def context_columns(contexts: list, flags: list) -> dict[str, Column]:
-    """Social and teachers shares from each school's context tuple (None without one), flags from the school."""
+    """Social and teachers shares from each school's context tuple, flags from the school.
+
+    A school without a context tuple gets None.
+    """
     columns = {}
     for shares, whole in ((SOCIAL_SHARES, "students"), (TEACHER_SHARES, "teachers")):
         w = CONTEXT_POSITION[whole]
@@ -318,7 +326,8 @@ def evaluate_year(
 
     `schools`: {id: (municipality name, settlement, *SCHOOL_FLAGS)}; `sums`: {id: tuple in SUMS order};
     `contexts`: {id: tuple in CONTEXT_FIELDS order}. The year's schools are those with results or a
-    context. `results_only` (for the earlier years the ШНОР rule looks at) skips the social and teachers parts.
+    context. `results_only` (for the earlier years the ШНОР rule looks at) skips the social and
+    teachers parts.
     """
     sids = sorted(sid for sid in sums.keys() | contexts.keys() if sid in schools)
     n = len(sids)

@@ -62,7 +62,8 @@ class AssessmentResult(TimeStampedModel):
     # Neither has an index of its own that every imported row would update. The computation reads by year and
     # procedure (`result_year_procedure_idx`); the API and admin filters by procedure or subject alone match a
     # tenth to a half of all rows, where such an index does not help (1.6 M rows on PostgreSQL: counting one
-    # subject 47 ms without it, 35–52 ms with it). Deleting a procedure or subject scans the table for PROTECT.
+    # subject 47 ms without it, 35–52 ms with it). Deleting a procedure or subject scans the table for
+    # PROTECT.
     procedure = models.ForeignKey(
         Procedure, verbose_name="процедура", on_delete=models.PROTECT, db_constraint=False, db_index=False
     )
@@ -200,7 +201,9 @@ class MethodologyRules(TimeStampedModel):
     min_participants = models.PositiveIntegerField(
         "минимум участников для расчёта показателя результатов",
         default=0,
-        help_text="Если участников меньше, показатель отмечается «мало данных» и не участвует в ранжировании.",
+        help_text=(
+            "Если участников меньше, показатель отмечается «мало данных» и не участвует в ранжировании."
+        ),
     )
     weights = models.JSONField("веса показателей в индексах", default=dict, blank=True)
     lowered_threshold = models.DecimalField(

@@ -157,7 +157,8 @@ def computed_for(
             else "не изменилась"
         )
         detail["text"] = (
-            f"доля «{MEASURE_LABELS[rule['measure']]}» {arrow}: {detail['previous']} % → {detail['current']} % — "
+            f"доля «{MEASURE_LABELS[rule['measure']]}» {arrow}: "
+            f"{detail['previous']} % → {detail['current']} % — "
             + ("положительная динамика" if positive else "нет положительной динамики")
         )
     return positive, detail

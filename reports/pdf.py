@@ -46,7 +46,10 @@ def static_roots() -> list[Path]:
 
 
 def _collected(relative: str) -> Path | None:
-    """A file collected into STATIC_ROOT: in production `{% static %}` names hashed copies that only live there."""
+    """A file collected into STATIC_ROOT.
+
+    In production `{% static %}` names hashed copies that only live there.
+    """
     if not settings.STATIC_ROOT:
         return None
     path = Path(settings.STATIC_ROOT) / relative

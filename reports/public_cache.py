@@ -26,7 +26,10 @@ def _bump() -> None:
 
 
 def public_cache_bump() -> None:
-    """Forget every cached public page now and again after commit (a page cached in between is dropped too)."""
+    """Forget every cached public page now and again after commit.
+
+    A page cached in between is dropped too.
+    """
     _bump()
     transaction.on_commit(_bump)
 

@@ -153,7 +153,8 @@ def report_xlsx_bytes(report, data: dict) -> bytes:
     }
     if data.get("masked"):
         about["Малые значения"] = (
-            f"Численность менее {masking.small_count_k()} обучающихся показана как «{masking.small_label()}», "
+            f"Численность менее {masking.small_count_k()} обучающихся "
+            f"показана как «{masking.small_label()}», "
             "доли по таким численностям скрыты."
         )
     return workbook_bytes(sheets, about=about)

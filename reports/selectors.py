@@ -130,7 +130,10 @@ def methodology_for_year(*, year: int) -> dict:
 
 
 def effective_overrides(*, years) -> dict[tuple[int, int, str], bool | None]:
-    """(school_id, year, list) → the effective inspector decision (True include, False exclude, None revert)."""
+    """(school_id, year, list) → the effective inspector decision.
+
+    True: include, False: exclude, None: revert.
+    """
     from indicators.models import StatusOverride
 
     latest: dict[tuple[int, int, str], bool | None] = {}

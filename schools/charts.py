@@ -59,7 +59,8 @@ def line_chart(
     parts = [_open(width, height, title), _axes(left, top, plot_w, plot_h, low, high, unit)]
     for i, category in enumerate(categories):
         parts.append(
-            f'<text x="{x(i):.1f}" y="{top + plot_h + 16}" text-anchor="middle" class="chart-tick">{escape(str(category))}</text>'
+            f'<text x="{x(i):.1f}" y="{top + plot_h + 16}" text-anchor="middle" class="chart-tick">'
+            f"{escape(str(category))}</text>"
         )
     for n, s in enumerate(series):
         color = PALETTE[n % len(PALETTE)]
@@ -72,7 +73,9 @@ def line_chart(
                 continue
             segment.append(f"{x(i):.1f},{y(v):.1f}")
             parts.append(
-                f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{color}"><title>{escape(s.label)}: {escape(str(categories[i]))} — {_fmt(v)}{escape(unit)}</title></circle>'
+                f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{color}">'
+                f"<title>{escape(s.label)}: {escape(str(categories[i]))} — {_fmt(v)}{escape(unit)}</title>"
+                "</circle>"
             )
         parts.append(_polyline(segment, color, dash))
     parts.append(_legend([s.label for s in series], left, height - 18, [s.dashed for s in series]))
@@ -108,10 +111,12 @@ def bar_chart(
         bar_w = max((value - low) / (high - low) * plot_w, 1)
         color = PALETTE[3] if highlight and highlight[i] else PALETTE[0]
         parts.append(
-            f'<rect x="{left}" y="{y0 + 3}" width="{bar_w:.1f}" height="{row_h - 6}" fill="{color}"><title>{escape(label)}: {_fmt(value)}{escape(unit)}</title></rect>'
+            f'<rect x="{left}" y="{y0 + 3}" width="{bar_w:.1f}" height="{row_h - 6}" fill="{color}">'
+            f"<title>{escape(label)}: {_fmt(value)}{escape(unit)}</title></rect>"
         )
         parts.append(
-            f'<text x="{left + bar_w + 4:.1f}" y="{y0 + 15}" class="chart-tick">{_fmt(value)}{escape(unit)}</text>'
+            f'<text x="{left + bar_w + 4:.1f}" y="{y0 + 15}" class="chart-tick">'
+            f"{_fmt(value)}{escape(unit)}</text>"
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))

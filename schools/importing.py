@@ -36,7 +36,10 @@ class ImportSummary:
 
     def text(self) -> str:
         if self.errors:
-            return f"Файл «{self.file_name}» не импортирован: найдено ошибок — {len(self.errors)}. Данные не изменены."
+            return (
+                f"Файл «{self.file_name}» не импортирован: найдено ошибок — {len(self.errors)}. "
+                "Данные не изменены."
+            )
         verb = "Проверено (без записи)" if self.dry_run else "Импортировано"
         return (
             f"{verb}: файл «{self.file_name}», строк — {self.rows}, новых — {self.created}, "

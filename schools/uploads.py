@@ -57,7 +57,8 @@ def _check_entries(entries, max_uncompressed: int) -> None:
     total = sum(e.file_size for e in entries)
     if total > max_uncompressed:
         raise UploadRejected(
-            f"После распаковки файл занял бы {_megabytes(total)}, допускается не более {_megabytes(max_uncompressed)}."
+            f"После распаковки файл занял бы {_megabytes(total)}, "
+            f"допускается не более {_megabytes(max_uncompressed)}."
         )
     for entry in entries:
         if entry.file_size > RATIO_CHECK_FROM_BYTES and entry.file_size > MAX_COMPRESSION_RATIO * max(

@@ -30,9 +30,10 @@ def upsert_rows(
 ) -> None:
     """Insert `rows` (tuples in the order of `columns`, already database-ready) or update on conflict.
 
-    SQLite: multi-row INSERTs (see `insert_rows`). PostgreSQL: the rows are COPied into a temporary table and upserted from
-    it by one INSERT … SELECT (multi-row INSERTs with parameters quoted client-side cost several times
-    as much for a 200,000-row file); it must run inside a transaction (the table is dropped at commit).
+    SQLite: multi-row INSERTs (see `insert_rows`). PostgreSQL: the rows are COPied into a temporary table
+    and upserted from it by one INSERT … SELECT (multi-row INSERTs with parameters quoted client-side cost
+    several times as much for a 200,000-row file); it must run inside a transaction (the table is dropped
+    at commit).
     `db`: the connection to use (default: this thread's), for a writer thread sharing the caller's.
     """
     db = db or connection

@@ -143,7 +143,10 @@ class ExpertCardFilter(filters.FilterSet):
 
 
 class ExpertCardApi(viewsets.ReadOnlyModelViewSet):
-    """Expert cards. PATCH saves the principal's draft: {"version": n, "answers": [{"criterion": "2.3", ...}]}."""
+    """Expert cards.
+
+    PATCH saves the principal's draft: {"version": n, "answers": [{"criterion": "2.3", ...}]}.
+    """
 
     serializer_class = ExpertCardSerializer
     permission_classes = [IsPortalUser]

@@ -204,7 +204,8 @@ def card_returned_notify(*, card_id: int) -> int:
     deadline = card.reopened_until or card.campaign.self_assessment_due
     body = (
         f"Экспертная карта «{card.campaign}» ({card.school}) возвращена на доработку.\n\n"
-        f"Замечания: {card.return_message}\n\nДоработайте и отправьте карту до {deadline:%d.%m.%Y}: {_card_url(card)}\n"
+        f"Замечания: {card.return_message}\n\n"
+        f"Доработайте и отправьте карту до {deadline:%d.%m.%Y}: {_card_url(card)}\n"
     )
     return send_mass_mail(
         [("Экспертная карта возвращена на доработку", body, settings.DEFAULT_FROM_EMAIL, recipients)]

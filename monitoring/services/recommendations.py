@@ -30,7 +30,8 @@ def _draft_text(criterion: dict, answer: CardAnswer) -> tuple[str, str]:
     else:
         reason = answer.verifier_comment or "балл не подтверждён документами"
         text = (
-            f"Показатель «{criterion['text']}» не выполнен ({reason}). Обеспечить его выполнение и разместить "
+            f"Показатель «{criterion['text']}» не выполнен ({reason}). "
+            "Обеспечить его выполнение и разместить "
             f"подтверждающие документы в АИС «Образование»; включить мероприятие в программу помощи школе."
         )
     return problem[:500], text

@@ -1,4 +1,7 @@
-"""Staff actions on a submitted card: verdicts per criterion, return for revision, reopen, finish, evaluate."""
+"""Staff actions on a submitted card.
+
+Verdicts per criterion, return for revision, reopen, finish, evaluate.
+"""
 
 from datetime import date, timedelta
 

@@ -89,7 +89,8 @@ def build(report, progress: Progress) -> dict:
     mean = round_or_none(sum(scored) / len(scored), 1) if scored else None
     draft = [
         f"В мониторинге «{campaign.title}» участвовали {len(cards)} ОО; оценено карт: {len(scored)}.",
-        f"Высокая степень эффективности — {level_counts.get('high', 0)} ОО, средняя — {level_counts.get('medium', 0)}, "
+        f"Высокая степень эффективности — {level_counts.get('high', 0)} ОО, "
+        f"средняя — {level_counts.get('medium', 0)}, "
         f"низкая — {level_counts.get('low', 0)}.",
     ]
     return {
@@ -100,9 +101,11 @@ def build(report, progress: Progress) -> dict:
                 "id": "stages",
                 "title": "Этапы мониторинга",
                 "paragraphs": [
-                    f"Самооценка руководителей — до {campaign.self_assessment_due:%d.%m.%Y}, контроль объективности — "
-                    f"до {campaign.verification_due:%d.%m.%Y}, оценка эффективности — до {campaign.evaluation_due:%d.%m.%Y}.",
-                    f"Средний подтверждённый балл: {str(mean).replace('.', ',') if mean is not None else 'нет данных'}.",
+                    f"Самооценка руководителей — до {campaign.self_assessment_due:%d.%m.%Y}, "
+                    f"контроль объективности — до {campaign.verification_due:%d.%m.%Y}, "
+                    f"оценка эффективности — до {campaign.evaluation_due:%d.%m.%Y}.",
+                    "Средний подтверждённый балл: "
+                    f"{str(mean).replace('.', ',') if mean is not None else 'нет данных'}.",
                 ],
             },
             {

@@ -97,7 +97,8 @@ def build(report, progress: Progress) -> dict:
                 "title": "Сводка исполнения",
                 "paragraphs": [
                     f"Дорожная карта: {roadmap.title}." + (f" Утверждена: {approved}." if approved else ""),
-                    f"Мероприятий: {len(items)}, выполнено: {done}, просрочено на {today:%d.%m.%Y}: {len(overdue)}.",
+                    f"Мероприятий: {len(items)}, выполнено: {done}, "
+                    f"просрочено на {today:%d.%m.%Y}: {len(overdue)}.",
                 ],
                 "tables": ["stages"],
                 "charts": [

@@ -128,7 +128,8 @@ def build(report, progress: Progress) -> dict:
                 "id": "school",
                 "title": "Сведения об ОО",
                 "paragraphs": [
-                    f"{school.name}. Код ОО: {school.code}. {school.municipality.name}, {school.get_settlement_display()}."
+                    f"{school.name}. Код ОО: {school.code}. "
+                    f"{school.municipality.name}, {school.get_settlement_display()}."
                     + (f" Адрес: {school.address}." if school.address else "")
                 ],
                 "tables": ["context"],

@@ -66,7 +66,8 @@ class SchoolContextSerializer(serializers.ModelSerializer):
                 value = attrs.get(part, getattr(self.instance, part, None))
                 if total is not None and value is not None and value > total:
                     errors[part] = (
-                        f"Не может быть больше, чем {total} ({SchoolContext._meta.get_field(whole).verbose_name})."
+                        f"Не может быть больше, чем {total} "
+                        f"({SchoolContext._meta.get_field(whole).verbose_name})."
                     )
         if errors:
             raise serializers.ValidationError(errors)

@@ -245,7 +245,8 @@ def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
         pytest.skip("axe-core не установлен (node_modules/axe-core): выполните make browser-deps")
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate(
-        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        "() => axe.run(document, "
+        "{runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
     )
     return [
         {

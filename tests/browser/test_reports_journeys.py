@@ -1,4 +1,7 @@
-"""The inspector builds and publishes the annual report; a visitor finds it on /quality/ and downloads the PDF."""
+"""The inspector builds and publishes the annual report.
+
+A visitor finds it on /quality/ and downloads the PDF.
+"""
 
 import re
 

@@ -17,7 +17,8 @@ Cluster T, 2023: vpr_fail 30 30 0 15, oge 30 30 0 10, ege_high T2 20 T4 40, ege_
   risks: T1 (1, 1), T3 (1, 1), T2 (0, 0, 1, 1), T4 (0.5, 1/3, 0, 0).
   index: T1 0, T3 0, T2 50, T4 100 × (1 − (0.5 + 1/3) / 4) = 79.1667. RANK: T1 1, T3 1, T2 3, T4 4.
   threshold 1 → T1 and T3 both low (tie at the bottom).
-Cluster T, 2022: vpr 10 40 20 20, oge 10 50 20 20 → T1 100, T2 0, T3 = T4 = 100 × (1 − (1/3 + 1/4)/2) = 70.8333.
+Cluster T, 2022: vpr 10 40 20 20, oge 10 50 20 20
+  → T1 100, T2 0, T3 = T4 = 100 × (1 − (1/3 + 1/4)/2) = 70.8333.
   RANK: T2 1 → T2 low.
 Cluster V (size 2, threshold 1): VPR «2» 2022 50 % vs 10 %, 2023 40 % vs 20 %, 2024 10 % vs 30 %
   → V1 low 2022 and 2023, V2 low 2024. V1's 2024 ОГЭ row has 0 participants → share null.

@@ -43,7 +43,8 @@ def test_annual_report_pdf_has_headings_lists_and_figures(annual):
         "Выводы",
     ):
         assert heading in text
-    # ОГЭ below-minimum shares of 2025: S1 13/80 = 16,25 %, S2 3/60 = 5 %, S3 1/5 = 20 %: median 16,3, mean 13,8
+    # ОГЭ below-minimum shares of 2025: S1 13/80 = 16,25 %, S2 3/60 = 5 %, S3 1/5 = 20 %:
+    # median 16,3, mean 13,8
     assert "16,3" in text and "13,8" in text and "5,0" in text and "20,0" in text
     # S1 entered the ШНОР list in 2025 (not listed in 2024)
     assert "вошла в список" in text

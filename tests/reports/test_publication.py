@@ -1,4 +1,7 @@
-"""Publication and withdrawal, what the public sees (pages, API), the small-count rule, failures and retries."""
+"""Publication and withdrawal, what the public sees (pages, API).
+
+Also the small-count rule, failures and retries.
+"""
 
 import io
 

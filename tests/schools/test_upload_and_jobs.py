@@ -42,7 +42,10 @@ def test_job_of_another_user_is_hidden_from_a_principal(client_for, principal_a,
 
 @pytest.mark.django_db
 def test_progress_reported_inside_a_task_transaction_is_shown_before_it_commits(client_for, inspector):
-    """An import or a computation reports progress from inside its one transaction; the bar must still move."""
+    """An import or a computation reports progress from inside its one transaction.
+
+    The bar must still move.
+    """
     from django.db import transaction
 
     from schools.jobs import job_progress

@@ -22,7 +22,10 @@ IN_CI = os.environ.get("CI") == "true"
 
 
 def _needs(condition: bool, reason: str) -> None:
-    """Skip without the service; in CI's PostgreSQL + Redis run a missing service is a failure, never a skip."""
+    """Skip without the service.
+
+    In CI's PostgreSQL + Redis run a missing service is a failure, never a skip.
+    """
     if not condition:
         if IN_CI and os.environ.get("DATABASE_URL"):
             pytest.fail(f"В CI обязателен настоящий сервис: {reason}")
@@ -268,7 +271,10 @@ def test_a_worker_killed_mid_job_leaves_nothing_running_and_the_job_finishes(tmp
     db = connection.settings_dict
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(
-        DATABASE_URL=f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        DATABASE_URL=(
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}"
+            f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        ),
         REDIS_URL=redis_url,
         DJANGO_SETTINGS_MODULE="config.settings",
         DEBUG="1",

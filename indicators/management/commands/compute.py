@@ -4,7 +4,10 @@ from indicators.services import statuses_compute
 
 
 class Command(BaseCommand):
-    help = "Расчёт показателей, кластеров, индексов и списков ШНОР/ШНСУ за учебный год (и нужного из прошлых лет)."
+    help = (
+        "Расчёт показателей, кластеров, индексов и списков ШНОР/ШНСУ за учебный год "
+        "(и нужного из прошлых лет)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(

@@ -7,7 +7,10 @@ from reports.services import report_build, report_create
 
 
 class Command(BaseCommand):
-    help = "Построить аналитический отчёт (PDF): annual, school (--school КОД), campaign, effectiveness, roadmap."
+    help = (
+        "Построить аналитический отчёт (PDF): "
+        "annual, school (--school КОД), campaign, effectiveness, roadmap."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(KIND_MODULES), help="вид отчёта")
@@ -45,7 +48,8 @@ class Command(BaseCommand):
             with report.xlsx.open("rb") as source:
                 Path(xlsx).write_bytes(source.read())
         self.stdout.write(
-            f"Отчёт «{report.title}» построен (№ {report.pk}): {out_path} ({out_path.stat().st_size // 1024} КБ)."
+            f"Отчёт «{report.title}» построен (№ {report.pk}): "
+            f"{out_path} ({out_path.stat().st_size // 1024} КБ)."
         )
 
     def _progress(self, percent: int, message: str = "") -> None:
