@@ -180,6 +180,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 UPLOAD_MAX_UNCOMPRESSED_BYTES = env.int("UPLOAD_MAX_UNCOMPRESSED_BYTES", default=400 * 1024 * 1024)
+# The extent of the sheet an import reads (schools.uploads): the reader builds a full grid of rows x columns,
+# so one far cell must not make it allocate gigabytes. Our formats have at most ~20 columns; 400 MB of
+# sheet XML holds well under 25 million cells.
+XLSX_MAX_ROWS = env.int("XLSX_MAX_ROWS", default=1_048_576)
+XLSX_MAX_COLUMNS = env.int("XLSX_MAX_COLUMNS", default=100)
+XLSX_MAX_CELLS = env.int("XLSX_MAX_CELLS", default=25_000_000)
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -1,6 +1,7 @@
 from django import forms
 
 from schools.models import School
+from schools.uploads import UploadRejected, check_size, check_xlsx_upload
 
 from .models import Campaign, CardTemplate
 
@@ -70,6 +71,10 @@ class ParticipantsForm(forms.Form):
         self.fields["add"].queryset = School.objects.exclude(expert_cards__campaign=campaign).order_by("code")
 
 
+TEMPLATE_MAX_BYTES = 2 * 1024 * 1024
+TEMPLATE_MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024  # a template of 500 criteria unpacks to well under 1 MB
+
+
 class TemplateUploadForm(forms.Form):
     file = forms.FileField(
         label="Файл шаблона (.json или .xlsx)",
@@ -78,11 +83,19 @@ class TemplateUploadForm(forms.Form):
     )
 
     def clean_file(self):
+        """The same gate as every upload (schools.uploads): size, then for .xlsx the archive and sheet."""
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".json", ".xlsx")):
             raise forms.ValidationError("Загрузите файл .json или .xlsx.")
-        if upload.size > 2 * 1024 * 1024:
-            raise forms.ValidationError("Файл шаблона больше 2 МБ.")
+        try:
+            if upload.name.lower().endswith(".xlsx"):
+                check_xlsx_upload(
+                    upload, max_bytes=TEMPLATE_MAX_BYTES, max_uncompressed=TEMPLATE_MAX_UNCOMPRESSED_BYTES
+                )
+            else:
+                check_size(upload, max_bytes=TEMPLATE_MAX_BYTES)
+        except UploadRejected as error:
+            raise forms.ValidationError(str(error))
         return upload
 
 

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 
 from .models import ImportBatch
 from .tabular import ImportFailed, RowError
-from .uploads import UploadRejected, check_xlsx_upload
+from .uploads import UploadRejected
 
 MAX_REPORTED_ERRORS = 500
 
@@ -86,10 +86,10 @@ def file_sha256(file) -> str:
 def run_import(
     *, kind: str, file, file_name: str, user=None, dry_run: bool = False, progress=None
 ) -> ImportSummary:
-    """Check the upload, run the registered importer, and turn every failure into a summary with errors."""
+    """Run the registered importer (its reader checks the upload first, schools.uploads) and turn every
+    failure into a summary with errors."""
     _, importer = importer_for(kind)
     try:
-        check_xlsx_upload(file)
         return importer(file=file, file_name=file_name, user=user, dry_run=dry_run, progress=progress)
     except UploadRejected as error:
         return ImportSummary(

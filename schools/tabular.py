@@ -14,8 +14,9 @@ from datetime import date, datetime
 
 from python_calamine import CalamineWorkbook
 
+from .uploads import UploadRejected, check_xlsx_upload
+
 HEADER_MARKER = "код оо"
-MAX_SHEET_ROWS = 1_048_576
 NO_DATA_MARKERS = {"", "—", "–", "-", "нет данных", "н/д"}
 TRUE_WORDS = {"да", "1", "true", "истина", "yes", "y", "д", "+"}
 FALSE_WORDS = {"нет", "0", "false", "ложь", "no", "n", "н"}
@@ -207,24 +208,23 @@ class Table:
     errors: list[RowError] = field(default_factory=list)
 
 
-def open_first_sheet(file):
-    """The first sheet of an xlsx; a file that cannot be read raises ImportFailed."""
+def open_data_sheet(file):
+    """The sheet an import reads: the first visible worksheet, opened only after every upload check
+    (schools.uploads: size, archive, macros, sheet extent). A refused or unreadable file raises ImportFailed.
+    """
+    if not hasattr(file, "read"):
+        with open(file, "rb") as opened:
+            return open_data_sheet(opened)
     try:
-        if hasattr(file, "seek"):
-            file.seek(0)
-        workbook = (
-            CalamineWorkbook.from_filelike(file)
-            if hasattr(file, "read")
-            else CalamineWorkbook.from_path(str(file))
-        )
-        sheet = workbook.get_sheet_by_index(0)
+        data_sheet = check_xlsx_upload(file)
+    except UploadRejected as error:
+        raise ImportFailed([RowError(None, "", str(error))])
+    try:
+        return CalamineWorkbook.from_filelike(file).get_sheet_by_name(data_sheet.name)
     except Exception:  # calamine raises its own error types for any damaged file
         raise ImportFailed([RowError(None, "", "файл не удалось прочитать как книгу Excel (.xlsx)")])
-    if sheet.total_height > MAX_SHEET_ROWS:
-        raise ImportFailed(
-            [RowError(None, "", f"на листе больше {MAX_SHEET_ROWS:,} строк".replace(",", " "))]
-        )
-    return sheet
+    finally:
+        file.seek(0)
 
 
 def iter_table(
@@ -237,7 +237,7 @@ def iter_table(
     the first row with a cell equal to `header_marker` (default «Код ОО», DESIGN §4.2).
     """
     marker = normalise_header(header_marker)
-    sheet = open_first_sheet(file)
+    sheet = open_data_sheet(file)
     first_row = (sheet.start or (0, 0))[0] + 1
     parse_row = None
     for offset, cells in enumerate(sheet.iter_rows()):

@@ -19,7 +19,7 @@ from schools.tabular import (
     ImportFailed,
     RowError,
     normalise_header,
-    open_first_sheet,
+    open_data_sheet,
     parse_bool,
     parse_int,
     parse_text,
@@ -306,7 +306,7 @@ def template_xlsx_bytes(template: CardTemplate) -> bytes:
 
 
 def template_from_xlsx(file) -> dict:
-    sheet = open_first_sheet(file)
+    sheet = open_data_sheet(file)
     meta = {}
     for cells in sheet.iter_rows():
         if any(normalise_header(c) == normalise_header(XLSX_HEADER_MARKER) for c in cells):
