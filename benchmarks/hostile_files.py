@@ -49,7 +49,10 @@ def sheet_xml(rows: dict[int, list[tuple[str, object]]], *, dimension: str | Non
         for number, cells in rows.items()
     )
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
-    return f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_MAIN}">{dim}<sheetData>{body}</sheetData></worksheet>'
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_MAIN}">{dim}'
+        f"<sheetData>{body}</sheetData></worksheet>"
+    )
 
 
 def table_rows(table: list[list], *, first_row: int = 1) -> dict[int, list[tuple[str, object]]]:
@@ -139,7 +142,8 @@ started = time.perf_counter()
 outcome = entry(content)
 seconds = time.perf_counter() - started
 python_peak = tracemalloc.get_traced_memory()[1]
-print(repr((seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, python_peak, outcome)))
+import json
+print(json.dumps([seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, python_peak, outcome]))
 """
 
 
@@ -153,8 +157,9 @@ def refuse_results_import(content: bytes) -> str:
 
 def refuse_template_upload(content: bytes) -> str:
     """What the card template upload does with the file."""
-    from monitoring.forms import TemplateUploadForm
     from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from monitoring.forms import TemplateUploadForm
 
     form = TemplateUploadForm(files={"file": SimpleUploadedFile("шаблон.xlsx", content)})
     return "; ".join(form.errors.get("file", [])) or "принят"
@@ -165,7 +170,7 @@ def measure(path: Path, function: str) -> dict:
         root=str(ROOT), module="benchmarks.hostile_files", function=function, path=str(path)
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
-    seconds, max_rss, python_peak, outcome = eval(done.stdout.strip().splitlines()[-1])  # noqa: S307 - our own output
+    seconds, max_rss, python_peak, outcome = json.loads(done.stdout.strip().splitlines()[-1])
     return {
         "seconds": seconds,
         "max_rss_mb": max_rss / 2**20,

@@ -223,9 +223,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "monitoring.tasks.reminders_send_task",
         "schedule": crontab(minute=0, hour=8),
     },
-    # Report builds left «running» by a dead worker go back to the queue (reports.services).
-    "reports-requeue-stale": {"task": "reports.tasks.reports_requeue_stale_task", "schedule": 300.0},
-    # Jobs left «running» by a killed worker, or refused by a broker that was down, are sent again.
+    # The one sweeper: jobs (imports, computations, report builds) left «running» by a killed worker, or
+    # refused by a broker that was down, are sent again; after MAX_ATTEMPTS they end failed.
     "jobs-resend-stale": {"task": "schools.tasks.jobs_resend_stale_task", "schedule": 120.0},
     # Weekly deadline digest of roadmap items and recommendations (roadmaps.services.digest), Monday 07:00.
     "roadmaps-deadline-digest": {

@@ -1,12 +1,12 @@
 from celery import shared_task
 from django.urls import reverse
 
-from schools.jobs import job_fail, job_finish, job_start, progress_callback
+from schools.jobs import JobTask, job_fail, job_finish, job_start, progress_callback
 
 from .services import statuses_compute
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=2)
+@shared_task(bind=True, base=JobTask, acks_late=True, reject_on_worker_lost=True, max_retries=2)
 def statuses_compute_task(self, job_id: int) -> None:
     """Compute one year (job.params["year"]); idempotent: a re-run replaces that year's results."""
     job = job_start(job_id=job_id)

@@ -1,8 +1,7 @@
 """Writes of the reports app: the document registry, report builds (request, build, render, retry,
-publish, withdraw) and the sweeper of builds left running by a dead worker."""
+publish, withdraw); builds left running by a dead worker are swept with every other job (schools.jobs)."""
 
 import logging
-from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -20,8 +19,6 @@ from .public_cache import public_cache_bump
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 3
-STALE_AFTER_MINUTES = 15
 DOCUMENT_NEEDS_SOURCE = "Приложите файл, укажите ссылку или введите текст документа."
 REPORT_NOT_DONE = "Опубликовать можно только успешно построенный отчёт."
 REPORT_NOT_FAILED = "Повторить можно только построение, завершившееся ошибкой."
@@ -30,7 +27,6 @@ REPORT_BUSY = "Отчёт ещё формируется: дождитесь ок
 REPORT_NEEDS_SCHOOL = "Для профиля ОО укажите код образовательной организации."
 REPORT_UNKNOWN_SCHOOL = "ОО с кодом «{code}» не найдена."
 REPORT_YEAR_RANGE = "Учебный год должен быть между 2000 и 2100, получено: {year}."
-REPORT_TOO_MANY_ATTEMPTS = "Построение прервано {attempts} раза подряд и остановлено. Нажмите «Повторить»."
 REPORT_FAILED_UNEXPECTEDLY = "Внутренняя ошибка при построении отчёта ({error}). Сообщите администратору."
 
 
@@ -317,34 +313,18 @@ def report_publish(*, report_id: int, user=None, progress=None) -> Report:
     return report
 
 
-def reports_requeue_stale(*, older_than_minutes: int = STALE_AFTER_MINUTES) -> list[int]:
-    """Builds left «running» by a dead worker (no heartbeat for a while) go back to the queue, or fail
-    after MAX_ATTEMPTS. Returns the ids of the re-queued reports."""
-    from .tasks import report_build_task
+def report_follow_stopped_job(*, job_id: int) -> None:
+    """A build whose job was stopped (a dead worker, too many attempts) ends «Ошибка» with the job's reason.
 
-    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
-    stale = list(
-        Report.objects.filter(status=Report.Status.RUNNING, heartbeat_at__lt=cutoff).select_related("job")
+    Stale builds are found by the one job sweeper (schools.jobs.jobs_resend_stale): it sends the job
+    again, and job_start stops it after MAX_ATTEMPTS; this keeps the report's status in step.
+    """
+    job = Job.objects.filter(pk=job_id, status=Job.Status.FAILED).first()
+    if job is None:
+        return
+    Report.objects.filter(job_id=job_id, status__in=[Report.Status.QUEUED, Report.Status.RUNNING]).update(
+        status=Report.Status.FAILED,
+        error=job.message,
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
     )
-    requeued = []
-    for report in stale:
-        if report.attempts >= MAX_ATTEMPTS:
-            _fail(report.pk, REPORT_TOO_MANY_ATTEMPTS.format(attempts=report.attempts))
-            if report.job_id:
-                Job.objects.filter(pk=report.job_id).update(
-                    status=Job.Status.FAILED,
-                    finished_at=timezone.now(),
-                    message=REPORT_TOO_MANY_ATTEMPTS.format(attempts=report.attempts),
-                )
-            continue
-        Report.objects.filter(pk=report.pk).update(status=Report.Status.QUEUED, heartbeat_at=timezone.now())
-        if report.job_id:
-            Job.objects.filter(pk=report.job_id).update(
-                status=Job.Status.QUEUED,
-                message="Построение перезапущено после сбоя исполнителя.",
-                updated_at=timezone.now(),
-            )
-            with transaction.atomic():
-                job_enqueue(job=report.job, task=report_build_task)
-        requeued.append(report.pk)
-    return requeued

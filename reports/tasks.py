@@ -3,17 +3,18 @@
 from celery import shared_task
 from django.urls import reverse
 
-from schools.jobs import job_fail, job_finish, job_start, progress_callback
+from schools.jobs import JobTask, job_fail, job_finish, job_start, progress_callback
 
 from . import services
 from .builders import BuildError
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=0)
+@shared_task(bind=True, base=JobTask, acks_late=True, reject_on_worker_lost=True, max_retries=0)
 def report_build_task(self, job_id: int) -> None:
     """Build, re-render or publish one report (job.params: report_id, action). Safe to run twice."""
     job = job_start(job_id=job_id)
-    if job is None:
+    if job is None:  # finished, or stopped after too many attempts: the report follows its job
+        services.report_follow_stopped_job(job_id=job_id)
         return
     report_id, action = job.params["report_id"], job.params.get("action", "build")
     progress = progress_callback(job_id)
@@ -32,9 +33,3 @@ def report_build_task(self, job_id: int) -> None:
         job_fail(job_id=job_id, message=str(error), result={"url": url})
         return
     job_finish(job_id=job_id, result={"url": url}, message=message)
-
-
-@shared_task(acks_late=True)
-def reports_requeue_stale_task() -> list[int]:
-    """Beat: re-queue report builds left running by a dead worker."""
-    return services.reports_requeue_stale()

@@ -9,6 +9,8 @@ progress; the cache (Redis, shared by the web and the workers) shows it live.
 import logging
 from collections.abc import Callable
 
+from celery import Task
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
@@ -24,6 +26,17 @@ QUEUE_UNAVAILABLE = (
 )
 MAX_ATTEMPTS = 3
 REQUEUED_AFTER_CRASH = "Задача перезапущена после сбоя исполнителя."
+JOB_FAILED_UNEXPECTEDLY = (
+    "Задача остановлена из-за внутренней ошибки ({error}). Запустите её заново; если ошибка повторится, "
+    "сообщите администратору."
+)
+JOB_DATABASE_BUSY = (
+    "Задача остановлена: база данных была занята другой операцией. Запустите задачу заново через минуту."
+)
+JOB_ABANDONED = (
+    "Задача остановлена: исполнитель перестал отвечать (нет сведений о ходе работы более {minutes} мин). "
+    "Запустите её заново."
+)
 
 ProgressCallback = Callable[[int, str], None]
 
@@ -131,6 +144,49 @@ def job_fail(*, job_id: int, message: str, result: dict | None = None) -> None:
     )
 
 
+def job_fail_after_error(*, job_id: int, error: BaseException) -> None:
+    """A task raised: its job ends «Ошибка» with a Russian reason, unless it has already finished."""
+    if "database is locked" in str(error):
+        message = JOB_DATABASE_BUSY
+    else:
+        message = JOB_FAILED_UNEXPECTEDLY.format(error=type(error).__name__)
+    try:
+        Job.objects.filter(pk=job_id).exclude(status__in=[Job.Status.DONE, Job.Status.FAILED]).update(
+            status=Job.Status.FAILED, message=message, finished_at=timezone.now(), updated_at=timezone.now()
+        )
+    except Exception:  # the database may still be locked: the sweeper ends the job later
+        logger.exception("job %s could not be marked failed", job_id)
+
+
+class JobTask(Task):
+    """Base of every task that runs a Job (first argument: the job id).
+
+    Whatever the task raises (a bug, «database is locked», a time limit), the job ends failed with a
+    Russian message instead of staying «Выполняется». A worker killed outright runs no code at all: the
+    broker hands the message out again (acks_late, reject_on_worker_lost), job_start counts the attempts,
+    and the sweeper (jobs_resend_stale) ends what nobody picks up.
+    """
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        job_id = args[0] if args else kwargs.get("job_id")
+        if job_id is not None:
+            job_fail_after_error(job_id=job_id, error=exc)
+        super().on_failure(exc, task_id, args, kwargs, einfo)
+
+
+def job_expire_if_abandoned(*, job: Job) -> Job:
+    """In the embedded mode (tasks run inside the web process, no worker, no beat) a job that has reported
+    nothing for JOBS_STALE_AFTER_MINUTES lost its process: it ends failed. With a worker, the sweeper
+    decides instead (it may still send the job again)."""
+    minutes = settings.JOBS_STALE_AFTER_MINUTES
+    cutoff = timezone.now() - timezone.timedelta(minutes=minutes)
+    if not settings.CELERY_TASK_ALWAYS_EAGER or job.status != Job.Status.RUNNING or job.updated_at >= cutoff:
+        return job
+    job_fail(job_id=job.pk, message=JOB_ABANDONED.format(minutes=minutes))
+    job.refresh_from_db()
+    return job
+
+
 def job_requeue_stale(*, older_than_minutes: int = 40) -> list[int]:
     """Jobs left running by a dead worker go back to the queue state; returns their ids."""
     cutoff = timezone.now() - timezone.timedelta(minutes=older_than_minutes)
@@ -141,7 +197,8 @@ def job_requeue_stale(*, older_than_minutes: int = 40) -> list[int]:
 
 
 def jobs_resend_stale(*, older_than_minutes: int = 40) -> list[int]:
-    """The beat sweeper: send again the jobs a dead worker left «running» and those the broker refused.
+    """The one beat sweeper (imports, computations and report builds alike): send again the jobs a dead
+    worker left «running» and those the broker refused.
 
     A job counts as stale when it has reported nothing for `older_than_minutes` (longer than the task time
     limit, so a live task is never sent twice). job_start caps the attempts, so nothing loops forever.

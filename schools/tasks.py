@@ -4,10 +4,10 @@ from celery import shared_task
 from django.conf import settings
 
 from .importing import run_import
-from .jobs import job_fail, job_finish, job_start, jobs_resend_stale, progress_callback
+from .jobs import JobTask, job_fail, job_finish, job_start, jobs_resend_stale, progress_callback
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=2)
+@shared_task(bind=True, base=JobTask, acks_late=True, reject_on_worker_lost=True, max_retries=2)
 def run_import_task(self, job_id: int) -> None:
     """Run an uploaded file's import (any registered kind) and keep its summary on the job."""
     job = job_start(job_id=job_id)
@@ -34,5 +34,6 @@ def run_import_task(self, job_id: int) -> None:
 
 @shared_task
 def jobs_resend_stale_task() -> list[int]:
-    """Beat: jobs left running by a killed worker, or refused by a broker that was down, are sent again."""
+    """Beat, the one sweeper: jobs (imports, computations, report builds) left running by a killed worker,
+    or refused by a broker that was down, are sent again; job_start stops them after MAX_ATTEMPTS."""
     return jobs_resend_stale(older_than_minutes=settings.JOBS_STALE_AFTER_MINUTES)

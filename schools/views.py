@@ -15,7 +15,7 @@ from .charts import Series, line_chart
 from .exports import workbook_bytes, xlsx_response
 from .forms import ImportUploadForm, SchoolFilterForm
 from .importing import template_for
-from .jobs import job_create, job_enqueue, job_live_progress
+from .jobs import job_create, job_enqueue, job_expire_if_abandoned, job_live_progress
 from .models import ImportBatch, School
 from .panels import dashboard_panels, school_panels
 from .permissions import PortalUserRequiredMixin, StaffRequiredMixin
@@ -184,7 +184,7 @@ class JobStatusView(LoginRequiredMixin, View):
     """JSON polled by the progress bar."""
 
     def get(self, request, pk):
-        job = selectors.job_get_visible(user=request.user, job_id=pk)
+        job = job_expire_if_abandoned(job=selectors.job_get_visible(user=request.user, job_id=pk))
         progress, message = job_live_progress(job)
         return JsonResponse(
             {

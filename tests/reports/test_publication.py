@@ -196,23 +196,53 @@ def test_retry_is_refused_for_a_report_that_did_not_fail(built, inspector):
         services.report_retry(report=built, user=inspector)
 
 
-def test_stale_running_build_is_requeued_and_stops_after_max_attempts(
-    built, django_capture_on_commit_callbacks
-):
+def _lost_build(*, attempts: int) -> Report:
+    """A build whose worker died: its message is gone, the job and the report still say «running»."""
     from datetime import timedelta
 
     from django.utils import timezone
 
-    old = timezone.now() - timedelta(hours=1)
-    Report.objects.filter(pk=built.pk).update(status="running", heartbeat_at=old, attempts=1)
-    with django_capture_on_commit_callbacks(execute=False):
-        assert services.reports_requeue_stale() == [built.pk]
-    assert Report.objects.get(pk=built.pk).status == "queued"
+    from schools.models import Job
 
-    Report.objects.filter(pk=built.pk).update(status="running", heartbeat_at=old, attempts=3)
-    assert services.reports_requeue_stale() == []
-    built.refresh_from_db()
-    assert built.status == "failed" and "3 раза" in built.error
+    report = services.report_request(kind="annual", year=2025)
+    old = timezone.now() - timedelta(hours=1)
+    Job.objects.filter(pk=report.job_id).update(status="running", attempts=attempts, updated_at=old)
+    Report.objects.filter(pk=report.pk).update(status="running", heartbeat_at=old)
+    return Report.objects.get(pk=report.pk)
+
+
+def test_a_build_left_running_by_a_dead_worker_is_swept_with_every_other_job(
+    computed, django_capture_on_commit_callbacks
+):
+    from schools.jobs import jobs_resend_stale
+
+    with django_capture_on_commit_callbacks(execute=False):  # the message was lost with the worker
+        report = _lost_build(attempts=1)
+    assert jobs_resend_stale(older_than_minutes=35) == [report.job_id]
+    report.refresh_from_db()
+    assert (report.status, report.job.status, report.job.attempts) == ("done", "done", 2)
+    assert report.pdf
+
+
+def test_a_build_that_keeps_dying_ends_failed_with_the_reason_of_its_job(
+    computed, django_capture_on_commit_callbacks
+):
+    from schools.jobs import jobs_resend_stale
+
+    with django_capture_on_commit_callbacks(execute=False):
+        report = _lost_build(attempts=3)
+    jobs_resend_stale(older_than_minutes=35)
+    report.refresh_from_db()
+    assert (report.job.status, report.job.message) == (
+        "failed",
+        "Задача прервана 3 раза подряд и остановлена.",
+    )
+    assert (report.status, report.error) == ("failed", "Задача прервана 3 раза подряд и остановлена.")
+
+
+def test_one_sweeper_is_on_the_beat_schedule(settings):
+    sweepers = [name for name in settings.CELERY_BEAT_SCHEDULE if "stale" in name]
+    assert sweepers == ["jobs-resend-stale"]
 
 
 def test_edited_conclusions_are_kept_and_printed(built, inspector, django_capture_on_commit_callbacks):

@@ -71,7 +71,8 @@ def test_a_far_row_hidden_in_the_middle_of_the_sheet_is_found(db, settings):
     rows[3] = [(chr(65 + k), v) for k, v in enumerate(SCHOOLS_TABLE[2])]
     file = workbook([("Данные", "visible", sheet_xml(rows))])
     assert _import_errors("schools", file) == [
-        "Лист «Данные» слишком длинный: заполненная ячейка — строка 900 000, допускается не более 500 000 строк."
+        "Лист «Данные» слишком длинный: заполненная ячейка — строка 900 000, "
+        "допускается не более 500 000 строк."
     ]
 
 
