@@ -1,10 +1,39 @@
+import tablib
+from django import forms
 from django.contrib import admin
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import XLSX
+from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
+from .exports import safe_cell
 from .models import ImportBatch, Job, Municipality, Profile, School, SchoolContext
+from .uploads import UploadRejected, check_xlsx_upload
+
+
+class PortalXLSX(XLSX):
+    """The admin's xlsx: an export neutralises formulas like every export of the portal (safe_cell)."""
+
+    def export_data(self, dataset, **kwargs):
+        safe = tablib.Dataset(
+            *[[safe_cell(value) for value in row] for row in dataset],
+            headers=[safe_cell(header) for header in dataset.headers or []],
+            title=dataset.title,
+        )
+        return super().export_data(safe, **kwargs)
+
+
+class PortalImportForm(ImportForm):
+    """The admin's import goes through the same upload gate as every other file (schools.uploads)."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        try:
+            check_xlsx_upload(upload)
+        except UploadRejected as error:
+            raise forms.ValidationError(str(error))
+        return upload
 
 
 class SchoolResource(resources.ModelResource):
@@ -34,7 +63,8 @@ class SchoolContextResource(resources.ModelResource):
 
 
 class PortalImportExportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
-    formats = [XLSX]
+    formats = [PortalXLSX]
+    import_form_class = PortalImportForm
 
 
 @admin.register(Municipality)

@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from .validators import validate_school_code
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField("создано", auto_now_add=True)
@@ -104,7 +106,7 @@ class School(TimeStampedModel):
         TOWN = "town", "город"
         VILLAGE = "village", "село"
 
-    code = models.CharField("код ОО", max_length=32, unique=True)
+    code = models.CharField("код ОО", max_length=32, unique=True, validators=[validate_school_code])
     name = models.CharField("наименование", max_length=500)
     short_name = models.CharField("краткое наименование", max_length=255, blank=True)
     municipality = models.ForeignKey(

@@ -6,6 +6,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from .importing import ImportSummary, batch_create, require_no_errors
 from .models import ImportBatch, Municipality, School, SchoolContext
 from .tabular import Column, RowError, parse_academic_year, parse_bool, parse_count, parse_flag, read_table
+from .validators import school_code_problem
 
 SETTLEMENT_WORDS = {
     "город": School.Settlement.TOWN,
@@ -74,6 +75,8 @@ def _require(errors, row, values, *keys, unreadable=frozenset()):
 
 def _clean_school_row(row: int, values: dict, errors: list[RowError], unreadable) -> None:
     _require(errors, row, values, "code", "name", "municipality", "settlement", unreadable=unreadable)
+    if values.get("code") and (problem := school_code_problem(values["code"])):
+        errors.append(RowError(row, HEADERS["code"], problem, values["code"]))
     settlement = (values.get("settlement") or "").strip().casefold().rstrip(".")
     if values.get("settlement"):
         if settlement not in SETTLEMENT_WORDS:

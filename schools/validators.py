@@ -6,6 +6,7 @@ credentials in the address. Use it on model fields (`validators=[validate_http_u
 serializers; for a model field prefer `HttpUrlField` below.
 """
 
+import re
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -45,3 +46,21 @@ class HttpUrlField(models.URLField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", MAX_URL_LENGTH)
         super().__init__(*args, **kwargs)
+
+
+SCHOOL_CODE_CHARS = "допускаются только буквы, цифры, дефис, подчёркивание и точка"
+SCHOOL_CODE_INVALID = "Код ОО «{value}» не подходит: " + SCHOOL_CODE_CHARS + "."
+
+
+def school_code_problem(value: str) -> str | None:
+    """THE rule for a school code (it is part of page addresses): letters, digits, «-», «_», «.» only.
+    Returns the Russian reason for the import's row report, or None when the code is fine."""
+    if re.fullmatch(r"[\w.-]+", value or "") and value not in (".", ".."):
+        return None
+    return SCHOOL_CODE_CHARS
+
+
+def validate_school_code(value: str) -> None:
+    """The same rule for model fields, forms and serializers."""
+    if school_code_problem(value):
+        raise ValidationError(SCHOOL_CODE_INVALID.format(value=value), code="invalid_school_code")
