@@ -2,12 +2,13 @@
 
 import re
 import zipfile
+import zlib
 from urllib.parse import quote
 
 from django.conf import settings
 from django.http import FileResponse
 
-from schools.uploads import MAX_COMPRESSION_RATIO, MAX_ZIP_ENTRIES, RATIO_CHECK_FROM_BYTES, UploadRejected
+from schools.uploads import UploadRejected, check_archive, check_size
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MIME = {
@@ -16,75 +17,114 @@ MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "odt": "application/vnd.oasis.opendocument.text",
 }
-FILE_EMPTY = "Файл пуст."
-FILE_TOO_LARGE = "Файл слишком большой: {size}, допускается не более {limit}."
 FILE_WRONG_TYPE = (
     "Файл не принят: по содержимому это не PDF, DOCX, XLSX или ODT. "
     "Сохраните документ в одном из этих форматов."
 )
 FILE_MACROS = "Документы с макросами не принимаются: сохраните файл без макросов."
 FILE_BROKEN = "Файл повреждён: архив документа не читается."
-FILE_BOMB = "Файл сжат подозрительно сильно (похоже на zip-бомбу) и отклонён."
+FILE_OLE = (
+    "Документ содержит встроенный объект OLE (word/embeddings): такие документы не публикуются. "
+    "Удалите объект и сохраните файл заново."
+)
+FILE_REMOTE_TEMPLATE = (
+    "Документ подключает шаблон по внешней ссылке (attachedTemplate): такие документы не публикуются. "
+    "Отключите шаблон в параметрах документа и сохраните файл заново."
+)
+FILE_PDF_SCRIPT = (
+    "PDF содержит сценарий JavaScript или команду запуска программы (/JS, /JavaScript, /Launch): такие "
+    "документы не публикуются. Сохраните PDF заново без сценариев."
+)
+ODT_SCRIPT_MARKERS = (b"vnd.sun.star.script:", b"<script:event-listener", b"<office:script ")
+PDF_INFLATE_BUDGET = 50 * 1024 * 1024  # compressed streams are unpacked up to this much in total
+_PDF_ACTIVE = re.compile(rb"/(?:JS|JavaScript|Launch)(?![A-Za-z0-9])")
 
 
 def max_document_bytes() -> int:
     return int(getattr(settings, "DOCUMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f}".replace(".", ",") + " МБ"
-
-
 def detect_document_type(file) -> str:
-    """'pdf', 'docx', 'xlsx' or 'odt' judged by the bytes (never by the name); raises UploadRejected."""
-    file.seek(0, 2)
-    size = file.tell()
-    file.seek(0)
-    if size == 0:
-        raise UploadRejected(FILE_EMPTY)
-    limit = max_document_bytes()
-    if size > limit:
-        raise UploadRejected(FILE_TOO_LARGE.format(size=_megabytes(size), limit=_megabytes(limit)))
+    """'pdf', 'docx', 'xlsx' or 'odt' judged by the bytes (never by the name); raises UploadRejected.
+
+    The size and archive checks are the portal's one upload gate (schools.uploads); a document that
+    would run something when opened (macros, a remote template, an OLE object, PDF JavaScript or a
+    launch action) is refused, because the registry publishes it to everyone.
+    """
+    check_size(file, max_bytes=max_document_bytes())
     head = file.read(8)
     file.seek(0)
     if head.startswith(b"%PDF-"):
+        _refuse_pdf_scripts(file.read())
+        file.seek(0)
         return "pdf"
     if not head.startswith(b"PK\x03\x04"):
         raise UploadRejected(FILE_WRONG_TYPE)
     try:
         with zipfile.ZipFile(file) as archive:
-            entries = archive.infolist()
-            _check_archive(entries)
-            names = {entry.filename for entry in entries}
-            mimetype = archive.read("mimetype").strip() if "mimetype" in names else b""
-            content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+            names = check_archive(archive)
+            file_type = _archive_type(archive, names)
     except zipfile.BadZipFile:
         raise UploadRejected(FILE_BROKEN)
     finally:
         file.seek(0)
+    return file_type
+
+
+def _archive_type(archive: zipfile.ZipFile, names: set[str]) -> str:
+    mimetype = archive.read("mimetype").strip() if "mimetype" in names else b""
+    content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
     if any(name.lower().endswith("vbaproject.bin") for name in names) or b"macroEnabled" in content_types:
         raise UploadRejected(FILE_MACROS)
     if mimetype == MIME["odt"].encode():
-        if any(name.startswith("Basic/") for name in names):
+        scripted = any(name.startswith(("Basic/", "Scripts/")) for name in names) or any(
+            marker in archive.read(part)
+            for part in ("content.xml", "styles.xml")
+            if part in names
+            for marker in ODT_SCRIPT_MARKERS
+        )
+        if scripted:
             raise UploadRejected(FILE_MACROS)
         return "odt"
     if content_types and "word/document.xml" in names:
+        _refuse_docx_active_content(archive, names)
         return "docx"
     if content_types and "xl/workbook.xml" in names:
         return "xlsx"
     raise UploadRejected(FILE_WRONG_TYPE)
 
 
-def _check_archive(entries) -> None:
-    if len(entries) > MAX_ZIP_ENTRIES:
-        raise UploadRejected(FILE_BOMB)
-    if sum(entry.file_size for entry in entries) > settings.UPLOAD_MAX_UNCOMPRESSED_BYTES:
-        raise UploadRejected(FILE_BOMB)
-    for entry in entries:
-        if entry.file_size > RATIO_CHECK_FROM_BYTES and entry.file_size > MAX_COMPRESSION_RATIO * max(
-            entry.compress_size, 1
-        ):
-            raise UploadRejected(FILE_BOMB)
+def _refuse_docx_active_content(archive: zipfile.ZipFile, names: set[str]) -> None:
+    if any(name.startswith("word/embeddings/") and "oleobject" in name.lower() for name in names):
+        raise UploadRejected(FILE_OLE)
+    rels = "word/_rels/settings.xml.rels"
+    if rels in names:
+        for relation in re.findall(rb"<Relationship\b[^>]*>", archive.read(rels)):
+            if b"attachedTemplate" in relation and re.search(rb'TargetMode\s*=\s*"External"', relation):
+                raise UploadRejected(FILE_REMOTE_TEMPLATE)
+
+
+def _pdf_names(data: bytes) -> bytes:
+    """PDF names may spell letters as #xx (/J#61vaScript): decode them before looking."""
+    return re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), data)
+
+
+def _refuse_pdf_scripts(data: bytes) -> None:
+    """/JS, /JavaScript and /Launch in the file or in its compressed streams (object streams hide them)."""
+    if _PDF_ACTIVE.search(_pdf_names(data)):
+        raise UploadRejected(FILE_PDF_SCRIPT)
+    budget = PDF_INFLATE_BUDGET
+    for match in re.finditer(rb"stream\r?\n", data):
+        inflater = zlib.decompressobj()
+        try:
+            inflated = inflater.decompress(data[match.end() : match.end() + budget], budget)
+        except zlib.error:
+            continue
+        if _PDF_ACTIVE.search(_pdf_names(inflated)):
+            raise UploadRejected(FILE_PDF_SCRIPT)
+        budget -= len(inflated)
+        if budget <= 0:
+            return
 
 
 def file_response(
