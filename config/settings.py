@@ -144,7 +144,18 @@ SESSION_ENGINE = "schools.sessions"  # database sessions; a malformed cookie is 
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock the pair, not the name or the address alone (schools/login_guard.py): made-up names from one address
+# must not lock its real users out, and wrong passwords from one address must not lock the account everywhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "schools.login_guard.PortalAxesHandler"
+AXES_CLIENT_IP_CALLABLE = "schools.login_guard.client_ip_address"
+# Proxies in front of the portal whose X-Forwarded-For entries are believed (docker-compose.yml: Caddy, 1).
+# 0 = none: the address is the connection's own and any X-Forwarded-For a client sends is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Failed logins from one address beyond the free ones are answered after a delay doubling up to the maximum.
+LOGIN_FAILURES_FREE_PER_ADDRESS = env.int("LOGIN_FAILURES_FREE_PER_ADDRESS", default=10)
+LOGIN_FAILURE_DELAY_SECONDS = env.float("LOGIN_FAILURE_DELAY_SECONDS", default=0.5)
+LOGIN_FAILURE_DELAY_MAX_SECONDS = env.float("LOGIN_FAILURE_DELAY_MAX_SECONDS", default=4.0)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
@@ -259,6 +270,7 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # throttles count per client address by the same rule as axes
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="120/min"),
         "user": env("API_THROTTLE_USER", default="2000/min"),
