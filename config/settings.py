@@ -255,7 +255,7 @@ CACHES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "schools.api.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "schools.api.pagination.PortalPagination",
@@ -276,6 +276,10 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", default="2000/min"),
     },
 }
+# A token lives this many days from its issue, then answers 401 and a new one must be obtained (with the
+# second factor when the user has one); owners revoke theirs at POST /api/token/revoke/, administrators
+# in the admin (schools/api_tokens.py).
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
 SPECTACULAR_SETTINGS = {
     "TITLE": "API портала управления качеством образования",
     "DESCRIPTION": "Школы, показатели, статусы ШНОР/ШНСУ, мониторинги, дорожные карты, отчёты.",
