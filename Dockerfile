@@ -7,8 +7,9 @@ WORKDIR /app
 COPY pyproject.toml ./
 RUN pip install --no-cache-dir --upgrade pip
 COPY . .
+# Static files with the production settings and their manifest (the same script the tests run).
 RUN pip install --no-cache-dir -e . \
-    && DEBUG=1 python manage.py collectstatic --noinput
+    && sh scripts/build-static.sh
 RUN useradd --create-home portal && mkdir -p /app/media && chown -R portal /app/media
 USER portal
 EXPOSE 8000

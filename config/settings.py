@@ -144,7 +144,18 @@ SESSION_ENGINE = "schools.sessions"  # database sessions; a malformed cookie is 
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock the pair, not the name or the address alone (schools/login_guard.py): made-up names from one address
+# must not lock its real users out, and wrong passwords from one address must not lock the account everywhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "schools.login_guard.PortalAxesHandler"
+AXES_CLIENT_IP_CALLABLE = "schools.login_guard.client_ip_address"
+# Proxies in front of the portal whose X-Forwarded-For entries are believed (docker-compose.yml: Caddy, 1).
+# 0 = none: the address is the connection's own and any X-Forwarded-For a client sends is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Failed logins from one address beyond the free ones are answered after a delay doubling up to the maximum.
+LOGIN_FAILURES_FREE_PER_ADDRESS = env.int("LOGIN_FAILURES_FREE_PER_ADDRESS", default=10)
+LOGIN_FAILURE_DELAY_SECONDS = env.float("LOGIN_FAILURE_DELAY_SECONDS", default=0.5)
+LOGIN_FAILURE_DELAY_MAX_SECONDS = env.float("LOGIN_FAILURE_DELAY_MAX_SECONDS", default=4.0)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
@@ -163,7 +174,7 @@ USE_THOUSAND_SEPARATOR = False  # years (2025) must never print as "2 025"
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
@@ -249,7 +260,7 @@ CACHES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "schools.api.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "schools.api.pagination.PortalPagination",
@@ -264,11 +275,16 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # throttles count per client address by the same rule as axes
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="120/min"),
         "user": env("API_THROTTLE_USER", default="2000/min"),
     },
 }
+# A token lives this many days from its issue, then answers 401 and a new one must be obtained (with the
+# second factor when the user has one); owners revoke theirs at POST /api/token/revoke/, administrators
+# in the admin (schools/api_tokens.py).
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
 SPECTACULAR_SETTINGS = {
     "TITLE": "API портала управления качеством образования",
     "DESCRIPTION": "Школы, показатели, статусы ШНОР/ШНСУ, мониторинги, дорожные карты, отчёты.",

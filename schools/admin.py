@@ -5,8 +5,11 @@ from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import XLSX
 from import_export.forms import ImportForm
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
+from .api_tokens import api_token_expires_at, api_token_is_expired
 from .exports import safe_cell
 from .models import ImportBatch, Job, Municipality, Profile, School, SchoolContext
 from .uploads import UploadRejected, check_xlsx_upload
@@ -123,3 +126,20 @@ class ProfileAdmin(SimpleHistoryAdmin):
     list_display = ["user", "school", "position"]
     autocomplete_fields = ["school"]
     search_fields = ["user__username", "school__code"]
+
+
+# API tokens: an administrator revokes one by deleting it; the list shows when each expires.
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class PortalTokenAdmin(TokenAdmin):
+    list_display = ("key", "user", "created", "expires_at", "is_expired")
+
+    @admin.display(description="Действует до")
+    def expires_at(self, token):
+        return api_token_expires_at(token)
+
+    @admin.display(description="Истёк", boolean=True)
+    def is_expired(self, token):
+        return api_token_is_expired(token)

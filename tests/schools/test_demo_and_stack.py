@@ -64,7 +64,7 @@ def test_seed_reference_is_idempotent():
 def test_compose_file_parses_and_names_the_stack():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
-    assert set(compose["services"]) == {"postgres", "redis", "web", "worker", "beat"}
+    assert set(compose["services"]) == {"proxy", "postgres", "redis", "web", "worker", "beat"}
     assert "gunicorn" in compose["services"]["web"]["command"]
     assert all("healthcheck" in service for service in compose["services"].values())
     assert "celery -A config worker" in compose["services"]["worker"]["command"]

@@ -1,13 +1,18 @@
-"""Production settings: `check --deploy` is clean, HTTPS-only cookies and HSTS behind a proxy."""
+"""Production settings: `check --deploy` is clean, HTTPS-only cookies and HSTS behind a proxy, the image's
+static files serve every page, only the TLS proxy of the compose stack is published."""
 
+import json
 import os
+import re
 import secrets
+import shutil
 import string
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,3 +114,116 @@ def test_with_redis_the_cache_is_shared_by_every_worker():
 
     assert shared.stdout.split()[-1] == "django.core.cache.backends.redis.RedisCache", shared.stderr
     assert alone.stdout.split()[-1] == "django.core.cache.backends.locmem.LocMemCache", alone.stderr
+
+
+# --- The image's static files and the compose stack -------------------------------------------------------
+MANIFEST_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+HASHED = re.compile(r"\.[0-9a-f]{12}\.[a-z0-9]+$")
+STATIC_URLS = re.compile(r'(?:src|href)="(/static/[^"?#]+)"')
+
+
+def test_the_dockerfile_builds_static_files_with_the_shared_script_and_production_settings():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "sh scripts/build-static.sh" in dockerfile
+    assert "collectstatic" not in dockerfile  # only through the script the test below runs
+    assert "DEBUG=1" not in dockerfile
+    script = (ROOT / "scripts" / "build-static.sh").read_text()
+    assert "export DEBUG=0" in script and "manage.py collectstatic --noinput" in script
+    code = "from django.conf import settings; print(settings.STORAGES['staticfiles']['BACKEND'])"
+    assert _manage("shell", "-c", code, env=_production_env()).stdout.split()[-1] == MANIFEST_STORAGE
+
+
+@pytest.fixture(scope="module")
+def built_static(tmp_path_factory) -> Path:
+    """scripts/build-static.sh run as the image build runs it: no DEBUG, no SECRET_KEY, no ALLOWED_HOSTS."""
+    static_root = tmp_path_factory.mktemp("staticfiles")
+    env = _production_env(STATIC_ROOT=str(static_root), PYTHON=sys.executable)
+    for name in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"):
+        env.pop(name)
+    result = subprocess.run(
+        ["sh", "scripts/build-static.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return static_root
+
+
+@pytest.fixture
+def production_static(settings, built_static):
+    settings.DEBUG = False
+    settings.STATIC_ROOT = built_static
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": MANIFEST_STORAGE}}
+    settings.WHITENOISE_USE_FINDERS = False
+    settings.WHITENOISE_AUTOREFRESH = False
+    return settings
+
+
+@pytest.mark.slow
+def test_pages_render_with_the_image_static_files_and_their_hashed_urls_resolve(
+    production_static, built_static, inspector, administrator, client_for
+):
+    manifest = json.loads((built_static / "staticfiles.json").read_text())
+    assert manifest["paths"]["css/portal.css"] != "css/portal.css"
+    pages = [
+        (client_for(None), "/quality/"),
+        (client_for(None), "/accounts/login/"),
+        (client_for(inspector), "/dashboard/"),
+        (client_for(inspector), "/schools/"),
+        (client_for(administrator), "/admin/"),
+    ]
+    served = set()
+    for client, url in pages:
+        page = client.get(url)
+        assert page.status_code == 200, url
+        static_urls = STATIC_URLS.findall(page.content.decode())
+        assert static_urls, url
+        for static_url in static_urls:
+            assert HASHED.search(static_url), (url, static_url)
+            if static_url not in served:
+                asset = client.get(static_url)
+                assert asset.status_code == 200, static_url
+                asset.close()
+                served.add(static_url)
+    assert "/static/" + manifest["paths"]["css/portal.css"] in served
+
+
+def _compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_only_the_proxy_is_published_and_the_portal_trusts_one_proxy_hop():
+    services = _compose()["services"]
+    assert {name for name, service in services.items() if "ports" in service} == {"proxy"}
+    assert services["proxy"]["image"].startswith("caddy:")
+    assert services["proxy"]["ports"] == ["80:80", "443:443", "443:443/udp"]
+    assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in services["proxy"]["volumes"]
+    assert services["web"]["expose"] == ["8000"]
+    assert services["web"]["environment"]["TRUSTED_PROXY_COUNT"] == "1"
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    assert "reverse_proxy web:8000" in caddyfile
+    assert "{$SITE_ADDRESS:localhost} {" in caddyfile
+
+
+def _compose_command() -> list[str] | None:
+    docker = shutil.which("docker")
+    if docker and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0:
+        return [docker, "compose"]
+    legacy = shutil.which("docker-compose")
+    return [legacy] if legacy else None
+
+
+def test_docker_compose_accepts_the_file(tmp_path):
+    command = _compose_command()
+    if command is None:
+        pytest.skip("docker compose не установлен: структуру файла проверяет тест выше")
+    # A copy with an empty .env: the real one holds secrets and need not exist on a build machine.
+    shutil.copy(ROOT / "docker-compose.yml", tmp_path)
+    shutil.copytree(ROOT / "deploy", tmp_path / "deploy")
+    (tmp_path / ".env").write_text("")
+    result = subprocess.run(
+        [*command, "config"], cwd=tmp_path, capture_output=True, text=True, timeout=60, env=_production_env()
+    )
+    assert result.returncode == 0, result.stderr
+    config = yaml.safe_load(result.stdout)["services"]
+    assert sorted(config) == ["beat", "postgres", "proxy", "redis", "web", "worker"]
+    assert "ports" not in config["web"]
+    assert config["proxy"]["environment"]["SITE_ADDRESS"] == "localhost"

@@ -1,12 +1,15 @@
 """Login lock-out (django-axes), password rules, API throttling and page size limits."""
 
+import time
+
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.test import Client
+from django.test import Client, RequestFactory
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from schools.api.pagination import PortalPagination
+from schools.login_guard import client_ip_address, failure_delay_seconds
 from schools.models import School
 from tests.factories import MunicipalityFactory, UserFactory
 
@@ -44,6 +47,117 @@ def test_a_successful_login_before_the_limit_resets_the_counter(settings):
         client.post("/accounts/login/", {"username": "director", "password": "не-тот-пароль"}).status_code
         == 200
     )
+
+
+def _login(client, username, password, **headers):
+    return client.post("/accounts/login/", {"username": username, "password": password}, headers=headers)
+
+
+@pytest.fixture
+def quick_delays(settings):
+    """The per-address slow-down on, with delays too short to slow the tests."""
+    settings.LOGIN_FAILURES_FREE_PER_ADDRESS = 10
+    settings.LOGIN_FAILURE_DELAY_SECONDS = 0.001
+    settings.LOGIN_FAILURE_DELAY_MAX_SECONDS = 0.002
+    return settings
+
+
+@pytest.mark.django_db
+def test_made_up_user_names_from_one_address_do_not_lock_a_real_user_there(quick_delays):
+    UserFactory(username="director")
+    client = Client()  # every request from 127.0.0.1
+    for n in range(6):
+        statuses = [_login(client, f"nobody{n}", "не-тот-пароль").status_code for _ in range(5)]
+        assert statuses == [200, 200, 200, 200, 429]  # the fifth failure locks this name at this address
+    # Thirty failures from the address: each made-up name is locked, the address is not.
+    assert _login(client, "director", PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_wrong_passwords_from_one_address_do_not_lock_the_account_from_another():
+    UserFactory(username="director")
+    attacker = Client(REMOTE_ADDR="203.0.113.5")
+    for _ in range(5):
+        _login(attacker, "director", "не-тот-пароль")
+    assert _login(attacker, "director", PASSWORD).status_code == 429
+    assert _login(Client(REMOTE_ADDR="198.51.100.7"), "director", PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded_for", "address"),
+    [
+        (0, "", "10.0.0.2"),
+        (0, "203.0.113.5", "10.0.0.2"),
+        (1, "203.0.113.5", "203.0.113.5"),
+        (1, "198.51.100.7, 203.0.113.5", "203.0.113.5"),
+        (2, "198.51.100.7, 203.0.113.5", "198.51.100.7"),
+        (2, "203.0.113.5", "10.0.0.2"),  # fewer entries than trusted proxies: not through the proxies
+        (1, "198.51.100.7, не-адрес", "10.0.0.2"),
+        (1, " 2001:db8::1 ", "2001:db8::1"),
+    ],
+)
+def test_the_client_address_is_read_through_exactly_the_trusted_proxies(
+    settings, proxies, forwarded_for, address
+):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded_for)
+    assert client_ip_address(request) == address
+
+
+@pytest.mark.django_db
+def test_a_spoofed_forwarded_for_does_not_escape_the_lock_without_a_trusted_proxy(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    UserFactory(username="director")
+    client = Client()
+    for n in range(5):
+        _login(client, "director", "не-тот-пароль", x_forwarded_for=f"198.51.100.{n}")
+    assert _login(client, "director", PASSWORD, x_forwarded_for="198.51.100.99").status_code == 429
+
+
+@pytest.mark.django_db
+def test_behind_one_trusted_proxy_the_lock_follows_the_address_the_proxy_saw(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    UserFactory(username="director")
+    proxy = Client(REMOTE_ADDR="172.18.0.5")  # every request arrives from the proxy's container
+    for n in range(5):
+        # The client wrote the left entry itself; the proxy appended the address it saw.
+        _login(proxy, "director", "не-тот-пароль", x_forwarded_for=f"198.51.100.{n}, 203.0.113.5")
+    assert _login(proxy, "director", PASSWORD, x_forwarded_for="1.2.3.4, 203.0.113.5").status_code == 429
+    assert _login(proxy, "director", PASSWORD, x_forwarded_for="203.0.113.6").status_code == 302
+
+
+def test_failures_from_one_address_are_slowed_by_a_doubling_delay_up_to_the_cap(settings):
+    settings.LOGIN_FAILURES_FREE_PER_ADDRESS = 10
+    settings.LOGIN_FAILURE_DELAY_SECONDS = 0.5
+    settings.LOGIN_FAILURE_DELAY_MAX_SECONDS = 4.0
+    assert [failure_delay_seconds(n) for n in (1, 10, 11, 12, 13, 14, 15, 100)] == [
+        0.0,
+        0.0,
+        0.5,
+        1.0,
+        2.0,
+        4.0,
+        4.0,
+        4.0,
+    ]
+
+
+@pytest.mark.django_db
+def test_only_the_failing_address_waits(settings):
+    settings.LOGIN_FAILURES_FREE_PER_ADDRESS = 2
+    settings.LOGIN_FAILURE_DELAY_SECONDS = 1.5
+    settings.LOGIN_FAILURE_DELAY_MAX_SECONDS = 1.5
+    UserFactory(username="director")
+    guesser = Client(REMOTE_ADDR="203.0.113.5")
+    _login(guesser, "nobody1", "не-тот-пароль")
+    _login(guesser, "nobody2", "не-тот-пароль")
+    started = time.monotonic()
+    assert _login(guesser, "nobody3", "не-тот-пароль").status_code == 200
+    assert time.monotonic() - started >= 1.5
+    started = time.monotonic()
+    assert _login(Client(REMOTE_ADDR="198.51.100.7"), "nobody4", "не-тот-пароль").status_code == 200
+    assert time.monotonic() - started < 1.0
+    assert _login(guesser, "director", PASSWORD).status_code == 302
 
 
 @pytest.mark.parametrize(

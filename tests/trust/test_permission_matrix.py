@@ -187,6 +187,7 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
     "api-docs": {"GET": (200, 200, 200, 200, 200)},
     "api-redoc": {"GET": (200, 200, 200, 200, 200)},
     "api-token": {"POST": (400, 400, 400, 400, 400)},
+    "api-token-revoke": {"POST": (403, 200, 200, 200, 200)},
     "municipality-list": {"GET": (403, 200, 200, 200, 200), "POST": (403, 403, 403, 400, 400)},
     "municipality-detail": {
         "GET": (403, 200, 200, 200, 200),
@@ -371,6 +372,7 @@ def _request(client, method: str, url: str, name: str = ""):
 PRINCIPAL_WRITES = {
     ("login", "POST"),
     ("logout", "POST"),
+    ("api-token-revoke", "POST"),  # their own token only
     ("card-detail", "PATCH"),
     ("card-submit", "POST"),
     ("monitoring:card-save", "POST"),
