@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import login, shot
+from .conftest import PHONE, login, shot
 
 pytestmark = pytest.mark.browser
 
@@ -138,3 +138,51 @@ def test_principal_checks_the_answers_before_sending(page, portal):
     )
     expect(page.locator("[data-card-status]")).to_have_text("черновик")
     shot(page, "b-06-check-answers")
+
+
+# --- item 7: «Мои задачи» on each role's home page ------------------------------------------------
+
+
+def test_principal_home_starts_with_the_tasks_and_the_inspector_sees_cards_to_verify(new_page, portal):
+    principal = new_page(PHONE)
+    login(principal, portal, "principal1")
+    first_section = principal.locator("main section").first
+    expect(first_section.get_by_role("heading", level=2)).to_have_text(re.compile(r"^Мои задачи \(\d+\)$"))
+    card_task = first_section.get_by_role("listitem").filter(has_text="Заполнить экспертную карту")
+    expect(card_task).to_be_visible()
+    expect(card_task).to_contain_text(re.compile(r"срок \d\d\.\d\d\.\d{4}"))
+    card_task.get_by_role("link").click()
+    expect(principal.get_by_role("heading", level=1)).to_have_text("Экспертная карта: СШ № 1")
+    shot(principal, "b-07-principal-tasks")
+
+    inspector = new_page()
+    login(inspector, portal, "inspector")
+    tasks = inspector.get_by_role("region", name=re.compile("^Мои задачи"))
+    expect(tasks).to_be_visible()
+    verify = tasks.get_by_role("listitem").filter(has_text="Проверить экспертную карту")
+    expect(verify.first).to_be_visible()
+    assert verify.count() >= 2  # the demo has two submitted cards
+    expect(verify.first).to_contain_text(re.compile(r"срок \d\d\.\d\d\.\d{4}"))
+
+
+# --- item 11: one admin form for a principal, role and school in the user list --------------------
+
+
+def test_administrator_creates_a_principal_in_one_form_in_russian(page, portal):
+    login(page, portal, "admin")
+    page.goto(portal("/admin/"))
+    expect(page.get_by_text("Axes", exact=True)).to_have_count(0)
+    expect(page.get_by_role("link", name="Неудачные попытки входа")).to_be_visible()
+    page.goto(portal("/admin/auth/user/add/"))
+    page.get_by_label("Имя пользователя").fill("novikova")
+    page.get_by_label("Фамилия").fill("Новикова")
+    page.get_by_label("Адрес электронной почты").fill("novikova@school.example")
+    page.get_by_label("роль").select_option(label="Руководитель ОО")
+    page.get_by_label("школа (для руководителя ОО)").select_option(label=re.compile("СШ № 2"))
+    page.get_by_role("button", name="Сохранить", exact=True).click()
+    page.goto(portal("/admin/auth/user/?q=novikova"))
+    row = page.locator("#result_list tbody tr").filter(has_text="novikova")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Руководитель ОО")
+    expect(row).to_contain_text("СШ № 2")
+    shot(page, "b-11-user-list")
