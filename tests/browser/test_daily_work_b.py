@@ -160,8 +160,7 @@ def test_principal_home_starts_with_the_tasks_and_the_inspector_sees_cards_to_ve
     tasks = inspector.get_by_role("region", name=re.compile("^Мои задачи"))
     expect(tasks).to_be_visible()
     verify = tasks.get_by_role("listitem").filter(has_text="Проверить экспертную карту")
-    expect(verify.first).to_be_visible()
-    assert verify.count() >= 2  # the demo has two submitted cards
+    expect(verify).to_have_count(1)  # the demo's one submitted card
     expect(verify.first).to_contain_text(re.compile(r"срок \d\d\.\d\d\.\d{4}"))
 
 
@@ -177,8 +176,8 @@ def test_administrator_creates_a_principal_in_one_form_in_russian(page, portal):
     page.get_by_label("Имя пользователя").fill("novikova")
     page.get_by_label("Фамилия").fill("Новикова")
     page.get_by_label("Адрес электронной почты").fill("novikova@school.example")
-    page.get_by_label("роль").select_option(label="Руководитель ОО")
-    page.get_by_label("школа (для руководителя ОО)").select_option(label=re.compile("СШ № 2"))
+    page.get_by_label("роль:", exact=True).select_option(label="Руководитель ОО")
+    page.get_by_label("школа (для руководителя ОО):", exact=True).select_option(label="СШ № 2")
     page.get_by_role("button", name="Сохранить", exact=True).click()
     page.goto(portal("/admin/auth/user/?q=novikova"))
     row = page.locator("#result_list tbody tr").filter(has_text="novikova")
