@@ -1,4 +1,6 @@
-"""One place creates a user with a role and scope: `portal_user` and the admin's one form (issue 17, item 11)."""
+"""One place creates a user with a role and scope: `portal_user` and the admin's one form.
+
+Issue 17, item 11."""
 
 import io
 import re
@@ -32,7 +34,8 @@ def test_command_creates_a_principal_of_a_school_and_updates_them_to_inspector(r
     out = _run("ivanova", "--role", "inspector", "--municipality", "24-01")
     assert out == (
         "Пользователь ivanova обновлён: роль inspector.\n"
-        "Муниципалитеты (24-01) не записаны: привязка специалистов к муниципалитетам появится в режиме региона.\n"
+        "Муниципалитеты (24-01) не записаны: привязка специалистов к муниципалитетам "
+        "появится в режиме региона.\n"
     )
     user = User.objects.get(username="ivanova")
     assert (role_label(user), user.profile.school, user.check_password("s3cret-Pass")) == (
