@@ -343,6 +343,8 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Portal ---------------------------------------------------------------------------------
 PORTAL_TITLE = env("PORTAL_TITLE", default="Управление качеством образования")
+# The address of the portal in e-mails (links must be absolute), without the trailing slash.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 PORTAL_OWNER = env("PORTAL_OWNER", default="Управление образования муниципального округа")
 SMALL_COUNT_K = env.int("SMALL_COUNT_K", default=10)
 REPORTS_DIR = MEDIA_ROOT / "reports"

@@ -18,6 +18,18 @@ urlpatterns = [
     path("help/<slug:role>/", HelpView.as_view(), name="help-role"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/set/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="registration/password_set.html", success_url="/accounts/password/set/done/"
+        ),
+        name="password-set",
+    ),
+    path(
+        "accounts/password/set/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_set_done.html"),
+        name="password-set-done",
+    ),
     path("accounts/2fa/", include("schools.two_factor_urls")),
     path("schools/", include("schools.urls")),
     path("jobs/", include("schools.job_urls")),

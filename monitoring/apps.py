@@ -7,12 +7,13 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
         from schools.audit import register_audit_stream
-        from schools.panels import register_dashboard_panel, register_school_panel
+        from schools.panels import register_dashboard_panel, register_school_panel, register_task_source
 
         from . import audit
-        from .panels import dashboard_panel, school_panel
+        from .panels import dashboard_panel, school_panel, tasks
 
         register_school_panel(40, school_panel)
+        register_task_source(tasks)
         register_dashboard_panel(40, dashboard_panel)
         register_audit_stream(
             audit.STREAM_KEY,

@@ -2,7 +2,12 @@
 
 from django.template.loader import render_to_string
 
+from schools.panels import Task
+from schools.roles import is_staff_member
+
+from .models import ExpertCard
 from .selectors import campaign_list_visible_to, card_list_visible_to, is_overdue
+from .services import card_edit_refusal, principal_deadline
 
 
 def school_panel(request, school) -> str:
@@ -17,3 +22,33 @@ def school_panel(request, school) -> str:
 def dashboard_panel(request) -> str:
     campaigns = list(campaign_list_visible_to(user=request.user)[:3])
     return render_to_string("monitoring/panels/dashboard.html", {"campaigns": campaigns}, request=request)
+
+
+def tasks(user, today) -> list[Task]:
+    """Cards to fill (a principal) or to verify (staff)."""
+    cards = card_list_visible_to(user=user)
+    if is_staff_member(user):
+        submitted = cards.filter(status=ExpertCard.Status.SUBMITTED).prefetch_related(None)
+        return [
+            Task(
+                f"Проверить экспертную карту: {c.school.display_name}",
+                c.get_absolute_url(),
+                c.campaign.verification_due,
+            )
+            for c in submitted
+        ]
+    open_cards = cards.filter(
+        status__in=[ExpertCard.Status.NOT_STARTED, ExpertCard.Status.DRAFT, ExpertCard.Status.RETURNED]
+    )
+    return [
+        Task(
+            "Доработать экспертную карту"
+            if c.status == ExpertCard.Status.RETURNED
+            else "Заполнить экспертную карту",
+            c.get_absolute_url(),
+            principal_deadline(c),
+            f"«{c.campaign.title}», {c.campaign.year_label}",
+        )
+        for c in open_cards.prefetch_related(None)
+        if card_edit_refusal(card=c, user=user, today=today) is None
+    ]

@@ -22,6 +22,11 @@ urlpatterns = [
     path("cards/<int:pk>/save/", views.CardSaveView.as_view(), name="card-save"),
     path("cards/<int:pk>/submit/", views.CardActionView.as_view(action="submit"), name="card-submit"),
     path("cards/<int:pk>/verdicts/", views.CardActionView.as_view(action="verdicts"), name="card-verdicts"),
+    path(
+        "cards/<int:pk>/confirm-agreeing/",
+        views.CardActionView.as_view(action="confirm-agreeing"),
+        name="card-confirm-agreeing",
+    ),
     path("cards/<int:pk>/return/", views.CardActionView.as_view(action="return"), name="card-return"),
     path("cards/<int:pk>/reopen/", views.CardActionView.as_view(action="reopen"), name="card-reopen"),
     path("cards/<int:pk>/verify/", views.CardActionView.as_view(action="verify"), name="card-verify"),

@@ -174,6 +174,7 @@ class MyCardsView(PortalUserRequiredMixin, TemplateView):
 def _card_context(request, card: ExpertCard) -> dict:
     refusal = services.card_edit_refusal(card=card, user=request.user)
     staff = is_staff_member(request.user)
+    can_verify = staff and card.status == ExpertCard.Status.SUBMITTED
     return {
         "card": card,
         "sections": selectors.card_rows(card=card),
@@ -182,7 +183,8 @@ def _card_context(request, card: ExpertCard) -> dict:
         "can_edit": refusal is None,
         "refusal": refusal,
         "is_staff_view": staff,
-        "can_verify": staff and card.status == ExpertCard.Status.SUBMITTED,
+        "can_verify": can_verify,
+        "to_check": _verification_progress(card) if can_verify else None,
         "can_reopen": staff and card.status in services.cards.EDITABLE | {ExpertCard.Status.SUBMITTED},
         "deadline": services.principal_deadline(card),
         "overdue": selectors.is_overdue(card),
@@ -190,6 +192,16 @@ def _card_context(request, card: ExpertCard) -> dict:
         "reopen_form": ReopenForm(initial={"until": services.principal_deadline(card)}),
         "kinds": Criterion.Kind,
         "verdicts": CardAnswer.Verdict,
+    }
+
+
+def _verification_progress(card: ExpertCard) -> dict:
+    """The verifier's counter: claimed points still without a decision, and those the computation backs."""
+    claimed = [a for a in card.answers.all() if a.claimed]
+    return {
+        "claimed": len(claimed),
+        "left": sum(1 for a in claimed if a.verdict == CardAnswer.Verdict.PENDING),
+        "agreeing": len(services.agreeing_codes(card)),
     }
 
 
@@ -231,7 +243,7 @@ class CardSaveView(LoginRequiredMixin, View):
         except (ValueError, TypeError, AttributeError):
             return JsonResponse({"ok": False, "error": "Неверный запрос."}, status=400)
         try:
-            card = services.card_save(
+            card, errors = services.card_save_valid_fields(
                 card_id=card.pk, card=card, user=request.user, version=version, answers=answers
             )
         except services.CardError as error:
@@ -243,17 +255,29 @@ class CardSaveView(LoginRequiredMixin, View):
                 messages.error(request, error.message + _field_errors(error))
                 return redirect(card)
             return JsonResponse({"ok": False, "error": error.message, "errors": error.errors}, status=status)
-        if not is_json:
+        check = not is_json and "check" in request.POST
+        if errors:
+            partly = services.CardError(services.cards.DRAFT_PARTLY_SAVED, errors)
+            if not is_json:
+                return _render_refused(request, card, partly, answers=answers, check=check) or redirect(card)
+        elif check:
+            card = selectors.card_get_visible(user=request.user, card_id=card.pk)
+            context = _card_context(request, card) | {"check": services.card_check(card)}
+            return TemplateResponse(request, "monitoring/card_detail.html", context)
+        elif not is_json:
             messages.success(request, "Черновик сохранён.")
             return redirect(card)
         return JsonResponse(
             {
-                "ok": True,
+                "ok": not errors,
+                "error": services.cards.DRAFT_PARTLY_SAVED if errors else "",
+                "errors": errors,
                 "version": card.version,
                 "status": card.status,
                 "status_display": card.get_status_display(),
                 "saved_at": date_format(timezone.localtime(card.updated_at), "H:i:s"),
-            }
+            },
+            status=400 if errors else 200,
         )
 
 
@@ -278,7 +302,7 @@ def _overlay_answer(answer: CardAnswer, raw: dict) -> None:
         answer.claimed = raw["claimed"] is True or str(raw["claimed"]).lower() in ("true", "1", "on")
 
 
-def _render_refused(request, card, error, *, answers=None, verdicts=None):
+def _render_refused(request, card, error, *, answers=None, verdicts=None, check=False):
     """A refused form save with errors by criterion: the card page again, with every submitted value
     kept and each error next to its criterion; None when the refusal concerns no criterion (the caller
     redirects with the message, as for a conflict)."""
@@ -310,6 +334,8 @@ def _render_refused(request, card, error, *, answers=None, verdicts=None):
         row["errors"] = {field: message for field, message in fields.items() if field in shown}
         row["other_errors"] = [message for field, message in fields.items() if field not in shown]
     context.update(error_summary={"message": error.message, "codes": codes})
+    if check:
+        context["check"] = services.card_check(card)
     return TemplateResponse(request, "monitoring/card_detail.html", context, status=400)
 
 
@@ -362,6 +388,9 @@ class CardActionView(LoginRequiredMixin, View):
             verdicts = _verdicts_from_post(request.POST)
             services.card_verdicts_set(card_id=card.pk, user=user, version=version, verdicts=verdicts)
             return "Решения по критериям сохранены."
+        if self.action == "confirm-agreeing":
+            _, confirmed = services.card_confirm_agreeing(card_id=card.pk, user=user, version=version)
+            return f"Подтверждено критериев, где заявка совпадает с расчётом: {confirmed}."
         if self.action == "return":
             services.card_return(
                 card_id=card.pk, user=user, version=version, message=request.POST.get("message", "")

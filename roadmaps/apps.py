@@ -6,9 +6,10 @@ class RoadmapsConfig(AppConfig):
     verbose_name = "Дорожные карты"
 
     def ready(self):
-        from schools.panels import register_dashboard_panel, register_school_panel
+        from schools.panels import register_dashboard_panel, register_school_panel, register_task_source
 
-        from .panels import dashboard_deadlines_panel, school_roadmaps_panel
+        from .panels import dashboard_deadlines_panel, school_roadmaps_panel, tasks
 
         register_dashboard_panel(40, dashboard_deadlines_panel)
         register_school_panel(40, school_roadmaps_panel)
+        register_task_source(tasks)

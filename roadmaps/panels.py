@@ -3,6 +3,7 @@
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from schools.panels import Task
 from schools.roles import is_staff_member
 
 from . import selectors
@@ -34,3 +35,25 @@ def school_roadmaps_panel(request, school) -> str:
         },
         request=request,
     )
+
+
+def tasks(user, today) -> list[Task]:
+    """Recommendations to answer (a principal) and overdue programme items (the user's schools)."""
+    result = []
+    if not is_staff_member(user):
+        sent = selectors.recommendation_list_visible_to(user=user).filter(status="sent").order_by("due_date")
+        result += [
+            Task("Ответить на рекомендацию", r.get_absolute_url(), r.due_date, r.problem_area)
+            for r in sent[:50]
+        ]
+    overdue = selectors.items_overdue(items=selectors.item_list_visible_to(user=user), today=today)
+    result += [
+        Task(
+            f"Выполнить мероприятие {item.number}: {item.title}",
+            item.get_absolute_url(),
+            item.due_date,
+            str(item.roadmap),
+        )
+        for item in overdue[:50]
+    ]
+    return result

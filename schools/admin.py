@@ -1,6 +1,8 @@
 import tablib
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import XLSX
@@ -12,6 +14,15 @@ from simple_history.admin import SimpleHistoryAdmin
 from .api_tokens import api_token_expires_at, api_token_is_expired
 from .exports import safe_cell
 from .models import ImportBatch, Job, Municipality, Profile, School, SchoolContext
+from .roles import role_label
+from .services import (
+    INVITE_NEEDS_EMAIL,
+    ROLE_CHOICES,
+    UserError,
+    user_create_or_update,
+    user_invite,
+    user_scope_clean,
+)
 from .uploads import UploadRejected, check_xlsx_upload
 
 
@@ -143,3 +154,94 @@ class PortalTokenAdmin(TokenAdmin):
     @admin.display(description="Истёк", boolean=True)
     def is_expired(self, token):
         return api_token_is_expired(token)
+
+
+class PortalUserAddForm(forms.ModelForm):
+    """One form for a new user: role, school (principals), e-mail with an invitation to set a password."""
+
+    role = forms.ChoiceField(label="роль", choices=ROLE_CHOICES)
+    school = forms.ModelChoiceField(
+        label="школа (для руководителя ОО)", queryset=School.objects.order_by("code"), required=False
+    )
+    password = forms.CharField(
+        label="пароль",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput,
+        help_text="Можно не задавать: пользователь задаст пароль сам по ссылке из приглашения.",
+    )
+    send_invitation = forms.BooleanField(label="отправить приглашение на почту", required=False, initial=True)
+
+    class Meta:
+        model = get_user_model()
+        fields = ["username", "last_name", "first_name", "email"]
+
+    def clean(self):
+        data = super().clean()
+        school = data.get("school")
+        try:
+            user_scope_clean(role=data.get("role", ""), school_code=school.code if school else "")
+            if data.get("send_invitation") and not data.get("email"):
+                raise UserError(INVITE_NEEDS_EMAIL, "email")
+        except UserError as error:
+            self.add_error(error.field if error.field in self.fields else None, error.message)
+        return data
+
+    def save(self, commit=True):
+        data = self.cleaned_data
+        user, _ = user_create_or_update(
+            username=data["username"],
+            role=data["role"],
+            school_code=data["school"].code if data.get("school") else None,
+            password=data.get("password") or None,
+            email=data.get("email", ""),
+            first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""),
+        )
+        if data.get("send_invitation"):
+            user_invite(user=user)
+        self.save_m2m = lambda: None
+        return user
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class PortalUserAdmin(UserAdmin):
+    add_form = PortalUserAddForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "username",
+                    "last_name",
+                    "first_name",
+                    "email",
+                    "role",
+                    "school",
+                    "password",
+                    "send_invitation",
+                )
+            },
+        ),
+    )
+    list_display = ["username", "last_name", "first_name", "portal_role", "school", "is_active"]
+    list_select_related = ["profile__school"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description="роль")
+    def portal_role(self, obj):
+        return role_label(obj)
+
+    @admin.display(description="школа", ordering="profile__school__code")
+    def school(self, obj):
+        profile = getattr(obj, "profile", None)
+        return profile.school if profile and profile.school else "—"
+
+    def save_model(self, request, obj, form, change):
+        if change:  # a new user was saved with their role and invitation by PortalUserAddForm.save
+            super().save_model(request, obj, form, change)

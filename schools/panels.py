@@ -2,11 +2,28 @@
 so the schools app never imports them (dependencies point one way)."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 
 # A panel is func(request, school) -> str (rendered HTML) or "" to show nothing.
 _SCHOOL_PANELS: list[tuple[int, Callable]] = []
 # A dashboard panel is func(request) -> str.
 _DASHBOARD_PANELS: list[tuple[int, Callable]] = []
+# A task source is func(user, today) -> list[Task]: what this user should do next in that app.
+_TASK_SOURCES: list[Callable] = []
+
+
+@dataclass
+class Task:
+    """One line of «Мои задачи»: what to do, where, by when."""
+
+    title: str
+    url: str
+    due: date | None = None
+    detail: str = ""
+
+    def is_overdue(self, today: date) -> bool:
+        return self.due is not None and self.due < today
 
 
 def register_school_panel(order: int, func: Callable) -> None:
@@ -25,3 +42,37 @@ def school_panels(request, school) -> list[str]:
 
 def dashboard_panels(request) -> list[str]:
     return [html for _, f in sorted(_DASHBOARD_PANELS, key=lambda p: p[0]) if (html := f(request))]
+
+
+def register_task_source(func: Callable) -> None:
+    if func not in _TASK_SOURCES:
+        _TASK_SOURCES.append(func)
+
+
+def tasks_for(user, today: date) -> list[Task]:
+    """Every app's tasks for the user, the nearest deadline first, tasks without one last."""
+    tasks = [task for source in _TASK_SOURCES for task in source(user, today)]
+    return sorted(tasks, key=lambda t: (t.due is None, t.due or today, t.title))
+
+
+def failed_imports(user, today: date) -> list[Task]:
+    """Background jobs (imports) of the last 30 days that ended with an error, for staff."""
+    from datetime import timedelta
+
+    from django.urls import reverse
+
+    from .models import Job
+    from .roles import is_staff_member
+
+    if not is_staff_member(user):
+        return []
+    failed = Job.objects.filter(status=Job.Status.FAILED, created_at__date__gte=today - timedelta(days=30))
+    return [
+        Task(
+            f"Разобрать ошибки: {job.title}", reverse("jobs:detail", args=[job.pk]), detail=job.message[:120]
+        )
+        for job in failed.order_by("-created_at")[:20]
+    ]
+
+
+register_task_source(failed_imports)

@@ -10,6 +10,9 @@ def _groups(user) -> set[str]:
     if not getattr(user, "is_authenticated", False):
         return set()
     cached = getattr(user, "_portal_groups", None)
+    prefetched = getattr(user, "_prefetched_objects_cache", {}).get("groups")
+    if cached is None and prefetched is not None:  # a list of users with prefetch_related("groups")
+        cached = user._portal_groups = {group.name for group in prefetched}
     if cached is None:
         cached = set(user.groups.values_list("name", flat=True))
         user._portal_groups = cached

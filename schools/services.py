@@ -5,6 +5,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from .importing import ImportSummary, batch_create, require_no_errors
 from .models import ImportBatch, Municipality, School, SchoolContext
+from .roles import ADMINISTRATOR, INSPECTOR, PRINCIPAL
 from .tabular import Column, RowError, parse_academic_year, parse_bool, parse_count, parse_flag, read_table
 from .validators import school_code_problem
 
@@ -252,3 +253,118 @@ def principal_assign(*, user, school: School | None) -> None:
     from .models import Profile
 
     Profile.objects.update_or_create(user=user, defaults={"school": school})
+
+
+# --- users: one place for creating a user with a role and scope (admin form and `portal_user`) ---------
+
+ROLE_GROUPS = {"admin": ADMINISTRATOR, "inspector": INSPECTOR, "principal": PRINCIPAL}
+ROLE_CHOICES = [("principal", PRINCIPAL), ("inspector", INSPECTOR), ("admin", ADMINISTRATOR)]
+REGIONAL_GROUP = "Региональный специалист"
+ROLE_UNKNOWN = "Роль «{role}» неизвестна: admin, regional, inspector или principal."
+REGION_MODE_OFF = (
+    "Роль regional (региональный специалист) недоступна: режим региона в портале не включён "
+    "(нет группы «Региональный специалист»)."
+)
+SCHOOL_REQUIRED = "Для руководителя ОО укажите школу (код ОО)."
+SCHOOL_UNKNOWN = "Школы с кодом «{code}» нет в реестре."
+SCHOOL_ONLY_FOR_PRINCIPAL = "Школу указывают только для роли «Руководитель ОО»."
+USERNAME_EMPTY = "Укажите имя пользователя."
+INVITE_NEEDS_EMAIL = "Чтобы отправить приглашение, укажите адрес электронной почты."
+INVITE_SUBJECT = "Приглашение в портал управления качеством образования"
+
+
+class UserError(Exception):
+    """A refused user change; `field` names the form field the Russian message belongs to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+def user_scope_clean(*, role: str, school_code: str | None) -> tuple[str, School | None]:
+    """The group of `role` and the school of a principal; UserError in Russian otherwise. Reads only."""
+    from django.contrib.auth.models import Group
+
+    if role == "regional":
+        if not Group.objects.filter(name=REGIONAL_GROUP).exists():
+            raise UserError(REGION_MODE_OFF, "role")
+        return REGIONAL_GROUP, None
+    if role not in ROLE_GROUPS:
+        raise UserError(ROLE_UNKNOWN.format(role=role), "role")
+    school_code = (school_code or "").strip()
+    if role != "principal":
+        if school_code:
+            raise UserError(SCHOOL_ONLY_FOR_PRINCIPAL, "school")
+        return ROLE_GROUPS[role], None
+    if not school_code:
+        raise UserError(SCHOOL_REQUIRED, "school")
+    school = School.objects.filter(code=school_code).first()
+    if school is None:
+        raise UserError(SCHOOL_UNKNOWN.format(code=school_code), "school")
+    return ROLE_GROUPS[role], school
+
+
+@transaction.atomic
+def user_create_or_update(
+    *,
+    username: str,
+    role: str,
+    school_code: str | None = None,
+    password: str | None = None,
+    email: str | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
+):
+    """Create or update a user with exactly one portal role and its scope (a principal's school).
+    Returns (user, created). A new user without a password cannot log in until they set one
+    (see `user_invite`). An administrator is a Django superuser (the admin site needs it)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from .models import Profile
+
+    username = (username or "").strip()
+    if not username:
+        raise UserError(USERNAME_EMPTY, "username")
+    group_name, school = user_scope_clean(role=role, school_code=school_code)
+    user, created = get_user_model().objects.get_or_create(username=username)
+    for field, value in (("email", email), ("first_name", first_name), ("last_name", last_name)):
+        if value is not None:
+            setattr(user, field, value.strip())
+    if password:
+        user.set_password(password)
+    elif created:
+        user.set_unusable_password()
+    user.is_staff = user.is_superuser = role == "admin"
+    user.save()
+    portal_groups = [*ROLE_GROUPS.values(), REGIONAL_GROUP]
+    user.groups.remove(*Group.objects.filter(name__in=portal_groups))
+    user.groups.add(Group.objects.get_or_create(name=group_name)[0])
+    Profile.objects.update_or_create(user=user, defaults={"school": school})
+    user.__dict__.pop("_portal_groups", None)
+    return user, created
+
+
+def user_invite(*, user) -> int:
+    """E-mail the user a link to set their password (valid as long as Django's reset tokens are)."""
+    from django.conf import settings
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    if not user.email:
+        raise UserError(INVITE_NEEDS_EMAIL, "email")
+    path = reverse(
+        "password-set",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    body = (
+        f"Здравствуйте!\n\nДля вас создана учётная запись в портале «{settings.PORTAL_TITLE}».\n"
+        f"Имя пользователя: {user.get_username()}\n\nЗадайте пароль по ссылке: {settings.SITE_URL}{path}\n"
+    )
+    return send_mail(INVITE_SUBJECT, body, settings.DEFAULT_FROM_EMAIL, [user.email])

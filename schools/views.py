@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -17,7 +18,7 @@ from .forms import ImportUploadForm, SchoolFilterForm
 from .importing import template_for
 from .jobs import job_create, job_enqueue, job_expire_if_abandoned, job_live_progress
 from .models import ImportBatch, School
-from .panels import dashboard_panels, school_panels
+from .panels import dashboard_panels, school_panels, tasks_for
 from .permissions import PortalUserRequiredMixin, StaffRequiredMixin
 from .roles import is_principal, is_staff_member, principal_school_id
 from .tasks import run_import_task
@@ -53,7 +54,10 @@ class DashboardView(StaffRequiredMixin, TemplateView):
     template_name = "schools/dashboard.html"
 
     def get_context_data(self, **kwargs):
+        today = timezone.localdate()
         return super().get_context_data(
+            tasks=tasks_for(self.request.user, today),
+            today=today,
             counts=selectors.dashboard_counts(),
             panels=dashboard_panels(self.request),
             recent_imports=ImportBatch.objects.select_related("imported_by")[:5],
@@ -100,12 +104,17 @@ class SchoolDetailView(PortalUserRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         school = selectors.school_get_visible(user=self.request.user, code=self.kwargs["code"])
+        today = timezone.localdate()
         contexts = selectors.school_contexts(school=school)
         return super().get_context_data(
             school=school,
             contexts=contexts,
             chart=_context_chart(contexts) if contexts else "",
             panels=school_panels(self.request, school),
+            tasks=tasks_for(self.request.user, today)
+            if principal_school_id(self.request.user) == school.pk
+            else None,
+            today=today,
             flags=[label for name, label in selectors.SCHOOL_FLAGS.items() if getattr(school, name)],
             **kwargs,
         )

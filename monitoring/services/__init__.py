@@ -11,7 +11,16 @@ from .campaigns import (
     default_deadlines,
     reminders_send,
 )
-from .cards import CardConflict, CardError, card_edit_refusal, card_save, card_submit, principal_deadline
+from .cards import (
+    CardConflict,
+    CardError,
+    card_check,
+    card_edit_refusal,
+    card_save,
+    card_save_valid_fields,
+    card_submit,
+    principal_deadline,
+)
 from .recommendations import recommendation_draft_for_answer
 from .templates import (
     template_as_dict,
@@ -21,9 +30,18 @@ from .templates import (
     template_validate,
     template_xlsx_bytes,
 )
-from .verification import card_evaluate, card_reopen, card_return, card_verdicts_set, card_verify
+from .verification import (
+    agreeing_codes,
+    card_confirm_agreeing,
+    card_evaluate,
+    card_reopen,
+    card_return,
+    card_verdicts_set,
+    card_verify,
+)
 
 __all__ = [
+    "agreeing_codes",
     "CampaignError",
     "CardConflict",
     "CardError",
@@ -32,12 +50,15 @@ __all__ = [
     "campaign_participants_remove",
     "campaign_refresh_computed",
     "campaign_update",
+    "card_check",
+    "card_confirm_agreeing",
     "card_edit_refusal",
     "card_evaluate",
     "card_reopen",
     "card_return",
     "card_returned_notify",
     "card_save",
+    "card_save_valid_fields",
     "card_submit",
     "card_verdicts_set",
     "card_verify",

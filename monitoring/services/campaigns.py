@@ -189,8 +189,7 @@ def _principal_emails(school_ids) -> dict[int, list[str]]:
 
 
 def _card_url(card: ExpertCard) -> str:
-    base = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
-    return base + reverse("monitoring:card-detail", args=[card.pk])
+    return settings.SITE_URL + reverse("monitoring:card-detail", args=[card.pk])
 
 
 def card_returned_notify(*, card_id: int) -> int:

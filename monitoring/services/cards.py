@@ -41,6 +41,10 @@ REJECT_NEEDS_COMMENT = "Отклоняя балл, напишите коммен
 COMPUTED_NO_DATA = "Нет данных о результатах за один из двух лет: по правилу мониторинга балл не начисляется."
 VERDICTS_MISSING = "Не проверены заявленные баллы по критериям: {codes}."
 RETURN_NEEDS_MESSAGE = "Напишите, что нужно доработать."
+DRAFT_REFUSED = "Черновик не сохранён: исправьте отмеченные поля."
+DRAFT_PARTLY_SAVED = (
+    "Сохранено всё, кроме отмеченных полей: исправьте их — пока они есть только на этой странице."
+)
 REOPEN_DATE_PAST = "Дата «открыта до» должна быть не раньше сегодняшней."
 
 EDITABLE = {ExpertCard.Status.NOT_STARTED, ExpertCard.Status.DRAFT, ExpertCard.Status.RETURNED}
@@ -164,7 +168,9 @@ def _parse_decimal(raw, errors: dict, field: str):
 
 
 def _clean_answer(criterion: dict, raw: dict, answer: CardAnswer) -> tuple[dict, dict]:
-    """New values for one answer from the submitted `raw` dict, and field errors."""
+    """New values for one answer from the submitted `raw` dict, and field errors.
+
+    A field with an error keeps the answer's saved value, so the other fields can be saved alone."""
     errors: dict = {}
     values = {
         "evidence": "\n".join(evidence_links(str(raw.get("evidence", answer.evidence) or ""))),
@@ -176,26 +182,27 @@ def _clean_answer(criterion: dict, raw: dict, answer: CardAnswer) -> tuple[dict,
     link = invalid_link(values["evidence"])
     if link:
         errors["evidence"] = EVIDENCE_INVALID.format(link=link)
+        values["evidence"] = answer.evidence
     kind = criterion["kind"]
     if kind == Criterion.Kind.SHARE:
-        values["numerator"] = _parse_count(raw.get("numerator", answer.numerator), errors, "numerator")
-        values["denominator"] = _parse_count(
-            raw.get("denominator", answer.denominator), errors, "denominator"
-        )
-        if (
-            values["numerator"] is not None
-            and values["denominator"] is not None
-            and values["numerator"] > values["denominator"]
-        ):
-            errors["numerator"] = NUMERATOR_TOO_BIG.format(**values)
-        values["claimed"] = not errors and share_meets(
+        share_errors: dict = {}
+        numerator = _parse_count(raw.get("numerator", answer.numerator), share_errors, "numerator")
+        denominator = _parse_count(raw.get("denominator", answer.denominator), share_errors, "denominator")
+        if not share_errors and numerator is not None and denominator is not None and numerator > denominator:
+            share_errors["numerator"] = NUMERATOR_TOO_BIG.format(numerator=numerator, denominator=denominator)
+        if not share_errors:  # the two parts of a share are saved together or not at all
+            values["numerator"], values["denominator"] = numerator, denominator
+        errors.update(share_errors)
+        values["claimed"] = share_meets(
             numerator=values["numerator"], denominator=values["denominator"], threshold=criterion["threshold"]
         )
     elif kind == Criterion.Kind.NUMBER:
-        values["value"] = _parse_decimal(raw.get("value", answer.value), errors, "value")
-        values["claimed"] = not errors and number_meets(
-            value=values["value"], threshold=criterion["threshold"]
-        )
+        value_errors: dict = {}
+        value = _parse_decimal(raw.get("value", answer.value), value_errors, "value")
+        if not value_errors:
+            values["value"] = value
+        errors.update(value_errors)
+        values["claimed"] = number_meets(value=values["value"], threshold=criterion["threshold"])
     else:
         claimed = raw.get("claimed", answer.claimed)
         values["claimed"] = claimed is True or str(claimed).lower() in ("true", "1", "on", "да")
@@ -225,10 +232,13 @@ def _sync_snapshot(card: ExpertCard) -> None:
 
 
 def _draft_changes(
-    card: ExpertCard, user, answers: list[dict]
-) -> tuple[list[tuple[CardAnswer, dict]], list[CardChange]]:
+    card: ExpertCard, user, answers: list[dict], *, partial: bool = False
+) -> tuple[list[tuple[CardAnswer, dict]], list[CardChange], dict]:
     """Validate the submitted answers against the card's snapshot: the changed answers, each with its
-    new values, and the history entries. Raises CardError with field errors. Writes nothing."""
+    new values, the history entries and the field errors. Writes nothing.
+
+    Without `partial` any field error raises CardError; with it, the valid fields are kept as changes
+    and the invalid ones are only reported."""
     criteria = {c["code"]: c for c in snapshot_criteria(card.template_snapshot)}
     existing = _answers_by_code(card)
     errors, changed, changes = {}, [], []
@@ -241,7 +251,8 @@ def _draft_changes(
         values, field_errors = _clean_answer(criteria[code], raw, answer)
         if field_errors:
             errors[code] = field_errors
-            continue
+            if not partial:
+                continue
         diff = {name: new for name, new in values.items() if getattr(answer, name) != new}
         if not diff:
             continue
@@ -260,9 +271,9 @@ def _draft_changes(
                 )
             )
         changed.append((answer, diff))
-    if errors:
-        raise CardError("Черновик не сохранён: исправьте отмеченные поля.", errors)
-    return changed, changes
+    if errors and not partial:
+        raise CardError(DRAFT_REFUSED, errors)
+    return changed, changes, errors
 
 
 def _answers_write(changed: list[tuple[CardAnswer, dict]]) -> None:
@@ -298,11 +309,33 @@ def card_save(
 ) -> ExpertCard:
     """Save the principal's draft: claims, shares, evidence links, comments (any subset of criteria).
 
+    All or nothing: any invalid field raises CardError and nothing is written (the API's contract).
     `card` may be the card the caller has just read (with `campaign` and `school`; its answers
     prefetched saves a query): the conditional UPDATE on `version` refuses the save if anybody changed
     the card after that read, so it is as good as a read inside the transaction. Writes, in one
     transaction: the card's version (the lock, first), the changed answers, their history entries.
     """
+    return _save(card_id=card_id, user=user, version=version, answers=answers, today=today, card=card)[0]
+
+
+def card_save_valid_fields(
+    *,
+    card_id: int,
+    user,
+    version: int,
+    answers: list[dict],
+    today: date | None = None,
+    card: ExpertCard | None = None,
+) -> tuple[ExpertCard, dict]:
+    """The card page's save: every valid field is saved, the invalid ones are returned as errors
+    (criterion code → field → message) and keep their saved values. A stale version still raises
+    CardConflict and writes nothing."""
+    return _save(
+        card_id=card_id, user=user, version=version, answers=answers, today=today, card=card, partial=True
+    )
+
+
+def _save(*, card_id, user, version, answers, today, card, partial=False) -> tuple[ExpertCard, dict]:
     if card is None or card.pk != card_id:
         card = _load(card_id)
     _require_editable_at(card, user=user, version=version, today=today)
@@ -312,16 +345,54 @@ def card_save(
         with transaction.atomic():
             _locked_update(card, version=version, status=status)
             _rebuild_answers(card)
-            changed, changes = _draft_changes(card, user, answers)
+            changed, changes, errors = _draft_changes(card, user, answers, partial=partial)
             _answers_write(changed)
             CardChange.objects.bulk_create(changes)
-        return card
-    changed, changes = _draft_changes(card, user, answers)  # a refused save opens no transaction
+        return card, errors
+    changed, changes, errors = _draft_changes(card, user, answers, partial=partial)
+    if not changed and errors:
+        return card, errors  # nothing valid to write: the version stays, no transaction
     with transaction.atomic():
         _locked_update(card, version=version, status=status)
         _answers_write(changed)
         CardChange.objects.bulk_create(changes)
-    return card
+    return card, errors
+
+
+def _submission_errors(card: ExpertCard, answers: dict[str, CardAnswer]) -> dict:
+    """What keeps a card from being sent: criterion code → field → message (the rule of submission)."""
+    errors: dict = {}
+    for criterion in snapshot_criteria(card.template_snapshot):
+        answer = answers[criterion["code"]]
+        if criterion["kind"] == Criterion.Kind.SHARE and (answer.numerator is None) != (
+            answer.denominator is None
+        ):
+            errors[criterion["code"]] = {"numerator": SHARE_INCOMPLETE}
+        if answer.claimed and criterion["evidence_required"] and not answer.evidence:
+            errors.setdefault(criterion["code"], {})["evidence"] = EVIDENCE_REQUIRED
+    return errors
+
+
+def card_check(card: ExpertCard) -> dict:
+    """«Проверить ответы»: what the principal claims, with how many evidence links, and what is
+    missing before the card can be sent (the same rule `card_submit` applies). Reads only."""
+    answers = _answers_by_code(card)
+    criteria = snapshot_criteria(card.template_snapshot)
+    claimed = [c for c in criteria if answers[c["code"]].claimed]
+    missing = _submission_errors(card, answers)
+    return {
+        "claimed": [
+            {"code": c["code"], "points": c["points"], "links": len(answers[c["code"]].evidence_list)}
+            for c in claimed
+        ],
+        "claimed_points": sum(c["points"] for c in claimed),
+        "max_points": card.max_score,
+        "missing": [
+            {"code": code, "message": message}
+            for code, fields in missing.items()
+            for message in fields.values()
+        ],
+    }
 
 
 @transaction.atomic
@@ -337,15 +408,7 @@ def card_submit(
     _require_editable_at(card, user=user, version=version, today=today)
     _sync_snapshot(card)
     answers = _answers_by_code(card)
-    errors = {}
-    for criterion in snapshot_criteria(card.template_snapshot):
-        answer = answers[criterion["code"]]
-        if criterion["kind"] == Criterion.Kind.SHARE and (answer.numerator is None) != (
-            answer.denominator is None
-        ):
-            errors[criterion["code"]] = {"numerator": SHARE_INCOMPLETE}
-        if answer.claimed and criterion["evidence_required"] and not answer.evidence:
-            errors.setdefault(criterion["code"], {})["evidence"] = EVIDENCE_REQUIRED
+    errors = _submission_errors(card, answers)
     if errors:
         raise CardError(
             "Карта не отправлена: по заявленным баллам нужны ссылки на подтверждающие документы.", errors

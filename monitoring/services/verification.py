@@ -1,7 +1,5 @@
-"""Staff actions on a submitted card.
-
-Verdicts per criterion, return for revision, reopen, finish, evaluate.
-"""
+"""Staff actions on a submitted card: verdicts per criterion (one by one or all the computation backs),
+return for revision, reopen, finish, evaluate."""
 
 from datetime import date, timedelta
 
@@ -86,6 +84,31 @@ def card_verdicts_set(*, card_id: int, user, version: int, verdicts: dict[str, d
     CardAnswer.objects.bulk_update(changed, ["verdict", "verifier_comment", "points"])
     CardChange.objects.bulk_create(changes)
     return card
+
+
+def agreeing_codes(card: ExpertCard) -> list[str]:
+    """Criteria still to check where the principal's claim and the portal's computation agree
+    (a claimed point with a positive computed dynamic); reads the card's prefetched answers."""
+    return [
+        a.criterion_code
+        for a in card.answers.all()
+        if a.claimed and a.computed is True and a.verdict == CardAnswer.Verdict.PENDING
+    ]
+
+
+def card_confirm_agreeing(*, card_id: int, user, version: int) -> tuple[ExpertCard, int]:
+    """One action for the verifier: confirm every pending claim the computation agrees with.
+    Returns the card and how many criteria were confirmed (0 writes nothing)."""
+    _require_staff(user)
+    card = _load(card_id)
+    _require_status(card, S.SUBMITTED)
+    if card.version != version:
+        raise CardConflict(CARD_CONFLICT)
+    codes = agreeing_codes(card)
+    if not codes:
+        return card, 0
+    verdicts = {code: {"verdict": CardAnswer.Verdict.CONFIRMED} for code in codes}
+    return card_verdicts_set(card_id=card_id, user=user, version=version, verdicts=verdicts), len(codes)
 
 
 @transaction.atomic

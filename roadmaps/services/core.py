@@ -212,13 +212,38 @@ def recommendation_validate(recommendation: Recommendation) -> None:
 
 @transaction.atomic
 def recommendation_save(*, recommendation: Recommendation, user) -> Recommendation:
-    """Create or update a recommendation from the staff form or API."""
+    """Create or update a recommendation from the staff form or API; its school's principals get an
+    e-mail when it is sent to them (status «Направлена» for the first time)."""
     _require_staff(user)
     recommendation_validate(recommendation)
     if not recommendation.pk and recommendation.author_id is None:
         recommendation.author = user
+    was_sent = (
+        recommendation.pk is not None
+        and Recommendation.objects.filter(pk=recommendation.pk, status=Recommendation.Status.SENT).exists()
+    )
     recommendation.save()
+    if recommendation.status == Recommendation.Status.SENT and recommendation.school_id and not was_sent:
+        transaction.on_commit(lambda: recommendation_sent_notify(recommendation=recommendation))
     return recommendation
+
+
+def recommendation_sent_notify(*, recommendation: Recommendation) -> int:
+    """E-mail the principals of the school a new recommendation with an absolute link to answer it."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    from .digest import _principal_emails
+
+    emails = sorted(_principal_emails({recommendation.school_id}).get(recommendation.school_id, ()))
+    if not emails:
+        return 0
+    due = f" до {recommendation.due_date:%d.%m.%Y}" if recommendation.due_date else ""
+    body = (
+        f"Школе направлена адресная рекомендация: {recommendation.problem_area}.\n\n{recommendation.text}\n\n"
+        f"Ответьте на неё{due}: {settings.SITE_URL}{recommendation.get_absolute_url()}\n"
+    )
+    return send_mail("Новая адресная рекомендация", body, settings.DEFAULT_FROM_EMAIL, emails)
 
 
 @transaction.atomic

@@ -128,19 +128,28 @@
         saving = false;
         var data = result.data;
         window.setTimeout(function () { form.dispatchEvent(new Event("card:saved")); }, 0);
-        if (data.ok) {
+        if (data.version) {
+          // Saved, perhaps except some fields: those stay marked, unsaved and kept in this browser.
+          var failed = data.errors || {};
           versionInput.value = data.version;
           form.setAttribute("data-version", data.version);
           answers.forEach(function (sent) {
             var a = article(sent.criterion);
             clearErrors(a);
-            if (JSON.stringify(readAnswer(a)) === JSON.stringify(sent)) { delete dirty[sent.criterion]; }
+            if (!(sent.criterion in failed) && JSON.stringify(readAnswer(a)) === JSON.stringify(sent)) {
+              delete dirty[sent.criterion];
+            }
           });
+          showErrors(failed);
           storeLocal();
           var status = document.querySelector("[data-card-status]");
           if (status) { status.textContent = data.status_display; }
-          setState("Черновик сохранён в " + data.saved_at + ".", "ok");
-          if (Object.keys(dirty).length) { schedule(); }
+          if (data.ok) {
+            setState("Черновик сохранён в " + data.saved_at + ".", "ok");
+            if (Object.keys(dirty).length) { schedule(); }
+          } else {
+            setState(data.error + " Не сохранены критерии: " + Object.keys(failed).join(", ") + ".", "error");
+          }
         } else if (result.status === 409) {
           blocked = true;
           setState(data.error + " Ваши несохранённые изменения остались в этом браузере.", "error");

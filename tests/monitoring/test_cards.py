@@ -13,6 +13,7 @@ from monitoring.services import (
     card_reopen,
     card_return,
     card_save,
+    card_save_valid_fields,
     card_submit,
     card_verdicts_set,
     card_verify,
@@ -20,6 +21,7 @@ from monitoring.services import (
 from monitoring.services.cards import (
     CARD_CONFLICT,
     COMPUTED_NO_DATA,
+    EVIDENCE_INVALID,
     EVIDENCE_REQUIRED,
     NOT_YOUR_CARD,
     REJECT_NEEDS_COMMENT,
@@ -130,7 +132,7 @@ def test_invalid_evidence_link_is_refused_and_nothing_changes(card, principal_a)
             version=1,
             today=BEFORE,
             answers=[
-                {"criterion": "2.3", "claimed": True, "evidence": "мой диск/план.docx"},
+                {"criterion": "2.3", "claimed": True, "evidence": "план.docx"},
                 {"criterion": "2.4", "claimed": True},
             ],
         )
@@ -371,3 +373,61 @@ def test_verified_score_and_level(school_a, principal_a, inspector, confirmed, l
     )
     verified = card_verify(card_id=card.pk, user=inspector, version=4)
     assert (verified.self_score, verified.score, verified.level) == (17, confirmed, level)
+
+
+def test_page_save_keeps_every_valid_field_and_reports_the_invalid_one(card, principal_a):
+    saved, errors = card_save_valid_fields(
+        card_id=card.pk,
+        user=principal_a,
+        version=1,
+        today=BEFORE,
+        answers=[
+            {"criterion": "2.3", "claimed": True, "evidence": "план.docx", "comment": "план есть"},
+            {"criterion": "2.1", "numerator": "9", "denominator": "сто"},
+            {"criterion": "2.4", "claimed": True, "evidence": LINK},
+        ],
+    )
+    assert (saved.version, _fresh(card).version, _fresh(card).status) == (2, 2, S.DRAFT)
+    assert errors == {
+        "2.3": {"evidence": EVIDENCE_INVALID.format(link="план.docx")},
+        "2.1": {"denominator": "«сто» — не целое неотрицательное число."},
+    }
+    answers = {a.criterion_code: a for a in CardAnswer.objects.filter(card=card)}
+    assert (answers["2.3"].claimed, answers["2.3"].evidence, answers["2.3"].comment) == (
+        True,
+        "",
+        "план есть",
+    )
+    assert (answers["2.1"].numerator, answers["2.1"].denominator, answers["2.1"].claimed) == (
+        None,
+        None,
+        False,
+    )
+    assert (answers["2.4"].claimed, answers["2.4"].evidence) == (True, LINK)
+
+
+def test_page_save_with_only_invalid_fields_writes_nothing(card, principal_a):
+    saved, errors = card_save_valid_fields(
+        card_id=card.pk,
+        user=principal_a,
+        version=1,
+        today=BEFORE,
+        answers=[{"criterion": "2.2", "numerator": "5", "denominator": "4"}],
+    )
+    assert errors == {"2.2": {"numerator": "Числитель (5) больше знаменателя (4)."}}
+    assert (_fresh(card).version, _fresh(card).status) == (1, S.NOT_STARTED)
+    assert not CardChange.objects.filter(card=card, action=CardChange.Action.SAVED).exists()
+
+
+def test_page_save_of_a_stale_version_is_a_conflict_and_writes_nothing(card, principal_a):
+    _claim(card, principal_a, ["2.4"])
+    with pytest.raises(CardConflict):
+        card_save_valid_fields(
+            card_id=card.pk,
+            user=principal_a,
+            version=1,
+            today=BEFORE,
+            answers=[{"criterion": "2.3", "comment": "вторая вкладка"}],
+        )
+    assert CardAnswer.objects.get(card=card, criterion_code="2.3").comment == ""
+    assert _fresh(card).version == 2

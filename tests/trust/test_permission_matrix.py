@@ -30,6 +30,9 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
     "dashboard": {"GET": (LOGIN, 403, 403, 200, 200)},
     "login": {"GET": (200, 200, 200, 200, 200), "POST": (200, 200, 200, 200, 200)},
     "logout": {"POST": (302, 302, 302, 302, 302)},
+    # the invitation link with a token that is not valid: the page says so to everyone, nothing changes
+    "password-set": {"GET": (200, 200, 200, 200, 200), "POST": (200, 200, 200, 200, 200)},
+    "password-set-done": {"GET": (200, 200, 200, 200, 200)},
     "two_factor:enrol": {"GET": (LOGIN, 403, 403, 200, 200), "POST": (LOGIN, 403, 403, 200, 200)},
     "two_factor:verify": {"GET": (LOGIN, 403, 403, 302, 302), "POST": (LOGIN, 403, 403, 302, 302)},
     # --- schools ---
@@ -70,6 +73,7 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
     "monitoring:campaign-refresh": {"POST": (302, 403, 403, 302, 302)},
     "monitoring:campaign-results": {"GET": (302, 403, 403, 200, 200)},
     "monitoring:campaign-update": {"GET": (302, 403, 403, 200, 200), "POST": (302, 403, 403, 200, 200)},
+    "monitoring:card-confirm-agreeing": {"POST": (302, 302, 404, 302, 302)},
     "monitoring:card-detail": {"GET": (302, 200, 404, 200, 200)},
     "monitoring:card-evaluate": {"POST": (302, 302, 404, 302, 302)},
     "monitoring:card-recommend": {"POST": (302, 403, 403, 302, 302)},
@@ -213,6 +217,7 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
 
 # URL kwargs by route name, from the world's objects.
 KWARGS = {
+    "password-set": lambda w: {"uidb64": "MQ", "token": "not-a-token"},
     "schools:detail": lambda w: {"code": w["school_a"].code},
     "schools:import-template": lambda w: {"kind": "schools"},
     "jobs:detail": lambda w: {"pk": w["job_a"].pk},
@@ -245,6 +250,7 @@ KWARGS = {
     **{
         name: (lambda w: {"pk": w["card_a"].pk})
         for name in (
+            "monitoring:card-confirm-agreeing",
             "monitoring:card-detail",
             "monitoring:card-evaluate",
             "monitoring:card-reopen",
