@@ -4,13 +4,15 @@ import zipfile
 
 from django.conf import settings
 
+from .errors import ValidationFailed
+
 MAX_ZIP_ENTRIES = 2000
 MAX_COMPRESSION_RATIO = 250
 RATIO_CHECK_FROM_BYTES = 1024 * 1024
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class UploadRejected(ValueError):
+class UploadRejected(ValidationFailed, ValueError):
     """The file is refused; the message is Russian and names the reason."""
 
 
