@@ -20,10 +20,8 @@ def test_admin_import_with_a_bad_row_changes_nothing_and_shows_the_row_error(
     )
     job_page = client.get(client.post(opened.url, {"kind": "schools", "file": upload}).url).content.decode()
 
-    assert (
-        "<tr><td>3</td><td>Тип поселения (город/село)</td><td>хутор</td><td>ожидается «город» или «село»</td></tr>"
-        in job_page
-    )
+    row = "<td>3</td><td>Тип поселения (город/село)</td><td>хутор</td><td>ожидается «город» или «село»</td>"
+    assert row in job_page
     assert (School.objects.count(), ImportBatch.objects.count()) == (0, 0)
 
 

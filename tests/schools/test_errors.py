@@ -1,4 +1,4 @@
-"""The ApplicationError family is translated once for pages and once for the API: status and Russian message."""
+"""ApplicationError is translated once for pages and once for the API: the status and the Russian message."""
 
 from datetime import date
 
