@@ -243,9 +243,3 @@ def contexts_import(
     batch.save(update_fields=["created", "updated"])
     summary.batch_id = batch.pk
     return summary
-
-
-def principal_assign(*, user, school: School | None) -> None:
-    from .models import Profile
-
-    Profile.objects.update_or_create(user=user, defaults={"school": school})
