@@ -379,9 +379,13 @@ class CardActionView(LoginRequiredMixin, View):
 class CardRecommendView(StaffRequiredMixin, View):
     def post(self, request, pk, code):
         card = selectors.card_get_visible(user=request.user, card_id=pk)
-        recommendation, created = services.recommendation_draft_for_answer(
-            card_id=card.pk, code=code, user=request.user
-        )
+        try:
+            recommendation, created = services.recommendation_draft_for_answer(
+                card_id=card.pk, code=code, user=request.user
+            )
+        except services.CardError as error:
+            messages.error(request, error.message)
+            return redirect(card)
         messages.success(
             request, "Черновик адресной рекомендации создан." if created else "Рекомендация уже подготовлена."
         )
