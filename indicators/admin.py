@@ -20,7 +20,7 @@ from .models import (
 
 
 class AssessmentResultResource(resources.ModelResource):
-    """For small files in the admin; large files go through «Загрузка данных» (streaming import)."""
+    """Export from the admin; imports go through «Загрузка данных» (schools.admin.PortalImportExportAdmin)."""
 
     school = fields.Field("school", "school", widgets.ForeignKeyWidget(School, "code"))
     procedure = fields.Field("procedure", "procedure", widgets.ForeignKeyWidget(Procedure, "code"))
@@ -28,7 +28,6 @@ class AssessmentResultResource(resources.ModelResource):
 
     class Meta:
         model = AssessmentResult
-        import_id_fields = ["school", "year", "procedure", "subject", "grade"]
         fields = [
             "school",
             "year",
@@ -52,6 +51,7 @@ class AssessmentResultResource(resources.ModelResource):
 @admin.register(AssessmentResult)
 class AssessmentResultAdmin(PortalImportExportAdmin):
     resource_classes = [AssessmentResultResource]
+    import_kind = "results"
     list_display = [
         "school",
         "year",

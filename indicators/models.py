@@ -61,9 +61,8 @@ class AssessmentResult(TimeStampedModel):
     # SET_NULL on deletion. The school keeps its constraint (CASCADE of a school's results).
     # Neither has an index of its own that every imported row would update. The computation reads by year and
     # procedure (`result_year_procedure_idx`); the API and admin filters by procedure or subject alone match a
-    # tenth to a half of all rows, where such an index does not help (1.6 M rows on PostgreSQL: counting one
-    # subject 47 ms without it, 35–52 ms with it). Deleting a procedure or subject scans the table for
-    # PROTECT.
+    # tenth to a half of all rows, where such an index does not help (measured in benchmarks/RESULTS.md §1).
+    # Deleting a procedure or subject scans the table for PROTECT.
     procedure = models.ForeignKey(
         Procedure, verbose_name="процедура", on_delete=models.PROTECT, db_constraint=False, db_index=False
     )
@@ -301,8 +300,8 @@ class IndicatorValue(models.Model):
     # Few indexes on purpose: a year's computation writes ~18 rows per school; the unique key
     # (school, year, indicator) and (year, indicator) serve every read, so the FK indexes are left out.
     # No database foreign-key constraints either: the database checks a constraint row by row, and
-    # 720,000 rows × 3 checks took longer than the whole computation may (≈ 38 s of server CPU at 40,000
-    # schools). Only the computation writes these rows, with ids it read in the same run; the
+    # 720,000 rows × 3 checks took longer than the whole computation may (benchmarks/RESULTS.md §2).
+    # Only the computation writes these rows, with ids it read in the same run; the
     # SchoolStatus rows it writes in the same transaction for the same schools and run keep their
     # constraints, so a school deleted meanwhile still makes the whole run roll back. CASCADE/PROTECT
     # are Django's (deleting a school, run or indicator through the ORM behaves as before).

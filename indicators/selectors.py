@@ -143,11 +143,6 @@ def list_dynamics(*, year: int) -> dict:
     }
 
 
-def list_counts(*, years) -> dict[int, dict[str, int]]:
-    """{year: {"low_results": n, "unfavourable": m}} of effective lists."""
-    return {year: {kind: len(ids) for kind, ids in effective_members(year=year).items()} for year in years}
-
-
 def list_history(*, years) -> dict[int, dict[str, dict[str, int | None]]]:
     """{year: {list: {"count": n, "entered": k, "left": m}}} for the computed `years` (ascending);
     entered/left are None when the previous year has no computation (nothing to compare with)."""

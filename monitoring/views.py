@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from schools.error_pages import ApplicationErrorFormMixin
 from schools.exports import xlsx_response
 from schools.permissions import PortalUserRequiredMixin, StaffRequiredMixin
 from schools.roles import is_staff_member
@@ -36,7 +37,7 @@ class CampaignListView(StaffRequiredMixin, TemplateView):
         )
 
 
-class CampaignCreateView(StaffRequiredMixin, FormView):
+class CampaignCreateView(StaffRequiredMixin, ApplicationErrorFormMixin, FormView):
     template_name = "monitoring/campaign_form.html"
 
     def get_form(self, form_class=None):
@@ -45,27 +46,23 @@ class CampaignCreateView(StaffRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            campaign = services.campaign_create(
-                year=data["year"],
-                template=data["template"],
-                user=self.request.user,
-                title=data["title"],
-                self_assessment_due=data["self_assessment_due"],
-                verification_due=data["verification_due"],
-                evaluation_due=data["evaluation_due"],
-                reminder_days=data["reminder_days"],
-                revision_days=data["revision_days"],
-                school_ids=None if data["default_participants"] else [],
-            )
-        except services.CampaignError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+        campaign = services.campaign_create(
+            year=data["year"],
+            template=data["template"],
+            user=self.request.user,
+            title=data["title"],
+            self_assessment_due=data["self_assessment_due"],
+            verification_due=data["verification_due"],
+            evaluation_due=data["evaluation_due"],
+            reminder_days=data["reminder_days"],
+            revision_days=data["revision_days"],
+            school_ids=None if data["default_participants"] else [],
+        )
         messages.success(self.request, f"Мониторинг создан, участников: {campaign.cards.count()}.")
         return redirect(campaign)
 
 
-class CampaignUpdateView(StaffRequiredMixin, FormView):
+class CampaignUpdateView(StaffRequiredMixin, ApplicationErrorFormMixin, FormView):
     template_name = "monitoring/campaign_form.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -79,11 +76,7 @@ class CampaignUpdateView(StaffRequiredMixin, FormView):
         return super().get_context_data(campaign=self.campaign, **kwargs)
 
     def form_valid(self, form):
-        try:
-            services.campaign_update(campaign=self.campaign, **form.cleaned_data)
-        except services.CampaignError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+        services.campaign_update(campaign=self.campaign, **form.cleaned_data)
         messages.success(self.request, "Сроки и настройки мониторинга сохранены.")
         return redirect(self.campaign)
 
@@ -110,11 +103,8 @@ class CampaignParticipantsView(StaffRequiredMixin, View):
     def post(self, request, pk):
         campaign = get_object_or_404(Campaign, pk=pk)
         if "remove" in request.POST:
-            try:
-                services.campaign_participants_remove(campaign=campaign, school_ids=[request.POST["remove"]])
-                messages.success(request, "Школа исключена из мониторинга.")
-            except services.CampaignError as error:
-                messages.error(request, error.message)
+            services.campaign_participants_remove(campaign=campaign, school_ids=[request.POST["remove"]])
+            messages.success(request, "Школа исключена из мониторинга.")
             return redirect(campaign)
         form = ParticipantsForm(request.POST, campaign=campaign)
         if form.is_valid():

@@ -17,6 +17,8 @@ from django.contrib.staticfiles import finders
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from schools.errors import NotAllowed
+
 # The base URL of every report: relative and /static/ links resolve against it. The `.invalid` TLD is
 # reserved and never resolves; the fetcher maps it to files on disk and never opens a connection.
 BASE_URL = "https://portal.invalid/"
@@ -26,7 +28,7 @@ URL_REFUSED = "Адрес не разрешён при формировании 
 STATIC_NOT_FOUND = "Статический файл не найден: {url}"
 
 
-class UrlRefused(ValueError):
+class UrlRefused(NotAllowed, ValueError):
     """The renderer asked for a URL outside the allowed set."""
 
 

@@ -1,9 +1,10 @@
 """A cache of the public tab's pages for anonymous visitors.
 
-Rendering `/quality/` costs ~45 ms of CPU; with 20 concurrent visitors on two cores that alone breaks the
-100 ms p95 goal. Anonymous pages are the same for everyone, so they are cached whole. Every change of what
-is public (publish, withdraw, edit of a published document) bumps a version number that is part of each key,
-so no visitor sees a withdrawn item. With REDIS_URL the cache is shared by all gunicorn workers.
+Rendering `/quality/` costs enough CPU (benchmarks/RESULTS.md) that 20 concurrent visitors on two cores
+alone would break the 100 ms p95 goal. Anonymous pages are the same for everyone, so they are cached whole.
+Every change of what is public (publish, withdraw, edit of a published document) bumps a version number
+that is part of each key, so no visitor sees a withdrawn item. With REDIS_URL the cache is shared by all
+gunicorn workers.
 """
 
 from django.core.cache import cache

@@ -83,15 +83,6 @@ def quality_grid(*, user, public: bool) -> dict:
     return {"stages": stages, "rows": rows, "gaps": gaps, "cells_total": len(directions) * len(stages)}
 
 
-def document_counts_by_kind(*, user) -> dict:
-    return dict(
-        document_list_visible_to(user=user)
-        .values_list("kind")
-        .annotate(n=Count("pk"))
-        .values_list("kind", "n")
-    )
-
-
 def report_kind_counts() -> dict:
     return {
         "total": Report.objects.count(),

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from schools.error_pages import ApplicationErrorFormMixin
 from schools.permissions import StaffRequiredMixin
-from schools.uploads import UploadRejected
 
 from . import masking, selectors, services
 from .builders import BuildError
@@ -91,29 +91,26 @@ class ReportActionView(StaffRequiredMixin, View):
 
     def post(self, request, pk, action):
         report = get_object_or_404(Report, pk=pk)
-        try:
-            if action == "retry":
-                services.report_retry(report=report, user=request.user)
-                messages.success(request, "Построение отчёта запущено повторно.")
-            elif action == "publish":
-                services.report_request_publication(report=report, user=request.user)
-                messages.success(
-                    request, "Отчёт публикуется: малые значения скрываются, формируется публичный PDF."
+        if action == "retry":
+            services.report_retry(report=report, user=request.user)
+            messages.success(request, "Построение отчёта запущено повторно.")
+        elif action == "publish":
+            services.report_request_publication(report=report, user=request.user)
+            messages.success(
+                request, "Отчёт публикуется: малые значения скрываются, формируется публичный PDF."
+            )
+        elif action == "withdraw":
+            services.report_withdraw(report=report, user=request.user)
+            messages.success(request, "Отчёт снят с публикации.")
+        elif action == "conclusions":
+            form = ConclusionsForm(request.POST)
+            if form.is_valid():
+                services.report_update_conclusions(
+                    report=report, text=form.cleaned_data["conclusions"], user=request.user
                 )
-            elif action == "withdraw":
-                services.report_withdraw(report=report, user=request.user)
-                messages.success(request, "Отчёт снят с публикации.")
-            elif action == "conclusions":
-                form = ConclusionsForm(request.POST)
-                if form.is_valid():
-                    services.report_update_conclusions(
-                        report=report, text=form.cleaned_data["conclusions"], user=request.user
-                    )
-                    messages.success(request, "Выводы сохранены, PDF обновляется.")
-            else:
-                raise Http404("Нет такого действия")
-        except BuildError as error:
-            messages.error(request, str(error))
+                messages.success(request, "Выводы сохранены, PDF обновляется.")
+        else:
+            raise Http404("Нет такого действия")
         return redirect(report.get_absolute_url())
 
 
@@ -167,9 +164,10 @@ class DocumentListView(StaffRequiredMixin, ListView):
         )
 
 
-class DocumentFormView(StaffRequiredMixin, FormView):
+class DocumentFormView(StaffRequiredMixin, ApplicationErrorFormMixin, FormView):
     template_name = "reports/document_form.html"
     form_class = DocumentForm
+    error_field = "upload"
 
     def dispatch(self, request, *args, **kwargs):
         self.document = get_object_or_404(Document, pk=kwargs["pk"]) if "pk" in kwargs else None
@@ -182,16 +180,12 @@ class DocumentFormView(StaffRequiredMixin, FormView):
         return super().get_context_data(document=self.document, **kwargs)
 
     def form_valid(self, form):
-        try:
-            document = services.document_save(
-                document=self.document,
-                data=form.cleaned_data,
-                upload=form.cleaned_data.get("upload"),
-                user=self.request.user,
-            )
-        except UploadRejected as error:
-            form.add_error("upload", str(error))
-            return self.form_invalid(form)
+        document = services.document_save(
+            document=self.document,
+            data=form.cleaned_data,
+            upload=form.cleaned_data.get("upload"),
+            user=self.request.user,
+        )
         messages.success(self.request, "Документ сохранён.")
         return redirect(document.get_absolute_url())
 

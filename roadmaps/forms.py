@@ -264,7 +264,3 @@ class DecisionForm(forms.ModelForm):
         )
         self.fields["schools"].required = False
         self.fields["recommendations"].required = False
-
-
-class YearForm(forms.Form):
-    year = forms.IntegerField(label="Учебный год", min_value=2000, max_value=2100)

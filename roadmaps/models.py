@@ -141,10 +141,6 @@ class Roadmap(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("roadmaps:roadmap-detail", args=[self.pk])
 
-    @property
-    def is_school_programme(self) -> bool:
-        return self.kind == self.Kind.SCHOOL
-
 
 class ItemStatus(models.TextChoices):
     PLANNED = "planned", "Запланировано"
@@ -312,10 +308,6 @@ class Recommendation(TimeStampedModel):
     @property
     def addressee(self) -> str:
         return str(self.school) if self.school_id else self.get_target_group_display()
-
-    @property
-    def is_answered(self) -> bool:
-        return bool(self.answered_at)
 
 
 class ManagementDecision(TimeStampedModel):

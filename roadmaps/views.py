@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -266,8 +266,6 @@ class ItemProgressView(PortalUserRequiredMixin, View):
                 )
             except ValidationError as error:
                 messages.error(request, f"Мероприятие № {item.number}: " + " ".join(error.messages))
-            except PermissionDenied:
-                raise
             else:
                 messages.success(request, f"Мероприятие № {item.number}: отметка сохранена.")
         else:

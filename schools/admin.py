@@ -3,10 +3,12 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.http import urlencode
 from import_export import resources
-from import_export.admin import ImportExportModelAdmin
+from import_export.admin import ExportMixin
 from import_export.formats.base_formats import XLSX
-from import_export.forms import ImportForm
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
@@ -23,7 +25,6 @@ from .services import (
     user_invite,
     user_scope_clean,
 )
-from .uploads import UploadRejected, check_xlsx_upload
 
 
 class PortalXLSX(XLSX):
@@ -38,22 +39,9 @@ class PortalXLSX(XLSX):
         return super().export_data(safe, **kwargs)
 
 
-class PortalImportForm(ImportForm):
-    """The admin's import goes through the same upload gate as every other file (schools.uploads)."""
-
-    def clean_import_file(self):
-        upload = self.cleaned_data["import_file"]
-        try:
-            check_xlsx_upload(upload)
-        except UploadRejected as error:
-            raise forms.ValidationError(str(error))
-        return upload
-
-
 class SchoolResource(resources.ModelResource):
     class Meta:
         model = School
-        import_id_fields = ["code"]
         fields = [
             "code",
             "name",
@@ -72,13 +60,27 @@ class SchoolResource(resources.ModelResource):
 class SchoolContextResource(resources.ModelResource):
     class Meta:
         model = SchoolContext
-        import_id_fields = ["school", "year"]
         exclude = ["id", "created_at", "updated_at", "import_batch"]
 
 
-class PortalImportExportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class PortalImportExportAdmin(ExportMixin, SimpleHistoryAdmin):
+    """Export with django-import-export; import only through the portal's upload page («Загрузить из Excel»).
+
+    That page runs the importer registry (schools/importing.py) as the management commands do: every row
+    checked as §4.2 says, all or nothing, an import batch with its provenance, Russian row errors.
+    django-import-export's own import skipped all of that, so its address now leads to the upload page.
+    """
+
     formats = [PortalXLSX]
-    import_form_class = PortalImportForm
+    import_kind = ""  # the importer registry's kind for this model
+    import_export_change_list_template = "admin/schools/change_list_registry_import.html"
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import"
+        return [path("import/", self.admin_site.admin_view(self.import_view), name=name), *super().get_urls()]
+
+    def import_view(self, request):
+        return redirect(f"{reverse('schools:import')}?{urlencode({'kind': self.import_kind})}")
 
 
 @admin.register(Municipality)
@@ -89,6 +91,7 @@ class MunicipalityAdmin(SimpleHistoryAdmin):
 @admin.register(School)
 class SchoolAdmin(PortalImportExportAdmin):
     resource_classes = [SchoolResource]
+    import_kind = "schools"
     list_display = ["code", "short_name", "municipality", "settlement", "is_small", "is_remote"]
     list_filter = [
         "municipality",
@@ -105,6 +108,7 @@ class SchoolAdmin(PortalImportExportAdmin):
 @admin.register(SchoolContext)
 class SchoolContextAdmin(PortalImportExportAdmin):
     resource_classes = [SchoolContextResource]
+    import_kind = "context"
     list_display = ["school", "year", "students", "teachers"]
     list_filter = ["year"]
     search_fields = ["school__code", "school__name"]

@@ -2,7 +2,7 @@ from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from .roles import is_administrator, is_principal, is_staff_member
+from .roles import is_principal, is_staff_member
 
 
 class StaffRequiredMixin(AccessMixin):
@@ -13,15 +13,6 @@ class StaffRequiredMixin(AccessMixin):
             return self.handle_no_permission()
         if not is_staff_member(request.user):
             raise PermissionDenied("Раздел доступен сотрудникам управления образования.")
-        return super().dispatch(request, *args, **kwargs)
-
-
-class AdministratorRequiredMixin(AccessMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not is_administrator(request.user):
-            raise PermissionDenied("Раздел доступен администраторам.")
         return super().dispatch(request, *args, **kwargs)
 
 

@@ -3,6 +3,7 @@
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from .errors import ValidationFailed
 from .importing import ImportSummary, batch_create, require_no_errors
 from .models import ImportBatch, Municipality, School, SchoolContext
 from .roles import ADMINISTRATOR, INSPECTOR, PRINCIPAL
@@ -249,12 +250,6 @@ def contexts_import(
     return summary
 
 
-def principal_assign(*, user, school: School | None) -> None:
-    from .models import Profile
-
-    Profile.objects.update_or_create(user=user, defaults={"school": school})
-
-
 # --- users: one place for creating a user with a role and scope (admin form and `portal_user`) ---------
 
 ROLE_GROUPS = {"admin": ADMINISTRATOR, "inspector": INSPECTOR, "principal": PRINCIPAL}
@@ -273,12 +268,11 @@ INVITE_NEEDS_EMAIL = "Чтобы отправить приглашение, ук
 INVITE_SUBJECT = "Приглашение в портал управления качеством образования"
 
 
-class UserError(Exception):
+class UserError(ValidationFailed):
     """A refused user change; `field` names the form field the Russian message belongs to."""
 
     def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
+        super().__init__(message, field=field)
 
 
 def user_scope_clean(*, role: str, school_code: str | None) -> tuple[str, School | None]:

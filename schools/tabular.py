@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from python_calamine import CalamineWorkbook
 
+from .errors import ValidationFailed
 from .uploads import UploadRejected, check_xlsx_upload
 
 HEADER_MARKER = "код оо"
@@ -22,7 +23,7 @@ TRUE_WORDS = {"да", "1", "true", "истина", "yes", "y", "д", "+"}
 FALSE_WORDS = {"нет", "0", "false", "ложь", "no", "n", "н"}
 
 
-class CellError(ValueError):
+class CellError(ValidationFailed, ValueError):
     """A cell value that cannot be read; the message is Russian and shown to the user."""
 
 
@@ -43,12 +44,15 @@ class RowError:
         return {"row": self.row, "column": self.column, "message": self.message, "value": self.value}
 
 
-class ImportFailed(Exception):
+class ImportFailed(ValidationFailed):
     """Raised with every error found; the import changed nothing."""
 
     def __init__(self, errors: list[RowError]):
-        self.errors = errors
         super().__init__("\n".join(str(e) for e in errors[:20]))
+        self.errors = errors
+
+    def errors_for_api(self) -> list[dict]:
+        return [e.as_dict() for e in self.errors]
 
 
 def normalise_header(value) -> str:

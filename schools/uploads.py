@@ -16,6 +16,8 @@ from posixpath import join, normpath
 from defusedxml import ElementTree
 from django.conf import settings
 
+from .errors import ValidationFailed
+
 MAX_ZIP_ENTRIES = 2000
 MAX_COMPRESSION_RATIO = 250
 RATIO_CHECK_FROM_BYTES = 1024 * 1024
@@ -48,7 +50,7 @@ _REF = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]{1,7})")
 _LAST_REF = re.compile(rb'r="([A-Z]{0,3})([0-9]{1,10})"')  # used on the last kilobytes of the sheet only
 
 
-class UploadRejected(ValueError):
+class UploadRejected(ValidationFailed, ValueError):
     """The file is refused; the message is Russian and names the reason."""
 
 

@@ -3,7 +3,7 @@
 `validate_http_url` is THE check for links users type (evidence of an expert-card answer, a document link,
 a school website): only http:// and https:// addresses with a host, no javascript:, data:, file: or
 credentials in the address. Use it on model fields (`validators=[validate_http_url]`), forms and
-serializers; for a model field prefer `HttpUrlField` below.
+serializers.
 """
 
 import re
@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import models
 
 HTTP_URL_ONLY = (
     "Укажите ссылку, которая начинается с http:// или https://, например https://school.edu.ru/otchet.pdf."
@@ -36,16 +35,6 @@ def validate_http_url(value: str) -> None:
     if parts.username or parts.password:
         raise ValidationError(URL_WITH_CREDENTIALS, code="url_credentials")
     _url_syntax(text)
-
-
-class HttpUrlField(models.URLField):
-    """A URLField that accepts only http(s) links (validate_http_url) and is at most 2000 characters."""
-
-    default_validators = [validate_http_url]
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", MAX_URL_LENGTH)
-        super().__init__(*args, **kwargs)
 
 
 SCHOOL_CODE_CHARS = "допускаются только буквы, цифры, дефис, подчёркивание и точка"

@@ -3,7 +3,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -230,7 +229,3 @@ class SchoolContextExportView(StaffRequiredMixin, View):
             for c in contexts
         )
         return xlsx_response(workbook_bytes([Sheet("Контекст", headers, rows)]), "контекст-оо.xlsx")
-
-
-def paginate(request, items, per_page=25):
-    return Paginator(items, per_page).get_page(request.GET.get("page"))

@@ -169,7 +169,7 @@ def _catalogue() -> dict[str, Indicator]:
 @contextmanager
 def _grouping_memory():
     """On PostgreSQL, a transaction with more memory for grouping: with the default 4 MB the sums of
-    40,000 schools × 2 years spill to disk (about 1 s of server CPU more)."""
+    40,000 schools × 2 years spill to disk (benchmarks/RESULTS.md §2)."""
     if connection.vendor != "postgresql":
         yield
         return

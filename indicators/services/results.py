@@ -265,9 +265,9 @@ WRITE_COLUMNS = [
 ]
 CONFLICT_COLUMNS = ["school_id", "year", "procedure_id", "subject_id", "grade"]
 UPDATE_COLUMNS = [*VALUE_FIELDS, "import_batch_id", "updated_at"]
-# On SQLite a foreign-key column in the DO UPDATE list makes every upserted row about 2.5 times slower,
-# even when no row conflicts (200,000 new rows: 10.7 s instead of 4.3 s of CPU), so there the batch of
-# the updated rows is set afterwards by one UPDATE (`_Writer.finish`).
+# On SQLite a foreign-key column in the DO UPDATE list makes every upserted row dearer, even when no row
+# conflicts (benchmarks/RESULTS.md §1), so there the batch of the updated rows is set afterwards by one
+# UPDATE (`_Writer.finish`).
 SQLITE_UPDATE_COLUMNS = [*VALUE_FIELDS, "updated_at"]
 
 

@@ -16,7 +16,6 @@ from schools.tabular import ImportFailed
 
 from .. import selectors, services
 from ..models import Campaign, ExpertCard
-from ..services.cards import NOT_YOUR_CARD, STAFF_ONLY
 from .serializers import (
     CampaignCreateSerializer,
     CampaignSerializer,
@@ -38,16 +37,6 @@ class IsPortalUser(BasePermission):
 
     def has_permission(self, request, view):
         return is_staff_member(request.user) or is_principal(request.user)
-
-
-def _card_error_response(error: services.CardError) -> Response:
-    if isinstance(error, services.CardConflict):
-        code = status.HTTP_409_CONFLICT
-    elif error.message in (NOT_YOUR_CARD, STAFF_ONLY):
-        code = status.HTTP_403_FORBIDDEN
-    else:
-        code = status.HTTP_400_BAD_REQUEST
-    return Response({"detail": error.message, "errors": error.errors}, status=code)
 
 
 class CardTemplateApi(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixin):
@@ -92,19 +81,11 @@ class CampaignApi(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixin, mixins
             if codes is None
             else list(School.objects.filter(code__in=codes).values_list("pk", flat=True))
         )
-        try:
-            serializer.instance = services.campaign_create(
-                user=self.request.user, school_ids=school_ids, **data
-            )
-        except services.CampaignError as error:
-            raise ValidationError({"detail": error.message})
+        serializer.instance = services.campaign_create(user=self.request.user, school_ids=school_ids, **data)
 
     def perform_update(self, serializer):
         data = {k: v for k, v in serializer.validated_data.items() if k not in ("year", "template")}
-        try:
-            services.campaign_update(campaign=serializer.instance, **data)
-        except services.CampaignError as error:
-            raise ValidationError({"detail": error.message})
+        services.campaign_update(campaign=serializer.instance, **data)
 
     @extend_schema(request=ParticipantsSerializer, responses=CampaignSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsStaffMember])
@@ -121,12 +102,9 @@ class CampaignApi(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixin, mixins
         unknown = [c for c in body.validated_data["add"] + body.validated_data["remove"] if c not in ids]
         if unknown:
             raise ValidationError({"detail": f"Неизвестные коды ОО: {', '.join(unknown)}."})
-        try:
-            services.campaign_participants_remove(
-                campaign=campaign, school_ids=[ids[c] for c in body.validated_data["remove"]]
-            )
-        except services.CampaignError as error:
-            raise ValidationError({"detail": error.message})
+        services.campaign_participants_remove(
+            campaign=campaign, school_ids=[ids[c] for c in body.validated_data["remove"]]
+        )
         services.campaign_participants_add(
             campaign=campaign, school_ids=[ids[c] for c in body.validated_data["add"]], user=request.user
         )
@@ -170,10 +148,7 @@ class ExpertCardApi(viewsets.ReadOnlyModelViewSet):
 
     def _run(self, func, **kwargs):
         card = self.get_object()
-        try:
-            func(card_id=card.pk, user=self.request.user, **kwargs)
-        except services.CardError as error:
-            return _card_error_response(error)
+        func(card_id=card.pk, user=self.request.user, **kwargs)
         return self._respond(card.pk)
 
     @extend_schema(request=CardSaveSerializer, responses=ExpertCardSerializer)
@@ -187,18 +162,15 @@ class ExpertCardApi(viewsets.ReadOnlyModelViewSet):
                 answer["evidence"] = "\n".join(str(link) for link in answer["evidence"])
             answers.append(answer)
         card = self.get_object()
-        try:
-            # The card just read (answers prefetched) is saved and answered as is: the save's
-            # conditional UPDATE on `version` refuses it if anybody changed the card since that read.
-            card = services.card_save(
-                card_id=card.pk,
-                card=card,
-                user=request.user,
-                version=body.validated_data["version"],
-                answers=answers,
-            )
-        except services.CardError as error:
-            return _card_error_response(error)
+        # The card just read (answers prefetched) is saved and answered as is: the save's
+        # conditional UPDATE on `version` refuses it if anybody changed the card since that read.
+        card = services.card_save(
+            card_id=card.pk,
+            card=card,
+            user=request.user,
+            version=body.validated_data["version"],
+            answers=answers,
+        )
         return Response(ExpertCardSerializer(card).data)
 
     @extend_schema(request=VersionSerializer, responses=ExpertCardSerializer)

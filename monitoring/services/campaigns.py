@@ -9,6 +9,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from schools.errors import ValidationFailed
+
 from ..models import Campaign, CardAnswer, CardChange, CardReminder, CardTemplate, ExpertCard
 from ..rules import snapshot_criteria, snapshot_maximum
 from .templates import template_as_dict
@@ -18,10 +20,8 @@ DEADLINES_ORDER = "Сроки этапов должны идти по поряд
 PARTICIPANT_HAS_WORK = "Школу {school} нельзя исключить: её карта уже в работе ({status})."
 
 
-class CampaignError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class CampaignError(ValidationFailed):
+    pass
 
 
 def default_deadlines(year: int) -> tuple[date, date, date]:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from schools.errors import ApplicationError, Conflict, NotAllowed
 from schools.roles import is_staff_member, principal_school_id
 
 from ..models import CardAnswer, CardChange, Criterion, ExpertCard
@@ -50,17 +51,20 @@ REOPEN_DATE_PAST = "Дата «открыта до» должна быть не 
 EDITABLE = {ExpertCard.Status.NOT_STARTED, ExpertCard.Status.DRAFT, ExpertCard.Status.RETURNED}
 
 
-class CardError(Exception):
+class CardError(ApplicationError):
     """A refused card action; `errors` maps criterion code → field → message for form display."""
 
     def __init__(self, message: str, errors: dict | None = None):
         super().__init__(message)
-        self.message = message
         self.errors = errors or {}
 
 
-class CardConflict(CardError):
-    pass
+class CardConflict(CardError, Conflict):
+    """Somebody saved the card in between (409)."""
+
+
+class CardNotAllowed(CardError, NotAllowed):
+    """The action belongs to another role or school (403)."""
 
 
 # --- who may do what --------------------------------------------------------------------------
@@ -88,7 +92,7 @@ def card_edit_refusal(*, card: ExpertCard, user, today: date | None = None) -> s
 
 def _require_staff(user) -> None:
     if not is_staff_member(user):
-        raise CardError(STAFF_ONLY)
+        raise CardNotAllowed(STAFF_ONLY)
 
 
 def _require_status(card: ExpertCard, *allowed) -> None:
@@ -293,7 +297,7 @@ def _require_editable_at(card: ExpertCard, *, user, version: int, today: date | 
     """Refuse (in Russian) a principal's change of a card they may not edit now, or of a stale version."""
     refusal = card_edit_refusal(card=card, user=user, today=today)
     if refusal:
-        raise CardError(refusal)
+        raise (CardNotAllowed if refusal == NOT_YOUR_CARD else CardError)(refusal)
     if card.version != version:
         raise CardConflict(CARD_CONFLICT)
 

@@ -8,7 +8,7 @@ from schools.roles import is_staff_member
 
 from ..models import CardAnswer, ExpertCard
 from ..rules import snapshot_criteria
-from .cards import STAFF_ONLY, CardError
+from .cards import STAFF_ONLY, CardError, CardNotAllowed
 
 NOT_A_FINDING = "Рекомендация готовится по отклонённому критерию или критерию без баллов после проверки."
 SHNOR_DIRECTION = "1.2"  # «Система работы со ШНОР и ШНСУ» (DESIGN §4.1)
@@ -40,7 +40,7 @@ def _draft_text(criterion: dict, answer: CardAnswer) -> tuple[str, str]:
 def recommendation_draft_for_answer(*, card_id: int, code: str, user):
     """Create (or return the already drafted) recommendation for this card's criterion."""
     if not is_staff_member(user):
-        raise CardError(STAFF_ONLY)
+        raise CardNotAllowed(STAFF_ONLY)
     card = ExpertCard.objects.select_related("campaign", "school").get(pk=card_id)
     criteria = {c["code"]: c for c in snapshot_criteria(card.template_snapshot)}
     answer = card.answers.filter(criterion_code=code).first()

@@ -5,13 +5,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
 from reports import masking
+from schools.errors import ValidationFailed
 
 Progress = Callable[[int, str], None]
 
 COUNT, SHARE, NUMBER, TEXT = masking.COUNT, masking.SHARE, masking.NUMBER, masking.TEXT
 
 
-class BuildError(Exception):
+class BuildError(ValidationFailed):
     """The report cannot be built; the message (Russian) is shown to the user."""
 
 

@@ -1,8 +1,6 @@
 """API: staff keep everything; a principal reads their school's material and changes only the status and
 evidence of their programme's items and the answers to their recommendations."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from rest_framework import exceptions, viewsets
@@ -40,12 +38,6 @@ class StaffWritesPrincipalPatches(BasePermission):
         return request.method in SAFE_METHODS or (
             request.method == "PATCH" and getattr(view, "principal_patch", False)
         )
-
-
-def _drf_error(error: DjangoValidationError):
-    if hasattr(error, "error_dict"):
-        return exceptions.ValidationError(error.message_dict)
-    return exceptions.ValidationError(error.messages)
 
 
 class DirectionApi(viewsets.ReadOnlyModelViewSet):
@@ -87,12 +79,9 @@ class RoadmapApi(viewsets.ModelViewSet):
         roadmap = serializer.instance or Roadmap()
         for name, value in data.items():
             setattr(roadmap, name, value)
-        try:
-            serializer.instance = services.roadmap_save(
-                roadmap=roadmap, directions=directions, user=self.request.user
-            )
-        except DjangoValidationError as error:
-            raise _drf_error(error)
+        serializer.instance = services.roadmap_save(
+            roadmap=roadmap, directions=directions, user=self.request.user
+        )
 
 
 class RoadmapItemFilter(filters.FilterSet):
@@ -131,20 +120,13 @@ class RoadmapItemApi(viewsets.ModelViewSet):
                 raise exceptions.PermissionDenied(PRINCIPAL_ONLY_PROGRESS)
             item = serializer.instance
             data = serializer.validated_data
-            try:
-                serializer.instance = services.roadmap_item_progress_update(
-                    item=item,
-                    user=user,
-                    status=data.get("status", item.status),
-                    evidence=data.get("evidence", item.evidence),
-                    completed_on=data.get(
-                        "completed_on", item.completed_on if "status" not in data else None
-                    ),
-                )
-            except DjangoValidationError as error:
-                raise _drf_error(error)
-            except DjangoPermissionDenied as error:
-                raise exceptions.PermissionDenied(str(error))
+            serializer.instance = services.roadmap_item_progress_update(
+                item=item,
+                user=user,
+                status=data.get("status", item.status),
+                evidence=data.get("evidence", item.evidence),
+                completed_on=data.get("completed_on", item.completed_on if "status" not in data else None),
+            )
             return
         self._save(serializer)
 
@@ -156,10 +138,7 @@ class RoadmapItemApi(viewsets.ModelViewSet):
             raise exceptions.ValidationError(
                 {"number": f"Мероприятие № {item.number} уже есть в этой дорожной карте."}
             )
-        try:
-            serializer.instance = services.roadmap_item_save(item=item, user=self.request.user)
-        except DjangoValidationError as error:
-            raise _drf_error(error)
+        serializer.instance = services.roadmap_item_save(item=item, user=self.request.user)
 
 
 class RecommendationFilter(filters.FilterSet):
@@ -190,17 +169,12 @@ class RecommendationApi(viewsets.ModelViewSet):
                 raise exceptions.PermissionDenied(PRINCIPAL_ONLY_ANSWER)
             data = serializer.validated_data
             recommendation = serializer.instance
-            try:
-                serializer.instance = services.recommendation_answer(
-                    recommendation=recommendation,
-                    user=user,
-                    answer=data.get("answer", recommendation.answer),
-                    evidence=data.get("answer_evidence", recommendation.answer_evidence),
-                )
-            except DjangoValidationError as error:
-                raise _drf_error(error)
-            except DjangoPermissionDenied as error:
-                raise exceptions.PermissionDenied(str(error))
+            serializer.instance = services.recommendation_answer(
+                recommendation=recommendation,
+                user=user,
+                answer=data.get("answer", recommendation.answer),
+                evidence=data.get("answer_evidence", recommendation.answer_evidence),
+            )
             return
         self._save(serializer)
 
@@ -209,12 +183,9 @@ class RecommendationApi(viewsets.ModelViewSet):
         for name, value in serializer.validated_data.items():
             setattr(recommendation, name, value)
         recommendation.target_group = recommendation.target_group or ""
-        try:
-            serializer.instance = services.recommendation_save(
-                recommendation=recommendation, user=self.request.user
-            )
-        except DjangoValidationError as error:
-            raise _drf_error(error)
+        serializer.instance = services.recommendation_save(
+            recommendation=recommendation, user=self.request.user
+        )
 
 
 class DecisionFilter(filters.FilterSet):
@@ -246,9 +217,6 @@ class DecisionApi(viewsets.ModelViewSet):
         decision = serializer.instance or ManagementDecision()
         for name, value in data.items():
             setattr(decision, name, value)
-        try:
-            serializer.instance = services.decision_save(
-                decision=decision, user=self.request.user, schools=schools, recommendations=recommendations
-            )
-        except DjangoValidationError as error:
-            raise _drf_error(error)
+        serializer.instance = services.decision_save(
+            decision=decision, user=self.request.user, schools=schools, recommendations=recommendations
+        )

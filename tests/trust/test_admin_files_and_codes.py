@@ -7,12 +7,10 @@ import pytest
 import tablib
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from import_export.admin import ImportExportMixinBase
 from openpyxl import load_workbook
 
-from benchmarks.hostile_files import far_cell_xlsx
-from schools.admin import PortalImportForm, PortalXLSX, SchoolResource
+from schools.admin import PortalXLSX
 from schools.importing import run_import
 from schools.models import School
 from schools.validators import validate_school_code
@@ -29,27 +27,11 @@ def test_an_admin_export_writes_formulas_as_text():
     assert sheet["B2"].data_type == "s"
 
 
-def test_every_admin_with_import_export_uses_the_safe_format_and_the_checked_form(rf):
+def test_every_admin_with_import_export_uses_the_safe_format(rf):
     portal_admins = [a for a in admin.site._registry.values() if isinstance(a, ImportExportMixinBase)]
     assert len(portal_admins) >= 3  # schools, contexts, results
     for model_admin in portal_admins:
         assert model_admin.formats == [PortalXLSX], type(model_admin).__name__
-        assert model_admin.import_form_class is PortalImportForm, type(model_admin).__name__
-
-
-def test_the_admin_import_form_refuses_the_far_cell_file_with_its_reason():
-    upload = SimpleUploadedFile("школы.xlsx", far_cell_xlsx([["code"], ["0101"]]).getvalue())
-    form = PortalImportForm(
-        formats=[PortalXLSX],
-        resources=[SchoolResource],
-        data={"format": "0", "resource": "0"},
-        files={"import_file": upload},
-    )
-    assert not form.is_valid()
-    assert form.errors["import_file"] == [
-        "Лист «Данные» слишком широкий: заполненная ячейка — столбец 16 384, "
-        "допускается не более 100 столбцов."
-    ]
 
 
 @pytest.mark.parametrize("code", ["01/02", "01 02", "0101?", "../0101", "<b>"])

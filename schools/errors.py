@@ -1,0 +1,44 @@
+"""The one family of errors a user reads: a Russian message and, optionally, the form field it concerns.
+
+Services raise these; they are translated once for pages (`schools/error_pages.py`: a middleware and a
+form-view mixin) and once for the API (`schools.api.exceptions.portal_exception_handler`),
+so a view never catches them only to show the message. `status_code` is the HTTP status both answer with.
+"""
+
+
+class ApplicationError(Exception):
+    """A refused action. `errors` (a subclass may set it) is extra detail the API returns with the message."""
+
+    status_code = 400
+    errors = None
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def errors_for_api(self):
+        """Detail (JSON-ready) the API returns as "errors" beside the message, or None."""
+        return self.errors
+
+
+class ValidationFailed(ApplicationError):
+    """The input breaks a rule: 400."""
+
+
+class NotAllowed(ApplicationError):
+    """This user may not do this (here, now): 403."""
+
+    status_code = 403
+
+
+class NotFound(ApplicationError):
+    """The thing asked for does not exist or is not visible to this user: 404."""
+
+    status_code = 404
+
+
+class Conflict(ApplicationError):
+    """Somebody changed the record meanwhile, or it already exists: 409."""
+
+    status_code = 409
