@@ -45,6 +45,7 @@ def test_fetcher_accepts_file_urls_inside_static_only(settings):
         RestrictedUrlFetcher().fetch((settings.BASE_DIR / "manage.py").resolve().as_uri())
 
 
+@pytest.mark.slow
 def test_rendering_ignores_a_remote_image():
     pdf = render_pdf(
         '<html><body><p>Текст</p><img src="http://127.0.0.1:9/x.png"><img src="file:///etc/passwd"></body></html>'
