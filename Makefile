@@ -37,7 +37,7 @@ test-fast: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy
+	DEBUG=1 $(VENV)/bin/mypy  # the django-stubs plugin imports the (development) settings
 
 migrate: install
 	$(PY) manage.py migrate --noinput
