@@ -70,6 +70,7 @@ def _zip(entries: dict) -> bytes:
         (_zip({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<w/>"}), "xlsx"),
         (_zip({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"}), "odt"),
     ],
+    ids=["pdf", "docx", "xlsx", "odt"],  # the zips hold their build time: xdist workers must agree on ids
 )
 def test_document_type_is_judged_by_content(content, expected):
     assert detect_document_type(SimpleUploadedFile("any.name", content)) == expected
@@ -82,6 +83,7 @@ def test_document_type_is_judged_by_content(content, expected):
         _zip({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w/>", "word/vbaProject.bin": "x"}),
         _zip({"random.txt": "x"}),
     ],
+    ids=["html", "docx-with-macros", "unknown-zip"],
 )
 def test_html_macros_and_unknown_archives_are_refused(content):
     with pytest.raises(UploadRejected):
