@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-deps lint migrate demo worker beat backup restore browser-deps benchmark clean
+.PHONY: run test test-fast install system-deps lint migrate demo worker beat backup restore browser-deps benchmark clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,8 +28,16 @@ run: install system-deps
 test: install system-deps
 	bash scripts/test.sh $(PYTEST_ARGS)
 
+# The inner loop: everything not marked slow (PDF builds, demo, fuzzing, browser), on SQLite, on every
+# core, with the test database made from the models instead of replaying the migrations (CI's `make
+# test` replays them).
+test-fast: install
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -n auto --dist loadgroup -m "not slow" --no-migrations $(PYTEST_ARGS)
+
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=1 $(VENV)/bin/mypy  # the django-stubs plugin imports the (development) settings
 
 migrate: install
 	$(PY) manage.py migrate --noinput

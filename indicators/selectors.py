@@ -6,7 +6,10 @@ and list) wins over the computed flag, which stays on `SchoolStatus` beside it.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from schools.models import School
@@ -54,7 +57,9 @@ def indicator_catalogue() -> QuerySet[Indicator]:
     return Indicator.objects.all()
 
 
-def overrides_latest(*, year: int, school_ids=None) -> dict[tuple[int, str], StatusOverride]:
+def overrides_latest(
+    *, year: int, school_ids: Iterable[int] | None = None
+) -> dict[tuple[int, str], StatusOverride]:
     """{(school id, list): the latest override} of a year; a «revert» decision counts as none."""
     overrides = (
         StatusOverride.objects.filter(year=year).select_related("created_by").order_by("created_at", "pk")
@@ -76,7 +81,7 @@ def _with_effective(statuses: list[SchoolStatus], overrides: dict) -> list[Schoo
     return statuses
 
 
-def status_queryset(*, year: int, user=None) -> QuerySet[SchoolStatus]:
+def status_queryset(*, year: int, user: User | None = None) -> QuerySet[SchoolStatus]:
     statuses = SchoolStatus.objects.filter(year=year).select_related("school", "school__municipality")
     if user is not None:
         statuses = statuses.filter(school__in=school_list_visible_to(user=user).values("pk"))
@@ -84,7 +89,7 @@ def status_queryset(*, year: int, user=None) -> QuerySet[SchoolStatus]:
 
 
 def status_list(
-    *, year: int, list_kind: str | None = None, user=None, cluster: str = ""
+    *, year: int, list_kind: str | None = None, user: User | None = None, cluster: str = ""
 ) -> list[SchoolStatus]:
     """Statuses of a year with `<list>_effective` and `<list>_override` set; only members of
     `list_kind` ("low_results" or "unfavourable") when given. Restricted to what `user` may see."""
@@ -106,7 +111,7 @@ def status_get(*, school: School, year: int) -> SchoolStatus | None:
 
 def effective_members(*, year: int) -> dict[str, set[int]]:
     """{list: set of school ids on it in `year`} (effective, overrides applied)."""
-    members = {kind: set() for kind in LISTS}
+    members: dict[str, set[int]] = {kind: set() for kind in LISTS}
     statuses = SchoolStatus.objects.filter(year=year).values("school_id", *LISTS)
     overrides = overrides_latest(year=year)
     for row in statuses:
@@ -143,7 +148,7 @@ def list_dynamics(*, year: int) -> dict:
     }
 
 
-def list_history(*, years) -> dict[int, dict[str, dict[str, int | None]]]:
+def list_history(*, years: Iterable[int]) -> dict[int, dict[str, dict[str, int | None]]]:
     """{year: {list: {"count": n, "entered": k, "left": m}}} for the computed `years` (ascending);
     entered/left are None when the previous year has no computation (nothing to compare with)."""
     years = sorted(years)
@@ -163,7 +168,7 @@ def list_history(*, years) -> dict[int, dict[str, dict[str, int | None]]]:
 
 
 def indicator_values(
-    *, year: int, user=None, indicator: str = "", school: School | None = None
+    *, year: int, user: User | None = None, indicator: str = "", school: School | None = None
 ) -> QuerySet[IndicatorValue]:
     """Stored indicator values of a year (with school and indicator), limited to what `user` may see."""
     values = IndicatorValue.objects.filter(year=year).select_related("school", "indicator")
@@ -203,7 +208,9 @@ TABLE_SORTS = {
 }
 
 
-def status_table(*, year: int, user, cluster: str = "", list_kind: str = "", ordering: str = "school__code"):
+def status_table(
+    *, year: int, user: User, cluster: str = "", list_kind: str = "", ordering: str = "school__code"
+) -> QuerySet[SchoolStatus]:
     """Statuses of a year for the «all schools» table (queryset: sort, filter, paginate it in the view)."""
     statuses = with_decisions(status_queryset(year=year, user=user))
     if cluster:
@@ -223,11 +230,11 @@ def clusters_of(*, year: int) -> list[str]:
     )
 
 
-def indicator_cells(*, year: int, statuses) -> tuple[list[Indicator], list[dict]]:
+def indicator_cells(*, year: int, statuses: Iterable[SchoolStatus]) -> tuple[list[Indicator], list[dict]]:
     """For a page of statuses: every indicator's value beside its cluster median, in 3 queries."""
     indicators = list(Indicator.objects.all())
     statuses = list(statuses)
-    values = defaultdict(dict)
+    values: defaultdict[Any, dict] = defaultdict(dict)
     for value in IndicatorValue.objects.filter(year=year, school__in=[s.school_id for s in statuses]).only(
         "school_id", "indicator_id", "value", "is_low_data"
     ):
@@ -269,7 +276,7 @@ def school_indicator_series(*, school: School) -> dict:
     {"years": [...], "series": [{"indicator": Indicator, "values": [...], "medians": [...]}],
      "statuses": {year: SchoolStatus}} — 4 queries."""
     statuses = {s.year: s for s in SchoolStatus.objects.filter(school=school).order_by("year")}
-    values = defaultdict(dict)
+    values: defaultdict[Any, dict] = defaultdict(dict)
     for value in IndicatorValue.objects.filter(school=school).select_related("indicator"):
         values[value.indicator.code][value.year] = value.value
     clusters = {s.cluster for s in statuses.values() if s.cluster}
@@ -323,7 +330,7 @@ def school_results(*, school: School, year: int | None = None) -> QuerySet[Asses
     return results.order_by("-year", "procedure__code", "subject__name", "grade")
 
 
-def results_visible_to(*, user) -> QuerySet[AssessmentResult]:
+def results_visible_to(*, user: User) -> QuerySet[AssessmentResult]:
     return (
         AssessmentResult.objects.filter(school__in=school_list_visible_to(user=user).values("pk"))
         .select_related("school", "procedure", "subject")
@@ -331,7 +338,7 @@ def results_visible_to(*, user) -> QuerySet[AssessmentResult]:
     )
 
 
-def values_visible_to(*, user) -> QuerySet[IndicatorValue]:
+def values_visible_to(*, user: User) -> QuerySet[IndicatorValue]:
     return (
         IndicatorValue.objects.filter(school__in=school_list_visible_to(user=user).values("pk"))
         .select_related("school", "indicator")
@@ -362,7 +369,7 @@ def on_list(statuses: QuerySet[SchoolStatus], kind: str) -> QuerySet[SchoolStatu
     return statuses.filter(include | computed)
 
 
-def statuses_visible_to(*, user) -> QuerySet[SchoolStatus]:
+def statuses_visible_to(*, user: User) -> QuerySet[SchoolStatus]:
     statuses = SchoolStatus.objects.filter(school__in=school_list_visible_to(user=user).values("pk"))
     return with_decisions(statuses.select_related("school")).order_by("school__code", "year")
 

@@ -1,8 +1,10 @@
 """Reads of the monitoring app: which cards a user may see, dashboards, results and comparisons."""
 
 from datetime import date
+from typing import Any
 
 from django.apps import apps
+from django.contrib.auth.models import User
 from django.core.exceptions import FieldError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -64,7 +66,7 @@ def template_get(*, slug: str) -> CardTemplate:
         raise Http404("Шаблон не найден")
 
 
-def campaign_list_visible_to(*, user) -> QuerySet[Campaign]:
+def campaign_list_visible_to(*, user: User) -> QuerySet[Campaign]:
     """Staff see every campaign; a principal the campaigns their school takes part in."""
     from schools.roles import is_staff_member
 
@@ -77,7 +79,7 @@ def campaign_list_visible_to(*, user) -> QuerySet[Campaign]:
     ).order_by("-year", "title")
 
 
-def card_list_visible_to(*, user) -> QuerySet[ExpertCard]:
+def card_list_visible_to(*, user: User) -> QuerySet[ExpertCard]:
     return (
         ExpertCard.objects.filter(school__in=visible_school_ids(user=user))
         .select_related("campaign", "campaign__template", "school")
@@ -86,7 +88,7 @@ def card_list_visible_to(*, user) -> QuerySet[ExpertCard]:
     )
 
 
-def card_for_save_visible_to(*, user) -> QuerySet[ExpertCard]:
+def card_for_save_visible_to(*, user: User) -> QuerySet[ExpertCard]:
     """Cards the user may see, with what a draft save and its answer need (no template, no ordering)."""
     return (
         ExpertCard.objects.filter(school__in=visible_school_ids(user=user))
@@ -95,7 +97,7 @@ def card_for_save_visible_to(*, user) -> QuerySet[ExpertCard]:
     )
 
 
-def card_get_visible(*, user, card_id: int, for_save: bool = False) -> ExpertCard:
+def card_get_visible(*, user: User, card_id: int, for_save: bool = False) -> ExpertCard:
     cards = card_for_save_visible_to(user=user) if for_save else card_list_visible_to(user=user)
     try:
         return cards.get(pk=card_id)
@@ -159,12 +161,12 @@ def campaign_dashboard(*, campaign: Campaign, today: date | None = None) -> dict
     cards = list(campaign.cards.select_related("school", "campaign").order_by("school__code"))
     counts = {value: 0 for value in S.values}
     for card in cards:
-        card.overdue = is_overdue(card, today)
+        card.overdue = is_overdue(card, today)  # type: ignore[attr-defined]  # read by the template
         counts[card.status] += 1
     return {
         "cards": cards,
         "counts": [(S(value).label, value, n) for value, n in counts.items()],
-        "overdue": sum(1 for c in cards if c.overdue),
+        "overdue": sum(1 for c in cards if c.overdue),  # type: ignore[attr-defined,misc]  # set above
     }
 
 
@@ -189,7 +191,7 @@ def campaign_results(*, campaign: Campaign) -> dict:
         if cards
         else [c["code"] for c in snapshot_criteria(_template_snapshot(campaign))]
     )
-    rows = []
+    rows: list[dict[str, Any]] = []
     for card in cards:
         points = {a.criterion_code: a for a in card.answers.all()}
         before = previous_cards.get(card.school_id)
@@ -214,5 +216,5 @@ def _template_snapshot(campaign: Campaign) -> dict:
     return template_as_dict(campaign.template)
 
 
-def principal_cards(*, user) -> QuerySet[ExpertCard]:
+def principal_cards(*, user: User) -> QuerySet[ExpertCard]:
     return card_list_visible_to(user=user)

@@ -2,7 +2,11 @@
 the set-based reads the report builders need from the other apps' models (a fixed number of queries,
 whatever the number of schools)."""
 
-from django.db.models import Count, Q
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
+
+from django.contrib.auth.models import User
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from roadmaps.models import CycleStage, Direction
@@ -12,31 +16,31 @@ from .models import Document, Report
 
 
 # --- visibility -------------------------------------------------------------------------------------
-def document_list_visible_to(*, user):
+def document_list_visible_to(*, user: User) -> QuerySet[Document]:
     documents = Document.objects.select_related("direction", "stage")
     return documents if is_staff_member(user) else documents.filter(is_published=True)
 
 
-def report_list_visible_to(*, user):
+def report_list_visible_to(*, user: User) -> QuerySet[Report]:
     reports = Report.objects.select_related("direction", "stage", "job")
     return reports if is_staff_member(user) else reports.filter(is_published=True)
 
 
-def document_get_visible(*, user, pk: int) -> Document:
+def document_get_visible(*, user: User, pk: int) -> Document:
     try:
         return document_list_visible_to(user=user).get(pk=pk)
     except Document.DoesNotExist:
         raise Http404("Документ не найден")
 
 
-def report_get_visible(*, user, pk: int) -> Report:
+def report_get_visible(*, user: User, pk: int) -> Report:
     try:
         return report_list_visible_to(user=user).get(pk=pk)
     except Report.DoesNotExist:
         raise Http404("Отчёт не найден")
 
 
-def published_reports():
+def published_reports() -> QuerySet[Report]:
     return (
         Report.objects.filter(is_published=True)
         .select_related("direction", "stage")
@@ -45,7 +49,7 @@ def published_reports():
 
 
 # --- the directions × stages grid -------------------------------------------------------------------
-def quality_grid(*, user, public: bool) -> dict:
+def quality_grid(*, user: User, public: bool) -> dict:
     """Directions (rows) × cycle stages (columns) with the documents and reports of each cell.
 
     `public` shows published material only; staff get every item and see the empty cells as gaps.
@@ -95,7 +99,7 @@ def report_kind_counts() -> dict:
 
 
 # --- reads for the report builders (set-based, against the other apps' models) ----------------------
-def indicator_catalogue() -> list[dict]:
+def indicator_catalogue() -> list[Mapping[str, Any]]:
     from indicators.models import Indicator
 
     return list(
@@ -120,7 +124,7 @@ def methodology_for_year(*, year: int) -> dict:
     return snapshot
 
 
-def effective_overrides(*, years) -> dict[tuple[int, int, str], bool | None]:
+def effective_overrides(*, years: Iterable[int]) -> dict[tuple[int, int, str], bool | None]:
     """(school_id, year, list) → the effective inspector decision.
 
     True: include, False: exclude, None: revert.
@@ -139,35 +143,38 @@ def effective_overrides(*, years) -> dict[tuple[int, int, str], bool | None]:
     return latest
 
 
-def school_statuses(*, years) -> list[dict]:
+def school_statuses(*, years: Iterable[int]) -> list[dict]:
     """Statuses of every school for the years, with the inspectors' overrides applied to the lists."""
     from indicators.models import SchoolStatus
 
     years = list(years)
     overrides = effective_overrides(years=years)
-    rows = list(
-        SchoolStatus.objects.filter(year__in=years)
-        .order_by("year", "school__code")
-        .values(
-            "school_id",
-            "school__code",
-            "school__short_name",
-            "school__name",
-            "year",
-            "has_context",
-            "cluster",
-            "cluster_size",
-            "results_index",
-            "social_index",
-            "rank_in_cluster",
-            "social_rank",
-            "social_population",
-            "low_results_year",
-            "low_results",
-            "unfavourable",
-            "reasons",
-            "objectivity_flags",
-        )
+    rows: list[dict[str, Any]] = cast(
+        list[dict[str, Any]],
+        list(
+            SchoolStatus.objects.filter(year__in=years)
+            .order_by("year", "school__code")
+            .values(
+                "school_id",
+                "school__code",
+                "school__short_name",
+                "school__name",
+                "year",
+                "has_context",
+                "cluster",
+                "cluster_size",
+                "results_index",
+                "social_index",
+                "rank_in_cluster",
+                "social_rank",
+                "social_population",
+                "low_results_year",
+                "low_results",
+                "unfavourable",
+                "reasons",
+                "objectivity_flags",
+            )
+        ),
     )
     for row in rows:
         for list_kind in ("low_results", "unfavourable"):
@@ -179,7 +186,7 @@ def school_statuses(*, years) -> list[dict]:
     return rows
 
 
-def population_stats(*, years) -> list[dict]:
+def population_stats(*, years: Iterable[int]) -> list[Mapping[str, Any]]:
     from indicators.models import PopulationStat
 
     return list(
@@ -197,7 +204,7 @@ def population_stats(*, years) -> list[dict]:
     )
 
 
-def indicator_values(*, years) -> list[dict]:
+def indicator_values(*, years: Iterable[int]) -> list[Mapping[str, Any]]:
     from indicators.models import IndicatorValue
 
     return list(
@@ -221,7 +228,7 @@ def school_students(*, year: int) -> dict[int, int | None]:
     return dict(SchoolContext.objects.filter(year=year).values_list("school_id", "students"))
 
 
-def recommendations_for_year(*, year: int) -> list[dict]:
+def recommendations_for_year(*, year: int) -> list[Mapping[str, Any]]:
     from roadmaps.models import Recommendation
 
     return list(

@@ -2,8 +2,11 @@
 publish, withdraw); builds left running by a dead worker are swept with every other job (schools.jobs)."""
 
 import logging
+from collections.abc import Callable
 
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,7 +35,9 @@ REPORT_FAILED_UNEXPECTEDLY = "Внутренняя ошибка при пост�
 
 # --- documents ----------------------------------------------------------------------------------------
 @transaction.atomic
-def document_save(*, document: Document | None = None, data: dict, upload=None, user) -> Document:
+def document_save(
+    *, document: Document | None = None, data: dict, upload: UploadedFile | None = None, user: User
+) -> Document:
     """Create or update a registry document; an upload is checked by content (PDF/DOCX/XLSX/ODT, size)."""
     document = document or Document(created_by=user if getattr(user, "pk", None) else None)
     for field in (
@@ -68,7 +73,7 @@ def document_save(*, document: Document | None = None, data: dict, upload=None, 
 
 
 @transaction.atomic
-def document_publish(*, document: Document, user) -> Document:
+def document_publish(*, document: Document, user: User) -> Document:
     document.is_published = True
     document.published_at = timezone.now()
     document.published_by = user if getattr(user, "pk", None) else None
@@ -78,7 +83,7 @@ def document_publish(*, document: Document, user) -> Document:
 
 
 @transaction.atomic
-def document_withdraw(*, document: Document, user) -> Document:
+def document_withdraw(*, document: Document, user: User) -> Document:
     document.is_published = False
     document.published_at = None
     document.published_by = None
@@ -113,7 +118,7 @@ def _validated_params(*, kind: str, year: int, params: dict) -> dict:
 
 
 @transaction.atomic
-def report_create(*, kind: str, year: int, params: dict | None = None, user=None) -> Report:
+def report_create(*, kind: str, year: int, params: dict | None = None, user: User | None = None) -> Report:
     """A new report row (queued) placed in the grid by its kind; not yet enqueued."""
     from roadmaps.models import CycleStage, Direction
 
@@ -131,7 +136,7 @@ def report_create(*, kind: str, year: int, params: dict | None = None, user=None
     )
 
 
-def _enqueue(*, report: Report, action: str, title: str, user) -> Job:
+def _enqueue(*, report: Report, action: str, title: str, user: User) -> Job:
     from .tasks import report_build_task
 
     job = job_create(
@@ -144,7 +149,7 @@ def _enqueue(*, report: Report, action: str, title: str, user) -> Job:
 
 
 @transaction.atomic
-def report_request(*, kind: str, year: int, params: dict | None = None, user=None) -> Report:
+def report_request(*, kind: str, year: int, params: dict | None = None, user: User | None = None) -> Report:
     """Create a report and queue its build on the `reports` queue (after commit)."""
     report = report_create(kind=kind, year=year, params=params, user=user)
     _enqueue(report=report, action="build", title=f"Построение: {report.title}", user=user)
@@ -152,7 +157,7 @@ def report_request(*, kind: str, year: int, params: dict | None = None, user=Non
 
 
 @transaction.atomic
-def report_retry(*, report: Report, user) -> Report:
+def report_retry(*, report: Report, user: User) -> Report:
     if report.status != Report.Status.FAILED:
         raise BuildError(REPORT_NOT_FAILED)
     Report.objects.filter(pk=report.pk).update(status=Report.Status.QUEUED, error="", attempts=0)
@@ -162,7 +167,7 @@ def report_retry(*, report: Report, user) -> Report:
 
 
 @transaction.atomic
-def report_update_conclusions(*, report: Report, text: str, user) -> Report:
+def report_update_conclusions(*, report: Report, text: str, user: User) -> Report:
     """Staff's edited conclusions; the internal PDF is rendered again in the background."""
     if report.status != Report.Status.DONE:
         raise BuildError(REPORT_BUSY)
@@ -174,14 +179,14 @@ def report_update_conclusions(*, report: Report, text: str, user) -> Report:
 
 
 @transaction.atomic
-def report_request_publication(*, report: Report, user) -> Job:
+def report_request_publication(*, report: Report, user: User) -> Job:
     if report.status != Report.Status.DONE:
         raise BuildError(REPORT_NOT_DONE)
     return _enqueue(report=report, action="publish", title=f"Публикация: {report.title}", user=user)
 
 
 @transaction.atomic
-def report_withdraw(*, report: Report, user) -> Report:
+def report_withdraw(*, report: Report, user: User) -> Report:
     """Remove a report from the public tab; its public files are deleted, the internal ones stay."""
     old = [f.name for f in (report.public_pdf, report.public_xlsx) if f]
     Report.objects.filter(pk=report.pk).update(
@@ -200,7 +205,7 @@ def report_withdraw(*, report: Report, user) -> Report:
     return report
 
 
-def _heartbeat(report_id: int, progress) -> callable:
+def _heartbeat(report_id: int, progress: Callable[[int, str], None] | None) -> Callable[[int, str], None]:
     def report(percent: int, message: str = "") -> None:
         Report.objects.filter(pk=report_id).update(heartbeat_at=timezone.now())
         if progress:
@@ -209,7 +214,7 @@ def _heartbeat(report_id: int, progress) -> callable:
     return report
 
 
-def report_build(*, report_id: int, progress=None) -> Report:
+def report_build(*, report_id: int, progress: Callable[[int, str], None] | None = None) -> Report:
     """Collect the data, draft the conclusions (unless edited), render the internal PDF and xlsx.
 
     Idempotent: a rerun overwrites the same row and replaces its files. Failures are stored on the
@@ -273,7 +278,7 @@ def _render_internal(report: Report) -> None:
     _replace_file(report.xlsx, "report.xlsx", xlsx)
 
 
-def report_render(*, report_id: int, progress=None) -> Report:
+def report_render(*, report_id: int, progress: Callable[[int, str], None] | None = None) -> Report:
     """Render the internal files again from the stored data (after staff edited the conclusions)."""
     report = Report.objects.get(pk=report_id)
     if progress:
@@ -285,7 +290,9 @@ def report_render(*, report_id: int, progress=None) -> Report:
     return report
 
 
-def report_publish(*, report_id: int, user=None, progress=None) -> Report:
+def report_publish(
+    *, report_id: int, user: User | None = None, progress: Callable[[int, str], None] | None = None
+) -> Report:
     """Mask the data once (small counts), render the public PDF and xlsx from it, and publish."""
     report = Report.objects.get(pk=report_id)
     if report.status != Report.Status.DONE:

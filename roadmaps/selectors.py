@@ -1,8 +1,10 @@
 """Reads of the roadmaps app. Visibility composes schools.selectors.school_list_visible_to."""
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -20,6 +22,9 @@ from .models import (
     RoadmapItem,
     StageDuty,
 )
+
+if TYPE_CHECKING:
+    from schools.models import School
 
 DEFAULT_DUE_SOON_DAYS = 14
 
@@ -64,7 +69,7 @@ def responsibility_matrix() -> list[dict]:
 # Roadmaps -------------------------------------------------------------------------------------------
 
 
-def roadmap_list_visible_to(*, user) -> QuerySet[Roadmap]:
+def roadmap_list_visible_to(*, user: User) -> QuerySet[Roadmap]:
     """Staff see every roadmap; a principal sees only the support programmes of their school."""
     roadmaps = Roadmap.objects.select_related("school").prefetch_related("directions")
     if is_staff_member(user):
@@ -72,7 +77,7 @@ def roadmap_list_visible_to(*, user) -> QuerySet[Roadmap]:
     return roadmaps.filter(kind=Roadmap.Kind.SCHOOL, school__in=visible_school_ids(user=user))
 
 
-def roadmap_list_with_progress(*, user, today: date) -> QuerySet[Roadmap]:
+def roadmap_list_with_progress(*, user: User, today: date) -> QuerySet[Roadmap]:
     open_items = ~Q(items__status__in=CLOSED_ITEM_STATUSES)
     return roadmap_list_visible_to(user=user).annotate(
         item_count=Count("items", distinct=True),
@@ -81,7 +86,7 @@ def roadmap_list_with_progress(*, user, today: date) -> QuerySet[Roadmap]:
     )
 
 
-def roadmap_get_visible(*, user, pk: int) -> Roadmap:
+def roadmap_get_visible(*, user: User, pk: int) -> Roadmap:
     try:
         return roadmap_list_visible_to(user=user).get(pk=pk)
     except Roadmap.DoesNotExist:
@@ -98,14 +103,14 @@ def roadmap_items_by_stage(*, roadmap: Roadmap) -> list[dict]:
     return [{"stage": stage, "items": [i for i in items if i.stage_id == stage.pk]} for stage in stage_list()]
 
 
-def item_list_visible_to(*, user) -> QuerySet[RoadmapItem]:
+def item_list_visible_to(*, user: User) -> QuerySet[RoadmapItem]:
     items = RoadmapItem.objects.select_related("roadmap", "roadmap__school", "stage", "direction")
     if is_staff_member(user):
         return items
     return items.filter(roadmap__kind=Roadmap.Kind.SCHOOL, roadmap__school__in=visible_school_ids(user=user))
 
 
-def item_get_visible(*, user, pk: int) -> RoadmapItem:
+def item_get_visible(*, user: User, pk: int) -> RoadmapItem:
     try:
         return item_list_visible_to(user=user).get(pk=pk)
     except RoadmapItem.DoesNotExist:
@@ -140,7 +145,7 @@ def items_due_soon(
     )
 
 
-def deadlines_for(*, user, today: date, school=None) -> dict:
+def deadlines_for(*, user: User, today: date, school: "School | None" = None) -> dict:
     """Overdue and due-soon items visible to the user (optionally of one school's programmes)."""
     items = item_list_visible_to(user=user)
     if school is not None:
@@ -162,7 +167,7 @@ def deadlines_for(*, user, today: date, school=None) -> dict:
 # Recommendations ------------------------------------------------------------------------------------
 
 
-def recommendation_list_visible_to(*, user) -> QuerySet[Recommendation]:
+def recommendation_list_visible_to(*, user: User) -> QuerySet[Recommendation]:
     """Staff see all; a principal sees the non-draft recommendations addressed to their school."""
     recommendations = Recommendation.objects.select_related("school", "author", "answered_by", "direction")
     if is_staff_member(user):
@@ -172,7 +177,7 @@ def recommendation_list_visible_to(*, user) -> QuerySet[Recommendation]:
     )
 
 
-def recommendation_get_visible(*, user, pk: int) -> Recommendation:
+def recommendation_get_visible(*, user: User, pk: int) -> Recommendation:
     try:
         return recommendation_list_visible_to(user=user).get(pk=pk)
     except Recommendation.DoesNotExist:
@@ -191,7 +196,7 @@ def recommendation_counts() -> dict:
 # Decisions ------------------------------------------------------------------------------------------
 
 
-def decision_list_visible_to(*, user) -> QuerySet[ManagementDecision]:
+def decision_list_visible_to(*, user: User) -> QuerySet[ManagementDecision]:
     """Staff see all; a principal sees the decisions that concern their school (read-only)."""
     decisions = ManagementDecision.objects.select_related("direction").prefetch_related(
         Prefetch("schools", queryset=_schools_ordered()), "recommendations"
@@ -201,7 +206,7 @@ def decision_list_visible_to(*, user) -> QuerySet[ManagementDecision]:
     return decisions.filter(schools__in=visible_school_ids(user=user)).distinct()
 
 
-def decision_get_visible(*, user, pk: int) -> ManagementDecision:
+def decision_get_visible(*, user: User, pk: int) -> ManagementDecision:
     try:
         return decision_list_visible_to(user=user).get(pk=pk)
     except ManagementDecision.DoesNotExist:

@@ -10,7 +10,7 @@ class ApplicationError(Exception):
     """A refused action. `errors` (a subclass may set it) is extra detail the API returns with the message."""
 
     status_code = 400
-    errors = None
+    errors: dict | list | None = None
 
     def __init__(self, message: str, *, field: str | None = None):
         super().__init__(message)

@@ -1,3 +1,7 @@
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -5,7 +9,7 @@ from .models import Job, Municipality, School, SchoolContext
 from .roles import is_staff_member, principal_school_id
 
 
-def school_list_visible_to(*, user) -> QuerySet[School]:
+def school_list_visible_to(*, user: User) -> QuerySet[School]:
     """The one place that decides which schools a user may see: staff all, a principal their own."""
     schools = School.objects.select_related("municipality")
     if is_staff_member(user):
@@ -16,11 +20,11 @@ def school_list_visible_to(*, user) -> QuerySet[School]:
     return schools.filter(pk=school_id)
 
 
-def visible_school_ids(*, user):
+def visible_school_ids(*, user: User) -> QuerySet[School, Any]:
     return school_list_visible_to(user=user).values("pk")
 
 
-def school_get_visible(*, user, code: str) -> School:
+def school_get_visible(*, user: User, code: str) -> School:
     """The school with this code if the user may see it; 404 otherwise (no hint that it exists)."""
     try:
         return school_list_visible_to(user=user).get(code=code)
@@ -29,7 +33,7 @@ def school_get_visible(*, user, code: str) -> School:
 
 
 def school_list_filtered(
-    *, user, search: str = "", municipality: str = "", settlement: str = "", flags=()
+    *, user: User, search: str = "", municipality: str = "", settlement: str = "", flags: Iterable[str] = ()
 ) -> QuerySet[School]:
     schools = school_list_visible_to(user=user)
     if search:
@@ -54,7 +58,7 @@ SCHOOL_FLAGS = {
 }
 
 
-def context_list_visible_to(*, user) -> QuerySet[SchoolContext]:
+def context_list_visible_to(*, user: User) -> QuerySet[SchoolContext]:
     return SchoolContext.objects.select_related("school", "import_batch").filter(
         school__in=visible_school_ids(user=user)
     )
@@ -68,7 +72,7 @@ def municipality_list() -> QuerySet[Municipality]:
     return Municipality.objects.all()
 
 
-def job_get_visible(*, user, job_id: int) -> Job:
+def job_get_visible(*, user: User, job_id: int) -> Job:
     jobs = Job.objects.all() if is_staff_member(user) else Job.objects.filter(created_by=user.pk)
     try:
         return jobs.get(pk=job_id)

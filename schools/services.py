@@ -1,5 +1,9 @@
 """Writes of the schools app: imports of the schools and context files (DESIGN §4.2), principals."""
 
+from collections.abc import Callable
+from typing import IO
+
+from django.contrib.auth.models import User
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -69,7 +73,7 @@ def _unreadable_cells(table) -> set[tuple[int, str]]:
     return {(e.row, e.column) for e in table.errors}
 
 
-def _require(errors, row, values, *keys, unreadable=frozenset()):
+def _require(errors, row, values, *keys, unreadable=frozenset()) -> None:
     for key in keys:
         if values.get(key) in (None, "") and (row, HEADERS[key]) not in unreadable:
             errors.append(RowError(row, HEADERS[key], REQUIRED_VALUE))
@@ -113,7 +117,14 @@ def _first_rows_by_key(rows, key_of, errors, header):
 
 
 @transaction.atomic
-def schools_import(*, file, file_name: str, user=None, dry_run: bool = False, progress=None) -> ImportSummary:
+def schools_import(
+    *,
+    file: IO[bytes],
+    file_name: str,
+    user: User | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int, str], None] | None = None,
+) -> ImportSummary:
     table = read_table(file, SCHOOL_COLUMNS)
     errors = list(table.errors)
     unreadable = _unreadable_cells(table)
@@ -136,7 +147,8 @@ def schools_import(*, file, file_name: str, user=None, dry_run: bool = False, pr
     )
     municipalities = _municipalities_by_name({v["municipality"] for _, v in table.rows})
     fields = [c.key for c in SCHOOL_COLUMNS if c.key not in ("code", "municipality")]
-    new, changed = [], []
+    new: list[School] = []
+    changed: list[School] = []
     for _, values in table.rows:
         school = existing.get(values["code"]) or School(code=values["code"])
         for name in fields:
@@ -165,7 +177,7 @@ def schools_import(*, file, file_name: str, user=None, dry_run: bool = False, pr
     return summary
 
 
-def _user(user):
+def _user(user: User):
     return user if getattr(user, "pk", None) else None
 
 
@@ -200,7 +212,12 @@ def _clean_context_row(row: int, values: dict, school_ids: dict, errors: list[Ro
 
 @transaction.atomic
 def contexts_import(
-    *, file, file_name: str, user=None, dry_run: bool = False, progress=None
+    *,
+    file: IO[bytes],
+    file_name: str,
+    user: User | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int, str], None] | None = None,
 ) -> ImportSummary:
     table = read_table(file, CONTEXT_COLUMNS)
     errors = list(table.errors)
@@ -231,7 +248,8 @@ def contexts_import(
         kind=ImportBatch.Kind.CONTEXT, file=file, file_name=file_name, user=user, rows=summary.rows
     )
     fields = [key for key, _ in CONTEXT_COUNT_COLUMNS] + ["accreditation_suspended"]
-    new, changed = [], []
+    new: list[SchoolContext] = []
+    changed: list[SchoolContext] = []
     for key, (_, values) in zip(keys, table.rows, strict=True):
         context = existing.get(key) or SchoolContext(school_id=key[0], year=key[1])
         for name in fields:

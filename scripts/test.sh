@@ -12,4 +12,6 @@ fi
 if [ -z "${REDIS_URL:-}" ]; then
   echo "REDIS_URL не задан: задачи Celery выполняются в процессе, тесты с настоящим исполнителем пропускаются."
 fi
-exec $PY -m pytest "$@"
+# One pytest worker per core (TEST_WORKERS=0: none); --dist loadgroup keeps each xdist_group of
+# tests/conftest.py (browser journeys, Celery worker tests) in one worker. Arguments come last and win.
+exec $PY -m pytest -n "${TEST_WORKERS:-auto}" --dist loadgroup "$@"

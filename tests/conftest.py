@@ -2,6 +2,7 @@
 
 import io
 import os
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -10,6 +11,32 @@ from openpyxl import Workbook
 from schools.reference import seed as seed_roles
 from schools.roles import ADMINISTRATOR, INSPECTOR, PRINCIPAL
 from tests.factories import SchoolFactory, UserFactory
+
+# `make test-fast` leaves out the tests marked slow. Marked here, so test bodies stay as they are: the
+# Chromium journeys (their folder), property-based fuzzing (hypothesis and schemathesis tests), the
+# tests taking a fixture that builds a WeasyPrint PDF (annual, built) and the walks over every route for
+# every role (actors: they build the whole trust world per case, about 60 % of the CPU of the rest of
+# the suite; test_every_route_is_in_the_matrix stays fast); other PDF and demo builders carry
+# @pytest.mark.slow themselves.
+SLOW_FOLDERS = (Path(__file__).parent / "browser",)
+SLOW_FIXTURES = {"annual", "built", "actors"}
+# Under xdist (`-n`, `--dist loadgroup`) each group runs in one worker: the browser journeys share one
+# demo database built per worker session, and the Celery worker tests share the queues on REDIS_URL.
+XDIST_GROUPS = {"browser": "browser", "celery_worker": "redis"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if (
+            any(item.path.is_relative_to(folder) for folder in SLOW_FOLDERS)
+            or getattr(getattr(item, "function", None), "is_hypothesis_test", False)
+            or SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        ):
+            item.add_marker(pytest.mark.slow)
+        for marker, group in XDIST_GROUPS.items():
+            if item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from itertools import chain, islice
 
-from django.db import connection
+from django.db import connection, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 SQLITE_ROWS_PER_STATEMENT = 2000
@@ -21,12 +22,12 @@ SQLITE_ROWS_PER_STATEMENT = 2000
 
 def upsert_rows(
     *,
-    model,
+    model: type[models.Model],
     columns: Sequence[str],
     rows: Iterable[Sequence],
     conflict: Sequence[str],
     update: Sequence[str],
-    db=None,
+    db: BaseDatabaseWrapper | None = None,
 ) -> None:
     """Insert `rows` (tuples in the order of `columns`, already database-ready) or update on conflict.
 
@@ -58,7 +59,7 @@ def upsert_rows(
         cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage}{tail}")
 
 
-def insert_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+def insert_rows(*, model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]) -> None:
     """Plain bulk INSERT of tuples holding numbers, booleans, None and text (JSON as text), in the order
     of `columns`. Used for a year's computed values, statuses and statistics.
 
@@ -79,7 +80,9 @@ def insert_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence]) -> N
     copy_rows(model=model, columns=columns, rows=rows)
 
 
-def _sqlite_insert(head: str, tail: str, width: int, rows: Iterable[Sequence], db) -> None:
+def _sqlite_insert(
+    head: str, tail: str, width: int, rows: Iterable[Sequence], db: BaseDatabaseWrapper
+) -> None:
     """`head` + as many `(%s, …)` groups as SQLite takes parameters for + `tail`, for every chunk of rows."""
     one = "(" + ", ".join(["%s"] * width) + ")"
     per_statement = max(1, min(SQLITE_ROWS_PER_STATEMENT, _sqlite_max_parameters(db) // width))
@@ -108,7 +111,7 @@ class CsvStream:
     readline = read
 
 
-def _sqlite_max_parameters(db) -> int:
+def _sqlite_max_parameters(db: BaseDatabaseWrapper) -> int:
     db.ensure_connection()
     try:
         return db.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
@@ -116,7 +119,7 @@ def _sqlite_max_parameters(db) -> int:
         return 999
 
 
-def copy_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+def copy_rows(*, model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]) -> None:
     """COPY `rows` into `model`'s table (PostgreSQL only), streamed in CSV batches."""
     fields = {f.column: f for f in model._meta.concrete_fields}
     _copy(
@@ -128,7 +131,11 @@ def copy_rows(*, model, columns: Sequence[str], rows: Iterable[Sequence]) -> Non
 
 
 def _copy(
-    table: str, columns: Sequence[str], not_null: Sequence[str], rows: Iterable[Sequence], db=None
+    table: str,
+    columns: Sequence[str],
+    not_null: Sequence[str],
+    rows: Iterable[Sequence],
+    db: BaseDatabaseWrapper | None = None,
 ) -> None:
     db = db or connection
     quote = db.ops.quote_name
@@ -147,14 +154,16 @@ def _copy(
                     copy.write(chunk)
 
 
-def history_record_batch(*, model, batch_id: int, user_id: int | None, reason: str) -> None:
+def history_record_batch(
+    *, model: type[models.Model], batch_id: int, user_id: int | None, reason: str
+) -> None:
     """Write one django-simple-history row per row of `model` that import batch `batch_id` touched.
 
     One INSERT … SELECT in the database: a row the batch inserted (created_at = updated_at, both the
     import's stamp) is recorded as "+" (created), a row it updated as "~" (changed), so the history of
     every result shows old → new even though the rows were upserted with plain SQL.
     """
-    history = model.history.model
+    history = model.history.model  # type: ignore[attr-defined]  # added by simple-history
     quote = connection.ops.quote_name
     source, target = quote(model._meta.db_table), quote(history._meta.db_table)
     columns = [f.column for f in model._meta.concrete_fields]

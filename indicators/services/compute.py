@@ -12,6 +12,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from itertools import chain, repeat
 
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -97,7 +98,9 @@ def _report(progress: Callable | None, percent: int, message: str) -> None:
         progress(percent, message)
 
 
-def statuses_compute(*, year: int, user=None, progress: Callable | None = None) -> ComputationRun:
+def statuses_compute(
+    *, year: int, user: User | None = None, progress: Callable | None = None
+) -> ComputationRun:
     """Compute year `year` and replace its stored values, statuses and statistics; returns the run."""
     if not 2000 <= year <= 2100:
         raise ValueError(BAD_YEAR)
@@ -223,7 +226,9 @@ def _raw_rows(queryset):
             yield from rows
 
 
-def _write(*, year, user, rules_model, rules, by_year: dict, years, catalogue, specs) -> ComputationRun:
+def _write(
+    *, year: int, user: User, rules_model, rules, by_year: dict, years, catalogue, specs
+) -> ComputationRun:
     current = by_year[year]
     IndicatorValue.objects.filter(year=year).delete()
     SchoolStatus.objects.filter(year=year).delete()
@@ -348,7 +353,9 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _status_rows(run_id, year, current: calc.Year, by_year, years, rules: calc.Rules, specs, low_results):
+def _status_rows(
+    run_id: int, year: int, current: calc.Year, by_year, years, rules: calc.Rules, specs, low_results
+):
     """Rows of STATUS_COLUMNS with the reasons and objectivity flags as JSON text, school by school.
 
     The reasons' JSON is assembled from fragments made a column at a time (`_cell_reasons`,
@@ -490,7 +497,7 @@ def _cached(function):
     return cached
 
 
-def _stat_rows(run_id, year, current: calc.Year, specs):
+def _stat_rows(run_id: int, year: int, current: calc.Year, specs):
     """Median, mean, min and max of every indicator and both indices over all schools, each municipality
     and each cluster (rows of STAT_COLUMNS)."""
     everyone = {"Все школы": list(range(len(current.sids)))} if current.sids else {}

@@ -1,7 +1,10 @@
 """Inspectors' decisions: status overrides with a written reason, and new versions of the rules."""
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+
+from schools.models import School
 
 from ..models import MethodologyRules, StatusOverride
 
@@ -12,7 +15,7 @@ UNKNOWN_DECISION = "Неизвестное решение."
 
 @transaction.atomic
 def status_override_create(
-    *, school, year: int, list_kind: str, decision: str, reason: str, user=None
+    *, school: School, year: int, list_kind: str, decision: str, reason: str, user: User | None = None
 ) -> StatusOverride:
     """Record an inspector's decision on a school's ШНОР/ШНСУ membership; history is every row."""
     reason = (reason or "").strip()
@@ -33,7 +36,7 @@ def status_override_create(
 
 
 @transaction.atomic
-def rules_save(*, rules: MethodologyRules, user=None, comment: str = "") -> MethodologyRules:
+def rules_save(*, rules: MethodologyRules, user: User | None = None, comment: str = "") -> MethodologyRules:
     """Save edited rules (a form's instance); a new `valid_from` creates a new version.
 
     simple_history keeps every saved state with who and when; runs keep their own snapshot.

@@ -14,8 +14,9 @@ Both read their input lazily in batches, so generators keep memory bounded.
 import struct
 from collections.abc import Iterable, Sequence
 from itertools import islice, repeat
+from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 
 NULL_FIELD = b"\xff\xff\xff\xff"  # a binary field of length -1
 _TRUE, _FALSE = b"\x00\x00\x00\x01\x01", b"\x00\x00\x00\x01\x00"
@@ -30,7 +31,7 @@ _TRAILER = b"\xff\xff"
 TEXT_NULL = "\\N"
 
 
-def column_types(model, columns: Sequence[str]) -> list[str]:
+def column_types(model: type[models.Model], columns: Sequence[str]) -> list[str]:
     """The database type of each column (bigint, integer, smallint, double precision or boolean)."""
     fields = {f.column: f for f in model._meta.concrete_fields}
     types = [fields[c].db_type(connection) for c in columns]
@@ -48,7 +49,7 @@ def encode(kind: str, values: Iterable) -> list[bytes]:
     return [NULL_FIELD if v is None else pack(size, v) for v in values]
 
 
-def constant(kind: str, value) -> repeat:
+def constant(kind: str, value: Any) -> repeat:
     """The same field for every row."""
     return repeat(encode(kind, [value])[0])
 
@@ -63,7 +64,7 @@ class _Stream:
 
     def __init__(self, parts: Iterable, batch: int, join, head, tail):
         self.parts, self.batch, self.join, self.head, self.tail = iter(parts), batch, join, head, tail
-        self.error = None
+        self.error: Exception | None = None
 
     def read(self, size: int = -1):
         try:
@@ -82,7 +83,7 @@ class _Stream:
     readline = read
 
 
-def _copy(model, columns: Sequence[str], options: str, stream: _Stream) -> None:
+def _copy(model: type[models.Model], columns: Sequence[str], options: str, stream: _Stream) -> None:
     quote = connection.ops.quote_name
     sql = (
         f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
@@ -103,7 +104,9 @@ def _copy(model, columns: Sequence[str], options: str, stream: _Stream) -> None:
             raise
 
 
-def copy_binary(*, model, columns: Sequence[str], rows: Iterable[bytes], batch: int = 5000) -> None:
+def copy_binary(
+    *, model: type[models.Model], columns: Sequence[str], rows: Iterable[bytes], batch: int = 5000
+) -> None:
     """COPY rows already encoded (`row_header(len(columns))` followed by one `encode`d field per column)."""
     _copy(model, columns, "FORMAT binary", _Stream(rows, batch, b"".join, _HEADER, _TRAILER))
 
@@ -116,7 +119,7 @@ def escape(text: str) -> str:
     return text
 
 
-def field(value) -> str:
+def field(value: Any) -> str:
     """The text COPY field of one value: None → TEXT_NULL, booleans t/f, numbers as repr, text escaped."""
     if value is None:
         return TEXT_NULL
@@ -133,6 +136,8 @@ def line(row: Sequence) -> str:
     return "\t".join(map(field, row))
 
 
-def copy_lines(*, model, columns: Sequence[str], lines: Iterable[str], batch: int = 500) -> None:
+def copy_lines(
+    *, model: type[models.Model], columns: Sequence[str], lines: Iterable[str], batch: int = 500
+) -> None:
     """COPY text lines made by `line` (without their newline)."""
     _copy(model, columns, "FORMAT text", _Stream((f"{text}\n" for text in lines), batch, "".join, "", ""))

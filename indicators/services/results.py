@@ -14,7 +14,9 @@ import operator
 import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from typing import IO, Any
 
+from django.contrib.auth.models import User
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
@@ -29,7 +31,7 @@ from .bulk import history_record_batch, upsert_rows
 WRITE_BATCH = 5000
 
 
-def fast_count(value):
+def fast_count(value: Any) -> int | None:
     """parse_count with a fast path for the numeric cells calamine returns (most of a large file)."""
     if value.__class__ is float and 0 <= value <= 1e9 and value.is_integer():
         return int(value)
@@ -39,11 +41,11 @@ def fast_count(value):
 
 
 @functools.lru_cache(maxsize=256)
-def cached_year(value):
+def cached_year(value: Any) -> int | None:
     return parse_academic_year(value)
 
 
-def fast_decimal(value):
+def fast_decimal(value: Any) -> float | None:
     if value.__class__ is float and value == value and abs(value) != float("inf"):
         return value
     if value == "" or value is None:
@@ -363,7 +365,14 @@ def _report(progress: Callable | None, percent: int, message: str) -> None:
 
 
 @transaction.atomic
-def results_import(*, file, file_name: str, user=None, dry_run: bool = False, progress=None) -> ImportSummary:
+def results_import(
+    *,
+    file: IO[bytes],
+    file_name: str,
+    user: User | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int, str], None] | None = None,
+) -> ImportSummary:
     """Import a results file; raises ImportFailed with every row error and then changes nothing."""
     school_ids = dict(School.objects.values_list("code", "pk"))
     subjects = {normalise_name(name): pk for name, pk in Subject.objects.values_list("name", "pk")}
@@ -402,7 +411,13 @@ def results_import(*, file, file_name: str, user=None, dry_run: bool = False, pr
 
 
 def _read_and_write(
-    file, writer: _Writer, school_ids: dict, subjects: dict, taken_slugs: set, procedure_ids: dict, progress
+    file: IO[bytes],
+    writer: _Writer,
+    school_ids: dict,
+    subjects: dict,
+    taken_slugs: set,
+    procedure_ids: dict,
+    progress: Callable[[int, str], None],
 ) -> tuple[int, dict]:
     """Check every row of the file and hand the valid ones to `writer`; raises ImportFailed at the end."""
     seen: dict[tuple, int] = {}

@@ -1,9 +1,12 @@
 """Campaigns: creation with default deadlines, participants (cards), reminders."""
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -29,7 +32,7 @@ def default_deadlines(year: int) -> tuple[date, date, date]:
     return date(year + 1, 9, 30), date(year + 1, 10, 15), date(year + 1, 11, 1)
 
 
-def _card_objects(campaign: Campaign, school_ids, snapshot: dict) -> list[ExpertCard]:
+def _card_objects(campaign: Campaign, school_ids: Iterable[int], snapshot: dict) -> list[ExpertCard]:
     return [
         ExpertCard(
             campaign=campaign,
@@ -50,7 +53,9 @@ def _answer_objects(card: ExpertCard) -> list[CardAnswer]:
 
 
 @transaction.atomic
-def campaign_participants_add(*, campaign: Campaign, school_ids, user=None) -> list[ExpertCard]:
+def campaign_participants_add(
+    *, campaign: Campaign, school_ids: Iterable[int], user: User | None = None
+) -> list[ExpertCard]:
     """Create a not-started card (with all its answers) for each school not yet in the campaign."""
     from .computed import cards_refresh_computed
 
@@ -78,7 +83,7 @@ def campaign_participants_add(*, campaign: Campaign, school_ids, user=None) -> l
 
 
 @transaction.atomic
-def campaign_participants_remove(*, campaign: Campaign, school_ids) -> int:
+def campaign_participants_remove(*, campaign: Campaign, school_ids: Iterable[int]) -> int:
     """Remove schools whose card nobody has touched yet; a card in work is never deleted."""
     cards = list(campaign.cards.filter(school_id__in=list(school_ids)).select_related("school"))
     busy = [c for c in cards if c.status != ExpertCard.Status.NOT_STARTED]
@@ -110,14 +115,14 @@ def campaign_create(
     *,
     year: int,
     template: CardTemplate,
-    user=None,
+    user: User | None = None,
     title: str = "",
     self_assessment_due: date | None = None,
     verification_due: date | None = None,
     evaluation_due: date | None = None,
     reminder_days: int = 7,
     revision_days: int = 7,
-    school_ids=None,
+    school_ids: Iterable[int] | None = None,
 ) -> Campaign:
     """A campaign with default deadlines and, unless `school_ids` is given, the ШНОР schools of the year."""
     from ..selectors import default_participant_ids
@@ -149,7 +154,7 @@ def campaign_create(
 
 
 @transaction.atomic
-def campaign_update(*, campaign: Campaign, **fields) -> Campaign:
+def campaign_update(*, campaign: Campaign, **fields: Any) -> Campaign:
     for name, value in fields.items():
         setattr(campaign, name, value)
     if not (campaign.self_assessment_due <= campaign.verification_due <= campaign.evaluation_due):
@@ -173,7 +178,7 @@ def campaign_refresh_computed(*, campaign: Campaign) -> int:
 # --- e-mail -------------------------------------------------------------------------------------
 
 
-def _principal_emails(school_ids) -> dict[int, list[str]]:
+def _principal_emails(school_ids: Iterable[int]) -> dict[int, list[str]]:
     from schools.roles import PRINCIPAL
 
     users = (

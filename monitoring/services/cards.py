@@ -7,7 +7,9 @@ SQLite): the writer passes the version it saw; if somebody saved in between, not
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -78,7 +80,7 @@ def principal_deadline(card: ExpertCard) -> date:
     return deadline
 
 
-def card_edit_refusal(*, card: ExpertCard, user, today: date | None = None) -> str | None:
+def card_edit_refusal(*, card: ExpertCard, user: User, today: date | None = None) -> str | None:
     """Why this user may not change the claims now, or None when they may."""
     if principal_school_id(user) != card.school_id or is_staff_member(user):
         return NOT_YOUR_CARD
@@ -90,7 +92,7 @@ def card_edit_refusal(*, card: ExpertCard, user, today: date | None = None) -> s
     return None
 
 
-def _require_staff(user) -> None:
+def _require_staff(user: User) -> None:
     if not is_staff_member(user):
         raise CardNotAllowed(STAFF_ONLY)
 
@@ -125,7 +127,7 @@ def _text(value) -> str:
     return str(value)
 
 
-def _log(card, user, action, *, code="", field="", old="", new="") -> CardChange:
+def _log(card, user: User, action, *, code: str = "", field="", old="", new="") -> CardChange:
     return CardChange(
         card=card,
         user=user if getattr(user, "pk", None) else None,
@@ -176,7 +178,7 @@ def _clean_answer(criterion: dict, raw: dict, answer: CardAnswer) -> tuple[dict,
 
     A field with an error keeps the answer's saved value, so the other fields can be saved alone."""
     errors: dict = {}
-    values = {
+    values: dict[str, Any] = {
         "evidence": "\n".join(evidence_links(str(raw.get("evidence", answer.evidence) or ""))),
         "comment": str(raw.get("comment", answer.comment) or "").strip(),
         "numerator": answer.numerator,
@@ -236,7 +238,7 @@ def _sync_snapshot(card: ExpertCard) -> None:
 
 
 def _draft_changes(
-    card: ExpertCard, user, answers: list[dict], *, partial: bool = False
+    card: ExpertCard, user: User, answers: list[dict], *, partial: bool = False
 ) -> tuple[list[tuple[CardAnswer, dict]], list[CardChange], dict]:
     """Validate the submitted answers against the card's snapshot: the changed answers, each with its
     new values, the history entries and the field errors. Writes nothing.
@@ -293,7 +295,7 @@ def _answers_write(changed: list[tuple[CardAnswer, dict]]) -> None:
         CardAnswer.objects.bulk_update([answer for answer, _ in changed], fields)
 
 
-def _require_editable_at(card: ExpertCard, *, user, version: int, today: date | None) -> None:
+def _require_editable_at(card: ExpertCard, *, user: User, version: int, today: date | None) -> None:
     """Refuse (in Russian) a principal's change of a card they may not edit now, or of a stale version."""
     refusal = card_edit_refusal(card=card, user=user, today=today)
     if refusal:
@@ -305,7 +307,7 @@ def _require_editable_at(card: ExpertCard, *, user, version: int, today: date | 
 def card_save(
     *,
     card_id: int,
-    user,
+    user: User,
     version: int,
     answers: list[dict],
     today: date | None = None,
@@ -401,7 +403,7 @@ def card_check(card: ExpertCard) -> dict:
 
 @transaction.atomic
 def card_submit(
-    *, card_id: int, user, version: int, answers: list[dict] | None = None, today: date | None = None
+    *, card_id: int, user: User, version: int, answers: list[dict] | None = None, today: date | None = None
 ) -> ExpertCard:
     """Send the card for verification (saving `answers` first, if given): claimed points need evidence."""
     from .computed import cards_refresh_computed
@@ -411,8 +413,8 @@ def card_submit(
     card = _load(card_id)
     _require_editable_at(card, user=user, version=version, today=today)
     _sync_snapshot(card)
-    answers = _answers_by_code(card)
-    errors = _submission_errors(card, answers)
+    by_code = _answers_by_code(card)
+    errors = _submission_errors(card, by_code)
     if errors:
         raise CardError(
             "Карта не отправлена: по заявленным баллам нужны ссылки на подтверждающие документы.", errors
@@ -422,7 +424,7 @@ def card_submit(
         {
             c["code"]: c["points"]
             for c in snapshot_criteria(card.template_snapshot)
-            if answers[c["code"]].claimed
+            if by_code[c["code"]].claimed
         },
     )
     old_status = card.get_status_display()

@@ -1,6 +1,7 @@
 """Section-1 values computed from imported results, for many cards at once (one query for all)."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.apps import apps
 from django.db.models import Q, Sum
@@ -9,7 +10,7 @@ from ..models import CardAnswer, Criterion, ExpertCard
 from ..rules import MEASURES, computed_for, snapshot_criteria
 
 
-def results_rows(*, school_ids, years) -> dict[tuple[int, int], list[dict]]:
+def results_rows(*, school_ids: Iterable[int], years: Iterable[int]) -> dict[tuple[int, int], list[dict]]:
     """{(school_id, year): [row sums per procedure, subject, grade]} in one aggregate query."""
     result_model = apps.get_model("indicators", "AssessmentResult")
     sums = {}

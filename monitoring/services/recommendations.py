@@ -1,8 +1,10 @@
 """From a rejected or zero-point criterion, a draft targeted recommendation for that school (roadmaps app)."""
 
 from importlib import import_module
+from typing import Any
 
 from django.apps import apps
+from django.contrib.auth.models import User
 
 from schools.roles import is_staff_member
 
@@ -37,7 +39,7 @@ def _draft_text(criterion: dict, answer: CardAnswer) -> tuple[str, str]:
     return problem[:500], text
 
 
-def recommendation_draft_for_answer(*, card_id: int, code: str, user):
+def recommendation_draft_for_answer(*, card_id: int, code: str, user: User) -> tuple[Any, bool]:
     """Create (or return the already drafted) recommendation for this card's criterion."""
     if not is_staff_member(user):
         raise CardNotAllowed(STAFF_ONLY)

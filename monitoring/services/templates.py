@@ -7,6 +7,7 @@ cards already created keep their own snapshot of the version they were filled wi
 import io
 import json
 from decimal import Decimal, InvalidOperation
+from typing import IO
 
 from django.db import transaction
 from django.db.models import F
@@ -161,7 +162,8 @@ def template_validate(data: dict) -> list[str]:
     sections = data.get("sections")
     if not sections or not isinstance(sections, list):
         return [*errors, "В шаблоне нет разделов."]
-    numbers, codes = set(), set()
+    numbers: set[int] = set()
+    codes: set[str] = set()
     for section in sections:
         where = f"Раздел {section.get('number', '?')}"
         if not isinstance(section.get("number"), int) or section["number"] in numbers:
@@ -305,7 +307,7 @@ def template_xlsx_bytes(template: CardTemplate) -> bytes:
     return workbook_bytes([Sheet("Шаблон", meta[0], [*meta[1:], headers, *rows])])
 
 
-def template_from_xlsx(file) -> dict:
+def template_from_xlsx(file: IO[bytes]) -> dict:
     sheet = open_data_sheet(file)
     meta = {}
     for cells in sheet.iter_rows():

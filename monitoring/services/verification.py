@@ -2,7 +2,9 @@
 return for revision, reopen, finish, evaluate."""
 
 from datetime import date, timedelta
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,7 +33,7 @@ S = ExpertCard.Status
 
 
 @transaction.atomic
-def card_verdicts_set(*, card_id: int, user, version: int, verdicts: dict[str, dict]) -> ExpertCard:
+def card_verdicts_set(*, card_id: int, user: User, version: int, verdicts: dict[str, dict]) -> ExpertCard:
     """verdicts: {criterion code: {"verdict": confirmed|rejected|pending, "comment": "..."}}."""
     _require_staff(user)
     card = _load(card_id)
@@ -61,7 +63,7 @@ def card_verdicts_set(*, card_id: int, user, version: int, verdicts: dict[str, d
             errors[code] = {"verdict": COMPUTED_NO_DATA}
         if code in errors:
             continue
-        new = {
+        new: dict[str, Any] = {
             "verdict": verdict,
             "verifier_comment": comment,
             "points": criteria[code]["points"] if verdict == CardAnswer.Verdict.CONFIRMED else 0,
@@ -112,7 +114,9 @@ def card_confirm_agreeing(*, card_id: int, user, version: int) -> tuple[ExpertCa
 
 
 @transaction.atomic
-def card_return(*, card_id: int, user, version: int, message: str, today: date | None = None) -> ExpertCard:
+def card_return(
+    *, card_id: int, user: User, version: int, message: str, today: date | None = None
+) -> ExpertCard:
     """Return a submitted card to the principal with a message; it is open for `revision_days` more days."""
     from ..tasks import card_returned_notify_task
 
@@ -137,7 +141,9 @@ def card_return(*, card_id: int, user, version: int, message: str, today: date |
 
 
 @transaction.atomic
-def card_reopen(*, card_id: int, user, version: int, until: date, today: date | None = None) -> ExpertCard:
+def card_reopen(
+    *, card_id: int, user: User, version: int, until: date, today: date | None = None
+) -> ExpertCard:
     """Open the card to its principal until `until` (also after the deadline or after submission)."""
     _require_staff(user)
     card = _load(card_id)
@@ -159,7 +165,7 @@ def card_reopen(*, card_id: int, user, version: int, until: date, today: date | 
 
 
 @transaction.atomic
-def card_verify(*, card_id: int, user, version: int) -> ExpertCard:
+def card_verify(*, card_id: int, user: User, version: int) -> ExpertCard:
     """Finish the verification: score = confirmed points, level by the template's shares."""
     _require_staff(user)
     card = _load(card_id)
@@ -188,7 +194,7 @@ def card_verify(*, card_id: int, user, version: int) -> ExpertCard:
 
 
 @transaction.atomic
-def card_evaluate(*, card_id: int, user, version: int) -> ExpertCard:
+def card_evaluate(*, card_id: int, user: User, version: int) -> ExpertCard:
     """The third stage: the department confirms the evaluation; the card is final."""
     _require_staff(user)
     card = _load(card_id)

@@ -3,16 +3,19 @@
 Every status change goes through these functions; error messages are module constants.
 """
 
+from collections.abc import Iterable
 from datetime import date
 from urllib.parse import urlsplit
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from schools.models import School
 from schools.roles import is_staff_member, principal_school_id
 
-from ..models import ItemStatus, ManagementDecision, Recommendation, Roadmap, RoadmapItem
+from ..models import Direction, ItemStatus, ManagementDecision, Recommendation, Roadmap, RoadmapItem
 
 EVIDENCE_NOT_HTTP = "Ссылка «{value}» не принята: допускаются только адреса http:// или https://."
 EVIDENCE_TOO_MANY = "Не больше {limit} ссылок."
@@ -40,7 +43,7 @@ MAX_EVIDENCE_LINKS = 20
 PRINCIPAL_ITEM_FIELDS = frozenset({"status", "evidence", "completed_on"})
 
 
-def evidence_clean(links) -> list[str]:
+def evidence_clean(links: str | Iterable[str] | None) -> list[str]:
     """Strip, drop blanks and duplicates; every link must be http(s) with a host. Raises ValidationError."""
     if isinstance(links, str):
         links = links.splitlines()
@@ -62,7 +65,7 @@ def evidence_clean(links) -> list[str]:
     return cleaned
 
 
-def _evidence_field(links, field: str) -> list[str]:
+def _evidence_field(links: str | Iterable[str] | None, field: str) -> list[str]:
     try:
         return evidence_clean(links)
     except ValidationError as error:
@@ -94,7 +97,9 @@ def roadmap_validate(roadmap: Roadmap) -> None:
 
 
 @transaction.atomic
-def roadmap_save(*, roadmap: Roadmap, directions=None, user=None) -> Roadmap:
+def roadmap_save(
+    *, roadmap: Roadmap, directions: Iterable[Direction] | None = None, user: User | None = None
+) -> Roadmap:
     """Create or update a roadmap (staff). `directions` replaces its directions when given."""
     _require_staff(user)
     roadmap_validate(roadmap)
@@ -105,7 +110,9 @@ def roadmap_save(*, roadmap: Roadmap, directions=None, user=None) -> Roadmap:
 
 
 @transaction.atomic
-def roadmap_item_save(*, item: RoadmapItem, responsible_users=None, user=None) -> RoadmapItem:
+def roadmap_item_save(
+    *, item: RoadmapItem, responsible_users: Iterable[User] | None = None, user: User | None = None
+) -> RoadmapItem:
     """Create or update any field of an item (staff)."""
     _require_staff(user)
     item.evidence = _evidence_field(item.evidence, "evidence")
@@ -121,7 +128,12 @@ def roadmap_item_save(*, item: RoadmapItem, responsible_users=None, user=None) -
 
 @transaction.atomic
 def roadmap_item_progress_update(
-    *, item: RoadmapItem, user, status: str, evidence, completed_on: date | None = None
+    *,
+    item: RoadmapItem,
+    user: User,
+    status: str,
+    evidence: str | Iterable[str] | None,
+    completed_on: date | None = None,
 ) -> RoadmapItem:
     """Report progress on an item: the only change a principal may make, and only to their school's
     programme. Staff may use it too."""
@@ -141,23 +153,23 @@ def roadmap_item_progress_update(
 
 
 @transaction.atomic
-def roadmap_item_delete(*, item: RoadmapItem, user) -> None:
+def roadmap_item_delete(*, item: RoadmapItem, user: User) -> None:
     _require_staff(user)
     item.delete()
 
 
 def recommendation_create(
     *,
-    school=None,
+    school: School | None = None,
     text: str,
     problem_area: str,
     source_kind: str,
     source_ref: str = "",
     due_date: date | None = None,
-    author=None,
+    author: User | None = None,
     status: str = Recommendation.Status.DRAFT,
     target_group: str = "",
-    direction=None,
+    direction: Direction | None = None,
     year: int | None = None,
 ) -> Recommendation:
     """Create a targeted recommendation and return it.
@@ -211,7 +223,7 @@ def recommendation_validate(recommendation: Recommendation) -> None:
 
 
 @transaction.atomic
-def recommendation_save(*, recommendation: Recommendation, user) -> Recommendation:
+def recommendation_save(*, recommendation: Recommendation, user: User) -> Recommendation:
     """Create or update a recommendation from the staff form or API; its school's principals get an
     e-mail when it is sent to them (status «Направлена» for the first time)."""
     _require_staff(user)
@@ -248,7 +260,7 @@ def recommendation_sent_notify(*, recommendation: Recommendation) -> int:
 
 @transaction.atomic
 def recommendation_answer(
-    *, recommendation: Recommendation, user, answer: str, evidence=()
+    *, recommendation: Recommendation, user: User, answer: str, evidence: str | Iterable[str] = ()
 ) -> Recommendation:
     """The school's answer (its principal, or staff on its behalf). Sets the status «Получен ответ»."""
     if not is_staff_member(user):
@@ -275,7 +287,11 @@ def recommendation_answer(
 
 @transaction.atomic
 def decision_save(
-    *, decision: ManagementDecision, user, schools=None, recommendations=None
+    *,
+    decision: ManagementDecision,
+    user: User,
+    schools: Iterable[School] | None = None,
+    recommendations: Iterable[Recommendation] | None = None,
 ) -> ManagementDecision:
     """Create or update a management decision and its links (staff)."""
     _require_staff(user)
@@ -290,7 +306,7 @@ def decision_save(
     return decision
 
 
-def _require_staff(user) -> None:
+def _require_staff(user: User) -> None:
     # user=None is the system itself (demo, import commands).
     if user is not None and not is_staff_member(user):
         raise PermissionDenied(STAFF_ONLY)

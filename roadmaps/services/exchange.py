@@ -8,7 +8,9 @@ missing from the file are kept. All-or-nothing: a file with any error changes no
 """
 
 import re
+from typing import IO, Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -57,7 +59,7 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"[a-zа-я0-9]+", text.casefold().replace("ё", "е")))
 
 
-def parse_stage(value) -> int | None:
+def parse_stage(value: Any) -> int | None:
     if is_no_data(value):
         return None
     text = display(value).strip()
@@ -70,7 +72,7 @@ def parse_stage(value) -> int | None:
     return number
 
 
-def parse_status(value) -> str | None:
+def parse_status(value: Any) -> str | None:
     if is_no_data(value):
         return None
     word = _words(display(value))
@@ -87,11 +89,11 @@ def _unescape(value):
     return value
 
 
-def parse_plain(value) -> str | None:
+def parse_plain(value: Any) -> str | None:
     return parse_text(_unescape(value))
 
 
-def parse_number(value) -> str | None:
+def parse_number(value: Any) -> str | None:
     text = parse_text(_unescape(value))
     if text is None:
         return None
@@ -101,13 +103,13 @@ def parse_number(value) -> str | None:
     return text or None
 
 
-def parse_links(value) -> list[str]:
+def parse_links(value: Any) -> list[str]:
     if is_no_data(value):
         return []
     return [_unescape(part) for part in re.split(r"[\s;]+", str(value)) if part]
 
 
-def parse_multiline(value) -> str | None:
+def parse_multiline(value: Any) -> str | None:
     """Text where line breaks matter (a measure with its bullet list)."""
     value = _unescape(value)
     if is_no_data(value):
@@ -145,7 +147,7 @@ TEXT_FIELDS = ("title", "term", "responsible", "result", "section", "notes")
 
 
 def roadmap_items_import(
-    *, roadmap: Roadmap, file, file_name: str, user=None, dry_run: bool = False
+    *, roadmap: Roadmap, file: IO[bytes], file_name: str, user: User | None = None, dry_run: bool = False
 ) -> ImportSummary:
     """Import items into `roadmap` from an xlsx. Raises ImportFailed with every error; writes nothing then."""
     table = read_table(file, ROADMAP_COLUMNS, header_marker=HEADER_MARKER)
@@ -198,7 +200,7 @@ def _check_row(row, values, errors, unreadable, directions, seen) -> None:
             errors.extend(RowError(row, "Дата выполнения", message) for message in error.messages)
 
 
-def _write(roadmap, rows, existing, directions, file, file_name, user, summary) -> None:
+def _write(roadmap, rows, existing, directions, file: IO[bytes], file_name: str, user: User, summary) -> None:
     stages = {s.number: s for s in CycleStage.objects.all()}
     batch = batch_create(
         kind=ImportBatch.Kind.ROADMAP, file=file, file_name=file_name, user=user, rows=summary.rows
@@ -214,7 +216,8 @@ def _write(roadmap, rows, existing, directions, file, file_name, user, summary) 
         "position",
         "import_batch",
     ]
-    new, changed = [], []
+    new: list[RoadmapItem] = []
+    changed: list[RoadmapItem] = []
     for position, (_, values) in enumerate(rows, start=1):
         item = existing.get(values["number"]) or RoadmapItem(roadmap=roadmap, number=values["number"])
         for name in TEXT_FIELDS:

@@ -89,6 +89,7 @@ def test_published_pdf_and_xlsx_mask_small_counts(annual):
     assert [row[3] for row in schools[1:]] == [300, 250, "<10"]
 
 
+@pytest.mark.slow
 def test_build_report_command_writes_the_pdf(computed, tmp_path):
     out = tmp_path / "annual.pdf"
 

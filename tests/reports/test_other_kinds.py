@@ -14,6 +14,7 @@ def build(kind, year=2025, **params):
     return report_build(report_id=report_create(kind=kind, year=year, params=params).pk)
 
 
+@pytest.mark.slow
 def test_school_profile_shows_the_school_against_its_cluster(computed):
     report = build("school", school="S1")
     text = flat(pdf_text(report.pdf))
@@ -31,6 +32,7 @@ def test_school_profile_needs_a_known_school(computed):
         report_create(kind="school", year=2025, params={"school": "NOPE"})
 
 
+@pytest.mark.slow
 def test_effectiveness_compares_with_the_previous_year(computed):
     report = build("effectiveness")
     text = flat(pdf_text(report.pdf))
@@ -41,6 +43,7 @@ def test_effectiveness_compares_with_the_previous_year(computed):
     assert "ШНОР 1 0 Школа S1" in text
 
 
+@pytest.mark.slow
 def test_roadmap_execution_counts_done_and_overdue(catalogue):
     from roadmaps.models import CycleStage, Roadmap, RoadmapItem
 
@@ -72,6 +75,7 @@ def test_roadmap_execution_counts_done_and_overdue(catalogue):
     assert "5.1" in text and "Курсы для учителей" in text and "(просрочено)" in text
 
 
+@pytest.mark.slow
 def test_campaign_results_show_cards_and_levels(computed):
     from monitoring.models import CardTemplate
     from monitoring.reference import seed as seed_monitoring

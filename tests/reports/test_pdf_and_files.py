@@ -45,6 +45,7 @@ def test_fetcher_accepts_file_urls_inside_static_only(settings):
         RestrictedUrlFetcher().fetch((settings.BASE_DIR / "manage.py").resolve().as_uri())
 
 
+@pytest.mark.slow
 def test_rendering_ignores_a_remote_image():
     pdf = render_pdf(
         '<html><body><p>Текст</p><img src="http://127.0.0.1:9/x.png"><img src="file:///etc/passwd"></body></html>'
@@ -69,6 +70,7 @@ def _zip(entries: dict) -> bytes:
         (_zip({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<w/>"}), "xlsx"),
         (_zip({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"}), "odt"),
     ],
+    ids=["pdf", "docx", "xlsx", "odt"],  # the zips hold their build time: xdist workers must agree on ids
 )
 def test_document_type_is_judged_by_content(content, expected):
     assert detect_document_type(SimpleUploadedFile("any.name", content)) == expected
@@ -81,6 +83,7 @@ def test_document_type_is_judged_by_content(content, expected):
         _zip({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w/>", "word/vbaProject.bin": "x"}),
         _zip({"random.txt": "x"}),
     ],
+    ids=["html", "docx-with-macros", "unknown-zip"],
 )
 def test_html_macros_and_unknown_archives_are_refused(content):
     with pytest.raises(UploadRejected):

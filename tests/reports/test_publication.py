@@ -85,6 +85,7 @@ def test_public_report_page_masks_small_counts(built, client_for):
     assert "557" in page and "Школа S1" in page
 
 
+@pytest.mark.slow
 def test_small_counts_are_masked_on_the_public_page_and_shown_to_staff(catalogue, client_for, inspector):
     from tests.reports.factories import computed_year
 
@@ -167,6 +168,7 @@ def test_home_sends_anonymous_visitors_to_the_public_tab(client_for):
     assert response.status_code == 302 and response["Location"] == reverse("quality:index")
 
 
+@pytest.mark.slow
 def test_failing_build_is_reported_and_retried(
     catalogue, client_for, inspector, django_capture_on_commit_callbacks
 ):

@@ -10,6 +10,7 @@ from schools.models import Municipality, School, SchoolContext
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_schools_demo_builds_a_realistic_municipality_and_is_idempotent(settings):
     from schools import demo
@@ -35,6 +36,7 @@ def test_schools_demo_builds_a_realistic_municipality_and_is_idempotent(settings
     assert principal.check_password("demo") and principal.profile.school.code == "0101"
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_demo_creates_no_demo_users_without_debug(settings):
     from schools import demo

@@ -35,6 +35,7 @@ def spy_server():
     server.shutdown()
 
 
+@pytest.mark.slow
 def test_rendering_makes_no_request_to_a_remote_server(spy_server):
     base, hits = spy_server
     html = (

@@ -13,6 +13,8 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.urls import reverse
 
+from tests.factories import SchoolContextFactory
+
 from .conftest import ROLES
 from .routes import portal_routes
 from .world import build_world
@@ -421,3 +423,24 @@ def test_permission_matrix(name, method, actors, client_for):
             transaction.set_rollback(True)
     assert observed == dict(zip(ROLES, MATRIX[name][method], strict=True)), f"{method} {url}"
     assert side_effects == [], f"{method} {url}: отказ, но данные изменились у {side_effects}"
+
+
+# Beyond statuses: the rows a principal's school list and API answer contain are their school's only.
+@pytest.mark.django_db
+def test_principal_list_shows_only_own_school(client_for, principal_a, school_b):
+    response = client_for(principal_a).get("/schools/")
+
+    assert [s.code for s in response.context["schools"]] == ["A001"]
+
+
+@pytest.mark.django_db
+def test_api_principal_sees_only_own_school_and_context(client_for, principal_a, school_b, school_a):
+    SchoolContextFactory(school=school_a, year=2024)
+    SchoolContextFactory(school=school_b, year=2024)
+    client = client_for(principal_a)
+
+    schools = client.get("/api/schools/").json()
+    contexts = client.get("/api/contexts/").json()
+
+    assert (schools["count"], [s["code"] for s in schools["results"]]) == (1, ["A001"])
+    assert [c["school_code"] for c in contexts["results"]] == ["A001"]

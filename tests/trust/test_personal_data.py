@@ -81,6 +81,7 @@ def computed(db):
     two_years()
 
 
+@pytest.mark.slow
 def test_a_published_report_shows_no_small_count_anywhere(computed, settings):
     """School S3 has 7 students and 5 exam participants: public data, PDF text and xlsx say «<10»."""
     from pypdf import PdfReader
