@@ -3,12 +3,17 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from schools.models import School
+from schools.versioning import VersionedModelFormMixin, VersionField
 
 from .models import Direction, ItemStatus, ManagementDecision, Recommendation, Roadmap, RoadmapItem, StageDuty
 from .services.core import evidence_clean
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EVIDENCE_HELP = "Одна ссылка в строке; только адреса http:// или https://."
+ITEM_NUMBER_ARCHIVED = (
+    "Мероприятие № {number} уже есть в этой дорожной карте, в архиве: верните его из архива или выберите "
+    "другой номер."
+)
 
 
 class EvidenceField(forms.CharField):
@@ -34,7 +39,7 @@ def _users_with_email():
     return get_user_model().objects.filter(is_active=True).exclude(email="").order_by("last_name", "username")
 
 
-class RoadmapForm(forms.ModelForm):
+class RoadmapForm(VersionedModelFormMixin, forms.ModelForm):
     class Meta:
         model = Roadmap
         fields = [
@@ -78,7 +83,7 @@ class RoadmapForm(forms.ModelForm):
         return data
 
 
-class RoadmapItemForm(forms.ModelForm):
+class RoadmapItemForm(VersionedModelFormMixin, forms.ModelForm):
     evidence = EvidenceField(label="Ссылки на подтверждения")
 
     class Meta:
@@ -125,7 +130,11 @@ class RoadmapItemForm(forms.ModelForm):
         number = self.cleaned_data["number"].strip().rstrip(".")
         if not number:
             raise ValidationError("Укажите номер мероприятия.")
-        clash = self.roadmap.items.filter(number=number).exclude(pk=self.instance.pk)
+        clash = RoadmapItem.all_objects.filter(roadmap=self.roadmap, number=number).exclude(
+            pk=self.instance.pk
+        )
+        if clash.filter(is_archived=True).exists():
+            raise ValidationError(ITEM_NUMBER_ARCHIVED.format(number=number))
         if clash.exists():
             raise ValidationError(f"Мероприятие № {number} уже есть в этой дорожной карте.")
         return number
@@ -149,6 +158,7 @@ class ItemProgressForm(forms.Form):
         widget=DATE_WIDGET,
         help_text="Если мероприятие выполнено; пусто — сегодняшняя дата.",
     )
+    version = VersionField()
 
     def clean(self):
         data = super().clean()
@@ -182,7 +192,7 @@ class DirectionForm(forms.ModelForm):
         help_texts = {"executors": "Люди или подразделения через запятую, например: Доценко Т.И., ИМЦ."}
 
 
-class RecommendationForm(forms.ModelForm):
+class RecommendationForm(VersionedModelFormMixin, forms.ModelForm):
     class Meta:
         model = Recommendation
         fields = [
@@ -224,9 +234,10 @@ class RecommendationAnswerForm(forms.Form):
         error_messages={"required": "Напишите ответ школы."},
     )
     evidence = EvidenceField(label="Ссылки на подтверждения")
+    version = VersionField()
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(VersionedModelFormMixin, forms.ModelForm):
     class Meta:
         model = ManagementDecision
         fields = [

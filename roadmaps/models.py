@@ -116,6 +116,8 @@ class Roadmap(TimeStampedModel):
         Direction, verbose_name="направления", blank=True, related_name="roadmaps"
     )
     notes = models.TextField("примечания", blank=True)
+    # Optimistic lock (schools/versioning.py): a save carries the version it read; a stale one is refused.
+    version = models.PositiveIntegerField("версия записи", default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -150,6 +152,11 @@ class ItemStatus(models.TextChoices):
 
 
 CLOSED_ITEM_STATUSES = (ItemStatus.DONE, ItemStatus.CANCELLED)
+
+
+class ActiveItemManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(is_archived=False)
 
 
 class RoadmapItem(TimeStampedModel):
@@ -190,7 +197,24 @@ class RoadmapItem(TimeStampedModel):
     import_batch = models.ForeignKey(
         "schools.ImportBatch", verbose_name="пакет импорта", null=True, blank=True, on_delete=models.SET_NULL
     )
+    # Staff never delete an item (it carries the history of its execution): they archive it. An archived
+    # item is hidden everywhere items are read (the default manager), and can be restored.
+    is_archived = models.BooleanField("в архиве", default=False)
+    archived_at = models.DateTimeField("когда отправлено в архив", null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто отправил в архив",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Optimistic lock (schools/versioning.py): a save carries the version it read; a stale one is refused.
+    version = models.PositiveIntegerField("версия записи", default=1)
     history = HistoricalRecords()
+
+    objects = ActiveItemManager()
+    all_objects = models.Manager()
 
     class Meta:
         verbose_name = "мероприятие дорожной карты"
@@ -284,6 +308,8 @@ class Recommendation(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="recommendations_answered",
     )
+    # Optimistic lock (schools/versioning.py): a save carries the version it read; a stale one is refused.
+    version = models.PositiveIntegerField("версия записи", default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -355,6 +381,8 @@ class ManagementDecision(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="decisions_created",
     )
+    # Optimistic lock (schools/versioning.py): a save carries the version it read; a stale one is refused.
+    version = models.PositiveIntegerField("версия записи", default=1)
     history = HistoricalRecords()
 
     class Meta:

@@ -93,6 +93,15 @@ def roadmap_get_visible(*, user: User, pk: int) -> Roadmap:
         raise Http404("Дорожная карта не найдена")
 
 
+def roadmap_archived_items(*, roadmap: Roadmap):
+    """The roadmap's archived items (staff see them to restore them), most recently archived first."""
+    return (
+        RoadmapItem.all_objects.filter(roadmap=roadmap, is_archived=True)
+        .select_related("archived_by")
+        .order_by("-archived_at", "-pk")
+    )
+
+
 def roadmap_items_by_stage(*, roadmap: Roadmap) -> list[dict]:
     """The roadmap's items grouped by cycle stage (every stage listed, empty ones too)."""
     items = list(

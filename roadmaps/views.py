@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -12,6 +12,7 @@ from schools.permissions import PortalUserRequiredMixin, StaffRequiredMixin
 from schools.roles import is_staff_member, principal_school_id
 from schools.tabular import ImportFailed
 from schools.uploads import UploadRejected, check_xlsx_upload
+from schools.versioning import StaleRecord, form_conflict, model_values
 
 from . import selectors, services
 from .forms import (
@@ -94,10 +95,16 @@ class RoadmapDetailView(PortalUserRequiredMixin, TemplateView):
                         "status": item.status,
                         "evidence": item.evidence,
                         "completed_on": item.completed_on,
+                        "version": item.version,
                     },
                     prefix=f"item{item.pk}",
                 )
-        return super().get_context_data(roadmap=roadmap, stages=stages, today=today, **kwargs)
+        archived = (
+            selectors.roadmap_archived_items(roadmap=roadmap) if is_staff_member(self.request.user) else []
+        )
+        return super().get_context_data(
+            roadmap=roadmap, stages=stages, today=today, archived_items=archived, **kwargs
+        )
 
 
 class RoadmapEditMixin(StaffRequiredMixin):
@@ -116,24 +123,31 @@ class RoadmapEditMixin(StaffRequiredMixin):
     def post(self, request, *args, **kwargs):
         roadmap = self.get_object()
         form = RoadmapForm(request.POST, instance=roadmap)
+        conflict = None
         if form.is_valid():
             try:
                 saved = services.roadmap_save(
                     roadmap=form.save(commit=False),
                     directions=form.cleaned_data["directions"],
                     user=request.user,
+                    version=form.cleaned_data["version"],
                 )
             except ValidationError as error:
                 _form_errors_from(form, error)
+            except StaleRecord as error:
+                conflict = form_conflict(form, error, model_values(error.current, RoadmapForm.Meta.fields))
             else:
                 messages.success(request, "Дорожная карта сохранена.")
                 return redirect(saved.get_absolute_url())
-        return self.render(form, roadmap)
+        return self.render(form, roadmap, conflict)
 
-    def render(self, form, roadmap):
-        from django.shortcuts import render
-
-        return render(self.request, self.template_name, {"form": form, "roadmap": roadmap})
+    def render(self, form, roadmap, conflict=None):
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "roadmap": roadmap, "conflict": conflict},
+            status=409 if conflict else 200,
+        )
 
 
 class RoadmapCreateView(RoadmapEditMixin, View):
@@ -220,33 +234,52 @@ class RoadmapItemEditView(StaffRequiredMixin, View):
     def post(self, request, *args, **kwargs):
         roadmap, item = self.setup_objects()
         form = RoadmapItemForm(request.POST, instance=item, roadmap=roadmap)
+        conflict = None
         if form.is_valid():
             try:
                 saved = services.roadmap_item_save(
                     item=form.save(commit=False),
                     responsible_users=form.cleaned_data["responsible_users"],
                     user=request.user,
+                    version=form.cleaned_data["version"],
                 )
             except ValidationError as error:
                 _form_errors_from(form, error)
+            except StaleRecord as error:
+                conflict = form_conflict(
+                    form, error, model_values(error.current, RoadmapItemForm.Meta.fields)
+                )
             else:
                 messages.success(request, f"Мероприятие № {saved.number} сохранено.")
                 return redirect(saved.get_absolute_url())
-        return self.render(form, roadmap, item)
+        return self.render(form, roadmap, item, conflict)
 
-    def render(self, form, roadmap, item):
-        from django.shortcuts import render
+    def render(self, form, roadmap, item, conflict=None):
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "roadmap": roadmap, "item": item, "conflict": conflict},
+            status=409 if conflict else 200,
+        )
 
-        return render(self.request, self.template_name, {"form": form, "roadmap": roadmap, "item": item})
 
+class RoadmapItemArchiveView(StaffRequiredMixin, View):
+    """Archive (or, with restore=1, bring back) an item: staff never delete items."""
 
-class RoadmapItemDeleteView(StaffRequiredMixin, View):
     def post(self, request, item_pk):
-        item = get_object_or_404(RoadmapItem, pk=item_pk)
-        roadmap = item.roadmap
-        services.roadmap_item_delete(item=item, user=request.user)
-        messages.success(request, f"Мероприятие № {item.number} удалено.")
-        return redirect(roadmap.get_absolute_url())
+        item = get_object_or_404(RoadmapItem.all_objects.select_related("roadmap"), pk=item_pk)
+        restore = request.POST.get("restore") == "1"
+        try:
+            if restore:
+                services.roadmap_item_restore(item=item, user=request.user)
+            else:
+                services.roadmap_item_archive(item=item, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            done = "возвращено из архива" if restore else "отправлено в архив"
+            messages.success(request, f"Мероприятие № {item.number} {done}.")
+        return redirect(item.roadmap.get_absolute_url())
 
 
 class ItemProgressView(PortalUserRequiredMixin, View):
@@ -263,9 +296,21 @@ class ItemProgressView(PortalUserRequiredMixin, View):
                     status=form.cleaned_data["status"],
                     evidence=form.cleaned_data["evidence"],
                     completed_on=form.cleaned_data["completed_on"],
+                    version=form.cleaned_data["version"],
                 )
             except ValidationError as error:
                 messages.error(request, f"Мероприятие № {item.number}: " + " ".join(error.messages))
+            except StaleRecord as error:
+                current = error.current
+                theirs = {"status": current.status, "evidence": current.evidence}
+                theirs["completed_on"] = current.completed_on
+                conflict = form_conflict(form, error, theirs)
+                return render(
+                    request,
+                    "roadmaps/item_progress_conflict.html",
+                    {"item": current, "form": form, "conflict": conflict},
+                    status=409,
+                )
             else:
                 messages.success(request, f"Мероприятие № {item.number}: отметка сохранена.")
         else:
@@ -300,8 +345,6 @@ class DirectionUpdateView(StaffRequiredMixin, View):
         return self.render(form, direction)
 
     def render(self, form, direction):
-        from django.shortcuts import render
-
         return render(
             self.request,
             self.template_name,
@@ -328,8 +371,6 @@ class StageDutyUpdateView(DirectionUpdateView):
         return self.render(form, duty)
 
     def render(self, form, duty):
-        from django.shortcuts import render
-
         return render(
             self.request,
             self.template_name,
@@ -388,21 +429,25 @@ class RecommendationEditView(StaffRequiredMixin, View):
     def post(self, request, *args, **kwargs):
         recommendation = self.get_object()
         form = RecommendationForm(request.POST, instance=recommendation)
+        conflict = None
         if form.is_valid():
             try:
                 saved = services.recommendation_save(
-                    recommendation=form.save(commit=False), user=request.user
+                    recommendation=form.save(commit=False),
+                    user=request.user,
+                    version=form.cleaned_data["version"],
                 )
             except ValidationError as error:
                 _form_errors_from(form, error)
+            except StaleRecord as error:
+                theirs = model_values(error.current, RecommendationForm.Meta.fields)
+                conflict = form_conflict(form, error, theirs)
             else:
                 messages.success(request, "Рекомендация сохранена.")
                 return redirect(saved.get_absolute_url())
-        return self.render(form, recommendation)
+        return self.render(form, recommendation, conflict)
 
-    def render(self, form, recommendation):
-        from django.shortcuts import render
-
+    def render(self, form, recommendation, conflict=None):
         heading = "Рекомендация" if recommendation.pk else "Новая адресная рекомендация"
         return render(
             self.request,
@@ -411,7 +456,9 @@ class RecommendationEditView(StaffRequiredMixin, View):
                 "form": form,
                 "heading": heading,
                 "back_url": reverse("roadmaps:recommendations"),
+                "conflict": conflict,
             },
+            status=409 if conflict else 200,
         )
 
 
@@ -430,6 +477,7 @@ class RecommendationDetailView(PortalUserRequiredMixin, View):
             initial={
                 "answer": recommendation.answer,
                 "evidence": recommendation.answer_evidence,
+                "version": recommendation.version,
             }
         )
         return self.render(recommendation, form)
@@ -437,6 +485,7 @@ class RecommendationDetailView(PortalUserRequiredMixin, View):
     def post(self, request, pk):
         recommendation = selectors.recommendation_get_visible(user=request.user, pk=pk)
         form = RecommendationAnswerForm(request.POST)
+        conflict = None
         if form.is_valid():
             try:
                 services.recommendation_answer(
@@ -444,28 +493,36 @@ class RecommendationDetailView(PortalUserRequiredMixin, View):
                     user=request.user,
                     answer=form.cleaned_data["answer"],
                     evidence=form.cleaned_data["evidence"],
+                    version=form.cleaned_data["version"],
                 )
             except ValidationError as error:
                 _form_errors_from(form, error)
+                recommendation.refresh_from_db()
+            except StaleRecord as error:
+                recommendation = error.current
+                theirs = {"answer": recommendation.answer, "evidence": recommendation.answer_evidence}
+                conflict = form_conflict(form, error, theirs)
             else:
                 messages.success(request, "Ответ сохранён.")
                 return redirect(recommendation.get_absolute_url())
-        return self.render(recommendation, form)
+        return self.render(recommendation, form, conflict)
 
-    def render(self, recommendation, form):
-        from django.shortcuts import render
-
+    def render(self, recommendation, form, conflict=None):
+        refusal = services.recommendation_answer_refusal(
+            recommendation=recommendation, user=self.request.user
+        )
         return render(
             self.request,
             self.template_name,
             {
                 "recommendation": recommendation,
                 "form": form,
-                "can_answer": bool(recommendation.school_id)
-                and recommendation.status
-                not in (Recommendation.Status.DRAFT, Recommendation.Status.CANCELLED),
+                "can_answer": refusal is None,
+                "answer_refusal": refusal if recommendation.school_id else None,
+                "conflict": conflict,
                 "decisions": recommendation.decisions.all() if is_staff_member(self.request.user) else [],
             },
+            status=409 if conflict else 200,
         )
 
 
@@ -507,6 +564,7 @@ class DecisionEditView(StaffRequiredMixin, View):
     def post(self, request, *args, **kwargs):
         decision = self.get_object()
         form = DecisionForm(request.POST, instance=decision)
+        conflict = None
         if form.is_valid():
             try:
                 saved = services.decision_save(
@@ -514,17 +572,18 @@ class DecisionEditView(StaffRequiredMixin, View):
                     user=request.user,
                     schools=form.cleaned_data["schools"],
                     recommendations=form.cleaned_data["recommendations"],
+                    version=form.cleaned_data["version"],
                 )
             except ValidationError as error:
                 _form_errors_from(form, error)
+            except StaleRecord as error:
+                conflict = form_conflict(form, error, model_values(error.current, DecisionForm.Meta.fields))
             else:
                 messages.success(request, "Управленческое решение сохранено.")
                 return redirect(saved.get_absolute_url())
-        return self.render(form, decision)
+        return self.render(form, decision, conflict)
 
-    def render(self, form, decision):
-        from django.shortcuts import render
-
+    def render(self, form, decision, conflict=None):
         heading = "Управленческое решение" if decision.pk else "Новое управленческое решение"
         return render(
             self.request,
@@ -533,7 +592,9 @@ class DecisionEditView(StaffRequiredMixin, View):
                 "form": form,
                 "heading": heading,
                 "back_url": reverse("roadmaps:decisions"),
+                "conflict": conflict,
             },
+            status=409 if conflict else 200,
         )
 
 

@@ -165,7 +165,7 @@ def _entry(label: str, model, record) -> AuditEntry:
 
 
 def _shown_fields(model, record) -> list:
-    skip = {"id", "created_at", "updated_at"}
+    skip = {"id", "created_at", "updated_at", "version"}
     history_fields = {f.name for f in type(record)._meta.fields}
     return [f for f in model._meta.concrete_fields if f.name not in skip and f.name in history_fields]
 

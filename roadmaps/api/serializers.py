@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from schools.models import School
+from schools.versioning import VERSION_HELP
 
 from ..models import CycleStage, Direction, ManagementDecision, Recommendation, Roadmap, RoadmapItem
 
@@ -20,6 +21,7 @@ class RoadmapItemSerializer(serializers.ModelSerializer):
         slug_field="code", queryset=Direction.objects.all(), required=False, allow_null=True
     )
     evidence = serializers.ListField(child=serializers.CharField(max_length=2000), required=False)
+    version = serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
 
     class Meta:
         model = RoadmapItem
@@ -39,6 +41,7 @@ class RoadmapItemSerializer(serializers.ModelSerializer):
             "evidence",
             "completed_on",
             "notes",
+            "version",
         ]
 
 
@@ -56,6 +59,7 @@ class RoadmapSerializer(serializers.ModelSerializer):
         slug_field="code", many=True, queryset=Direction.objects.all(), required=False
     )
     items = RoadmapItemNestedSerializer(many=True, read_only=True)
+    version = serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
 
     class Meta:
         model = Roadmap
@@ -72,6 +76,7 @@ class RoadmapSerializer(serializers.ModelSerializer):
             "directions",
             "notes",
             "items",
+            "version",
         ]
 
 
@@ -83,6 +88,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
         slug_field="code", queryset=Direction.objects.all(), required=False, allow_null=True
     )
     answer_evidence = serializers.ListField(child=serializers.CharField(max_length=2000), required=False)
+    version = serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
 
     class Meta:
         model = Recommendation
@@ -102,6 +108,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "answer_evidence",
             "answered_at",
             "created_at",
+            "version",
         ]
         read_only_fields = ["answered_at", "created_at"]
 
@@ -116,6 +123,7 @@ class DecisionSerializer(serializers.ModelSerializer):
     direction = serializers.SlugRelatedField(
         slug_field="code", queryset=Direction.objects.all(), required=False, allow_null=True
     )
+    version = serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
 
     class Meta:
         model = ManagementDecision
@@ -134,4 +142,5 @@ class DecisionSerializer(serializers.ModelSerializer):
             "school_codes",
             "recommendations",
             "notes",
+            "version",
         ]

@@ -6,6 +6,7 @@ from django_filters import rest_framework as filters
 from rest_framework import exceptions, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from schools.api.views import RefusedDeleteMixin
 from schools.roles import is_principal, is_staff_member
 
 from .. import selectors, services
@@ -20,8 +21,23 @@ from .serializers import (
 )
 
 PRINCIPAL_ONLY_ANSWER = "Руководитель ОО может изменять только ответ на рекомендацию и ссылки к нему."
-PRINCIPAL_ITEM_FIELDS = {"status", "evidence", "completed_on"}
-PRINCIPAL_ANSWER_FIELDS = {"answer", "answer_evidence"}
+PRINCIPAL_ITEM_FIELDS = {"status", "evidence", "completed_on", "version"}
+PRINCIPAL_ANSWER_FIELDS = {"answer", "answer_evidence", "version"}
+ROADMAP_NOT_DELETED = (
+    "Дорожную карту нельзя удалить: она хранит историю исполнения мероприятий. Ошибочную карту удаляет "
+    "администратор в разделе администрирования (/admin/), с подтверждением и записью в журнале."
+)
+ITEM_NOT_DELETED = (
+    "Мероприятие нельзя удалить: оно хранит историю исполнения. Отправьте его в архив на странице "
+    "мероприятия или отмените (status «cancelled»)."
+)
+RECOMMENDATION_NOT_DELETED = (
+    "Рекомендацию нельзя удалить: она хранит ответ школы и историю. Отмените её (status «cancelled»)."
+)
+DECISION_NOT_DELETED = (
+    "Управленческое решение нельзя удалить: на нём основан анализ эффективности. Отмените его "
+    "(status «cancelled»)."
+)
 
 
 class StaffWritesPrincipalPatches(BasePermission):
@@ -55,7 +71,8 @@ class RoadmapFilter(filters.FilterSet):
         fields = ["kind", "school_code"]
 
 
-class RoadmapApi(viewsets.ModelViewSet):
+class RoadmapApi(RefusedDeleteMixin, viewsets.ModelViewSet):
+    delete_refusal = ROADMAP_NOT_DELETED
     serializer_class = RoadmapSerializer
     permission_classes = [StaffWritesPrincipalPatches]
     filterset_class = RoadmapFilter
@@ -76,11 +93,12 @@ class RoadmapApi(viewsets.ModelViewSet):
     def _save(self, serializer):
         data = dict(serializer.validated_data)
         directions = data.pop("directions", None)
+        version = data.pop("version", None)
         roadmap = serializer.instance or Roadmap()
         for name, value in data.items():
             setattr(roadmap, name, value)
         serializer.instance = services.roadmap_save(
-            roadmap=roadmap, directions=directions, user=self.request.user
+            roadmap=roadmap, directions=directions, user=self.request.user, version=version
         )
 
 
@@ -99,7 +117,8 @@ class RoadmapItemFilter(filters.FilterSet):
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
 
 
-class RoadmapItemApi(viewsets.ModelViewSet):
+class RoadmapItemApi(RefusedDeleteMixin, viewsets.ModelViewSet):
+    delete_refusal = ITEM_NOT_DELETED
     serializer_class = RoadmapItemSerializer
     permission_classes = [StaffWritesPrincipalPatches]
     filterset_class = RoadmapItemFilter
@@ -126,19 +145,23 @@ class RoadmapItemApi(viewsets.ModelViewSet):
                 status=data.get("status", item.status),
                 evidence=data.get("evidence", item.evidence),
                 completed_on=data.get("completed_on", item.completed_on if "status" not in data else None),
+                version=data.get("version"),
             )
             return
         self._save(serializer)
 
     def _save(self, serializer):
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
         item = serializer.instance or RoadmapItem()
-        for name, value in serializer.validated_data.items():
+        for name, value in data.items():
             setattr(item, name, value)
-        if item.roadmap.items.filter(number=item.number).exclude(pk=item.pk).exists():
+        clash = RoadmapItem.all_objects.filter(roadmap_id=item.roadmap_id, number=item.number)
+        if clash.exclude(pk=item.pk).exists():
             raise exceptions.ValidationError(
                 {"number": f"Мероприятие № {item.number} уже есть в этой дорожной карте."}
             )
-        serializer.instance = services.roadmap_item_save(item=item, user=self.request.user)
+        serializer.instance = services.roadmap_item_save(item=item, user=self.request.user, version=version)
 
 
 class RecommendationFilter(filters.FilterSet):
@@ -150,7 +173,8 @@ class RecommendationFilter(filters.FilterSet):
         fields = ["school_code", "status", "target_group", "source_kind", "year", "answered"]
 
 
-class RecommendationApi(viewsets.ModelViewSet):
+class RecommendationApi(RefusedDeleteMixin, viewsets.ModelViewSet):
+    delete_refusal = RECOMMENDATION_NOT_DELETED
     serializer_class = RecommendationSerializer
     permission_classes = [StaffWritesPrincipalPatches]
     filterset_class = RecommendationFilter
@@ -174,17 +198,20 @@ class RecommendationApi(viewsets.ModelViewSet):
                 user=user,
                 answer=data.get("answer", recommendation.answer),
                 evidence=data.get("answer_evidence", recommendation.answer_evidence),
+                version=data.get("version"),
             )
             return
         self._save(serializer)
 
     def _save(self, serializer):
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
         recommendation = serializer.instance or Recommendation()
-        for name, value in serializer.validated_data.items():
+        for name, value in data.items():
             setattr(recommendation, name, value)
         recommendation.target_group = recommendation.target_group or ""
         serializer.instance = services.recommendation_save(
-            recommendation=recommendation, user=self.request.user
+            recommendation=recommendation, user=self.request.user, version=version
         )
 
 
@@ -196,7 +223,8 @@ class DecisionFilter(filters.FilterSet):
         fields = ["year", "kind", "status", "school_code"]
 
 
-class DecisionApi(viewsets.ModelViewSet):
+class DecisionApi(RefusedDeleteMixin, viewsets.ModelViewSet):
+    delete_refusal = DECISION_NOT_DELETED
     serializer_class = DecisionSerializer
     permission_classes = [StaffWritesPrincipalPatches]
     filterset_class = DecisionFilter
@@ -214,9 +242,14 @@ class DecisionApi(viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         schools = data.pop("schools", None)
         recommendations = data.pop("recommendations", None)
+        version = data.pop("version", None)
         decision = serializer.instance or ManagementDecision()
         for name, value in data.items():
             setattr(decision, name, value)
         serializer.instance = services.decision_save(
-            decision=decision, user=self.request.user, schools=schools, recommendations=recommendations
+            decision=decision,
+            user=self.request.user,
+            schools=schools,
+            recommendations=recommendations,
+            version=version,
         )

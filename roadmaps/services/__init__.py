@@ -4,10 +4,12 @@ from .core import (  # noqa: F401
     decision_save,
     evidence_clean,
     recommendation_answer,
+    recommendation_answer_refusal,
     recommendation_create,
     recommendation_save,
-    roadmap_item_delete,
+    roadmap_item_archive,
     roadmap_item_progress_update,
+    roadmap_item_restore,
     roadmap_item_save,
     roadmap_save,
 )

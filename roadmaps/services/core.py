@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from schools.models import School
 from schools.roles import is_staff_member, principal_school_id
+from schools.versioning import version_claim
 
 from ..models import Direction, ItemStatus, ManagementDecision, Recommendation, Roadmap, RoadmapItem
 
@@ -38,6 +39,16 @@ RECOMMENDATION_EMPTY_TEXT = "Напишите текст рекомендаци�
 RECOMMENDATION_EMPTY_AREA = "Укажите проблемную область."
 RECOMMENDATION_BAD_SOURCE = "Неизвестный вид источника: «{value}»."
 RECOMMENDATION_BAD_STATUS = "Неизвестный статус рекомендации: «{value}»."
+RECOMMENDATION_CLOSED = (
+    "Рекомендация в состоянии «{status}»: ответ школы уже не изменяется. Если нужно дополнить ответ, "
+    "обратитесь в управление образования."
+)
+ITEM_CLOSED_FOR_PRINCIPAL = (
+    "Мероприятие № {number} уже в состоянии «{status}»: руководитель ОО не может изменить его статус. "
+    "Если отметка ошибочна, обратитесь в управление образования."
+)
+ITEM_ALREADY_ARCHIVED = "Мероприятие № {number} уже в архиве."
+ITEM_NOT_ARCHIVED = "Мероприятие № {number} не в архиве."
 
 MAX_EVIDENCE_LINKS = 20
 PRINCIPAL_ITEM_FIELDS = frozenset({"status", "evidence", "completed_on"})
@@ -98,10 +109,18 @@ def roadmap_validate(roadmap: Roadmap) -> None:
 
 @transaction.atomic
 def roadmap_save(
-    *, roadmap: Roadmap, directions: Iterable[Direction] | None = None, user: User | None = None
+    *,
+    roadmap: Roadmap,
+    directions: Iterable[Direction] | None = None,
+    user: User | None = None,
+    version: int | None = None,
 ) -> Roadmap:
-    """Create or update a roadmap (staff). `directions` replaces its directions when given."""
+    """Create or update a roadmap (staff). `directions` replaces its directions when given.
+
+    `version` is the one the writer read; a stale one raises StaleRecord (schools.versioning)."""
     _require_staff(user)
+    if roadmap.pk:  # first: a stale save is a conflict, whatever else is wrong with it
+        version_claim(roadmap, version=version)
     roadmap_validate(roadmap)
     roadmap.save()
     if directions is not None:
@@ -111,10 +130,16 @@ def roadmap_save(
 
 @transaction.atomic
 def roadmap_item_save(
-    *, item: RoadmapItem, responsible_users: Iterable[User] | None = None, user: User | None = None
+    *,
+    item: RoadmapItem,
+    responsible_users: Iterable[User] | None = None,
+    user: User | None = None,
+    version: int | None = None,
 ) -> RoadmapItem:
-    """Create or update any field of an item (staff)."""
+    """Create or update any field of an item (staff); a stale `version` raises StaleRecord."""
     _require_staff(user)
+    if item.pk:  # first: a stale save is a conflict, whatever else is wrong with it
+        version_claim(item, version=version)
     item.evidence = _evidence_field(item.evidence, "evidence")
     item.completed_on = completion_clean(status=item.status, completed_on=item.completed_on)
     if not item.pk and not item.position:
@@ -134,13 +159,21 @@ def roadmap_item_progress_update(
     status: str,
     evidence: str | Iterable[str] | None,
     completed_on: date | None = None,
+    version: int | None = None,
 ) -> RoadmapItem:
     """Report progress on an item: the only change a principal may make, and only to their school's
-    programme. Staff may use it too."""
+    programme. A principal cannot move a done or cancelled item to another status (staff reopen it),
+    though they may add evidence to a done one. Staff may use it too. A stale `version` raises
+    StaleRecord."""
     if not is_staff_member(user):
         school_id = principal_school_id(user)
         if school_id is None or item.roadmap.school_id != school_id:
             raise PermissionDenied(PRINCIPAL_NOT_OWN_SCHOOL)
+    version_claim(item, version=version)
+    if not is_staff_member(user) and item.is_closed and status != item.status:
+        raise ValidationError(
+            ITEM_CLOSED_FOR_PRINCIPAL.format(number=item.number, status=item.get_status_display())
+        )
     if status not in ItemStatus.values:
         raise ValidationError({"status": f"Неизвестный статус: «{status}»."})
     item.evidence = _evidence_field(evidence, "evidence")
@@ -148,14 +181,32 @@ def roadmap_item_progress_update(
         completed_on = item.completed_on
     item.completed_on = completion_clean(status=status, completed_on=completed_on)
     item.status = status
-    item.save(update_fields=["status", "evidence", "completed_on", "updated_at"])
+    item.save(update_fields=["status", "evidence", "completed_on", "updated_at", "version"])
     return item
 
 
 @transaction.atomic
-def roadmap_item_delete(*, item: RoadmapItem, user: User) -> None:
+def roadmap_item_archive(*, item: RoadmapItem, user: User) -> RoadmapItem:
+    """Hide an item from its roadmap, dashboards and reports (staff); its history stays, and
+    `roadmap_item_restore` brings it back. Items are never deleted by staff."""
     _require_staff(user)
-    item.delete()
+    if item.is_archived:
+        raise ValidationError(ITEM_ALREADY_ARCHIVED.format(number=item.number))
+    item.is_archived, item.archived_at, item.archived_by = True, timezone.now(), user
+    version_claim(item, version=None)
+    item.save(update_fields=["is_archived", "archived_at", "archived_by", "updated_at", "version"])
+    return item
+
+
+@transaction.atomic
+def roadmap_item_restore(*, item: RoadmapItem, user: User) -> RoadmapItem:
+    _require_staff(user)
+    if not item.is_archived:
+        raise ValidationError(ITEM_NOT_ARCHIVED.format(number=item.number))
+    item.is_archived, item.archived_at, item.archived_by = False, None, None
+    version_claim(item, version=None)
+    item.save(update_fields=["is_archived", "archived_at", "archived_by", "updated_at", "version"])
+    return item
 
 
 def recommendation_create(
@@ -223,10 +274,15 @@ def recommendation_validate(recommendation: Recommendation) -> None:
 
 
 @transaction.atomic
-def recommendation_save(*, recommendation: Recommendation, user: User) -> Recommendation:
+def recommendation_save(
+    *, recommendation: Recommendation, user: User, version: int | None = None
+) -> Recommendation:
     """Create or update a recommendation from the staff form or API; its school's principals get an
-    e-mail when it is sent to them (status «Направлена» for the first time)."""
+    e-mail when it is sent to them (status «Направлена» for the first time). A stale `version` raises
+    StaleRecord."""
     _require_staff(user)
+    if recommendation.pk:  # first: a stale save is a conflict, whatever else is wrong with it
+        version_claim(recommendation, version=version)
     recommendation_validate(recommendation)
     if not recommendation.pk and recommendation.author_id is None:
         recommendation.author = user
@@ -258,20 +314,38 @@ def recommendation_sent_notify(*, recommendation: Recommendation) -> int:
     return send_mail("Новая адресная рекомендация", body, settings.DEFAULT_FROM_EMAIL, emails)
 
 
-@transaction.atomic
-def recommendation_answer(
-    *, recommendation: Recommendation, user: User, answer: str, evidence: str | Iterable[str] = ()
-) -> Recommendation:
-    """The school's answer (its principal, or staff on its behalf). Sets the status «Получен ответ»."""
-    if not is_staff_member(user):
-        school_id = principal_school_id(user)
-        if school_id is None or recommendation.school_id != school_id:
-            raise PermissionDenied(PRINCIPAL_NOT_OWN_SCHOOL)
+def recommendation_answer_refusal(*, recommendation: Recommendation, user: User) -> str | None:
+    """Why this user may not answer the recommendation now, or None when they may (pages read it too)."""
     if not recommendation.school_id or recommendation.status in (
         Recommendation.Status.DRAFT,
         Recommendation.Status.CANCELLED,
     ):
-        raise ValidationError(RECOMMENDATION_NOT_ANSWERABLE)
+        return RECOMMENDATION_NOT_ANSWERABLE
+    if recommendation.status == Recommendation.Status.CLOSED and not is_staff_member(user):
+        return RECOMMENDATION_CLOSED.format(status=recommendation.get_status_display())
+    return None
+
+
+@transaction.atomic
+def recommendation_answer(
+    *,
+    recommendation: Recommendation,
+    user: User,
+    answer: str,
+    evidence: str | Iterable[str] = (),
+    version: int | None = None,
+) -> Recommendation:
+    """The school's answer (its principal, or staff on its behalf). Sets the status «Получен ответ».
+    A closed recommendation («Исполнена») keeps its answer: only staff may still amend it.
+    A stale `version` raises StaleRecord."""
+    if not is_staff_member(user):
+        school_id = principal_school_id(user)
+        if school_id is None or recommendation.school_id != school_id:
+            raise PermissionDenied(PRINCIPAL_NOT_OWN_SCHOOL)
+    version_claim(recommendation, version=version)
+    refusal = recommendation_answer_refusal(recommendation=recommendation, user=user)
+    if refusal:
+        raise ValidationError(refusal)
     answer = (answer or "").strip()
     if not answer:
         raise ValidationError({"answer": RECOMMENDATION_ANSWER_EMPTY})
@@ -292,12 +366,16 @@ def decision_save(
     user: User,
     schools: Iterable[School] | None = None,
     recommendations: Iterable[Recommendation] | None = None,
+    version: int | None = None,
 ) -> ManagementDecision:
-    """Create or update a management decision and its links (staff)."""
+    """Create or update a management decision and its links (staff); a stale `version` raises
+    StaleRecord."""
     _require_staff(user)
+    if decision.pk:  # first: a stale save is a conflict, whatever else is wrong with it
+        version_claim(decision, version=version)
     if not decision.pk and decision.created_by_id is None:
         decision.created_by = user
-    decision.full_clean(exclude=["schools", "recommendations"])
+    decision.full_clean(exclude=["schools", "recommendations", "version"])
     decision.save()
     if schools is not None:
         decision.schools.set(schools)

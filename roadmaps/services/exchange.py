@@ -159,7 +159,8 @@ def roadmap_items_import(
         _check_row(row, values, errors, unreadable, directions, seen)
     require_no_errors(errors)
 
-    existing = {item.number: item for item in roadmap.items.all()}
+    # Archived items too: numbers are unique over them, and a row with such a number updates the item.
+    existing = {item.number: item for item in RoadmapItem.all_objects.filter(roadmap=roadmap)}
     summary = ImportSummary(
         kind=ImportBatch.Kind.ROADMAP, file_name=file_name, rows=len(table.rows), dry_run=dry_run
     )
@@ -215,6 +216,7 @@ def _write(roadmap, rows, existing, directions, file: IO[bytes], file_name: str,
         "evidence",
         "position",
         "import_batch",
+        "version",
     ]
     new: list[RoadmapItem] = []
     changed: list[RoadmapItem] = []
@@ -230,6 +232,8 @@ def _write(roadmap, rows, existing, directions, file: IO[bytes], file_name: str,
         item.evidence = values.get("evidence") or []
         item.position = position
         item.import_batch = batch
+        if item.pk:
+            item.version += 1  # a form opened before the import is now stale (schools.versioning)
         (changed if item.pk else new).append(item)
     history_user = user if getattr(user, "pk", None) else None
     if new:

@@ -1,13 +1,40 @@
 from django_filters import rest_framework as filters
-from rest_framework import viewsets
+from rest_framework import status, viewsets
+from rest_framework.response import Response
 
 from ..models import Municipality, School, SchoolContext
 from ..permissions import IsStaffOrReadOnlyPortalUser
 from ..selectors import context_list_visible_to, school_list_visible_to
 from .serializers import MunicipalitySerializer, SchoolContextSerializer, SchoolSerializer
 
+SCHOOL_NOT_DELETED = (
+    "Школу нельзя удалить: с ней связаны результаты, показатели, статусы, контекст и история. Закрытие или "
+    "реорганизацию школы оформляет администратор в разделе администрирования (/admin/)."
+)
+CONTEXT_NOT_DELETED = (
+    "Контекст школы за год нельзя удалить: на нём основаны кластеры и индексы. Исправьте значения "
+    "(PUT или PATCH) или загрузите файл контекста заново."
+)
+MUNICIPALITY_NOT_DELETED = (
+    "Муниципалитет нельзя удалить через API: справочник ведёт администратор в разделе администрирования "
+    "(/admin/)."
+)
 
-class MunicipalityApi(viewsets.ModelViewSet):
+
+class RefusedDeleteMixin:
+    """Staff never hard-delete through the API (DESIGN: nothing that carries history is deleted): DELETE
+    answers 409 with `delete_refusal`, a Russian reason that says what to do instead. Who may ask at all
+    is still decided by the permission classes (others get 403), which object by the queryset (404)."""
+
+    delete_refusal = ""
+
+    def destroy(self, request, *args, **kwargs):
+        self.get_object()
+        return Response({"detail": self.delete_refusal}, status=status.HTTP_409_CONFLICT)
+
+
+class MunicipalityApi(RefusedDeleteMixin, viewsets.ModelViewSet):
+    delete_refusal = MUNICIPALITY_NOT_DELETED
     serializer_class = MunicipalitySerializer
     permission_classes = [IsStaffOrReadOnlyPortalUser]
     queryset = Municipality.objects.all()
@@ -32,7 +59,8 @@ class SchoolFilter(filters.FilterSet):
         ]
 
 
-class SchoolApi(viewsets.ModelViewSet):
+class SchoolApi(RefusedDeleteMixin, viewsets.ModelViewSet):
+    delete_refusal = SCHOOL_NOT_DELETED
     serializer_class = SchoolSerializer
     permission_classes = [IsStaffOrReadOnlyPortalUser]
     filterset_class = SchoolFilter
@@ -51,7 +79,8 @@ class SchoolContextFilter(filters.FilterSet):
         fields = ["school_code", "year"]
 
 
-class SchoolContextApi(viewsets.ModelViewSet):
+class SchoolContextApi(RefusedDeleteMixin, viewsets.ModelViewSet):
+    delete_refusal = CONTEXT_NOT_DELETED
     serializer_class = SchoolContextSerializer
     permission_classes = [IsStaffOrReadOnlyPortalUser]
     filterset_class = SchoolContextFilter

@@ -82,7 +82,7 @@ def test_principal_cannot_use_staff_pages(client_for, principal_a, programmes):
         f"/roadmaps/items/{own.pk}/edit/", {"title": "Взлом", "number": "1", "stage": 1, "status": "done"}
     )
     assert response.status_code == 403
-    assert client.post(f"/roadmaps/items/{own.pk}/delete/").status_code == 403
+    assert client.post(f"/roadmaps/items/{own.pk}/archive/").status_code == 403
     assert RoadmapItem.objects.get(pk=own.pk).title == "Своё"
 
 
@@ -173,6 +173,7 @@ def test_api_roadmap_shape_and_principal_scope(principal_a, inspector, programme
             "evidence": [],
             "completed_on": None,
             "notes": "",
+            "version": 1,
         }
     ]
     staff = _api(inspector).get("/api/roadmaps/").json()

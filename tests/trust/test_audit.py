@@ -4,6 +4,7 @@ and staff read it all on «Журнал изменений»."""
 import pytest
 from django.utils import timezone
 
+from schools.api.views import CONTEXT_NOT_DELETED
 from schools.audit import audit_entries, audit_streams, audited_models
 from schools.importing import run_import
 from schools.models import School, SchoolContext
@@ -57,7 +58,9 @@ def test_an_import_writes_history_rows_pointing_at_its_batch(inspector, make_xls
     assert (changed.history_type, changed.name, changed.import_batch_id) == ("~", "Новое имя", again.batch_id)
 
 
-def test_an_api_change_and_a_deletion_are_recorded_with_who_and_old_values(inspector, school_a, client_for):
+def test_an_api_change_is_recorded_with_who_and_old_values_and_a_deletion_is_refused(
+    inspector, school_a, client_for
+):
     context = SchoolContextFactory(school=school_a, year=2024, students=200)
     client = client_for(inspector)
     assert (
@@ -66,14 +69,15 @@ def test_an_api_change_and_a_deletion_are_recorded_with_who_and_old_values(inspe
         ).status_code
         == 200
     )
-    assert client.delete(f"/api/contexts/{context.pk}/").status_code == 204
-    assert not SchoolContext.objects.exists()
+    response = client.delete(f"/api/contexts/{context.pk}/")
+    assert (response.status_code, response.json()["detail"]) == (409, CONTEXT_NOT_DELETED)
+    assert SchoolContext.objects.get(pk=context.pk).students == 180
     records = list(
         SchoolContext.history.order_by("history_date").values_list(
             "history_type", "students", "history_user__username"
         )
     )
-    assert records == [("+", 200, None), ("~", 180, "inspector_user"), ("-", 180, "inspector_user")]
+    assert records == [("+", 200, None), ("~", 180, "inspector_user")]
 
 
 def test_the_log_shows_old_and_new_values_newest_first(inspector, school_a):

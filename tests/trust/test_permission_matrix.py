@@ -21,7 +21,7 @@ from .world import build_world
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # Statuses that mean "refused" (and the login redirect of an anonymous user, see _refused).
-DENIED = {401, 403, 404, 405}
+DENIED = {401, 403, 404, 405, 409}
 
 # (anonymous, principal A, principal B, inspector, administrator)
 LOGIN = 302
@@ -120,7 +120,7 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
     "roadmaps:effectiveness-export": {"GET": (302, 403, 403, 200, 200)},
     "roadmaps:index": {"GET": (302, 403, 403, 200, 200)},
     "roadmaps:item-create": {"GET": (302, 403, 403, 200, 200), "POST": (302, 403, 403, 200, 200)},
-    "roadmaps:item-delete": {"POST": (302, 403, 403, 302, 302)},
+    "roadmaps:item-archive": {"POST": (302, 403, 403, 302, 302)},
     "roadmaps:item-progress": {"POST": (302, 302, 404, 302, 302)},
     "roadmaps:item-update": {"GET": (302, 403, 403, 200, 200), "POST": (302, 403, 403, 200, 200)},
     "roadmaps:my-school": {"GET": (302, 200, 200, 302, 302)},
@@ -138,7 +138,7 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
         "GET": (403, 200, 404, 200, 200),
         "PUT": (403, 403, 403, 400, 400),
         "PATCH": (403, 403, 403, 200, 200),
-        "DELETE": (403, 403, 403, 204, 204),
+        "DELETE": (403, 403, 403, 409, 409),
     },
     "decision-list": {"GET": (403, 200, 200, 200, 200), "POST": (403, 403, 403, 400, 400)},
     "direction-detail": {"GET": (403, 200, 200, 200, 200)},
@@ -147,20 +147,20 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
         "GET": (403, 200, 404, 200, 200),
         "PUT": (403, 403, 403, 400, 400),
         "PATCH": (403, 400, 404, 200, 200),
-        "DELETE": (403, 403, 403, 204, 204),
+        "DELETE": (403, 403, 403, 409, 409),
     },
     "recommendation-list": {"GET": (403, 200, 200, 200, 200), "POST": (403, 403, 403, 400, 400)},
     "roadmap-detail": {
         "GET": (403, 200, 404, 200, 200),
         "PUT": (403, 403, 403, 400, 400),
         "PATCH": (403, 403, 403, 200, 200),
-        "DELETE": (403, 403, 403, 204, 204),
+        "DELETE": (403, 403, 403, 409, 409),
     },
     "roadmap-item-detail": {
         "GET": (403, 200, 404, 200, 200),
         "PUT": (403, 403, 403, 400, 400),
         "PATCH": (403, 200, 404, 200, 200),
-        "DELETE": (403, 403, 403, 204, 204),
+        "DELETE": (403, 403, 403, 409, 409),
     },
     "roadmap-item-list": {"GET": (403, 200, 200, 200, 200), "POST": (403, 403, 403, 400, 400)},
     "roadmap-list": {"GET": (403, 200, 200, 200, 200), "POST": (403, 403, 403, 400, 400)},
@@ -206,14 +206,14 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
         "GET": (403, 200, 404, 200, 200),
         "PUT": (403, 403, 403, 400, 400),
         "PATCH": (403, 403, 403, 200, 200),
-        "DELETE": (403, 403, 403, 409, 409),  # school A still has a campaign card: 409 with a Russian reason
+        "DELETE": (403, 403, 403, 409, 409),  # staff never delete through the API: 409, a Russian reason
     },
     "context-list": {"GET": (403, 200, 200, 200, 200), "POST": (403, 403, 403, 400, 400)},
     "context-detail": {
         "GET": (403, 200, 404, 200, 200),
         "PUT": (403, 403, 403, 400, 400),
         "PATCH": (403, 403, 403, 200, 200),
-        "DELETE": (403, 403, 403, 204, 204),
+        "DELETE": (403, 403, 403, 409, 409),
     },
 }
 
@@ -288,7 +288,7 @@ KWARGS = {
     },
     **{
         name: (lambda w: {"item_pk": w["item_a"].pk})
-        for name in ("roadmaps:item-delete", "roadmaps:item-progress", "roadmaps:item-update")
+        for name in ("roadmaps:item-archive", "roadmaps:item-progress", "roadmaps:item-update")
     },
     "roadmap-item-detail": lambda w: {"pk": w["item_a"].pk},
     **{
