@@ -291,6 +291,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Школы, показатели, статусы ШНОР/ШНСУ, мониторинги, дорожные карты, отчёты.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs pages are for the portal's users (staff and principals), not the public.
+    "SERVE_PERMISSIONS": ["schools.permissions.IsPortalUser"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

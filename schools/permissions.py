@@ -2,7 +2,7 @@ from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from .roles import is_principal, is_staff_member
+from .roles import is_principal, is_staff_member, may_import_data
 
 
 class StaffRequiredMixin(AccessMixin):
@@ -13,6 +13,17 @@ class StaffRequiredMixin(AccessMixin):
             return self.handle_no_permission()
         if not is_staff_member(request.user):
             raise PermissionDenied("Раздел доступен сотрудникам управления образования.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class DataImportRequiredMixin(AccessMixin):
+    """The bulk Excel upload (roles.may_import_data decides who)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not may_import_data(request.user):
+            raise PermissionDenied("Загружать файлы данных могут администраторы портала.")
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -32,6 +43,15 @@ class IsStaffMember(BasePermission):
 
     def has_permission(self, request, view):
         return is_staff_member(request.user)
+
+
+class IsPortalUser(BasePermission):
+    """Any signed-in staff member or principal (the API schema and docs pages)."""
+
+    message = "Описание API доступно пользователям портала после входа."
+
+    def has_permission(self, request, view):
+        return is_staff_member(request.user) or is_principal(request.user)
 
 
 class IsStaffOrReadOnlyPortalUser(BasePermission):

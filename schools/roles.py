@@ -36,6 +36,13 @@ def is_principal(user) -> bool:
     return PRINCIPAL in _groups(user) and not is_staff_member(user)
 
 
+def may_import_data(user) -> bool:
+    """Who loads the bulk Excel files (schools, school context, results; DESIGN §1): administrators.
+    Inspectors check the data and compute on it, but what enters the database in bulk goes through
+    the administrator. The one place this is decided: the upload page, its links and the help read it."""
+    return is_administrator(user)
+
+
 def principal_school_id(user) -> int | None:
     """The school a principal leads, or None."""
     if not is_principal(user):

@@ -18,7 +18,7 @@ from .importing import template_for
 from .jobs import job_create, job_enqueue, job_expire_if_abandoned, job_live_progress
 from .models import ImportBatch, School
 from .panels import dashboard_panels, school_panels, tasks_for
-from .permissions import PortalUserRequiredMixin, StaffRequiredMixin
+from .permissions import DataImportRequiredMixin, PortalUserRequiredMixin, StaffRequiredMixin
 from .roles import is_principal, is_staff_member, principal_school_id
 from .tasks import run_import_task
 
@@ -130,7 +130,7 @@ def _context_chart(contexts):
     )
 
 
-class ImportUploadView(StaffRequiredMixin, FormView):
+class ImportUploadView(DataImportRequiredMixin, FormView):
     template_name = "schools/import_upload.html"
     form_class = ImportUploadForm
 

@@ -225,7 +225,7 @@ def test_import_command_exits_non_zero_on_error(catalogue, school_a, make_xlsx, 
 
 
 def test_upload_page_imports_results_through_a_job(
-    catalogue, school_a, school_b, make_xlsx, client_for, inspector, django_capture_on_commit_callbacks
+    catalogue, school_a, school_b, make_xlsx, client_for, administrator, django_capture_on_commit_callbacks
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -239,14 +239,14 @@ def test_upload_page_imports_results_through_a_job(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(inspector).post("/schools/import/", {"kind": "results", "file": upload})
+        response = client_for(administrator).post("/schools/import/", {"kind": "results", "file": upload})
 
     job = Job.objects.get()
     assert response.status_code == 302
     job.refresh_from_db()
     assert (job.status, job.progress, job.result["created"]) == ("done", 100, 3)
     assert AssessmentResult.objects.count() == 3
-    assert ImportBatch.objects.get().imported_by == inspector
+    assert ImportBatch.objects.get().imported_by == administrator
 
 
 def test_reimport_keeps_old_and_new_values_in_the_history(catalogue, school_a, school_b, make_xlsx):

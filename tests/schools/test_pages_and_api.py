@@ -62,8 +62,30 @@ def test_api_token_authentication(client, inspector):
 
 
 @pytest.mark.django_db
-def test_api_schema_and_docs_are_served(client_for, inspector):
-    client = client_for(inspector)
+def test_api_schema_and_docs_are_served_to_portal_users_only(client_for, inspector, principal_a):
+    for user in (inspector, principal_a):
+        client = client_for(user)
+        assert [client.get(url).status_code for url in ("/api/schema/", "/api/docs/", "/api/redoc/")] == [
+            200
+        ] * 3
 
-    assert client.get("/api/schema/").status_code == 200
-    assert client.get("/api/docs/").status_code == 200
+    anonymous = client_for(None)
+    refused = anonymous.get("/api/schema/")
+
+    assert [refused.status_code, anonymous.get("/api/docs/").status_code] == [403, 403]
+    assert "Учетные данные не были предоставлены." in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_only_administrators_upload_data_files_and_only_they_see_the_upload_button(
+    client_for, inspector, administrator, make_xlsx
+):
+    from tests.schools.test_imports import SCHOOL_HEADER, school_row
+
+    upload = make_xlsx([SCHOOL_HEADER, school_row()], name="реестр.xlsx")
+    refused = client_for(inspector).post("/schools/import/", {"kind": "schools", "file": upload})
+
+    assert refused.status_code == 403
+    assert not School.objects.filter(code="0101").exists()
+    assert "Загрузить данные из Excel" not in client_for(inspector).get("/dashboard/").content.decode()
+    assert "Загрузить данные из Excel" in client_for(administrator).get("/dashboard/").content.decode()

@@ -5,15 +5,17 @@ from tests.schools.test_imports import SCHOOL_HEADER, school_row
 
 
 @pytest.mark.django_db(transaction=True)
-def test_staff_upload_runs_the_import_as_a_job_and_shows_the_result(client_for, inspector, make_xlsx):
-    client = client_for(inspector)
+def test_an_administrators_upload_runs_the_import_as_a_job_and_shows_the_result(
+    client_for, administrator, make_xlsx
+):
+    client = client_for(administrator)
     upload = make_xlsx([SCHOOL_HEADER, school_row()], name="реестр.xlsx")
 
     response = client.post("/schools/import/", {"kind": "schools", "file": upload})
 
     job = Job.objects.get()
     assert response.status_code == 302 and response.url == f"/jobs/{job.pk}/"
-    assert (job.status, job.progress, job.created_by) == ("done", 100, inspector)
+    assert (job.status, job.progress, job.created_by) == ("done", 100, administrator)
     assert School.objects.filter(code="0101").exists()
     status = client.get(f"/jobs/{job.pk}/status/").json()
     assert (status["status"], status["progress"], status["finished"]) == ("done", 100, True)
@@ -21,8 +23,8 @@ def test_staff_upload_runs_the_import_as_a_job_and_shows_the_result(client_for, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_upload_with_errors_shows_row_errors_and_changes_nothing(client_for, inspector, make_xlsx):
-    client = client_for(inspector)
+def test_upload_with_errors_shows_row_errors_and_changes_nothing(client_for, administrator, make_xlsx):
+    client = client_for(administrator)
     upload = make_xlsx([SCHOOL_HEADER, school_row(settlement="хутор")], name="bad.xlsx")
 
     response = client.post("/schools/import/", {"kind": "schools", "file": upload})

@@ -151,9 +151,9 @@ def dead_broker():
 
 
 def test_redis_down_gives_a_clear_message_and_loses_nothing(
-    dead_broker, inspector, client_for, make_xlsx, caplog, django_capture_on_commit_callbacks
+    dead_broker, administrator, client_for, make_xlsx, caplog, django_capture_on_commit_callbacks
 ):
-    client = client_for(inspector)
+    client = client_for(administrator)
     upload = make_xlsx([SCHOOL_HEADER, school_row()])
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):

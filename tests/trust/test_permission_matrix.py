@@ -40,7 +40,7 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
     # --- schools ---
     "schools:list": {"GET": (LOGIN, 200, 200, 200, 200)},
     "schools:detail": {"GET": (LOGIN, 200, 404, 200, 200)},
-    "schools:import": {"GET": (LOGIN, 403, 403, 200, 200), "POST": (LOGIN, 403, 403, 200, 200)},
+    "schools:import": {"GET": (LOGIN, 403, 403, 403, 200), "POST": (LOGIN, 403, 403, 403, 200)},
     "schools:import-template": {"GET": (LOGIN, 403, 403, 200, 200)},
     "schools:contexts-export": {"GET": (LOGIN, 403, 403, 200, 200)},
     "jobs:detail": {"GET": (LOGIN, 200, 404, 200, 200)},
@@ -188,10 +188,10 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
     "quality:index": {"GET": (200, 200, 200, 200, 200)},
     "quality:report-detail": {"GET": (200, 200, 200, 200, 200)},
     "quality:report-file": {"GET": (200, 200, 200, 200, 200)},
-    # --- API: schema and docs are public (no data), data needs a role ---
-    "api-schema": {"GET": (200, 200, 200, 200, 200)},
-    "api-docs": {"GET": (200, 200, 200, 200, 200)},
-    "api-redoc": {"GET": (200, 200, 200, 200, 200)},
+    # --- API: schema and docs for the portal's users only (README «API»), data needs a role ---
+    "api-schema": {"GET": (403, 200, 200, 200, 200)},
+    "api-docs": {"GET": (403, 200, 200, 200, 200)},
+    "api-redoc": {"GET": (403, 200, 200, 200, 200)},
     "api-token": {"POST": (400, 400, 400, 400, 400)},
     "api-token-revoke": {"POST": (403, 200, 200, 200, 200)},
     "municipality-list": {"GET": (403, 200, 200, 200, 200), "POST": (403, 403, 403, 400, 400)},
