@@ -1,12 +1,13 @@
 """Checks of uploaded registry documents (type by content, size, archive sanity) and safe serving."""
 
+import logging
 import re
 import zipfile
 import zlib
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 
 from schools.uploads import UploadRejected, check_archive, check_size
 
@@ -38,6 +39,9 @@ FILE_PDF_SCRIPT = (
 ODT_SCRIPT_MARKERS = (b"vnd.sun.star.script:", b"<script:event-listener", b"<office:script ")
 PDF_INFLATE_BUDGET = 50 * 1024 * 1024  # compressed streams are unpacked up to this much in total
 _PDF_ACTIVE = re.compile(rb"/(?:JS|JavaScript|Launch)(?![A-Za-z0-9])")
+FILE_MISSING = "Файл не найден в хранилище. Сообщите об этом в управление образования."
+
+logger = logging.getLogger(__name__)
 
 
 def max_document_bytes() -> int:
@@ -130,10 +134,14 @@ def _refuse_pdf_scripts(data: bytes) -> None:
 def file_response(
     field_file, *, file_type: str, download_name: str, inline: bool = False, ascii_name: str = ""
 ) -> FileResponse:
-    """Serve a stored file with the content type of its checked type, never as HTML, never sniffed."""
-    response = FileResponse(
-        field_file.open("rb"), content_type=MIME.get(file_type, "application/octet-stream")
-    )
+    """Serve a stored file with the content type of its checked type, never as HTML, never sniffed.
+    A file the database names but the storage lacks (a lost volume, a partial restore) is a 404, logged."""
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        logger.error("Файл %s отсутствует в хранилище", field_file.name)
+        raise Http404(FILE_MISSING)
+    response = FileResponse(handle, content_type=MIME.get(file_type, "application/octet-stream"))
     disposition = "inline" if inline and file_type == "pdf" else "attachment"
     ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name or download_name).strip("-.")
     if not re.search(r"[A-Za-z]", ascii_name.rsplit(".", 1)[0]):

@@ -7,6 +7,8 @@ that is part of each key, so no visitor sees a withdrawn item. With REDIS_URL th
 gunicorn workers.
 """
 
+from urllib.parse import urlencode
+
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
@@ -35,13 +37,26 @@ def public_cache_bump() -> None:
     transaction.on_commit(_bump)
 
 
+def page_key(request, params: tuple[str, ...] = ()) -> str:
+    """The cache key of a public page: its path and only the query parameters the page reads, sorted.
+
+    Any other parameter (?utm_source=…, ?x=<random>) changes nothing on the page, so it neither bypasses
+    the cache nor adds a stored copy."""
+    query = urlencode(sorted((name, value) for name in params for value in request.GET.getlist(name)))
+    return f"quality:page:{public_version()}:{request.path}?{query}"
+
+
 class AnonymousPageCacheMixin:
-    """Serve GET pages to anonymous visitors from the cache; signed-in users always get a fresh page."""
+    """Serve GET pages to anonymous visitors from the cache; signed-in users always get a fresh page.
+
+    `cache_query_params` names the query parameters the page reads (none today); only they are in the key."""
+
+    cache_query_params: tuple[str, ...] = ()
 
     def dispatch(self, request, *args, **kwargs):
         if request.method != "GET" or request.user.is_authenticated:
             return super().dispatch(request, *args, **kwargs)
-        key = f"quality:page:{public_version()}:{request.get_full_path()}"
+        key = page_key(request, self.cache_query_params)
         cached = cache.get(key)
         if cached is not None:
             return HttpResponse(cached)

@@ -14,7 +14,7 @@ from . import selectors
 from .files import file_response
 from .models import Document, Report
 from .public_cache import AnonymousPageCacheMixin
-from .rendering import formatted_table
+from .rendering import conclusions_text, formatted_table
 from .views import document_file_response
 
 
@@ -52,7 +52,9 @@ class PublicReportDetailView(AnonymousPageCacheMixin, TemplateView):
         data = report.public_data or {}
         keys = [key for s in data.get("sections", [])[1:3] for key in s.get("tables", [])]
         tables = [formatted_table(data["tables"][key]) for key in keys if key in data.get("tables", {})]
-        return super().get_context_data(report=report, tables=tables, data=data, **kwargs)
+        return super().get_context_data(
+            report=report, tables=tables, data=data, conclusions=conclusions_text(report, data), **kwargs
+        )
 
 
 class PublicReportFileView(View):

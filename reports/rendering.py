@@ -112,12 +112,17 @@ def template_context(report, data: dict) -> dict:
         "data": data,
         "sections": sections,
         "annex": annex,
-        "conclusions": [line.strip() for line in report.conclusions.splitlines() if line.strip()],
+        "conclusions": [line.strip() for line in conclusions_text(report, data).splitlines() if line.strip()],
         "masked": data.get("masked", False),
         "small_label": masking.small_label(),
         "portal_owner": settings.PORTAL_OWNER,
         "built_at": timezone.localtime(report.finished_at or timezone.now()),
     }
+
+
+def conclusions_text(report, data: dict) -> str:
+    """The conclusions that go with `data`: the published snapshot's for the public copy, else the current."""
+    return data.get("published_conclusions", report.conclusions)
 
 
 def report_html(report, data: dict) -> str:

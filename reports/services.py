@@ -168,7 +168,8 @@ def report_retry(*, report: Report, user: User) -> Report:
 
 @transaction.atomic
 def report_update_conclusions(*, report: Report, text: str, user: User) -> Report:
-    """Staff's edited conclusions; the internal PDF is rendered again in the background."""
+    """Staff's edited conclusions; the internal PDF is rendered again in the background. A published
+    report keeps its published conclusions (public page and PDF) until it is published again."""
     if report.status != Report.Status.DONE:
         raise BuildError(REPORT_BUSY)
     report.conclusions = text.strip()
@@ -290,6 +291,9 @@ def report_render(*, report_id: int, progress: Callable[[int, str], None] | None
     return report
 
 
+PUBLISHED_CONCLUSIONS = "published_conclusions"
+
+
 def report_publish(
     *, report_id: int, user: User | None = None, progress: Callable[[int, str], None] | None = None
 ) -> Report:
@@ -300,6 +304,9 @@ def report_publish(
     if progress:
         progress(20, "Скрытие малых значений")
     public = masking.mask_data(report.data)
+    # The published snapshot: the public page shows these conclusions, as the public PDF prints them, until
+    # the report is published again; later edits of `conclusions` are the staff's draft.
+    public[PUBLISHED_CONCLUSIONS] = report.conclusions
     if progress:
         progress(40, "Формирование публичного PDF")
     pdf = rendering.report_pdf_bytes(report, public)
