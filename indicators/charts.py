@@ -24,6 +24,7 @@ def list_sizes_chart(*, history: dict, width: int = 640, height: int = 260) -> S
         series=[Series(title, [history[y][kind]["count"] for y in history]) for kind, title in LISTS.items()],
         width=width,
         height=height,
+        axis="школ",
     )
 
 
@@ -39,4 +40,5 @@ def list_moves_chart(*, history: dict) -> SafeString | None:
         title="Вошли в списки и вышли из них по годам",
         categories=[year_label(y) for y in history],
         series=series,
+        axis="школ",
     )

@@ -257,6 +257,7 @@ def _charts(series: dict) -> list:
                 title=item["title"],
                 categories=categories,
                 unit=" %" if item["unit"] == "%" else "",
+                axis=item["unit"],
                 series=[
                     Series("Школа", item["values"]),
                     Series("Медиана кластера", item["medians"], dashed=True),

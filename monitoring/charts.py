@@ -16,6 +16,7 @@ def campaign_progress_chart(*, counts: list[tuple[str, str, int]]) -> SafeString
         labels=[label for label, _, _ in counts],
         values=[n for _, _, n in counts],
         highlight=[value == ExpertCard.Status.RETURNED for _, value, _ in counts],
+        axis="карт",
     )
 
 
@@ -29,6 +30,7 @@ def campaign_levels_chart(*, cards: list[ExpertCard]) -> SafeString:
         labels=labels,
         values=values,
         highlight=[value == Level.LOW for value in Level.values] + [False],
+        axis="школ",
     )
 
 
@@ -53,4 +55,7 @@ def campaign_comparison_chart(*, rows: list[dict], previous) -> SafeString | Non
         categories=[r["card"].school.code for r in rows],
         series=series,
         width=max(640, 100 + 36 * len(rows)),
+        axis="баллов",
+        connect=False,
+        category="ОО",  # schools are not a sequence: no line from one school to the next
     )

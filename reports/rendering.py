@@ -68,11 +68,13 @@ SVG_TEXT_ATTRIBUTES = {
     'class="chart-title"': 'class="chart-title" font-size="13" font-weight="bold" font-family="DejaVu Sans"',
     'class="chart-tick"': 'class="chart-tick" font-size="11" fill="#5b6470" font-family="DejaVu Sans"',
     'class="chart-label"': 'class="chart-label" font-size="11" fill="#1d2530" font-family="DejaVu Sans"',
+    'class="chart-unit"': 'class="chart-unit" font-size="11" fill="#1d2530" font-family="DejaVu Sans"',
 }
 
 
 def chart_svg(spec: dict) -> str:
     svg = str(_chart(spec))
+    svg = svg[: svg.index("</svg>") + len("</svg>")]  # the PDF prints the report's own tables instead
     for plain, styled in SVG_TEXT_ATTRIBUTES.items():
         svg = svg.replace(plain, styled)
     return mark_safe(svg)
@@ -85,12 +87,15 @@ def _chart(spec: dict):
             labels=spec["labels"],
             values=spec["values"],
             unit=spec.get("unit", ""),
+            axis=spec.get("axis", ""),
             highlight=spec.get("highlight"),
         )
     return line_chart(
         title=spec["title"],
         categories=spec["categories"],
         unit=spec.get("unit", ""),
+        axis=spec.get("axis", ""),
+        connect=spec.get("connect", True),
         series=[Series(s["label"], s["values"], s.get("dashed", False)) for s in spec["series"]],
     )
 

@@ -2,13 +2,17 @@
 
 For a year Y every indicator value and the ШНОР/ШНСУ membership of each school is compared with Y − 1
 (value before, after, change, better/worse by the indicator's polarity). A management decision recorded
-for academic year Y is judged by the same comparison over its schools (the results of Y are the first
-ones produced after it). List membership is the computed status with the latest inspector override
+for academic year Y is judged by the same comparison over its schools, but only on results produced
+after it: its baseline is the last school year that ended on or before the document date (a school year
+Y runs from 1 September Y to 31 August Y + 1), compared with Y (or, for a decision signed after Y ended,
+the first year after it). Without results for either year the decision is not rated and `note` says
+why. List membership is the computed status with the latest inspector override
 applied (indicators.StatusOverride). Set-based: a fixed number of queries whatever the number of schools.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from indicators.models import Indicator, IndicatorValue, SchoolStatus
 from indicators.selectors import overrides_latest
@@ -99,7 +103,10 @@ class SchoolEffect:
 class DecisionEffect:
     decision: ManagementDecision
     schools: list[School]
-    changes: list[Change]  # mean over the decision's schools that have both values
+    changes: list[Change]  # mean over the decision's schools that have both values; [] when not rated
+    before_year: int | None = None  # the last school year that ended before the decision
+    after_year: int | None = None  # the school year it is rated on; None: not rated (see note)
+    note: str = ""  # why the decision is not rated
     improved: dict = field(default_factory=dict)  # indicator code → number of schools better
     worsened: dict = field(default_factory=dict)
     list_before: dict = field(default_factory=dict)  # list code → schools on it in Y − 1
@@ -145,6 +152,26 @@ class EffectivenessReport:
         return totals
 
 
+def school_year_end(year: int) -> date:
+    return date(year + 1, 8, 31)
+
+
+def decision_years(decision: ManagementDecision, year: int) -> tuple[int, int]:
+    """(baseline, rated year) of a decision shown in the analysis of `year`: the baseline is the last
+    school year that ended on or before the document date (without a date: the year before the decision's
+    own), the rated year is `year` if it ended after the decision, else the first one that did."""
+    if decision.document_date is None:
+        baseline = decision.year - 1
+    else:
+        day = decision.document_date
+        baseline = day.year - 1 if (day.month, day.day) >= (8, 31) else day.year - 2
+    return baseline, max(year, baseline + 1)
+
+
+def _academic(year: int) -> str:
+    return f"{year}/{year + 1}"
+
+
 def verdict(before: float | None, after: float | None, *, higher_is_worse: bool) -> str:
     if before is None or after is None:
         return NO_DATA
@@ -175,21 +202,29 @@ def list_membership(*, years, school_ids=None) -> dict[tuple[int, int], dict[str
 def effectiveness_report(*, year: int, school_ids=None) -> EffectivenessReport:
     """The stage-6 analysis for `year` versus `year - 1` (all schools, or those in `school_ids`)."""
     before_year = year - 1
-    values = IndicatorValue.objects.filter(year__in=(before_year, year))
+    decisions = _decisions(year, school_ids)
+    periods = {d.pk: decision_years(d, year) for d in decisions}
+    years = {before_year, year} | {y for pair in periods.values() for y in pair}
+    values = IndicatorValue.objects.filter(year__in=years)
     if school_ids is not None:
         values = values.filter(school_id__in=school_ids)
     by_key: dict[tuple[int, int, int], float | None] = {}
     school_pks: set[int] = set()
     indicator_pks: set[int] = set()
+    with_results: set[tuple[int, int]] = set()  # (school, year) with at least one value
     for school_id, value_year, indicator_id, value in values.values_list(
         "school_id", "year", "indicator_id", "value"
     ):
         by_key[(school_id, value_year, indicator_id)] = value
+        if value is not None:
+            with_results.add((school_id, value_year))
+        if value_year not in (before_year, year):
+            continue
         school_pks.add(school_id)
         if value is not None:
             indicator_pks.add(indicator_id)
-    membership = list_membership(years=(before_year, year), school_ids=school_ids)
-    school_pks |= {school_id for school_id, _ in membership}
+    membership = list_membership(years=sorted(years), school_ids=school_ids)
+    school_pks |= {school_id for school_id, school_year in membership if school_year in (before_year, year)}
     indicators = list(Indicator.objects.filter(pk__in=indicator_pks).order_by("order", "code"))
     schools = list(School.objects.filter(pk__in=school_pks).order_by("code"))
 
@@ -204,7 +239,12 @@ def effectiveness_report(*, year: int, school_ids=None) -> EffectivenessReport:
         list_worsened=0,
     )
     _list_dynamics(report, membership, before_year, year)
-    report.decisions = _decision_effects(year, indicators, effects, school_ids)
+    report.decisions = [
+        _decision_effect(
+            decision, *periods[decision.pk], indicators, by_key, membership, with_results, school_ids
+        )
+        for decision in decisions
+    ]
     return report
 
 
@@ -256,7 +296,7 @@ def _list_dynamics(report: EffectivenessReport, membership, before_year, year) -
                 report.left[list_change.code].append(effect.school)
 
 
-def _decision_effects(year, indicators, effects, school_ids) -> list[DecisionEffect]:
+def _decisions(year, school_ids) -> list[ManagementDecision]:
     decisions = (
         ManagementDecision.objects.filter(year=year)
         .prefetch_related("schools")
@@ -264,32 +304,52 @@ def _decision_effects(year, indicators, effects, school_ids) -> list[DecisionEff
     )
     if school_ids is not None:
         decisions = decisions.filter(schools__in=school_ids).distinct()
-    result = []
-    for decision in decisions:
-        linked = [effects[s.pk] for s in decision.schools.all() if s.pk in effects]
-        effect = DecisionEffect(decision=decision, schools=[e.school for e in linked], changes=[])
-        for position, indicator in enumerate(indicators):
-            pairs = [(e.changes[position].before, e.changes[position].after) for e in linked]
-            pairs = [(b, a) for b, a in pairs if b is not None and a is not None]
-            before = sum(b for b, _ in pairs) / len(pairs) if pairs else None
-            after = sum(a for _, a in pairs) / len(pairs) if pairs else None
-            effect.changes.append(
-                Change(
-                    indicator.code,
-                    indicator.short_name or indicator.name,
-                    indicator.unit,
-                    before,
-                    after,
-                    verdict(before, after, higher_is_worse=indicator.higher_is_worse),
-                    indicator.higher_is_worse,
-                )
+    return list(decisions)
+
+
+def _decision_effect(
+    decision, before_year, after_year, indicators, by_key, membership, with_results, school_ids
+) -> DecisionEffect:
+    schools = [s for s in decision.schools.all() if school_ids is None or s.pk in school_ids]  # prefetched
+    effect = DecisionEffect(decision=decision, schools=schools, changes=[], before_year=before_year)
+    pks = {s.pk for s in schools}
+    day = f" ({decision.document_date:%d.%m.%Y})" if decision.document_date else ""
+    if not any((pk, after_year) in with_results for pk in pks):
+        effect.note = (
+            f"Оценить решение пока нельзя: оно принято {decision.document_date:%d.%m.%Y}, а результатов за "
+            f"{_academic(after_year)} учебный год — первый, закончившийся после решения, — в портале ещё нет."
+            if decision.document_date
+            else f"Оценить решение пока нельзя: результатов его школ за {_academic(after_year)} учебный год "
+            "в портале ещё нет."
+        )
+        return effect
+    if not any((pk, before_year) in with_results for pk in pks):
+        effect.note = (
+            f"Оценить решение нельзя: нет результатов его школ за {_academic(before_year)} учебный год — "
+            f"последний, закончившийся до решения{day}."
+        )
+        return effect
+    effect.after_year = after_year
+    linked = [_school_effect(s, indicators, by_key, membership, before_year, after_year) for s in schools]
+    for position, indicator in enumerate(indicators):
+        pairs = [(e.changes[position].before, e.changes[position].after) for e in linked]
+        pairs = [(b, a) for b, a in pairs if b is not None and a is not None]
+        before = sum(b for b, _ in pairs) / len(pairs) if pairs else None
+        after = sum(a for _, a in pairs) / len(pairs) if pairs else None
+        effect.changes.append(
+            Change(
+                indicator.code,
+                indicator.short_name or indicator.name,
+                indicator.unit,
+                before,
+                after,
+                verdict(before, after, higher_is_worse=indicator.higher_is_worse),
+                indicator.higher_is_worse,
             )
-            effect.improved[indicator.code] = sum(1 for e in linked if e.changes[position].verdict == BETTER)
-            effect.worsened[indicator.code] = sum(1 for e in linked if e.changes[position].verdict == WORSE)
-        for code, _ in LISTS:
-            effect.list_before[code] = sum(
-                1 for e in linked for lc in e.lists if lc.code == code and lc.before
-            )
-            effect.list_after[code] = sum(1 for e in linked for lc in e.lists if lc.code == code and lc.after)
-        result.append(effect)
-    return result
+        )
+        effect.improved[indicator.code] = sum(1 for e in linked if e.changes[position].verdict == BETTER)
+        effect.worsened[indicator.code] = sum(1 for e in linked if e.changes[position].verdict == WORSE)
+    for code, _ in LISTS:
+        effect.list_before[code] = sum(1 for e in linked for lc in e.lists if lc.code == code and lc.before)
+        effect.list_after[code] = sum(1 for e in linked for lc in e.lists if lc.code == code and lc.after)
+    return effect

@@ -7,6 +7,7 @@ from indicators.models import IndicatorValue
 from schools.charts import bar_chart
 from schools.exports import Sheet, workbook_bytes, xlsx_response
 from schools.permissions import StaffRequiredMixin
+from schools.templatetags.portal import academic_year
 
 from .effectiveness import LISTS, EffectivenessReport, effectiveness_report
 
@@ -32,6 +33,7 @@ def effectiveness_charts(report: EffectivenessReport) -> list:
                 title=f"Школ с улучшением показателя, {report.year} к {report.year - 1}",
                 labels=labels,
                 values=[t["better"] for t in totals],
+                axis="школ",
             )
         )
         charts.append(
@@ -39,6 +41,7 @@ def effectiveness_charts(report: EffectivenessReport) -> list:
                 title=f"Школ с ухудшением показателя, {report.year} к {report.year - 1}",
                 labels=labels,
                 values=[t["worse"] for t in totals],
+                axis="школ",
                 highlight=[True] * len(totals),
             )
         )
@@ -47,6 +50,7 @@ def effectiveness_charts(report: EffectivenessReport) -> list:
             bar_chart(
                 title="Позиция школ в списках ШНОР/ШНСУ, % школ",
                 unit="%",
+                axis="% школ",
                 labels=["улучшилась", "ухудшилась"],
                 values=[report.list_improved_share, report.list_worsened_share],
                 highlight=[False, True],
@@ -103,13 +107,19 @@ def effectiveness_sheets(report: EffectivenessReport) -> list[Sheet]:
             )
     decision_rows = []
     for effect in report.decisions:
+        head = [
+            effect.decision.title,
+            effect.decision.get_kind_display(),
+            effect.decision.document_number,
+            ", ".join(s.code for s in effect.schools),
+        ]
+        if effect.note:
+            decision_rows.append([*head, "", effect.note, "", "", "", "", "", ""])
         for change in effect.changes:
             decision_rows.append(
                 [
-                    effect.decision.title,
-                    effect.decision.get_kind_display(),
-                    effect.decision.document_number,
-                    ", ".join(s.code for s in effect.schools),
+                    *head,
+                    f"{academic_year(effect.before_year)} → {academic_year(effect.after_year)}",
                     change.name,
                     change.before,
                     change.after,
@@ -153,9 +163,10 @@ def effectiveness_sheets(report: EffectivenessReport) -> list[Sheet]:
                 "Вид",
                 "Документ",
                 "ОО",
+                "Сравниваемые годы",
                 "Показатель",
-                f"Среднее {before}/{before + 1}",
-                f"Среднее {after}/{after + 1}",
+                "Среднее до решения",
+                "Среднее после решения",
                 "Изменение",
                 "Школ лучше",
                 "Школ хуже",

@@ -1,8 +1,13 @@
 """Server-side SVG charts, the same picture on the page and in the PDF.
 
-Only presentation attributes and classes (no style attributes), so pages keep a strict CSP.
+Only presentation attributes and classes (no style attributes), so pages keep a strict CSP. Every chart
+is followed by «Таблица»: the same figures as a table (for screen readers, phones and copying).
+Ticks are round numbers; when every value is a whole number (counts of schools, cards, pupils) they are
+whole numbers too, never 1,1 or 2,2. Per-school series (`connect=False`) are drawn as markers only: a
+line between unrelated schools would suggest a trend that does not exist.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -10,6 +15,8 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 PALETTE = ("#1f5fa8", "#d9822b", "#2e8b57", "#b03a48", "#6a4c93", "#4a4a4a")
+LEGEND_ROW = 18
+CHAR_WIDTH = 7  # an estimate of one 11 px character, for laying out the legend
 
 
 @dataclass
@@ -21,17 +28,26 @@ class Series:
 
 def _fmt(value: float) -> str:
     text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    return text.replace(".", ",").replace("-", "−")
 
 
-def _scale(values: list[float]) -> tuple[float, float]:
-    if not values:
-        return 0.0, 1.0
-    low, high = min(values), max(values)
-    low = min(0.0, low)
+def axis_ticks(values: Sequence[float]) -> list[float]:
+    """Round tick values from 0 (or below, for negatives) to just above the largest value: a step of
+    1, 2 or 5 × 10ⁿ giving at most six intervals; whole steps (at least 1) when all values are whole."""
+    low = min([0.0, *values])
+    high = max([0.0, *values])
+    whole = all(float(v).is_integer() for v in values)
     if high == low:
-        high = low + 1
-    return low, high + (high - low) * 0.08
+        high = low + (1 if whole else 1.0)
+    raw = (high - low) / 5
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw - 1e-12)
+    if whole:
+        step = max(step, 1)
+    first = math.floor(low / step + 1e-9) * step
+    last = math.ceil(high / step - 1e-9) * step
+    count = round((last - first) / step)
+    return [round(first + k * step, 10) for k in range(count + 1)]
 
 
 def line_chart(
@@ -42,12 +58,20 @@ def line_chart(
     width: int = 640,
     height: int = 260,
     unit: str = "",
+    axis: str = "",
+    connect: bool = True,
+    category: str = "Учебный год",
 ) -> SafeString:
-    """A line chart of several series over categories (usually years); gaps where a value is None."""
-    left, right, top, bottom = 48, 40, 28, 56  # room for the last category label
+    """Several series over categories (usually years); gaps where a value is None. `axis` names the unit
+    of the vertical axis («школ», «%», «баллов»); `connect=False` draws markers without lines."""
+    legend_rows = _legend_layout([s.label for s in series], 48, width - 8)
+    extra_rows = max(len({row for _, row in legend_rows}) - 1, 0)
+    left, right, top, bottom = 48, 40, 28, 56 + LEGEND_ROW * extra_rows  # room for the legend rows
+    height += LEGEND_ROW * extra_rows
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for s in series for v in s.values if v is not None]
-    low, high = _scale(values)
+    ticks = axis_ticks(values)
+    low, high = ticks[0], ticks[-1]
     step = plot_w / max(len(categories) - 1, 1)
 
     def x(i):
@@ -56,11 +80,11 @@ def line_chart(
     def y(v):
         return top + plot_h - (v - low) / (high - low) * plot_h
 
-    parts = [_open(width, height, title), _axes(left, top, plot_w, plot_h, low, high, unit)]
-    for i, category in enumerate(categories):
+    parts = [_open(width, height, title), _axes(left, top, plot_w, ticks, y, axis)]
+    for i, name in enumerate(categories):
         parts.append(
             f'<text x="{x(i):.1f}" y="{top + plot_h + 16}" text-anchor="middle" class="chart-tick">'
-            f"{escape(str(category))}</text>"
+            f"{escape(str(name))}</text>"
         )
     for n, s in enumerate(series):
         color = PALETTE[n % len(PALETTE)]
@@ -68,19 +92,25 @@ def line_chart(
         segment: list[str] = []
         for i, v in enumerate(s.values):
             if v is None:
-                parts.append(_polyline(segment, color, dash))
+                parts.append(_polyline(segment, color, dash) if connect else "")
                 segment = []
                 continue
             segment.append(f"{x(i):.1f},{y(v):.1f}")
             parts.append(
-                f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{color}">'
+                f"{_marker(x(i), y(v), n, color)}"
                 f"<title>{escape(s.label)}: {escape(str(categories[i]))} — {_fmt(v)}{escape(unit)}</title>"
-                "</circle>"
+                f"</{_marker_tag(n)}>"
             )
-        parts.append(_polyline(segment, color, dash))
-    parts.append(_legend([s.label for s in series], left, height - 18, [s.dashed for s in series]))
+        if connect:
+            parts.append(_polyline(segment, color, dash))
+    parts.append(_legend(series, legend_rows, top + plot_h + 38, connect))
     parts.append("</svg>")
-    return mark_safe("".join(parts))
+    table = _table(
+        title,
+        [category, *[s.label for s in series]],
+        [[str(c), *[_cell(s.values[i], unit) for s in series]] for i, c in enumerate(categories)],
+    )
+    return mark_safe("".join(parts) + table)
 
 
 def bar_chart(
@@ -90,13 +120,17 @@ def bar_chart(
     values: Sequence[float | None],
     width: int = 640,
     unit: str = "",
+    axis: str = "",
     highlight: Sequence[bool] | None = None,
+    category: str = "Категория",
 ) -> SafeString:
-    """Horizontal bars, one per label; None is drawn as «нет данных»."""
+    """Horizontal bars, one per label; None is drawn as «нет данных». `axis` names what the bars count
+    («школ», «карт»), shown under the bars."""
     row_h, left, right, top = 22, 200, 60, 28
-    height = top + row_h * max(len(labels), 1) + 12
+    height = top + row_h * max(len(labels), 1) + (30 if axis else 12)
     known = [v for v in values if v is not None]
-    low, high = _scale(known)
+    ticks = axis_ticks(known)
+    low, high = ticks[0], ticks[-1]
     plot_w = width - left - right
     parts = [_open(width, height, title)]
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
@@ -118,8 +152,39 @@ def bar_chart(
             f'<text x="{left + bar_w + 4:.1f}" y="{y0 + 15}" class="chart-tick">'
             f"{_fmt(value)}{escape(unit)}</text>"
         )
+    if axis:
+        parts.append(
+            f'<text x="{left}" y="{height - 8}" class="chart-unit">Длина полосы: {escape(axis)}</text>'
+        )
     parts.append("</svg>")
-    return mark_safe("".join(parts))
+    table = _table(
+        title,
+        [category, axis or "Значение"],
+        [[label, _cell(v, unit)] for label, v in zip(labels, values, strict=True)],
+    )
+    return mark_safe("".join(parts) + table)
+
+
+def _cell(value, unit: str) -> str:
+    return "нет данных" if value is None else f"{_fmt(value)}{unit}"
+
+
+def _table(title: str, head: list[str], rows: list[list[str]]) -> str:
+    header = "".join(f'<th scope="col">{escape(h)}</th>' for h in head)
+    body = "".join(
+        "<tr>"
+        + f'<th scope="row">{escape(row[0])}</th>'
+        + "".join(
+            f'<td data-label="{escape(h)}">{escape(c)}</td>' for h, c in zip(head[1:], row[1:], strict=True)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return (
+        '<details class="chart-table"><summary>Таблица</summary><div class="table-wrap">'
+        f'<table class="data-table"><caption>{escape(title)}</caption><thead><tr>{header}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div></details>"
+    )
 
 
 def _open(width: int, height: int, title: str) -> str:
@@ -131,17 +196,34 @@ def _open(width: int, height: int, title: str) -> str:
     )
 
 
-def _axes(left, top, plot_w, plot_h, low, high, unit) -> str:
+def _axes(left, top, plot_w, ticks, y, axis) -> str:
     lines = []
-    for k in range(5):
-        value = low + (high - low) * k / 4
-        y = top + plot_h - plot_h * k / 4
-        lines.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e6ea"/>')
+    for value in ticks:
+        level = f"{y(value):.1f}"
+        lines.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{level}" y2="{level}" stroke="#e3e6ea"/>')
         lines.append(
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="chart-tick">{_fmt(value)}</text>'
+            f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" class="chart-tick">'
+            f"{_fmt(value)}</text>"
         )
-    lines.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + plot_h}" stroke="#8a8f98"/>')
+    lines.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{y(ticks[0]):.1f}" stroke="#8a8f98"/>')
+    if axis:  # along the vertical axis, read bottom to top
+        middle = (top + y(ticks[0])) / 2
+        lines.append(
+            f'<text x="12" y="{middle:.1f}" transform="rotate(-90 12 {middle:.1f})" text-anchor="middle" '
+            f'class="chart-unit">{escape(axis)}</text>'
+        )
     return "".join(lines)
+
+
+def _marker_tag(n: int) -> str:
+    return "circle" if n % 2 == 0 else "rect"
+
+
+def _marker(cx: float, cy: float, n: int, color: str) -> str:
+    """A circle for the 1st, 3rd… series and a square for the others (told apart without colour)."""
+    if n % 2 == 0:
+        return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3.5" fill="{color}">'
+    return f'<rect x="{cx - 3.5:.1f}" y="{cy - 3.5:.1f}" width="7" height="7" fill="{color}">'
 
 
 def _polyline(points: list[str], color: str, dash: str) -> str:
@@ -150,14 +232,29 @@ def _polyline(points: list[str], color: str, dash: str) -> str:
     return f'<polyline points="{" ".join(points)}" fill="none" stroke="{color}" stroke-width="2"{dash}/>'
 
 
-def _legend(labels: list[str], x0: int, y: int, dashed: list[bool]) -> str:
-    parts, x = [], x0
-    for n, label in enumerate(labels):
+def _legend_layout(labels: list[str], x0: int, right_edge: int) -> list[tuple[int, int]]:
+    """(x, row) of each legend entry: entries wrap to a new row instead of running off the chart."""
+    positions, x, row = [], x0, 0
+    for label in labels:
+        entry = 30 + CHAR_WIDTH * len(label)
+        if x > x0 and x + entry > right_edge:
+            x, row = x0, row + 1
+        positions.append((x, row))
+        x += entry
+    return positions
+
+
+def _legend(series, layout, y0: int, connect: bool) -> str:
+    parts = []
+    for n, (s, (x, row)) in enumerate(zip(series, layout, strict=True)):
         color = PALETTE[n % len(PALETTE)]
-        dash = ' stroke-dasharray="6 4"' if dashed[n] else ""
-        parts.append(
-            f'<line x1="{x}" x2="{x + 18}" y1="{y}" y2="{y}" stroke="{color}" stroke-width="2"{dash}/>'
-        )
-        parts.append(f'<text x="{x + 22}" y="{y + 4}" class="chart-tick">{escape(label)}</text>')
-        x += 30 + 7 * len(label)
+        y = y0 + row * LEGEND_ROW
+        if connect:
+            dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+            parts.append(
+                f'<line x1="{x}" x2="{x + 18}" y1="{y}" y2="{y}" stroke="{color}" stroke-width="2"{dash}/>'
+            )
+        else:
+            parts.append(_marker(x + 9, y, n, color) + f"</{_marker_tag(n)}>")
+        parts.append(f'<text x="{x + 22}" y="{y + 4}" class="chart-tick">{escape(s.label)}</text>')
     return "".join(parts)

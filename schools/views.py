@@ -127,6 +127,7 @@ def _context_chart(contexts):
             Series("Обучающихся", [c.students for c in contexts]),
             Series("Педагогов", [c.teachers for c in contexts], dashed=True),
         ],
+        axis="человек",
     )
 
 

@@ -270,6 +270,7 @@ def _lists_section(tables, statuses, current, previous, years) -> dict:
             {
                 "type": "line",
                 "title": "Число ОО в списках ШНОР и ШНСУ по годам",
+                "axis": "школ",
                 "categories": [year_label(y) for y in years],
                 "series": [
                     {"label": "ШНОР", "values": [counts[y]["low_results"] for y in years]},
@@ -366,6 +367,7 @@ def _indicators_section(tables, catalogue, indicator_stats, by_year_code, years,
             {
                 "type": "line",
                 "title": "Медианы показателей результатов по муниципалитету, %",
+                "axis": "%",
                 "categories": [year_label(y) for y in years[-2:]],
                 "series": [
                     {
@@ -431,6 +433,7 @@ def _ranking_section(tables, current) -> dict:
             {
                 "type": "bar",
                 "title": "Медиана индекса результатов по кластерам",
+                "axis": "баллов индекса",
                 "labels": _short_clusters([n for n, _ in medians]),
                 "values": [round_or_none(v, 1) for _, v in medians],
             }

@@ -116,6 +116,7 @@ def build(report, progress: Progress) -> dict:
                     {
                         "type": "bar",
                         "title": "ОО по степени эффективности",
+                        "axis": "школ",
                         "labels": ["высокая", "средняя", "низкая", "не оценена"],
                         "values": [level_counts.get(code, 0) for code in ("high", "medium", "low", "")],
                     }

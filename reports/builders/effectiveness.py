@@ -71,12 +71,18 @@ def build(report, progress: Progress) -> dict:
             ],
             [
                 [
-                    d.decision.title,
+                    f"{d.decision.title}. {d.note}" if d.note else d.decision.title,
                     len(d.schools),
-                    sum(d.improved.values()),
-                    sum(d.worsened.values()),
-                    d.list_before.get("low_results", 0),
-                    d.list_after.get("low_results", 0),
+                    *(
+                        [None] * 4  # not rated: no result after the decision to count
+                        if d.note
+                        else [
+                            sum(d.improved.values()),
+                            sum(d.worsened.values()),
+                            d.list_before.get("low_results", 0),
+                            d.list_after.get("low_results", 0),
+                        ]
+                    ),
                 ]
                 for d in analysis.decisions
             ],
@@ -148,6 +154,7 @@ def build(report, progress: Progress) -> dict:
                     {
                         "type": "bar",
                         "title": "Число ОО с улучшением показателя",
+                        "axis": "школ",
                         "labels": [t["indicator"].short_name or t["indicator"].name for t in totals],
                         "values": [t["better"] for t in totals],
                     }

@@ -105,6 +105,7 @@ def build(report, progress: Progress) -> dict:
                     {
                         "type": "bar",
                         "title": "Выполнено мероприятий по этапам",
+                        "axis": "мероприятий",
                         "labels": [f"{n}. {s['name']}" for n, s in sorted(by_stage.items())],
                         "values": [s["done"] for _, s in sorted(by_stage.items())],
                     }

@@ -137,6 +137,7 @@ def build(report, progress: Progress) -> dict:
                     {
                         "type": "line",
                         "title": "Индекс результатов по годам",
+                        "axis": "баллов индекса",
                         "categories": [year_label(y) for y in sorted(statuses)],
                         "series": [
                             {

@@ -65,7 +65,21 @@
     }
   }
 
+  function openLinkedBlock() {
+    // A link to a folded block (<details id=…>, or anything inside one) opens it and scrolls to it.
+    if (!window.location.hash) { return; }
+    var target = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    if (!target) { return; }
+    for (var node = target; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS") { node.open = true; }
+    }
+    target.scrollIntoView();
+  }
+
+  window.addEventListener("hashchange", openLinkedBlock);
+
   document.addEventListener("DOMContentLoaded", function () {
+    openLinkedBlock();
     collapseMenuOnPhones();
     markCurrentSection();
     document.querySelectorAll(".job-progress[data-finished='0']").forEach(pollJob);

@@ -1,4 +1,5 @@
 import io
+from datetime import date
 
 import pytest
 from django.utils import timezone
@@ -189,3 +190,79 @@ def test_a_reverted_override_restores_the_computed_membership(two_years, inspect
     _, effect_c = _changes(report, "E00C")
     assert [(lc.before, lc.after) for lc in effect_c.lists] == [(True, True), (True, False)]
     assert (report.list_improved, report.list_worsened) == (2, 1)
+
+
+# --- issue 17 item 9: a decision is rated only on results produced after it -------------------------
+
+
+def test_a_decision_taken_during_its_school_year_is_rated_on_that_year_against_the_one_before(two_years):
+    decision = DecisionFactory(year=2025, document_date=date(2026, 3, 2))  # 2025/2026; 2024/2025 had ended
+    decision.schools.set([two_years["A"], two_years["C"]])
+
+    effect = effectiveness_report(year=2025).decisions[0]
+
+    assert (effect.before_year, effect.after_year, effect.note) == (2024, 2025, "")
+    assert [(c.code, c.before, c.after) for c in effect.changes] == [
+        ("vpr_fail_share", 12.5, 10.75),
+        ("ege_high_share", 15.0, 15.0),
+    ]
+
+
+def test_a_decision_signed_before_its_school_year_is_compared_with_the_last_year_that_ended_before_it(
+    two_years,
+):
+    # recorded under 2025/2026 but signed on 20.05.2025, inside 2024/2025: the results of 2024/2025 were
+    # produced after it, so its baseline is 2023/2024 (A 30, C 6 → mean 18) and 2025/2026 is compared with it
+    run = ComputationRun.objects.create(year=2023, started_at=timezone.now())
+    vpr = Indicator.objects.get(code="vpr_fail_share")
+    for name, value in (("A", 30.0), ("C", 6.0)):
+        IndicatorValue.objects.create(run=run, school=two_years[name], year=2023, indicator=vpr, value=value)
+    decision = DecisionFactory(year=2025, document_date=date(2025, 5, 20))
+    decision.schools.set([two_years["A"], two_years["C"]])
+
+    effect = effectiveness_report(year=2025).decisions[0]
+
+    assert (effect.before_year, effect.after_year) == (2023, 2025)
+    assert [(c.code, c.before, c.after, c.verdict) for c in effect.changes] == [
+        ("vpr_fail_share", 18.0, 10.75, BETTER),
+        ("ege_high_share", None, None, NO_DATA),  # no school has both years: no mean is compared
+    ]
+
+
+def test_a_decision_taken_after_the_compared_years_is_not_rated_and_says_why(two_years):
+    # recorded under 2025/2026 but signed on 10.09.2026, after 2025/2026 ended: no results after it yet
+    decision = DecisionFactory(year=2025, document_date=date(2026, 9, 10))
+    decision.schools.set([two_years["A"], two_years["C"]])
+
+    effect = effectiveness_report(year=2025).decisions[0]
+
+    assert (effect.before_year, effect.after_year, effect.changes) == (2025, None, [])
+    assert effect.note == (
+        "Оценить решение пока нельзя: оно принято 10.09.2026, а результатов за 2026/2027 учебный год — "
+        "первый, закончившийся после решения, — в портале ещё нет."
+    )
+
+
+def test_a_decision_without_results_before_it_says_so(two_years):
+    decision = DecisionFactory(year=2025, document_date=date(2024, 11, 5))  # baseline 2023/2024: no data
+    decision.schools.set([two_years["A"]])
+
+    effect = effectiveness_report(year=2025).decisions[0]
+
+    assert (effect.before_year, effect.after_year, effect.changes) == (2023, None, [])
+    assert effect.note == (
+        "Оценить решение нельзя: нет результатов его школ за 2023/2024 учебный год — последний, "
+        "закончившийся до решения (05.11.2024)."
+    )
+
+
+def test_the_page_shows_the_reason_instead_of_a_rating(client_for, inspector, two_years):
+    decision = DecisionFactory(year=2025, title="Поздний приказ", document_date=date(2026, 9, 10))
+    decision.schools.set([two_years["A"]])
+
+    page = client_for(inspector).get("/roadmaps/effectiveness/?year=2025").content.decode()
+
+    block = page[page.index(f'id="decision-{decision.pk}"') :]
+    block = block[: block.index("</details>")]
+    assert "Оценить решение пока нельзя: оно принято 10.09.2026" in block
+    assert "<table" not in block and "лучше" not in block
