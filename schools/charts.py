@@ -8,6 +8,7 @@ line between unrelated schools would suggest a trend that does not exist.
 """
 
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -17,6 +18,8 @@ from django.utils.safestring import SafeString, mark_safe
 PALETTE = ("#1f5fa8", "#d9822b", "#2e8b57", "#b03a48", "#6a4c93", "#4a4a4a")
 LEGEND_ROW = 18
 CHAR_WIDTH = 7  # an estimate of one 11 px character, for laying out the legend
+TITLE_CHAR_WIDTH = 8  # the same for the 13 px bold title
+PHONE_WIDTH = 320  # a second, narrower drawing shown on phones, where the wide one would shrink its text
 
 
 @dataclass
@@ -64,10 +67,26 @@ def line_chart(
 ) -> SafeString:
     """Several series over categories (usually years); gaps where a value is None. `axis` names the unit
     of the vertical axis («школ», «%», «баллов»); `connect=False` draws markers without lines."""
+    options = dict(title=title, categories=categories, series=series, height=height, unit=unit, axis=axis)
+    narrow = ""
+    if width <= 640 and len(categories) <= 6:
+        narrow = _line_svg(**options, width=PHONE_WIDTH, connect=connect, variant="chart-narrow")
+    wide = _line_svg(**options, width=width, connect=connect, variant="chart-wide" if narrow else "")
+    table = _table(
+        title,
+        [category, *[s.label for s in series]],
+        [[str(c), *[_cell(s.values[i], unit) for s in series]] for i, c in enumerate(categories)],
+    )
+    return mark_safe(wide + narrow + table)
+
+
+def _line_svg(*, title, categories, series, width, height, unit, axis, connect, variant) -> str:
+    title_lines = _title_lines(title, width)
     legend_rows = _legend_layout([s.label for s in series], 48, width - 8)
     extra_rows = max(len({row for _, row in legend_rows}) - 1, 0)
-    left, right, top, bottom = 48, 40, 28, 56 + LEGEND_ROW * extra_rows  # room for the legend rows
-    height += LEGEND_ROW * extra_rows
+    top = 12 + 16 * len(title_lines)
+    left, right, bottom = 48, 40, 56 + LEGEND_ROW * extra_rows  # room for the legend rows
+    height += LEGEND_ROW * extra_rows + top - 28
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for s in series for v in s.values if v is not None]
     ticks = axis_ticks(values)
@@ -80,7 +99,7 @@ def line_chart(
     def y(v):
         return top + plot_h - (v - low) / (high - low) * plot_h
 
-    parts = [_open(width, height, title), _axes(left, top, plot_w, ticks, y, axis)]
+    parts = [_open(width, height, title, title_lines, variant), _axes(left, top, plot_w, ticks, y, axis)]
     for i, name in enumerate(categories):
         parts.append(
             f'<text x="{x(i):.1f}" y="{top + plot_h + 16}" text-anchor="middle" class="chart-tick">'
@@ -105,12 +124,7 @@ def line_chart(
             parts.append(_polyline(segment, color, dash))
     parts.append(_legend(series, legend_rows, top + plot_h + 38, connect))
     parts.append("</svg>")
-    table = _table(
-        title,
-        [category, *[s.label for s in series]],
-        [[str(c), *[_cell(s.values[i], unit) for s in series]] for i, c in enumerate(categories)],
-    )
-    return mark_safe("".join(parts) + table)
+    return "".join(parts)
 
 
 def bar_chart(
@@ -126,16 +140,30 @@ def bar_chart(
 ) -> SafeString:
     """Horizontal bars, one per label; None is drawn as «нет данных». `axis` names what the bars count
     («школ», «карт»), shown under the bars."""
-    row_h, left, right, top = 22, 200, 60, 28
+    options = dict(title=title, labels=labels, values=values, unit=unit, axis=axis, highlight=highlight)
+    narrow = _bar_svg(**options, width=PHONE_WIDTH, variant="chart-narrow") if width <= 640 else ""
+    wide = _bar_svg(**options, width=width, variant="chart-wide" if narrow else "")
+    table = _table(
+        title,
+        [category, axis or "Значение"],
+        [[label, _cell(v, unit)] for label, v in zip(labels, values, strict=True)],
+    )
+    return mark_safe(wide + narrow + table)
+
+
+def _bar_svg(*, title, labels, values, width, unit, axis, highlight, variant) -> str:
+    title_lines = _title_lines(title, width)
+    row_h, right, top = 22, 60, 12 + 16 * len(title_lines)
+    left, label_chars = (200, 30) if width > PHONE_WIDTH else (150, 21)
     height = top + row_h * max(len(labels), 1) + (30 if axis else 12)
     known = [v for v in values if v is not None]
     ticks = axis_ticks(known)
     low, high = ticks[0], ticks[-1]
     plot_w = width - left - right
-    parts = [_open(width, height, title)]
+    parts = [_open(width, height, title, title_lines, variant)]
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y0 = top + i * row_h
-        short = label if len(label) <= 30 else label[:29] + "…"
+        short = label if len(label) <= label_chars else label[: label_chars - 1] + "…"
         parts.append(
             f'<text x="{left - 6}" y="{y0 + 15}" text-anchor="end" class="chart-label">{escape(short)}</text>'
         )
@@ -157,12 +185,7 @@ def bar_chart(
             f'<text x="{left}" y="{height - 8}" class="chart-unit">Длина полосы: {escape(axis)}</text>'
         )
     parts.append("</svg>")
-    table = _table(
-        title,
-        [category, axis or "Значение"],
-        [[label, _cell(v, unit)] for label, v in zip(labels, values, strict=True)],
-    )
-    return mark_safe("".join(parts) + table)
+    return "".join(parts)
 
 
 def _cell(value, unit: str) -> str:
@@ -187,12 +210,20 @@ def _table(title: str, head: list[str], rows: list[list[str]]) -> str:
     )
 
 
-def _open(width: int, height: int, title: str) -> str:
+def _title_lines(title: str, width: int) -> list[str]:
+    return textwrap.wrap(title, (width - 16) // TITLE_CHAR_WIDTH) or [""]
+
+
+def _open(width: int, height: int, title: str, lines: list[str], variant: str) -> str:
+    kind = f"chart {variant}".strip()
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{kind}" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">'
         f"<title>{escape(title)}</title>"
-        f'<text x="8" y="16" class="chart-title">{escape(title)}</text>'
+        + "".join(
+            f'<text x="8" y="{16 + 16 * n}" class="chart-title">{escape(line)}</text>'
+            for n, line in enumerate(lines)
+        )
     )
 
 

@@ -30,7 +30,7 @@ def test_line_chart_of_counts_reads_whole_ticks_and_names_its_unit():
         series=[Series("ШНОР", [2, 1]), Series("ШНСУ", [1, None])],
         axis="школ",
     )
-    assert _ticks(svg) == ["0", "1", "2"]
+    assert _ticks(svg) == ["0", "1", "2"] * 2  # the wide drawing and the phone's
     assert 'class="chart-unit">школ</text>' in svg
     table = svg[svg.index('<details class="chart-table">') :]
     assert "<summary>Таблица</summary>" in table
@@ -48,16 +48,32 @@ def test_per_school_series_are_markers_without_a_line():
         connect=False,
     )
     assert "<polyline" not in svg
-    assert svg.count("<circle") == 3 + 1 and svg.count("<rect") == 3 + 1  # the points and the legend
+    wide = svg[: svg.index("</svg>")]
+    assert wide.count("<circle") == 3 + 1 and wide.count("<rect") == 3 + 1  # the points and the legend
 
 
 def test_a_long_legend_wraps_into_rows_within_the_chart():
     labels = ["вошли в ШНОР", "вышли из ШНОР", "вошли в ШНСУ", "вышли из ШНСУ", "Подтверждено в 2024/2025"]
     svg = line_chart(title="t", categories=["2024/25"], series=[Series(label, [1]) for label in labels])
-    assert 'viewBox="0 0 640 278"' in svg  # one extra legend row of 18
-    xs = [int(x) for x in re.findall(r'<text x="(\d+)" y="\d+" class="chart-tick">[^<0-9]', svg)]
-    lengths = [len(label) for label in labels]
-    assert all(x + 7 * n <= 640 for x, n in zip(xs, lengths, strict=True))
+    wide, narrow = svg.split("</svg>")[:2]
+    assert 'class="chart chart-wide" viewBox="0 0 640 278"' in wide  # one extra legend row of 18
+    assert 'class="chart chart-narrow" viewBox="0 0 320 296"' in narrow  # two extra rows on a phone
+    for drawing, width in ((wide, 640), (narrow, 320)):
+        xs = [int(x) for x in re.findall(r'<text x="(\d+)" y="\d+" class="chart-tick">[^<0-9]', drawing)]
+        assert all(x + 7 * len(label) <= width for x, label in zip(xs, labels, strict=True))
+
+
+def test_a_phone_gets_a_narrow_drawing_with_a_wrapped_title_and_shorter_labels():
+    svg = bar_chart(
+        title="Школ с улучшением показателя, 2025/2026 к 2024/2025",
+        labels=["Мигранты / низкое владение русским языком"],
+        values=[2],
+    )
+    narrow = svg[svg.index('class="chart chart-narrow"') :]
+    assert 'viewBox="0 0 320 78"' in narrow  # two title lines: 44 + one bar 22 + 12
+    assert 'y="16" class="chart-title">Школ с улучшением показателя,</text>' in narrow
+    assert 'y="32" class="chart-title">2025/2026 к 2024/2025</text>' in narrow
+    assert 'class="chart-label">Мигранты / низкое вл…</text>' in narrow
 
 
 def test_bar_chart_names_what_the_bars_count_and_has_a_table():
