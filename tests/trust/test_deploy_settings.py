@@ -181,7 +181,9 @@ def test_pages_render_with_the_image_static_files_and_their_hashed_urls_resolve(
             if static_url not in served:
                 asset = client.get(static_url)
                 assert asset.status_code == 200, static_url
-                asset.close()
+                # Reading the stream to its end lets the test client close it the way it closes its own
+                # responses; calling close() here would end the test's database connection on PostgreSQL.
+                assert b"".join(asset.streaming_content), static_url
                 served.add(static_url)
     assert "/static/" + manifest["paths"]["css/portal.css"] in served
 
