@@ -27,6 +27,7 @@ from schools.tabular import (
     read_table,
 )
 
+from ..defaults import DEFAULT_HIGH_SHARE, DEFAULT_MEDIUM_SHARE
 from ..models import CardTemplate, Criterion, TemplateSection
 from ..rules import DIRECTIONS, MEASURES
 
@@ -340,7 +341,10 @@ def template_from_xlsx(file: IO[bytes]) -> dict:
         "slug": str(meta.get("slug") or "").strip(),
         "title": str(meta.get("title") or "").strip(),
         "description": str(meta.get("description") or "").strip(),
-        "levels": {"high": str(meta.get("high") or "0.8"), "medium": str(meta.get("medium") or "0.6")},
+        "levels": {
+            "high": str(meta.get("high") or DEFAULT_HIGH_SHARE),
+            "medium": str(meta.get("medium") or DEFAULT_MEDIUM_SHARE),
+        },
         "sections": [sections[n] for n in sorted(sections, key=lambda n: (n is None, n or 0))],
     }
 
