@@ -30,6 +30,7 @@ from schools.tabular import (
 from ..defaults import DEFAULT_HIGH_SHARE, DEFAULT_MEDIUM_SHARE
 from ..models import CardTemplate, Criterion, TemplateSection
 from ..rules import DIRECTIONS, MEASURES
+from ..selectors import template_as_dict
 
 TEMPLATE_INVALID = "Шаблон не загружен: исправьте ошибки."
 KIND_LABELS = {str(label).split(" ")[0]: value for value, label in Criterion.Kind.choices}
@@ -56,41 +57,6 @@ XLSX_META = {
     "высокая, доля от максимума": "high",
     "средняя, доля от максимума": "medium",
 }
-
-
-def template_as_dict(template: CardTemplate) -> dict:
-    """The full template as JSON-ready data; also the snapshot a card keeps."""
-    sections = template.sections.prefetch_related("criteria").order_by("number")
-    return {
-        "slug": template.slug,
-        "title": template.title,
-        "description": template.description,
-        "version": template.version,
-        "levels": {"high": str(template.high_share), "medium": str(template.medium_share)},
-        "sections": [
-            {
-                "number": section.number,
-                "title": section.title,
-                "maximum": section.maximum,
-                "criteria": [
-                    {
-                        "code": c.code,
-                        "text": c.text,
-                        "method": c.method,
-                        "points": c.points,
-                        "kind": c.kind,
-                        "threshold": None if c.threshold is None else str(c.threshold.normalize()),
-                        "rule": c.rule,
-                        "evidence_required": c.evidence_required,
-                        "periodicity": c.periodicity,
-                        "source": c.source,
-                    }
-                    for c in section.criteria.all()
-                ],
-            }
-            for section in sections
-        ],
-    }
 
 
 def _decimal(value, where: str, errors: list[str]) -> Decimal | None:
