@@ -17,6 +17,13 @@ from functools import partial
 from itertools import repeat
 from operator import is_not, itemgetter
 
+from .defaults import (
+    DEFAULT_LOW_RESULTS_SHARE,
+    DEFAULT_LOW_RESULTS_YEARS,
+    DEFAULT_SIZE_EDGES,
+    DEFAULT_UNFAVOURABLE_SHARE,
+)
+
 RESULTS_PROCEDURES = ("VPR", "OGE", "EGE")
 SOCIAL_SHARES = {
     "police_register_share": "police_registered",
@@ -65,10 +72,10 @@ RESULTS, SOCIAL = "results", "social"  # Indicator.Group.RESULTS / Indicator.Ind
 
 @dataclass
 class Rules:
-    size_edges: tuple[int, int] = (100, 500)
-    q: Decimal = Decimal("0.1")
-    n: int = 2
-    p: Decimal = Decimal("0.1")
+    size_edges: tuple[int, int] = DEFAULT_SIZE_EDGES
+    q: Decimal = DEFAULT_LOW_RESULTS_SHARE
+    n: int = DEFAULT_LOW_RESULTS_YEARS
+    p: Decimal = DEFAULT_UNFAVOURABLE_SHARE
     min_participants: int = 0
     weights: dict = field(default_factory=dict)
     lowered_threshold: float = 30.0
@@ -165,6 +172,21 @@ def share(numerator, denominator) -> float | None:
 def rank_threshold(fraction: Decimal, size: int) -> int:
     """max(1, ⌊fraction × size⌋), exact in decimal arithmetic (0.1 × 30 is 3, not 2.9999…)."""
     return max(1, math.floor(fraction * size))
+
+
+def cluster_rank(place: tuple[int, int] | None) -> int | None:
+    """The rank a school keeps from its (rank, cluster size) place: none without a place, and none in a
+    cluster of one school, which is never ranked (DESIGN §4.4)."""
+    if place is None:
+        return None
+    rank, size = place
+    return rank if size != 1 else None
+
+
+def is_low_results(place: tuple[int, int] | None, threshold: int | None) -> bool:
+    """Low results in a year: ranked in the cluster (see `cluster_rank`) at most at `threshold`."""
+    rank = cluster_rank(place)
+    return rank is not None and rank <= threshold
 
 
 def size_band(students: int, edges: tuple[int, int]) -> str:
@@ -377,11 +399,11 @@ def evaluate_year(
     thresholds: dict = {}
     for i, place in enumerate(year.place):
         if place:
-            rank, size = place
+            size = place[1]
             year.cluster_sizes[year.cluster[i]] = size
             if size not in thresholds:
                 thresholds[size] = rank_threshold(rules.q, size)
-            year.low[i] = size > 1 and rank <= thresholds[size]
+            year.low[i] = is_low_results(place, thresholds[size])
     year.social_place = rank_in_groups(year.social_index, municipalities)
     year.unfavourable = [False] * n
     thresholds = {}

@@ -7,6 +7,13 @@ from simple_history.models import HistoricalRecords
 
 from schools.models import TimeStampedModel
 
+from .defaults import (
+    DEFAULT_LOW_RESULTS_SHARE,
+    DEFAULT_LOW_RESULTS_YEARS,
+    DEFAULT_SIZE_EDGES,
+    DEFAULT_UNFAVOURABLE_SHARE,
+)
+
 
 class Procedure(models.Model):
     """An assessment procedure: ВПР, ОГЭ, ЕГЭ, ГВЭ-9, ГВЭ-11, НИКО, КДР (reference data)."""
@@ -177,25 +184,25 @@ class MethodologyRules(TimeStampedModel):
 
     valid_from = models.PositiveSmallIntegerField("действуют с учебного года", unique=True)
     size_edge_small = models.PositiveIntegerField(
-        "граница кластера по численности: малые школы до", default=100
+        "граница кластера по численности: малые школы до", default=DEFAULT_SIZE_EDGES[0]
     )
     size_edge_large = models.PositiveIntegerField(
-        "граница кластера по численности: крупные школы от", default=500
+        "граница кластера по численности: крупные школы от", default=DEFAULT_SIZE_EDGES[1]
     )
     low_results_share = models.DecimalField(
         "доля школ кластера с низкими результатами (q)",
         max_digits=4,
         decimal_places=3,
-        default=Decimal("0.1"),
+        default=DEFAULT_LOW_RESULTS_SHARE,
     )
     low_results_years = models.PositiveSmallIntegerField(
-        "лет подряд с низкими результатами для ШНОР (n)", default=2
+        "лет подряд с низкими результатами для ШНОР (n)", default=DEFAULT_LOW_RESULTS_YEARS
     )
     unfavourable_share = models.DecimalField(
         "доля школ муниципалитета с самым низким социальным индексом (p)",
         max_digits=4,
         decimal_places=3,
-        default=Decimal("0.1"),
+        default=DEFAULT_UNFAVOURABLE_SHARE,
     )
     min_participants = models.PositiveIntegerField(
         "минимум участников для расчёта показателя результатов",

@@ -4,8 +4,6 @@ A template is edited by staff (every edit raises its `version`); a card keeps a 
 template version it is filled with, so editing a template never changes a card already in work.
 """
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -13,6 +11,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from schools.models import TimeStampedModel
+
+from .defaults import DEFAULT_HIGH_SHARE, DEFAULT_MEDIUM_SHARE
 
 
 class CardTemplate(TimeStampedModel):
@@ -24,13 +24,13 @@ class CardTemplate(TimeStampedModel):
         "высокая эффективность: доля от максимума не менее",
         max_digits=4,
         decimal_places=3,
-        default=Decimal("0.800"),
+        default=DEFAULT_HIGH_SHARE,
     )
     medium_share = models.DecimalField(
         "средняя эффективность: доля от максимума не менее",
         max_digits=4,
         decimal_places=3,
-        default=Decimal("0.600"),
+        default=DEFAULT_MEDIUM_SHARE,
     )
     history = HistoricalRecords()
 

@@ -6,8 +6,8 @@ from schools.panels import Task
 from schools.roles import is_staff_member
 
 from .models import ExpertCard
-from .selectors import campaign_list_visible_to, card_list_visible_to, is_overdue
-from .services import card_edit_refusal, principal_deadline
+from .rules import EDITABLE, STAFF_ACTION_STATUSES, principal_deadline
+from .selectors import campaign_list_visible_to, card_actions, card_list_visible_to, is_overdue
 
 
 def school_panel(request, school) -> str:
@@ -28,7 +28,7 @@ def tasks(user, today) -> list[Task]:
     """Cards to fill (a principal) or to verify (staff)."""
     cards = card_list_visible_to(user=user)
     if is_staff_member(user):
-        submitted = cards.filter(status=ExpertCard.Status.SUBMITTED).prefetch_related(None)
+        submitted = cards.filter(status__in=STAFF_ACTION_STATUSES["verify"]).prefetch_related(None)
         return [
             Task(
                 f"Проверить экспертную карту: {c.school.display_name}",
@@ -37,9 +37,7 @@ def tasks(user, today) -> list[Task]:
             )
             for c in submitted
         ]
-    open_cards = cards.filter(
-        status__in=[ExpertCard.Status.NOT_STARTED, ExpertCard.Status.DRAFT, ExpertCard.Status.RETURNED]
-    )
+    open_cards = cards.filter(status__in=EDITABLE)
     return [
         Task(
             "Доработать экспертную карту"
@@ -50,5 +48,5 @@ def tasks(user, today) -> list[Task]:
             f"«{c.campaign.title}», {c.campaign.year_label}",
         )
         for c in open_cards.prefetch_related(None)
-        if card_edit_refusal(card=c, user=user, today=today) is None
+        if card_actions(card=c, user=user, today=today).fill
     ]

@@ -4,6 +4,7 @@ Stored as data: staff may edit it (a new version); seeding again restores nothin
 the stored template still equals an older built-in text.
 """
 
+from .defaults import DEFAULT_HIGH_SHARE, DEFAULT_MEDIUM_SHARE
 from .models import CardTemplate
 from .services.templates import template_import, template_same_content
 
@@ -158,7 +159,7 @@ BUILTIN_TEMPLATE = {
     "title": "Мониторинг системы работы со школами с низкими результатами обучения (ШНОР)",
     "description": "Экспертная карта по Порядку проведения мониторинга системы работы со ШНОР и/или ШНСУ "
     "(приложения 1 и 2). Степень эффективности: высокая 80–100 %, средняя 60–79 %, низкая менее 60 %.",
-    "levels": {"high": "0.8", "medium": "0.6"},
+    "levels": {"high": str(DEFAULT_HIGH_SHARE), "medium": str(DEFAULT_MEDIUM_SHARE)},
     "sections": [
         {
             "number": 1,

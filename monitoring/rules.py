@@ -1,16 +1,18 @@
-"""Pure rules of the expert card: levels, scores, the section-1 dynamics and evidence links.
+"""Pure rules of the expert card: who may act in which state, levels, scores, the section-1 dynamics
+and evidence links.
 
-They work on the template snapshot (a dict, see `services.templates.template_as_dict`) so a card is
+They work on the template snapshot (a dict, see `selectors.template_as_dict`) so a card is
 always scored by the template version it was filled with.
 """
 
 import math
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from urllib.parse import urlsplit
 
-from .models import Level
+from .models import CardAnswer, ExpertCard, Level
 
 NO_DATA = "нет данных"
 MEASURES = {"below_min", "mark2", "high", "mark5"}
@@ -21,6 +23,36 @@ MEASURE_LABELS = {
     "mark5": "отметка «5»",
 }
 DIRECTIONS = {"decrease", "increase"}
+
+# --- The card's stages: who may act in which state --------------------------------------------
+
+S = ExpertCard.Status
+# The states in which the card is with its principal (who may fill it until `principal_deadline`).
+EDITABLE = frozenset({S.NOT_STARTED, S.DRAFT, S.RETURNED})
+# The states in which staff may take each action; the services refuse the others, pages offer these only.
+STAFF_ACTION_STATUSES = {
+    "verdicts": frozenset({S.SUBMITTED}),
+    "verify": frozenset({S.SUBMITTED}),
+    "return_for_revision": frozenset({S.SUBMITTED}),
+    "reopen": EDITABLE | {S.SUBMITTED},
+    "evaluate": frozenset({S.VERIFIED}),
+    "remove": frozenset({S.NOT_STARTED}),  # leave the campaign: a card in work is never deleted
+}
+CHECKED = frozenset({S.VERIFIED, S.EVALUATED})
+
+
+def principal_deadline(card) -> date:
+    """The last day the principal may edit: the stage deadline, or later if staff reopened the card."""
+    deadline = card.campaign.self_assessment_due
+    if card.reopened_until and card.reopened_until > deadline:
+        return card.reopened_until
+    return deadline
+
+
+def is_finding(*, status: str, verdict: str, points: int) -> bool:
+    """A criterion a targeted recommendation is drafted from: its claim was rejected, or it has no points
+    once the card is checked."""
+    return verdict == CardAnswer.Verdict.REJECTED or (status in CHECKED and points == 0)
 
 
 def level_thresholds(*, maximum: int, high_share, medium_share) -> tuple[int, int]:

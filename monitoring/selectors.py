@@ -1,6 +1,9 @@
-"""Reads of the monitoring app: which cards a user may see, dashboards, results and comparisons."""
+"""Reads of the monitoring app: which cards a user may see and what they may do with them, dashboards,
+results and comparisons."""
 
+from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from django.apps import apps
@@ -10,14 +13,27 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from schools.roles import is_staff_member, principal_school_id
 from schools.selectors import visible_school_ids
 
 from .models import Campaign, CardAnswer, CardChange, CardTemplate, ExpertCard
-from .rules import level_thresholds, snapshot_criteria, snapshot_maximum
-from .services.cards import principal_deadline
+from .rules import (
+    EDITABLE,
+    STAFF_ACTION_STATUSES,
+    is_finding,
+    level_thresholds,
+    principal_deadline,
+    snapshot_criteria,
+    snapshot_maximum,
+)
 
 S = ExpertCard.Status
-WITH_PRINCIPAL = {S.NOT_STARTED, S.DRAFT, S.RETURNED}
+NOT_YOUR_CARD = "Заполнять карту может только руководитель этой школы."
+CLOSED_STATUS = "Карта в состоянии «{status}»: изменить её сейчас нельзя."
+DEADLINE_PASSED = (
+    "Срок самооценки истёк {deadline:%d.%m.%Y}: карта доступна только для просмотра. "
+    "Чтобы открыть её снова, обратитесь в управление образования."
+)
 
 
 def default_participant_ids(*, year: int) -> list[int]:
@@ -59,6 +75,41 @@ def template_list() -> QuerySet[CardTemplate]:
     ).order_by("title")
 
 
+def template_as_dict(template: CardTemplate) -> dict:
+    """The full template as JSON-ready data; also the snapshot a card keeps."""
+    sections = template.sections.prefetch_related("criteria").order_by("number")
+    return {
+        "slug": template.slug,
+        "title": template.title,
+        "description": template.description,
+        "version": template.version,
+        "levels": {"high": str(template.high_share), "medium": str(template.medium_share)},
+        "sections": [
+            {
+                "number": section.number,
+                "title": section.title,
+                "maximum": section.maximum,
+                "criteria": [
+                    {
+                        "code": c.code,
+                        "text": c.text,
+                        "method": c.method,
+                        "points": c.points,
+                        "kind": c.kind,
+                        "threshold": None if c.threshold is None else str(c.threshold.normalize()),
+                        "rule": c.rule,
+                        "evidence_required": c.evidence_required,
+                        "periodicity": c.periodicity,
+                        "source": c.source,
+                    }
+                    for c in section.criteria.all()
+                ],
+            }
+            for section in sections
+        ],
+    }
+
+
 def template_get(*, slug: str) -> CardTemplate:
     try:
         return CardTemplate.objects.get(slug=slug)
@@ -68,14 +119,12 @@ def template_get(*, slug: str) -> CardTemplate:
 
 def campaign_list_visible_to(*, user: User) -> QuerySet[Campaign]:
     """Staff see every campaign; a principal the campaigns their school takes part in."""
-    from schools.roles import is_staff_member
-
     campaigns = Campaign.objects.select_related("template")
     if not is_staff_member(user):
         campaigns = campaigns.filter(cards__school__in=visible_school_ids(user=user)).distinct()
     return campaigns.annotate(
         cards_count=Count("cards", distinct=True),
-        submitted_count=Count("cards", filter=~Q(cards__status__in=WITH_PRINCIPAL), distinct=True),
+        submitted_count=Count("cards", filter=~Q(cards__status__in=EDITABLE), distinct=True),
     ).order_by("-year", "title")
 
 
@@ -105,6 +154,67 @@ def card_get_visible(*, user: User, card_id: int, for_save: bool = False) -> Exp
         raise Http404("Карта не найдена")
 
 
+# --- what a user may do with a card --------------------------------------------------------------
+
+
+def card_edit_refusal(*, card: ExpertCard, user, today: date | None = None) -> str | None:
+    """Why this user may not change the claims now, or None when they may (the card's principal, while
+    the card is with them, until `rules.principal_deadline`)."""
+    if principal_school_id(user) != card.school_id or is_staff_member(user):
+        return NOT_YOUR_CARD
+    if card.status not in EDITABLE:
+        return CLOSED_STATUS.format(status=card.get_status_display())
+    deadline = principal_deadline(card)
+    if (today or timezone.localdate()) > deadline:
+        return DEADLINE_PASSED.format(deadline=deadline)
+    return None
+
+
+@dataclass(frozen=True)
+class CardActions:
+    """What one user may do with one card now: pages, templates and the API read this, the services
+    refuse the same things with their Russian messages (both from `rules` and `card_edit_refusal`)."""
+
+    card: ExpertCard
+    is_staff: bool
+    refusal: str | None  # why the user may not fill the card now (None: they may)
+    fill: bool  # save drafts: the card's principal, while the card is with them, before the deadline
+    submit: bool
+    # staff, by the card's state (rules.STAFF_ACTION_STATUSES)
+    verdicts: bool
+    verify: bool
+    return_for_revision: bool
+    reopen: bool
+    evaluate: bool
+    remove: bool  # take the school out of the campaign
+    forget_draft: bool  # the card has left its principal: their browser drops its unsaved local copy
+
+    @cached_property
+    def recommend(self) -> frozenset[str]:
+        """Criteria a targeted recommendation may be drafted from (reads the card's answers)."""
+        if not self.is_staff:
+            return frozenset()
+        return frozenset(
+            a.criterion_code
+            for a in self.card.answers.all()
+            if is_finding(status=self.card.status, verdict=a.verdict, points=a.points)
+        )
+
+
+def card_actions(*, card: ExpertCard, user, today: date | None = None) -> CardActions:
+    staff = is_staff_member(user)
+    refusal = card_edit_refusal(card=card, user=user, today=today)
+    return CardActions(
+        card=card,
+        is_staff=staff,
+        refusal=refusal,
+        fill=refusal is None,
+        submit=refusal is None,
+        forget_draft=not staff and card.status not in EDITABLE,
+        **{action: staff and card.status in states for action, states in STAFF_ACTION_STATUSES.items()},
+    )
+
+
 def card_history(*, card: ExpertCard) -> QuerySet[CardChange]:
     return card.changes.select_related("user").order_by("-at", "-pk")
 
@@ -112,7 +222,7 @@ def card_history(*, card: ExpertCard) -> QuerySet[CardChange]:
 def is_overdue(card: ExpertCard, today: date | None = None) -> bool:
     """The stage the card is in has passed its deadline."""
     today = today or timezone.localdate()
-    if card.status in WITH_PRINCIPAL:
+    if card.status in EDITABLE:
         return today > principal_deadline(card)
     if card.status == S.SUBMITTED:
         return today > card.campaign.verification_due
@@ -156,12 +266,14 @@ def card_levels(card: ExpertCard) -> dict:
     return {"maximum": maximum, "high": high, "medium": medium, "medium_top": high - 1, "low_top": medium - 1}
 
 
-def campaign_dashboard(*, campaign: Campaign, today: date | None = None) -> dict:
-    """Every card of the campaign with its state, scores, level and overdue mark, plus counts by state."""
+def campaign_dashboard(*, campaign: Campaign, user, today: date | None = None) -> dict:
+    """Every card of the campaign with its state, scores, level, overdue mark and what `user` may do
+    with it (`card.actions`), plus counts by state."""
     cards = list(campaign.cards.select_related("school", "campaign").order_by("school__code"))
     counts = {value: 0 for value in S.values}
     for card in cards:
         card.overdue = is_overdue(card, today)  # type: ignore[attr-defined]  # read by the template
+        card.actions = card_actions(card=card, user=user, today=today)  # type: ignore[attr-defined]
         counts[card.status] += 1
     return {
         "cards": cards,
@@ -211,8 +323,6 @@ def campaign_results(*, campaign: Campaign) -> dict:
 
 
 def _template_snapshot(campaign: Campaign) -> dict:
-    from .services.templates import template_as_dict
-
     return template_as_dict(campaign.template)
 
 

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import card_returned_notify, reminders_send
+from .services.campaigns import card_returned_notify, reminders_send
 
 
 @shared_task(acks_late=True, max_retries=3, default_retry_delay=300)

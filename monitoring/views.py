@@ -24,6 +24,7 @@ from . import selectors, services
 from .exports import campaign_results_xlsx
 from .forms import CampaignForm, ParticipantsForm, ReopenForm, ReturnForm, TemplateUploadForm
 from .models import Campaign, CardAnswer, Criterion, ExpertCard
+from .rules import principal_deadline
 
 
 class CampaignListView(StaffRequiredMixin, TemplateView):
@@ -86,7 +87,7 @@ class CampaignDetailView(StaffRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         campaign = get_object_or_404(Campaign.objects.select_related("template"), pk=self.kwargs["pk"])
-        dashboard = selectors.campaign_dashboard(campaign=campaign)
+        dashboard = selectors.campaign_dashboard(campaign=campaign, user=self.request.user)
         charts = [charts_module.campaign_progress_chart(counts=dashboard["counts"])]
         if dashboard["cards"]:
             charts.append(charts_module.campaign_levels_chart(cards=dashboard["cards"]))
@@ -155,31 +156,27 @@ class MyCardsView(PortalUserRequiredMixin, TemplateView):
         if is_staff_member(request.user):
             return redirect("monitoring:index")
         cards = list(selectors.principal_cards(user=request.user))
-        open_cards = [c for c in cards if services.card_edit_refusal(card=c, user=request.user) is None]
+        open_cards = [c for c in cards if selectors.card_actions(card=c, user=request.user).fill]
         if len(open_cards) == 1:
             return redirect(open_cards[0])
         return self.render_to_response(self.get_context_data(cards=cards))
 
 
 def _card_context(request, card: ExpertCard) -> dict:
-    refusal = services.card_edit_refusal(card=card, user=request.user)
-    staff = is_staff_member(request.user)
-    can_verify = staff and card.status == ExpertCard.Status.SUBMITTED
+    deadline = principal_deadline(card)
+    actions = selectors.card_actions(card=card, user=request.user)
     return {
         "card": card,
+        "actions": actions,
         "sections": selectors.card_rows(card=card),
         "levels": selectors.card_levels(card),
         "history": selectors.card_history(card=card),
-        "can_edit": refusal is None,
-        "refusal": refusal,
-        "is_staff_view": staff,
-        "can_verify": can_verify,
-        "to_check": _verification_progress(card) if can_verify else None,
-        "can_reopen": staff and card.status in services.cards.EDITABLE | {ExpertCard.Status.SUBMITTED},
-        "deadline": services.principal_deadline(card),
+        "is_staff_view": is_staff_member(request.user),
+        "to_check": _verification_progress(card) if actions.verdicts else None,
+        "deadline": deadline,
         "overdue": selectors.is_overdue(card),
         "return_form": ReturnForm(),
-        "reopen_form": ReopenForm(initial={"until": services.principal_deadline(card)}),
+        "reopen_form": ReopenForm(initial={"until": deadline}),
         "kinds": Criterion.Kind,
         "verdicts": CardAnswer.Verdict,
     }

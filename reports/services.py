@@ -4,6 +4,7 @@ publish, withdraw); builds left running by a dead worker are swept with every ot
 import logging
 from collections.abc import Callable
 
+from celery import Task
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -136,15 +137,24 @@ def report_create(*, kind: str, year: int, params: dict | None = None, user: Use
     )
 
 
-def _enqueue(*, report: Report, action: str, title: str, user: User) -> Job:
-    from .tasks import report_build_task
+def _task_for(action: str) -> Task:
+    """The Celery task of each report job's action (build, render, publish)."""
+    from . import tasks
 
+    return {
+        "build": tasks.report_build_task,
+        "render": tasks.report_render_task,
+        "publish": tasks.report_publish_task,
+    }[action]
+
+
+def _enqueue(*, report: Report, action: str, title: str, user: User) -> Job:
     job = job_create(
         kind=f"report:{action}", title=title, params={"report_id": report.pk, "action": action}, user=user
     )
     Report.objects.filter(pk=report.pk).update(job=job)
     report.job = job
-    job_enqueue(job=job, task=report_build_task)
+    job_enqueue(job=job, task=_task_for(action))
     return job
 
 

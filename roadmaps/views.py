@@ -603,9 +603,7 @@ class DecisionDetailView(PortalUserRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         decision = selectors.decision_get_visible(user=self.request.user, pk=self.kwargs["pk"])
-        recommendations = decision.recommendations.select_related("school")
-        if not is_staff_member(self.request.user):
-            recommendations = recommendations.filter(
-                school_id=principal_school_id(self.request.user)
-            ).exclude(status=Recommendation.Status.DRAFT)
+        recommendations = selectors.recommendation_list_visible_to(user=self.request.user).filter(
+            decisions=decision
+        )
         return super().get_context_data(decision=decision, recommendations=recommendations, **kwargs)

@@ -7,8 +7,6 @@ preparation cost about three times the import's time budget, while the statement
 the backend's own `adapt_*` operations, and names are quoted by the backend.
 """
 
-import csv
-import io
 import sqlite3
 from collections.abc import Iterable, Sequence
 from itertools import chain, islice
@@ -16,6 +14,8 @@ from itertools import chain, islice
 from django.db import connection, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
+
+from .pgcopy import copy_stream, csv_stream
 
 SQLITE_ROWS_PER_STATEMENT = 2000
 
@@ -94,23 +94,6 @@ def _sqlite_insert(
             cursor.execute(sql, list(chain.from_iterable(chunk)))
 
 
-class CsvStream:
-    """A file-like object for COPY … FROM STDIN: each read() writes the next `batch` rows as CSV."""
-
-    def __init__(self, rows: Iterable[Sequence], batch: int = 5000):
-        self.rows, self.batch = iter(rows), batch
-        self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer, lineterminator="\n")  # None → empty unquoted field: NULL
-
-    def read(self, size: int = -1) -> str:
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        self.writer.writerows(islice(self.rows, self.batch))
-        return self.buffer.getvalue()
-
-    readline = read
-
-
 def _sqlite_max_parameters(db: BaseDatabaseWrapper) -> int:
     db.ensure_connection()
     try:
@@ -142,16 +125,7 @@ def _copy(
     options = "FORMAT csv" + (
         f", FORCE_NOT_NULL ({', '.join(quote(c) for c in not_null)})" if not_null else ""
     )
-    sql = f"COPY {table} ({', '.join(quote(c) for c in columns)}) FROM STDIN WITH ({options})"
-    stream = CsvStream(rows)
-    with db.cursor() as cursor:
-        raw = cursor.cursor
-        if hasattr(raw, "copy_expert"):  # psycopg2
-            raw.copy_expert(sql, stream, size=1 << 20)
-        else:  # psycopg 3
-            with raw.copy(sql) as copy:
-                for chunk in iter(stream.read, ""):
-                    copy.write(chunk)
+    copy_stream(table=table, columns=columns, options=options, stream=csv_stream(rows), db=db)
 
 
 def history_record_batch(

@@ -379,10 +379,8 @@ def _status_rows(
 
     for i, sid in enumerate(current.sids):
         cluster = current.cluster[i]
-        rank = current.place[i][0] if current.place[i] else None
+        rank = calc.cluster_rank(current.place[i])
         size = current.cluster_sizes.get(cluster)
-        if size == 1:
-            rank = None
         social_rank, social_size = current.social_place[i] or (None, None)
         results_index = current.results_index[i]
         is_low_data = (
@@ -454,9 +452,9 @@ def _cell_reasons(code: str, column: calc.Column, weight: float) -> list[str]:
 def _history_items(y: int, result: calc.Year, q_threshold) -> tuple[list[str], str]:
     """The JSON of year `y`'s entry of «low results years» for each school of that year, and the entry
     of a school missing from it."""
-    texts, places = _texts, [place or (None, None) for place in result.place]
-    ranks = texts([rank if size != 1 else None for rank, size in places])
-    sizes = [size for _, size in places]
+    texts = _texts
+    ranks = texts([calc.cluster_rank(place) for place in result.place])
+    sizes = [place[1] if place else None for place in result.place]
     thresholds = texts([q_threshold(size) if size else None for size in sizes])
     clusters = _cached(_json)
     items = [

@@ -7,16 +7,21 @@
   travel as their 8 bytes: exactly the stored value.
 - `copy_lines` sends tab-separated text lines (`line` turns a row into one), for rows carrying text
   such as the statuses' JSON reasons: the text is only escaped, where CSV would double every quote.
+- `csv_stream` sends rows as CSV, for the bulk inserts and upserts of `bulk` (values of any type).
 
-Both read their input lazily in batches, so generators keep memory bounded.
+All read their input lazily in batches through one `CopyStream` and one `copy_stream`, so generators keep
+memory bounded.
 """
 
+import csv
+import io
 import struct
 from collections.abc import Iterable, Sequence
 from itertools import islice, repeat
 from typing import Any
 
 from django.db import connection, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 NULL_FIELD = b"\xff\xff\xff\xff"  # a binary field of length -1
 _TRUE, _FALSE = b"\x00\x00\x00\x01\x01", b"\x00\x00\x00\x01\x00"
@@ -58,9 +63,9 @@ def row_header(fields: int) -> bytes:
     return struct.pack(">h", fields)
 
 
-class _Stream:
+class CopyStream:
     """A file-like object for COPY … FROM STDIN: each read() joins the next `batch` items of `parts`,
-    between `head` and `tail`."""
+    between `head` and `tail`. The one stream of every COPY here (binary, text lines, CSV)."""
 
     def __init__(self, parts: Iterable, batch: int, join, head, tail):
         self.parts, self.batch, self.join, self.head, self.tail = iter(parts), batch, join, head, tail
@@ -83,13 +88,35 @@ class _Stream:
     readline = read
 
 
-def _copy(model: type[models.Model], columns: Sequence[str], options: str, stream: _Stream) -> None:
-    quote = connection.ops.quote_name
-    sql = (
-        f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
-        f"FROM STDIN WITH ({options})"
-    )
-    with connection.cursor() as cursor:
+def csv_stream(rows: Iterable[Sequence], batch: int = 5000) -> CopyStream:
+    """Rows (tuples) as CSV, `batch` rows a read; None becomes an empty unquoted field, which COPY reads
+    as NULL."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+
+    def join(chunk: list) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows(chunk)
+        return buffer.getvalue()
+
+    return CopyStream(rows, batch, join, "", "")
+
+
+def copy_stream(
+    *,
+    table: str,
+    columns: Sequence[str],
+    options: str,
+    stream: CopyStream,
+    db: BaseDatabaseWrapper | None = None,
+) -> None:
+    """`COPY table (columns) FROM STDIN WITH (options)` reading `stream` (psycopg 2 or 3); `table` is
+    quoted already. An error raised while the rows are produced is re-raised as it is."""
+    db = db or connection
+    quote = db.ops.quote_name
+    sql = f"COPY {table} ({', '.join(quote(c) for c in columns)}) FROM STDIN WITH ({options})"
+    with db.cursor() as cursor:
         raw = cursor.cursor
         try:
             if hasattr(raw, "copy_expert"):  # psycopg2
@@ -104,11 +131,16 @@ def _copy(model: type[models.Model], columns: Sequence[str], options: str, strea
             raise
 
 
+def _table(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
 def copy_binary(
     *, model: type[models.Model], columns: Sequence[str], rows: Iterable[bytes], batch: int = 5000
 ) -> None:
     """COPY rows already encoded (`row_header(len(columns))` followed by one `encode`d field per column)."""
-    _copy(model, columns, "FORMAT binary", _Stream(rows, batch, b"".join, _HEADER, _TRAILER))
+    stream = CopyStream(rows, batch, b"".join, _HEADER, _TRAILER)
+    copy_stream(table=_table(model), columns=columns, options="FORMAT binary", stream=stream)
 
 
 def escape(text: str) -> str:
@@ -140,4 +172,5 @@ def copy_lines(
     *, model: type[models.Model], columns: Sequence[str], lines: Iterable[str], batch: int = 500
 ) -> None:
     """COPY text lines made by `line` (without their newline)."""
-    _copy(model, columns, "FORMAT text", _Stream((f"{text}\n" for text in lines), batch, "".join, "", ""))
+    stream = CopyStream((f"{text}\n" for text in lines), batch, "".join, "", "")
+    copy_stream(table=_table(model), columns=columns, options="FORMAT text", stream=stream)

@@ -15,11 +15,9 @@ from .cards import (
     CardConflict,
     CardError,
     card_check,
-    card_edit_refusal,
     card_save,
     card_save_valid_fields,
     card_submit,
-    principal_deadline,
 )
 from .recommendations import recommendation_draft_for_answer
 from .templates import (
@@ -52,7 +50,6 @@ __all__ = [
     "campaign_update",
     "card_check",
     "card_confirm_agreeing",
-    "card_edit_refusal",
     "card_evaluate",
     "card_reopen",
     "card_return",
@@ -63,7 +60,6 @@ __all__ = [
     "card_verdicts_set",
     "card_verify",
     "default_deadlines",
-    "principal_deadline",
     "recommendation_draft_for_answer",
     "reminders_send",
     "template_as_dict",

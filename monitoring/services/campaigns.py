@@ -15,7 +15,9 @@ from django.utils import timezone
 from schools.errors import ValidationFailed
 
 from ..models import Campaign, CardAnswer, CardChange, CardReminder, CardTemplate, ExpertCard
-from ..rules import snapshot_criteria, snapshot_maximum
+from ..rules import EDITABLE, STAFF_ACTION_STATUSES, principal_deadline, snapshot_criteria, snapshot_maximum
+from ..selectors import default_participant_ids
+from .computed import cards_refresh_computed
 from .templates import template_as_dict
 
 CAMPAIGN_EXISTS = "Мониторинг {year}/{next} по шаблону «{template}» уже есть."
@@ -57,8 +59,6 @@ def campaign_participants_add(
     *, campaign: Campaign, school_ids: Iterable[int], user: User | None = None
 ) -> list[ExpertCard]:
     """Create a not-started card (with all its answers) for each school not yet in the campaign."""
-    from .computed import cards_refresh_computed
-
     present = set(campaign.cards.values_list("school_id", flat=True))
     new_ids = sorted(set(school_ids) - present)
     if not new_ids:
@@ -86,7 +86,7 @@ def campaign_participants_add(
 def campaign_participants_remove(*, campaign: Campaign, school_ids: Iterable[int]) -> int:
     """Remove schools whose card nobody has touched yet; a card in work is never deleted."""
     cards = list(campaign.cards.filter(school_id__in=list(school_ids)).select_related("school"))
-    busy = [c for c in cards if c.status != ExpertCard.Status.NOT_STARTED]
+    busy = [c for c in cards if c.status not in STAFF_ACTION_STATUSES["remove"]]
     if busy:
         raise CampaignError(
             PARTICIPANT_HAS_WORK.format(school=busy[0].school, status=busy[0].get_status_display())
@@ -97,8 +97,6 @@ def campaign_participants_remove(*, campaign: Campaign, school_ids: Iterable[int
 
 def card_answers_rebuild(*, card: ExpertCard) -> None:
     """Re-snapshot a not-started card from the current template version (called before its first save)."""
-    from .computed import cards_refresh_computed
-
     snapshot = template_as_dict(card.campaign.template)
     card.answers.all().delete()
     ExpertCard.objects.filter(pk=card.pk).update(
@@ -125,8 +123,6 @@ def campaign_create(
     school_ids: Iterable[int] | None = None,
 ) -> Campaign:
     """A campaign with default deadlines and, unless `school_ids` is given, the ШНОР schools of the year."""
-    from ..selectors import default_participant_ids
-
     defaults = default_deadlines(year)
     due = (self_assessment_due or defaults[0], verification_due or defaults[1], evaluation_due or defaults[2])
     if not (due[0] <= due[1] <= due[2]):
@@ -165,13 +161,7 @@ def campaign_update(*, campaign: Campaign, **fields: Any) -> Campaign:
 
 def campaign_refresh_computed(*, campaign: Campaign) -> int:
     """Recompute section-1 values of the cards still with their principals (after new results arrive)."""
-    from .computed import cards_refresh_computed
-
-    cards = list(
-        campaign.cards.filter(
-            status__in=[ExpertCard.Status.NOT_STARTED, ExpertCard.Status.DRAFT, ExpertCard.Status.RETURNED]
-        ).select_related("campaign")
-    )
+    cards = list(campaign.cards.filter(status__in=EDITABLE).select_related("campaign"))
     return cards_refresh_computed(cards=cards)
 
 
@@ -218,12 +208,10 @@ def card_returned_notify(*, card_id: int) -> int:
 
 def reminders_send(*, today: date | None = None) -> int:
     """Remind principals whose card is still open `reminder_days` days and 1 day before their deadline."""
-    from ..services.cards import principal_deadline
-
     today = today or timezone.localdate()
     open_cards = list(
         ExpertCard.objects.filter(
-            status__in=[ExpertCard.Status.NOT_STARTED, ExpertCard.Status.DRAFT, ExpertCard.Status.RETURNED],
+            status__in=EDITABLE,
             campaign__evaluation_due__gte=today,
         ).select_related("campaign", "school")
     )

@@ -15,22 +15,19 @@ from django.db.models import F
 from django.utils import timezone
 
 from schools.errors import ApplicationError, Conflict, NotAllowed
-from schools.roles import is_staff_member, principal_school_id
+from schools.roles import is_staff_member
 
 from ..models import CardAnswer, CardChange, Criterion, ExpertCard
 from ..rules import evidence_links, invalid_link, number_meets, score_points, share_meets, snapshot_criteria
+from ..selectors import CLOSED_STATUS, NOT_YOUR_CARD, card_edit_refusal
+from .campaigns import card_answers_rebuild
+from .computed import cards_refresh_computed
 
 CARD_CONFLICT = (
     "Карту уже изменил другой пользователь, пока вы её редактировали. Ваши изменения не сохранены, "
     "чужие не перезаписаны: обновите страницу, сверьте данные и внесите изменения снова."
 )
-NOT_YOUR_CARD = "Заполнять карту может только руководитель этой школы."
 STAFF_ONLY = "Это действие доступно сотрудникам управления образования."
-CLOSED_STATUS = "Карта в состоянии «{status}»: изменить её сейчас нельзя."
-DEADLINE_PASSED = (
-    "Срок самооценки истёк {deadline:%d.%m.%Y}: карта доступна только для просмотра. "
-    "Чтобы открыть её снова, обратитесь в управление образования."
-)
 UNKNOWN_CRITERION = "Критерия «{code}» нет в карте."
 EVIDENCE_INVALID = "«{link}» — не ссылка http(s)://…; укажите адрес документа, каждую ссылку с новой строки."
 EVIDENCE_REQUIRED = "Для заявленного балла нужна ссылка на подтверждающий документ."
@@ -50,8 +47,6 @@ DRAFT_PARTLY_SAVED = (
 )
 REOPEN_DATE_PAST = "Дата «открыта до» должна быть не раньше сегодняшней."
 
-EDITABLE = {ExpertCard.Status.NOT_STARTED, ExpertCard.Status.DRAFT, ExpertCard.Status.RETURNED}
-
 
 class CardError(ApplicationError):
     """A refused card action; `errors` maps criterion code → field → message for form display."""
@@ -69,27 +64,7 @@ class CardNotAllowed(CardError, NotAllowed):
     """The action belongs to another role or school (403)."""
 
 
-# --- who may do what --------------------------------------------------------------------------
-
-
-def principal_deadline(card: ExpertCard) -> date:
-    """The last day the principal may edit: the stage deadline, or later if staff reopened the card."""
-    deadline = card.campaign.self_assessment_due
-    if card.reopened_until and card.reopened_until > deadline:
-        return card.reopened_until
-    return deadline
-
-
-def card_edit_refusal(*, card: ExpertCard, user: User, today: date | None = None) -> str | None:
-    """Why this user may not change the claims now, or None when they may."""
-    if principal_school_id(user) != card.school_id or is_staff_member(user):
-        return NOT_YOUR_CARD
-    if card.status not in EDITABLE:
-        return CLOSED_STATUS.format(status=card.get_status_display())
-    deadline = principal_deadline(card)
-    if (today or timezone.localdate()) > deadline:
-        return DEADLINE_PASSED.format(deadline=deadline)
-    return None
+# --- who may do what: `selectors.card_edit_refusal` and `rules.STAFF_ACTION_STATUSES` -------------
 
 
 def _require_staff(user: User) -> None:
@@ -226,8 +201,6 @@ def _snapshot_outdated(card: ExpertCard) -> bool:
 
 
 def _rebuild_answers(card: ExpertCard) -> None:
-    from .campaigns import card_answers_rebuild
-
     card_answers_rebuild(card=card)
     getattr(card, "_prefetched_objects_cache", {}).pop("answers", None)  # the prefetched answers are gone
 
@@ -406,8 +379,6 @@ def card_submit(
     *, card_id: int, user: User, version: int, answers: list[dict] | None = None, today: date | None = None
 ) -> ExpertCard:
     """Send the card for verification (saving `answers` first, if given): claimed points need evidence."""
-    from .computed import cards_refresh_computed
-
     if answers:
         version = card_save(card_id=card_id, user=user, version=version, answers=answers, today=today).version
     card = _load(card_id)

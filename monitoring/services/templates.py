@@ -27,8 +27,10 @@ from schools.tabular import (
     read_table,
 )
 
+from ..defaults import DEFAULT_HIGH_SHARE, DEFAULT_MEDIUM_SHARE
 from ..models import CardTemplate, Criterion, TemplateSection
 from ..rules import DIRECTIONS, MEASURES
+from ..selectors import template_as_dict
 
 TEMPLATE_INVALID = "Шаблон не загружен: исправьте ошибки."
 KIND_LABELS = {str(label).split(" ")[0]: value for value, label in Criterion.Kind.choices}
@@ -55,41 +57,6 @@ XLSX_META = {
     "высокая, доля от максимума": "high",
     "средняя, доля от максимума": "medium",
 }
-
-
-def template_as_dict(template: CardTemplate) -> dict:
-    """The full template as JSON-ready data; also the snapshot a card keeps."""
-    sections = template.sections.prefetch_related("criteria").order_by("number")
-    return {
-        "slug": template.slug,
-        "title": template.title,
-        "description": template.description,
-        "version": template.version,
-        "levels": {"high": str(template.high_share), "medium": str(template.medium_share)},
-        "sections": [
-            {
-                "number": section.number,
-                "title": section.title,
-                "maximum": section.maximum,
-                "criteria": [
-                    {
-                        "code": c.code,
-                        "text": c.text,
-                        "method": c.method,
-                        "points": c.points,
-                        "kind": c.kind,
-                        "threshold": None if c.threshold is None else str(c.threshold.normalize()),
-                        "rule": c.rule,
-                        "evidence_required": c.evidence_required,
-                        "periodicity": c.periodicity,
-                        "source": c.source,
-                    }
-                    for c in section.criteria.all()
-                ],
-            }
-            for section in sections
-        ],
-    }
 
 
 def _decimal(value, where: str, errors: list[str]) -> Decimal | None:
@@ -340,7 +307,10 @@ def template_from_xlsx(file: IO[bytes]) -> dict:
         "slug": str(meta.get("slug") or "").strip(),
         "title": str(meta.get("title") or "").strip(),
         "description": str(meta.get("description") or "").strip(),
-        "levels": {"high": str(meta.get("high") or "0.8"), "medium": str(meta.get("medium") or "0.6")},
+        "levels": {
+            "high": str(meta.get("high") or DEFAULT_HIGH_SHARE),
+            "medium": str(meta.get("medium") or DEFAULT_MEDIUM_SHARE),
+        },
         "sections": [sections[n] for n in sorted(sections, key=lambda n: (n is None, n or 0))],
     }
 

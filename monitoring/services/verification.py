@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import CardAnswer, CardChange, ExpertCard
-from ..rules import score_points, snapshot_criteria, snapshot_level
+from ..rules import STAFF_ACTION_STATUSES, score_points, snapshot_criteria, snapshot_level
 from .cards import (
     CARD_CONFLICT,
     COMPUTED_NO_DATA,
@@ -37,7 +37,7 @@ def card_verdicts_set(*, card_id: int, user: User, version: int, verdicts: dict[
     """verdicts: {criterion code: {"verdict": confirmed|rejected|pending, "comment": "..."}}."""
     _require_staff(user)
     card = _load(card_id)
-    _require_status(card, S.SUBMITTED)
+    _require_status(card, *STAFF_ACTION_STATUSES["verdicts"])
     if card.version != version:
         raise CardConflict(CARD_CONFLICT)
     criteria = {c["code"]: c for c in snapshot_criteria(card.template_snapshot)}
@@ -103,7 +103,7 @@ def card_confirm_agreeing(*, card_id: int, user, version: int) -> tuple[ExpertCa
     Returns the card and how many criteria were confirmed (0 writes nothing)."""
     _require_staff(user)
     card = _load(card_id)
-    _require_status(card, S.SUBMITTED)
+    _require_status(card, *STAFF_ACTION_STATUSES["verdicts"])
     if card.version != version:
         raise CardConflict(CARD_CONFLICT)
     codes = agreeing_codes(card)
@@ -122,7 +122,7 @@ def card_return(
 
     _require_staff(user)
     card = _load(card_id)
-    _require_status(card, S.SUBMITTED)
+    _require_status(card, *STAFF_ACTION_STATUSES["return_for_revision"])
     message = (message or "").strip()
     if not message:
         raise CardError(RETURN_NEEDS_MESSAGE, {"": {"message": RETURN_NEEDS_MESSAGE}})
@@ -147,7 +147,7 @@ def card_reopen(
     """Open the card to its principal until `until` (also after the deadline or after submission)."""
     _require_staff(user)
     card = _load(card_id)
-    _require_status(card, S.NOT_STARTED, S.DRAFT, S.RETURNED, S.SUBMITTED)
+    _require_status(card, *STAFF_ACTION_STATUSES["reopen"])
     if until < (today or timezone.localdate()):
         raise CardError(REOPEN_DATE_PAST)
     status = S.DRAFT if card.status == S.SUBMITTED else card.status
@@ -169,7 +169,7 @@ def card_verify(*, card_id: int, user: User, version: int) -> ExpertCard:
     """Finish the verification: score = confirmed points, level by the template's shares."""
     _require_staff(user)
     card = _load(card_id)
-    _require_status(card, S.SUBMITTED)
+    _require_status(card, *STAFF_ACTION_STATUSES["verify"])
     answers = _answers_by_code(card)
     pending = [code for code, a in answers.items() if a.claimed and a.verdict == CardAnswer.Verdict.PENDING]
     if pending:
@@ -198,7 +198,7 @@ def card_evaluate(*, card_id: int, user: User, version: int) -> ExpertCard:
     """The third stage: the department confirms the evaluation; the card is final."""
     _require_staff(user)
     card = _load(card_id)
-    _require_status(card, S.VERIFIED)
+    _require_status(card, *STAFF_ACTION_STATUSES["evaluate"])
     _locked_update(card, version=version, status=S.EVALUATED, evaluated_at=timezone.now())
     _log(
         card, user, CardChange.Action.EVALUATED, field="status", old=S.VERIFIED.label, new=S.EVALUATED.label

@@ -11,6 +11,7 @@ from schools.roles import is_principal, is_staff_member
 
 from .. import selectors, services
 from ..models import Direction, ManagementDecision, Recommendation, Roadmap, RoadmapItem
+from ..rules import PRINCIPAL_ANSWER_FIELDS, PRINCIPAL_ITEM_FIELDS, fields_beyond
 from ..services.core import PRINCIPAL_ONLY_PROGRESS
 from .serializers import (
     DecisionSerializer,
@@ -21,8 +22,6 @@ from .serializers import (
 )
 
 PRINCIPAL_ONLY_ANSWER = "Руководитель ОО может изменять только ответ на рекомендацию и ссылки к нему."
-PRINCIPAL_ITEM_FIELDS = {"status", "evidence", "completed_on", "version"}
-PRINCIPAL_ANSWER_FIELDS = {"answer", "answer_evidence", "version"}
 ROADMAP_NOT_DELETED = (
     "Дорожную карту нельзя удалить: она хранит историю исполнения мероприятий. Ошибочную карту удаляет "
     "администратор в разделе администрирования (/admin/), с подтверждением и записью в журнале."
@@ -135,7 +134,7 @@ class RoadmapItemApi(RefusedDeleteMixin, viewsets.ModelViewSet):
     def perform_update(self, serializer):
         user = self.request.user
         if not is_staff_member(user):
-            if set(self.request.data) - PRINCIPAL_ITEM_FIELDS:
+            if fields_beyond(self.request.data, PRINCIPAL_ITEM_FIELDS):
                 raise exceptions.PermissionDenied(PRINCIPAL_ONLY_PROGRESS)
             item = serializer.instance
             data = serializer.validated_data
@@ -189,7 +188,7 @@ class RecommendationApi(RefusedDeleteMixin, viewsets.ModelViewSet):
     def perform_update(self, serializer):
         user = self.request.user
         if not is_staff_member(user):
-            if set(self.request.data) - PRINCIPAL_ANSWER_FIELDS:
+            if fields_beyond(self.request.data, PRINCIPAL_ANSWER_FIELDS):
                 raise exceptions.PermissionDenied(PRINCIPAL_ONLY_ANSWER)
             data = serializer.validated_data
             recommendation = serializer.instance

@@ -17,6 +17,7 @@ from schools.roles import is_staff_member, principal_school_id
 from schools.versioning import version_claim
 
 from ..models import Direction, ItemStatus, ManagementDecision, Recommendation, Roadmap, RoadmapItem
+from ..rules import PRINCIPAL_ITEM_FIELDS, VERSION, is_answerable
 
 EVIDENCE_NOT_HTTP = "Ссылка «{value}» не принята: допускаются только адреса http:// или https://."
 EVIDENCE_TOO_MANY = "Не больше {limit} ссылок."
@@ -51,7 +52,6 @@ ITEM_ALREADY_ARCHIVED = "Мероприятие № {number} уже в архи�
 ITEM_NOT_ARCHIVED = "Мероприятие № {number} не в архиве."
 
 MAX_EVIDENCE_LINKS = 20
-PRINCIPAL_ITEM_FIELDS = frozenset({"status", "evidence", "completed_on"})
 
 
 def evidence_clean(links: str | Iterable[str] | None) -> list[str]:
@@ -181,7 +181,7 @@ def roadmap_item_progress_update(
         completed_on = item.completed_on
     item.completed_on = completion_clean(status=status, completed_on=completed_on)
     item.status = status
-    item.save(update_fields=["status", "evidence", "completed_on", "updated_at", "version"])
+    item.save(update_fields=[*sorted(PRINCIPAL_ITEM_FIELDS), "updated_at", VERSION])
     return item
 
 
@@ -316,10 +316,7 @@ def recommendation_sent_notify(*, recommendation: Recommendation) -> int:
 
 def recommendation_answer_refusal(*, recommendation: Recommendation, user: User) -> str | None:
     """Why this user may not answer the recommendation now, or None when they may (pages read it too)."""
-    if not recommendation.school_id or recommendation.status in (
-        Recommendation.Status.DRAFT,
-        Recommendation.Status.CANCELLED,
-    ):
+    if not is_answerable(recommendation):
         return RECOMMENDATION_NOT_ANSWERABLE
     if recommendation.status == Recommendation.Status.CLOSED and not is_staff_member(user):
         return RECOMMENDATION_CLOSED.format(status=recommendation.get_status_display())

@@ -1,0 +1,13 @@
+"""The default rules of the computation (DESIGN §4.4), defined once.
+
+Read by the pure computation (`computation.Rules`) and by the fields of `MethodologyRules`, so the first
+rules version that `seed_reference` creates, a new version made on the rules page and a computation
+without stored rules all start from these values. Staff change them as data, per year.
+"""
+
+from decimal import Decimal
+
+DEFAULT_SIZE_EDGES = (100, 500)  # cluster size bands by students: <100, 100–499, ≥500
+DEFAULT_LOW_RESULTS_SHARE = Decimal("0.1")  # q: share of a cluster with low results
+DEFAULT_LOW_RESULTS_YEARS = 2  # n: years in a row with low results for ШНОР
+DEFAULT_UNFAVOURABLE_SHARE = Decimal("0.1")  # p: share of a municipality for ШНСУ

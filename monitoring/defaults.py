@@ -1,0 +1,10 @@
+"""The default rules of the expert card (DESIGN §4.5), defined once.
+
+Levels by share of the maximum: high ≥ 80 %, medium ≥ 60 %, low below. Read by the fields of
+`CardTemplate`, the built-in template that `seed_reference` creates and a template file without levels.
+"""
+
+from decimal import Decimal
+
+DEFAULT_HIGH_SHARE = Decimal("0.8")
+DEFAULT_MEDIUM_SHARE = Decimal("0.6")

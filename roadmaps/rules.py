@@ -1,0 +1,23 @@
+"""Pure rules of the roadmaps app: which fields a principal may change, and which recommendations a
+school answers. The services enforce them; forms, pages and the API read the same definitions."""
+
+from .models import Recommendation
+
+# A principal reports the progress of their school's programme items: these fields and no other
+# (staff change every field). The progress form, its service and the API's PATCH read this.
+PRINCIPAL_ITEM_FIELDS = frozenset({"status", "evidence", "completed_on"})
+# A principal answers the recommendations sent to their school: these fields and no other.
+PRINCIPAL_ANSWER_FIELDS = frozenset({"answer", "answer_evidence"})
+UNANSWERABLE = frozenset({Recommendation.Status.DRAFT, Recommendation.Status.CANCELLED})
+# Every change carries the version of the record it was made on (the optimistic lock), not a field it sets.
+VERSION = "version"
+
+
+def fields_beyond(fields, allowed: frozenset[str]) -> list[str]:
+    """The fields of a change that a principal may not make (sorted; empty when they may)."""
+    return sorted(set(fields) - allowed - {VERSION})
+
+
+def is_answerable(recommendation: Recommendation) -> bool:
+    """A school answers a recommendation addressed to it once it is sent (not a draft, not cancelled)."""
+    return bool(recommendation.school_id) and recommendation.status not in UNANSWERABLE
