@@ -7,6 +7,7 @@ under the action. Registered in IndicatorsConfig.ready.
 
 from django.urls import reverse
 
+from schools import formatting
 from schools.audit import AuditEntry, FieldChange, user_text
 
 from .models import StatusOverride
@@ -29,7 +30,7 @@ def status_override_entry(override: StatusOverride) -> AuditEntry:
         model_label=STREAM_KEY,
         model_name=str(StatusOverride._meta.verbose_name),
         object_id=override.pk,
-        object_text=f"{override.school}, {override.year}/{override.year + 1}",
+        object_text=f"{override.school}, {formatting.school_year(override.year)}",
         change="+",
         change_label="решение о статусе",
         reason=f"Обоснование: {override.reason}",

@@ -5,13 +5,14 @@
 
 from django.utils.safestring import SafeString
 
+from schools import formatting
 from schools.charts import Series, line_chart
 
 from .selectors import LISTS
 
 
 def year_label(year: int) -> str:
-    return f"{year}/{(year + 1) % 100:02d}"
+    return formatting.school_year(year)
 
 
 def list_sizes_chart(*, history: dict, width: int = 640, height: int = 260) -> SafeString | None:

@@ -17,6 +17,8 @@ from functools import partial
 from itertools import repeat
 from operator import is_not, itemgetter
 
+from schools import formatting
+
 from .defaults import (
     DEFAULT_LOW_RESULTS_SHARE,
     DEFAULT_LOW_RESULTS_YEARS,
@@ -483,4 +485,4 @@ def objectivity_flags(
 
 
 def _pct(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",") + " %"
+    return formatting.share(value, 1)

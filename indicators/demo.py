@@ -9,6 +9,7 @@ upserted by their natural key and the computation replaces each year.
 import random
 import zlib
 
+from schools import formatting
 from schools.demo import SCHOOL_PROFILES, YEARS
 from schools.models import School, SchoolContext
 
@@ -157,5 +158,5 @@ def build(*, stdout) -> None:
     for year in YEARS:
         run = statuses_compute(year=year)
         stdout.write(
-            f"Расчёт {year}/{year + 1}: ШНОР — {run.low_results_count}, ШНСУ — {run.unfavourable_count}."
+            f"Расчёт {formatting.school_year(year)}: ШНОР — {run.low_results_count}, ШНСУ — {run.unfavourable_count}."
         )

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from schools import formatting
 from schools.models import TimeStampedModel
 
 from .defaults import (
@@ -248,7 +249,7 @@ class MethodologyRules(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"Правила расчёта с {self.valid_from}/{self.valid_from + 1} учебного года"
+        return f"Правила расчёта с {formatting.school_year(self.valid_from)} учебного года"
 
     def weight(self, code: str) -> float:
         try:
@@ -298,7 +299,7 @@ class ComputationRun(models.Model):
         ordering = ["-started_at"]
 
     def __str__(self):
-        return f"Расчёт {self.year}/{self.year + 1} от {self.started_at:%d.%m.%Y %H:%M}"
+        return f"Расчёт {formatting.school_year(self.year)} от {formatting.local_datetime(self.started_at)}"
 
 
 class IndicatorValue(models.Model):

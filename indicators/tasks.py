@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.urls import reverse
 
+from schools import formatting
 from schools.jobs import JobTask, job_fail, job_finish, job_start, progress_callback
 
 from .services import statuses_compute
@@ -21,6 +22,6 @@ def statuses_compute_task(self, job_id: int) -> None:
     job_finish(
         job_id=job_id,
         result={"url": reverse("indicators:index") + f"?year={year}", "run": run.pk},
-        message=f"Расчёт за {year}/{year + 1} учебный год выполнен: школ — {run.schools}, "
+        message=f"Расчёт за {formatting.school_year(year)} учебный год выполнен: школ — {run.schools}, "
         f"ШНОР — {run.low_results_count}, ШНСУ — {run.unfavourable_count}.",
     )

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
+from schools import formatting
 from schools.charts import Series, line_chart
 from schools.exports import Sheet, workbook_bytes, xlsx_response
 from schools.jobs import job_create, job_enqueue
@@ -123,8 +124,8 @@ class ValueExportView(StaffRequiredMixin, View):
 def _about(year: int) -> dict:
     run = selectors.latest_run(year=year)
     return {
-        "Учебный год": f"{year}/{year + 1}",
-        "Расчёт выполнен": run.finished_at.strftime("%d.%m.%Y %H:%M") if run and run.finished_at else "—",
+        "Учебный год": formatting.school_year(year),
+        "Расчёт выполнен": formatting.local_datetime(run.finished_at if run else None),
         "Правила": str(run.rules_snapshot) if run else "—",
     }
 
@@ -138,7 +139,7 @@ class ComputeStartView(StaffRequiredMixin, View):
         year = form.cleaned_data["year"]
         job = job_create(
             kind="compute",
-            title=f"Расчёт показателей и списков за {year}/{year + 1} учебный год",
+            title=f"Расчёт показателей и списков за {formatting.school_year(year)} учебный год",
             params={"year": year},
             user=request.user,
         )
@@ -182,7 +183,7 @@ class RulesEditView(StaffRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         messages.success(
             request,
-            f"Правила с {rules.valid_from}/{rules.valid_from + 1} учебного года сохранены. "
+            f"Правила с {formatting.school_year(rules.valid_from)} учебного года сохранены. "
             "Они применятся при следующем расчёте.",
         )
         return redirect("indicators:rules")
@@ -245,7 +246,7 @@ CHARTED = (
 
 
 def _charts(series: dict) -> list:
-    categories = [f"{y}/{(y + 1) % 100:02d}" for y in series["years"]]
+    categories = [formatting.school_year(y) for y in series["years"]]
     if not categories:
         return []
     charts = []

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from schools import formatting
 from schools.models import TimeStampedModel
 
 from .defaults import DEFAULT_HIGH_SHARE, DEFAULT_MEDIUM_SHARE
@@ -162,14 +163,14 @@ class Campaign(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.title}, {self.year}/{self.year + 1}"
+        return f"{self.title}, {formatting.school_year(self.year)}"
 
     def get_absolute_url(self):
         return reverse("monitoring:campaign-detail", args=[self.pk])
 
     @property
     def year_label(self):
-        return f"{self.year}/{self.year + 1}"
+        return formatting.school_year(self.year)
 
 
 class Level(models.TextChoices):
@@ -270,7 +271,7 @@ class CardAnswer(models.Model):
     def share_percent(self) -> str:
         if self.numerator is None or not self.denominator:
             return ""
-        return f"{self.numerator * 100 / self.denominator:.1f}".replace(".", ",")
+        return formatting.number(self.numerator * 100 / self.denominator, 1)
 
 
 class CardChange(models.Model):

@@ -12,6 +12,8 @@ from decimal import Decimal
 from fractions import Fraction
 from urllib.parse import urlsplit
 
+from schools import formatting
+
 from .models import CardAnswer, ExpertCard, Level
 
 NO_DATA = "нет данных"
@@ -162,7 +164,7 @@ def dynamic_positive(rule: dict, *, current: Fraction | None, previous: Fraction
 
 
 def _percent(share: Fraction | None) -> str | None:
-    return None if share is None else f"{float(share * 100):.1f}".replace(".", ",")
+    return None if share is None else formatting.number(float(share * 100), 1)
 
 
 def computed_for(

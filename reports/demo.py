@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 
 from roadmaps.models import CycleStage, Direction
+from schools import formatting
 
 from .builders import BuildError
 from .models import Document, Report
@@ -193,5 +194,5 @@ def _annual_report(stdout) -> None:
     if not report.is_published:
         report_publish(report_id=report.pk)
     stdout.write(
-        f"Аналитический отчёт за {year}/{year + 1} учебный год построен и опубликован (№ {report.pk})."
+        f"Аналитический отчёт за {formatting.school_year(year)} учебный год построен и опубликован (№ {report.pk})."
     )

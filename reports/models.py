@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from schools import formatting
 from schools.models import TimeStampedModel
 
 
@@ -218,7 +219,7 @@ class Report(TimeStampedModel):
 
     @property
     def year_label(self) -> str:
-        return f"{self.year}/{self.year + 1}"
+        return f"{formatting.school_year(self.year)}"
 
     @property
     def is_finished(self) -> bool:

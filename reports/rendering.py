@@ -13,11 +13,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from schools import formatting
 from schools.charts import Series, bar_chart, line_chart
 from schools.exports import Sheet, workbook_bytes
 
 from . import masking
-from .builders.base import half_up
 from .pdf import render_pdf
 
 HIDDEN_SHARE = "скрыто"
@@ -33,10 +33,8 @@ def format_number(value, kind: str, masked: bool = False) -> str:
     if isinstance(value, bool):
         return "да" if value else "нет"
     if kind == masking.SHARE or isinstance(value, float | Decimal):
-        text = f"{half_up(value):,}"
-    else:
-        text = f"{int(value):,d}"
-    return text.replace(",", "\u202f").replace(".", ",")
+        return formatting.number(value, 1, grouping=True)
+    return formatting.number(int(value), grouping=True)
 
 
 def formatted_table(table: dict) -> dict:
@@ -157,9 +155,7 @@ def report_xlsx_bytes(report, data: dict) -> bytes:
         "Отчёт": report.title,
         "Учебный год": report.year_label,
         "Версия методики": report.methodology_version or "—",
-        "Дата построения": timezone.localtime(report.finished_at or timezone.now()).strftime(
-            "%d.%m.%Y %H:%M"
-        ),
+        "Дата построения": formatting.local_datetime(report.finished_at or timezone.now()),
     }
     if data.get("masked"):
         about["Малые значения"] = (

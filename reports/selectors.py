@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from roadmaps.models import CycleStage, Direction
+from schools import formatting
 from schools.roles import is_staff_member
 
 from .models import Document, Report
@@ -118,8 +119,8 @@ def methodology_for_year(*, year: int) -> dict:
         return {}
     snapshot = dict(run.rules_snapshot or {})
     valid_from = snapshot.get("valid_from")
-    version = f"правила с {valid_from}/{valid_from + 1}" if valid_from else "правила по умолчанию"
-    snapshot["version"] = f"{version}; расчёт от {run.finished_at:%d.%m.%Y}"
+    version = f"правила с {formatting.school_year(valid_from)}" if valid_from else "правила по умолчанию"
+    snapshot["version"] = f"{version}; расчёт от {formatting.date(run.finished_at)}"
     snapshot["run_id"] = run.pk
     return snapshot
 

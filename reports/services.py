@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from schools import formatting
 from schools.jobs import job_create, job_enqueue
 from schools.models import Job, School
 from schools.uploads import UploadRejected
@@ -95,7 +96,7 @@ def document_withdraw(*, document: Document, user: User) -> Document:
 
 # --- report builds ------------------------------------------------------------------------------------
 def report_title(*, kind: str, year: int, params: dict) -> str:
-    label = f"{year}/{year + 1}"
+    label = f"{formatting.school_year(year)}"
     if kind == Report.Kind.SCHOOL:
         return f"Профиль ОО {params.get('school_label') or params.get('school', '')} за {label} учебный год"
     if kind == Report.Kind.ANNUAL:

@@ -4,6 +4,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from indicators.models import IndicatorValue
+from schools import formatting
 from schools.charts import bar_chart
 from schools.exports import Sheet, workbook_bytes, xlsx_response
 from schools.permissions import StaffRequiredMixin
@@ -149,8 +150,8 @@ def effectiveness_sheets(report: EffectivenessReport) -> list[Sheet]:
                 "Код ОО",
                 "ОО",
                 "Показатель / список",
-                f"{before}/{before + 1}",
-                f"{after}/{after + 1}",
+                f"{formatting.school_year(before)}",
+                f"{formatting.school_year(after)}",
                 "Изменение",
                 "Оценка",
             ],
@@ -191,7 +192,7 @@ class EffectivenessExportView(StaffRequiredMixin, View):
         report = effectiveness_report(year=year)
         about = {
             "Отчёт": "Анализ эффективности принятых мер (этап 6 управленческого цикла)",
-            "Сравнение": f"{year}/{year + 1} с {year - 1}/{year}",
+            "Сравнение": f"{formatting.school_year(year)} с {formatting.school_year(year - 1)}",
             "Оценка": "лучше/хуже по направленности показателя; список: выход — лучше, вход — хуже",
         }
         return xlsx_response(

@@ -15,6 +15,8 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+from . import formatting
+
 PALETTE = ("#1f5fa8", "#d9822b", "#2e8b57", "#b03a48", "#6a4c93", "#4a4a4a")
 LEGEND_ROW = 18
 CHAR_WIDTH = 7  # an estimate of one 11 px character, for laying out the legend
@@ -30,8 +32,7 @@ class Series:
 
 
 def _fmt(value: float) -> str:
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",").replace("-", "−")
+    return formatting.number(formatting.rounded(value, 1))
 
 
 def axis_ticks(values: Sequence[float]) -> list[float]:

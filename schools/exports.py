@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from . import formatting
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -50,7 +52,7 @@ def workbook_bytes(sheets: list[Sheet], *, about: dict | None = None) -> bytes:
         ws = workbook.create_sheet("Сведения")
         for key, value in {
             **about,
-            "Дата формирования": timezone.localtime().strftime("%d.%m.%Y %H:%M"),
+            "Дата формирования": formatting.local_datetime(timezone.now()),
         }.items():
             ws.append([safe_cell(key), safe_cell(value)])
         ws.column_dimensions["A"].width = 30

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from . import formatting
 from .validators import validate_school_code
 
 
@@ -41,7 +42,7 @@ class ImportBatch(models.Model):
         ordering = ["-imported_at"]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.file_name} ({self.imported_at:%d.%m.%Y %H:%M})"
+        return f"{self.get_kind_display()}: {self.file_name} ({formatting.local_datetime(self.imported_at)})"
 
 
 class Job(TimeStampedModel):
@@ -179,7 +180,7 @@ class SchoolContext(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.school.code} {self.year}/{self.year + 1}"
+        return f"{self.school.code} {formatting.school_year(self.year)}"
 
 
 class Profile(models.Model):

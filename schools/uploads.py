@@ -16,6 +16,7 @@ from posixpath import join, normpath
 from defusedxml import ElementTree
 from django.conf import settings
 
+from . import formatting
 from .errors import ValidationFailed
 
 MAX_ZIP_ENTRIES = 2000
@@ -61,7 +62,7 @@ class DataSheet:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f}".replace(".", ",") + " МБ"
+    return formatting.megabytes(size)
 
 
 def _number(value: int) -> str:

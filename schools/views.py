@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from . import selectors
+from . import formatting, selectors
 from .charts import Series, line_chart
 from .exports import workbook_bytes, xlsx_response
 from .forms import ImportUploadForm, SchoolFilterForm
@@ -122,7 +122,7 @@ class SchoolDetailView(PortalUserRequiredMixin, TemplateView):
 def _context_chart(contexts):
     return line_chart(
         title="Контингент по годам",
-        categories=[f"{c.year}/{(c.year + 1) % 100:02d}" for c in contexts],
+        categories=[formatting.school_year(c.year) for c in contexts],
         series=[
             Series("Обучающихся", [c.students for c in contexts]),
             Series("Педагогов", [c.teachers for c in contexts], dashed=True),
@@ -223,7 +223,7 @@ class SchoolContextExportView(StaffRequiredMixin, View):
         rows = (
             [
                 c.school.code,
-                f"{c.year}/{c.year + 1}",
+                f"{formatting.school_year(c.year)}",
                 *[getattr(c, k) for k, _ in CONTEXT_COUNT_COLUMNS],
                 {True: "да", False: "нет"}.get(c.accreditation_suspended, ""),
             ]

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from schools import formatting
 from schools.models import School, SchoolContext
 
 from .. import computation as calc
@@ -155,7 +156,7 @@ def statuses_compute(
     _report(
         progress,
         100,
-        f"Расчёт {year}/{year + 1} завершён: ШНОР — {run.low_results_count}, "
+        f"Расчёт {formatting.school_year(year)} завершён: ШНОР — {run.low_results_count}, "
         f"ШНСУ — {run.unfavourable_count}.",
     )
     return run

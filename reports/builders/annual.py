@@ -7,6 +7,7 @@ per-school tables go to the annex and the xlsx.
 from collections import defaultdict
 
 from reports import selectors
+from schools import formatting
 
 from .base import (
     COUNT,
@@ -138,9 +139,9 @@ def _methods_section(tables, catalogue, rules) -> dict:
             f"Параметры расчёта ({rules.get('version', '')}): "
             f"границы кластеров по численности — {edges[0]} и {edges[1]} обучающихся; "
             f"в ШНОР включается школа с низкими результатами {rules.get('n', 2)} года подряд "
-            f"(доля худших в кластере q = {str(rules.get('q', '0.1')).replace('.', ',')}); "
+            f"(доля худших в кластере q = {formatting.number(rules.get('q', '0.1'))}); "
             "в ШНСУ — доля школ с самым низким индексом социального благополучия "
-            f"p = {str(rules.get('p', '0.1')).replace('.', ',')}."
+            f"p = {formatting.number(rules.get('p', '0.1'))}."
         )
     tables["catalogue"] = table(
         "Таблица 1. Показатели мониторинга",
@@ -471,7 +472,7 @@ def _recommendations_section(tables, year) -> dict:
                 r["school__short_name"] or groups.get(r["target_group"], r["target_group"]) or "—",
                 r["problem_area"],
                 r["text"],
-                r["due_date"].strftime("%d.%m.%Y") if r["due_date"] else "—",
+                formatting.date(r["due_date"]),
                 statuses.get(r["status"], r["status"]),
             ]
             for r in items
@@ -517,7 +518,7 @@ def _decisions_section(tables, year) -> dict:
                 d["title"],
                 d["n_schools"],
                 d["n_recommendations"],
-                d["deadline"].strftime("%d.%m.%Y") if d["deadline"] else "—",
+                formatting.date(d["deadline"]),
                 statuses.get(d["status"], d["status"]),
             ]
             for d in items

@@ -1,10 +1,11 @@
 """Helpers shared by the report builders: neutral tables, number formatting for sentences, years."""
 
 from collections.abc import Callable, Iterable, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from statistics import median
 
 from reports import masking
+from schools import formatting
 from schools.errors import ValidationFailed
 
 Progress = Callable[[int, str], None]
@@ -45,18 +46,16 @@ def table(
 
 
 def year_label(year: int) -> str:
-    return f"{year}/{year + 1}"
+    return formatting.school_year(year)
 
 
 def half_up(value: float, digits: int = 1) -> Decimal:
     """Rounded as people round (16,25 → 16,3), not as binary floats do."""
-    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return formatting.rounded(float(value), digits)
 
 
 def fmt(value: float | None, digits: int = 1) -> str:
-    if value is None:
-        return "нет данных"
-    return str(half_up(value, digits)).replace(".", ",")
+    return formatting.number(value, digits, empty="нет данных")
 
 
 def pp(delta: float) -> str:

@@ -5,6 +5,7 @@ from collections import Counter
 from django.db.models import Count, Q
 
 from monitoring.models import Campaign, CardAnswer, ExpertCard, Level
+from schools import formatting
 
 from .base import NUMBER, TEXT, BuildError, Progress, round_or_none, table, year_label
 
@@ -101,11 +102,10 @@ def build(report, progress: Progress) -> dict:
                 "id": "stages",
                 "title": "Этапы мониторинга",
                 "paragraphs": [
-                    f"Самооценка руководителей — до {campaign.self_assessment_due:%d.%m.%Y}, "
-                    f"контроль объективности — до {campaign.verification_due:%d.%m.%Y}, "
-                    f"оценка эффективности — до {campaign.evaluation_due:%d.%m.%Y}.",
-                    "Средний подтверждённый балл: "
-                    f"{str(mean).replace('.', ',') if mean is not None else 'нет данных'}.",
+                    f"Самооценка руководителей — до {formatting.date(campaign.self_assessment_due)}, "
+                    f"контроль объективности — до {formatting.date(campaign.verification_due)}, "
+                    f"оценка эффективности — до {formatting.date(campaign.evaluation_due)}.",
+                    f"Средний подтверждённый балл: {formatting.number(mean, empty='нет данных')}.",
                 ],
             },
             {

@@ -2,6 +2,7 @@
 school and per management decision (read through roadmaps.effectiveness, set-based)."""
 
 from roadmaps.effectiveness import effectiveness_report
+from schools import formatting
 
 from .base import NUMBER, TEXT, BuildError, Progress, round_or_none, table, year_label
 
@@ -139,11 +140,7 @@ def build(report, progress: Progress) -> dict:
                     "принадлежность к спискам ШНОР и ШНСУ — с учётом решений инспекторов. "
                     "Решение оценивается по изменениям показателей ОО, которых оно касается.",
                     "Доля ОО, улучшивших положение в списках: "
-                    + (
-                        f"{str(improved_share).replace('.', ',')} %."
-                        if improved_share is not None
-                        else "нет данных %."
-                    ),
+                    f"{formatting.share(improved_share, empty='нет данных')}.",
                 ],
             },
             {

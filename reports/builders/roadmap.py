@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from roadmaps.models import CLOSED_ITEM_STATUSES, ItemStatus, Roadmap, RoadmapItem
+from schools import formatting
 
 from .base import NUMBER, TEXT, BuildError, Progress, table, year_label
 
@@ -46,10 +47,10 @@ def build(report, progress: Progress) -> dict:
             f"{item.stage.number}. {item.stage.name}",
             item.title,
             item.term or "—",
-            item.due_date.strftime("%d.%m.%Y") if item.due_date else "—",
+            formatting.date(item.due_date),
             item.responsible or "—",
             labels.get(item.status, item.status) + (" (просрочено)" if late else ""),
-            item.completed_on.strftime("%d.%m.%Y") if item.completed_on else "—",
+            formatting.date(item.completed_on),
         ]
         rows.append(row)
         if late:

@@ -5,6 +5,7 @@ from statistics import median
 
 from indicators.models import Indicator, IndicatorValue, SchoolStatus
 from roadmaps.models import ManagementDecision, Recommendation
+from schools import formatting
 from schools.models import School, SchoolContext
 
 from .base import COUNT, NUMBER, SHARE, TEXT, BuildError, Progress, round_or_none, table, year_label
@@ -112,7 +113,7 @@ def build(report, progress: Progress) -> dict:
     draft = []
     if current:
         draft.append(
-            f"{label}: индекс результатов {str(round_or_none(current.results_index, 1)).replace('.', ',')}"
+            f"{label}: индекс результатов {formatting.number(current.results_index, 1)}"
             + (
                 f", место {current.rank_in_cluster} из {current.cluster_size} в кластере"
                 if current.rank_in_cluster

@@ -1,5 +1,7 @@
 from django import template
 
+from schools import formatting
+
 register = template.Library()
 
 VERDICT_TAGS = {"better": "tag-green", "worse": "tag-red", "same": "tag-grey", "no_data": "tag-grey"}
@@ -18,10 +20,7 @@ STATUS_TAGS = {
 @register.filter
 def signed(value, digits=1) -> str:
     """A change with its sign and a decimal comma, «—» for no data."""
-    if value is None or value == "":
-        return "—"
-    text = f"{float(value):+.{int(digits)}f}".replace(".", ",")
-    return text.replace("-", "−")
+    return formatting.signed(value, int(digits))
 
 
 @register.filter

@@ -1,6 +1,6 @@
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
 from django import template
+
+from schools import formatting
 
 register = template.Library()
 
@@ -8,37 +8,43 @@ register = template.Library()
 @register.filter
 def academic_year(year) -> str:
     """2024 → «2024/2025»."""
-    if year in (None, ""):
-        return "—"
-    year = int(year)
-    return f"{year}/{year + 1}"
+    return formatting.school_year(year)
 
 
 @register.filter
 def percent(value, digits=1) -> str:
-    """A share in % with a decimal comma, «—» for no data."""
-    if value is None or value == "":
-        return "—"
-    return f"{float(value):.{int(digits)}f}".replace(".", ",")
+    """A share in % with a decimal comma (the column says «%»), «—» for no data."""
+    return formatting.number(value, int(digits))
 
 
 @register.filter
 def number(value, digits=None) -> str:
     """A number in Russian notation: decimal comma, no trailing zeros («0.100» → «0,1»), «—» for no data;
     with `digits`, exactly that many decimals («12.345»|number:1 → «12,3»)."""
-    if value is None or value == "" or isinstance(value, bool):
-        return "—"
-    try:
-        amount = Decimal(str(value).replace(",", ".").strip())
-    except InvalidOperation:
-        return str(value)
-    if not amount.is_finite():
-        return str(value)
-    if digits not in (None, ""):
-        amount = amount.quantize(Decimal(1).scaleb(-int(digits)), rounding=ROUND_HALF_UP)
-    else:
-        amount = amount.normalize()
-    text = f"{amount:f}"
-    if text.startswith("-") and amount == 0:
-        text = text[1:]
-    return text.replace(".", ",")
+    return formatting.number(value, None if digits in (None, "") else int(digits))
+
+
+@register.filter
+def share(value, digits=1) -> str:
+    """A share in % with its sign: «12,3 %»."""
+    return formatting.share(value, int(digits))
+
+
+@register.filter
+def counted(count, forms: str) -> str:
+    """{{ n|counted:"школа,школы,школ" }} → «1 школа», «3 школы», «40 школ»."""
+    one, few, many = forms.split(",")
+    return formatting.counted(count or 0, one, few, many)
+
+
+@register.filter
+def plural(count, forms: str) -> str:
+    """{{ n|plural:"школа,школы,школ" }} → the noun alone, in the form that follows n."""
+    one, few, many = forms.split(",")
+    return formatting.plural(count or 0, one, few, many)
+
+
+@register.filter
+def local_datetime(value) -> str:
+    """A moment in the portal's time zone: «29.11.2026 15:01»."""
+    return formatting.local_datetime(value)

@@ -65,17 +65,17 @@ def test_why_page_prints_q_in_russian_notation(client_for, roles, town):
 def test_lists_page_charts_list_sizes_and_moves_over_the_years(client_for, inspector, town):
     html = client_for(inspector).get("/indicators/", {"year": 2024}).content.decode()
     sizes = _svg(html, "Число школ в списках ШНОР и ШНСУ по годам")
-    for point in ("ШНОР: 2023/24 — 1", "ШНОР: 2024/25 — 1", "ШНСУ: 2023/24 — 1", "ШНСУ: 2024/25 — 1"):
+    for point in ("ШНОР: 2023/2024 — 1", "ШНОР: 2024/2025 — 1", "ШНСУ: 2023/2024 — 1", "ШНСУ: 2024/2025 — 1"):
         assert f"<title>{point}</title>" in sizes
     moves = _svg(html, "Вошли в списки и вышли из них по годам")
     for point in (
-        "вошли в ШНОР: 2024/25 — 1",
-        "вышли из ШНОР: 2024/25 — 1",
-        "вошли в ШНСУ: 2024/25 — 0",
-        "вышли из ШНСУ: 2024/25 — 0",
+        "вошли в ШНОР: 2024/2025 — 1",
+        "вышли из ШНОР: 2024/2025 — 1",
+        "вошли в ШНСУ: 2024/2025 — 0",
+        "вышли из ШНСУ: 2024/2025 — 0",
     ):
         assert f"<title>{point}</title>" in moves
-    assert "2023/24 — " not in moves  # no computation for 2022: nothing to compare with, a gap
+    assert "2023/2024 — " not in moves  # no computation for 2022: nothing to compare with, a gap
     assert '<td data-label="ШНОР: вошли / вышли">1 / 1</td>' in html
     assert '<td data-label="ШНОР: вошли / вышли">—</td>' in html
     assert "<script>" not in html and 'style="' not in html
@@ -85,5 +85,5 @@ def test_dashboard_panel_has_the_list_trend(client_for, inspector, town):
     html = client_for(inspector).get("/dashboard/").content.decode()
     panel = html[html.index('id="lists-panel"') :]
     trend = _svg(panel, "Число школ в списках ШНОР и ШНСУ по годам")
-    assert "<title>ШНОР: 2023/24 — 1</title>" in trend and "<title>ШНСУ: 2024/25 — 1</title>" in trend
+    assert "<title>ШНОР: 2023/2024 — 1</title>" in trend and "<title>ШНСУ: 2024/2025 — 1</title>" in trend
     assert 'viewBox="0 0 480 200"' in panel

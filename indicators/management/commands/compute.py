@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.services import statuses_compute
+from schools import formatting
 
 
 class Command(BaseCommand):
@@ -25,6 +26,6 @@ class Command(BaseCommand):
             raise CommandError(str(error))
         year = run.year
         self.stdout.write(
-            f"Расчёт за {year}/{year + 1} учебный год выполнен: школ — {run.schools}, "
+            f"Расчёт за {formatting.school_year(year)} учебный год выполнен: школ — {run.schools}, "
             f"ШНОР — {run.low_results_count}, ШНСУ — {run.unfavourable_count}."
         )

@@ -3,6 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.exports import has_values, value_rows
+from schools import formatting
 
 
 class Command(BaseCommand):
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         year = options["year"]
         if not has_values(year=year):
             raise CommandError(
-                f"За {year}/{year + 1} учебный год расчёт не выполнялся: запустите compute --year {year}."
+                f"За {formatting.school_year(year)} учебный год расчёт не выполнялся: "
+                f"запустите compute --year {year}."
             )
         self.stdout.write(json.dumps(list(value_rows(year=year)), ensure_ascii=False, indent=1))

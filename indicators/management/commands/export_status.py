@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from indicators.exports import status_rows
 from indicators.models import SchoolStatus
+from schools import formatting
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         year = options["year"]
         if not SchoolStatus.objects.filter(year=year).exists():
             raise CommandError(
-                f"За {year}/{year + 1} учебный год расчёт не выполнялся: запустите compute --year {year}."
+                f"За {formatting.school_year(year)} учебный год расчёт не выполнялся: "
+                f"запустите compute --year {year}."
             )
         self.stdout.write(json.dumps(status_rows(year=year), ensure_ascii=False, indent=1))
