@@ -1,6 +1,9 @@
 from django import forms
 
+from schools.forms import SchoolYearField
+
 from .models import Indicator, MethodologyRules, StatusOverride
+from .selectors import result_years
 
 
 class RulesForm(forms.ModelForm):
@@ -63,4 +66,4 @@ class StatusOverrideForm(forms.ModelForm):
 
 
 class ComputeForm(forms.Form):
-    year = forms.IntegerField(label="Учебный год (начальный)", min_value=2000, max_value=2100)
+    year = SchoolYearField(years=result_years, help_text="Годы, за которые загружены результаты.")

@@ -1,5 +1,7 @@
 from django import forms
 
+from indicators.selectors import computed_years
+from schools.forms import SchoolYearField
 from schools.models import School
 from schools.uploads import UploadRejected, check_size, check_xlsx_upload
 
@@ -9,6 +11,8 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CampaignForm(forms.ModelForm):
+    year = SchoolYearField(label="Отчётный учебный год", years=computed_years)
+
     class Meta:
         model = Campaign
         fields = [
@@ -27,7 +31,6 @@ class CampaignForm(forms.ModelForm):
             "evaluation_due": DATE_WIDGET,
         }
         help_texts = {
-            "year": "начальный год отчётного учебного года: 2025 — это 2025/2026",
             "title": "по умолчанию — название шаблона",
             "self_assessment_due": "пусто — 30 сентября года, следующего за отчётным годом",
             "verification_due": "пусто — 15 октября",

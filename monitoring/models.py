@@ -5,6 +5,7 @@ template version it is filled with, so editing a template never changes a card a
 """
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -309,6 +310,30 @@ class CardChange(models.Model):
 
     def __str__(self):
         return f"{self.card_id} {self.get_action_display()} {self.criterion_code} {self.field}"
+
+    @property
+    def field_label(self) -> str:
+        """The changed field as a person names it («ссылки на подтверждающие документы», not «evidence»)."""
+        for model in (CardAnswer, ExpertCard):
+            try:
+                return str(model._meta.get_field(self.field).verbose_name)
+            except FieldDoesNotExist:
+                continue
+        return self.field
+
+    def _value_text(self, value: str) -> str:
+        choices = {"verdict": CardAnswer.Verdict, "status": ExpertCard.Status}.get(self.field)
+        if choices is not None and value in choices.values:
+            return str(choices(value).label)
+        return value
+
+    @property
+    def old_text(self) -> str:
+        return self._value_text(self.old_value)
+
+    @property
+    def new_text(self) -> str:
+        return self._value_text(self.new_value)
 
 
 class CardReminder(models.Model):

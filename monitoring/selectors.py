@@ -96,7 +96,7 @@ def template_as_dict(template: CardTemplate) -> dict:
                         "method": c.method,
                         "points": c.points,
                         "kind": c.kind,
-                        "threshold": None if c.threshold is None else str(c.threshold.normalize()),
+                        "threshold": None if c.threshold is None else f"{c.threshold.normalize():f}",
                         "rule": c.rule,
                         "evidence_required": c.evidence_required,
                         "periodicity": c.periodicity,

@@ -42,8 +42,7 @@ class CampaignCreateView(StaffRequiredMixin, ApplicationErrorFormMixin, FormView
     template_name = "monitoring/campaign_form.html"
 
     def get_form(self, form_class=None):
-        initial = {"year": timezone.localdate().year - 1}
-        return CampaignForm(self.request.POST or None, initial=initial, creating=True)
+        return CampaignForm(self.request.POST or None, creating=True)
 
     def form_valid(self, form):
         data = form.cleaned_data

@@ -1,25 +1,15 @@
 from django import forms
-from django.utils import timezone
 
+from indicators.selectors import computed_years
 from roadmaps.models import CycleStage, Direction
+from schools.forms import SchoolYearField
 
 from .models import Document, Report
 
 
-def _default_year() -> int:
-    today = timezone.localdate()
-    return today.year if today.month >= 9 else today.year - 1
-
-
 class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(label="Вид отчёта", choices=Report.Kind.choices)
-    year = forms.IntegerField(
-        label="Учебный год (год начала)",
-        min_value=2000,
-        max_value=2100,
-        initial=_default_year,
-        help_text="2025 — это 2025/2026 учебный год.",
-    )
+    year = SchoolYearField(years=computed_years, help_text="Годы, за которые выполнен расчёт показателей.")
     school = forms.CharField(label="Код ОО (для профиля ОО)", max_length=32, required=False)
     campaign = forms.IntegerField(label="Мониторинг (номер, по желанию)", required=False, min_value=1)
     roadmap = forms.IntegerField(label="Дорожная карта (номер, по желанию)", required=False, min_value=1)

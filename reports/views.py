@@ -36,6 +36,7 @@ class ReportIndexView(StaffRequiredMixin, ListView):
             kinds=Report.Kind.choices,
             kind=self.request.GET.get("kind", ""),
             small_label=masking.small_label(),
+            small_count_k=masking.small_count_k(),
             **kwargs,
         )
 

@@ -14,7 +14,7 @@ from .effectiveness import LISTS, EffectivenessReport, effectiveness_report
 
 
 def available_years() -> list[int]:
-    return sorted(IndicatorValue.objects.values_list("year", flat=True).distinct())
+    return list(IndicatorValue.objects.order_by("year").values_list("year", flat=True).distinct())
 
 
 def chosen_year(request, years: list[int]) -> int | None:

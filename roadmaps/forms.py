@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from indicators.selectors import computed_years
+from schools.forms import SchoolYearField
 from schools.models import School
 from schools.versioning import VersionedModelFormMixin, VersionField
 
@@ -66,8 +68,12 @@ class RoadmapForm(VersionedModelFormMixin, forms.ModelForm):
             "approved_by": "Например: приказ отдела образования.",
         }
 
+    year = SchoolYearField(years=computed_years, required=False)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.year:
+            self.fields["year"].set_years([*computed_years(), self.instance.year])
         self.fields["school"].queryset = School.objects.order_by("code")
         self.fields["directions"].queryset = Direction.objects.order_by("order", "code")
 
@@ -210,11 +216,16 @@ class RecommendationForm(VersionedModelFormMixin, forms.ModelForm):
         widgets = {"due_date": DATE_WIDGET, "text": forms.Textarea(attrs={"rows": 5})}
         help_texts = {
             "school": "Либо школа, либо группа адресатов.",
+            "year": "Год, по данным которого выявлена проблема.",
             "source_ref": "Что именно выявлено: критерий карты, код показателя, список и год.",
         }
 
+    year = SchoolYearField(years=computed_years, required=False)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.year:
+            self.fields["year"].set_years([*computed_years(), self.instance.year])
         self.fields["school"].queryset = School.objects.order_by("code")
 
     def clean(self):
@@ -263,12 +274,14 @@ class DecisionForm(VersionedModelFormMixin, forms.ModelForm):
             "schools": forms.SelectMultiple(attrs={"size": 8}),
             "recommendations": forms.SelectMultiple(attrs={"size": 6}),
         }
-        help_texts = {
-            "year": "Учебный год решения (2025 = 2025/2026); эффективность оценивается по его итогам."
-        }
+        help_texts = {"year": "Эффективность решения оценивается по итогам этого учебного года."}
+
+    year = SchoolYearField(years=computed_years)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.year:
+            self.fields["year"].set_years([*computed_years(), self.instance.year])
         self.fields["schools"].queryset = School.objects.order_by("code")
         self.fields["recommendations"].queryset = Recommendation.objects.select_related("school").order_by(
             "-pk"

@@ -404,7 +404,12 @@ class RecommendationListView(PortalUserRequiredMixin, ListView):
         return queryset.order_by("-created_at")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(state=self.state, today=timezone.localdate(), **kwargs)
+        return super().get_context_data(
+            state=self.state,
+            today=timezone.localdate(),
+            indicator_names=selectors.indicator_names(),
+            **kwargs,
+        )
 
 
 class RecommendationEditView(StaffRequiredMixin, View):
@@ -516,6 +521,7 @@ class RecommendationDetailView(PortalUserRequiredMixin, View):
             self.template_name,
             {
                 "recommendation": recommendation,
+                "indicator_names": selectors.indicator_names(),
                 "form": form,
                 "can_answer": refusal is None,
                 "answer_refusal": refusal if recommendation.school_id else None,
@@ -545,11 +551,7 @@ class DecisionEditView(StaffRequiredMixin, View):
     def get_object(self):
         if "pk" in self.kwargs:
             return get_object_or_404(ManagementDecision, pk=self.kwargs["pk"])
-        return ManagementDecision(
-            year=timezone.localdate().year
-            if timezone.localdate().month >= 9
-            else timezone.localdate().year - 1
-        )
+        return ManagementDecision()
 
     def get(self, request, *args, **kwargs):
         decision = self.get_object()

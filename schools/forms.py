@@ -1,5 +1,6 @@
 from django import forms
 
+from . import formatting
 from .importing import importer_choices
 from .uploads import UploadRejected, check_xlsx_upload
 
@@ -34,3 +35,32 @@ class SchoolFilterForm(forms.Form):
         self.fields["municipality"].choices = [("", "Все")] + [(str(m.pk), m.name) for m in municipalities]
         self.fields["settlement"].choices = [("", "Все"), *settlements]
         self.fields["flag"].choices = list(flags)
+
+
+class SchoolYearField(forms.TypedChoiceField):
+    """The one way to ask for a school year: a choice of the years that have data, shown as «2025/2026»,
+    the latest chosen by default. `years` is a list or a callable read each time a form is made."""
+
+    def __init__(self, *, years=(), **kwargs):
+        kwargs.setdefault("label", "Учебный год")
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid_choice": "За %(value)s учебный год данных нет: выберите год из списка."},
+        )
+        super().__init__(coerce=int, empty_value=None, choices=(), **kwargs)
+        self.years_source = years
+        if not callable(years):  # a callable is read per form, never at import
+            self.set_years(years)
+
+    def set_years(self, years) -> None:
+        years = sorted({int(y) for y in years if y is not None}, reverse=True)
+        self.choices = ([("", "—")] if not self.required else []) + [
+            (year, formatting.school_year(year)) for year in years
+        ]
+        self.initial = years[0] if years and self.required else None
+
+    def __deepcopy__(self, memo):
+        copy = super().__deepcopy__(memo)
+        if callable(self.years_source):
+            copy.set_years(self.years_source())
+        return copy

@@ -8,10 +8,15 @@ from .roles import is_principal, is_staff_member, may_import_data
 class StaffRequiredMixin(AccessMixin):
     """Inspectors and administrators only; others get a login page or 403."""
 
+    @staticmethod
+    def allows(user) -> bool:
+        """The check of this mixin, also read by `schools.navigation.may_open` to hide links."""
+        return is_staff_member(user)
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not is_staff_member(request.user):
+        if not self.allows(request.user):
             raise PermissionDenied("Раздел доступен сотрудникам управления образования.")
         return super().dispatch(request, *args, **kwargs)
 
@@ -19,10 +24,14 @@ class StaffRequiredMixin(AccessMixin):
 class DataImportRequiredMixin(AccessMixin):
     """The bulk Excel upload (roles.may_import_data decides who)."""
 
+    @staticmethod
+    def allows(user) -> bool:
+        return may_import_data(user)
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not may_import_data(request.user):
+        if not self.allows(request.user):
             raise PermissionDenied("Загружать файлы данных могут администраторы портала.")
         return super().dispatch(request, *args, **kwargs)
 
@@ -30,10 +39,14 @@ class DataImportRequiredMixin(AccessMixin):
 class PortalUserRequiredMixin(AccessMixin):
     """Any signed-in staff member or principal."""
 
+    @staticmethod
+    def allows(user) -> bool:
+        return is_staff_member(user) or is_principal(user)
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not (is_staff_member(request.user) or is_principal(request.user)):
+        if not self.allows(request.user):
             raise PermissionDenied("У вашей учётной записи нет роли в портале.")
         return super().dispatch(request, *args, **kwargs)
 

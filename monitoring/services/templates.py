@@ -222,7 +222,7 @@ def template_same_content(template: CardTemplate, data: dict) -> bool:
             c.setdefault("evidence_required", True)
             c["rule"] = c.get("rule") or {}
             c["threshold"] = (
-                None if c.get("threshold") in (None, "") else str(Decimal(str(c["threshold"])).normalize())
+                None if c.get("threshold") in (None, "") else f"{Decimal(str(c['threshold'])).normalize():f}"
             )
     candidate.setdefault("description", "")
     return current == candidate

@@ -1,5 +1,6 @@
 from django import template
 
+from roadmaps.selectors import recommendation_source_text
 from schools import formatting
 
 register = template.Library()
@@ -45,3 +46,9 @@ def at(sequence, index):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def source_text(ref, names):
+    """{{ rec.source_ref|source_text:indicator_names }}: the finding in words, not its code."""
+    return recommendation_source_text(ref, names or {})

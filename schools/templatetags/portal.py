@@ -1,6 +1,6 @@
 from django import template
 
-from schools import formatting
+from schools import formatting, navigation
 
 register = template.Library()
 
@@ -48,3 +48,10 @@ def plural(count, forms: str) -> str:
 def local_datetime(value) -> str:
     """A moment in the portal's time zone: «29.11.2026 15:01»."""
     return formatting.local_datetime(value)
+
+
+@register.simple_tag(takes_context=True)
+def url_if_allowed(context, name, *args) -> str:
+    """{% url_if_allowed 'indicators:index' as link %}{% if link %}…: a link only to a page the user may open."""
+    request = context.get("request")
+    return navigation.url_if_allowed(getattr(request, "user", None), name, *args)
