@@ -68,12 +68,8 @@ class RoadmapForm(VersionedModelFormMixin, forms.ModelForm):
             "approved_by": "Например: приказ отдела образования.",
         }
 
-    year = SchoolYearField(years=computed_years, required=False)
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.year:
-            self.fields["year"].set_years([*computed_years(), self.instance.year])
         self.fields["school"].queryset = School.objects.order_by("code")
         self.fields["directions"].queryset = Direction.objects.order_by("order", "code")
 

@@ -52,6 +52,6 @@ def local_datetime(value) -> str:
 
 @register.simple_tag(takes_context=True)
 def url_if_allowed(context, name, *args) -> str:
-    """{% url_if_allowed 'indicators:index' as link %}{% if link %}…: a link only to a page the user may open."""
+    """{% url_if_allowed "indicators:index" as link %}: a link only to a page the user may open."""
     request = context.get("request")
     return navigation.url_if_allowed(getattr(request, "user", None), name, *args)

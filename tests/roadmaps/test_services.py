@@ -2,7 +2,9 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from indicators.models import ComputationRun, SchoolStatus
 from roadmaps.models import CycleStage, ItemStatus, Recommendation, Roadmap, RoadmapItem
 from roadmaps.services import recommendation_create
 from roadmaps.services.core import RECOMMENDATION_ONE_ADDRESSEE
@@ -109,6 +111,10 @@ def test_staff_keep_a_roadmap_in_the_browser_with_russian_validation(client_for,
 
 
 def test_staff_issue_a_recommendation_and_a_decision_in_the_browser(client_for, inspector, school_a):
+    run = ComputationRun.objects.create(year=2025, started_at=timezone.now())
+    SchoolStatus.objects.create(
+        run=run, school=school_a, year=2025
+    )  # the decision form offers computed years
     client = client_for(inspector)
 
     client.post(
