@@ -387,3 +387,8 @@ def filter_by_status(queryset: QuerySet, *, cluster: str = "", list_kind: str = 
 def rules_history() -> list:
     """All saved versions of the rules (simple_history rows), newest first."""
     return list(MethodologyRules.history.select_related("history_user").order_by("-history_date")[:50])
+
+
+def indicator_short_names() -> dict[str, str]:
+    """{indicator code: its short Russian name}: what a page shows instead of a code."""
+    return dict(Indicator.objects.values_list("code", "short_name"))

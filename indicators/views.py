@@ -161,6 +161,7 @@ class RulesEditView(StaffRequiredMixin, TemplateView):
         return super().get_context_data(
             versions=MethodologyRules.objects.select_related("changed_by"),
             history=selectors.rules_history(),
+            indicator_names=selectors.indicator_short_names(),
             year=year,
             **kwargs,
         )

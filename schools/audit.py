@@ -13,12 +13,15 @@ so the cost depends on the page size, never on the number of schools.
 import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from itertools import islice
 from operator import itemgetter
 
 from django.apps import apps
 from django.db import models
+
+from . import formatting
 
 PORTAL_APPS = ("schools", "indicators", "monitoring", "roadmaps", "reports")
 CHANGE_LABELS = {"+": "создание", "~": "изменение", "-": "удаление"}
@@ -145,16 +148,20 @@ def _entry(label: str, model, record) -> AuditEntry:
         previous = record.prev_record
         if previous is not None:
             delta = record.diff_against(previous, included_fields=[f.name for f in fields])
-            names = {f.name: str(f.verbose_name) for f in fields}
+            by_name = {f.name: f for f in fields}
             entry.changes = [
-                FieldChange(names.get(c.field, c.field), show_value(c.old), show_value(c.new))
+                FieldChange(
+                    str(by_name[c.field].verbose_name) if c.field in by_name else c.field,
+                    show_value(c.old, by_name.get(c.field)),
+                    show_value(c.new, by_name.get(c.field)),
+                )
                 for c in delta.changes
             ]
     else:
         value_of = (
-            (lambda f: ("", show_value(getattr(record, f.attname))))
+            (lambda f: ("", show_value(getattr(record, f.attname), f)))
             if record.history_type == "+"
-            else (lambda f: (show_value(getattr(record, f.attname)), ""))
+            else (lambda f: (show_value(getattr(record, f.attname), f), ""))
         )
         entry.changes = [
             FieldChange(str(f.verbose_name), *value_of(f))
@@ -177,11 +184,21 @@ def _object_text(record) -> str:
         return f"№ {record.pk}"
 
 
-def show_value(value) -> str:
-    """A value as the journal shows it: «—» for nothing, да/нет, cut to MAX_VALUE_CHARS."""
+def show_value(value, model_field=None) -> str:
+    """A value as the journal shows it: «—» for nothing, да/нет, a choice by its label, dates as dd.mm.yyyy,
+    moments in local time, numbers with a decimal comma; cut to MAX_VALUE_CHARS."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return "да" if value else "нет"
-    text = str(value)
+    if model_field is not None and model_field.choices:
+        value = dict(model_field.flatchoices).get(value, value)
+    if isinstance(value, datetime):
+        text = formatting.local_datetime(value)
+    elif isinstance(value, date):
+        text = formatting.date(value)
+    elif isinstance(value, float | Decimal):
+        text = formatting.number(value)
+    else:
+        text = str(value)
     return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"

@@ -55,3 +55,9 @@ def url_if_allowed(context, name, *args) -> str:
     """{% url_if_allowed "indicators:index" as link %}: a link only to a page the user may open."""
     request = context.get("request")
     return navigation.url_if_allowed(getattr(request, "user", None), name, *args)
+
+
+@register.filter
+def label_of(labels, code):
+    """{{ names|label_of:code }}: the label a mapping gives a code, the code itself if it has none."""
+    return labels.get(code, code) if hasattr(labels, "get") else code

@@ -15,4 +15,4 @@ def test_every_reachable_page_works_and_speaks_russian(page, portal, username):
     problems, opened = crawl(page, portal())
 
     assert opened >= 15, f"{username}: открыто только {opened} страниц — обход не дошёл до разделов"
-    assert problems == []
+    assert problems == [], "\n".join(problems)
