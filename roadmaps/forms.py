@@ -41,6 +41,11 @@ def _users_with_email():
     return get_user_model().objects.filter(is_active=True).exclude(email="").order_by("last_name", "username")
 
 
+def _person(user) -> str:
+    """A user as a choice reads: the person's name (the login only when the account has no name)."""
+    return user.get_full_name() or user.username
+
+
 class RoadmapForm(VersionedModelFormMixin, forms.ModelForm):
     class Meta:
         model = Roadmap
@@ -125,6 +130,7 @@ class RoadmapItemForm(VersionedModelFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.roadmap = roadmap
         self.fields["responsible_users"].queryset = _users_with_email()
+        self.fields["responsible_users"].label_from_instance = _person
         self.fields["responsible_users"].required = False
         self.fields["number"].help_text = "Номер в пределах дорожной карты, например 1.2 или 15."
 
@@ -192,6 +198,10 @@ class DirectionForm(forms.ModelForm):
         model = Direction
         fields = ["name", "coordinator", "coordinator_user", "executors"]
         help_texts = {"executors": "Люди или подразделения через запятую, например: Доценко Т.И., ИМЦ."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator_user"].label_from_instance = _person
 
 
 class RecommendationForm(VersionedModelFormMixin, forms.ModelForm):

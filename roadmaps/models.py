@@ -325,6 +325,15 @@ class Recommendation(TimeStampedModel):
             ),
         ]
 
+    @staticmethod
+    def audit_value(field_name: str, value):
+        """How the journal shows a stored value of this model (`schools.audit.show_value` asks)."""
+        if field_name == "source_ref":
+            from .selectors import indicator_names, recommendation_source_text
+
+            return recommendation_source_text(str(value), indicator_names())
+        return value
+
     def __str__(self):
         return f"{self.addressee}: {self.problem_area}"
 

@@ -172,7 +172,7 @@ def _entry(label: str, model, record) -> AuditEntry:
 
 
 def _shown_fields(model, record) -> list:
-    skip = {"id", "created_at", "updated_at", "version"}
+    skip = {"id", "created_at", "updated_at", "version", "sha256"}  # a checksum tells a reader nothing
     history_fields = {f.name for f in type(record)._meta.fields}
     return [f for f in model._meta.concrete_fields if f.name not in skip and f.name in history_fields]
 
@@ -193,6 +193,12 @@ def show_value(value, model_field=None) -> str:
         return "да" if value else "нет"
     if model_field is not None and model_field.choices:
         value = dict(model_field.flatchoices).get(value, value)
+    if isinstance(model_field, models.FileField):
+        suffix = str(value).rsplit(".", 1)[-1].upper() if "." in str(value) else ""
+        return f"файл {suffix}".strip()
+    audit_value = getattr(getattr(model_field, "model", None), "audit_value", None)
+    if audit_value is not None:
+        value = audit_value(model_field.name, value)
     if isinstance(value, datetime):
         text = formatting.local_datetime(value)
     elif isinstance(value, date):

@@ -126,7 +126,11 @@ def crawl(page, base_url: str, *, start: str = "/") -> tuple[list[str], int]:
     page.on("pageerror", lambda error: script_errors.append(f"ошибка сценария: {error}"))
     page.on(
         "console",
-        lambda msg: script_errors.append(f"ошибка в консоли: {msg.text}") if msg.type == "error" else None,
+        lambda msg: (
+            script_errors.append(f"ошибка в консоли: {msg.text} ({msg.location.get('url')})")
+            if msg.type == "error"
+            else None
+        ),
     )
     page.on(
         "response",
