@@ -13,6 +13,8 @@ admin.site.index_title = "Данные и справочники"
 
 urlpatterns = [
     path("", school_views.HomeView.as_view(), name="home"),
+    # Browsers ask for /favicon.ico on their own (e.g. beside a PDF shown inline): answer, not 404.
+    path("favicon.ico", school_views.FaviconView.as_view(), name="favicon"),
     path("dashboard/", school_views.DashboardView.as_view(), name="dashboard"),
     path("help/", HelpView.as_view(), name="help"),
     path("help/<slug:role>/", HelpView.as_view(), name="help-role"),

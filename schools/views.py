@@ -5,10 +5,11 @@ from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import FormView, ListView, RedirectView, TemplateView
 
 from . import formatting, selectors
 from .charts import Series, line_chart
@@ -230,3 +231,13 @@ class SchoolContextExportView(StaffRequiredMixin, View):
             for c in contexts
         )
         return xlsx_response(workbook_bytes([Sheet("Контекст", headers, rows)]), "контекст-оо.xlsx")
+
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico on their own (beside a PDF shown inline, for one): answer, not 404."""
+
+    permanent = True
+    http_method_names = ["get", "head", "options"]
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("img/favicon.svg")

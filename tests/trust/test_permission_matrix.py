@@ -25,10 +25,11 @@ DENIED = {401, 403, 404, 405, 409}
 
 # (anonymous, principal A, principal B, inspector, administrator)
 LOGIN = 302
-OWN_REDIRECTS = {"home", "logout"}  # they redirect everyone somewhere else than the login page
+OWN_REDIRECTS = {"home", "logout", "favicon"}  # they redirect everyone somewhere else than the login page
 MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
     # --- site root, login, two-factor ---
     "home": {"GET": (302, 302, 302, 302, 302)},
+    "favicon": {"GET": (301, 301, 301, 301, 301)},
     "dashboard": {"GET": (LOGIN, 403, 403, 200, 200)},
     "login": {"GET": (200, 200, 200, 200, 200), "POST": (200, 200, 200, 200, 200)},
     "logout": {"POST": (302, 302, 302, 302, 302)},
