@@ -66,4 +66,8 @@ class StatusOverrideForm(forms.ModelForm):
 
 
 class ComputeForm(forms.Form):
-    year = SchoolYearField(years=result_years, help_text="Годы, за которые загружены результаты.")
+    year = SchoolYearField(
+        label="Учебный год для расчёта",
+        years=result_years,
+        help_text="Годы, за которые загружены результаты.",
+    )

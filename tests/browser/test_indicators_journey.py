@@ -16,7 +16,7 @@ def test_inspector_computes_the_year_and_explains_why_a_school_is_on_the_list(pa
     expect(page.get_by_role("heading", level=1)).to_contain_text("Списки ШНОР и ШНСУ")
 
     # Run the computation of 2025/2026 and follow the job to its end.
-    page.get_by_label("Учебный год (начальный)").fill("2025")
+    page.get_by_label("Учебный год для расчёта").select_option(label="2025/2026")
     page.get_by_role("button", name="Запустить расчёт").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Расчёт показателей и списков за 2025/2026")
     expect(page.get_by_role("progressbar", name="Ход выполнения")).to_have_attribute(

@@ -26,7 +26,7 @@ def _build_annual_report(page, portal) -> str:
     page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Отчёты").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Аналитические отчёты и документы")
     page.get_by_label("Вид отчёта").select_option(label="Аналитический отчёт ШНОР/ШНСУ")
-    page.get_by_label("Учебный год (год начала)").fill(YEAR)
+    page.get_by_label("Учебный год").select_option(YEAR)
     page.get_by_role("button", name="Построить").click()
     expect(page.locator("progress.progress, .report-status, dl.props").first).to_be_visible()
     return page.url
