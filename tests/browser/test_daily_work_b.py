@@ -70,7 +70,10 @@ def test_an_invalid_link_is_marked_and_everything_else_reaches_the_other_device(
 
 @pytest.mark.xfail(
     strict=False,
-    reason="после слияния веток в демо-кампании не находится отправленная карта; разобрать в следующей сессии (issue 17)",
+    reason=(
+        "после слияния веток в демо-кампании не находится отправленная карта; "
+        "разобрать в следующей сессии (issue 17)"
+    ),
 )
 def test_inspector_confirms_agreeing_claims_in_one_action_and_the_principal_sees_the_comment(
     new_page, portal

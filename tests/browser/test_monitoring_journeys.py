@@ -95,7 +95,10 @@ def test_principal_fills_the_card_in_two_sittings_and_submits_it(new_page, porta
 
 @pytest.mark.xfail(
     strict=False,
-    reason="после слияния веток в демо-кампании не находится отправленная карта; разобрать в следующей сессии (issue 17)",
+    reason=(
+        "после слияния веток в демо-кампании не находится отправленная карта; "
+        "разобрать в следующей сессии (issue 17)"
+    ),
 )
 def test_inspector_verifies_a_card_and_rejects_one_point_with_a_comment(page, portal):
     login(page, portal, "inspector")
