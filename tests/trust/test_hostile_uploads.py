@@ -60,7 +60,7 @@ def test_too_much_after_unpacking_is_refused_with_the_sizes(settings):
     settings.UPLOAD_MAX_UNCOMPRESSED_BYTES = 3 * 1024 * 1024
     parts = {f"xl/media/image{n}.bin": bytes(range(256)) * 4096 for n in range(4)}  # 4 × 1 MB, ratio ~100
     assert _rejected(_workbook_with(parts)) == (
-        "После распаковки файл занял бы 4,0 МБ, допускается не более 3,0 МБ."
+        "После распаковки файл занял бы 4,0\xa0МБ, допускается не более 3,0\xa0МБ."
     )
 
 
