@@ -16,10 +16,12 @@ STREAM_KEY = "indicators.StatusOverride"
 STREAM_TITLE = "Решения инспекторов о статусе (ШНОР, ШНСУ)"
 
 
-def status_override_records(username: str, limit: int):
+def status_override_records(username: str, limit: int, municipality_ids: list[int] | None = None):
     rows = StatusOverride.objects.select_related("school", "created_by").order_by("-created_at", "-pk")
     if username:
         rows = rows.filter(created_by__username=username)
+    if municipality_ids is not None:
+        rows = rows.filter(school__municipality_id__in=municipality_ids)
     return [(row.created_at, row) for row in rows[:limit]]
 
 

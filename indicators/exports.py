@@ -5,6 +5,7 @@ from .selectors import indicator_values, status_list
 
 STATUS_FIELDS = [
     "school_code",
+    "municipality",
     "year",
     "cluster",
     "results_index",
@@ -17,6 +18,7 @@ STATUS_FIELDS = [
 ]
 STATUS_HEADERS = [
     "Код ОО",
+    "Муниципалитет",
     "Учебный год",
     "Кластер",
     "Индекс результатов",
@@ -36,6 +38,7 @@ def status_rows(*, year: int, user=None) -> list[dict]:
     return [
         {
             "school_code": s.school.code,
+            "municipality": s.school.municipality.code,
             "year": s.year,
             "cluster": s.cluster or None,
             "results_index": s.results_index,

@@ -81,19 +81,30 @@ def _with_effective(statuses: list[SchoolStatus], overrides: dict) -> list[Schoo
     return statuses
 
 
-def status_queryset(*, year: int, user: User | None = None) -> QuerySet[SchoolStatus]:
+def status_queryset(*, year: int, user: User | None = None, municipality: str = "") -> QuerySet[SchoolStatus]:
+    """Statuses of a year, of the schools `user` may see, of one municipality (its code) when given."""
     statuses = SchoolStatus.objects.filter(year=year).select_related("school", "school__municipality")
     if user is not None:
         statuses = statuses.filter(school__in=school_list_visible_to(user=user).values("pk"))
+    if municipality:
+        statuses = statuses.filter(school__municipality__code=municipality)
     return statuses.order_by("school__code")
 
 
 def status_list(
-    *, year: int, list_kind: str | None = None, user: User | None = None, cluster: str = ""
+    *,
+    year: int,
+    list_kind: str | None = None,
+    user: User | None = None,
+    cluster: str = "",
+    municipality: str = "",
 ) -> list[SchoolStatus]:
     """Statuses of a year with `<list>_effective` and `<list>_override` set; only members of
-    `list_kind` ("low_results" or "unfavourable") when given. Restricted to what `user` may see."""
-    statuses = status_queryset(year=year, user=user).defer("reasons", "objectivity_flags")
+    `list_kind` ("low_results" or "unfavourable") when given. Restricted to what `user` may see and to
+    one municipality (its code) when given."""
+    statuses = status_queryset(year=year, user=user, municipality=municipality).defer(
+        "reasons", "objectivity_flags"
+    )
     if cluster:
         statuses = statuses.filter(cluster=cluster)
     rows = _with_effective(list(statuses), overrides_latest(year=year))
@@ -109,26 +120,43 @@ def status_get(*, school: School, year: int) -> SchoolStatus | None:
     return _with_effective([status], overrides_latest(year=year, school_ids=[school.pk]))[0]
 
 
-def effective_members(*, year: int) -> dict[str, set[int]]:
-    """{list: set of school ids on it in `year`} (effective, overrides applied)."""
+def _scoped_school_ids(user: User | None, municipality: str) -> QuerySet | None:
+    """The schools a list is about: those `user` may see, of one municipality (code) when given."""
+    if user is None and not municipality:
+        return None
+    schools = school_list_visible_to(user=user) if user is not None else School.objects.all()
+    if municipality:
+        schools = schools.filter(municipality__code=municipality)
+    return schools.values("pk")
+
+
+def effective_members(*, year: int, user: User | None = None, municipality: str = "") -> dict[str, set[int]]:
+    """{list: set of school ids on it in `year`} (effective, overrides applied), within what `user` may
+    see and one municipality (code) when given."""
     members: dict[str, set[int]] = {kind: set() for kind in LISTS}
-    statuses = SchoolStatus.objects.filter(year=year).values("school_id", *LISTS)
+    statuses = SchoolStatus.objects.filter(year=year)
+    school_ids = _scoped_school_ids(user, municipality)
+    if school_ids is not None:
+        statuses = statuses.filter(school__in=school_ids)
+        allowed = {row["pk"] for row in school_ids}
     overrides = overrides_latest(year=year)
-    for row in statuses:
+    for row in statuses.values("school_id", *LISTS):
         for kind in LISTS:
             override = overrides.get((row["school_id"], kind))
             if override.effective if override else row[kind]:
                 members[kind].add(row["school_id"])
     for (school_id, kind), override in overrides.items():
-        if override.effective:
+        if override.effective and (school_ids is None or school_id in allowed):
             members[kind].add(school_id)
     return members
 
 
-def list_dynamics(*, year: int) -> dict:
+def list_dynamics(*, year: int, user: User | None = None, municipality: str = "") -> dict:
     """For each list: `current`, `entered` and `left` schools of `year` versus `year − 1`
-    (lists of School ordered by code) and whether the previous year was computed."""
-    now, before = effective_members(year=year), effective_members(year=year - 1)
+    (lists of School ordered by code) and whether the previous year was computed; within what `user`
+    may see and one municipality (code) when given."""
+    now = effective_members(year=year, user=user, municipality=municipality)
+    before = effective_members(year=year - 1, user=user, municipality=municipality)
     had_previous = SchoolStatus.objects.filter(year=year - 1).exists()
     ids = set().union(*now.values(), *before.values())
     schools = {s.pk: s for s in School.objects.filter(pk__in=ids).select_related("municipality")}
@@ -148,11 +176,13 @@ def list_dynamics(*, year: int) -> dict:
     }
 
 
-def list_history(*, years: Iterable[int]) -> dict[int, dict[str, dict[str, int | None]]]:
+def list_history(
+    *, years: Iterable[int], user: User | None = None, municipality: str = ""
+) -> dict[int, dict[str, dict[str, int | None]]]:
     """{year: {list: {"count": n, "entered": k, "left": m}}} for the computed `years` (ascending);
     entered/left are None when the previous year has no computation (nothing to compare with)."""
     years = sorted(years)
-    members = {year: effective_members(year=year) for year in years}
+    members = {year: effective_members(year=year, user=user, municipality=municipality) for year in years}
     history = {}
     for year in years:
         before = members.get(year - 1)
@@ -209,10 +239,16 @@ TABLE_SORTS = {
 
 
 def status_table(
-    *, year: int, user: User, cluster: str = "", list_kind: str = "", ordering: str = "school__code"
+    *,
+    year: int,
+    user: User,
+    cluster: str = "",
+    list_kind: str = "",
+    ordering: str = "school__code",
+    municipality: str = "",
 ) -> QuerySet[SchoolStatus]:
     """Statuses of a year for the «all schools» table (queryset: sort, filter, paginate it in the view)."""
-    statuses = with_decisions(status_queryset(year=year, user=user))
+    statuses = with_decisions(status_queryset(year=year, user=user, municipality=municipality))
     if cluster:
         statuses = statuses.filter(cluster=cluster)
     if list_kind in LISTS:

@@ -13,7 +13,7 @@ from schools.exports import Sheet, workbook_bytes, xlsx_response
 from schools.jobs import job_create, job_enqueue
 from schools.permissions import PortalUserRequiredMixin, StaffRequiredMixin
 from schools.roles import is_staff_member
-from schools.selectors import school_get_visible
+from schools.selectors import municipality_filter, school_get_visible
 from schools.views import sort_param
 
 from . import selectors
@@ -43,19 +43,22 @@ class StatusListsView(StaffRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         years = selectors.computed_years()
         year = _year(self.request, years)
+        place = municipality_filter(user=self.request.user, chosen=self.request.GET.get("municipality", ""))
+        scope = {"user": self.request.user, "municipality": place["chosen"]}
         context = {
             "years": years,
             "year": year,
             "compute_form": ComputeForm(initial={"year": year or ""}),
             "result_years": selectors.result_years(),
+            "municipality_filter": place,
         }
         if year is not None:
-            statuses = {s.school_id: s for s in selectors.status_list(year=year)}
-            dynamics = selectors.list_dynamics(year=year)
+            statuses = {s.school_id: s for s in selectors.status_list(year=year, **scope)}
+            dynamics = selectors.list_dynamics(year=year, **scope)
             for block in dynamics.values():
                 block["rows"] = [(school, statuses.get(school.pk)) for school in block["current"]]
                 block["entered_ids"] = {s.pk for s in block["entered"]}
-            history = selectors.list_history(years=years)
+            history = selectors.list_history(years=years, **scope)
             charts = [
                 chart
                 for chart in (list_sizes_chart(history=history), list_moves_chart(history=history))
@@ -79,13 +82,19 @@ class IndicatorTableView(StaffRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         years = selectors.computed_years()
         year = _year(self.request, years)
-        context = {"years": years, "year": year}
+        place = municipality_filter(user=self.request.user, chosen=self.request.GET.get("municipality", ""))
+        context = {"years": years, "year": year, "municipality_filter": place}
         if year is not None:
             sort, ordering = sort_param(self.request, selectors.TABLE_SORTS, "code")
             cluster = self.request.GET.get("cluster", "")
             list_kind = self.request.GET.get("list", "")
             statuses = selectors.status_table(
-                year=year, user=self.request.user, cluster=cluster, list_kind=list_kind, ordering=ordering
+                year=year,
+                user=self.request.user,
+                cluster=cluster,
+                list_kind=list_kind,
+                ordering=ordering,
+                municipality=place["chosen"],
             )
             page = Paginator(statuses, 30).get_page(self.request.GET.get("page"))
             indicators, rows = selectors.indicator_cells(year=year, statuses=page.object_list)

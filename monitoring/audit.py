@@ -15,10 +15,12 @@ STREAM_KEY = "monitoring.CardChange"
 STREAM_TITLE = "Экспертные карты"
 
 
-def card_change_records(username: str, limit: int):
+def card_change_records(username: str, limit: int, municipality_ids: list[int] | None = None):
     rows = CardChange.objects.select_related("user", "card__school", "card__campaign").order_by("-at", "-pk")
     if username:
         rows = rows.filter(user__username=username)
+    if municipality_ids is not None:
+        rows = rows.filter(card__school__municipality_id__in=municipality_ids)
     return [(row.at, row) for row in rows[:limit]]
 
 

@@ -6,8 +6,8 @@ from .models import Campaign
 from .selectors import campaign_results, card_levels
 
 
-def campaign_results_xlsx(campaign: Campaign) -> bytes:
-    results = campaign_results(campaign=campaign)
+def campaign_results_xlsx(campaign: Campaign, user=None) -> bytes:
+    results = campaign_results(campaign=campaign, user=user)
     previous = results["previous"]
     headers = [
         "Код ОО",

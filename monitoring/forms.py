@@ -3,6 +3,7 @@ from django import forms
 from indicators.selectors import computed_years
 from schools.forms import SchoolYearField
 from schools.models import School
+from schools.selectors import school_list_visible_to
 from schools.uploads import UploadRejected, check_size, check_xlsx_upload
 
 from .models import Campaign, CardTemplate
@@ -69,9 +70,10 @@ class ParticipantsForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
-    def __init__(self, *args, campaign, **kwargs):
+    def __init__(self, *args, campaign, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["add"].queryset = School.objects.exclude(expert_cards__campaign=campaign).order_by("code")
+        schools = school_list_visible_to(user=user).exclude(expert_cards__campaign=campaign)
+        self.fields["add"].queryset = schools.order_by("code")
 
 
 TEMPLATE_MAX_BYTES = 2 * 1024 * 1024

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from schools.roles import is_staff_member, principal_school_id
-from schools.selectors import visible_school_ids
+from schools.selectors import scope_municipality_ids, visible_school_ids
 
 from .models import Campaign, CardAnswer, CardChange, CardTemplate, ExpertCard
 from .rules import (
@@ -118,13 +118,19 @@ def template_get(*, slug: str) -> CardTemplate:
 
 
 def campaign_list_visible_to(*, user: User) -> QuerySet[Campaign]:
-    """Staff see every campaign; a principal the campaigns their school takes part in."""
+    """Staff see the campaigns with cards in their municipalities (and those they created), a principal
+    the campaigns their school takes part in; the counts cover only the cards the user may see."""
     campaigns = Campaign.objects.select_related("template")
+    schools = visible_school_ids(user=user)
     if not is_staff_member(user):
-        campaigns = campaigns.filter(cards__school__in=visible_school_ids(user=user)).distinct()
+        campaigns = campaigns.filter(pk__in=Campaign.objects.filter(cards__school__in=schools).values("pk"))
+    elif scope_municipality_ids(user) is not None:
+        in_scope = Campaign.objects.filter(Q(cards__school__in=schools) | Q(created_by=user.pk)).values("pk")
+        campaigns = campaigns.filter(pk__in=in_scope)
+    mine = Q(cards__school__in=schools)
     return campaigns.annotate(
-        cards_count=Count("cards", distinct=True),
-        submitted_count=Count("cards", filter=~Q(cards__status__in=EDITABLE), distinct=True),
+        cards_count=Count("cards", filter=mine, distinct=True),
+        submitted_count=Count("cards", filter=mine & ~Q(cards__status__in=EDITABLE), distinct=True),
     ).order_by("-year", "title")
 
 
@@ -269,7 +275,8 @@ def card_levels(card: ExpertCard) -> dict:
 def campaign_dashboard(*, campaign: Campaign, user, today: date | None = None) -> dict:
     """Every card of the campaign with its state, scores, level, overdue mark and what `user` may do
     with it (`card.actions`), plus counts by state."""
-    cards = list(campaign.cards.select_related("school", "campaign").order_by("school__code"))
+    visible = campaign.cards.filter(school__in=visible_school_ids(user=user))
+    cards = list(visible.select_related("school", "campaign").order_by("school__code"))
     counts = {value: 0 for value in S.values}
     for card in cards:
         card.overdue = is_overdue(card, today)  # type: ignore[attr-defined]  # read by the template
@@ -291,13 +298,19 @@ def campaign_previous(*, campaign: Campaign) -> Campaign | None:
     )
 
 
-def campaign_results(*, campaign: Campaign) -> dict:
-    """Results per school: self-score, verified score, level, criteria points, vs the previous campaign."""
+def campaign_results(*, campaign: Campaign, user: User | None = None) -> dict:
+    """Results per school: self-score, verified score, level, criteria points, vs the previous campaign;
+    only the schools `user` may see when given (DESIGN §6)."""
     previous = campaign_previous(campaign=campaign)
     previous_cards = {}
     if previous:
         previous_cards = {c.school_id: c for c in previous.cards.all()}
-    cards = list(campaign.cards.select_related("school").prefetch_related("answers").order_by("school__code"))
+    own = (
+        campaign.cards.all()
+        if user is None
+        else campaign.cards.filter(school__in=visible_school_ids(user=user))
+    )
+    cards = list(own.select_related("school").prefetch_related("answers").order_by("school__code"))
     codes = (
         [c["code"] for c in snapshot_criteria(cards[0].template_snapshot)]
         if cards

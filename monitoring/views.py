@@ -23,7 +23,7 @@ from . import charts as charts_module
 from . import selectors, services
 from .exports import campaign_results_xlsx
 from .forms import CampaignForm, ParticipantsForm, ReopenForm, ReturnForm, TemplateUploadForm
-from .models import Campaign, CardAnswer, Criterion, ExpertCard
+from .models import CardAnswer, Criterion, ExpertCard
 from .rules import principal_deadline
 
 
@@ -66,7 +66,9 @@ class CampaignUpdateView(StaffRequiredMixin, ApplicationErrorFormMixin, FormView
     template_name = "monitoring/campaign_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.campaign = get_object_or_404(Campaign, pk=kwargs["pk"])
+        self.campaign = get_object_or_404(
+            selectors.campaign_list_visible_to(user=request.user), pk=kwargs["pk"]
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, form_class=None):
@@ -85,14 +87,16 @@ class CampaignDetailView(StaffRequiredMixin, TemplateView):
     template_name = "monitoring/campaign_detail.html"
 
     def get_context_data(self, **kwargs):
-        campaign = get_object_or_404(Campaign.objects.select_related("template"), pk=self.kwargs["pk"])
+        campaign = get_object_or_404(
+            selectors.campaign_list_visible_to(user=self.request.user), pk=self.kwargs["pk"]
+        )
         dashboard = selectors.campaign_dashboard(campaign=campaign, user=self.request.user)
         charts = [charts_module.campaign_progress_chart(counts=dashboard["counts"])]
         if dashboard["cards"]:
             charts.append(charts_module.campaign_levels_chart(cards=dashboard["cards"]))
         return super().get_context_data(
             campaign=campaign,
-            participants_form=ParticipantsForm(campaign=campaign),
+            participants_form=ParticipantsForm(campaign=campaign, user=self.request.user),
             charts=charts,
             **dashboard,
             **kwargs,
@@ -101,12 +105,12 @@ class CampaignDetailView(StaffRequiredMixin, TemplateView):
 
 class CampaignParticipantsView(StaffRequiredMixin, View):
     def post(self, request, pk):
-        campaign = get_object_or_404(Campaign, pk=pk)
+        campaign = get_object_or_404(selectors.campaign_list_visible_to(user=request.user), pk=pk)
         if "remove" in request.POST:
             services.campaign_participants_remove(campaign=campaign, school_ids=[request.POST["remove"]])
             messages.success(request, "Школа исключена из мониторинга.")
             return redirect(campaign)
-        form = ParticipantsForm(request.POST, campaign=campaign)
+        form = ParticipantsForm(request.POST, campaign=campaign, user=request.user)
         if form.is_valid():
             added = services.campaign_participants_add(
                 campaign=campaign, school_ids=[s.pk for s in form.cleaned_data["add"]], user=request.user
@@ -119,7 +123,7 @@ class CampaignParticipantsView(StaffRequiredMixin, View):
 
 class CampaignRefreshView(StaffRequiredMixin, View):
     def post(self, request, pk):
-        campaign = get_object_or_404(Campaign, pk=pk)
+        campaign = get_object_or_404(selectors.campaign_list_visible_to(user=request.user), pk=pk)
         changed = services.campaign_refresh_computed(campaign=campaign)
         messages.success(request, f"Расчёт по результатам обновлён, изменилось ответов: {changed}.")
         return redirect(campaign)
@@ -129,17 +133,20 @@ class CampaignResultsView(StaffRequiredMixin, TemplateView):
     template_name = "monitoring/campaign_results.html"
 
     def get_context_data(self, **kwargs):
-        campaign = get_object_or_404(Campaign.objects.select_related("template"), pk=self.kwargs["pk"])
-        results = selectors.campaign_results(campaign=campaign)
+        campaign = get_object_or_404(
+            selectors.campaign_list_visible_to(user=self.request.user), pk=self.kwargs["pk"]
+        )
+        results = selectors.campaign_results(campaign=campaign, user=self.request.user)
         chart = charts_module.campaign_comparison_chart(rows=results["rows"], previous=results["previous"])
         return super().get_context_data(campaign=campaign, chart=chart, **results, **kwargs)
 
 
 class CampaignExportView(StaffRequiredMixin, View):
     def get(self, request, pk):
-        campaign = get_object_or_404(Campaign.objects.select_related("template"), pk=pk)
+        campaign = get_object_or_404(selectors.campaign_list_visible_to(user=request.user), pk=pk)
         return xlsx_response(
-            campaign_results_xlsx(campaign), f"monitoring-{campaign.year}-{campaign.pk}.xlsx"
+            campaign_results_xlsx(campaign, user=request.user),
+            f"monitoring-{campaign.year}-{campaign.pk}.xlsx",
         )
 
 

@@ -130,6 +130,15 @@ class Report(TimeStampedModel):
 
     kind = models.CharField("вид отчёта", max_length=15, choices=Kind.choices)
     year = models.PositiveSmallIntegerField("учебный год")
+    municipality = models.ForeignKey(
+        "schools.Municipality",
+        verbose_name="муниципалитет",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        help_text="отчёт об одном муниципалитете (пусто — обо всей установке: регионе или округе)",
+    )
     params = models.JSONField("параметры", default=dict, blank=True)
     title = models.CharField("заголовок", max_length=500)
     status = models.CharField("состояние", max_length=10, choices=Status.choices, default=Status.QUEUED)

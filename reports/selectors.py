@@ -12,6 +12,7 @@ from django.http import Http404
 from roadmaps.models import CycleStage, Direction
 from schools import formatting
 from schools.roles import is_staff_member
+from schools.selectors import scope_municipality_ids
 
 from .models import Document, Report
 
@@ -23,8 +24,15 @@ def document_list_visible_to(*, user: User) -> QuerySet[Document]:
 
 
 def report_list_visible_to(*, user: User) -> QuerySet[Report]:
-    reports = Report.objects.select_related("direction", "stage", "job")
-    return reports if is_staff_member(user) else reports.filter(is_published=True)
+    """Staff see the reports about their municipalities (a report about the whole installation only when
+    they see all of it) and every published one; everybody else the published ones."""
+    reports = Report.objects.select_related("direction", "stage", "job", "municipality")
+    if not is_staff_member(user):
+        return reports.filter(is_published=True)
+    ids = scope_municipality_ids(user)
+    if ids is None:
+        return reports
+    return reports.filter(Q(municipality_id__in=ids) | Q(is_published=True))
 
 
 def document_get_visible(*, user: User, pk: int) -> Document:

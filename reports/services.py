@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from schools import formatting
 from schools.jobs import job_create, job_enqueue
-from schools.models import Job, School
+from schools.models import Job, Municipality, School
 from schools.uploads import UploadRejected
 
 from . import masking, rendering
@@ -31,6 +31,7 @@ REPORT_PUBLISHED = "Отчёт опубликован: снимите его с 
 REPORT_BUSY = "Отчёт ещё формируется: дождитесь окончания."
 REPORT_NEEDS_SCHOOL = "Для профиля ОО укажите код образовательной организации."
 REPORT_UNKNOWN_SCHOOL = "ОО с кодом «{code}» не найдена."
+REPORT_UNKNOWN_MUNICIPALITY = "Муниципалитета с кодом «{code}» нет."
 REPORT_YEAR_RANGE = "Учебный год должен быть между 2000 и 2100, получено: {year}."
 REPORT_FAILED_UNEXPECTEDLY = "Внутренняя ошибка при построении отчёта ({error}). Сообщите администратору."
 
@@ -116,6 +117,14 @@ def _validated_params(*, kind: str, year: int, params: dict) -> dict:
         if school is None:
             raise BuildError(REPORT_UNKNOWN_SCHOOL.format(code=code))
         params.update(school=code, school_label=school.short_name or school.name)
+        params["municipality"] = school.municipality.code
+    code = str(params.get("municipality") or "").strip()
+    if code:
+        if not Municipality.objects.filter(code=code).exists():
+            raise BuildError(REPORT_UNKNOWN_MUNICIPALITY.format(code=code))
+        params["municipality"] = code
+    else:
+        params.pop("municipality", None)
     return params
 
 
@@ -131,6 +140,7 @@ def report_create(*, kind: str, year: int, params: dict | None = None, user: Use
         kind=kind,
         year=year,
         params=params,
+        municipality=Municipality.objects.filter(code=params.get("municipality") or "").first(),
         title=report_title(kind=kind, year=year, params=params),
         direction=Direction.objects.filter(code=direction_code).first(),
         stage=CycleStage.objects.filter(number=stage_number).first(),

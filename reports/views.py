@@ -91,7 +91,7 @@ class ReportActionView(StaffRequiredMixin, View):
     """POST actions on a report: retry, publish, withdraw, conclusions."""
 
     def post(self, request, pk, action):
-        report = get_object_or_404(Report, pk=pk)
+        report = get_object_or_404(selectors.report_list_visible_to(user=request.user), pk=pk)
         if action == "retry":
             services.report_retry(report=report, user=request.user)
             messages.success(request, "Построение отчёта запущено повторно.")

@@ -4,10 +4,12 @@ from django.core.exceptions import ValidationError
 
 from indicators.selectors import computed_years
 from schools.forms import SchoolYearField
-from schools.models import School
+from schools.models import Municipality, School
+from schools.selectors import municipality_list_visible_to, school_list_visible_to
 from schools.versioning import VersionedModelFormMixin, VersionField
 
 from .models import Direction, ItemStatus, ManagementDecision, Recommendation, Roadmap, RoadmapItem, StageDuty
+from .selectors import recommendation_list_visible_to
 from .services.core import evidence_clean
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -53,6 +55,7 @@ class RoadmapForm(VersionedModelFormMixin, forms.ModelForm):
             "kind",
             "title",
             "school",
+            "municipality",
             "approved_by",
             "document_number",
             "document_date",
@@ -70,12 +73,18 @@ class RoadmapForm(VersionedModelFormMixin, forms.ModelForm):
         }
         help_texts = {
             "school": "Только для программы помощи ОО.",
+            "municipality": "Для муниципальной дорожной карты; у программы помощи — муниципалитет школы.",
             "approved_by": "Например: приказ отдела образования.",
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = School.objects.order_by("code")
+        schools = school_list_visible_to(user=user) if user is not None else School.objects.all()
+        municipalities = (
+            municipality_list_visible_to(user=user) if user is not None else Municipality.objects.all()
+        )
+        self.fields["school"].queryset = schools.order_by("code")
+        self.fields["municipality"].queryset = municipalities.order_by("name")
         self.fields["directions"].queryset = Direction.objects.order_by("order", "code")
 
     def clean(self):
@@ -228,11 +237,12 @@ class RecommendationForm(VersionedModelFormMixin, forms.ModelForm):
 
     year = SchoolYearField(years=computed_years, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.year:
             self.fields["year"].set_years([*computed_years(), self.instance.year])
-        self.fields["school"].queryset = School.objects.order_by("code")
+        schools = school_list_visible_to(user=user) if user is not None else School.objects.all()
+        self.fields["school"].queryset = schools.order_by("code")
 
     def clean(self):
         data = super().clean()
@@ -284,13 +294,15 @@ class DecisionForm(VersionedModelFormMixin, forms.ModelForm):
 
     year = SchoolYearField(years=computed_years)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.year:
             self.fields["year"].set_years([*computed_years(), self.instance.year])
-        self.fields["schools"].queryset = School.objects.order_by("code")
-        self.fields["recommendations"].queryset = Recommendation.objects.select_related("school").order_by(
-            "-pk"
+        schools = school_list_visible_to(user=user) if user is not None else School.objects.all()
+        self.fields["schools"].queryset = schools.order_by("code")
+        recommendations = (
+            recommendation_list_visible_to(user=user) if user is not None else Recommendation.objects.all()
         )
+        self.fields["recommendations"].queryset = recommendations.select_related("school").order_by("-pk")
         self.fields["schools"].required = False
         self.fields["recommendations"].required = False

@@ -107,6 +107,15 @@ class Roadmap(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="roadmaps",
     )
+    municipality = models.ForeignKey(
+        "schools.Municipality",
+        verbose_name="муниципалитет",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="roadmaps",
+        help_text="чья это муниципальная дорожная карта (у программы помощи ОО — муниципалитет школы)",
+    )
     approved_by = models.CharField("утверждающий документ", max_length=500, blank=True)
     document_number = models.CharField("номер документа", max_length=100, blank=True)
     document_date = models.DateField("дата документа", null=True, blank=True)

@@ -10,7 +10,7 @@ from django.http import Http404
 
 from schools import formatting
 from schools.roles import is_staff_member
-from schools.selectors import visible_school_ids
+from schools.selectors import school_list_visible_to, scope_municipality_ids, visible_school_ids
 
 from .effectiveness import effectiveness_report  # noqa: F401  (the reports app prints it)
 from .models import (
@@ -70,11 +70,20 @@ def responsibility_matrix() -> list[dict]:
 # Roadmaps -------------------------------------------------------------------------------------------
 
 
+def _roadmap_scope(ids: list[int], prefix: str = "") -> Q:
+    """A roadmap is in a municipality's scope by its school, or, for a municipal one, by its municipality."""
+    return Q(**{f"{prefix}school__municipality_id__in": ids}) | Q(
+        **{f"{prefix}school__isnull": True, f"{prefix}municipality_id__in": ids}
+    )
+
+
 def roadmap_list_visible_to(*, user: User) -> QuerySet[Roadmap]:
-    """Staff see every roadmap; a principal sees only the support programmes of their school."""
-    roadmaps = Roadmap.objects.select_related("school").prefetch_related("directions")
+    """Staff see the roadmaps of their municipalities (DESIGN §6); a principal only the support
+    programmes of their school."""
+    roadmaps = Roadmap.objects.select_related("school", "municipality").prefetch_related("directions")
     if is_staff_member(user):
-        return roadmaps
+        ids = scope_municipality_ids(user)
+        return roadmaps if ids is None else roadmaps.filter(_roadmap_scope(ids))
     return roadmaps.filter(kind=Roadmap.Kind.SCHOOL, school__in=visible_school_ids(user=user))
 
 
@@ -116,7 +125,8 @@ def roadmap_items_by_stage(*, roadmap: Roadmap) -> list[dict]:
 def item_list_visible_to(*, user: User) -> QuerySet[RoadmapItem]:
     items = RoadmapItem.objects.select_related("roadmap", "roadmap__school", "stage", "direction")
     if is_staff_member(user):
-        return items
+        ids = scope_municipality_ids(user)
+        return items if ids is None else items.filter(_roadmap_scope(ids, "roadmap__"))
     return items.filter(roadmap__kind=Roadmap.Kind.SCHOOL, roadmap__school__in=visible_school_ids(user=user))
 
 
@@ -178,10 +188,17 @@ def deadlines_for(*, user: User, today: date, school: "School | None" = None) ->
 
 
 def recommendation_list_visible_to(*, user: User) -> QuerySet[Recommendation]:
-    """Staff see all; a principal sees the non-draft recommendations addressed to their school."""
+    """Staff see those addressed to the schools of their municipalities (and, when bound to
+    municipalities, the group recommendations they wrote); a principal the non-draft ones addressed to
+    their school."""
     recommendations = Recommendation.objects.select_related("school", "author", "answered_by", "direction")
     if is_staff_member(user):
-        return recommendations
+        ids = scope_municipality_ids(user)
+        if ids is None:
+            return recommendations
+        return recommendations.filter(
+            Q(school__municipality_id__in=ids) | Q(school__isnull=True, author=user.pk)
+        )
     return recommendations.filter(school__in=visible_school_ids(user=user)).exclude(
         status=Recommendation.Status.DRAFT
     )
@@ -194,8 +211,8 @@ def recommendation_get_visible(*, user: User, pk: int) -> Recommendation:
         raise Http404("Рекомендация не найдена")
 
 
-def recommendation_counts() -> dict:
-    counts = Recommendation.objects.aggregate(
+def recommendation_counts(*, user: User) -> dict:
+    counts = recommendation_list_visible_to(user=user).aggregate(
         sent=Count("pk", filter=Q(status=Recommendation.Status.SENT)),
         answered=Count("pk", filter=Q(answered_at__isnull=False)),
         draft=Count("pk", filter=Q(status=Recommendation.Status.DRAFT)),
@@ -207,12 +224,22 @@ def recommendation_counts() -> dict:
 
 
 def decision_list_visible_to(*, user: User) -> QuerySet[ManagementDecision]:
-    """Staff see all; a principal sees the decisions that concern their school (read-only)."""
+    """Staff see the decisions about the schools of their municipalities (and, when bound to
+    municipalities, the school-less decisions they recorded); a principal those that concern their school
+    (read-only)."""
     decisions = ManagementDecision.objects.select_related("direction").prefetch_related(
-        Prefetch("schools", queryset=_schools_ordered()), "recommendations"
+        # a decision about schools of several municipalities names to each reader only the schools they see
+        Prefetch("schools", queryset=school_list_visible_to(user=user).order_by("code")),
+        "recommendations",
     )
     if is_staff_member(user):
-        return decisions
+        ids = scope_municipality_ids(user)
+        if ids is None:
+            return decisions
+        in_scope = ManagementDecision.objects.filter(
+            Q(schools__municipality_id__in=ids) | Q(schools__isnull=True, created_by=user.pk)
+        ).values("pk")
+        return decisions.filter(pk__in=in_scope)
     return decisions.filter(schools__in=visible_school_ids(user=user)).distinct()
 
 
@@ -221,12 +248,6 @@ def decision_get_visible(*, user: User, pk: int) -> ManagementDecision:
         return decision_list_visible_to(user=user).get(pk=pk)
     except ManagementDecision.DoesNotExist:
         raise Http404("Управленческое решение не найдено")
-
-
-def _schools_ordered():
-    from schools.models import School
-
-    return School.objects.order_by("code")
 
 
 def indicator_names() -> dict[str, str]:

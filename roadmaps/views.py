@@ -10,6 +10,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from schools.exports import xlsx_response
 from schools.permissions import PortalUserRequiredMixin, StaffRequiredMixin
 from schools.roles import is_staff_member, principal_school_id
+from schools.selectors import school_list_visible_to
 from schools.tabular import ImportFailed
 from schools.uploads import UploadRejected, check_xlsx_upload
 from schools.versioning import StaleRecord, form_conflict, model_values
@@ -49,7 +50,7 @@ class RoadmapIndexView(StaffRequiredMixin, TemplateView):
             municipal=[r for r in roadmaps if r.kind == Roadmap.Kind.MUNICIPAL],
             programmes=[r for r in roadmaps if r.kind == Roadmap.Kind.SCHOOL],
             deadlines=selectors.deadlines_for(user=self.request.user, today=today),
-            recommendation_counts=selectors.recommendation_counts(),
+            recommendation_counts=selectors.recommendation_counts(user=self.request.user),
             today=today,
             **kwargs,
         )
@@ -115,14 +116,14 @@ class RoadmapEditMixin(StaffRequiredMixin):
 
     def get(self, request, *args, **kwargs):
         roadmap = self.get_object()
-        return self.render(RoadmapForm(instance=roadmap, initial=self.initial()), roadmap)
+        return self.render(RoadmapForm(instance=roadmap, initial=self.initial(), user=request.user), roadmap)
 
     def initial(self):
         return {}
 
     def post(self, request, *args, **kwargs):
         roadmap = self.get_object()
-        form = RoadmapForm(request.POST, instance=roadmap)
+        form = RoadmapForm(request.POST, instance=roadmap, user=request.user)
         conflict = None
         if form.is_valid():
             try:
@@ -155,9 +156,7 @@ class RoadmapCreateView(RoadmapEditMixin, View):
         kind = self.request.GET.get("kind")
         initial = {"kind": kind} if kind in Roadmap.Kind.values else {}
         if code := self.request.GET.get("school"):
-            from schools.models import School
-
-            school = School.objects.filter(code=code).first()
+            school = school_list_visible_to(user=self.request.user).filter(code=code).first()
             if school:
                 initial.update(
                     kind=Roadmap.Kind.SCHOOL, school=school, title=f"Программа помощи: {school.display_name}"
@@ -167,7 +166,9 @@ class RoadmapCreateView(RoadmapEditMixin, View):
 
 class RoadmapUpdateView(RoadmapEditMixin, View):
     def get_object(self):
-        return get_object_or_404(Roadmap, pk=self.kwargs["pk"])
+        return get_object_or_404(
+            selectors.roadmap_list_visible_to(user=self.request.user), pk=self.kwargs["pk"]
+        )
 
 
 class RoadmapExportView(PortalUserRequiredMixin, View):
@@ -186,7 +187,9 @@ class RoadmapImportView(StaffRequiredMixin, FormView):
     form_class = RoadmapImportForm
 
     def dispatch(self, request, *args, **kwargs):
-        self.roadmap = get_object_or_404(Roadmap, pk=kwargs["pk"])
+        self.roadmap = get_object_or_404(
+            selectors.roadmap_list_visible_to(user=request.user), pk=kwargs["pk"]
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -219,9 +222,13 @@ class RoadmapItemEditView(StaffRequiredMixin, View):
 
     def setup_objects(self):
         if "item_pk" in self.kwargs:
-            item = get_object_or_404(RoadmapItem.objects.select_related("roadmap"), pk=self.kwargs["item_pk"])
+            item = get_object_or_404(
+                selectors.item_list_visible_to(user=self.request.user), pk=self.kwargs["item_pk"]
+            )
             return item.roadmap, item
-        roadmap = get_object_or_404(Roadmap, pk=self.kwargs["pk"])
+        roadmap = get_object_or_404(
+            selectors.roadmap_list_visible_to(user=self.request.user), pk=self.kwargs["pk"]
+        )
         return roadmap, RoadmapItem(roadmap=roadmap)
 
     def get(self, request, *args, **kwargs):
@@ -267,7 +274,10 @@ class RoadmapItemArchiveView(StaffRequiredMixin, View):
     """Archive (or, with restore=1, bring back) an item: staff never delete items."""
 
     def post(self, request, item_pk):
-        item = get_object_or_404(RoadmapItem.all_objects.select_related("roadmap"), pk=item_pk)
+        visible = selectors.roadmap_list_visible_to(user=request.user).values("pk")
+        item = get_object_or_404(
+            RoadmapItem.all_objects.select_related("roadmap").filter(roadmap__in=visible), pk=item_pk
+        )
         restore = request.POST.get("restore") == "1"
         try:
             if restore:
@@ -417,7 +427,9 @@ class RecommendationEditView(StaffRequiredMixin, View):
 
     def get_object(self):
         if "pk" in self.kwargs:
-            return get_object_or_404(Recommendation, pk=self.kwargs["pk"])
+            return get_object_or_404(
+                selectors.recommendation_list_visible_to(user=self.request.user), pk=self.kwargs["pk"]
+            )
         return Recommendation()
 
     def get(self, request, *args, **kwargs):
@@ -428,12 +440,14 @@ class RecommendationEditView(StaffRequiredMixin, View):
                 if request.GET.get(key):
                     initial[key] = request.GET[key]
             if code := request.GET.get("school"):
-                initial["school"] = selectors_school(code)
-        return self.render(RecommendationForm(instance=recommendation, initial=initial), recommendation)
+                initial["school"] = selectors_school(code, self.request.user)
+        return self.render(
+            RecommendationForm(instance=recommendation, initial=initial, user=request.user), recommendation
+        )
 
     def post(self, request, *args, **kwargs):
         recommendation = self.get_object()
-        form = RecommendationForm(request.POST, instance=recommendation)
+        form = RecommendationForm(request.POST, instance=recommendation, user=request.user)
         conflict = None
         if form.is_valid():
             try:
@@ -467,10 +481,8 @@ class RecommendationEditView(StaffRequiredMixin, View):
         )
 
 
-def selectors_school(code: str):
-    from schools.models import School
-
-    return School.objects.filter(code=code).first()
+def selectors_school(code: str, user):
+    return school_list_visible_to(user=user).filter(code=code).first()
 
 
 class RecommendationDetailView(PortalUserRequiredMixin, View):
@@ -550,22 +562,26 @@ class DecisionEditView(StaffRequiredMixin, View):
 
     def get_object(self):
         if "pk" in self.kwargs:
-            return get_object_or_404(ManagementDecision, pk=self.kwargs["pk"])
+            return get_object_or_404(
+                selectors.decision_list_visible_to(user=self.request.user), pk=self.kwargs["pk"]
+            )
         return ManagementDecision()
 
     def get(self, request, *args, **kwargs):
         decision = self.get_object()
         initial = {}
         if not decision.pk and (rec := request.GET.get("recommendation", "")).isdigit():
-            recommendation = Recommendation.objects.filter(pk=int(rec)).first()
+            recommendation = (
+                selectors.recommendation_list_visible_to(user=request.user).filter(pk=int(rec)).first()
+            )
             if recommendation:
                 initial["recommendations"] = [recommendation]
                 initial["schools"] = [recommendation.school] if recommendation.school_id else []
-        return self.render(DecisionForm(instance=decision, initial=initial), decision)
+        return self.render(DecisionForm(instance=decision, initial=initial, user=request.user), decision)
 
     def post(self, request, *args, **kwargs):
         decision = self.get_object()
-        form = DecisionForm(request.POST, instance=decision)
+        form = DecisionForm(request.POST, instance=decision, user=request.user)
         conflict = None
         if form.is_valid():
             try:

@@ -15,7 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .api_tokens import api_token_expires_at, api_token_is_expired
 from .exports import safe_cell
-from .models import ImportBatch, Job, Municipality, Profile, School, SchoolContext
+from .models import ImportBatch, Job, Municipality, Profile, Region, School, SchoolContext
 from .roles import role_label
 from .services import (
     INVITE_NEEDS_EMAIL,
@@ -83,9 +83,16 @@ class PortalImportExportAdmin(ExportMixin, SimpleHistoryAdmin):
         return redirect(f"{reverse('schools:import')}?{urlencode({'kind': self.import_kind})}")
 
 
+@admin.register(Region)
+class RegionAdmin(SimpleHistoryAdmin):
+    search_fields = ["name"]
+
+
 @admin.register(Municipality)
 class MunicipalityAdmin(SimpleHistoryAdmin):
-    search_fields = ["name"]
+    list_display = ["code", "name", "region"]
+    search_fields = ["name", "code"]
+    list_filter = ["region"]
 
 
 @admin.register(School)
@@ -140,6 +147,7 @@ class JobAdmin(admin.ModelAdmin):
 class ProfileAdmin(SimpleHistoryAdmin):
     list_display = ["user", "school", "position"]
     autocomplete_fields = ["school"]
+    filter_horizontal = ["municipalities"]
     search_fields = ["user__username", "school__code"]
 
 
@@ -167,6 +175,12 @@ class PortalUserAddForm(forms.ModelForm):
     school = forms.ModelChoiceField(
         label="школа (для руководителя ОО)", queryset=School.objects.order_by("code"), required=False
     )
+    municipalities = forms.ModelMultipleChoiceField(
+        label="муниципалитеты (для инспектора)",
+        queryset=Municipality.objects.order_by("name"),
+        required=False,
+        help_text="Инспектор видит школы только этих муниципалитетов.",
+    )
     password = forms.CharField(
         label="пароль",
         required=False,
@@ -184,7 +198,11 @@ class PortalUserAddForm(forms.ModelForm):
         data = super().clean()
         school = data.get("school")
         try:
-            user_scope_clean(role=data.get("role", ""), school_code=school.code if school else "")
+            user_scope_clean(
+                role=data.get("role", ""),
+                school_code=school.code if school else "",
+                municipality_codes=[m.code for m in data.get("municipalities") or ()],
+            )
             if data.get("send_invitation") and not data.get("email"):
                 raise UserError(INVITE_NEEDS_EMAIL, "email")
         except UserError as error:
@@ -197,6 +215,7 @@ class PortalUserAddForm(forms.ModelForm):
             username=data["username"],
             role=data["role"],
             school_code=data["school"].code if data.get("school") else None,
+            municipality_codes=[m.code for m in data.get("municipalities") or ()],
             password=data.get("password") or None,
             email=data.get("email", ""),
             first_name=data.get("first_name", ""),
@@ -225,6 +244,7 @@ class PortalUserAdmin(UserAdmin):
                     "email",
                     "role",
                     "school",
+                    "municipalities",
                     "password",
                     "send_invitation",
                 )

@@ -55,8 +55,9 @@ class AuditEntry:
 class AuditStream:
     """One source of the journal.
 
-    `records(username, limit)` gives at most `limit` (when, record) pairs, newest first, only those by the
-    user with that login when it is not empty, in a bounded number of queries (one is best);
+    `records(username, limit, municipality_ids)` gives at most `limit` (when, record) pairs, newest first,
+    only those by the user with that login when it is not empty, and only those about the municipalities
+    with these ids when they are not None (the reader's scope, DESIGN §6), in a bounded number of queries;
     `entry(record)` turns one record of the shown page into an AuditEntry.
     """
 
@@ -87,23 +88,55 @@ def audited_models() -> dict[str, type[models.Model]]:
     return dict(sorted(found.items(), key=lambda item: str(item[1]._meta.verbose_name_plural)))
 
 
-def audit_streams() -> dict[str, AuditStream]:
-    """Every source of the journal by key, in the order of their titles (the filter's choices)."""
-    streams = {label: _history_stream(label, model) for label, model in audited_models().items()}
+def scope_path(model, depth: int = 0) -> str | None:
+    """How a model's rows reach a municipality id ("school__municipality_id"), following foreign keys to
+    School or Municipality, or through one more model that has such a key (a programme item → its
+    roadmap → its school); None when its rows belong to no municipality (rules, reference data)."""
+    if model._meta.label == "schools.Municipality":
+        return "id"
+    if model._meta.label == "schools.School":
+        return "municipality_id"
+    foreign_keys = [f for f in model._meta.fields if f.is_relation and f.many_to_one and f.related_model]
+    for f in foreign_keys:
+        if f.related_model._meta.label in ("schools.School", "schools.Municipality") and f.name != "region":
+            inner = scope_path(f.related_model, depth + 1)
+            return f"{f.name}__{inner}" if inner != "id" else f"{f.name}_id"
+    if depth == 0:
+        for f in foreign_keys:
+            if f.related_model._meta.app_label in PORTAL_APPS and f.related_model is not model:
+                inner = scope_path(f.related_model, depth + 1)
+                if inner:
+                    return f"{f.name}__{inner}"
+    return None
+
+
+def audit_streams(*, municipality_ids: list[int] | None = None) -> dict[str, AuditStream]:
+    """Every source of the journal by key, in the order of their titles (the filter's choices); for a
+    reader bound to municipalities, only the sources whose rows belong to a municipality."""
+    models_by_label = audited_models()
+    if municipality_ids is not None:
+        models_by_label = {label: m for label, m in models_by_label.items() if scope_path(m)}
+    streams = {label: _history_stream(label, model) for label, model in models_by_label.items()}
     streams.update(_STREAMS)
     return dict(sorted(streams.items(), key=lambda item: item[1].title.lower()))
 
 
 def audit_entries(
-    *, model_label: str = "", username: str = "", limit: int = 50, offset: int = 0
+    *,
+    model_label: str = "",
+    username: str = "",
+    limit: int = 50,
+    offset: int = 0,
+    municipality_ids: list[int] | None = None,
 ) -> list[AuditEntry]:
-    """The most recent changes across all sources, newest first, filtered by source and user."""
-    chosen = audit_streams()
+    """The most recent changes across all sources, newest first, filtered by source and user, within the
+    reader's municipalities (None: all)."""
+    chosen = audit_streams(municipality_ids=municipality_ids)
     if model_label:
         chosen = {model_label: chosen[model_label]} if model_label in chosen else {}
     wanted = offset + limit
     sources = [
-        [(when, key, record) for when, record in stream.records(username, wanted)]
+        [(when, key, record) for when, record in stream.records(username, wanted, municipality_ids)]
         for key, stream in chosen.items()
     ]
     page = islice(heapq.merge(*sources, key=itemgetter(0), reverse=True), offset, wanted)
@@ -116,10 +149,12 @@ def user_text(user) -> str:
 
 
 def _history_stream(label: str, model) -> AuditStream:
-    def records(username: str, limit: int):
+    def records(username: str, limit: int, municipality_ids: list[int] | None = None):
         rows = model.history.select_related("history_user").order_by("-history_date", "-history_id")
         if username:
             rows = rows.filter(history_user__username=username)
+        if municipality_ids is not None:
+            rows = rows.filter(**{f"{scope_path(model)}__in": municipality_ids})
         return ((row.history_date, row) for row in rows[:limit])
 
     return AuditStream(

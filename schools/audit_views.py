@@ -3,6 +3,7 @@ from django.views.generic import TemplateView
 
 from .audit import audit_entries, audit_streams
 from .permissions import StaffRequiredMixin
+from .selectors import scope_municipality_ids
 
 PER_PAGE = 50
 
@@ -11,10 +12,10 @@ class AuditFilterForm(forms.Form):
     model = forms.ChoiceField(label="Что менялось", required=False)
     user = forms.CharField(label="Пользователь (логин)", required=False, max_length=150)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, municipality_ids=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["model"].choices = [("", "Все данные")] + [
-            (key, stream.title) for key, stream in audit_streams().items()
+            (key, stream.title) for key, stream in audit_streams(municipality_ids=municipality_ids).items()
         ]
 
 
@@ -24,7 +25,8 @@ class AuditLogView(StaffRequiredMixin, TemplateView):
     template_name = "schools/audit_log.html"
 
     def get_context_data(self, **kwargs):
-        form = AuditFilterForm(self.request.GET or None)
+        scope = scope_municipality_ids(self.request.user)
+        form = AuditFilterForm(self.request.GET or None, municipality_ids=scope)
         data = form.cleaned_data if form.is_valid() else {}
         try:
             page = max(1, int(self.request.GET.get("page", 1)))
@@ -35,6 +37,7 @@ class AuditLogView(StaffRequiredMixin, TemplateView):
             username=data.get("user", "").strip(),
             limit=PER_PAGE + 1,
             offset=(page - 1) * PER_PAGE,
+            municipality_ids=scope,
         )
         query = self.request.GET.copy()
         query.pop("page", None)

@@ -1,5 +1,7 @@
-"""A realistic synthetic municipality: about 40 schools in a town and villages, five years of context,
-and the demo users (only when DEBUG). Idempotent: running it again updates the same rows."""
+"""A realistic synthetic region (DESIGN §6, §10): the 40-school municipality first, two smaller ones beside
+it, five years of context, and the demo users (only when DEBUG): admin, regional, inspector (the first
+municipality), inspector2 (the second) and a principal per school. Idempotent: running it again updates the
+same rows."""
 
 import random
 
@@ -7,10 +9,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from .models import Municipality, Profile, School, SchoolContext
-from .roles import ADMINISTRATOR, INSPECTOR, PRINCIPAL
+from .models import Municipality, Profile, Region, School, SchoolContext
+from .roles import ADMINISTRATOR, INSPECTOR, PRINCIPAL, REGIONAL
 
+REGION = "Северная область"
 MUNICIPALITY = "Берёзовский муниципальный округ"
+MUNICIPALITY_CODE = "berezovsky"
 YEARS = [2021, 2022, 2023, 2024, 2025]
 DEMO_PASSWORD = "demo"
 
@@ -61,32 +65,88 @@ VILLAGES = [
     ("0223", "Ольховская СШ", 115, "normal"),
     ("0224", "Таёжная ООШ", 42, "weak"),
 ]
-SCHOOL_PROFILES = {code: profile for code, _, _, profile in TOWN + VILLAGES}
+# The two other municipalities of the demo region: (code, name, town, its schools as above).
+OTHER_MUNICIPALITIES = [
+    (
+        "kedrovsky",
+        "Кедровский муниципальный район",
+        "пгт Кедровый",
+        [
+            ("0301", "Кедровская СШ № 1", 820, "normal", School.Settlement.TOWN),
+            ("0302", "Кедровская СШ № 2", 610, "weak", School.Settlement.TOWN),
+            ("0303", "Кедровская гимназия", 700, "strong", School.Settlement.TOWN),
+            ("0304", "Кедровская ООШ № 4", 260, "normal", School.Settlement.TOWN),
+            ("0305", "Кедровская СШ № 5", 450, "improving", School.Settlement.TOWN),
+            ("0306", "Пихтовая СШ", 160, "weak", School.Settlement.VILLAGE),
+            ("0307", "Еловая ООШ", 70, "normal", School.Settlement.VILLAGE),
+            ("0308", "Сосногорская СШ", 220, "normal", School.Settlement.VILLAGE),
+            ("0309", "Борская ООШ", 48, "weak", School.Settlement.VILLAGE),
+            ("0310", "Тихая СШ", 190, "improving", School.Settlement.VILLAGE),
+            ("0311", "Ягодная ООШ", 66, "normal", School.Settlement.VILLAGE),
+            ("0312", "Медвежья СШ", 140, "strong", School.Settlement.VILLAGE),
+        ],
+    ),
+    (
+        "ozyorsk",
+        "Городской округ Озёрск",
+        "г. Озёрск",
+        [
+            ("0401", "Озёрская СШ № 1", 1100, "normal", School.Settlement.TOWN),
+            ("0402", "Озёрская СШ № 2", 930, "weak", School.Settlement.TOWN),
+            ("0403", "Озёрский лицей", 870, "strong", School.Settlement.TOWN),
+            ("0404", "Озёрская СШ № 4", 640, "normal", School.Settlement.TOWN),
+            ("0405", "Озёрская СШ № 5", 560, "improving", School.Settlement.TOWN),
+            ("0406", "Озёрская ООШ № 6", 240, "weak", School.Settlement.TOWN),
+            ("0407", "Озёрская СШ № 7", 480, "normal", School.Settlement.TOWN),
+            ("0408", "Озёрская СШ № 8", 390, "normal", School.Settlement.TOWN),
+            ("0409", "Озёрская ООШ № 9", 180, "weak", School.Settlement.TOWN),
+            ("0410", "Озёрская СШ № 10", 300, "normal", School.Settlement.TOWN),
+        ],
+    ),
+]
+SCHOOL_PROFILES = {code: profile for code, _, _, profile in TOWN + VILLAGES} | {
+    code: profile for _, _, _, specs in OTHER_MUNICIPALITIES for code, _, _, profile, _ in specs
+}
 STREETS = ["Ленина", "Советская", "Школьная", "Мира", "Садовая", "Молодёжная", "Центральная", "Лесная"]
 
 
 def build(*, stdout) -> None:
     rng = random.Random(2025)
-    municipality, _ = Municipality.objects.get_or_create(name=MUNICIPALITY)
+    region, _ = Region.objects.get_or_create(name=REGION)
+    municipality, _ = Municipality.objects.update_or_create(
+        name=MUNICIPALITY, defaults={"code": MUNICIPALITY_CODE, "region": region}
+    )
     schools = [_school(municipality, spec, School.Settlement.TOWN, rng) for spec in TOWN]
     schools += [_school(municipality, spec, School.Settlement.VILLAGE, rng) for spec in VILLAGES]
     for school, (_, _, students, profile) in zip(schools, TOWN + VILLAGES, strict=True):
         _contexts(school, students, profile, rng)
-    stdout.write(f"Школы: {len(schools)}, контекст за {YEARS[0]}–{YEARS[-1]} учебные годы.")
+    municipalities = [municipality]
+    for code, name, town, specs in OTHER_MUNICIPALITIES:
+        other, _ = Municipality.objects.update_or_create(name=name, defaults={"code": code, "region": region})
+        municipalities.append(other)
+        for school_code, short, students, profile, settlement in specs:
+            school = _school(other, (school_code, short, students, profile), settlement, rng, town=town)
+            _contexts(school, students, profile, rng)
+            schools.append(school)
+    stdout.write(
+        f"Регион «{REGION}»: муниципалитетов {len(municipalities)}, школ {len(schools)}, "
+        f"контекст за {YEARS[0]}–{YEARS[-1]} учебные годы."
+    )
     if settings.DEBUG:
-        _users(schools)
+        _users(schools, municipalities)
         stdout.write(
-            f"Пользователи: admin, inspector, principal1…principal{len(schools)} (пароль «{DEMO_PASSWORD}»)."
+            "Пользователи: admin, regional, inspector (первый муниципалитет), inspector2 (второй), "
+            f"principal1…principal{len(schools)} (пароль «{DEMO_PASSWORD}»)."
         )
     else:
         stdout.write("Пользователи не созданы: демонстрационные учётные записи доступны только при DEBUG.")
 
 
-def _school(municipality, spec, settlement, rng) -> School:
+def _school(municipality, spec, settlement, rng, town="г. Берёзовск") -> School:
     code, short, students, profile = spec
     village = settlement == School.Settlement.VILLAGE
     kind = "основная общеобразовательная школа" if "ООШ" in short else "средняя общеобразовательная школа"
-    place = f"с. {short.split()[0][:-3]}ое" if village else "г. Берёзовск"
+    place = f"с. {short.split()[0][:-3]}ое" if village else town
     school, _ = School.objects.update_or_create(
         code=code,
         defaults={
@@ -147,10 +207,15 @@ def _user(username, *, group, first_name="", last_name="", email="", superuser=F
     return user
 
 
-def _users(schools) -> None:
+def _users(schools, municipalities) -> None:
     _user("admin", group=ADMINISTRATOR, first_name="Анна", last_name="Администратова", superuser=True)
-    inspector = _user("inspector", group=INSPECTOR, first_name="Ирина", last_name="Петрова")
-    Profile.objects.update_or_create(user=inspector, defaults={"position": "методист ИМЦ"})
+    regional = _user("regional", group=REGIONAL, first_name="Ольга", last_name="Сергеева")
+    Profile.objects.update_or_create(user=regional, defaults={"position": "специалист министерства"})
+    specialists = [("inspector", "Ирина", "Петрова"), ("inspector2", "Дмитрий", "Ковалёв")]
+    for (username, first_name, last_name), municipality in zip(specialists, municipalities, strict=False):
+        inspector = _user(username, group=INSPECTOR, first_name=first_name, last_name=last_name)
+        profile, _ = Profile.objects.update_or_create(user=inspector, defaults={"position": "методист ИМЦ"})
+        profile.municipalities.set([municipality])
     for number, school in enumerate(schools, start=1):
         principal = _user(
             f"principal{number}", group=PRINCIPAL, first_name="Руководитель", last_name=school.short_name

@@ -5,7 +5,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from . import formatting
-from .validators import validate_school_code
+from .validators import municipality_code_from_name, validate_municipality_code, validate_school_code
 
 
 class TimeStampedModel(models.Model):
@@ -89,8 +89,39 @@ class Job(TimeStampedModel):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
-class Municipality(TimeStampedModel):
+class Region(TimeStampedModel):
+    """The region an installation serves (DESIGN §6); an installation of one municipality has none."""
+
     name = models.CharField("наименование", max_length=255, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "регион"
+        verbose_name_plural = "регионы"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Municipality(TimeStampedModel):
+    code = models.CharField(
+        "код муниципалитета",
+        max_length=32,
+        unique=True,
+        blank=True,
+        validators=[validate_municipality_code],
+        help_text="постоянный код: входит в адреса страниц и в команды (например, lesosibirsk или 04701000)",
+    )
+    name = models.CharField("наименование", max_length=255, unique=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name="регион",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="municipalities",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -100,6 +131,28 @@ class Municipality(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if (
+            not self.code
+        ):  # a municipality named only by its name (an import, an old fixture) gets a code once
+            self.code = unique_municipality_codes([self.name])[self.name]
+        super().save(*args, **kwargs)
+
+
+def unique_municipality_codes(names) -> dict[str, str]:
+    """Free codes for new municipalities known only by name (one query, whatever the number of names)."""
+    taken = set(Municipality.objects.values_list("code", flat=True))
+    codes = {}
+    for name in names:
+        base = municipality_code_from_name(name)
+        code, n = base, 1
+        while code in taken:
+            n += 1
+            code = f"{base}-{n}"
+        taken.add(code)
+        codes[name] = code
+    return codes
 
 
 class School(TimeStampedModel):
@@ -189,6 +242,13 @@ class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     school = models.ForeignKey(
         School, verbose_name="ОО", null=True, blank=True, on_delete=models.SET_NULL, related_name="profiles"
+    )
+    municipalities = models.ManyToManyField(
+        Municipality,
+        verbose_name="муниципалитеты",
+        blank=True,
+        related_name="specialist_profiles",
+        help_text="муниципалитеты, которые видит специалист (инспектор); остальным ролям не нужны",
     )
     position = models.CharField("должность", max_length=255, blank=True)
     phone = models.CharField("телефон", max_length=50, blank=True)

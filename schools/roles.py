@@ -2,8 +2,9 @@
 
 ADMINISTRATOR = "Администратор"
 INSPECTOR = "Инспектор"
+REGIONAL = "Региональный специалист"
 PRINCIPAL = "Руководитель ОО"
-ALL_ROLES = (ADMINISTRATOR, INSPECTOR, PRINCIPAL)
+ALL_ROLES = (ADMINISTRATOR, REGIONAL, INSPECTOR, PRINCIPAL)
 
 
 def _groups(user) -> set[str]:
@@ -27,9 +28,15 @@ def is_inspector(user) -> bool:
     return INSPECTOR in _groups(user)
 
 
+def is_regional(user) -> bool:
+    """A specialist of the regional ministry or its operator (DESIGN §6): sees every municipality."""
+    return REGIONAL in _groups(user)
+
+
 def is_staff_member(user) -> bool:
-    """Staff of the department or its methodological centre: inspectors and administrators."""
-    return is_administrator(user) or is_inspector(user)
+    """Staff of the department, its methodological centre or the region: what they may DO. What they may
+    SEE is decided by schools.selectors (an inspector sees only the municipalities of their profile)."""
+    return is_administrator(user) or is_regional(user) or is_inspector(user)
 
 
 def is_principal(user) -> bool:
@@ -54,6 +61,8 @@ def principal_school_id(user) -> int | None:
 def role_label(user) -> str:
     if is_administrator(user):
         return ADMINISTRATOR
+    if is_regional(user):
+        return REGIONAL
     if is_inspector(user):
         return INSPECTOR
     if is_principal(user):

@@ -5,15 +5,59 @@ from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Job, Municipality, School, SchoolContext
-from .roles import is_staff_member, principal_school_id
+from .models import ImportBatch, Job, Municipality, Region, School, SchoolContext
+from .roles import is_administrator, is_inspector, is_regional, is_staff_member, principal_school_id
+
+
+def scope_municipality_ids(user: User) -> list[int] | None:
+    """THE scope rule of DESIGN §6, for staff: None when the user sees every municipality (an administrator,
+    a regional specialist, or an inspector bound to none in an installation without a region, as before
+    region mode), else the ids of the municipalities of the inspector's profile (maybe none).
+    Cached on the user object for the request."""
+    cached = getattr(user, "_portal_municipality_ids", False)
+    if cached is not False:
+        return cached
+    ids: list[int] | None = None
+    if is_inspector(user) and not (is_administrator(user) or is_regional(user)):
+        ids = list(Municipality.objects.filter(specialist_profiles__user=user).values_list("pk", flat=True))
+        if not ids and not Region.objects.exists():
+            ids = None
+    if getattr(user, "pk", None):
+        user._portal_municipality_ids = ids  # type: ignore[union-attr]
+    return ids
+
+
+def sees_every_municipality(user: User) -> bool:
+    """Staff whose scope is the whole installation (what is not tied to one municipality is theirs)."""
+    return is_staff_member(user) and scope_municipality_ids(user) is None
+
+
+def municipality_list_visible_to(*, user: User) -> QuerySet[Municipality]:
+    """The municipalities a user may see: the twin of school_list_visible_to (DESIGN §6)."""
+    municipalities = Municipality.objects.select_related("region")
+    if is_staff_member(user):
+        ids = scope_municipality_ids(user)
+        return municipalities if ids is None else municipalities.filter(pk__in=ids)
+    school_id = principal_school_id(user)
+    if school_id is None:
+        return municipalities.none()
+    return municipalities.filter(schools__pk=school_id)
+
+
+def municipality_get_visible(*, user: User, code: str) -> Municipality:
+    try:
+        return municipality_list_visible_to(user=user).get(code=code)
+    except Municipality.DoesNotExist:
+        raise Http404("Муниципалитет не найден")
 
 
 def school_list_visible_to(*, user: User) -> QuerySet[School]:
-    """The one place that decides which schools a user may see: staff all, a principal their own."""
+    """The one place that decides which schools a user may see: staff those of their municipalities
+    (scope_municipality_ids), a principal their own."""
     schools = School.objects.select_related("municipality")
     if is_staff_member(user):
-        return schools
+        ids = scope_municipality_ids(user)
+        return schools if ids is None else schools.filter(municipality_id__in=ids)
     school_id = principal_school_id(user)
     if school_id is None:
         return schools.none()
@@ -68,22 +112,46 @@ def school_contexts(*, school: School) -> list[SchoolContext]:
     return list(school.contexts.order_by("year"))
 
 
-def municipality_list() -> QuerySet[Municipality]:
-    return Municipality.objects.all()
+def import_batches_visible_to(*, user: User) -> QuerySet[ImportBatch]:
+    """Import batches carry no municipality (a file may hold several): the whole installation's staff
+    see them all, an inspector bound to municipalities only the batches they loaded."""
+    batches = ImportBatch.objects.select_related("imported_by")
+    return batches if sees_every_municipality(user) else batches.filter(imported_by=user.pk)
+
+
+def job_list_visible_to(*, user: User) -> QuerySet[Job]:
+    """Jobs carry no municipality: staff who see the whole installation see every job, everybody else
+    the jobs they started."""
+    return Job.objects.all() if sees_every_municipality(user) else Job.objects.filter(created_by=user.pk)
 
 
 def job_get_visible(*, user: User, job_id: int) -> Job:
-    jobs = Job.objects.all() if is_staff_member(user) else Job.objects.filter(created_by=user.pk)
+    jobs = job_list_visible_to(user=user)
     try:
         return jobs.get(pk=job_id)
     except Job.DoesNotExist:
         raise Http404("Задача не найдена")
 
 
-def dashboard_counts() -> dict:
+def dashboard_counts(*, user: User) -> dict:
+    schools = visible_school_ids(user=user)
+    contexts = SchoolContext.objects.filter(school__in=schools)
     return {
-        "municipalities": Municipality.objects.count(),
-        "schools": School.objects.count(),
-        "contexts": SchoolContext.objects.count(),
-        "years": sorted(SchoolContext.objects.values_list("year", flat=True).distinct()),
+        "municipalities": municipality_list_visible_to(user=user).count(),
+        "schools": school_list_visible_to(user=user).count(),
+        "contexts": contexts.count(),
+        "years": sorted(contexts.values_list("year", flat=True).distinct()),
+    }
+
+
+def municipality_filter(*, user: User, chosen: str = "") -> dict:
+    """The municipality filter of a staff list (DESIGN §6): the municipalities the user sees, the chosen
+    code when it is one of them (else "" — all of them), and whether the list needs the filter and a
+    municipality column at all (only when the user sees more than one)."""
+    municipalities = list(municipality_list_visible_to(user=user).order_by("name"))
+    codes = {m.code for m in municipalities}
+    return {
+        "choices": municipalities,
+        "chosen": chosen if chosen in codes else "",
+        "show": len(municipalities) > 1,
     }

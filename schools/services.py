@@ -1,6 +1,6 @@
 """Writes of the schools app: imports of the schools and context files (DESIGN §4.2), principals."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import IO
 
 from django.contrib.auth.models import User
@@ -9,8 +9,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from .errors import ValidationFailed
 from .importing import ImportSummary, batch_create, require_no_errors
-from .models import ImportBatch, Municipality, School, SchoolContext
-from .roles import ADMINISTRATOR, INSPECTOR, PRINCIPAL
+from .models import ImportBatch, Municipality, Region, School, SchoolContext, unique_municipality_codes
+from .roles import ADMINISTRATOR, INSPECTOR, PRINCIPAL, REGIONAL
 from .tabular import Column, RowError, parse_academic_year, parse_bool, parse_count, parse_flag, read_table
 from .validators import school_code_problem
 
@@ -183,7 +183,10 @@ def _user(user: User):
 
 def _municipalities_by_name(names: set[str]) -> dict[str, Municipality]:
     known = {m.name: m for m in Municipality.objects.filter(name__in=names)}
-    missing = [Municipality(name=name) for name in sorted(names - set(known))]
+    new_names = sorted(names - set(known))
+    codes = unique_municipality_codes(new_names)
+    region = Region.objects.first()  # one region per installation (DESIGN §6); None for a single municipality
+    missing = [Municipality(name=name, code=codes[name], region=region) for name in new_names]
     if missing:
         bulk_create_with_history(missing, Municipality)
         known.update({m.name: m for m in Municipality.objects.filter(name__in=[m.name for m in missing])})
@@ -270,13 +273,19 @@ def contexts_import(
 
 # --- users: one place for creating a user with a role and scope (admin form and `portal_user`) ---------
 
-ROLE_GROUPS = {"admin": ADMINISTRATOR, "inspector": INSPECTOR, "principal": PRINCIPAL}
-ROLE_CHOICES = [("principal", PRINCIPAL), ("inspector", INSPECTOR), ("admin", ADMINISTRATOR)]
-REGIONAL_GROUP = "Региональный специалист"
+ROLE_GROUPS = {"admin": ADMINISTRATOR, "regional": REGIONAL, "inspector": INSPECTOR, "principal": PRINCIPAL}
+ROLE_CHOICES = [
+    ("principal", PRINCIPAL),
+    ("inspector", INSPECTOR),
+    ("regional", REGIONAL),
+    ("admin", ADMINISTRATOR),
+]
 ROLE_UNKNOWN = "Роль «{role}» неизвестна: admin, regional, inspector или principal."
-REGION_MODE_OFF = (
-    "Роль regional (региональный специалист) недоступна: режим региона в портале не включён "
-    "(нет группы «Региональный специалист»)."
+MUNICIPALITY_UNKNOWN = "Муниципалитета с кодом «{code}» нет (коды: {known})."
+MUNICIPALITY_ONLY_FOR_INSPECTOR = "Муниципалитеты указывают только для роли «Инспектор»."
+MUNICIPALITY_REQUIRED = (
+    "Для инспектора укажите муниципалитеты (--municipality КОД …): в портале их несколько, "
+    "а инспектор видит только свои."
 )
 SCHOOL_REQUIRED = "Для руководителя ОО укажите школу (код ОО)."
 SCHOOL_UNKNOWN = "Школы с кодом «{code}» нет в реестре."
@@ -293,27 +302,34 @@ class UserError(ValidationFailed):
         super().__init__(message, field=field)
 
 
-def user_scope_clean(*, role: str, school_code: str | None) -> tuple[str, School | None]:
-    """The group of `role` and the school of a principal; UserError in Russian otherwise. Reads only."""
-    from django.contrib.auth.models import Group
-
-    if role == "regional":
-        if not Group.objects.filter(name=REGIONAL_GROUP).exists():
-            raise UserError(REGION_MODE_OFF, "role")
-        return REGIONAL_GROUP, None
+def user_scope_clean(
+    *, role: str, school_code: str | None, municipality_codes: Iterable[str] = ()
+) -> tuple[str, School | None, list[Municipality]]:
+    """The group of `role`, the school of a principal and the municipalities of an inspector (DESIGN §6);
+    UserError in Russian otherwise. Reads only."""
     if role not in ROLE_GROUPS:
         raise UserError(ROLE_UNKNOWN.format(role=role), "role")
     school_code = (school_code or "").strip()
+    codes = [code.strip() for code in municipality_codes if code and code.strip()]
+    if codes and role != "inspector":
+        raise UserError(MUNICIPALITY_ONLY_FOR_INSPECTOR, "municipalities")
+    municipalities = list(Municipality.objects.filter(code__in=codes))
+    unknown = sorted(set(codes) - {m.code for m in municipalities})
+    if unknown:
+        known = ", ".join(Municipality.objects.order_by("code").values_list("code", flat=True)) or "нет"
+        raise UserError(MUNICIPALITY_UNKNOWN.format(code=", ".join(unknown), known=known), "municipalities")
+    if role == "inspector" and not codes and Municipality.objects.count() > 1:
+        raise UserError(MUNICIPALITY_REQUIRED, "municipalities")
     if role != "principal":
         if school_code:
             raise UserError(SCHOOL_ONLY_FOR_PRINCIPAL, "school")
-        return ROLE_GROUPS[role], None
+        return ROLE_GROUPS[role], None, municipalities
     if not school_code:
         raise UserError(SCHOOL_REQUIRED, "school")
     school = School.objects.filter(code=school_code).first()
     if school is None:
         raise UserError(SCHOOL_UNKNOWN.format(code=school_code), "school")
-    return ROLE_GROUPS[role], school
+    return ROLE_GROUPS[role], school, []
 
 
 @transaction.atomic
@@ -322,12 +338,14 @@ def user_create_or_update(
     username: str,
     role: str,
     school_code: str | None = None,
+    municipality_codes: Iterable[str] = (),
     password: str | None = None,
     email: str | None = None,
     first_name: str | None = None,
     last_name: str | None = None,
 ):
-    """Create or update a user with exactly one portal role and its scope (a principal's school).
+    """Create or update a user with exactly one portal role and its scope (a principal's school, an
+    inspector's municipalities).
     Returns (user, created). A new user without a password cannot log in until they set one
     (see `user_invite`). An administrator is a Django superuser (the admin site needs it)."""
     from django.contrib.auth import get_user_model
@@ -338,7 +356,9 @@ def user_create_or_update(
     username = (username or "").strip()
     if not username:
         raise UserError(USERNAME_EMPTY, "username")
-    group_name, school = user_scope_clean(role=role, school_code=school_code)
+    group_name, school, municipalities = user_scope_clean(
+        role=role, school_code=school_code, municipality_codes=municipality_codes
+    )
     user, created = get_user_model().objects.get_or_create(username=username)
     for field, value in (("email", email), ("first_name", first_name), ("last_name", last_name)):
         if value is not None:
@@ -349,10 +369,10 @@ def user_create_or_update(
         user.set_unusable_password()
     user.is_staff = user.is_superuser = role == "admin"
     user.save()
-    portal_groups = [*ROLE_GROUPS.values(), REGIONAL_GROUP]
-    user.groups.remove(*Group.objects.filter(name__in=portal_groups))
+    user.groups.remove(*Group.objects.filter(name__in=ROLE_GROUPS.values()))
     user.groups.add(Group.objects.get_or_create(name=group_name)[0])
-    Profile.objects.update_or_create(user=user, defaults={"school": school})
+    profile, _ = Profile.objects.update_or_create(user=user, defaults={"school": school})
+    profile.municipalities.set(municipalities)
     user.__dict__.pop("_portal_groups", None)
     return user, created
 

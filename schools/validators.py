@@ -53,3 +53,73 @@ def validate_school_code(value: str) -> None:
     """The same rule for model fields, forms and serializers."""
     if school_code_problem(value):
         raise ValidationError(SCHOOL_CODE_INVALID.format(value=value), code="invalid_school_code")
+
+
+MUNICIPALITY_CODE_INVALID = (
+    "Код муниципалитета «{value}» не подходит: допускаются латинские буквы, цифры, дефис и подчёркивание."
+)
+
+
+def municipality_code_problem(value: str) -> str | None:
+    """THE rule for a municipality code (part of /quality/m/<code>/ and of --municipality CODE)."""
+    if re.fullmatch(r"[A-Za-z0-9_-]{1,32}", value or ""):
+        return None
+    return MUNICIPALITY_CODE_INVALID.format(value=value)
+
+
+def validate_municipality_code(value: str) -> None:
+    problem = municipality_code_problem(value)
+    if problem:
+        raise ValidationError(problem, code="invalid_municipality_code")
+
+
+_TRANSLIT = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "-",
+            "y",
+            "-",
+            "e",
+            "yu",
+            "ya",
+        ],
+        strict=True,
+    )
+)
+
+
+def municipality_code_from_name(name: str) -> str:
+    """A readable Latin code for a municipality that came without one (an import names it by its name):
+    «г. Лесосибирск» → «g-lesosibirsk». Callers make it unique."""
+    letters = "".join(_TRANSLIT.get(ch, ch) if ch.isalpha() else "-" for ch in name.lower())
+    letters = letters.replace("-", " ")
+    code = "-".join(re.findall(r"[a-z0-9]+", letters))[:28]
+    return code or "m"

@@ -58,9 +58,9 @@ class DashboardView(StaffRequiredMixin, TemplateView):
         return super().get_context_data(
             tasks=tasks_for(self.request.user, today),
             today=today,
-            counts=selectors.dashboard_counts(),
+            counts=selectors.dashboard_counts(user=self.request.user),
             panels=dashboard_panels(self.request),
-            recent_imports=ImportBatch.objects.select_related("imported_by")[:5],
+            recent_imports=selectors.import_batches_visible_to(user=self.request.user)[:5],
             **kwargs,
         )
 
@@ -73,7 +73,7 @@ class SchoolListView(PortalUserRequiredMixin, ListView):
     def get_queryset(self):
         self.filter_form = SchoolFilterForm(
             self.request.GET or None,
-            municipalities=selectors.municipality_list(),
+            municipalities=selectors.municipality_list_visible_to(user=self.request.user),
             flags=selectors.SCHOOL_FLAGS.items(),
             settlements=School.Settlement.choices,
         )

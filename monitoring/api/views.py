@@ -9,13 +9,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from schools.models import School
 from schools.permissions import IsStaffMember, IsStaffOrReadOnlyPortalUser
 from schools.roles import is_principal, is_staff_member
+from schools.selectors import school_list_visible_to
 from schools.tabular import ImportFailed
 
 from .. import selectors, services
-from ..models import Campaign, ExpertCard
+from ..models import ExpertCard
 from .serializers import (
     CampaignCreateSerializer,
     CampaignSerializer,
@@ -79,7 +79,11 @@ class CampaignApi(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixin, mixins
         school_ids = (
             None
             if codes is None
-            else list(School.objects.filter(code__in=codes).values_list("pk", flat=True))
+            else list(
+                school_list_visible_to(user=self.request.user)
+                .filter(code__in=codes)
+                .values_list("pk", flat=True)
+            )
         )
         serializer.instance = services.campaign_create(user=self.request.user, school_ids=school_ids, **data)
 
@@ -91,13 +95,13 @@ class CampaignApi(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixin, mixins
     @action(detail=True, methods=["post"], permission_classes=[IsStaffMember])
     def participants(self, request, pk=None):
         """Add or remove participants by school code (a card in work is never removed)."""
-        campaign = get_object_or_404(Campaign, pk=pk)
+        campaign = get_object_or_404(self.get_queryset(), pk=pk)
         body = ParticipantsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         ids = dict(
-            School.objects.filter(
-                code__in=body.validated_data["add"] + body.validated_data["remove"]
-            ).values_list("code", "pk")
+            school_list_visible_to(user=request.user)
+            .filter(code__in=body.validated_data["add"] + body.validated_data["remove"])
+            .values_list("code", "pk")
         )
         unknown = [c for c in body.validated_data["add"] + body.validated_data["remove"] if c not in ids]
         if unknown:

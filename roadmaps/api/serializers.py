@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
-from schools.models import School
+from schools.api.fields import VisiblePrimaryKeyRelatedField, visible_school_field
 from schools.versioning import VERSION_HELP
 
 from ..models import CycleStage, Direction, ManagementDecision, Recommendation, Roadmap, RoadmapItem
+from ..selectors import recommendation_list_visible_to
 
 
 class DirectionSerializer(serializers.ModelSerializer):
@@ -52,9 +53,7 @@ class RoadmapItemNestedSerializer(RoadmapItemSerializer):
 
 
 class RoadmapSerializer(serializers.ModelSerializer):
-    school_code = serializers.SlugRelatedField(
-        source="school", slug_field="code", queryset=School.objects.all(), required=False, allow_null=True
-    )
+    school_code = visible_school_field(source="school", required=False, allow_null=True)
     directions = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=Direction.objects.all(), required=False
     )
@@ -81,9 +80,7 @@ class RoadmapSerializer(serializers.ModelSerializer):
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
-    school_code = serializers.SlugRelatedField(
-        source="school", slug_field="code", queryset=School.objects.all(), required=False, allow_null=True
-    )
+    school_code = visible_school_field(source="school", required=False, allow_null=True)
     direction = serializers.SlugRelatedField(
         slug_field="code", queryset=Direction.objects.all(), required=False, allow_null=True
     )
@@ -114,11 +111,12 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
 
 class DecisionSerializer(serializers.ModelSerializer):
-    school_codes = serializers.SlugRelatedField(
-        source="schools", slug_field="code", many=True, queryset=School.objects.all(), required=False
-    )
-    recommendations = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Recommendation.objects.all(), required=False
+    school_codes = visible_school_field(source="schools", many=True, required=False)
+    recommendations = VisiblePrimaryKeyRelatedField(
+        visible=recommendation_list_visible_to,
+        many=True,
+        queryset=Recommendation.objects.all(),
+        required=False,
     )
     direction = serializers.SlugRelatedField(
         slug_field="code", queryset=Direction.objects.all(), required=False, allow_null=True

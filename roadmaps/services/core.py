@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from schools.models import School
+from schools.models import Municipality, School
 from schools.roles import is_staff_member, principal_school_id
+from schools.selectors import municipality_list_visible_to, scope_municipality_ids
 from schools.versioning import version_claim
 
 from ..models import Direction, ItemStatus, ManagementDecision, Recommendation, Roadmap, RoadmapItem
@@ -95,6 +96,9 @@ def completion_clean(*, status: str, completed_on: date | None, today: date | No
     return completed_on or today
 
 
+MUNICIPALITY_OUT_OF_SCOPE = "Укажите муниципалитет дорожной карты из тех, что вам доступны."
+
+
 def roadmap_validate(roadmap: Roadmap) -> None:
     errors = {}
     if roadmap.kind == Roadmap.Kind.SCHOOL and not roadmap.school_id:
@@ -122,6 +126,7 @@ def roadmap_save(
     if roadmap.pk:  # first: a stale save is a conflict, whatever else is wrong with it
         version_claim(roadmap, version=version)
     roadmap_validate(roadmap)
+    _place_in_municipality(roadmap, user)
     roadmap.save()
     if directions is not None:
         roadmap.directions.set(directions)
@@ -379,6 +384,23 @@ def decision_save(
     if recommendations is not None:
         decision.recommendations.set(recommendations)
     return decision
+
+
+def _place_in_municipality(roadmap: Roadmap, user: User | None) -> None:
+    """A programme belongs to its school's municipality; a municipal roadmap to the one chosen, or to the
+    only municipality its author (or the installation) has. An author bound to municipalities cannot
+    place it outside them (DESIGN §6)."""
+    if roadmap.school_id:
+        roadmap.municipality_id = roadmap.school.municipality_id
+        return
+    scope = municipality_list_visible_to(user=user) if user is not None else Municipality.objects.all()
+    if roadmap.municipality_id is None:
+        only = list(scope.values_list("pk", flat=True)[:2])
+        if len(only) == 1:
+            roadmap.municipality_id = only[0]
+    bound = user is not None and scope_municipality_ids(user) is not None
+    if bound and (roadmap.municipality_id is None or not scope.filter(pk=roadmap.municipality_id).exists()):
+        raise ValidationError({"municipality": MUNICIPALITY_OUT_OF_SCOPE})
 
 
 def _require_staff(user: User) -> None:

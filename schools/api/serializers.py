@@ -1,16 +1,21 @@
 from rest_framework import serializers
 
 from ..models import Municipality, School, SchoolContext
+from .fields import visible_municipality_field, visible_school_field
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="name", read_only=True)
+
     class Meta:
         model = Municipality
-        fields = ["id", "name"]
+        fields = ["id", "code", "name", "region"]
+        read_only_fields = ["region"]
 
 
 class SchoolSerializer(serializers.ModelSerializer):
-    municipality = serializers.SlugRelatedField(slug_field="name", queryset=Municipality.objects.all())
+    municipality = visible_municipality_field(slug_field="name")
+    municipality_code = serializers.CharField(source="municipality.code", read_only=True)
 
     class Meta:
         model = School
@@ -20,6 +25,7 @@ class SchoolSerializer(serializers.ModelSerializer):
             "name",
             "short_name",
             "municipality",
+            "municipality_code",
             "settlement",
             "address",
             "website",
@@ -31,9 +37,7 @@ class SchoolSerializer(serializers.ModelSerializer):
 
 
 class SchoolContextSerializer(serializers.ModelSerializer):
-    school_code = serializers.SlugRelatedField(
-        source="school", slug_field="code", queryset=School.objects.all()
-    )
+    school_code = visible_school_field(source="school")
 
     class Meta:
         model = SchoolContext

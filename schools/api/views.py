@@ -1,10 +1,16 @@
 from django_filters import rest_framework as filters
 from rest_framework import status, viewsets
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from ..models import Municipality, School, SchoolContext
+from ..models import Region, School, SchoolContext
 from ..permissions import IsStaffOrReadOnlyPortalUser
-from ..selectors import context_list_visible_to, school_list_visible_to
+from ..selectors import (
+    context_list_visible_to,
+    municipality_list_visible_to,
+    school_list_visible_to,
+    sees_every_municipality,
+)
 from .serializers import MunicipalitySerializer, SchoolContextSerializer, SchoolSerializer
 
 SCHOOL_NOT_DELETED = (
@@ -14,6 +20,9 @@ SCHOOL_NOT_DELETED = (
 CONTEXT_NOT_DELETED = (
     "Контекст школы за год нельзя удалить: на нём основаны кластеры и индексы. Исправьте значения "
     "(PUT или PATCH) или загрузите файл контекста заново."
+)
+MUNICIPALITIES_KEPT_BY_REGION = (
+    "Справочник муниципалитетов ведут администратор и региональный специалист; инспектор его только читает."
 )
 MUNICIPALITY_NOT_DELETED = (
     "Муниципалитет нельзя удалить через API: справочник ведёт администратор в разделе администрирования "
@@ -34,16 +43,31 @@ class RefusedDeleteMixin:
 
 
 class MunicipalityApi(RefusedDeleteMixin, viewsets.ModelViewSet):
+    """Municipalities of the user's scope: `code`, `name`, `region` (DESIGN §10). The reference list is
+    kept by those who see the whole installation; an inspector bound to municipalities only reads it."""
+
     delete_refusal = MUNICIPALITY_NOT_DELETED
     serializer_class = MunicipalitySerializer
     permission_classes = [IsStaffOrReadOnlyPortalUser]
-    queryset = Municipality.objects.all()
-    filterset_fields = ["name"]
+    filterset_fields = ["name", "code"]
+    lookup_field = "code"
+
+    def get_queryset(self):
+        return municipality_list_visible_to(user=self.request.user).order_by("name")
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        if request.method not in SAFE_METHODS and not sees_every_municipality(request.user):
+            self.permission_denied(request, message=MUNICIPALITIES_KEPT_BY_REGION)
+
+    def perform_create(self, serializer):
+        serializer.save(region=Region.objects.first())
 
 
 class SchoolFilter(filters.FilterSet):
     code = filters.CharFilter()
     municipality = filters.CharFilter(field_name="municipality__name")
+    municipality_code = filters.CharFilter(field_name="municipality__code")
     search = filters.CharFilter(field_name="name", lookup_expr="icontains")
 
     class Meta:
@@ -51,6 +75,7 @@ class SchoolFilter(filters.FilterSet):
         fields = [
             "code",
             "municipality",
+            "municipality_code",
             "settlement",
             "is_small",
             "is_remote",

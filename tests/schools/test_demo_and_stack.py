@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_schools_demo_builds_a_realistic_municipality_and_is_idempotent(settings):
+def test_schools_demo_builds_a_region_of_three_municipalities_and_is_idempotent(settings):
     from schools import demo
     from schools.reference import seed
 
@@ -26,10 +26,18 @@ def test_schools_demo_builds_a_realistic_municipality_and_is_idempotent(settings
     demo.build(stdout=Out())
     demo.build(stdout=Out())
 
-    assert Municipality.objects.count() == 1
-    assert School.objects.count() == 40
+    # DESIGN §10: a region of at least 3 municipalities, the 40-school one first.
+    municipalities = list(Municipality.objects.order_by("pk"))
+    assert [m.code for m in municipalities] == ["berezovsky", "kedrovsky", "ozyorsk"]
+    assert {m.region.name for m in municipalities} == {"Северная область"}
+    assert School.objects.filter(municipality=municipalities[0]).count() == 40
+    assert School.objects.count() == 40 + 12 + 10
     assert set(School.objects.values_list("settlement", flat=True)) == {"town", "village"}
-    assert SchoolContext.objects.count() == 40 * 5
+    assert SchoolContext.objects.count() == 62 * 5
+    users = get_user_model().objects
+    assert [m.code for m in users.get(username="inspector").profile.municipalities.all()] == ["berezovsky"]
+    assert [m.code for m in users.get(username="inspector2").profile.municipalities.all()] == ["kedrovsky"]
+    assert users.get(username="regional").groups.get().name == "Региональный специалист"
     students = [c.students for c in SchoolContext.objects.filter(year=2025)]
     assert min(students) < 60 and max(students) > 1100
     principal = get_user_model().objects.get(username="principal1")

@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from schools.models import Municipality
 from schools.roles import INSPECTOR, PRINCIPAL, principal_school_id, role_label
 
 User = get_user_model()
@@ -24,19 +25,17 @@ def _run(*args) -> str:
 
 def test_command_creates_a_principal_of_a_school_and_updates_them_to_inspector(roles, school_a):
     out = _run("ivanova", "--role", "principal", "--school", "A001", "--password", "s3cret-Pass")
-    assert out == "Пользователь ivanova создан: роль principal, школа A001 Школа А.\n"
+    assert out == "Пользователь ivanova создан: роль Руководитель ОО, школа A001 Школа А.\n"
     user = User.objects.get(username="ivanova")
     assert (role_label(user), principal_school_id(user), user.check_password("s3cret-Pass")) == (
         PRINCIPAL,
         school_a.pk,
         True,
     )
-    out = _run("ivanova", "--role", "inspector", "--municipality", "24-01")
-    assert out == (
-        "Пользователь ivanova обновлён: роль inspector.\n"
-        "Муниципалитеты (24-01) не записаны: привязка специалистов к муниципалитетам "
-        "появится в режиме региона.\n"
-    )
+    school_a.municipality.code = "m-24-01"
+    school_a.municipality.save()
+    out = _run("ivanova", "--role", "inspector", "--municipality", "m-24-01")
+    assert out == "Пользователь ivanova обновлён: роль Инспектор, муниципалитеты m-24-01.\n"
     user = User.objects.get(username="ivanova")
     assert (role_label(user), user.profile.school, user.check_password("s3cret-Pass")) == (
         INSPECTOR,
@@ -44,6 +43,17 @@ def test_command_creates_a_principal_of_a_school_and_updates_them_to_inspector(r
         True,
     )
     assert list(user.groups.values_list("name", flat=True)) == [INSPECTOR]
+    assert [m.code for m in user.profile.municipalities.all()] == ["m-24-01"]
+
+
+def test_command_makes_a_regional_specialist_who_sees_every_municipality(roles, school_a, school_b):
+    from schools.selectors import municipality_list_visible_to, school_list_visible_to
+
+    out = _run("sergeeva", "--role", "regional")
+    assert out == "Пользователь sergeeva создан: роль Региональный специалист.\n"
+    user = User.objects.get(username="sergeeva")
+    assert set(school_list_visible_to(user=user)) == {school_a, school_b}
+    assert municipality_list_visible_to(user=user).count() == Municipality.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -53,16 +63,19 @@ def test_command_creates_a_principal_of_a_school_and_updates_them_to_inspector(r
         (["--role", "principal", "--school", "Z999"], "Школы с кодом «Z999» нет в реестре."),
         (["--role", "inspector", "--school", "A001"], "Школу указывают только для роли «Руководитель ОО»."),
         (
-            ["--role", "regional"],
-            "Роль regional (региональный специалист) недоступна: режим региона в портале не включён "
-            "(нет группы «Региональный специалист»).",
+            ["--role", "inspector", "--municipality", "nowhere"],
+            "Муниципалитета с кодом «nowhere» нет (коды: {codes}).",
+        ),
+        (
+            ["--role", "regional", "--municipality", "x"],
+            "Муниципалитеты указывают только для роли «Инспектор».",
         ),
     ],
 )
 def test_command_refuses_a_wrong_scope_in_russian_and_creates_nobody(roles, school_a, args, message):
     with pytest.raises(CommandError) as error:
         _run("petrov", *args)
-    assert str(error.value) == message
+    assert str(error.value) == message.format(codes=school_a.municipality.code)
     assert not User.objects.filter(username="petrov").exists()
 
 

@@ -3,11 +3,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from schools.roles import role_label
 from schools.services import UserError, user_create_or_update, user_invite
-
-MUNICIPALITIES_NOT_RECORDED = (
-    "Муниципалитеты ({codes}) не записаны: привязка специалистов к муниципалитетам появится в режиме региона."
-)
 
 
 class Command(BaseCommand):
@@ -28,6 +25,7 @@ class Command(BaseCommand):
                 username=options["username"],
                 role=options["role"],
                 school_code=options["school"],
+                municipality_codes=options["municipality"],
                 password=options["password"],
                 email=options["email"],
             )
@@ -36,12 +34,12 @@ class Command(BaseCommand):
         except UserError as error:
             raise CommandError(error.message) from error
         school = user.profile.school
+        municipalities = ", ".join(m.code for m in user.profile.municipalities.order_by("code"))
         verb = "создан" if created else "обновлён"
         self.stdout.write(
-            f"Пользователь {user.get_username()} {verb}: роль {options['role']}"
+            f"Пользователь {user.get_username()} {verb}: роль {role_label(user)}"
             + (f", школа {school.code} {school.display_name}" if school else "")
+            + (f", муниципалитеты {municipalities}" if municipalities else "")
             + (f"; приглашение отправлено на {user.email}" if options["invite"] else "")
             + "."
         )
-        if options["municipality"]:
-            self.stdout.write(MUNICIPALITIES_NOT_RECORDED.format(codes=", ".join(options["municipality"])))
