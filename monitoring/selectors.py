@@ -272,11 +272,16 @@ def card_levels(card: ExpertCard) -> dict:
     return {"maximum": maximum, "high": high, "medium": medium, "medium_top": high - 1, "low_top": medium - 1}
 
 
-def campaign_dashboard(*, campaign: Campaign, user, today: date | None = None) -> dict:
-    """Every card of the campaign with its state, scores, level, overdue mark and what `user` may do
-    with it (`card.actions`), plus counts by state."""
+def campaign_dashboard(
+    *, campaign: Campaign, user, today: date | None = None, municipality: str = ""
+) -> dict:
+    """Every card of the campaign that `user` may see (of one municipality, by code, when given) with
+    its state, scores, level, overdue mark and what `user` may do with it (`card.actions`), plus counts
+    by state."""
     visible = campaign.cards.filter(school__in=visible_school_ids(user=user))
-    cards = list(visible.select_related("school", "campaign").order_by("school__code"))
+    if municipality:
+        visible = visible.filter(school__municipality__code=municipality)
+    cards = list(visible.select_related("school__municipality", "campaign").order_by("school__code"))
     counts = {value: 0 for value in S.values}
     for card in cards:
         card.overdue = is_overdue(card, today)  # type: ignore[attr-defined]  # read by the template

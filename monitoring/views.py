@@ -15,7 +15,7 @@ from django.views.generic import FormView, TemplateView
 
 from schools.error_pages import ApplicationErrorFormMixin
 from schools.exports import xlsx_response
-from schools.permissions import PortalUserRequiredMixin, StaffRequiredMixin
+from schools.permissions import MunicipalityFilterMixin, PortalUserRequiredMixin, StaffRequiredMixin
 from schools.roles import is_staff_member
 from schools.tabular import ImportFailed
 
@@ -83,14 +83,16 @@ class CampaignUpdateView(StaffRequiredMixin, ApplicationErrorFormMixin, FormView
         return redirect(self.campaign)
 
 
-class CampaignDetailView(StaffRequiredMixin, TemplateView):
+class CampaignDetailView(StaffRequiredMixin, MunicipalityFilterMixin, TemplateView):
     template_name = "monitoring/campaign_detail.html"
 
     def get_context_data(self, **kwargs):
         campaign = get_object_or_404(
             selectors.campaign_list_visible_to(user=self.request.user), pk=self.kwargs["pk"]
         )
-        dashboard = selectors.campaign_dashboard(campaign=campaign, user=self.request.user)
+        dashboard = selectors.campaign_dashboard(
+            campaign=campaign, user=self.request.user, municipality=self.municipality_filter["chosen"]
+        )
         charts = [charts_module.campaign_progress_chart(counts=dashboard["counts"])]
         if dashboard["cards"]:
             charts.append(charts_module.campaign_levels_chart(cards=dashboard["cards"]))

@@ -8,7 +8,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from schools.error_pages import ApplicationErrorFormMixin
-from schools.permissions import StaffRequiredMixin
+from schools.permissions import MunicipalityFilterMixin, StaffRequiredMixin
 
 from . import masking, selectors, services
 from .builders import BuildError
@@ -17,13 +17,14 @@ from .forms import ConclusionsForm, DocumentForm, ReportRequestForm
 from .models import Document, Report
 
 
-class ReportIndexView(StaffRequiredMixin, ListView):
+class ReportIndexView(StaffRequiredMixin, MunicipalityFilterMixin, ListView):
     template_name = "reports/index.html"
     context_object_name = "reports"
     paginate_by = 25
+    municipality_lookup = "municipality__code"
 
     def get_queryset(self):
-        reports = selectors.report_list_visible_to(user=self.request.user)
+        reports = self.filter_by_municipality(selectors.report_list_visible_to(user=self.request.user))
         kind = self.request.GET.get("kind", "")
         if kind in Report.Kind.values:
             reports = reports.filter(kind=kind)

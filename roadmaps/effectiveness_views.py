@@ -8,6 +8,7 @@ from schools import formatting
 from schools.charts import bar_chart
 from schools.exports import Sheet, workbook_bytes, xlsx_response
 from schools.permissions import StaffRequiredMixin
+from schools.selectors import school_ids_in_scope
 from schools.templatetags.portal import academic_year
 
 from .effectiveness import LISTS, EffectivenessReport, effectiveness_report
@@ -66,7 +67,11 @@ class EffectivenessView(StaffRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         years = available_years()
         year = chosen_year(self.request, years)
-        report = effectiveness_report(year=year) if year else None
+        report = (
+            effectiveness_report(year=year, school_ids=school_ids_in_scope(user=self.request.user))
+            if year
+            else None
+        )
         return super().get_context_data(
             years=years,
             year=year,
@@ -189,7 +194,7 @@ class EffectivenessExportView(StaffRequiredMixin, View):
             from django.http import Http404
 
             raise Http404("Нет рассчитанных показателей")
-        report = effectiveness_report(year=year)
+        report = effectiveness_report(year=year, school_ids=school_ids_in_scope(user=request.user))
         about = {
             "Отчёт": "Анализ эффективности принятых мер (этап 6 управленческого цикла)",
             "Сравнение": f"{formatting.school_year(year)} с {formatting.school_year(year - 1)}",

@@ -152,6 +152,15 @@ class Roadmap(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("roadmaps:roadmap-detail", args=[self.pk])
 
+    def save(self, *args, **kwargs):
+        if self.school_id:  # a programme belongs to its school's municipality, whoever writes it
+            self.municipality_id = (
+                type(self)
+                .school.field.related_model.objects.values_list("municipality_id", flat=True)
+                .get(pk=self.school_id)
+            )
+        super().save(*args, **kwargs)
+
 
 class ItemStatus(models.TextChoices):
     PLANNED = "planned", "Запланировано"

@@ -191,7 +191,9 @@ def recommendation_list_visible_to(*, user: User) -> QuerySet[Recommendation]:
     """Staff see those addressed to the schools of their municipalities (and, when bound to
     municipalities, the group recommendations they wrote); a principal the non-draft ones addressed to
     their school."""
-    recommendations = Recommendation.objects.select_related("school", "author", "answered_by", "direction")
+    recommendations = Recommendation.objects.select_related(
+        "school__municipality", "author", "answered_by", "direction"
+    )
     if is_staff_member(user):
         ids = scope_municipality_ids(user)
         if ids is None:

@@ -8,7 +8,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from schools.exports import xlsx_response
-from schools.permissions import PortalUserRequiredMixin, StaffRequiredMixin
+from schools.permissions import MunicipalityFilterMixin, PortalUserRequiredMixin, StaffRequiredMixin
 from schools.roles import is_staff_member, principal_school_id
 from schools.selectors import school_list_visible_to
 from schools.tabular import ImportFailed
@@ -38,14 +38,15 @@ def _form_errors_from(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-class RoadmapIndexView(StaffRequiredMixin, TemplateView):
+class RoadmapIndexView(StaffRequiredMixin, MunicipalityFilterMixin, TemplateView):
     template_name = "roadmaps/index.html"
+    municipality_lookup = "municipality__code"  # a programme's roadmap carries its school's municipality
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        roadmaps = selectors.roadmap_list_with_progress(user=self.request.user, today=today).order_by(
-            "kind", "school__code", "title"
-        )
+        roadmaps = self.filter_by_municipality(
+            selectors.roadmap_list_with_progress(user=self.request.user, today=today)
+        ).order_by("kind", "school__code", "title")
         return super().get_context_data(
             municipal=[r for r in roadmaps if r.kind == Roadmap.Kind.MUNICIPAL],
             programmes=[r for r in roadmaps if r.kind == Roadmap.Kind.SCHOOL],
@@ -399,13 +400,15 @@ RECOMMENDATION_FILTERS = {
 }
 
 
-class RecommendationListView(PortalUserRequiredMixin, ListView):
+class RecommendationListView(PortalUserRequiredMixin, MunicipalityFilterMixin, ListView):
     template_name = "roadmaps/recommendation_list.html"
     context_object_name = "recommendations"
     paginate_by = 30
 
     def get_queryset(self):
-        queryset = selectors.recommendation_list_visible_to(user=self.request.user)
+        queryset = self.filter_by_municipality(
+            selectors.recommendation_list_visible_to(user=self.request.user)
+        )
         self.state = self.request.GET.get("state", "")
         if self.state in RECOMMENDATION_FILTERS:
             queryset = queryset.filter(RECOMMENDATION_FILTERS[self.state])
@@ -544,13 +547,14 @@ class RecommendationDetailView(PortalUserRequiredMixin, View):
         )
 
 
-class DecisionListView(PortalUserRequiredMixin, ListView):
+class DecisionListView(PortalUserRequiredMixin, MunicipalityFilterMixin, ListView):
     template_name = "roadmaps/decision_list.html"
     context_object_name = "decisions"
     paginate_by = 30
+    municipality_lookup = "schools__municipality__code"
 
     def get_queryset(self):
-        queryset = selectors.decision_list_visible_to(user=self.request.user)
+        queryset = self.filter_by_municipality(selectors.decision_list_visible_to(user=self.request.user))
         year = self.request.GET.get("year", "")
         if year.isdigit():
             queryset = queryset.filter(year=int(year))

@@ -1,5 +1,6 @@
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
+from django.utils.functional import cached_property
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from .roles import is_principal, is_staff_member, may_import_data
@@ -77,3 +78,28 @@ class IsStaffOrReadOnlyPortalUser(BasePermission):
         if request.method in SAFE_METHODS:
             return is_staff_member(user) or is_principal(user)
         return is_staff_member(user)
+
+
+class MunicipalityFilterMixin:
+    """A staff list filtered by municipality and showing it (DESIGN §6): `filter_by_municipality` narrows a
+    queryset to the chosen municipality through `municipality_lookup`; the template gets
+    `municipality_filter` (choices, chosen, show) for includes/municipality_select.html."""
+
+    municipality_lookup = "school__municipality__code"
+
+    @cached_property
+    def municipality_filter(self) -> dict:
+        from .selectors import municipality_filter
+
+        return municipality_filter(user=self.request.user, chosen=self.request.GET.get("municipality", ""))
+
+    def filter_by_municipality(self, queryset):
+        chosen = self.municipality_filter["chosen"]
+        if not chosen:
+            return queryset
+        return queryset.filter(
+            pk__in=queryset.model.objects.filter(**{self.municipality_lookup: chosen}).values("pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(municipality_filter=self.municipality_filter, **kwargs)

@@ -155,3 +155,11 @@ def municipality_filter(*, user: User, chosen: str = "") -> dict:
         "chosen": chosen if chosen in codes else "",
         "show": len(municipalities) > 1,
     }
+
+
+def school_ids_in_scope(*, user: User) -> QuerySet[School, Any] | None:
+    """None when the user sees every school (nothing to narrow), else the ids of the schools they see:
+    for set-based reads that take an optional `school_ids` (analyses, report data)."""
+    if is_staff_member(user) and scope_municipality_ids(user) is None:
+        return None
+    return visible_school_ids(user=user)

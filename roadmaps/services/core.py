@@ -390,8 +390,7 @@ def _place_in_municipality(roadmap: Roadmap, user: User | None) -> None:
     """A programme belongs to its school's municipality; a municipal roadmap to the one chosen, or to the
     only municipality its author (or the installation) has. An author bound to municipalities cannot
     place it outside them (DESIGN §6)."""
-    if roadmap.school_id:
-        roadmap.municipality_id = roadmap.school.municipality_id
+    if roadmap.school_id:  # Roadmap.save places a programme in its school's municipality
         return
     scope = municipality_list_visible_to(user=user) if user is not None else Municipality.objects.all()
     if roadmap.municipality_id is None:
