@@ -278,6 +278,7 @@ def test_export_commands_print_exact_fields(town, capsys):
     t1 = next(r for r in rows if r["school_code"] == "T1")
     assert t1 == {
         "school_code": "T1",
+        "municipality": "testovyy-okrug",  # DESIGN §10: the municipality's code (made from its name)
         "year": 2024,
         "cluster": "Тестовый округ · город · 100–499",
         "results_index": 0.0,

@@ -85,7 +85,7 @@ def test_status_xlsx_has_the_export_columns(client_for, inspector, town):
 
     sheet = load_workbook(io.BytesIO(response.content))["Статусы ОО"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("Код ОО", "Учебный год", "Кластер")
+    assert rows[0][:4] == ("Код ОО", "Муниципалитет", "Учебный год", "Кластер")
     assert len(rows) == 9
 
 
