@@ -63,10 +63,13 @@ def failed_imports(user, today: date) -> list[Task]:
 
     from .models import Job
     from .roles import is_staff_member
+    from .selectors import job_list_visible_to
 
     if not is_staff_member(user):
         return []
-    failed = Job.objects.filter(status=Job.Status.FAILED, created_at__date__gte=today - timedelta(days=30))
+    failed = job_list_visible_to(user=user).filter(
+        status=Job.Status.FAILED, created_at__date__gte=today - timedelta(days=30)
+    )
     return [
         Task(
             f"Разобрать ошибки: {job.title}", reverse("jobs:detail", args=[job.pk]), detail=job.message[:120]
