@@ -1,3 +1,5 @@
+from django.utils.functional import cached_property
+
 """Pages of the monitoring: campaigns (staff), the principal's card, verification, results, templates."""
 
 import json
@@ -65,11 +67,11 @@ class CampaignCreateView(StaffRequiredMixin, ApplicationErrorFormMixin, FormView
 class CampaignUpdateView(StaffRequiredMixin, ApplicationErrorFormMixin, FormView):
     template_name = "monitoring/campaign_form.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.campaign = get_object_or_404(
-            selectors.campaign_list_visible_to(user=request.user), pk=kwargs["pk"]
+    @cached_property
+    def campaign(self):  # looked up after the access checks of dispatch (a stranger is sent to log in)
+        return get_object_or_404(
+            selectors.campaign_list_visible_to(user=self.request.user), pk=self.kwargs["pk"]
         )
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, form_class=None):
         return CampaignForm(self.request.POST or None, instance=self.campaign)

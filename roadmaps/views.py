@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -187,11 +188,11 @@ class RoadmapImportView(StaffRequiredMixin, FormView):
     template_name = "roadmaps/roadmap_import.html"
     form_class = RoadmapImportForm
 
-    def dispatch(self, request, *args, **kwargs):
-        self.roadmap = get_object_or_404(
-            selectors.roadmap_list_visible_to(user=request.user), pk=kwargs["pk"]
+    @cached_property
+    def roadmap(self):  # looked up after the access checks of dispatch (a stranger is sent to log in)
+        return get_object_or_404(
+            selectors.roadmap_list_visible_to(user=self.request.user), pk=self.kwargs["pk"]
         )
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(roadmap=self.roadmap, **kwargs)

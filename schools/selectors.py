@@ -14,16 +14,16 @@ def scope_municipality_ids(user: User) -> list[int] | None:
     a regional specialist, or an inspector bound to none in an installation without a region, as before
     region mode), else the ids of the municipalities of the inspector's profile (maybe none).
     Cached on the user object for the request."""
-    cached = getattr(user, "_portal_municipality_ids", False)
-    if cached is not False:
-        return cached
+    cache = getattr(user, "__dict__", {})
+    if "_portal_municipality_ids" in cache:
+        return cache["_portal_municipality_ids"]
     ids: list[int] | None = None
     if is_inspector(user) and not (is_administrator(user) or is_regional(user)):
         ids = list(Municipality.objects.filter(specialist_profiles__user=user).values_list("pk", flat=True))
         if not ids and not Region.objects.exists():
             ids = None
     if getattr(user, "pk", None):
-        user._portal_municipality_ids = ids  # type: ignore[union-attr]
+        user._portal_municipality_ids = ids  # type: ignore[attr-defined]
     return ids
 
 

@@ -225,7 +225,7 @@ KWARGS = {
     "schools:import-template": lambda w: {"kind": "schools"},
     "jobs:detail": lambda w: {"pk": w["job_a"].pk},
     "jobs:status": lambda w: {"pk": w["job_a"].pk},
-    "municipality-detail": lambda w: {"pk": w["school_a"].municipality_id},
+    "municipality-detail": lambda w: {"code": w["school_a"].municipality.code},
     "school-detail": lambda w: {"code": w["school_a"].code},
     "context-detail": lambda w: {"pk": w["context_a"].pk},
     "help-role": lambda w: {"role": "principal"},
