@@ -8,6 +8,8 @@ from simple_history.models import HistoricalRecords
 
 from schools.models import TimeStampedModel
 
+from .sources import indicator_names, recommendation_source_text
+
 
 class CycleStage(models.Model):
     """One of the six stages of the management cycle (seed 000 technological map)."""
@@ -347,8 +349,6 @@ class Recommendation(TimeStampedModel):
     def audit_value(field_name: str, value):
         """How the journal shows a stored value of this model (`schools.audit.show_value` asks)."""
         if field_name == "source_ref":
-            from .selectors import indicator_names, recommendation_source_text
-
             return recommendation_source_text(str(value), indicator_names())
         return value
 
