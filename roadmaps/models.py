@@ -252,7 +252,12 @@ class RoadmapItem(TimeStampedModel):
         return f"{self.number}. {self.title[:80]}"
 
     def get_absolute_url(self):
-        return reverse("roadmaps:roadmap-detail", args=[self.roadmap_id]) + f"#item-{self.pk}"
+        return reverse("roadmaps:roadmap-detail", args=[self.roadmap_id]) + f"#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        """The id of the item's row on its roadmap's page (where its link lands and its messages show)."""
+        return f"item-{self.pk}"
 
     @property
     def is_closed(self) -> bool:

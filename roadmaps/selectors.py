@@ -250,5 +250,3 @@ def decision_get_visible(*, user: User, pk: int) -> ManagementDecision:
         return decision_list_visible_to(user=user).get(pk=pk)
     except ManagementDecision.DoesNotExist:
         raise Http404("Управленческое решение не найдено")
-
-

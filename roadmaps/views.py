@@ -8,12 +8,12 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from schools.exports import xlsx_response
+from schools.flash import message_near
 from schools.permissions import MunicipalityFilterMixin, PortalUserRequiredMixin, StaffRequiredMixin
 from schools.roles import is_staff_member, principal_school_id
 from schools.selectors import school_list_visible_to
 from schools.tabular import ImportFailed
-from schools.uploads import UploadRejected, check_xlsx_upload
-from schools.versioning import StaleRecord, form_conflict, model_values
+from schools.versioning import form_save
 
 from . import selectors, services
 from .forms import (
@@ -28,14 +28,6 @@ from .forms import (
     StageDutyForm,
 )
 from .models import Direction, ManagementDecision, Recommendation, Roadmap, RoadmapItem, StageDuty
-
-
-def _form_errors_from(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 class RoadmapIndexView(StaffRequiredMixin, MunicipalityFilterMixin, TemplateView):
@@ -127,18 +119,16 @@ class RoadmapEditMixin(StaffRequiredMixin):
         form = RoadmapForm(request.POST, instance=roadmap, user=request.user)
         conflict = None
         if form.is_valid():
-            try:
-                saved = services.roadmap_save(
+            saved, conflict = form_save(
+                form,
+                lambda: services.roadmap_save(
                     roadmap=form.save(commit=False),
                     directions=form.cleaned_data["directions"],
                     user=request.user,
                     version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                _form_errors_from(form, error)
-            except StaleRecord as error:
-                conflict = form_conflict(form, error, model_values(error.current, RoadmapForm.Meta.fields))
-            else:
+                ),
+            )
+            if saved:
                 messages.success(request, "Дорожная карта сохранена.")
                 return redirect(saved.get_absolute_url())
         return self.render(form, roadmap, conflict)
@@ -199,7 +189,6 @@ class RoadmapImportView(StaffRequiredMixin, FormView):
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         try:
-            check_xlsx_upload(upload)
             summary = services.roadmap_items_import(
                 roadmap=self.roadmap,
                 file=upload,
@@ -207,9 +196,6 @@ class RoadmapImportView(StaffRequiredMixin, FormView):
                 user=self.request.user,
                 dry_run=form.cleaned_data["dry_run"],
             )
-        except UploadRejected as error:
-            form.add_error("file", str(error))
-            return self.form_invalid(form)
         except ImportFailed as failure:
             return self.render_to_response(self.get_context_data(form=form, errors=failure.errors))
         messages.success(self.request, summary.text())
@@ -244,21 +230,19 @@ class RoadmapItemEditView(StaffRequiredMixin, View):
         form = RoadmapItemForm(request.POST, instance=item, roadmap=roadmap)
         conflict = None
         if form.is_valid():
-            try:
-                saved = services.roadmap_item_save(
+            saved, conflict = form_save(
+                form,
+                lambda: services.roadmap_item_save(
                     item=form.save(commit=False),
                     responsible_users=form.cleaned_data["responsible_users"],
                     user=request.user,
                     version=form.cleaned_data["version"],
+                ),
+            )
+            if saved:
+                messages.success(
+                    request, f"Мероприятие № {saved.number} сохранено.", extra_tags=message_near(saved.anchor)
                 )
-            except ValidationError as error:
-                _form_errors_from(form, error)
-            except StaleRecord as error:
-                conflict = form_conflict(
-                    form, error, model_values(error.current, RoadmapItemForm.Meta.fields)
-                )
-            else:
-                messages.success(request, f"Мероприятие № {saved.number} сохранено.")
                 return redirect(saved.get_absolute_url())
         return self.render(form, roadmap, item, conflict)
 
@@ -299,34 +283,36 @@ class ItemProgressView(PortalUserRequiredMixin, View):
     def post(self, request, item_pk):
         item = selectors.item_get_visible(user=request.user, pk=item_pk)
         form = ItemProgressForm(request.POST, prefix=f"item{item.pk}")
+        near = message_near(item.anchor)
         if form.is_valid():
-            try:
-                services.roadmap_item_progress_update(
+            _, conflict = form_save(
+                form,
+                lambda: services.roadmap_item_progress_update(
                     item=item,
                     user=request.user,
                     status=form.cleaned_data["status"],
                     evidence=form.cleaned_data["evidence"],
                     completed_on=form.cleaned_data["completed_on"],
                     version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                messages.error(request, f"Мероприятие № {item.number}: " + " ".join(error.messages))
-            except StaleRecord as error:
-                current = error.current
-                theirs = {"status": current.status, "evidence": current.evidence}
-                theirs["completed_on"] = current.completed_on
-                conflict = form_conflict(form, error, theirs)
+                ),
+                theirs=lambda current: {
+                    "status": current.status,
+                    "evidence": current.evidence,
+                    "completed_on": current.completed_on,
+                },
+            )
+            if conflict:
                 return render(
                     request,
                     "roadmaps/item_progress_conflict.html",
-                    {"item": current, "form": form, "conflict": conflict},
+                    {"item": conflict.current, "form": form, "conflict": conflict},
                     status=409,
                 )
-            else:
-                messages.success(request, f"Мероприятие № {item.number}: отметка сохранена.")
-        else:
+        if form.errors:  # refused by the form or by the service
             text = " ".join(e for errors in form.errors.values() for e in errors)
-            messages.error(request, f"Мероприятие № {item.number}: {text}")
+            messages.error(request, f"Мероприятие № {item.number}: {text}", extra_tags=near)
+        else:
+            messages.success(request, f"Мероприятие № {item.number}: отметка сохранена.", extra_tags=near)
         return redirect(item.get_absolute_url())
 
 
@@ -453,18 +439,15 @@ class RecommendationEditView(StaffRequiredMixin, View):
         form = RecommendationForm(request.POST, instance=recommendation, user=request.user)
         conflict = None
         if form.is_valid():
-            try:
-                saved = services.recommendation_save(
+            saved, conflict = form_save(
+                form,
+                lambda: services.recommendation_save(
                     recommendation=form.save(commit=False),
                     user=request.user,
                     version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                _form_errors_from(form, error)
-            except StaleRecord as error:
-                theirs = model_values(error.current, RecommendationForm.Meta.fields)
-                conflict = form_conflict(form, error, theirs)
-            else:
+                ),
+            )
+            if saved:
                 messages.success(request, "Рекомендация сохранена.")
                 return redirect(saved.get_absolute_url())
         return self.render(form, recommendation, conflict)
@@ -507,21 +490,19 @@ class RecommendationDetailView(PortalUserRequiredMixin, View):
         form = RecommendationAnswerForm(request.POST)
         conflict = None
         if form.is_valid():
-            try:
-                services.recommendation_answer(
+            saved, conflict = form_save(
+                form,
+                lambda: services.recommendation_answer(
                     recommendation=recommendation,
                     user=request.user,
                     answer=form.cleaned_data["answer"],
                     evidence=form.cleaned_data["evidence"],
                     version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                _form_errors_from(form, error)
-                recommendation.refresh_from_db()
-            except StaleRecord as error:
-                recommendation = error.current
-                theirs = {"answer": recommendation.answer, "evidence": recommendation.answer_evidence}
-                conflict = form_conflict(form, error, theirs)
+                ),
+                theirs=lambda current: {"answer": current.answer, "evidence": current.answer_evidence},
+            )
+            if saved is None:
+                recommendation.refresh_from_db()  # the page shows what is saved now beside the form
             else:
                 messages.success(request, "Ответ сохранён.")
                 return redirect(recommendation.get_absolute_url())
@@ -588,19 +569,17 @@ class DecisionEditView(StaffRequiredMixin, View):
         form = DecisionForm(request.POST, instance=decision, user=request.user)
         conflict = None
         if form.is_valid():
-            try:
-                saved = services.decision_save(
+            saved, conflict = form_save(
+                form,
+                lambda: services.decision_save(
                     decision=form.save(commit=False),
                     user=request.user,
                     schools=form.cleaned_data["schools"],
                     recommendations=form.cleaned_data["recommendations"],
                     version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                _form_errors_from(form, error)
-            except StaleRecord as error:
-                conflict = form_conflict(form, error, model_values(error.current, DecisionForm.Meta.fields))
-            else:
+                ),
+            )
+            if saved:
                 messages.success(request, "Управленческое решение сохранено.")
                 return redirect(saved.get_absolute_url())
         return self.render(form, decision, conflict)

@@ -126,9 +126,8 @@ def job_list_visible_to(*, user: User) -> QuerySet[Job]:
 
 
 def job_get_visible(*, user: User, job_id: int) -> Job:
-    jobs = job_list_visible_to(user=user)
     try:
-        return jobs.get(pk=job_id)
+        return job_list_visible_to(user=user).get(pk=job_id)
     except Job.DoesNotExist:
         raise Http404("Задача не найдена")
 
