@@ -411,59 +411,87 @@ class RecommendationListView(PortalUserRequiredMixin, MunicipalityFilterMixin, L
         )
 
 
-class RecommendationEditView(StaffRequiredMixin, View):
+class VersionedFormEditView(StaffRequiredMixin, View):
+    """Create or edit one record with a versioned model form on roadmaps/simple_form.html: the record
+    comes from `visible()` (404 outside the user's scope), the service call is `save(form)`; a refusal
+    shows on the form, a stale version beside it (409)."""
+
     template_name = "roadmaps/simple_form.html"
+    model: type | None = None
+    form_class: type | None = None
+    headings = ("", "")  # (editing an existing record, creating a new one)
+    back_url_name = ""
+    saved_message = ""
+
+    def visible(self):
+        raise NotImplementedError
 
     def get_object(self):
         if "pk" in self.kwargs:
-            return get_object_or_404(
-                selectors.recommendation_list_visible_to(user=self.request.user), pk=self.kwargs["pk"]
-            )
-        return Recommendation()
+            return get_object_or_404(self.visible(), pk=self.kwargs["pk"])
+        return self.model()
+
+    def initial(self, instance) -> dict:
+        return {}
+
+    def save(self, form):
+        raise NotImplementedError
 
     def get(self, request, *args, **kwargs):
-        recommendation = self.get_object()
-        initial = {}
-        if not recommendation.pk:
-            for key in ("source_kind", "source_ref", "problem_area", "year"):
-                if request.GET.get(key):
-                    initial[key] = request.GET[key]
-            if code := request.GET.get("school"):
-                initial["school"] = selectors_school(code, self.request.user)
-        return self.render(
-            RecommendationForm(instance=recommendation, initial=initial, user=request.user), recommendation
-        )
+        instance = self.get_object()
+        form = self.form_class(instance=instance, initial=self.initial(instance), user=request.user)
+        return self.render(form, instance)
 
     def post(self, request, *args, **kwargs):
-        recommendation = self.get_object()
-        form = RecommendationForm(request.POST, instance=recommendation, user=request.user)
+        instance = self.get_object()
+        form = self.form_class(request.POST, instance=instance, user=request.user)
         conflict = None
         if form.is_valid():
-            saved, conflict = form_save(
-                form,
-                lambda: services.recommendation_save(
-                    recommendation=form.save(commit=False),
-                    user=request.user,
-                    version=form.cleaned_data["version"],
-                ),
-            )
+            saved, conflict = form_save(form, lambda: self.save(form))
             if saved:
-                messages.success(request, "Рекомендация сохранена.")
+                messages.success(request, self.saved_message)
                 return redirect(saved.get_absolute_url())
-        return self.render(form, recommendation, conflict)
+        return self.render(form, instance, conflict)
 
-    def render(self, form, recommendation, conflict=None):
-        heading = "Рекомендация" if recommendation.pk else "Новая адресная рекомендация"
+    def render(self, form, instance, conflict=None):
         return render(
             self.request,
             self.template_name,
             {
                 "form": form,
-                "heading": heading,
-                "back_url": reverse("roadmaps:recommendations"),
+                "heading": self.headings[0] if instance.pk else self.headings[1],
+                "back_url": reverse(self.back_url_name),
                 "conflict": conflict,
             },
             status=409 if conflict else 200,
+        )
+
+
+class RecommendationEditView(VersionedFormEditView):
+    model = Recommendation
+    form_class = RecommendationForm
+    headings = ("Рекомендация", "Новая адресная рекомендация")
+    back_url_name = "roadmaps:recommendations"
+    saved_message = "Рекомендация сохранена."
+
+    def visible(self):
+        return selectors.recommendation_list_visible_to(user=self.request.user)
+
+    def initial(self, instance) -> dict:
+        initial = {}
+        if not instance.pk:
+            for key in ("source_kind", "source_ref", "problem_area", "year"):
+                if self.request.GET.get(key):
+                    initial[key] = self.request.GET[key]
+            if code := self.request.GET.get("school"):
+                initial["school"] = selectors_school(code, self.request.user)
+        return initial
+
+    def save(self, form):
+        return services.recommendation_save(
+            recommendation=form.save(commit=False),
+            user=self.request.user,
+            version=form.cleaned_data["version"],
         )
 
 
@@ -542,60 +570,33 @@ class DecisionListView(PortalUserRequiredMixin, MunicipalityFilterMixin, ListVie
         return queryset
 
 
-class DecisionEditView(StaffRequiredMixin, View):
-    template_name = "roadmaps/simple_form.html"
+class DecisionEditView(VersionedFormEditView):
+    model = ManagementDecision
+    form_class = DecisionForm
+    headings = ("Управленческое решение", "Новое управленческое решение")
+    back_url_name = "roadmaps:decisions"
+    saved_message = "Управленческое решение сохранено."
 
-    def get_object(self):
-        if "pk" in self.kwargs:
-            return get_object_or_404(
-                selectors.decision_list_visible_to(user=self.request.user), pk=self.kwargs["pk"]
-            )
-        return ManagementDecision()
+    def visible(self):
+        return selectors.decision_list_visible_to(user=self.request.user)
 
-    def get(self, request, *args, **kwargs):
-        decision = self.get_object()
+    def initial(self, instance) -> dict:
         initial = {}
-        if not decision.pk and (rec := request.GET.get("recommendation", "")).isdigit():
-            recommendation = (
-                selectors.recommendation_list_visible_to(user=request.user).filter(pk=int(rec)).first()
-            )
+        if not instance.pk and (rec := self.request.GET.get("recommendation", "")).isdigit():
+            recommendations = selectors.recommendation_list_visible_to(user=self.request.user)
+            recommendation = recommendations.filter(pk=int(rec)).first()
             if recommendation:
                 initial["recommendations"] = [recommendation]
                 initial["schools"] = [recommendation.school] if recommendation.school_id else []
-        return self.render(DecisionForm(instance=decision, initial=initial, user=request.user), decision)
+        return initial
 
-    def post(self, request, *args, **kwargs):
-        decision = self.get_object()
-        form = DecisionForm(request.POST, instance=decision, user=request.user)
-        conflict = None
-        if form.is_valid():
-            saved, conflict = form_save(
-                form,
-                lambda: services.decision_save(
-                    decision=form.save(commit=False),
-                    user=request.user,
-                    schools=form.cleaned_data["schools"],
-                    recommendations=form.cleaned_data["recommendations"],
-                    version=form.cleaned_data["version"],
-                ),
-            )
-            if saved:
-                messages.success(request, "Управленческое решение сохранено.")
-                return redirect(saved.get_absolute_url())
-        return self.render(form, decision, conflict)
-
-    def render(self, form, decision, conflict=None):
-        heading = "Управленческое решение" if decision.pk else "Новое управленческое решение"
-        return render(
-            self.request,
-            self.template_name,
-            {
-                "form": form,
-                "heading": heading,
-                "back_url": reverse("roadmaps:decisions"),
-                "conflict": conflict,
-            },
-            status=409 if conflict else 200,
+    def save(self, form):
+        return services.decision_save(
+            decision=form.save(commit=False),
+            user=self.request.user,
+            schools=form.cleaned_data["schools"],
+            recommendations=form.cleaned_data["recommendations"],
+            version=form.cleaned_data["version"],
         )
 
 
