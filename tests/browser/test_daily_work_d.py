@@ -59,8 +59,8 @@ def test_a_school_without_a_flag_is_not_ranked_on_it(page, portal):
 
 
 def test_the_principals_self_assessment_and_the_bar_show_one_figure(page, portal):
-    # principal16 (ООШ № 16) has a draft with criteria claimed; nothing has been submitted yet
-    login(page, portal, "principal16")
+    # principal61 (Озёрская ООШ № 9) has a draft with 13 criteria claimed; nothing has been submitted yet
+    login(page, portal, "principal61")
     page.goto(portal("/monitoring/my/"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Экспертная карта")
     figure = page.locator(".stat").filter(has_text="самооценка руководителя").locator(".stat-value")
