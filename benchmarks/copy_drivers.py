@@ -42,6 +42,18 @@ def _psycopg3_write_rows(*, model, columns, rows, batch: int = 5000) -> None:
             write_row(row)
 
 
+def _psycopg3_copy_stream(*, table, columns, options, stream, db=None) -> None:
+    """pgcopy.copy_stream for psycopg 3 (the portal's own is psycopg2 only): the statuses' text COPY."""
+    from django.db import connection
+
+    db = db or connection
+    quote = db.ops.quote_name
+    sql = f"COPY {table} ({', '.join(quote(c) for c in columns)}) FROM STDIN WITH ({options})"
+    with db.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for chunk in iter(stream.read, stream.tail[:0]):
+            copy.write(chunk)
+
+
 def task_compute_driver(args) -> dict:
     import compute_adapter
     from django.db.backends.postgresql.psycopg_any import is_psycopg3
@@ -54,6 +66,7 @@ def task_compute_driver(args) -> dict:
             run_id, year, current, ids
         )
         compute.pgcopy.copy_binary = _psycopg3_write_rows
+        compute.pgcopy.copy_stream = _psycopg3_copy_stream
     else:
         assert not is_psycopg3, "psycopg 3 importable in the psycopg2 run"
     figures = bench._timed_with_queries(lambda: compute_adapter.compute_year(bench.YEAR))

@@ -305,6 +305,19 @@ def scale_population(column: Column, members: list[int], *, higher_is_worse: boo
         risk[i], rank[i], population[i] = r, k, size
 
 
+def shown_rank(*, value, risk, rank, is_flag: bool) -> int | None:
+    """The place a page shows for one school on one indicator (1 = worst), or None where a place would
+    mislead: no value; a flag the school does not carry («нет» is not a place among schools); a school
+    with no risk ranked first, which happens only when the whole population ties at no risk."""
+    if value is None or rank is None or risk is None:
+        return None
+    if is_flag and not value:
+        return None
+    if risk == 0 and rank == 1:
+        return None
+    return rank
+
+
 def weighted_index(columns: dict[str, Column], codes, positions: list[int], rules: Rules, n: int) -> list:
     """100 × (1 − weighted mean risk) over the listed indicators that have a risk, for each of `positions`;
     None where none has (and at every other position). Summed in the order of `codes`."""
@@ -477,7 +490,7 @@ def objectivity_flags(
                 "value": oge,
                 "threshold": rules.mismatch_threshold,
                 "title": "На ВПР нет «2», а на ОГЭ многие не преодолели минимум",
-                "text": f"Доля «2» на ВПР 0 %, при этом {_pct(oge)} участников ОГЭ не преодолели "
+                "text": f"Доля «2» на ВПР {_pct(0)}, при этом {_pct(oge)} участников ОГЭ не преодолели "
                 f"минимальный порог (порог {_pct(rules.mismatch_threshold)}).",
             }
         )

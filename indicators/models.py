@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from schools import formatting
 from schools.models import TimeStampedModel
 
+from .computation import shown_rank
 from .defaults import (
     DEFAULT_LOW_RESULTS_SHARE,
     DEFAULT_LOW_RESULTS_YEARS,
@@ -352,6 +353,16 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.school_id} {self.year} {self.indicator_id}: {self.value}"
+
+    @property
+    def shown_rank(self) -> int | None:
+        """The place pages show (see `computation.shown_rank`); `rank` stays as computed for the API."""
+        return shown_rank(
+            value=self.value,
+            risk=self.risk,
+            rank=self.rank,
+            is_flag=self.indicator.kind == Indicator.Kind.FLAG,
+        )
 
 
 class SchoolStatus(models.Model):

@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 from schools import formatting
 from schools.charts import Series, line_chart
 from schools.exports import Sheet, workbook_bytes, xlsx_response
+from schools.forms import int_param
 from schools.jobs import job_create, job_enqueue
 from schools.permissions import PortalUserRequiredMixin, StaffRequiredMixin
 from schools.roles import is_staff_member
@@ -28,10 +29,7 @@ from .tasks import statuses_compute_task
 
 def _year(request, years: list[int]) -> int | None:
     """?year=Y if it is one of `years`, else the latest."""
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = None
+    year = int_param(request.GET.get("year"))
     return year if year in years else (years[0] if years else None)
 
 
@@ -176,10 +174,7 @@ class RulesEditView(StaffRequiredMixin, TemplateView):
         )
 
     def post(self, request):
-        try:
-            valid_from = int(request.POST.get("valid_from", ""))
-        except ValueError:
-            valid_from = None
+        valid_from = int_param(request.POST.get("valid_from"))
         existing = MethodologyRules.objects.filter(valid_from=valid_from).first() if valid_from else None
         form = RulesForm(request.POST, instance=existing or MethodologyRules())
         if not form.is_valid():
@@ -282,9 +277,8 @@ class StatusOverrideCreateView(StaffRequiredMixin, View):
     def post(self, request, code):
         school = school_get_visible(user=request.user, code=code)
         form = StatusOverrideForm(request.POST)
-        try:
-            year = int(request.POST.get("year", ""))
-        except ValueError:
+        year = int_param(request.POST.get("year"))
+        if year is None:
             raise Http404("Не указан учебный год")
         url = reverse("indicators:school", args=[school.code]) + f"?year={year}"
         if not form.is_valid():

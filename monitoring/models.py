@@ -270,9 +270,10 @@ class CardAnswer(models.Model):
 
     @property
     def share_percent(self) -> str:
+        """«62,5 %» (formatting.share), empty without a denominator."""
         if self.numerator is None or not self.denominator:
             return ""
-        return formatting.number(self.numerator * 100 / self.denominator, 1)
+        return formatting.share(self.numerator * 100 / self.denominator, 1)
 
 
 class CardChange(models.Model):

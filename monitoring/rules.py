@@ -192,7 +192,8 @@ def computed_for(
         )
         detail["text"] = (
             f"доля «{MEASURE_LABELS[rule['measure']]}» {arrow}: "
-            f"{detail['previous']} % → {detail['current']} % — "
+            f"{formatting.share(float(previous.share * 100))} → "
+            f"{formatting.share(float(current.share * 100))} — "
             + ("положительная динамика" if positive else "нет положительной динамики")
         )
     return positive, detail

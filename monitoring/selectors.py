@@ -23,6 +23,7 @@ from .rules import (
     is_finding,
     level_thresholds,
     principal_deadline,
+    score_points,
     snapshot_criteria,
     snapshot_maximum,
 )
@@ -261,6 +262,19 @@ def card_rows(*, card: ExpertCard) -> list[dict]:
             }
         )
     return sections
+
+
+def card_claimed_score(*, card: ExpertCard, sections: list[dict]) -> int:
+    """The principal's self-assessment as the card holds it now (`sections` from `card_rows`): the claimed
+    points, each section capped at its maximum, as `card_submit` stores them. The page's figure and the
+    total beside the save buttons both start from it."""
+    claimed = {
+        row["criterion"]["code"]: row["criterion"]["points"]
+        for section in sections
+        for row in section["rows"]
+        if row["answer"] and row["answer"].claimed
+    }
+    return score_points(card.template_snapshot, claimed)
 
 
 def card_levels(card: ExpertCard) -> dict:

@@ -9,7 +9,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views import View
@@ -17,6 +16,7 @@ from django.views.generic import FormView, TemplateView
 
 from schools.error_pages import ApplicationErrorFormMixin
 from schools.exports import xlsx_response
+from schools.forms import int_param
 from schools.permissions import MunicipalityFilterMixin, PortalUserRequiredMixin, StaffRequiredMixin
 from schools.roles import is_staff_member
 from schools.tabular import ImportFailed
@@ -175,10 +175,12 @@ class MyCardsView(PortalUserRequiredMixin, TemplateView):
 def _card_context(request, card: ExpertCard) -> dict:
     deadline = principal_deadline(card)
     actions = selectors.card_actions(card=card, user=request.user)
+    sections = selectors.card_rows(card=card)
     return {
         "card": card,
         "actions": actions,
-        "sections": selectors.card_rows(card=card),
+        "sections": sections,
+        "claimed_score": selectors.card_claimed_score(card=card, sections=sections),
         "levels": selectors.card_levels(card),
         "history": selectors.card_history(card=card),
         "is_staff_view": is_staff_member(request.user),
@@ -350,10 +352,7 @@ class CardActionView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         card = selectors.card_get_visible(user=request.user, card_id=pk)
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = -1
+        version = int_param(request.POST.get("version"), default=-1)
         try:
             text = self.run(request, card, version)
         except services.CardError as error:
@@ -425,10 +424,7 @@ class CardRecommendView(StaffRequiredMixin, View):
         messages.success(
             request, "Черновик адресной рекомендации создан." if created else "Рекомендация уже подготовлена."
         )
-        try:
-            return redirect(recommendation.get_absolute_url())
-        except NoReverseMatch:
-            return redirect(reverse("admin:roadmaps_recommendation_change", args=[recommendation.pk]))
+        return redirect(recommendation.get_absolute_url())
 
 
 # --- templates ----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ publication (`reports.masking`), never from the internal data.
 """
 
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -19,17 +20,11 @@ from .views import document_file_response
 
 
 def _published_report(pk: int) -> Report:
-    try:
-        return selectors.published_reports().get(pk=pk)
-    except Report.DoesNotExist:
-        raise Http404("Отчёт не опубликован")
+    return get_object_or_404(selectors.published_reports(), pk=pk)
 
 
 def _published_document(pk: int) -> Document:
-    try:
-        return Document.objects.select_related("direction", "stage").get(pk=pk, is_published=True)
-    except Document.DoesNotExist:
-        raise Http404("Документ не опубликован")
+    return get_object_or_404(Document.objects.select_related("direction", "stage"), pk=pk, is_published=True)
 
 
 class QualityIndexView(AnonymousPageCacheMixin, TemplateView):

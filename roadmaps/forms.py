@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from indicators.selectors import computed_years
-from schools.forms import SchoolYearField
+from schools.forms import SchoolYearField, XlsxFileField
 from schools.models import Municipality, School
 from schools.selectors import municipality_list_visible_to, school_list_visible_to
 from schools.versioning import VersionedModelFormMixin, VersionField
@@ -185,7 +185,7 @@ class ItemProgressForm(forms.Form):
 
 
 class RoadmapImportForm(forms.Form):
-    file = forms.FileField(
+    file = XlsxFileField(
         label="Файл Excel (.xlsx)",
         help_text="Столбцы: № / Мероприятие / Сроки / Ответственные / Результат / Этап.",
     )

@@ -8,6 +8,8 @@ from simple_history.models import HistoricalRecords
 
 from schools.models import TimeStampedModel
 
+from .sources import indicator_names, recommendation_source_text
+
 
 class CycleStage(models.Model):
     """One of the six stages of the management cycle (seed 000 technological map)."""
@@ -250,7 +252,12 @@ class RoadmapItem(TimeStampedModel):
         return f"{self.number}. {self.title[:80]}"
 
     def get_absolute_url(self):
-        return reverse("roadmaps:roadmap-detail", args=[self.roadmap_id]) + f"#item-{self.pk}"
+        return reverse("roadmaps:roadmap-detail", args=[self.roadmap_id]) + f"#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        """The id of the item's row on its roadmap's page (where its link lands and its messages show)."""
+        return f"item-{self.pk}"
 
     @property
     def is_closed(self) -> bool:
@@ -347,8 +354,6 @@ class Recommendation(TimeStampedModel):
     def audit_value(field_name: str, value):
         """How the journal shows a stored value of this model (`schools.audit.show_value` asks)."""
         if field_name == "source_ref":
-            from .selectors import indicator_names, recommendation_source_text
-
             return recommendation_source_text(str(value), indicator_names())
         return value
 

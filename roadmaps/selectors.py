@@ -8,7 +8,6 @@ from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from schools import formatting
 from schools.roles import is_staff_member
 from schools.selectors import school_list_visible_to, scope_municipality_ids, visible_school_ids
 
@@ -23,6 +22,7 @@ from .models import (
     RoadmapItem,
     StageDuty,
 )
+from .sources import indicator_names  # noqa: F401  (pages that show recommendations read it here)
 
 if TYPE_CHECKING:
     from schools.models import School
@@ -250,31 +250,3 @@ def decision_get_visible(*, user: User, pk: int) -> ManagementDecision:
         return decision_list_visible_to(user=user).get(pk=pk)
     except ManagementDecision.DoesNotExist:
         raise Http404("Управленческое решение не найдено")
-
-
-def indicator_names() -> dict[str, str]:
-    """{indicator code: its Russian name}, for reading the findings recommendations refer to."""
-    from indicators.models import Indicator
-
-    return dict(Indicator.objects.values_list("code", "name"))
-
-
-def recommendation_source_text(ref: str, names: dict[str, str]) -> str:
-    """A finding's reference in words: «indicator:vpr_fail_share:2025» → «показатель «…», 2025/2026»."""
-    lists = {"low_results": "список ШНОР", "unfavourable": "список ШНСУ"}
-    parts = {}
-    for piece in (ref or "").split("/"):
-        key, _, value = piece.partition(":")
-        parts[key] = value
-    if "indicator" in parts:
-        code, _, year = parts["indicator"].partition(":")
-        text = f"показатель «{names.get(code, code)}»"
-        return f"{text}, {formatting.school_year(year)}" if year.isdigit() else text
-    if "list" in parts:
-        kind, _, year = parts["list"].partition(":")
-        text = lists.get(kind, kind)
-        return f"{text}, {formatting.school_year(year)}" if year.isdigit() else text
-    words = {"campaign": "мониторинг №", "card": "карта №", "criterion": "критерий"}
-    if set(parts) <= set(words) and all(parts.values()):
-        return ", ".join(f"{words[key]} {value}" for key, value in parts.items())
-    return ref

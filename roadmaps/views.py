@@ -9,12 +9,12 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from schools.exports import xlsx_response
+from schools.flash import message_near
 from schools.permissions import MunicipalityFilterMixin, PortalUserRequiredMixin, StaffRequiredMixin
 from schools.roles import is_staff_member, principal_school_id
 from schools.selectors import school_list_visible_to
 from schools.tabular import ImportFailed
-from schools.uploads import UploadRejected, check_xlsx_upload
-from schools.versioning import StaleRecord, form_conflict, model_values
+from schools.versioning import form_save
 
 from . import selectors, services
 from .forms import (
@@ -29,14 +29,6 @@ from .forms import (
     StageDutyForm,
 )
 from .models import Direction, ManagementDecision, Recommendation, Roadmap, RoadmapItem, StageDuty
-
-
-def _form_errors_from(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 class RoadmapIndexView(StaffRequiredMixin, MunicipalityFilterMixin, TemplateView):
@@ -128,18 +120,16 @@ class RoadmapEditMixin(StaffRequiredMixin):
         form = RoadmapForm(request.POST, instance=roadmap, user=request.user)
         conflict = None
         if form.is_valid():
-            try:
-                saved = services.roadmap_save(
+            saved, conflict = form_save(
+                form,
+                lambda: services.roadmap_save(
                     roadmap=form.save(commit=False),
                     directions=form.cleaned_data["directions"],
                     user=request.user,
                     version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                _form_errors_from(form, error)
-            except StaleRecord as error:
-                conflict = form_conflict(form, error, model_values(error.current, RoadmapForm.Meta.fields))
-            else:
+                ),
+            )
+            if saved:
                 messages.success(request, "Дорожная карта сохранена.")
                 return redirect(saved.get_absolute_url())
         return self.render(form, roadmap, conflict)
@@ -200,7 +190,6 @@ class RoadmapImportView(StaffRequiredMixin, FormView):
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         try:
-            check_xlsx_upload(upload)
             summary = services.roadmap_items_import(
                 roadmap=self.roadmap,
                 file=upload,
@@ -208,9 +197,6 @@ class RoadmapImportView(StaffRequiredMixin, FormView):
                 user=self.request.user,
                 dry_run=form.cleaned_data["dry_run"],
             )
-        except UploadRejected as error:
-            form.add_error("file", str(error))
-            return self.form_invalid(form)
         except ImportFailed as failure:
             return self.render_to_response(self.get_context_data(form=form, errors=failure.errors))
         messages.success(self.request, summary.text())
@@ -245,21 +231,19 @@ class RoadmapItemEditView(StaffRequiredMixin, View):
         form = RoadmapItemForm(request.POST, instance=item, roadmap=roadmap)
         conflict = None
         if form.is_valid():
-            try:
-                saved = services.roadmap_item_save(
+            saved, conflict = form_save(
+                form,
+                lambda: services.roadmap_item_save(
                     item=form.save(commit=False),
                     responsible_users=form.cleaned_data["responsible_users"],
                     user=request.user,
                     version=form.cleaned_data["version"],
+                ),
+            )
+            if saved:
+                messages.success(
+                    request, f"Мероприятие № {saved.number} сохранено.", extra_tags=message_near(saved.anchor)
                 )
-            except ValidationError as error:
-                _form_errors_from(form, error)
-            except StaleRecord as error:
-                conflict = form_conflict(
-                    form, error, model_values(error.current, RoadmapItemForm.Meta.fields)
-                )
-            else:
-                messages.success(request, f"Мероприятие № {saved.number} сохранено.")
                 return redirect(saved.get_absolute_url())
         return self.render(form, roadmap, item, conflict)
 
@@ -300,34 +284,36 @@ class ItemProgressView(PortalUserRequiredMixin, View):
     def post(self, request, item_pk):
         item = selectors.item_get_visible(user=request.user, pk=item_pk)
         form = ItemProgressForm(request.POST, prefix=f"item{item.pk}")
+        near = message_near(item.anchor)
         if form.is_valid():
-            try:
-                services.roadmap_item_progress_update(
+            _, conflict = form_save(
+                form,
+                lambda: services.roadmap_item_progress_update(
                     item=item,
                     user=request.user,
                     status=form.cleaned_data["status"],
                     evidence=form.cleaned_data["evidence"],
                     completed_on=form.cleaned_data["completed_on"],
                     version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                messages.error(request, f"Мероприятие № {item.number}: " + " ".join(error.messages))
-            except StaleRecord as error:
-                current = error.current
-                theirs = {"status": current.status, "evidence": current.evidence}
-                theirs["completed_on"] = current.completed_on
-                conflict = form_conflict(form, error, theirs)
+                ),
+                theirs=lambda current: {
+                    "status": current.status,
+                    "evidence": current.evidence,
+                    "completed_on": current.completed_on,
+                },
+            )
+            if conflict:
                 return render(
                     request,
                     "roadmaps/item_progress_conflict.html",
-                    {"item": current, "form": form, "conflict": conflict},
+                    {"item": conflict.current, "form": form, "conflict": conflict},
                     status=409,
                 )
-            else:
-                messages.success(request, f"Мероприятие № {item.number}: отметка сохранена.")
-        else:
+        if form.errors:  # refused by the form or by the service
             text = " ".join(e for errors in form.errors.values() for e in errors)
-            messages.error(request, f"Мероприятие № {item.number}: {text}")
+            messages.error(request, f"Мероприятие № {item.number}: {text}", extra_tags=near)
+        else:
+            messages.success(request, f"Мероприятие № {item.number}: отметка сохранена.", extra_tags=near)
         return redirect(item.get_absolute_url())
 
 
@@ -426,62 +412,87 @@ class RecommendationListView(PortalUserRequiredMixin, MunicipalityFilterMixin, L
         )
 
 
-class RecommendationEditView(StaffRequiredMixin, View):
+class VersionedFormEditView(StaffRequiredMixin, View):
+    """Create or edit one record with a versioned model form on roadmaps/simple_form.html: the record
+    comes from `visible()` (404 outside the user's scope), the service call is `save(form)`; a refusal
+    shows on the form, a stale version beside it (409)."""
+
     template_name = "roadmaps/simple_form.html"
+    model: type | None = None
+    form_class: type | None = None
+    headings = ("", "")  # (editing an existing record, creating a new one)
+    back_url_name = ""
+    saved_message = ""
+
+    def visible(self):
+        raise NotImplementedError
 
     def get_object(self):
         if "pk" in self.kwargs:
-            return get_object_or_404(
-                selectors.recommendation_list_visible_to(user=self.request.user), pk=self.kwargs["pk"]
-            )
-        return Recommendation()
+            return get_object_or_404(self.visible(), pk=self.kwargs["pk"])
+        return self.model()
+
+    def initial(self, instance) -> dict:
+        return {}
+
+    def save(self, form):
+        raise NotImplementedError
 
     def get(self, request, *args, **kwargs):
-        recommendation = self.get_object()
-        initial = {}
-        if not recommendation.pk:
-            for key in ("source_kind", "source_ref", "problem_area", "year"):
-                if request.GET.get(key):
-                    initial[key] = request.GET[key]
-            if code := request.GET.get("school"):
-                initial["school"] = selectors_school(code, self.request.user)
-        return self.render(
-            RecommendationForm(instance=recommendation, initial=initial, user=request.user), recommendation
-        )
+        instance = self.get_object()
+        form = self.form_class(instance=instance, initial=self.initial(instance), user=request.user)
+        return self.render(form, instance)
 
     def post(self, request, *args, **kwargs):
-        recommendation = self.get_object()
-        form = RecommendationForm(request.POST, instance=recommendation, user=request.user)
+        instance = self.get_object()
+        form = self.form_class(request.POST, instance=instance, user=request.user)
         conflict = None
         if form.is_valid():
-            try:
-                saved = services.recommendation_save(
-                    recommendation=form.save(commit=False),
-                    user=request.user,
-                    version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                _form_errors_from(form, error)
-            except StaleRecord as error:
-                theirs = model_values(error.current, RecommendationForm.Meta.fields)
-                conflict = form_conflict(form, error, theirs)
-            else:
-                messages.success(request, "Рекомендация сохранена.")
+            saved, conflict = form_save(form, lambda: self.save(form))
+            if saved:
+                messages.success(request, self.saved_message)
                 return redirect(saved.get_absolute_url())
-        return self.render(form, recommendation, conflict)
+        return self.render(form, instance, conflict)
 
-    def render(self, form, recommendation, conflict=None):
-        heading = "Рекомендация" if recommendation.pk else "Новая адресная рекомендация"
+    def render(self, form, instance, conflict=None):
         return render(
             self.request,
             self.template_name,
             {
                 "form": form,
-                "heading": heading,
-                "back_url": reverse("roadmaps:recommendations"),
+                "heading": self.headings[0] if instance.pk else self.headings[1],
+                "back_url": reverse(self.back_url_name),
                 "conflict": conflict,
             },
             status=409 if conflict else 200,
+        )
+
+
+class RecommendationEditView(VersionedFormEditView):
+    model = Recommendation
+    form_class = RecommendationForm
+    headings = ("Рекомендация", "Новая адресная рекомендация")
+    back_url_name = "roadmaps:recommendations"
+    saved_message = "Рекомендация сохранена."
+
+    def visible(self):
+        return selectors.recommendation_list_visible_to(user=self.request.user)
+
+    def initial(self, instance) -> dict:
+        initial = {}
+        if not instance.pk:
+            for key in ("source_kind", "source_ref", "problem_area", "year"):
+                if self.request.GET.get(key):
+                    initial[key] = self.request.GET[key]
+            if code := self.request.GET.get("school"):
+                initial["school"] = selectors_school(code, self.request.user)
+        return initial
+
+    def save(self, form):
+        return services.recommendation_save(
+            recommendation=form.save(commit=False),
+            user=self.request.user,
+            version=form.cleaned_data["version"],
         )
 
 
@@ -508,21 +519,19 @@ class RecommendationDetailView(PortalUserRequiredMixin, View):
         form = RecommendationAnswerForm(request.POST)
         conflict = None
         if form.is_valid():
-            try:
-                services.recommendation_answer(
+            saved, conflict = form_save(
+                form,
+                lambda: services.recommendation_answer(
                     recommendation=recommendation,
                     user=request.user,
                     answer=form.cleaned_data["answer"],
                     evidence=form.cleaned_data["evidence"],
                     version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                _form_errors_from(form, error)
-                recommendation.refresh_from_db()
-            except StaleRecord as error:
-                recommendation = error.current
-                theirs = {"answer": recommendation.answer, "evidence": recommendation.answer_evidence}
-                conflict = form_conflict(form, error, theirs)
+                ),
+                theirs=lambda current: {"answer": current.answer, "evidence": current.answer_evidence},
+            )
+            if saved is None:
+                recommendation.refresh_from_db()  # the page shows what is saved now beside the form
             else:
                 messages.success(request, "Ответ сохранён.")
                 return redirect(recommendation.get_absolute_url())
@@ -562,62 +571,33 @@ class DecisionListView(PortalUserRequiredMixin, MunicipalityFilterMixin, ListVie
         return queryset
 
 
-class DecisionEditView(StaffRequiredMixin, View):
-    template_name = "roadmaps/simple_form.html"
+class DecisionEditView(VersionedFormEditView):
+    model = ManagementDecision
+    form_class = DecisionForm
+    headings = ("Управленческое решение", "Новое управленческое решение")
+    back_url_name = "roadmaps:decisions"
+    saved_message = "Управленческое решение сохранено."
 
-    def get_object(self):
-        if "pk" in self.kwargs:
-            return get_object_or_404(
-                selectors.decision_list_visible_to(user=self.request.user), pk=self.kwargs["pk"]
-            )
-        return ManagementDecision()
+    def visible(self):
+        return selectors.decision_list_visible_to(user=self.request.user)
 
-    def get(self, request, *args, **kwargs):
-        decision = self.get_object()
+    def initial(self, instance) -> dict:
         initial = {}
-        if not decision.pk and (rec := request.GET.get("recommendation", "")).isdigit():
-            recommendation = (
-                selectors.recommendation_list_visible_to(user=request.user).filter(pk=int(rec)).first()
-            )
+        if not instance.pk and (rec := self.request.GET.get("recommendation", "")).isdigit():
+            recommendations = selectors.recommendation_list_visible_to(user=self.request.user)
+            recommendation = recommendations.filter(pk=int(rec)).first()
             if recommendation:
                 initial["recommendations"] = [recommendation]
                 initial["schools"] = [recommendation.school] if recommendation.school_id else []
-        return self.render(DecisionForm(instance=decision, initial=initial, user=request.user), decision)
+        return initial
 
-    def post(self, request, *args, **kwargs):
-        decision = self.get_object()
-        form = DecisionForm(request.POST, instance=decision, user=request.user)
-        conflict = None
-        if form.is_valid():
-            try:
-                saved = services.decision_save(
-                    decision=form.save(commit=False),
-                    user=request.user,
-                    schools=form.cleaned_data["schools"],
-                    recommendations=form.cleaned_data["recommendations"],
-                    version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                _form_errors_from(form, error)
-            except StaleRecord as error:
-                conflict = form_conflict(form, error, model_values(error.current, DecisionForm.Meta.fields))
-            else:
-                messages.success(request, "Управленческое решение сохранено.")
-                return redirect(saved.get_absolute_url())
-        return self.render(form, decision, conflict)
-
-    def render(self, form, decision, conflict=None):
-        heading = "Управленческое решение" if decision.pk else "Новое управленческое решение"
-        return render(
-            self.request,
-            self.template_name,
-            {
-                "form": form,
-                "heading": heading,
-                "back_url": reverse("roadmaps:decisions"),
-                "conflict": conflict,
-            },
-            status=409 if conflict else 200,
+    def save(self, form):
+        return services.decision_save(
+            decision=form.save(commit=False),
+            user=self.request.user,
+            schools=form.cleaned_data["schools"],
+            recommendations=form.cleaned_data["recommendations"],
+            version=form.cleaned_data["version"],
         )
 
 

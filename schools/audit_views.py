@@ -2,6 +2,7 @@ from django import forms
 from django.views.generic import TemplateView
 
 from .audit import audit_entries, audit_streams
+from .forms import int_param
 from .permissions import StaffRequiredMixin
 from .selectors import scope_municipality_ids
 
@@ -28,10 +29,7 @@ class AuditLogView(StaffRequiredMixin, TemplateView):
         scope = scope_municipality_ids(self.request.user)
         form = AuditFilterForm(self.request.GET or None, municipality_ids=scope)
         data = form.cleaned_data if form.is_valid() else {}
-        try:
-            page = max(1, int(self.request.GET.get("page", 1)))
-        except ValueError:
-            page = 1
+        page = max(1, int_param(self.request.GET.get("page"), default=1))
         entries = audit_entries(
             model_label=data.get("model", ""),
             username=data.get("user", "").strip(),

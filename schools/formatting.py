@@ -50,8 +50,8 @@ def number(value, digits: int | None = None, *, grouping: bool = False, empty: s
     return text.replace("-", MINUS) if text.startswith("-") else text
 
 
-def share(value, digits: int = 1, *, empty: str = NO_DATA) -> str:
-    """A share already in percent: 12.34 → «12,3 %»."""
+def share(value, digits: int | None = 1, *, empty: str = NO_DATA) -> str:
+    """A share already in percent: 12.34 → «12,3 %»; digits=None keeps the digits it has (70 → «70 %»)."""
     text = number(value, digits, empty=empty)
     return text if text == empty else f"{text}{NBSP}%"
 

@@ -5,23 +5,35 @@ from .importing import importer_choices
 from .uploads import UploadRejected, check_xlsx_upload
 
 
+def int_param(value, default: int | None = None) -> int | None:
+    """A whole number sent in a query string or a form post («2025», « 3 »), else `default`. The one place
+    pages read such numbers, so a hand-edited address never ends in a server error."""
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isdecimal() else default
+
+
+class XlsxFileField(forms.FileField):
+    """An uploaded workbook, refused at once (bombs, macros, non-xlsx content) before it is stored or
+    opened; every form that takes an Excel file for an import uses it."""
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload:
+            try:
+                check_xlsx_upload(upload)
+            except UploadRejected as error:
+                raise forms.ValidationError(str(error))
+        return upload
+
+
 class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(label="Что загружаем", choices=())
-    file = forms.FileField(label="Файл Excel (.xlsx)", help_text="Шаблон можно скачать ниже.")
+    file = XlsxFileField(label="Файл Excel (.xlsx)", help_text="Шаблон можно скачать ниже.")
     dry_run = forms.BooleanField(label="Только проверить, ничего не записывать", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = importer_choices()
-
-    def clean_file(self):
-        """Refuse bombs, macros and non-xlsx content at once, before the file is stored or opened."""
-        upload = self.cleaned_data["file"]
-        try:
-            check_xlsx_upload(upload)
-        except UploadRejected as error:
-            raise forms.ValidationError(str(error))
-        return upload
 
 
 class SchoolFilterForm(forms.Form):

@@ -5,6 +5,7 @@ from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from .importing import importer_choices
 from .models import ImportBatch, Job, Municipality, Region, School, SchoolContext
 from .roles import is_administrator, is_inspector, is_regional, is_staff_member, principal_school_id
 
@@ -126,11 +127,48 @@ def job_list_visible_to(*, user: User) -> QuerySet[Job]:
 
 
 def job_get_visible(*, user: User, job_id: int) -> Job:
-    jobs = job_list_visible_to(user=user)
     try:
-        return jobs.get(pk=job_id)
+        return job_list_visible_to(user=user).get(pk=job_id)
     except Job.DoesNotExist:
         raise Http404("Задача не найдена")
+
+
+def _import_outcome(job: Job) -> str:
+    """What became of an upload, in words: refused with N errors, checked only, imported, or still running."""
+    result = job.result if isinstance(job.result, dict) else {}
+    errors = result.get("errors") or []
+    if job.status == Job.Status.FAILED:
+        return f"Не импортирован: ошибок — {len(errors)}" if errors else f"Ошибка: {job.message}"
+    if job.status != Job.Status.DONE:
+        return job.get_status_display()
+    return "Только проверка: ошибок нет" if result.get("dry_run") else "Импортирован"
+
+
+def import_history(*, user: User, limit: int = 20) -> list[dict]:
+    """The latest uploads the user may see, each with its outcome: imported, refused (with how many
+    errors) or only checked, and who uploaded it (their name). Every upload is a job, so none is
+    missing here, while ImportBatch rows exist only for files that were written."""
+    jobs = job_list_visible_to(user=user).filter(kind__startswith="import:").select_related("created_by")
+    history = []
+    for job in jobs.order_by("-created_at", "-pk")[:limit]:
+        result = job.result if isinstance(job.result, dict) else {}
+        checked = job.status == Job.Status.DONE  # a refused file has no rows to count
+        written = checked and not result.get("dry_run")
+        person = job.created_by
+        history.append(
+            {
+                "job": job,
+                "file_name": job.params.get("file_name", ""),
+                "kind": dict(importer_choices()).get(job.params.get("kind"), job.params.get("kind", "")),
+                "outcome": _import_outcome(job),
+                "is_refused": job.status == Job.Status.FAILED,
+                "rows": result.get("rows") if checked else None,
+                "created": result.get("created") if written else None,
+                "updated": result.get("updated") if written else None,
+                "person": (person.get_full_name() or person.username) if person else "",
+            }
+        )
+    return history
 
 
 def dashboard_counts(*, user: User) -> dict:

@@ -11,9 +11,12 @@ second waits and then finds the version changed; SQLite serialises writers anywa
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 
@@ -27,6 +30,7 @@ STALE_RECORD_API = (
     "Запись изменил другой пользователь после того, как вы её прочитали (ваша версия {sent}, текущая "
     "{current}). Ничего не сохранено: прочитайте запись заново и повторите изменение."
 )
+T = TypeVar("T")
 VERSION_HELP = "Версия записи, которую вы прочитали; если запись с тех пор изменили, сохранение отклоняется."
 
 
@@ -120,6 +124,34 @@ class FormConflict:
 
     message: str
     rows: list[ConflictRow]
+    current: models.Model | None = None  # the record as it is saved now
+
+
+def form_errors_from(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal shown on the form: each message at its field (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def form_save(
+    form: forms.Form, save: Callable[[], T], *, theirs: Callable[[models.Model], dict] | None = None
+) -> tuple[T | None, FormConflict | None]:
+    """Run `save` (the service call) for a valid form opened at some version: (what it returned, None);
+    on a refusal (None, None) with the messages on the form; on a stale version (None, the conflict to
+    show beside the form). `theirs(current)` gives the saved values to compare (default: the model
+    form's fields of the current record)."""
+    try:
+        return save(), None
+    except ValidationError as error:
+        form_errors_from(form, error)
+        return None, None
+    except StaleRecord as error:
+        current = error.current
+        values = theirs(current) if theirs else model_values(current, form._meta.fields)
+        return None, form_conflict(form, error, values)
 
 
 def form_conflict(form: forms.Form, error: StaleRecord, theirs: dict) -> FormConflict:
@@ -128,7 +160,7 @@ def form_conflict(form: forms.Form, error: StaleRecord, theirs: dict) -> FormCon
     rows = conflict_rows(form, theirs)
     form.data = form.data.copy()
     form.data[form.add_prefix("version")] = str(error.current.version)
-    return FormConflict(STALE_RECORD, rows)
+    return FormConflict(STALE_RECORD, rows, error.current)
 
 
 class VersionedModelFormMixin:

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import reverse
@@ -15,9 +15,9 @@ from . import formatting, selectors
 from .charts import Series, line_chart
 from .exports import workbook_bytes, xlsx_response
 from .forms import ImportUploadForm, SchoolFilterForm
-from .importing import template_for
+from .importing import importer_choices, template_for
 from .jobs import job_create, job_enqueue, job_expire_if_abandoned, job_live_progress
-from .models import ImportBatch, School
+from .models import School
 from .panels import dashboard_panels, school_panels, tasks_for
 from .permissions import DataImportRequiredMixin, PortalUserRequiredMixin, StaffRequiredMixin
 from .roles import is_principal, is_staff_member, principal_school_id
@@ -140,8 +140,8 @@ class ImportUploadView(DataImportRequiredMixin, FormView):
         return {"kind": self.request.GET.get("kind", "schools")}
 
     def get_context_data(self, **kwargs):
-        batches = ImportBatch.objects.select_related("imported_by")[:20]
-        return super().get_context_data(batches=batches, **kwargs)
+        history = selectors.import_history(user=self.request.user)
+        return super().get_context_data(history=history, **kwargs)
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
@@ -170,12 +170,9 @@ class ImportUploadView(DataImportRequiredMixin, FormView):
 
 class ImportTemplateView(StaffRequiredMixin, View):
     def get(self, request, kind):
-        try:
-            title, headers, example = template_for(kind)
-        except KeyError:
-            from django.http import Http404
-
+        if kind not in dict(importer_choices()):
             raise Http404("Нет такого шаблона")
+        title, headers, example = template_for(kind)
         from .exports import Sheet
 
         content = workbook_bytes([Sheet("Данные", headers, [example] if example else [])])

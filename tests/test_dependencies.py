@@ -86,14 +86,7 @@ def _circles(app: str) -> list[list[str]]:
         "schools",
         "indicators",
         "monitoring",
-        pytest.param(
-            "roadmaps",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="Recommendation.audit_value reads roadmaps.selectors lazily (models -> selectors -> "
-                "effectiveness -> models); to be folded next session",
-            ),
-        ),
+        "roadmaps",
     ],
 )
 def test_no_import_circles_inside_an_app(app):

@@ -111,20 +111,15 @@ def copy_stream(
     stream: CopyStream,
     db: BaseDatabaseWrapper | None = None,
 ) -> None:
-    """`COPY table (columns) FROM STDIN WITH (options)` reading `stream` (psycopg 2 or 3); `table` is
-    quoted already. An error raised while the rows are produced is re-raised as it is."""
+    """`COPY table (columns) FROM STDIN WITH (options)` reading `stream` through psycopg2 (the driver the
+    portal uses: psycopg 3 was measured within noise of it, benchmarks/RESULTS.md §11); `table` is quoted
+    already. An error raised while the rows are produced is re-raised as it is."""
     db = db or connection
     quote = db.ops.quote_name
     sql = f"COPY {table} ({', '.join(quote(c) for c in columns)}) FROM STDIN WITH ({options})"
     with db.cursor() as cursor:
-        raw = cursor.cursor
         try:
-            if hasattr(raw, "copy_expert"):  # psycopg2
-                raw.copy_expert(sql, stream, size=1 << 20)
-            else:  # psycopg 3
-                with raw.copy(sql) as copy:
-                    for chunk in iter(stream.read, stream.tail[:0]):
-                        copy.write(chunk)
+            cursor.cursor.copy_expert(sql, stream, size=1 << 20)
         except Exception:
             if stream.error is not None:
                 raise stream.error from None

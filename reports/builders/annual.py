@@ -625,7 +625,8 @@ def _draft_conclusions(catalogue, indicator_stats, by_year_code, current, previo
         lines.append(
             f"Медиана показателя «{indicator['short_name']}» по муниципалитету "
             f"{'выросла' if now > before else 'снизилась'} на {pp(now - before)} "
-            f"(с {fmt(before)} % до {fmt(now)} %) — {'отрицательная' if worse else 'положительная'} динамика."
+            f"(с {formatting.share(before)} до {formatting.share(now)}) — "
+            f"{'отрицательная' if worse else 'положительная'} динамика."
         )
     lines.extend(_school_sentences(catalogue, indicator_stats, by_year_code, current, year))
     return lines
@@ -657,7 +658,8 @@ def _school_sentences(catalogue, indicator_stats, by_year_code, current, year) -
                 lines.append(
                     f"{s['school_label']}: {indicator['name'][0].lower()}{indicator['name'][1:]} "
                     f"{'выросла' if delta > 0 else 'снизилась'} на {pp(delta)} и "
-                    f"{'выше' if worse_up else 'ниже'} медианы кластера ({fmt(now['value'])} % при медиане "
-                    f"{fmt(cluster['median'])} %)."
+                    f"{'выше' if worse_up else 'ниже'} медианы кластера "
+                    f"({formatting.share(now['value'])} при медиане "
+                    f"{formatting.share(cluster['median'])})."
                 )
     return lines

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from schools.api.fields import VisiblePrimaryKeyRelatedField, visible_school_field
-from schools.versioning import VERSION_HELP
+from schools.api.serializers import VersionApiField
 
 from ..models import CycleStage, Direction, ManagementDecision, Recommendation, Roadmap, RoadmapItem
 from ..selectors import recommendation_list_visible_to
@@ -22,7 +22,7 @@ class RoadmapItemSerializer(serializers.ModelSerializer):
         slug_field="code", queryset=Direction.objects.all(), required=False, allow_null=True
     )
     evidence = serializers.ListField(child=serializers.CharField(max_length=2000), required=False)
-    version = serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+    version = VersionApiField()
 
     class Meta:
         model = RoadmapItem
@@ -58,7 +58,7 @@ class RoadmapSerializer(serializers.ModelSerializer):
         slug_field="code", many=True, queryset=Direction.objects.all(), required=False
     )
     items = RoadmapItemNestedSerializer(many=True, read_only=True)
-    version = serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+    version = VersionApiField()
 
     class Meta:
         model = Roadmap
@@ -85,7 +85,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
         slug_field="code", queryset=Direction.objects.all(), required=False, allow_null=True
     )
     answer_evidence = serializers.ListField(child=serializers.CharField(max_length=2000), required=False)
-    version = serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+    version = VersionApiField()
 
     class Meta:
         model = Recommendation
@@ -121,7 +121,7 @@ class DecisionSerializer(serializers.ModelSerializer):
     direction = serializers.SlugRelatedField(
         slug_field="code", queryset=Direction.objects.all(), required=False, allow_null=True
     )
-    version = serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+    version = VersionApiField()
 
     class Meta:
         model = ManagementDecision

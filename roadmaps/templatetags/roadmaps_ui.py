@@ -1,6 +1,6 @@
 from django import template
 
-from roadmaps.selectors import recommendation_source_text
+from roadmaps.sources import recommendation_source_text
 from schools import formatting
 
 register = template.Library()

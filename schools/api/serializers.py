@@ -1,7 +1,19 @@
 from rest_framework import serializers
 
 from ..models import Municipality, School, SchoolContext
+from ..versioning import VERSION_HELP
 from .fields import visible_municipality_field, visible_school_field
+
+
+class VersionApiField(serializers.IntegerField):
+    """The `version` an API client read and sends back with a change (optional; schools.versioning), the
+    serializers' counterpart of the forms' VersionField."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("help_text", VERSION_HELP)
+        super().__init__(**kwargs)
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):

@@ -1,6 +1,7 @@
 from django import template
 
 from schools import formatting, navigation
+from schools.flash import NEAR
 
 register = template.Library()
 
@@ -26,8 +27,8 @@ def number(value, digits=None) -> str:
 
 @register.filter
 def share(value, digits=1) -> str:
-    """A share in % with its sign: «12,3 %»."""
-    return formatting.share(value, int(digits))
+    """A share in % with its sign: «12,3 %»; `share:None` keeps the value's own digits («62,5 %», «70 %»)."""
+    return formatting.share(value, None if digits is None else int(digits))
 
 
 @register.filter
@@ -61,3 +62,15 @@ def url_if_allowed(context, name, *args) -> str:
 def label_of(labels, code):
     """{{ names|label_of:code }}: the label a mapping gives a code, the code itself if it has none."""
     return labels.get(code, code) if hasattr(labels, "get") else code
+
+
+@register.filter
+def page_messages(messages) -> list:
+    """The messages shown at the top of the page: all but those meant for an element (`message_near`)."""
+    return [m for m in messages if not (m.extra_tags or "").startswith(NEAR)]
+
+
+@register.filter
+def messages_near(messages, anchor) -> list:
+    """{% for message in messages|messages_near:anchor %}: the messages meant for the element `anchor`."""
+    return [m for m in messages if (m.extra_tags or "") == NEAR + str(anchor)]

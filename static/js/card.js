@@ -82,7 +82,7 @@
         if (den > 0 && num >= 0 && num <= den) {
           var share = num * 100 / den;
           claimed = share >= threshold;
-          out.textContent = "Доля " + share.toFixed(1).replace(".", ",") + " % — " + (claimed ? "балл заявлен" : "ниже порога " + threshold + " %");
+          out.textContent = "Доля " + share.toFixed(1).replace(".", ",") + "\u00a0% — " + (claimed ? "балл заявлен" : "ниже порога " + String(threshold).replace(".", ",") + "\u00a0%");
         } else { out.textContent = ""; }
       } else if (kind === "number") {
         var value = parseFloat((a.querySelector("[data-field=value]").value || "").replace(",", "."));
@@ -100,13 +100,18 @@
       }
     }
 
+    // The claimed total as the server counts it (monitoring.rules.score_points): each section capped at
+    // its maximum. Every [data-claimed-total] on the page shows it: the figure at the top and the bar.
     function refreshTotal() {
       var total = 0;
-      articles().forEach(function (a) {
-        if (a.getAttribute("data-claimed") === "1") { total += parseInt(a.getAttribute("data-points"), 10); }
+      form.querySelectorAll("[data-section-max]").forEach(function (section) {
+        var earned = 0;
+        section.querySelectorAll("article[data-criterion]").forEach(function (a) {
+          if (a.getAttribute("data-claimed") === "1") { earned += parseInt(a.getAttribute("data-points"), 10); }
+        });
+        total += Math.min(earned, parseInt(section.getAttribute("data-section-max"), 10));
       });
-      var el = form.querySelector("[data-claimed-total]");
-      if (el) { el.textContent = String(total); }
+      document.querySelectorAll("[data-claimed-total]").forEach(function (el) { el.textContent = String(total); });
     }
 
     function save() {

@@ -24,6 +24,7 @@ from indicators.computation import (
     result_columns,
     scale_population,
     share,
+    shown_rank,
     size_band,
     weighted_index,
 )
@@ -206,7 +207,7 @@ def test_objectivity_flags_at_their_thresholds_with_russian_texts():
         "возможно завышение текущих отметок."
     )
     assert flags[1]["text"] == (
-        "Доля «2» на ВПР 0 %, при этом 12,5\xa0% участников ОГЭ не преодолели минимальный порог "
+        "Доля «2» на ВПР 0,0\xa0%, при этом 12,5\xa0% участников ОГЭ не преодолели минимальный порог "
         "(порог 10,0\xa0%)."
     )
     # no ВПР data is not «no 2s»; raised at its threshold counts
@@ -215,3 +216,17 @@ def test_objectivity_flags_at_their_thresholds_with_russian_texts():
         == "vpr_raised"
     )
     assert objectivity_flags(lowered=None, raised=None, fail=None, oge=50.0, rules=rules) == []
+
+
+def test_a_page_shows_no_place_for_a_school_without_a_value_or_without_the_flag():
+    # a flag not carried («нет»): no place, whatever RANK gave it
+    assert shown_rank(value=0.0, risk=0.0, rank=1, is_flag=True) is None
+    assert shown_rank(value=0.0, risk=0.0, rank=3, is_flag=True) is None
+    assert shown_rank(value=1.0, risk=1.0, rank=1, is_flag=True) == 1
+    # no value: no place
+    assert shown_rank(value=None, risk=None, rank=None, is_flag=False) is None
+    # a share where every school ties (spread 0): all are «first» at no risk — no place
+    assert shown_rank(value=12.5, risk=0.0, rank=1, is_flag=False) is None
+    # the best of ten at no risk keeps its place 10, the worst its 1
+    assert shown_rank(value=2.0, risk=0.0, rank=10, is_flag=False) == 10
+    assert shown_rank(value=30.0, risk=1.0, rank=1, is_flag=False) == 1

@@ -64,7 +64,7 @@ def test_computed_for_explains_the_dynamic_in_russian():
         "previous": "20,0",
         "current_counts": [3, 30],
         "previous_counts": [5, 25],
-        "text": "доля «отметка «2»» снизилась: 20,0 % → 10,0 % — положительная динамика",
+        "text": "доля «отметка «2»» снизилась: 20,0\xa0% → 10,0\xa0% — положительная динамика",
     }
 
 

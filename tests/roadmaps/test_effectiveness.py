@@ -164,7 +164,7 @@ def test_effectiveness_page_and_export(client_for, inspector, two_years):
     page = client.get("/roadmaps/effectiveness/?year=2025").content.decode()
     export = client.get("/roadmaps/effectiveness/export.xlsx?year=2025")
 
-    assert "66,7 %" in page and "33,3 %" in page
+    assert "66,7\xa0%" in page and "33,3\xa0%" in page  # schools.formatting.share
     assert "<svg" in page
     book = load_workbook(io.BytesIO(export.content))
     rows = [[c.value for c in row] for row in book["По школам"].iter_rows(min_row=2)]

@@ -85,3 +85,40 @@ def test_a_finished_job_shows_its_stored_figures_not_a_stale_cached_progress(cli
         "Импортировано строк: 10",
         True,
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upload_history_keeps_refused_files_and_dry_runs_with_the_persons_name(
+    client_for, administrator, principal_a, make_xlsx
+):
+    administrator.first_name, administrator.last_name = "Анна", "Администратова"
+    administrator.save()
+    client = client_for(administrator)
+    client.post(
+        "/schools/import/",
+        {
+            "kind": "schools",
+            "file": make_xlsx([SCHOOL_HEADER, school_row(settlement="хутор")], name="bad.xlsx"),
+        },
+    )
+    client.post(
+        "/schools/import/",
+        {
+            "kind": "schools",
+            "file": make_xlsx([SCHOOL_HEADER, school_row()], name="try.xlsx"),
+            "dry_run": "on",
+        },
+    )
+    Job.objects.create(kind="report:build", title="Отчёт", created_by=administrator)  # not an upload
+
+    from schools.selectors import import_history
+
+    history = import_history(user=administrator)
+
+    # newest first; a dry run writes nothing (no new or updated rows), a refused file has no rows at all
+    assert [(h["file_name"], h["outcome"], h["rows"], h["created"], h["person"]) for h in history] == [
+        ("try.xlsx", "Только проверка: ошибок нет", 1, None, "Анна Администратова"),
+        ("bad.xlsx", "Не импортирован: ошибок — 1", None, None, "Анна Администратова"),
+    ]
+    assert not School.objects.filter(code="0101").exists()  # neither upload wrote the school
+    assert import_history(user=principal_a) == []  # a principal sees only the uploads they started
