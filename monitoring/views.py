@@ -1,5 +1,3 @@
-from django.utils.functional import cached_property
-
 """Pages of the monitoring: campaigns (staff), the principal's card, verification, results, templates."""
 
 import json
@@ -11,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
