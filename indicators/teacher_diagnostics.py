@@ -137,9 +137,15 @@ def teacher_level_summary(*, schools: QuerySet[School], years: Iterable[int] | N
     if years is not None:
         diagnostics = diagnostics.filter(year__in=list(years))
     rows = list(
-        _counted(diagnostics, "school_id", "school__code", "year", "subject_id", "subject__name").order_by(
-            "school__code", "-year", "subject__name"
-        )
+        _counted(
+            diagnostics,
+            "school_id",
+            "school__code",
+            "school__short_name",
+            "year",
+            "subject_id",
+            "subject__name",
+        ).order_by("school__code", "-year", "subject__name")
     )
     for row in rows:
         row["low_share"] = share(row["low"], row["teachers"])
