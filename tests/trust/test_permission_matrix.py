@@ -134,6 +134,7 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
     "roadmaps:roadmap-export": {"GET": (302, 200, 404, 200, 200)},
     "roadmaps:roadmap-import": {"GET": (302, 403, 403, 200, 200), "POST": (302, 403, 403, 200, 200)},
     "roadmaps:roadmap-update": {"GET": (302, 403, 403, 200, 200), "POST": (302, 403, 403, 200, 200)},
+    "roadmaps:school-routes-create": {"POST": (302, 403, 403, 302, 302)},
     # --- API: roadmaps ---
     "decision-detail": {
         "GET": (403, 200, 404, 200, 200),
@@ -231,6 +232,7 @@ KWARGS = {
     "help-role": lambda w: {"role": "principal"},
     # indicators
     "indicators:school": lambda w: {"code": w["school_a"].code},
+    "roadmaps:school-routes-create": lambda w: {"code": w["school_a"].code},
     "indicators:override": lambda w: {"code": w["school_a"].code},
     "result-detail": lambda w: {"pk": w["result_a"].pk},
     "indicator-detail": lambda w: {"code": w["indicator"].code},
