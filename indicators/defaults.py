@@ -16,3 +16,7 @@ DEFAULT_UNFAVOURABLE_SHARE = Decimal("0.1")  # p: share of a municipality for Ш
 # below 50 % low, 50–79 % medium, 80 % and more high.
 DEFAULT_TEACHER_MEDIUM_FROM = Decimal("50")
 DEFAULT_TEACHER_HIGH_FROM = Decimal("80")
+TEACHER_BANDS_INVALID = (
+    "Порог среднего уровня должен быть больше 0 и меньше порога высокого уровня, "
+    "а порог высокого уровня — не больше 100 %."
+)

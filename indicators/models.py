@@ -15,6 +15,7 @@ from .defaults import (
     DEFAULT_TEACHER_HIGH_FROM,
     DEFAULT_TEACHER_MEDIUM_FROM,
     DEFAULT_UNFAVOURABLE_SHARE,
+    TEACHER_BANDS_INVALID,
 )
 
 
@@ -508,6 +509,7 @@ class TeacherLevelRules(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(medium_from__gt=0, medium_from__lt=F("high_from"), high_from__lte=100),
                 name="teacher_levels_bands_ordered",
+                violation_error_message=TEACHER_BANDS_INVALID.replace("%", "%%"),
             ),
         ]
 

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import IO
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -22,7 +23,8 @@ from schools.importing import ImportSummary, batch_create, require_no_errors
 from schools.models import ImportBatch, School
 from schools.tabular import Column, RowError, normalise_header, parse_academic_year, parse_decimal, read_table
 
-from ..models import Subject, TeacherDiagnostic
+from ..defaults import TEACHER_BANDS_INVALID
+from ..models import Subject, TeacherDiagnostic, TeacherLevelRules
 from .results import normalise_name
 
 KIND = ImportBatch.Kind.TEACHER_DIAGNOSTICS
@@ -206,3 +208,18 @@ def teacher_diagnostics_import(
     batch.save(update_fields=["created", "updated"])
     summary.batch_id = batch.pk
     return summary
+
+
+@transaction.atomic
+def teacher_bands_save(
+    *, rules: TeacherLevelRules, user: User | None = None, comment: str = ""
+) -> TeacherLevelRules:
+    """Save edited level bands (a form's instance); a new `valid_from` creates a new version. Levels are
+    computed when read, so every page and report follows the bands at once; simple_history keeps who
+    changed what and when."""
+    if not 0 < rules.medium_from < rules.high_from <= 100:
+        raise ValidationError(TEACHER_BANDS_INVALID)
+    rules.changed_by = user if getattr(user, "pk", None) else None
+    rules.comment = comment or rules.comment
+    rules.save()
+    return rules

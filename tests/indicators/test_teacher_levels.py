@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from indicators.defaults import TEACHER_BANDS_INVALID
 from indicators.models import Subject, TeacherDiagnostic, TeacherLevelRules
 from indicators.reference import seed as seed_indicators
 from indicators.teacher_diagnostics import teacher_level_summary, teacher_subject_totals, with_levels
@@ -120,3 +121,29 @@ def test_anonymous_visitors_see_nothing_of_the_diagnostics(results, client_for):
     response = client_for(None).get("/schools/A001/")
 
     assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_staff_edit_the_bands_as_a_new_version_and_disordered_bands_are_refused(
+    results, client_for, inspector
+):
+    client = client_for(inspector)
+    form = {"valid_from": 2025, "medium_from": "60", "high_from": "90", "comment": "Приказ № 12"}
+
+    response = client.post("/indicators/rules/teachers/", form)
+
+    assert response.status_code == 302
+    bands = TeacherLevelRules.objects.get(valid_from=2025)
+    assert (bands.medium_from, bands.high_from, bands.changed_by, bands.comment) == (
+        Decimal("60"),
+        Decimal("90"),
+        inspector,
+        "Приказ № 12",
+    )
+    summary = teacher_level_summary(schools=School.objects.filter(code="A001"), years=[2025])
+    assert summary[0]["low"] == 2  # 50 % and 49 % are now below 60 %
+
+    refused = client.post("/indicators/rules/teachers/", {**form, "valid_from": 2026, "medium_from": "95"})
+
+    assert refused.status_code == 200
+    assert TEACHER_BANDS_INVALID in refused.content.decode()
+    assert not TeacherLevelRules.objects.filter(valid_from=2026).exists()

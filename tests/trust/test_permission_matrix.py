@@ -51,6 +51,7 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
     "help": {"GET": (200, 200, 200, 200, 200)},
     "help-role": {"GET": (200, 200, 200, 200, 200)},
     # --- indicators ---
+    "indicators:teacher-bands": {"GET": (302, 403, 403, 200, 200), "POST": (302, 403, 403, 200, 200)},
     "indicators:compute": {"POST": (302, 403, 403, 302, 302)},
     "indicators:index": {"GET": (302, 403, 403, 200, 200)},
     "indicators:override": {"POST": (302, 403, 403, 404, 404)},
