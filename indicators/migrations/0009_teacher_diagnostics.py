@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('indicators', '0008_result_without_procedure_subject_indexes'),
-        ('schools', '0003_import_batch_kind_teacher_diagnostics'),
+        ('schools', '0004_import_batch_kind_teacher_diagnostics'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -76,6 +76,7 @@ def _school_programme(school: School, year: int) -> Roadmap:
     return Roadmap.objects.create(
         kind=Roadmap.Kind.SCHOOL,
         school=school,
+        municipality_id=school.municipality_id,
         title=PROGRAMME_TITLE.format(school=school.display_name)[:500],
         period_start=date(year, 9, 1),
         period_end=date(year + 1, 8, 31),

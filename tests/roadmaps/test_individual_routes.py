@@ -58,7 +58,11 @@ def test_staff_create_one_route_per_low_level_teacher_and_repeating_adds_nothing
 
     programme = Roadmap.objects.get(school=school_a)
     assert first.status_code == 302 and first.url == programme.get_absolute_url()
-    assert (programme.kind, programme.title) == ("school", f"Программа помощи «{school_a.display_name}»")
+    assert (programme.kind, programme.title, programme.municipality) == (
+        "school",
+        f"Программа помощи «{school_a.display_name}»",
+        school_a.municipality,
+    )
     assert items() == [
         ("ИОМ-1", "teacher-diagnostics:2025:math:Т-02", 5, "2.3", date(2026, 5, 31)),
         ("ИОМ-2", "teacher-diagnostics:2025:russian:Т-03", 5, "2.3", date(2026, 5, 31)),
@@ -139,3 +143,20 @@ def test_the_action_is_offered_to_staff_on_the_school_page_only(
     assert "Создать ИОМ для педагогов низкого уровня" in staff_page
     assert "педагогов низкого уровня: 2, ИОМ в программе помощи: 0" in staff_page
     assert "Создать ИОМ" not in principal_page
+
+
+def test_an_inspector_of_another_municipality_neither_sees_nor_acts_on_the_school(
+    diagnosed, client_for, roles
+):
+    from schools.models import Municipality, Profile
+    from schools.roles import INSPECTOR
+    from tests.factories import UserFactory
+
+    elsewhere = Municipality.objects.create(name="Другой округ", code="other")
+    outsider = UserFactory(username="inspector_elsewhere", groups=[roles[INSPECTOR]])
+    Profile.objects.update_or_create(user=outsider)[0].municipalities.add(elsewhere)
+    client = client_for(outsider)
+
+    assert client.get("/schools/A001/").status_code == 404
+    assert client.post(url()).status_code == 404
+    assert RoadmapItem.all_objects.count() == 0

@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('roadmaps', '0004_versions_and_item_archive'),
-        ('schools', '0003_import_batch_kind_teacher_diagnostics'),
+        ('roadmaps', '0005_historicalroadmap_municipality_roadmap_municipality'),
+        ('schools', '0004_import_batch_kind_teacher_diagnostics'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
