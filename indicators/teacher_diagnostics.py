@@ -68,7 +68,7 @@ def bands_for_year(year: int, versions: list[Bands] | None = None) -> Bands:
 
 
 def _level_whens(bands: Bands, condition: Q) -> list[When]:
-    reached = {
+    reached: dict[str, GreaterThanOrEqual] = {
         level: GreaterThanOrEqual(F("score") * Value(Decimal(100)), F("max_score") * Value(threshold))
         for level, threshold in ((HIGH, bands.high_from), (MEDIUM, bands.medium_from))
     }
@@ -92,7 +92,8 @@ def level_expression(versions: list[Bands] | None = None) -> Case:
     return Case(*whens, default=Value(LOW), output_field=CharField())
 
 
-def with_levels(diagnostics: QuerySet[TeacherDiagnostic]) -> QuerySet[TeacherDiagnostic]:
+def with_levels(diagnostics: QuerySet[TeacherDiagnostic]) -> QuerySet[Any]:
+    """The rows annotated with `level` (low / medium / high)."""
     return diagnostics.annotate(level=level_expression())
 
 
@@ -108,7 +109,7 @@ def teacher_rows_visible_to(*, user: User, school: School, year: int | None = No
     rows = TeacherDiagnostic.objects.filter(school=school).select_related("subject")
     if year is not None:
         rows = rows.filter(year=year)
-    result = list(with_levels(rows).order_by("-year", "subject__name", "teacher_code"))
+    result: list[Any] = list(with_levels(rows).order_by("-year", "subject__name", "teacher_code"))
     for row in result:
         row.level_label = LEVEL_LABELS[row.level]
         row.percent = float(row.score) * 100 / float(row.max_score)
@@ -183,11 +184,8 @@ def low_level_teachers(*, school: School, year: int) -> list[dict]:
     """(subject, teacher code) of the school's low-level results in a year: the teachers who need an
     individual route (ИОМ)."""
     rows = with_levels(TeacherDiagnostic.objects.filter(school=school, year=year)).filter(level=LOW)
-    return list(
-        rows.order_by("subject__name", "teacher_code").values(
-            "subject__code", "subject__name", "teacher_code", "year"
-        )
-    )
+    fields = ("subject__code", "subject__name", "teacher_code", "year")
+    return [dict(row) for row in rows.order_by("subject__name", "teacher_code").values(*fields)]
 
 
 def latest_low_level_year(*, school: School) -> int | None:

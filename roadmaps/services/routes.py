@@ -117,7 +117,7 @@ def individual_routes_create(*, school: School, user: User | None, year: int | N
     number = _next_number(roadmap)
     last = roadmap.items.order_by("-position").values_list("position", flat=True).first() or 0
     label = formatting.school_year(year)
-    new = []
+    new: list[RoadmapItem] = []
     for ref, teacher in refs.items():
         if ref in made_before:
             continue
