@@ -250,8 +250,12 @@ def test_the_upload_page_offers_the_file_and_keeps_no_copy_of_a_refused_one(
 
 
 def test_the_command_prints_a_russian_summary_and_exits_non_zero_on_errors(
-    reference, make_xlsx, tmp_path, capsys
+    reference, make_xlsx, tmp_path, capsys, monkeypatch
 ):
+    from django.db import connections
+
+    # run_from_argv closes the connections when it ends, the test's own one included (PostgreSQL)
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     good, bad = tmp_path / "good.xlsx", tmp_path / "bad.xlsx"
     good.write_bytes(make_xlsx([HEADER, *GOOD_ROWS]).getvalue())
     bad.write_bytes(make_xlsx([HEADER, ["A001", "2025", "Математика", "Т-09", 60, 50]]).getvalue())
