@@ -11,6 +11,7 @@ from datetime import date
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from indicators.teacher_diagnostics import latest_low_level_year, low_level_teachers
@@ -92,11 +93,22 @@ def _next_number(roadmap: Roadmap) -> int:
     return max(taken, default=0) + 1
 
 
+def route_school_year(*, year: int, today: date) -> int:
+    """The school year a route runs in: the diagnostics' own, or the current one if that has passed (a
+    route made in November 2026 from the 2025/2026 diagnostics runs in 2026/2027, not already overdue)."""
+    current = today.year if today.month >= 9 else today.year - 1
+    return max(year, current)
+
+
 @transaction.atomic
-def individual_routes_create(*, school: School, user: User | None, year: int | None = None) -> RoutesOutcome:
+def individual_routes_create(
+    *, school: School, user: User | None, year: int | None = None, today: date | None = None
+) -> RoutesOutcome:
     """Add an ИОМ item per low-level teacher code and subject of the school's diagnostics of `year` (the
-    latest by default) to the school's support programme; codes that already have one are skipped."""
+    latest by default) to the school's support programme; codes that already have one are skipped. Each
+    route is due by 31 May of the school year it runs in (`route_school_year`)."""
     _require_staff(user)
+    today = today or timezone.localdate()
     year = year if year is not None else latest_low_level_year(school=school)
     if year is None:
         raise ValidationFailed(NO_DIAGNOSTICS)
@@ -117,6 +129,7 @@ def individual_routes_create(*, school: School, user: User | None, year: int | N
     number = _next_number(roadmap)
     last = roadmap.items.order_by("-position").values_list("position", flat=True).first() or 0
     label = formatting.school_year(year)
+    runs_in = route_school_year(year=year, today=today)
     new: list[RoadmapItem] = []
     for ref, teacher in refs.items():
         if ref in made_before:
@@ -132,8 +145,8 @@ def individual_routes_create(*, school: School, user: User | None, year: int | N
                 title=TITLE.format(
                     teacher=teacher["teacher_code"], subject=teacher["subject__name"], year=label
                 ),
-                term=TERM.format(year=label),
-                due_date=date(year + 1, 5, 31),
+                term=TERM.format(year=formatting.school_year(runs_in)),
+                due_date=date(runs_in + 1, 5, 31),
                 responsible=RESPONSIBLE,
                 result=RESULT,
                 source_ref=ref,

@@ -12,7 +12,7 @@ from indicators.reference import seed as seed_indicators
 from roadmaps.models import Roadmap, RoadmapItem
 from roadmaps.reference import seed as seed_roadmaps
 from roadmaps.services import roadmap_item_archive
-from roadmaps.services.routes import NO_LOW_LEVEL
+from roadmaps.services.routes import NO_LOW_LEVEL, individual_routes_create
 
 
 def result(school, subject, code, score, max_score=50, year=2025):
@@ -45,7 +45,7 @@ def items(school_code="A001"):
     return list(
         RoadmapItem.all_objects.filter(roadmap__school__code=school_code)
         .order_by("number")
-        .values_list("number", "source_ref", "stage__number", "direction__code", "due_date")
+        .values_list("number", "source_ref", "stage__number", "direction__code")
     )
 
 
@@ -64,8 +64,8 @@ def test_staff_create_one_route_per_low_level_teacher_and_repeating_adds_nothing
         school_a.municipality,
     )
     assert items() == [
-        ("ИОМ-1", "teacher-diagnostics:2025:math:Т-02", 5, "2.3", date(2026, 5, 31)),
-        ("ИОМ-2", "teacher-diagnostics:2025:russian:Т-03", 5, "2.3", date(2026, 5, 31)),
+        ("ИОМ-1", "teacher-diagnostics:2025:math:Т-02", 5, "2.3"),
+        ("ИОМ-2", "teacher-diagnostics:2025:russian:Т-03", 5, "2.3"),
     ]
     title = RoadmapItem.objects.get(number="ИОМ-1").title
     assert "педагога с кодом Т-02 по предмету «Математика»" in title and "2025/2026" in title
@@ -92,6 +92,22 @@ def test_an_archived_route_is_not_made_again_and_a_new_low_teacher_gets_the_next
         ("ИОМ-2", "teacher-diagnostics:2025:russian:Т-03"),
         ("ИОМ-3", "teacher-diagnostics:2025:russian:Т-04"),
     ]
+
+
+@pytest.mark.parametrize(
+    "today, due, term",
+    [
+        (date(2026, 3, 10), date(2026, 5, 31), "в течение 2025/2026 учебного года"),  # within the year
+        (date(2026, 11, 29), date(2027, 5, 31), "в течение 2026/2027 учебного года"),  # the year has passed
+    ],
+)
+def test_a_route_is_due_by_the_end_of_the_school_year_it_runs_in(
+    diagnosed, inspector, school_a, today, due, term
+):
+    outcome = individual_routes_create(school=school_a, user=inspector, today=today)
+
+    assert (outcome.year, outcome.created) == (2025, 2)
+    assert {(i.due_date, i.term) for i in RoadmapItem.objects.all()} == {(due, term)}
 
 
 def test_the_existing_school_programme_receives_the_routes(diagnosed, client_for, inspector, school_a):
