@@ -16,6 +16,8 @@ from .models import (
     SchoolStatus,
     StatusOverride,
     Subject,
+    TeacherDiagnostic,
+    TeacherLevelRules,
 )
 
 
@@ -68,6 +70,41 @@ class AssessmentResultAdmin(PortalImportExportAdmin):
     list_select_related = ["school", "procedure", "subject"]
     readonly_fields = ["import_batch"]
     raw_id_fields = ["school"]
+
+
+class TeacherDiagnosticResource(resources.ModelResource):
+    """Export from the admin; imports go through «Загрузка данных» (its checks refuse names)."""
+
+    school = fields.Field("school", "school", widgets.ForeignKeyWidget(School, "code"))
+    subject = fields.Field("subject", "subject", widgets.ForeignKeyWidget(Subject, "name"))
+
+    class Meta:
+        model = TeacherDiagnostic
+        fields = ["school", "year", "subject", "teacher_code", "score", "max_score"]
+
+
+@admin.register(TeacherDiagnostic)
+class TeacherDiagnosticAdmin(PortalImportExportAdmin):
+    """Rows enter only through the import, whose checks keep names out; here they are read and exported."""
+
+    resource_classes = [TeacherDiagnosticResource]
+    import_kind = "teacher_diagnostics"
+    list_display = ["school", "year", "subject", "teacher_code", "score", "max_score"]
+    list_filter = ["year", "subject"]
+    search_fields = ["school__code", "school__name", "teacher_code"]
+    list_select_related = ["school", "subject"]
+    readonly_fields = [f.name for f in TeacherDiagnostic._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TeacherLevelRules)
+class TeacherLevelRulesAdmin(SimpleHistoryAdmin):
+    list_display = ["valid_from", "medium_from", "high_from", "updated_at", "changed_by"]
 
 
 @admin.register(Procedure)

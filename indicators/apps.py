@@ -12,6 +12,7 @@ class IndicatorsConfig(AppConfig):
 
         from . import audit, panels
         from .services import RESULT_COLUMNS, results_import
+        from .services.diagnostics import EXAMPLE_ROW, TEACHER_DIAGNOSTIC_COLUMNS, teacher_diagnostics_import
 
         register_importer(
             "results",
@@ -20,7 +21,16 @@ class IndicatorsConfig(AppConfig):
             columns=RESULT_COLUMNS,
             example=["0101", "2024/2025", "ОГЭ", "Математика", 9, 52, 3, "", 3, 20, 19, 10, 3.7, "", "", ""],
         )
+        register_importer(
+            "teacher_diagnostics",
+            "Диагностика предметных компетенций педагогов",
+            teacher_diagnostics_import,
+            columns=TEACHER_DIAGNOSTIC_COLUMNS,
+            example=EXAMPLE_ROW,
+            keeps_upload=False,  # a refused file may carry names: its copy is not kept
+        )
         register_school_panel(20, panels.school_status_panel)
+        register_school_panel(25, panels.school_teacher_diagnostics_panel)
         register_dashboard_panel(20, panels.dashboard_lists_panel)
         register_audit_stream(
             audit.STREAM_KEY,

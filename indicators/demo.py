@@ -13,6 +13,7 @@ from schools import formatting
 from schools.demo import SCHOOL_PROFILES, YEARS
 from schools.models import School, SchoolContext
 
+from .demo_teachers import build_teacher_diagnostics
 from .models import AssessmentResult, Procedure, Subject
 from .reference import seed_procedures
 from .services import statuses_compute
@@ -155,6 +156,7 @@ def build(*, stdout) -> None:
         ],
     )
     stdout.write(f"Результаты оценочных процедур: {len(rows)} строк за {YEARS[0]}–{YEARS[-1]} учебные годы.")
+    build_teacher_diagnostics(stdout=stdout)
     for year in YEARS:
         run = statuses_compute(year=year)
         stdout.write(

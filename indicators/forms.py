@@ -2,7 +2,7 @@ from django import forms
 
 from schools.forms import SchoolYearField
 
-from .models import Indicator, MethodologyRules, StatusOverride
+from .models import Indicator, MethodologyRules, StatusOverride, TeacherLevelRules
 from .selectors import result_years
 
 
@@ -71,3 +71,16 @@ class ComputeForm(forms.Form):
         years=result_years,
         help_text="Годы, за которые загружены результаты.",
     )
+
+
+class TeacherBandsForm(forms.ModelForm):
+    """The level bands of the teachers' diagnostics from a year (a new year makes a new version)."""
+
+    comment = forms.CharField(
+        label="Основание изменения (приказ, протокол, решение)", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    class Meta:
+        model = TeacherLevelRules
+        fields = ["valid_from", "medium_from", "high_from"]
+        help_texts = {"valid_from": "Например, 2025 — с 2025/2026 учебного года."}

@@ -13,7 +13,10 @@ from .defaults import (
     DEFAULT_LOW_RESULTS_SHARE,
     DEFAULT_LOW_RESULTS_YEARS,
     DEFAULT_SIZE_EDGES,
+    DEFAULT_TEACHER_HIGH_FROM,
+    DEFAULT_TEACHER_MEDIUM_FROM,
     DEFAULT_UNFAVOURABLE_SHARE,
+    TEACHER_BANDS_INVALID,
 )
 
 
@@ -481,3 +484,84 @@ class StatusOverride(models.Model):
     @property
     def effective(self) -> bool | None:
         return {self.Decision.INCLUDE: True, self.Decision.EXCLUDE: False}.get(self.decision)
+
+
+class TeacherLevelRules(TimeStampedModel):
+    """Level bands of the teachers' subject diagnostics (DESIGN §7.4), one version per starting year.
+
+    A result is «высокий» from `high_from` % of the maximum score, «средний» from `medium_from` %, «низкий»
+    below. The version used for year Y is the one with the greatest `valid_from` ≤ Y.
+    """
+
+    valid_from = models.PositiveSmallIntegerField("действуют с учебного года", unique=True)
+    medium_from = models.DecimalField(
+        "средний уровень от, % максимального балла",
+        max_digits=5,
+        decimal_places=2,
+        default=DEFAULT_TEACHER_MEDIUM_FROM,
+    )
+    high_from = models.DecimalField(
+        "высокий уровень от, % максимального балла",
+        max_digits=5,
+        decimal_places=2,
+        default=DEFAULT_TEACHER_HIGH_FROM,
+    )
+    comment = models.TextField("основание изменения", blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="кто изменил", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "уровни диагностики педагогов"
+        verbose_name_plural = "уровни диагностики педагогов"
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(medium_from__gt=0, medium_from__lt=F("high_from"), high_from__lte=100),
+                name="teacher_levels_bands_ordered",
+                violation_error_message=TEACHER_BANDS_INVALID.replace("%", "%%"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Уровни диагностики педагогов с {formatting.school_year(self.valid_from)} учебного года"
+
+
+class TeacherDiagnostic(TimeStampedModel):
+    """One teacher's result of a subject-competence diagnostics in a year (DESIGN §7.4).
+
+    The teacher is known only by a pseudonym code the school keeps; no name is ever stored. Rows are
+    visible to staff only; principals and the public see aggregates.
+    """
+
+    school = models.ForeignKey(
+        "schools.School", verbose_name="ОО", on_delete=models.CASCADE, related_name="teacher_diagnostics"
+    )
+    year = models.PositiveSmallIntegerField("учебный год")
+    subject = models.ForeignKey(Subject, verbose_name="предмет", on_delete=models.PROTECT, related_name="+")
+    teacher_code = models.CharField("код педагога", max_length=20)
+    score = models.DecimalField("балл", max_digits=7, decimal_places=2)
+    max_score = models.DecimalField("максимальный балл", max_digits=7, decimal_places=2)
+    import_batch = models.ForeignKey(
+        "schools.ImportBatch", verbose_name="пакет импорта", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "диагностика предметных компетенций педагога"
+        verbose_name_plural = "диагностика предметных компетенций педагогов"
+        ordering = ["school__code", "year", "subject__name", "teacher_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "year", "subject", "teacher_code"], name="teacher_diagnostic_unique_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, max_score__gt=0, score__lte=F("max_score")),
+                name="teacher_diagnostic_score_within_max",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "school"], name="teacher_diag_year_school_idx")]
+
+    def __str__(self):
+        return f"{self.teacher_code}: {self.subject_id}, {formatting.school_year(self.year)}"

@@ -27,3 +27,25 @@ def dashboard_lists_panel(request) -> str:
         {"year": year, "dynamics": dynamics, "chart": chart},
         request=request,
     )
+
+
+def school_teacher_diagnostics_panel(request, school) -> str:
+    """«Предметные компетенции педагогов»: aggregates for whoever sees the school page (staff and the
+    school's principal), the teacher-level rows for staff only (the page checked visibility)."""
+    from . import teacher_diagnostics
+
+    summary = teacher_diagnostics.teacher_summary_visible_to(user=request.user, school=school)
+    if not summary:
+        return ""
+    versions = teacher_diagnostics.bands_versions()
+    years = sorted({row["year"] for row in summary}, reverse=True)
+    return render_to_string(
+        "indicators/panel_teacher_diagnostics.html",
+        {
+            "school": school,
+            "summary": summary,
+            "bands": teacher_diagnostics.bands_for_year(years[0], versions),
+            "teachers": teacher_diagnostics.teacher_rows_visible_to(user=request.user, school=school),
+        },
+        request=request,
+    )

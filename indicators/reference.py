@@ -4,7 +4,7 @@
 The catalogue follows DESIGN §4.3 and seed 000 (the indicator table of the municipal programme).
 """
 
-from .models import Indicator, MethodologyRules, Procedure, Subject
+from .models import Indicator, MethodologyRules, Procedure, Subject, TeacherLevelRules
 
 PROCEDURES = [
     ("VPR", "ВПР"),
@@ -283,10 +283,15 @@ def seed() -> list[str]:
         valid_from=DEFAULT_RULES_YEAR,
         defaults={"weights": default_weights(), "comment": "Значения по умолчанию"},
     )
+    _, bands_created = TeacherLevelRules.objects.get_or_create(
+        valid_from=DEFAULT_RULES_YEAR, defaults={"comment": "Значения по умолчанию (DESIGN §7.4)"}
+    )
     return [
         f"Оценочные процедуры: {len(PROCEDURES)}, предметы: {Subject.objects.count()}.",
         f"Показатели: {len(INDICATORS)}.",
         "Правила расчёта: " + ("созданы значения по умолчанию." if created else "уже заданы, не изменялись."),
+        "Уровни диагностики педагогов: "
+        + ("созданы значения по умолчанию." if bands_created else "уже заданы, не изменялись."),
     ]
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("export/values.xlsx", views.ValueExportView.as_view(), name="value-export"),
     path("compute/", views.ComputeStartView.as_view(), name="compute"),
     path("rules/", views.RulesEditView.as_view(), name="rules"),
+    path("rules/teachers/", views.TeacherBandsEditView.as_view(), name="teacher-bands"),
     path("school/<str:code>/", views.SchoolReasonsView.as_view(), name="school"),
     path("school/<str:code>/override/", views.StatusOverrideCreateView.as_view(), name="override"),
 ]

@@ -20,7 +20,7 @@ from schools.views import sort_param
 from . import selectors
 from .charts import list_moves_chart, list_sizes_chart
 from .exports import STATUS_FIELDS, STATUS_HEADERS, VALUE_FIELDS, VALUE_HEADERS, status_rows, value_rows
-from .forms import ComputeForm, RulesForm, StatusOverrideForm
+from .forms import ComputeForm, RulesForm, StatusOverrideForm, TeacherBandsForm
 from .models import MethodologyRules, StatusOverride
 from .services import rules_for_year
 from .services.overrides import rules_save, status_override_create
@@ -297,3 +297,42 @@ class StatusOverrideCreateView(StaffRequiredMixin, View):
             request, f"Решение сохранено: {decision}. Расчётный статус остаётся рядом для сравнения."
         )
         return redirect(url)
+
+
+class TeacherBandsEditView(StaffRequiredMixin, TemplateView):
+    """Staff edit the level bands of the teachers' subject diagnostics (DESIGN §7.4)."""
+
+    template_name = "indicators/teacher_bands.html"
+
+    def get_context_data(self, **kwargs):
+        from .models import TeacherLevelRules
+
+        versions = TeacherLevelRules.objects.select_related("changed_by")
+        kwargs.setdefault("form", TeacherBandsForm(instance=versions.first() or TeacherLevelRules()))
+        return super().get_context_data(versions=versions, **kwargs)
+
+    def post(self, request):
+        from .models import TeacherLevelRules
+        from .services.diagnostics import teacher_bands_save
+
+        try:
+            valid_from = int(request.POST.get("valid_from", ""))
+        except ValueError:
+            valid_from = None
+        existing = TeacherLevelRules.objects.filter(valid_from=valid_from).first() if valid_from else None
+        form = TeacherBandsForm(request.POST, instance=existing or TeacherLevelRules())
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            bands = teacher_bands_save(
+                rules=form.save(commit=False), user=request.user, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(
+            request,
+            f"Уровни диагностики педагогов с {formatting.school_year(bands.valid_from)} учебного года "
+            "сохранены.",
+        )
+        return redirect("indicators:teacher-bands")

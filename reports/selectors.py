@@ -281,3 +281,16 @@ def decisions_for_year(*, year: int) -> list[dict]:
         )
     )
     return decisions
+
+
+def teacher_diagnostics_for_year(*, year: int) -> dict:
+    """The teachers' subject diagnostics of a year for the annual report: the bands in force, totals per
+    subject and per school and subject (three queries)."""
+    from indicators.teacher_diagnostics import bands_for_year, teacher_level_summary, teacher_subject_totals
+    from schools.models import School
+
+    return {
+        "bands": bands_for_year(year).text,
+        "subjects": teacher_subject_totals(year=year),
+        "schools": teacher_level_summary(schools=School.objects.all(), years=[year]),
+    }

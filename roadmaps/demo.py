@@ -116,12 +116,26 @@ def build(*, stdout) -> None:
         schools = shnor_schools(year=YEAR)
         for index, school in enumerate(schools):
             _programme(school, index, today)
+        routes = sum(_individual_routes(school) for school in schools)
         recommendations = _recommendations(schools, today)
         decisions = _decisions(schools, recommendations)
     stdout.write(
         f"Дорожные карты: «Махнёво» ({makhnevo.items.count()} мероприятий), «Корсаков» ({korsakov.items.count()}); "
-        f"программы помощи: {len(schools)}; рекомендаций: {len(recommendations)}; решений: {len(decisions)}."
+        f"программы помощи: {len(schools)} (ИОМ педагогов: {routes}); рекомендаций: {len(recommendations)}; "
+        f"решений: {len(decisions)}."
     )
+
+
+def _individual_routes(school: School) -> int:
+    """ИОМ of the school's low-level teachers in its support programme (none when it has none)."""
+    from schools.errors import ValidationFailed
+
+    from .services.routes import individual_routes_create
+
+    try:
+        return individual_routes_create(school=school, user=None).created
+    except ValidationFailed:
+        return 0
 
 
 def shnor_schools(*, year: int) -> list[School]:

@@ -214,6 +214,9 @@ class RoadmapItem(TimeStampedModel):
     evidence = models.JSONField("ссылки на подтверждения", default=list, blank=True)
     completed_on = models.DateField("дата выполнения", null=True, blank=True)
     notes = models.TextField("примечания", blank=True)
+    # What the item was made from, when a service made it (e.g. the individual route of a teacher code:
+    # «teacher-diagnostics:2025:math:Т-017»); running that service again finds it instead of adding another.
+    source_ref = models.CharField("источник мероприятия", max_length=255, blank=True)
     import_batch = models.ForeignKey(
         "schools.ImportBatch", verbose_name="пакет импорта", null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -242,6 +245,11 @@ class RoadmapItem(TimeStampedModel):
         ordering = ["roadmap", "stage__number", "position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["roadmap", "number"], name="roadmap_item_unique_number"),
+            models.UniqueConstraint(
+                fields=["roadmap", "source_ref"],
+                condition=~Q(source_ref=""),
+                name="roadmap_item_unique_source",
+            ),
             models.CheckConstraint(
                 condition=Q(status="done") | Q(completed_on__isnull=True),
                 name="roadmap_item_completed_only_done",

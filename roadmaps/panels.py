@@ -32,6 +32,7 @@ def school_roadmaps_panel(request, school) -> str:
             "deadlines": deadlines,
             "recommendations": recommendations.order_by("-created_at")[:10],
             "unanswered": recommendations.filter(status="sent").count(),
+            "routes": selectors.individual_routes_state(school=school) if is_staff_member(user) else None,
         },
         request=request,
     )

@@ -250,3 +250,18 @@ def decision_get_visible(*, user: User, pk: int) -> ManagementDecision:
         return decision_list_visible_to(user=user).get(pk=pk)
     except ManagementDecision.DoesNotExist:
         raise Http404("Управленческое решение не найдено")
+def individual_routes_state(*, school: "School") -> dict | None:
+    """For the staff action «Создать ИОМ…»: the latest diagnostics year of the school, how many of its
+    teacher codes are at the low level and how many of those already have an ИОМ item; None when the
+    school has no low-level teacher (three queries)."""
+    from indicators.teacher_diagnostics import latest_low_level_year, low_level_teachers
+
+    from .services.routes import route_source_ref
+
+    year = latest_low_level_year(school=school)
+    teachers = low_level_teachers(school=school, year=year) if year is not None else []
+    if not teachers:
+        return None
+    refs = [route_source_ref(teacher) for teacher in teachers]
+    made = RoadmapItem.all_objects.filter(roadmap__school=school, source_ref__in=refs).count()
+    return {"year": year, "low": len(teachers), "made": made}

@@ -16,6 +16,7 @@ urlpatterns = [
     path("items/<int:item_pk>/edit/", views.RoadmapItemEditView.as_view(), name="item-update"),
     path("items/<int:item_pk>/archive/", views.RoadmapItemArchiveView.as_view(), name="item-archive"),
     path("items/<int:item_pk>/progress/", views.ItemProgressView.as_view(), name="item-progress"),
+    path("schools/<str:code>/routes/", views.SchoolRoutesCreateView.as_view(), name="school-routes-create"),
     path("directions/", views.DirectionListView.as_view(), name="directions"),
     path("directions/<int:pk>/edit/", views.DirectionUpdateView.as_view(), name="direction-update"),
     path("duties/<int:pk>/edit/", views.StageDutyUpdateView.as_view(), name="duty-update"),

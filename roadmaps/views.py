@@ -610,3 +610,22 @@ class DecisionDetailView(PortalUserRequiredMixin, TemplateView):
             decisions=decision
         )
         return super().get_context_data(decision=decision, recommendations=recommendations, **kwargs)
+
+
+class SchoolRoutesCreateView(StaffRequiredMixin, View):
+    """«Создать ИОМ для педагогов низкого уровня»: one action, safe to repeat (no duplicate items)."""
+
+    def post(self, request, code):
+        from schools.errors import ValidationFailed
+        from schools.selectors import school_get_visible
+
+        from .services.routes import individual_routes_create
+
+        school = school_get_visible(user=request.user, code=code)
+        try:
+            outcome = individual_routes_create(school=school, user=request.user)
+        except ValidationFailed as error:
+            messages.error(request, str(error))
+            return redirect(school.get_absolute_url())
+        messages.success(request, outcome.text())
+        return redirect(outcome.roadmap.get_absolute_url())

@@ -52,11 +52,26 @@ _IMPORTERS: dict = {}
 
 _TEMPLATES: dict = {}
 
+_DISCARDS_UPLOAD: set[str] = set()
 
-def register_importer(kind: str, title: str, func, *, columns=(), example=()) -> None:
-    """Make an importer available to the upload page, its task and the template download."""
+
+def register_importer(
+    kind: str, title: str, func, *, columns=(), example=(), keeps_upload: bool = True
+) -> None:
+    """Make an importer available to the upload page, its task and the template download.
+
+    `keeps_upload=False`: the uploaded copy is deleted once its import has ended, whatever the outcome
+    (a file that may carry what the portal must not store, such as a refused column of names)."""
     _IMPORTERS[kind] = (title, func)
     _TEMPLATES[kind] = (title, [c.header for c in columns], list(example))
+    if keeps_upload:
+        _DISCARDS_UPLOAD.discard(kind)
+    else:
+        _DISCARDS_UPLOAD.add(kind)
+
+
+def importer_keeps_upload(kind: str) -> bool:
+    return kind not in _DISCARDS_UPLOAD
 
 
 def template_for(kind: str) -> tuple[str, list[str], list]:

@@ -24,6 +24,7 @@ class ImportBatch(models.Model):
         CONTEXT = "context", "Контекст школ"
         RESULTS = "results", "Результаты оценочных процедур"
         ROADMAP = "roadmap", "Дорожная карта"
+        TEACHER_DIAGNOSTICS = "teacher_diagnostics", "Диагностика предметных компетенций педагогов"
 
     kind = models.CharField("вид", max_length=20, choices=Kind.choices)
     file_name = models.CharField("имя файла", max_length=255)

@@ -232,13 +232,19 @@ def open_data_sheet(file):
 
 
 def iter_table(
-    file, columns: list[Column], *, header_marker: str = "Код ОО"
+    file,
+    columns: list[Column],
+    *,
+    header_marker: str = "Код ОО",
+    refuse_header: Callable[[str], str | None] | None = None,
 ) -> Iterator[tuple[int, list, list[RowError]]]:
     """Yield (row number, parsed values in the order of `columns`, errors) for each non-blank data row.
 
     Streaming: a row is parsed and handed over before the next one is read, so callers can keep only
     what they need. Header problems raise ImportFailed before any data row is yielded. The header row is
-    the first row with a cell equal to `header_marker` (default «Код ОО», DESIGN §4.2).
+    the first row with a cell equal to `header_marker` (default «Код ОО», DESIGN §4.2). `refuse_header`
+    (header text → Russian reason or None) refuses the whole file for a column it must never carry, even
+    one the import would ignore; no data row is read then.
     """
     marker = normalise_header(header_marker)
     sheet = open_data_sheet(file)
@@ -247,6 +253,8 @@ def iter_table(
     for offset, cells in enumerate(sheet.iter_rows()):
         if parse_row is None:
             if any(normalise_header(c) == marker for c in cells):
+                if refuse_header is not None:
+                    _refuse_headers(cells, refuse_header)
                 parse_row = _row_parser(columns, _column_positions(cells, columns))
             continue
         if _is_blank(cells):
@@ -257,6 +265,16 @@ def iter_table(
         raise ImportFailed(
             [RowError(None, "", f"не найдена строка заголовков со столбцом «{header_marker}»")]
         )
+
+
+def _refuse_headers(header_cells, refuse_header: Callable[[str], str | None]) -> None:
+    errors = [
+        RowError(None, display(cell).strip(), reason)
+        for cell in header_cells
+        if not is_no_data(cell) and (reason := refuse_header(display(cell)))
+    ]
+    if errors:
+        raise ImportFailed(errors)
 
 
 def _row_parser(columns: list[Column], positions: list[int | None]) -> Callable:
@@ -330,11 +348,19 @@ def _column_positions(header_cells, columns: list[Column]) -> list[int | None]:
     return positions
 
 
-def read_table(file, columns: list[Column], *, header_marker: str = "Код ОО") -> Table:
-    """The whole table as dicts; for small files (schools, context, roadmaps)."""
+def read_table(
+    file,
+    columns: list[Column],
+    *,
+    header_marker: str = "Код ОО",
+    refuse_header: Callable[[str], str | None] | None = None,
+) -> Table:
+    """The whole table as dicts; for small files (schools, context, roadmaps, teacher diagnostics)."""
     table = Table()
     keys = [c.key for c in columns]
-    for row_number, values, errors in iter_table(file, columns, header_marker=header_marker):
+    for row_number, values, errors in iter_table(
+        file, columns, header_marker=header_marker, refuse_header=refuse_header
+    ):
         table.rows.append((row_number, dict(zip(keys, values, strict=True))))
         table.errors.extend(errors)
     return table

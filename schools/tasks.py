@@ -3,7 +3,7 @@ from pathlib import Path
 from celery import shared_task
 from django.conf import settings
 
-from .importing import run_import
+from .importing import importer_keeps_upload, run_import
 from .jobs import JobTask, job_fail, job_finish, job_start, jobs_resend_stale, progress_callback
 
 
@@ -26,6 +26,8 @@ def run_import_task(self, job_id: int) -> None:
             dry_run=job.params.get("dry_run", False),
             progress=progress_callback(job_id),
         )
+    if not importer_keeps_upload(job.params["kind"]):
+        path.unlink(missing_ok=True)
     if summary.ok:
         job_finish(job_id=job_id, result=summary.as_dict(), message=summary.text())
     else:

@@ -79,6 +79,7 @@ def build(report, progress: Progress) -> dict:
     progress(55, "Рекомендации и управленческие решения")
     sections.append(_recommendations_section(tables, year))
     sections.append(_decisions_section(tables, year))
+    sections.append(_teachers_section(tables, year))
     _annex(tables, current, students, catalogue, by_year_code, year)
     progress(65, "Черновик выводов")
     draft = _draft_conclusions(catalogue, indicator_stats, by_year_code, current, previous, year)
@@ -532,6 +533,65 @@ def _decisions_section(tables, year) -> dict:
         "paragraphs": [f"Принято управленческих решений: {len(items)}."],
         "tables": ["decisions"],
     }
+
+
+TEACHERS_NOTE = (
+    "Педагоги обозначены кодами, фамилии в портале не хранятся. Уровень — по доле от максимального балла "
+    "диагностики ({bands}). Результаты диагностики не используются для оценки деятельности отдельного "
+    "педагога: по ним строятся индивидуальные образовательные маршруты (ИОМ) в программах помощи школам."
+)
+
+
+def _teachers_section(tables, year) -> dict:
+    """Teachers' subject competences (DESIGN §7.4): counts of teachers are counts of people, so the
+    published copy shows those below k as «<k» and hides the shares computed from them."""
+    data = selectors.teacher_diagnostics_for_year(year=year)
+    subjects, schools = data["subjects"], data["schools"]
+    levels = [("Педагогов", COUNT), ("Низкий", COUNT), ("Средний", COUNT), ("Высокий", COUNT)]
+    tables["teachers_subjects"] = table(
+        f"Уровни предметных компетенций педагогов, {year_label(year)} учебный год",
+        [("Предмет", TEXT), ("ОО", NUMBER), *levels, ("Доля низкого уровня, %", SHARE)],
+        [
+            [r["subject__name"], r["schools"], r["teachers"], r["low"], r["medium"], r["high"], _one(r)]
+            for r in subjects
+        ],
+        basis={6: [2, 3]},
+        sheet="Педагоги",
+        weights=[5, 2, 2, 2, 2, 2, 3],
+    )
+    tables["teachers_schools"] = table(
+        f"Доля педагогов низкого уровня по ОО и предметам, {year_label(year)} учебный год",
+        [("Код ОО", TEXT), ("ОО", TEXT), ("Предмет", TEXT), *levels, ("Доля низкого уровня, %", SHARE)],
+        [
+            [r["school__code"], r["school__short_name"], r["subject__name"]]
+            + [r["teachers"], r["low"], r["medium"], r["high"], _one(r)]
+            for r in schools
+        ],
+        basis={7: [3, 4]},
+        in_pdf=False,
+        sheet="Педагоги по ОО",
+    )
+    teachers = sum(r["teachers"] for r in subjects)
+    if not teachers:
+        paragraphs = [
+            f"Диагностика предметных компетенций педагогов за {year_label(year)} учебный год не загружена."
+        ]
+    else:
+        paragraphs = [
+            f"Диагностику предметных компетенций прошли педагоги {len({r['school_id'] for r in schools})} ОО "
+            f"по {len(subjects)} предметам. Таблица по ОО и предметам — в файле xlsx отчёта.",
+            TEACHERS_NOTE.format(bands=data["bands"]),
+        ]
+    return {
+        "id": "teachers",
+        "title": "Предметные компетенции педагогов",
+        "paragraphs": paragraphs,
+        "tables": ["teachers_subjects"] if teachers else [],
+    }
+
+
+def _one(row: dict):
+    return round_or_none(row["low_share"], 1)
 
 
 def _annex(tables, current, students, catalogue, by_year_code, year) -> None:

@@ -51,6 +51,7 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
     "help": {"GET": (200, 200, 200, 200, 200)},
     "help-role": {"GET": (200, 200, 200, 200, 200)},
     # --- indicators ---
+    "indicators:teacher-bands": {"GET": (302, 403, 403, 200, 200), "POST": (302, 403, 403, 200, 200)},
     "indicators:compute": {"POST": (302, 403, 403, 302, 302)},
     "indicators:index": {"GET": (302, 403, 403, 200, 200)},
     "indicators:override": {"POST": (302, 403, 403, 404, 404)},
@@ -134,6 +135,7 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
     "roadmaps:roadmap-export": {"GET": (302, 200, 404, 200, 200)},
     "roadmaps:roadmap-import": {"GET": (302, 403, 403, 200, 200), "POST": (302, 403, 403, 200, 200)},
     "roadmaps:roadmap-update": {"GET": (302, 403, 403, 200, 200), "POST": (302, 403, 403, 200, 200)},
+    "roadmaps:school-routes-create": {"POST": (302, 403, 403, 302, 302)},
     # --- API: roadmaps ---
     "decision-detail": {
         "GET": (403, 200, 404, 200, 200),
@@ -231,6 +233,7 @@ KWARGS = {
     "help-role": lambda w: {"role": "principal"},
     # indicators
     "indicators:school": lambda w: {"code": w["school_a"].code},
+    "roadmaps:school-routes-create": lambda w: {"code": w["school_a"].code},
     "indicators:override": lambda w: {"code": w["school_a"].code},
     "result-detail": lambda w: {"pk": w["result_a"].pk},
     "indicator-detail": lambda w: {"code": w["indicator"].code},
