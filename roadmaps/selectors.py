@@ -250,6 +250,8 @@ def decision_get_visible(*, user: User, pk: int) -> ManagementDecision:
         return decision_list_visible_to(user=user).get(pk=pk)
     except ManagementDecision.DoesNotExist:
         raise Http404("Управленческое решение не найдено")
+
+
 def individual_routes_state(*, school: "School") -> dict | None:
     """For the staff action «Создать ИОМ…»: the latest diagnostics year of the school, how many of its
     teacher codes are at the low level and how many of those already have an ИОМ item; None when the
