@@ -21,3 +21,13 @@ def fields_beyond(fields, allowed: frozenset[str]) -> list[str]:
 def is_answerable(recommendation: Recommendation) -> bool:
     """A school answers a recommendation addressed to it once it is sent (not a draft, not cancelled)."""
     return bool(recommendation.school_id) and recommendation.status not in UNANSWERABLE
+
+
+ROUTE_SOURCE_REF = "teacher-diagnostics:{year}:{subject}:{teacher}"
+
+
+def route_source_ref(teacher: dict) -> str:
+    """The source of a teacher's ИОМ item (an individual route): one per year, subject and teacher code."""
+    return ROUTE_SOURCE_REF.format(
+        year=teacher["year"], subject=teacher["subject__code"], teacher=teacher["teacher_code"]
+    )

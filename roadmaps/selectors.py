@@ -258,7 +258,7 @@ def individual_routes_state(*, school: "School") -> dict | None:
     school has no low-level teacher (three queries)."""
     from indicators.teacher_diagnostics import latest_low_level_year, low_level_teachers
 
-    from .services.routes import route_source_ref
+    from .rules import route_source_ref
 
     year = latest_low_level_year(school=school)
     teachers = low_level_teachers(school=school, year=year) if year is not None else []

@@ -20,9 +20,9 @@ from schools.errors import ValidationFailed
 from schools.models import School
 
 from ..models import CycleStage, Direction, Roadmap, RoadmapItem
+from ..rules import route_source_ref
 from .core import _require_staff
 
-SOURCE_REF = "teacher-diagnostics:{year}:{subject}:{teacher}"
 NUMBER_PREFIX = "ИОМ-"
 SECTION = "Индивидуальные образовательные маршруты педагогов (по итогам диагностики предметных компетенций)"
 DIRECTION = "2.3"  # «Система обеспечения профессионального развития педагогических работников»
@@ -56,13 +56,6 @@ class RoutesOutcome:
             f"Диагностика {formatting.school_year(self.year)} учебного года: {made} в программе "
             f"«{self.roadmap.title}», уже были раньше — {self.existing}."
         )
-
-
-def route_source_ref(teacher: dict) -> str:
-    """The source of a teacher's ИОМ item: one per year, subject and teacher code."""
-    return SOURCE_REF.format(
-        year=teacher["year"], subject=teacher["subject__code"], teacher=teacher["teacher_code"]
-    )
 
 
 def _school_programme(school: School, year: int) -> Roadmap:
