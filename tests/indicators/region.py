@@ -9,6 +9,7 @@ from indicators.models import AssessmentResult, Procedure, Subject
 from schools.models import SchoolContext
 from tests.factories import MunicipalityFactory, SchoolFactory
 
+CODES = {"Альфа": "ALF", "Бета": "BET"}  # municipality codes
 # code: (municipality, settlement, students)
 SCHOOLS = {
     "A1": ("Альфа", "town", 200),
@@ -46,7 +47,7 @@ POLICE = {
 
 
 def build() -> dict:
-    municipalities = {name: MunicipalityFactory(name=name) for name in ("Альфа", "Бета")}
+    municipalities = {name: MunicipalityFactory(name=name, code=code) for name, code in CODES.items()}
     vpr = Procedure.objects.get_or_create(code="VPR", defaults={"name": "ВПР"})[0]
     subject = Subject.objects.get_or_create(code="russian", defaults={"name": "Русский язык"})[0]
     schools = {}

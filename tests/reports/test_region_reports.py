@@ -103,8 +103,11 @@ def test_municipality_only_for_the_annual_report(work, tmp_path):
 
 
 @pytest.mark.slow
-def test_municipal_reports_fan_out_one_job_each(work, settings):
-    reports = reports_request_municipal(year=2024)
+def test_municipal_reports_fan_out_one_job_each(work, settings, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as sent:
+        reports = reports_request_municipal(year=2024)
+
+    assert len(sent) == 2  # one task per municipality, sent when the request commits
 
     assert [r.params["municipality"] for r in reports] == ["ALF", "BET"]
     assert len({r.job_id for r in reports}) == 2
