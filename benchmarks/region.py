@@ -9,10 +9,12 @@ benchmarks/data/region_<part>_<time>.json):
 - load: a region of `--municipalities` (60) municipalities and `--schools` (1,500) schools × 5 years
   (benchmarks/region_data.py: results, contexts, every year computed, the ШНОР monitoring, programmes,
   recommendations, users of every staff role made by `manage.py portal_user`). gunicorn as in
-  docker-compose.yml (3 sync workers, DEBUG off); `--clients` (20) threads, each logged in as a regional
-  specialist, an administrator or an inspector of one municipality (in turns), request the staff pages of
-  STAFF_PAGES round-robin for `--seconds`. p50/p95/p99 per page and over all; goals p95 ≤ 150 ms for every
-  staff page, ≤ 200 ms for the region dashboard.
+  docker-compose.yml (3 sync workers, DEBUG off). First one client requests every page of STAFF_PAGES
+  `--repeat` times (what a page costs the server); then, for each `--pauses` value, `--clients` (20) users,
+  each logged in as a regional specialist, an administrator or an inspector of one municipality (in
+  turns), request STAFF_PAGES round-robin for `--seconds`, reading each page for a random 0…2 × pause
+  seconds (pause 0: no reading at all, a stress test). p50/p95/p99 per page and over all; goals p95 ≤
+  150 ms for every staff page, ≤ 200 ms for the region dashboard.
 - country: `--country-schools` (40,000) schools in `--country-municipalities` (85) with `--country-years`
   (2023,2024: the ШНОР rule needs two) of results; the compute of one year timed in its own process
   (goal ≤ 10 s), then one client requests each page of COUNTRY_PAGES `--repeat` (20) times as the regional
@@ -244,9 +246,15 @@ def fill(path: str, session: dict) -> str:
     return path.format(year=YEAR, school=session["school"], municipality=session["municipality"])
 
 
-def mixed_load(server: Gunicorn, sessions: list[dict], *, clients: int, seconds: float) -> dict:
+def mixed_load(
+    server: Gunicorn, sessions: list[dict], *, clients: int, seconds: float, pause: float = 0.0
+) -> dict:
     """`clients` threads, thread k logged in as sessions[k % len] (roles in turns), each requesting
-    STAFF_PAGES round-robin on its keep-alive connection until the time is up."""
+    STAFF_PAGES round-robin on its keep-alive connection until the time is up; between two pages a user
+    reads for a random 0…2 × `pause` seconds (0: no pause, a stress test of the server)."""
+    import random
+
+    rng = random.Random(7)
     latencies: dict[str, list[float]] = {page: [] for page in STAFF_PAGES}
     errors: list[str] = []
     lock = threading.Lock()
@@ -271,6 +279,8 @@ def mixed_load(server: Gunicorn, sessions: list[dict], *, clients: int, seconds:
             if status != 200:
                 bad.append(f"{page} {session['username']}: {status}")
             mine[page].append(elapsed)
+            if pause:
+                time.sleep(rng.uniform(0, 2 * pause))
         connection.close()
         with lock:
             for page, values in mine.items():
@@ -287,6 +297,7 @@ def mixed_load(server: Gunicorn, sessions: list[dict], *, clients: int, seconds:
     everything = [v for values in latencies.values() for v in values]
     return {
         "clients": clients,
+        "pause_mean_seconds": pause,
         "seconds": round(elapsed, 1),
         "rps": round(len(everything) / elapsed, 1),
         "errors": len(errors),
@@ -294,6 +305,27 @@ def mixed_load(server: Gunicorn, sessions: list[dict], *, clients: int, seconds:
         "all": percentiles(everything),
         "pages": {page: percentiles(values) for page, values in latencies.items()},
     }
+
+
+def single_requests(server: Gunicorn, session: dict, *, repeat: int, pages=None) -> dict:
+    """One client, one page after another: the time each page costs the server (loopback)."""
+    connection = http.client.HTTPConnection(HOST, server.port, timeout=120)
+    figures = {}
+    for page in pages or STAFF_PAGES:
+        path = fill(page, session)
+        server.get(path, session["cookie"], connection)  # warm-up
+        times, statuses = [], set()
+        for _ in range(repeat):
+            status, elapsed = server.get(path, session["cookie"], connection)
+            times.append(elapsed)
+            statuses.add(status)
+        figures[page] = {**percentiles(times), "statuses": sorted(statuses)}
+    connection.close()
+    log(
+        f"  single client ({session['username']}): "
+        + json.dumps({p: f["p50_ms"] for p, f in figures.items()})
+    )
+    return figures
 
 
 def interleaved_sessions(sessions: list[dict]) -> list[dict]:
@@ -329,8 +361,11 @@ def part_load(args, stamp: str) -> dict:
         server = Gunicorn(db, workers=args.workers)
         order = interleaved_sessions(sessions)
         mixed_load(server, order, clients=args.clients, seconds=5)  # warm-up: every worker connects
-        figures["mixed"] = mixed_load(server, order, clients=args.clients, seconds=args.seconds)
-        log(f"  mixed load: {json.dumps(figures['mixed'], ensure_ascii=False)}")
+        figures["single"] = single_requests(server, order[0], repeat=args.repeat)
+        for pause in args.pauses:
+            key = f"mixed_pause_{pause:g}"
+            figures[key] = mixed_load(server, order, clients=args.clients, seconds=args.seconds, pause=pause)
+            log(f"  mixed load, pause {pause:g} s: {json.dumps(figures[key]['all'])}")
     finally:
         if server:
             server.stop()
@@ -353,19 +388,7 @@ def part_country(args, stamp: str) -> dict:
         regional = next(s for s in sessions if s["username"].startswith("regional"))
         collect_static(db)
         server = Gunicorn(db, workers=args.workers)
-        figures["pages"] = {}
-        connection = http.client.HTTPConnection(HOST, server.port, timeout=120)
-        for page in COUNTRY_PAGES:
-            path = fill(page, regional)
-            server.get(path, regional["cookie"], connection)  # warm-up
-            times, statuses = [], set()
-            for _ in range(args.repeat):
-                status, elapsed = server.get(path, regional["cookie"], connection)
-                times.append(elapsed)
-                statuses.add(status)
-            figures["pages"][page] = {**percentiles(times), "statuses": sorted(statuses)}
-            log(f"  {path}: {figures['pages'][page]}")
-        connection.close()
+        figures["pages"] = single_requests(server, regional, repeat=args.repeat, pages=COUNTRY_PAGES)
     finally:
         if server:
             server.stop()
@@ -460,16 +483,22 @@ def main() -> None:
     parser.add_argument("--schools", type=int, default=1500)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument(
+        "--pauses",
+        default="0,3",
+        help="mean reading pause of a user between pages, s (0: none, a stress test); one run per value",
+    )
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (docker-compose uses 3)")
     parser.add_argument("--country-schools", type=int, default=40_000)
     parser.add_argument("--country-municipalities", type=int, default=85)
     parser.add_argument("--country-years", default="2023,2024")
-    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=20, help="requests per page of a single client")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/2")
     parser.add_argument("--reports-timeout", type=int, default=3600)
     parser.add_argument("--timeout", type=int, default=1800)
     args = parser.parse_args()
     args.clients = min(args.clients, 100)
+    args.pauses = [float(p) for p in args.pauses.split(",")]
     stamp = datetime.now().strftime("%Y%m%d_%H%M%S")
     parts = {"load": part_load, "country": part_country, "reports": part_reports}
     DATA.mkdir(parents=True, exist_ok=True)
