@@ -272,13 +272,13 @@ def decisions_for_year(*, year: int, municipality_id: int | None = None) -> list
     """Decisions of the year; those concerning one municipality's schools when given."""
     from roadmaps.models import ManagementDecision
 
-    decisions = ManagementDecision.objects.filter(year=year)
+    chosen = ManagementDecision.objects.filter(year=year)
     if municipality_id is not None:
-        decisions = decisions.filter(
+        chosen = chosen.filter(
             pk__in=ManagementDecision.objects.filter(schools__municipality_id=municipality_id).values("pk")
         )
     decisions = list(
-        decisions.annotate(
+        chosen.annotate(
             n_schools=Count("schools", distinct=True),
             n_recommendations=Count("recommendations", distinct=True),
         )

@@ -165,16 +165,14 @@ def list_members(
     *, years: list[int], municipality_ids: list[int] | None = None
 ) -> dict[int, dict[str, dict[int, int]]]:
     """{year: {list: {school id: municipality id}}}: the effective ШНОР/ШНСУ of each year (2–3 queries)."""
+    effect = {StatusOverride.Decision.INCLUDE.value: True, StatusOverride.Decision.EXCLUDE.value: False}
     decisions: dict[tuple[int, int, str], bool | None] = {}
     for school_id, year, kind, decision in (
         StatusOverride.objects.filter(year__in=years)
         .order_by("created_at", "pk")
         .values_list("school_id", "year", "list_kind", "decision")
     ):
-        decisions[(school_id, year, kind)] = {
-            StatusOverride.Decision.INCLUDE: True,
-            StatusOverride.Decision.EXCLUDE: False,
-        }.get(decision)
+        decisions[(school_id, year, kind)] = effect.get(decision)
     decided = {key for key, value in decisions.items() if value is not None}
     members: dict[int, dict[str, dict[int, int]]] = {y: {k: {} for k in LISTS} for y in years}
     statuses = SchoolStatus.objects.filter(year__in=years).filter(
@@ -186,8 +184,8 @@ def list_members(
         "year", "school_id", "school__municipality_id", *LISTS
     ):
         for kind, computed in zip(LISTS, flags, strict=True):
-            decision = decisions.get((school_id, year, kind))
-            if decision is True or (computed and decision is not False):
+            decided_as = decisions.get((school_id, year, kind))
+            if decided_as is True or (computed and decided_as is not False):
                 members[year][kind][school_id] = mid
     # an inclusion by decision of a school without a computed status that year
     missing = {(sid, y, k) for sid, y, k in decided if decisions[(sid, y, k)] and sid not in members[y][k]}
