@@ -126,7 +126,7 @@ def build(report, progress: Progress) -> dict:
 def annex_pdf_max_schools() -> int:
     """Above this many schools the per-school annex goes to the xlsx only: WeasyPrint holds the whole laid-out
     document in memory, and 10,000 annex rows took it to 2.6 GB (benchmarks/RESULTS.md)."""
-    return int(getattr(settings, "REPORT_PDF_ANNEX_MAX_SCHOOLS", 1000))
+    return settings.REPORT_PDF_ANNEX_MAX_SCHOOLS
 
 
 def _municipality(report):
