@@ -456,9 +456,9 @@ def part_reports(args, stamp: str) -> dict:
                         break
                     time.sleep(2)
                 figures[f"workers_{count}"] = {
+                    **state,
                     "wall_seconds": round(time.perf_counter() - started, 1),
                     "reports": len(queued["report_ids"]),
-                    **state,
                 }
                 log(f"  {count} worker(s): {figures[f'workers_{count}']}")
             finally:
