@@ -189,14 +189,29 @@ def ensure_reference() -> dict:
     return {"procedures": procedures, "subjects": subjects}
 
 
-def load_schools(schools: int, *, batch_size: int = 5000) -> dict[str, int]:
-    """Create schools 0..N-1 (and their municipalities) if missing; return code → id."""
+def municipality_of(i: int, schools: int, municipalities: int | None) -> int:
+    """The municipality (0-based) of school i: blocks of SCHOOLS_PER_MUNICIPALITY, or `municipalities`
+    blocks of nearly equal size (a region: 1,500 schools in 60 municipalities are 25 each)."""
+    if municipalities is None:
+        return i // SCHOOLS_PER_MUNICIPALITY
+    return i * municipalities // schools
+
+
+def load_schools(
+    schools: int, *, municipalities: int | None = None, batch_size: int = 5000
+) -> dict[str, int]:
+    """Create schools 0..N-1 (and their municipalities, codes M001…) if missing; return code → id."""
     from schools.models import Municipality, School
 
-    municipalities = []
-    for m in range((schools + SCHOOLS_PER_MUNICIPALITY - 1) // SCHOOLS_PER_MUNICIPALITY):
-        municipality, _ = Municipality.objects.get_or_create(name=f"Синтетический округ № {m + 1}")
-        municipalities.append(municipality.pk)
+    count = municipalities or (schools + SCHOOLS_PER_MUNICIPALITY - 1) // SCHOOLS_PER_MUNICIPALITY
+    has_code = any(f.name == "code" for f in Municipality._meta.get_fields())
+    municipalities_ids = []
+    for m in range(count):
+        defaults = {"code": f"M{m + 1:03d}"} if has_code else {}
+        municipality, _ = Municipality.objects.get_or_create(
+            name=f"Синтетический округ № {m + 1}", defaults=defaults
+        )
+        municipalities_ids.append(municipality.pk)
     existing = set(School.objects.values_list("code", flat=True))
     new = []
     for i in range(schools):
@@ -210,7 +225,7 @@ def load_schools(schools: int, *, batch_size: int = 5000) -> dict[str, int]:
                 code=code,
                 name=f"Синтетическая школа № {i + 1}",
                 short_name=f"Школа № {i + 1}",
-                municipality_id=municipalities[i // SCHOOLS_PER_MUNICIPALITY],
+                municipality_id=municipalities_ids[municipality_of(i, schools, municipalities)],
                 settlement=School.Settlement.VILLAGE if village else School.Settlement.TOWN,
                 is_small=school_students(i, 2024) < 100,
                 is_remote=village and rng.random() < 0.3,

@@ -351,6 +351,9 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 PORTAL_OWNER = env("PORTAL_OWNER", default="Управление образования муниципального округа")
 SMALL_COUNT_K = env.int("SMALL_COUNT_K", default=10)
 REPORTS_DIR = MEDIA_ROOT / "reports"
+# Above this many schools the annual report keeps its per-school annex in the xlsx only (WeasyPrint holds
+# the laid-out PDF in memory: 10,000 annex rows took 2.6 GB, benchmarks/RESULTS.md).
+REPORT_PDF_ANNEX_MAX_SCHOOLS = env.int("REPORT_PDF_ANNEX_MAX_SCHOOLS", default=1000)
 
 LOGGING = {
     "version": 1,

@@ -39,6 +39,7 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("roadmaps/", include("roadmaps.urls")),
+    path("region/", include("roadmaps.region_urls")),
     path("reports/", include("reports.urls")),
     path("quality/", include("reports.public_urls")),
     path("admin/", admin.site.urls),

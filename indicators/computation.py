@@ -20,6 +20,8 @@ from operator import is_not, itemgetter
 from schools import formatting
 
 from .defaults import (
+    CLUSTER_SCOPE_REGION,
+    DEFAULT_CLUSTER_SCOPE,
     DEFAULT_LOW_RESULTS_SHARE,
     DEFAULT_LOW_RESULTS_YEARS,
     DEFAULT_SIZE_EDGES,
@@ -70,6 +72,7 @@ CONTEXT_FIELDS = (
 CONTEXT_POSITION = {name: k for k, name in enumerate(CONTEXT_FIELDS)}
 SETTLEMENT_LABELS = {"town": "город", "village": "село"}
 RESULTS, SOCIAL = "results", "social"  # Indicator.Group.RESULTS / Indicator.Index values used here
+REGION_LABEL = "Регион"  # the first part of a region-wide cluster's name when the region has no name
 
 
 @dataclass
@@ -83,6 +86,12 @@ class Rules:
     lowered_threshold: float = 30.0
     raised_threshold: float = 15.0
     mismatch_threshold: float = 10.0
+    cluster_scope: str = DEFAULT_CLUSTER_SCOPE
+
+    @property
+    def is_region_wide(self) -> bool:
+        """Clusters and the ШНСУ population span the whole region (`cluster_scope` = region)."""
+        return self.cluster_scope == CLUSTER_SCOPE_REGION
 
     @classmethod
     def from_model(cls, rules) -> "Rules":
@@ -96,6 +105,7 @@ class Rules:
             lowered_threshold=float(rules.lowered_threshold),
             raised_threshold=float(rules.raised_threshold),
             mismatch_threshold=float(rules.mismatch_threshold),
+            cluster_scope=rules.cluster_scope,
         )
 
     def weight(self, code: str) -> float:
@@ -358,13 +368,16 @@ def evaluate_year(
     rules: Rules,
     catalogue: list[Spec],
     results_only: bool = False,
+    region: str = REGION_LABEL,
 ) -> Year:
     """Values, clusters, both indices, ranks and list flags of one year.
 
     `schools`: {id: (municipality name, settlement, *SCHOOL_FLAGS)}; `sums`: {id: tuple in SUMS order};
     `contexts`: {id: tuple in CONTEXT_FIELDS order}. The year's schools are those with results or a
     context. `results_only` (for the earlier years the ШНОР rule looks at) skips the social and
-    teachers parts.
+    teachers parts. With `rules.cluster_scope` = region the clusters are settlement × size band across
+    all municipalities (named after `region`) and the social indicators and the ШНСУ rank are taken
+    over all schools with a context; the municipality stays each school's own for the statistics.
     """
     sids = sorted(sid for sid in sums.keys() | contexts.keys() if sid in schools)
     n = len(sids)
@@ -380,7 +393,10 @@ def evaluate_year(
             ""
             if c is None
             else cluster_label(
-                municipality=s[0], settlement=s[1], students=c[students], edges=rules.size_edges
+                municipality=region if rules.is_region_wide else s[0],
+                settlement=s[1],
+                students=c[students],
+                edges=rules.size_edges,
             )
             for s, c in zip(school_rows, context, strict=True)
         ],
@@ -393,12 +409,14 @@ def evaluate_year(
         year.columns.update(context_columns(context, [s[2:] for s in school_rows]))
     catalogue = [s for s in catalogue if s.code in year.columns]
     clusters = list(group_positions(year.cluster).values())
-    with_context_municipality = [
-        m if has else "" for m, has in zip(year.municipality, year.has_context, strict=True)
+    # the social population: the school's municipality, or the whole region (schools with a context)
+    social_population = [
+        (region if rules.is_region_wide else m) if has else ""
+        for m, has in zip(year.municipality, year.has_context, strict=True)
     ]
-    municipalities = list(group_positions(with_context_municipality).values())
+    social_groups = list(group_positions(social_population).values())
     for spec in catalogue:
-        for members in clusters if spec.group == RESULTS else municipalities:
+        for members in clusters if spec.group == RESULTS else social_groups:
             scale_population(
                 year.columns[spec.code], members, higher_is_worse=spec.higher_is_worse, is_flag=spec.is_flag
             )
@@ -419,7 +437,7 @@ def evaluate_year(
             if size not in thresholds:
                 thresholds[size] = rank_threshold(rules.q, size)
             year.low[i] = is_low_results(place, thresholds[size])
-    year.social_place = rank_in_groups(year.social_index, municipalities)
+    year.social_place = rank_in_groups(year.social_index, social_groups)
     year.unfavourable = [False] * n
     thresholds = {}
     for i, place in enumerate(year.social_place):

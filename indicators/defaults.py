@@ -20,3 +20,8 @@ TEACHER_BANDS_INVALID = (
     "Порог среднего уровня должен быть больше 0 и меньше порога высокого уровня, "
     "а порог высокого уровня — не больше 100 %."
 )
+# Population of the clusters and of the ШНСУ ranking (DESIGN §6): each municipality on its own (the seeds),
+# or the whole region (clusters by settlement type × size band across the municipalities).
+CLUSTER_SCOPE_MUNICIPALITY = "municipality"
+CLUSTER_SCOPE_REGION = "region"
+DEFAULT_CLUSTER_SCOPE = CLUSTER_SCOPE_MUNICIPALITY

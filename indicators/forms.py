@@ -2,6 +2,7 @@ from django import forms
 
 from schools.forms import SchoolYearField
 
+from .defaults import DEFAULT_CLUSTER_SCOPE
 from .models import Indicator, MethodologyRules, StatusOverride, TeacherLevelRules
 from .selectors import result_years
 
@@ -17,6 +18,7 @@ class RulesForm(forms.ModelForm):
         model = MethodologyRules
         fields = [
             "valid_from",
+            "cluster_scope",
             "size_edge_small",
             "size_edge_large",
             "low_results_share",
@@ -31,6 +33,8 @@ class RulesForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # a form sent without the field (an older page or client) keeps the version's population
+        self.fields["cluster_scope"].required = False
         self.fields["comment"].initial = ""
         self.initial["comment"] = ""
         weights = self.instance.weights or {}
@@ -42,6 +46,9 @@ class RulesForm(forms.ModelForm):
                 decimal_places=2,
                 initial=weights.get(indicator.code, 1),
             )
+
+    def clean_cluster_scope(self) -> str:
+        return self.cleaned_data.get("cluster_scope") or self.instance.cluster_scope or DEFAULT_CLUSTER_SCOPE
 
     def clean(self):
         data = super().clean()

@@ -10,6 +10,9 @@ from schools.models import TimeStampedModel
 
 from .computation import shown_rank
 from .defaults import (
+    CLUSTER_SCOPE_MUNICIPALITY,
+    CLUSTER_SCOPE_REGION,
+    DEFAULT_CLUSTER_SCOPE,
     DEFAULT_LOW_RESULTS_SHARE,
     DEFAULT_LOW_RESULTS_YEARS,
     DEFAULT_SIZE_EDGES,
@@ -187,7 +190,22 @@ class MethodologyRules(TimeStampedModel):
     snapshot of it. Changes are kept by simple_history (who, when, what).
     """
 
+    class ClusterScope(models.TextChoices):
+        MUNICIPALITY = CLUSTER_SCOPE_MUNICIPALITY, "муниципалитет (кластеры и ШНСУ — внутри муниципалитета)"
+        REGION = CLUSTER_SCOPE_REGION, "регион (кластеры и ШНСУ — по всем муниципалитетам региона)"
+
     valid_from = models.PositiveSmallIntegerField("действуют с учебного года", unique=True)
+    cluster_scope = models.CharField(
+        "совокупность для кластеров и ШНСУ",
+        max_length=12,
+        choices=ClusterScope.choices,
+        default=DEFAULT_CLUSTER_SCOPE,
+        help_text=(
+            "Муниципалитет: кластер — муниципалитет × тип поселения × численность, ШНСУ — место среди школ "
+            "муниципалитета. Регион: кластер — тип поселения × численность по всему региону, ШНСУ — место "
+            "среди всех школ региона."
+        ),
+    )
     size_edge_small = models.PositiveIntegerField(
         "граница кластера по численности: малые школы до", default=DEFAULT_SIZE_EDGES[0]
     )
@@ -250,6 +268,10 @@ class MethodologyRules(TimeStampedModel):
                 condition=Q(unfavourable_share__gt=0, unfavourable_share__lte=1), name="rules_p_range"
             ),
             models.CheckConstraint(condition=Q(low_results_years__gte=1), name="rules_n_positive"),
+            models.CheckConstraint(
+                condition=Q(cluster_scope__in=[CLUSTER_SCOPE_MUNICIPALITY, CLUSTER_SCOPE_REGION]),
+                name="rules_cluster_scope_known",
+            ),
         ]
 
     def __str__(self):
@@ -264,6 +286,7 @@ class MethodologyRules(TimeStampedModel):
     def snapshot(self) -> dict:
         return {
             "valid_from": self.valid_from,
+            "cluster_scope": self.cluster_scope,
             "size_edges": [self.size_edge_small, self.size_edge_large],
             "q": str(self.low_results_share),
             "n": self.low_results_years,

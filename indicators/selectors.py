@@ -113,6 +113,31 @@ def status_list(
     return rows
 
 
+SCOPE_TEXTS = {
+    MethodologyRules.ClusterScope.MUNICIPALITY: {
+        "title": "муниципалитет",
+        "clusters": "кластеры — муниципалитет × тип поселения × численность обучающихся",
+        "social": "в муниципалитете",
+        "social_text": "место по индексу социального благополучия среди школ своего муниципалитета",
+    },
+    MethodologyRules.ClusterScope.REGION: {
+        "title": "регион",
+        "clusters": "кластеры — тип поселения × численность обучающихся по всем муниципалитетам региона",
+        "social": "в регионе",
+        "social_text": "место по индексу социального благополучия среди всех школ региона",
+    },
+}
+
+
+def status_scope(status: SchoolStatus | None) -> dict:
+    """Which population the status was computed in («почему школа в списке» states it): the rules'
+    `cluster_scope` kept in the status reasons; a status computed before the rule existed is municipal."""
+    scope = ((status.reasons or {}).get("rules") or {}).get("cluster_scope") if status else None
+    if scope not in SCOPE_TEXTS:
+        scope = MethodologyRules.ClusterScope.MUNICIPALITY
+    return {"code": str(scope), **SCOPE_TEXTS[scope]}
+
+
 def status_get(*, school: School, year: int) -> SchoolStatus | None:
     status = SchoolStatus.objects.filter(school=school, year=year).select_related("school", "run").first()
     if status is None:

@@ -216,6 +216,7 @@ class SchoolReasonsView(PortalUserRequiredMixin, TemplateView):
             years=years,
             year=year,
             status=status,
+            scope=selectors.status_scope(status),
             groups=_groups(values, status, medians),
             charts=_charts(series),
             overrides=selectors.school_overrides(school=school).filter(year=year or 0),

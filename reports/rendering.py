@@ -99,7 +99,10 @@ def _chart(spec: dict):
 
 
 def template_context(report, data: dict) -> dict:
-    tables = {key: formatted_table(table) for key, table in data.get("tables", {}).items()}
+    # only the tables the PDF prints are formatted: the per-school annexes of the xlsx can hold 180,000 rows
+    shown = {key for section in data.get("sections", []) for key in section.get("tables", [])}
+    shown.update(data.get("annex", []))
+    tables = {key: formatted_table(table) for key, table in data.get("tables", {}).items() if key in shown}
     sections = []
     for section in data.get("sections", []):
         sections.append(
@@ -141,16 +144,10 @@ def report_xlsx_bytes(report, data: dict) -> bytes:
     sheets = []
     used: set[str] = set()
     for key, table in data.get("tables", {}).items():
+        if not table.get("in_xlsx", True):
+            continue  # a part of a table the xlsx has whole (a municipality's rows of the region's list)
         title = _sheet_title(table.get("sheet") or table.get("title") or key, used)
-        kinds = table.get("kinds", [])
-        rows = [
-            [
-                _xlsx_cell(v, kinds[i] if i < len(kinds) else masking.TEXT, table.get("masked", False))
-                for i, v in enumerate(row)
-            ]
-            for row in table.get("rows", [])
-        ]
-        sheets.append(Sheet(title, table.get("headers", []), rows))
+        sheets.append(Sheet(title, table.get("headers", []), _xlsx_rows(table)))
     about = {
         "Отчёт": report.title,
         "Учебный год": report.year_label,
@@ -164,6 +161,13 @@ def report_xlsx_bytes(report, data: dict) -> bytes:
             "доли по таким численностям скрыты."
         )
     return workbook_bytes(sheets, about=about)
+
+
+def _xlsx_rows(table: dict):
+    """The table's rows as xlsx cells, one row at a time (the workbook is written as it goes)."""
+    kinds, masked = table.get("kinds", []), table.get("masked", False)
+    for row in table.get("rows", []):
+        yield [_xlsx_cell(v, kinds[i] if i < len(kinds) else masking.TEXT, masked) for i, v in enumerate(row)]
 
 
 def _xlsx_cell(value, kind: str, masked: bool):

@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.ReportIndexView.as_view(), name="index"),
     path("new/", views.ReportCreateView.as_view(), name="report-create"),
+    path("municipal/", views.MunicipalReportsView.as_view(), name="municipal-reports"),
     path("grid/", views.QualityGridStaffView.as_view(), name="grid"),
     path("<int:pk>/", views.ReportDetailView.as_view(), name="report-detail"),
     re_path(

@@ -64,6 +64,31 @@ class ReportCreateView(StaffRequiredMixin, View):
         return response
 
 
+class MunicipalReportsView(StaffRequiredMixin, View):
+    """Queue the annual report of every municipality in the requester's scope, one job each."""
+
+    def post(self, request):
+        from schools.selectors import municipality_list_visible_to
+
+        try:
+            year = int(request.POST.get("year", ""))
+            reports = services.reports_request_municipal(
+                year=year, municipalities=municipality_list_visible_to(user=request.user), user=request.user
+            )
+        except ValueError:
+            messages.error(request, "Укажите учебный год.")
+            return redirect("reports:index")
+        except BuildError as error:
+            messages.error(request, str(error))
+            return redirect("reports:index")
+        messages.success(
+            request,
+            f"Поставлено в очередь отчётов муниципалитетов: {len(reports)}. "
+            "Каждый строится отдельной задачей; ход — в списке отчётов.",
+        )
+        return redirect("reports:index")
+
+
 class ReportDetailView(StaffRequiredMixin, TemplateView):
     template_name = "reports/report_detail.html"
 

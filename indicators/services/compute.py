@@ -368,7 +368,13 @@ def _status_rows(
     results = [_cell_reasons(code, columns[code], rules.weight(code)) for code in results_codes]
     social = [_cell_reasons(code, columns[code], rules.weight(code)) for code in social_codes]
     rules_reason = _json(
-        {"q": str(rules.q), "n": rules.n, "p": str(rules.p), "min_participants": rules.min_participants}
+        {
+            "q": str(rules.q),
+            "n": rules.n,
+            "p": str(rules.p),
+            "min_participants": rules.min_participants,
+            "cluster_scope": rules.cluster_scope,
+        }
     )
     q_threshold = _cached(lambda size: calc.rank_threshold(rules.q, size))
     q_json = _cached(lambda size: _json(q_threshold(size) if size else None))

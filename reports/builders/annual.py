@@ -6,6 +6,8 @@ per-school tables go to the annex and the xlsx.
 
 from collections import defaultdict
 
+from django.conf import settings
+
 from reports import selectors
 from schools import formatting
 
@@ -31,6 +33,11 @@ GROUP_TITLES = {
     "social": "Социальные условия (ШНСУ)",
     "teachers": "Педагогические кадры",
 }
+UNKNOWN_MUNICIPALITY = "Муниципалитета с кодом «{code}» нет."
+ANNEX_IN_XLSX = (
+    "Сводная таблица по {schools} образовательным организациям (индексы, места, списки) и значения "
+    "показателей по каждой ОО приведены в файле xlsx отчёта (листы «ОО» и «Значения показателей»)."
+)
 NO_STATUSES = (
     "За {year} учебный год нет рассчитанных показателей и статусов ОО. "
     "Выполните расчёт показателей за этот год (раздел «Показатели») и повторите построение отчёта."
@@ -55,38 +62,49 @@ METHODS = [
 def build(report, progress: Progress) -> dict:
     year = report.year
     years = list(range(year - HISTORY_YEARS + 1, year + 1))
+    municipality = _municipality(report)
+    mid = municipality.pk if municipality else None
     progress(5, "Чтение статусов ОО и значений показателей")
-    statuses = selectors.school_statuses(years=years)
+    statuses = selectors.school_statuses(years=years, municipality_id=mid)
     current = [s for s in statuses if s["year"] == year]
     if not current:
         raise BuildError(NO_STATUSES.format(year=year_label(year)))
     previous = [s for s in statuses if s["year"] == year - 1]
     catalogue = selectors.indicator_catalogue()
-    values = selectors.indicator_values(years=[year - 1, year])
-    students = selectors.school_students(year=year)
+    values = selectors.indicator_values(years=[year - 1, year], municipality_id=mid)
+    students = selectors.school_students(year=year, municipality_id=mid)
     rules = selectors.methodology_for_year(year=year)
+    municipalities = _municipalities_of(current)
+    region_mode = len(municipalities) > 1
     progress(20, "Списки ШНОР и ШНСУ")
     clusters = {s["school_id"]: s["cluster"] for s in current}
     by_year_code = _values_index(values)
+    del values
     indicator_stats = _indicator_stats(catalogue, by_year_code, clusters, year)
     tables, sections = {}, []
     sections.append(_methods_section(tables, catalogue, rules))
     sections.append(_clusters_section(tables, current, students))
-    sections.append(_lists_section(tables, statuses, current, previous, years))
+    sections.append(_lists_section(tables, statuses, current, previous, years, tables_in_pdf=not region_mode))
+    if region_mode:
+        progress(30, "Разделы муниципалитетов")
+        sections.append(_municipalities_section(tables, current, previous, municipalities, year))
+        sections.extend(_municipality_sections(tables, current, previous, municipalities, year))
     progress(40, "Показатели по кластерам")
     sections.append(_indicators_section(tables, catalogue, indicator_stats, by_year_code, years, year))
     sections.append(_ranking_section(tables, current))
     progress(55, "Рекомендации и управленческие решения")
-    sections.append(_recommendations_section(tables, year))
-    sections.append(_decisions_section(tables, year))
+    sections.append(_recommendations_section(tables, year, mid))
+    sections.append(_decisions_section(tables, year, mid))
     sections.append(_teachers_section(tables, year))
     _annex(tables, current, students, catalogue, by_year_code, year)
+    annex_in_pdf = len(current) <= annex_pdf_max_schools()
+    if not annex_in_pdf:
+        sections[1]["paragraphs"].append(ANNEX_IN_XLSX.format(schools=len(current)))
     progress(65, "Черновик выводов")
     draft = _draft_conclusions(catalogue, indicator_stats, by_year_code, current, previous, year)
+    title = f"Аналитический отчёт по результатам мониторинга ШНОР и ШНСУ за {year_label(year)} учебный год"
     return {
-        "title": (
-            f"Аналитический отчёт по результатам мониторинга ШНОР и ШНСУ за {year_label(year)} учебный год"
-        ),
+        "title": f"{title}: {municipality.name}" if municipality else title,
         "subtitle": (
             "Школы с низкими результатами обучения и школы, "
             "функционирующие в неблагоприятных социальных условиях"
@@ -94,14 +112,40 @@ def build(report, progress: Progress) -> dict:
         "methodology_version": rules.get("version", ""),
         "sections": sections,
         "tables": tables,
-        "annex": ["annex_schools"],
+        "annex": ["annex_schools"] if annex_in_pdf else [],
         "conclusions_draft": draft,
         "figures": {
             "schools": len(current),
             "low_results": sum(1 for s in current if s["low_results"]),
             "unfavourable": sum(1 for s in current if s["unfavourable"]),
+            "municipalities": len(municipalities),
         },
     }
+
+
+def annex_pdf_max_schools() -> int:
+    """Above this many schools the per-school annex goes to the xlsx only: WeasyPrint holds the whole laid-out
+    document in memory, and 10,000 annex rows took it to 2.6 GB (benchmarks/RESULTS.md)."""
+    return settings.REPORT_PDF_ANNEX_MAX_SCHOOLS
+
+
+def _municipality(report):
+    """The municipality of a municipal report (params["municipality"], its code), or None for all."""
+    from schools.models import Municipality
+
+    code = (report.params or {}).get("municipality")
+    if not code:
+        return None
+    municipality = Municipality.objects.filter(code=code).first()
+    if municipality is None:
+        raise BuildError(UNKNOWN_MUNICIPALITY.format(code=code))
+    return municipality
+
+
+def _municipalities_of(current: list[dict]) -> list[tuple[int, str]]:
+    """(id, name) of the municipalities of the year's schools, by name."""
+    found = {(s["school__municipality_id"], s["school__municipality__name"]) for s in current}
+    return sorted(found, key=lambda m: m[1])
 
 
 def _values_index(values: list[dict]) -> dict:
@@ -132,8 +176,19 @@ def _indicator_stats(catalogue, by_year_code, clusters, year) -> dict:
     return result
 
 
+REGION_GROUPING = (
+    "Группировка: образовательные организации распределены по кластерам по всему региону — тип поселения "
+    "(город/село) × численность обучающихся (правило «совокупность — регион»); ранжирование по индексу "
+    "социального благополучия для ШНСУ — среди всех ОО региона. Внутри кластера организации упорядочены по "
+    "индексу результатов (1 — самый низкий). Для каждого показателя рассчитаны медиана, среднее "
+    "арифметическое, минимум и максимум по кластеру и по муниципалитету, доли — от общего числа участников."
+)
+
+
 def _methods_section(tables, catalogue, rules) -> dict:
     paragraphs = list(METHODS)
+    if rules.get("cluster_scope") == "region":
+        paragraphs[1] = REGION_GROUPING
     if rules:
         edges = rules.get("size_edges") or [100, 500]
         paragraphs.append(
@@ -210,7 +265,9 @@ def _clusters_section(tables, current, students) -> dict:
     }
 
 
-def _lists_section(tables, statuses, current, previous, years) -> dict:
+def _lists_section(tables, statuses, current, previous, years, *, tables_in_pdf: bool = True) -> dict:
+    """The lists and their dynamics; in a region report the member tables go to the xlsx (and each
+    municipality's section prints its own members)."""
     year = years[-1]
     prev_lists = {(s["school_id"], k) for s in previous for k in LIST_LABELS if s[k]}
     now_lists = {(s["school_id"], k) for s in current for k in LIST_LABELS if s[k]}
@@ -280,8 +337,120 @@ def _lists_section(tables, statuses, current, previous, years) -> dict:
                 ],
             }
         ],
-        "tables": ["list_low_results", "list_unfavourable", "list_changes"],
+        "tables": ["list_low_results", "list_unfavourable", "list_changes"] if tables_in_pdf else [],
     }
+
+
+def _municipalities_section(tables, current, previous, municipalities, year) -> dict:
+    """The municipalities side by side (a region report): schools, lists and their dynamics."""
+    rows, counts = [], []
+    for mid, name in municipalities:
+        now = [s for s in current if s["school__municipality_id"] == mid]
+        before = [s for s in previous if s["school__municipality_id"] == mid]
+        low, unf = _ids(now, "low_results"), _ids(now, "unfavourable")
+        low_before = _ids(before, "low_results")
+        rows.append(
+            [
+                name,
+                len(now),
+                len(low),
+                round_or_none(len(low) / len(now) * 100 if now else None, 1),
+                len(unf),
+                round_or_none(len(unf) / len(now) * 100 if now else None, 1),
+                len(low - low_before) if previous else None,
+                len(low_before - low) if previous else None,
+                round_or_none(stats([s["results_index"] for s in now])["median"], 1),
+            ]
+        )
+        counts.append(len(low))
+    tables["municipalities"] = table(
+        f"Муниципалитеты за {year_label(year)} учебный год",
+        [
+            ("Муниципалитет", TEXT),
+            ("ОО", NUMBER),
+            ("ШНОР", NUMBER),
+            ("Доля ШНОР, %", NUMBER),
+            ("ШНСУ", NUMBER),
+            ("Доля ШНСУ, %", NUMBER),
+            ("Вошли в ШНОР", NUMBER),
+            ("Вышли из ШНОР", NUMBER),
+            ("Медиана индекса результатов", NUMBER),
+        ],
+        rows,
+        sheet="Муниципалитеты",
+        weights=[5, 2, 2, 2, 2, 2, 2, 2, 3],
+    )
+    return {
+        "id": "municipalities",
+        "title": "Муниципалитеты",
+        "paragraphs": [
+            f"В отчёте {len(municipalities)} муниципалитетов. Доли ШНОР и ШНСУ — от числа ОО муниципалитета "
+            "с расчётом за год; по каждому муниципалитету ниже — свой раздел со списками."
+        ],
+        "charts": [
+            {
+                "type": "bar",
+                "title": f"Число ШНОР по муниципалитетам, {year_label(year)}",
+                "axis": "школ",
+                "labels": [name for _, name in municipalities],
+                "values": counts,
+            }
+        ],
+        "tables": ["municipalities"],
+    }
+
+
+def _municipality_sections(tables, current, previous, municipalities, year) -> list[dict]:
+    """One section per municipality: its figures and its ШНОР/ШНСУ (a part of the region's lists, so the
+    tables are printed in the PDF only; the xlsx has the region's lists whole)."""
+    sections = []
+    for mid, name in municipalities:
+        now = [s for s in current if s["school__municipality_id"] == mid]
+        before = [s for s in previous if s["school__municipality_id"] == mid]
+        members = [s for s in now if s["low_results"] or s["unfavourable"]]
+        key = f"municipality_{mid}"
+        tables[key] = table(
+            f"ШНОР и ШНСУ: {name}",
+            [("Код ОО", TEXT), ("ОО", TEXT), ("Кластер", TEXT), ("Список", TEXT), ("Место", TEXT)],
+            [
+                [
+                    s["school__code"],
+                    s["school_label"],
+                    s["cluster"],
+                    ", ".join(label for kind, label in LIST_LABELS.items() if s[kind]),
+                    "; ".join(_place(s, kind) for kind in LIST_LABELS if s[kind]),
+                ]
+                for s in members
+            ],
+            in_xlsx=False,
+            weights=[2, 4, 6, 2, 3],
+        )
+        low, unf = _ids(now, "low_results"), _ids(now, "unfavourable")
+        moves = ""
+        if previous:
+            low_before, unf_before = _ids(before, "low_results"), _ids(before, "unfavourable")
+            moves = (
+                f" По сравнению с {year_label(year - 1)} учебным годом в ШНОР вошли {len(low - low_before)}, "
+                f"вышли {len(low_before - low)}; в ШНСУ вошли {len(unf - unf_before)}, "
+                f"вышли {len(unf_before - unf)} ОО."
+            )
+        clusters = {s["cluster"] for s in now if s["cluster"]}
+        sections.append(
+            {
+                "id": f"municipality-{mid}",
+                "title": f"Муниципалитет: {name}",
+                "paragraphs": [
+                    f"В мониторинге {len(now)} ОО в {len(clusters)} кластерах; в списке ШНОР {len(low)}, "
+                    f"в списке ШНСУ {len(unf)} ОО.{moves}"
+                ],
+                "tables": [key],
+            }
+        )
+    return sections
+
+
+def _ids(statuses: list[dict], list_kind: str) -> set[int]:
+    return {s["school_id"] for s in statuses if s[list_kind]}
 
 
 def _place(status, list_kind) -> str:
@@ -454,10 +623,10 @@ def _short_clusters(names: list[str]) -> list[str]:
     return names
 
 
-def _recommendations_section(tables, year) -> dict:
+def _recommendations_section(tables, year, municipality_id=None) -> dict:
     from roadmaps.models import Recommendation
 
-    items = selectors.recommendations_for_year(year=year)
+    items = selectors.recommendations_for_year(year=year, municipality_id=municipality_id)
     groups, statuses = dict(Recommendation.TargetGroup.choices), dict(Recommendation.Status.choices)
     tables["recommendations"] = table(
         f"Адресные рекомендации за {year_label(year)} учебный год",
@@ -489,10 +658,10 @@ def _recommendations_section(tables, year) -> dict:
     }
 
 
-def _decisions_section(tables, year) -> dict:
+def _decisions_section(tables, year, municipality_id=None) -> dict:
     from roadmaps.models import ItemStatus
 
-    items = selectors.decisions_for_year(year=year)
+    items = selectors.decisions_for_year(year=year, municipality_id=municipality_id)
     statuses = dict(ItemStatus.choices)
     tables["decisions"] = table(
         f"Управленческие решения за {year_label(year)} учебный год",

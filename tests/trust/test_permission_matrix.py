@@ -178,6 +178,11 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
     "reports:index": {"GET": (302, 403, 403, 200, 200)},
     "reports:report-action": {"POST": (302, 403, 403, 302, 302)},
     "reports:report-create": {"POST": (302, 403, 403, 200, 200)},
+    "reports:municipal-reports": {"POST": (302, 403, 403, 302, 302)},
+    # --- region mode (staff; the municipalities shown follow municipality_list_visible_to) ---
+    "region:dashboard": {"GET": (302, 403, 403, 200, 200)},
+    "region:mechanisms": {"GET": (302, 403, 403, 200, 200)},
+    "region:why": {"GET": (302, 403, 403, 200, 200)},
     "reports:report-detail": {"GET": (302, 403, 403, 200, 200)},
     "reports:report-file": {"GET": (302, 403, 403, 200, 200)},
     # --- API: reports and documents (the public sees published ones only) ---
@@ -231,6 +236,7 @@ KWARGS = {
     "school-detail": lambda w: {"code": w["school_a"].code},
     "context-detail": lambda w: {"pk": w["context_a"].pk},
     "help-role": lambda w: {"role": "principal"},
+    "region:why": lambda w: {"code": w["school_a"].municipality.code},
     # indicators
     "indicators:school": lambda w: {"code": w["school_a"].code},
     "roadmaps:school-routes-create": lambda w: {"code": w["school_a"].code},

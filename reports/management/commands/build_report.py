@@ -9,7 +9,8 @@ from reports.services import report_build, report_create
 class Command(BaseCommand):
     help = (
         "Построить аналитический отчёт (PDF): "
-        "annual, school (--school КОД), campaign, effectiveness, roadmap."
+        "annual (--municipality КОД — по одному муниципалитету), school (--school КОД), campaign, "
+        "effectiveness, roadmap."
     )
 
     def add_arguments(self, parser):
@@ -25,13 +26,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--roadmap", type=int, default=None, help="id дорожной карты (по умолчанию — муниципальная)"
         )
+        parser.add_argument(
+            "--municipality",
+            default="",
+            help="код муниципалитета: годовой отчёт только по его школам (по умолчанию — по всем)",
+        )
         parser.add_argument("--xlsx", default="", help="куда записать таблицы отчёта (xlsx), по желанию")
 
-    def handle(self, *args, kind, year, out, school, campaign, roadmap, xlsx, **options):
+    def handle(self, *args, kind, year, out, school, campaign, roadmap, municipality, xlsx, **options):
         self.verbosity = int(options.get("verbosity", 1))
+        if municipality and kind != "annual":
+            raise CommandError("--municipality задаётся только для годового отчёта (annual).")
         params = {
             key: value
-            for key, value in {"school": school, "campaign": campaign, "roadmap": roadmap}.items()
+            for key, value in {
+                "school": school,
+                "campaign": campaign,
+                "roadmap": roadmap,
+                "municipality": municipality,
+            }.items()
             if value
         }
         out_path = Path(out)
