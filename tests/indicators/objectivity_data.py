@@ -17,8 +17,9 @@ Two municipalities: «Северный» (N01 … N10) and «Южный» (S11 �
       1 marker → not listed.
   S13 «5» Русский 4 кл. 12/20 = 60 %, Математика 4 кл. 12/20 = 60 %; Южный (S13 12 + S12 3) / 40 = 37,5 %
       in both → 60 < 75: no vpr_high_band with the municipality. With the region as the group:
-      Русский 4 кл. region (10 + 2 + 0 + 12 + 3) / 100 = 27 % → 60 ≥ 54 ✓; Математика 4 кл. (8 + 1 + 1 + 12 + 3)
-      / 100 = 25 % → 60 ≥ 50 ✓ → marker; and N03 then: 50 < 54, 40 < 50 → no marker.
+      Русский 4 кл. region (10 + 2 + 0 + 12 + 3) / 100 = 27 % → 60 ≥ 54 ✓;
+      Математика 4 кл. (8 + 1 + 1 + 12 + 3) / 100 = 25 % → 60 ≥ 50 ✓ → marker;
+      and N03 then: 50 < 54, 40 < 50 → no marker.
   N05 vpr_oge_mismatch: ВПР 2023 Математика 8 кл. 25 participants, «2» = 0; ОГЭ 2024 Математика 2/20 = 10 %
       (exactly) → marker. Русский: ВПР-8 2023 without «2» but ОГЭ 1/20 = 5 % → no row.
   N06 ВПР 2023 Математика 8 кл. has one «2»; ОГЭ 2024 5/20 = 25 % → no marker.
