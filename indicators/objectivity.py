@@ -26,7 +26,7 @@ MEDALISTS_UNCONFIRMED = "medalists_unconfirmed"
 MARKERS = {
     VPR_LOWERED: "ВПР: много «понизили» отметку",
     VPR_RAISED: "ВПР: много «повысили» отметку",
-    VPR_HIGH_BAND: "ВПР: доля «5» вдвое выше, чем в муниципалитете",
+    VPR_HIGH_BAND: "ВПР: доля «5» намного выше, чем в муниципалитете",
     VPR_OGE_MISMATCH: "ОГЭ не подтверждает ВПР 8 класса",
     KDR_VPR_GAP: "ВПР выше КДР",
     MEDALISTS_UNCONFIRMED: "Претенденты на медаль не подтвердили результаты ЕГЭ",
@@ -378,9 +378,10 @@ def marker_text(code: str, figures: dict) -> str:
             f"в {len(rows)} строках ВПР: {where}."
         )
     if code == VPR_HIGH_BAND:
+        ratio = formatting.number(Decimal(rows[0]["ratio"]))
         return (
-            f"Доля «5» не меньше порога и вдвое выше, чем в группе сравнения, в {len(rows)} строках ВПР: "
-            f"{where}."
+            f"Доля «5» не меньше порога и не меньше чем в {ratio} раза выше, чем в группе сравнения, "
+            f"в {len(rows)} строках ВПР: {where}."
         )
     if code == VPR_OGE_MISMATCH:
         return f"На ВПР 8 класса год назад не было «2», а ОГЭ не сдали многие: {where}."

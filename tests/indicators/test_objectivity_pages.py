@@ -151,3 +151,17 @@ def test_no_markers_no_follow_up(world, inspector, client_for):
     response = client_for(inspector).post(reverse("roadmaps:objectivity-recommendation", args=["N02", 2024]))
     assert response.status_code == 302
     assert Recommendation.objects.count() == 0
+
+
+def test_effect_next_year_in_the_effectiveness_analysis(world, inspector, client_for):
+    from roadmaps.effectiveness import effectiveness_report
+
+    effects = {e.school.code: e for e in effectiveness_report(year=2024).objectivity}
+    # 2023 markers: N01 and N02 (vpr_lowered, vpr_raised); in 2024 N01 keeps both, N02 has none
+    assert set(effects) == {"N01", "N02"}
+    assert (effects["N01"].verdict_label, effects["N01"].gone) == ("признаки остались", [])
+    assert effects["N02"].verdict_label == "признаки ушли"
+    assert effects["N02"].gone == ["ВПР: много «понизили» отметку", "ВПР: много «повысили» отметку"]
+    html = page(client_for(inspector), reverse("roadmaps:effectiveness") + "?year=2024")
+    section = html.split('id="objectivity-effect"', 1)[1].split("</section>", 1)[0]
+    assert "N02 " in section and "признаки ушли" in section
