@@ -111,17 +111,19 @@ def export_rows(*, year: int, user: User | None = None) -> list[dict]:
 
 
 def conduct_summary(rows: list[dict]) -> list[str]:
-    """How the procedures behind a marker were conducted: «наблюдатели: 1 из 2 строк» or «нет данных»."""
+    """How the procedures behind a marker were conducted, per measure over its rows:
+    «наблюдатели: да в 1 из 3 (нет данных: 1)», or «… нет данных» when no row says."""
     if not rows:
         return []
     texts = []
     for key in CONDUCT:
         values = [row.get("conduct", {}).get(key) for row in rows]
-        known = [v for v in values if v is not None]
-        if not known:
+        unknown = sum(1 for v in values if v is None)
+        if unknown == len(values):
             texts.append(f"{CONDUCT_LABELS[key]}: нет данных")
-        else:
-            texts.append(f"{CONDUCT_LABELS[key]}: {sum(known)} из {len(values)}")
+            continue
+        text = f"{CONDUCT_LABELS[key]}: да в {sum(1 for v in values if v)} из {len(values)}"
+        texts.append(text + (f" (нет данных: {unknown})" if unknown else ""))
     return texts
 
 

@@ -47,7 +47,10 @@ def test_staff_list_of_the_year_with_stability_and_the_municipal_note(world, ins
     n01 = html.split(">N01 ", 1)[1].split("</tr>", 1)[0]
     assert "устойчиво" in n01
     # conduct beside each marker: N01 «понизили» rows — observers no in one, no data in the other; video yes
-    assert "наблюдатели: 0 из 2; видеонаблюдение: 1 из 2; перепроверка: нет данных" in n01
+    assert (
+        "наблюдатели: да в 0 из 2 (нет данных: 1); видеонаблюдение: да в 1 из 2 (нет данных: 1); "
+        "перепроверка: нет данных" in n01
+    )
     n09 = html.split(">N09 ", 1)[1].split("</tr>", 1)[0]
     assert "впервые" in n09 and "устойчиво" not in n09
     # dynamics table: 2023 two listed (N01, N02), 2024 two listed of which one stable
