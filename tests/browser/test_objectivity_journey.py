@@ -54,7 +54,7 @@ def test_inspector_reads_the_objectivity_list_and_follows_up(page, portal, tmp_p
     shot(page, "60-objectivity-list")
 
     # Filter: only «устойчиво» with the marker «повысили» — СШ № 1 stays.
-    page.get_by_label("Признак").select_option(label="ВПР: много «повысили» отметку")
+    page.get_by_label("Признак", exact=True).select_option(label="ВПР: много «повысили» отметку")
     page.get_by_label("только «устойчиво»").check()
     page.get_by_role("button", name="Показать").click()
     expect(page.locator("#objectivity-table tbody tr").filter(has_text="0101 СШ № 1")).to_be_visible()
