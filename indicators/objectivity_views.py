@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 from schools import formatting
 from schools.charts import Series, line_chart
 from schools.permissions import StaffRequiredMixin
-from schools.selectors import municipality_list
+from schools.selectors import municipality_list_visible_to
 
 from . import objectivity_selectors as selectors
 from .objectivity import MARKERS
@@ -62,7 +62,7 @@ class ObjectivityListView(StaffRequiredMixin, TemplateView):
             "marker": marker if marker in MARKERS else "",
             "scope": scope if scope in (selectors.SCOPE_LIST, selectors.SCOPE_ANY) else selectors.SCOPE_LIST,
             "stable_only": stable_only,
-            "municipalities": municipality_list(),
+            "municipalities": municipality_list_visible_to(user=user),
             "municipality": municipality,
         }
         if year is not None:

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('indicators', '0008_result_without_procedure_subject_indexes'),
-        ('schools', '0003_context_medal_candidates'),
+        ('schools', '0004_context_medal_candidates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

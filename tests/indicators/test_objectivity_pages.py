@@ -1,9 +1,12 @@
 """What people see of the objectivity markers: the staff list with its filters, «почему» on the school
 page, the API resource, and the one-action follow-up (data set: objectivity_data.py)."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
+from indicators.models import ObjectivityStatus
 from indicators.services import statuses_compute
 from roadmaps.models import Recommendation, Roadmap, RoadmapItem
 from roadmaps.reference import seed as seed_roadmaps
@@ -168,3 +171,31 @@ def test_effect_next_year_in_the_effectiveness_analysis(world, inspector, client
     html = page(client_for(inspector), reverse("roadmaps:effectiveness") + "?year=2024")
     section = html.split('id="objectivity-effect"', 1)[1].split("</section>", 1)[0]
     assert "N02 " in section and "признаки ушли" in section
+
+
+def test_inspector_bound_to_a_municipality_sees_only_its_schools(world, roles, client_for, capsys):
+    from django.core.management import call_command
+
+    from schools.models import Profile
+    from schools.roles import INSPECTOR
+
+    south_inspector = UserFactory(username="south_inspector", groups=[roles[INSPECTOR]])
+    profile, _ = Profile.objects.get_or_create(user=south_inspector)
+    profile.municipalities.set([world["S13"].municipality])
+    client = client_for(south_inspector)
+
+    # the list: N01 and N09 are in «Северный», out of scope
+    html = page(client, reverse("indicators:objectivity") + "?year=2024&scope=any")
+    assert "Нет школ, отвечающих условиям отбора." in html
+    assert "Северный муниципальный округ" not in html  # nor in the municipality filter
+    api = client.get(reverse("objectivity-list"), {"year": 2024}).json()
+    assert sorted(r["school_code"] for r in api["results"]) == ["S11", "S12", "S13"]
+    n01 = reverse("objectivity-list") + f"{ObjectivityStatus.objects.get(school__code='N01', year=2024).pk}/"
+    assert client.get(n01).status_code == 404
+    assert client.post(reverse("roadmaps:objectivity-recommendation", args=["N01", 2024])).status_code == 404
+    call_command("export_objectivity", "--year", "2024", "--user", "south_inspector")
+    assert sorted(item["school_code"] for item in json.loads(capsys.readouterr().out)) == [
+        "S11",
+        "S12",
+        "S13",
+    ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schools', '0002_school_code_letters_digits_dash_underscore_dot'),
+        ('schools', '0003_region_municipality_code_specialist_scope'),
     ]
 
     operations = [
