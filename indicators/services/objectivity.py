@@ -3,8 +3,9 @@
 
 The database narrows every query to the rows that can matter (over a threshold, or with a partner row),
 so the rows brought into Python are a small part of a year's results; the number of queries does not
-depend on the number of schools. «Устойчиво» compares with the list of the year before, evaluated in the
-same pass with the rules version of that year (so it never depends on whether that year was computed).
+depend on the number of schools. «Устойчиво» compares with the list of the year before: the
+stored list of that year when it was computed (what staff saw), else with that year evaluated in the
+same pass with its rules version.
 """
 
 from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, Sum
@@ -160,14 +161,7 @@ def objectivity_compute(
     year = run.year
     rules = objectivity_rules(rules_model)
     current = objectivity_evaluate(year=year, rules=rules, schools=schools)
-    previous_rules_model = rules_model_for(year - 1) or rules_model
-    previous_rules = objectivity_rules(previous_rules_model)
-    previous = objectivity_evaluate(year=year - 1, rules=previous_rules, schools=schools)
-    listed_before = {
-        school
-        for school in previous.figures
-        if rules_module.is_listed(previous.markers(school), previous_rules)
-    }
+    listed_before = _listed_before(year - 1, rules_model, schools)
     ObjectivityMarker.objects.filter(year=year).delete()
     ObjectivityStatus.objects.filter(year=year).delete()
     snapshot = _json(rules.snapshot())
@@ -202,6 +196,17 @@ def objectivity_compute(
         for school, markers in markers_of.items()
         if markers
     }
+
+
+def _listed_before(year: int, rules_model: MethodologyRules, schools: dict | None) -> set[int]:
+    """The list of `year`: as stored when that year was computed (what staff saw and acted on), else
+    evaluated now with the rules version of that year."""
+    stored = ObjectivityStatus.objects.filter(year=year)
+    if stored.exists():
+        return set(stored.filter(in_list=True).values_list("school_id", flat=True))
+    rules = objectivity_rules(rules_model_for(year) or rules_model)
+    previous = objectivity_evaluate(year=year, rules=rules, schools=schools)
+    return {school for school in previous.figures if rules_module.is_listed(previous.markers(school), rules)}
 
 
 def flags_for_status(markers: list[str], figures: dict) -> list[dict]:

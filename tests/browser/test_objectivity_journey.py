@@ -29,6 +29,7 @@ def results_file(path):
 
 def test_inspector_reads_the_objectivity_list_and_follows_up(page, portal, tmp_path, new_page):
     portal.manage("import_results", str(results_file(tmp_path / "results.xlsx")))
+    portal.manage("compute", "--year", "2024")
     portal.manage("compute", "--year", "2025")
 
     login(page, portal, "inspector")

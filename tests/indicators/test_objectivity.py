@@ -198,3 +198,18 @@ def test_query_count_does_not_grow_with_schools(world):
         evaluation = objectivity_evaluate(year=2024, rules=rules)
     assert len(after) == len(before)
     assert evaluation.markers(school.pk) == ["vpr_lowered"]
+
+
+def test_stable_reads_the_stored_list_of_the_year_before(world):
+    from indicators.models import AssessmentResult
+
+    statuses_compute(year=2023)  # N01 and N02 listed in the stored 2023 list
+    assert status("N01", 2023).in_list is True
+    # 2023's rows of N01 change after that list was made: the list staff saw still stands
+    AssessmentResult.objects.filter(school__code="N01", year=2023).delete()
+    statuses_compute(year=2024)
+    assert status("N01").is_stable is True
+    # …whereas a year never computed is evaluated from its rows: remove the stored 2023 list
+    ObjectivityStatus.objects.filter(year=2023).delete()
+    statuses_compute(year=2024)
+    assert status("N01").is_stable is False
