@@ -644,6 +644,9 @@ class ObjectivityStatus(models.Model):
     )
     year = models.PositiveSmallIntegerField("учебный год")
     markers = models.JSONField("признаки (коды)", default=list, blank=True)
+    # The same codes as text «,vpr_lowered,vpr_raised,»: filtering and counting by marker in the database,
+    # on SQLite as on PostgreSQL (a JSON "contains" is PostgreSQL-only).
+    marker_codes = models.CharField("признаки для отбора", max_length=200, blank=True)
     marker_count = models.PositiveSmallIntegerField("число признаков", default=0)
     in_list = models.BooleanField("в списке ОО с признаками необъективности", default=False)
     is_stable = models.BooleanField("устойчиво (в списке и год назад)", default=False)
@@ -659,25 +662,3 @@ class ObjectivityStatus(models.Model):
 
     def __str__(self):
         return f"{self.school_id} {self.year}: {self.marker_count}"
-
-
-class ObjectivityMarker(models.Model):
-    """One marker found for a school and year (filtering and counting by marker in the database)."""
-
-    status = models.ForeignKey(
-        ObjectivityStatus,
-        verbose_name="признаки ОО за год",
-        on_delete=models.CASCADE,
-        related_name="marker_rows",
-    )
-    year = models.PositiveSmallIntegerField("учебный год")
-    code = models.CharField("признак", max_length=40)
-
-    class Meta:
-        verbose_name = "признак необъективности"
-        verbose_name_plural = "признаки необъективности"
-        constraints = [models.UniqueConstraint(fields=["status", "code"], name="objectivity_marker_unique")]
-        indexes = [models.Index(fields=["year", "code"], name="objectivity_marker_year_idx")]
-
-    def __str__(self):
-        return f"{self.status_id} {self.code}"

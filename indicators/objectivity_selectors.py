@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from schools.models import School
 from schools.selectors import school_list_visible_to
 
-from .models import MethodologyRules, ObjectivityMarker, ObjectivityStatus
+from .models import MethodologyRules, ObjectivityStatus
 from .objectivity import CONDUCT, MARKER_CODES, MARKERS
 
 SCOPE_LIST, SCOPE_ANY = "list", "any"
@@ -45,7 +45,7 @@ def objectivity_list(
     if municipality:
         statuses = statuses.filter(school__municipality_id=municipality)
     if marker in MARKERS:
-        statuses = statuses.filter(marker_rows__code=marker)
+        statuses = statuses.filter(marker_codes__contains=f",{marker},")
     if stable_only:
         statuses = statuses.filter(is_stable=True)
     return statuses
@@ -78,11 +78,15 @@ def objectivity_history(*, user: User | None = None, municipality: int | None = 
 
 def marker_counts(*, year: int, user: User | None = None) -> dict[str, int]:
     """{marker code: schools with it in `year`} for every code of §8 (0 when none), in one query."""
-    markers = ObjectivityMarker.objects.filter(year=year)
-    if user is not None:
-        markers = markers.filter(status__school__in=school_list_visible_to(user=user).values("pk"))
-    counts = dict(markers.values("code").annotate(n=Count("pk")).order_by().values_list("code", "n"))
-    return {code: counts.get(code, 0) for code in MARKER_CODES}
+    counts = (
+        objectivity_queryset(user=user)
+        .filter(year=year)
+        .order_by()
+        .aggregate(
+            **{code: Count("pk", filter=Q(marker_codes__contains=f",{code},")) for code in MARKER_CODES}
+        )
+    )
+    return {code: counts[code] or 0 for code in MARKER_CODES}
 
 
 def counts_by_municipality(*, year: int, user: User | None = None) -> dict[int, dict]:

@@ -116,7 +116,7 @@ class ObjectivityFilter(filters.FilterSet):
         fields = ["year", "school_code", "in_list", "is_stable", "municipality"]
 
     def filter_marker(self, queryset, name, value):
-        return queryset.filter(marker_rows__code=value)
+        return queryset.filter(marker_codes__contains=f",{value},")
 
 
 class ObjectivityApi(viewsets.ReadOnlyModelViewSet):

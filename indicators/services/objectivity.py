@@ -17,7 +17,6 @@ from ..models import (
     AssessmentResult,
     ComputationRun,
     MethodologyRules,
-    ObjectivityMarker,
     ObjectivityStatus,
     Procedure,
     Subject,
@@ -30,13 +29,13 @@ STATUS_COLUMNS = [
     "school_id",
     "year",
     "markers",
+    "marker_codes",
     "marker_count",
     "in_list",
     "is_stable",
     "figures",
     "rules",
 ]
-MARKER_COLUMNS = ["status_id", "year", "code"]
 SLACK = 1e-6  # the database filter is a little wider than the rule; the rule itself is applied exactly
 
 
@@ -162,7 +161,6 @@ def objectivity_compute(
     rules = objectivity_rules(rules_model)
     current = objectivity_evaluate(year=year, rules=rules, schools=schools)
     listed_before = _listed_before(year - 1, rules_model, schools)
-    ObjectivityMarker.objects.filter(year=year).delete()
     ObjectivityStatus.objects.filter(year=year).delete()
     snapshot = _json(rules.snapshot())
     markers_of = {}
@@ -177,6 +175,7 @@ def objectivity_compute(
                 school,
                 year,
                 _json(markers),
+                marker_codes(markers),
                 len(markers),
                 listed,
                 listed and school in listed_before,
@@ -185,17 +184,16 @@ def objectivity_compute(
             )
         )
     insert_rows(model=ObjectivityStatus, columns=STATUS_COLUMNS, rows=rows)
-    ids = dict(ObjectivityStatus.objects.filter(year=year, marker_count__gt=0).values_list("school_id", "pk"))
-    insert_rows(
-        model=ObjectivityMarker,
-        columns=MARKER_COLUMNS,
-        rows=[(ids[school], year, code) for school, markers in markers_of.items() for code in markers],
-    )
     return {
         school: flags_for_status(markers, current.figures[school])
         for school, markers in markers_of.items()
         if markers
     }
+
+
+def marker_codes(markers: list[str]) -> str:
+    """«,a,b,» (empty without markers): `marker_codes__contains=",a,"` finds a marker on both databases."""
+    return f",{','.join(markers)}," if markers else ""
 
 
 def _listed_before(year: int, rules_model: MethodologyRules, schools: dict | None) -> set[int]:
