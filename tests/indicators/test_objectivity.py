@@ -220,3 +220,12 @@ def test_stable_reads_the_stored_list_of_the_year_before(world):
     ObjectivityStatus.objects.filter(year=2023).delete()
     statuses_compute(year=2024)
     assert status("N01").is_stable is False
+
+
+def test_counts_by_municipality_for_the_region_dashboard(world):
+    from indicators.objectivity_selectors import counts_by_municipality
+
+    counts = counts_by_municipality(year=2024)
+    # Северный: N01, N09 listed; N01 N03 N05 N07 N09 with markers. Южный: S11 S12 S13, none.
+    assert counts[world["N01"].municipality_id] == {"listed": 2, "with_markers": 5}
+    assert counts[world["S13"].municipality_id] == {"listed": 0, "with_markers": 0}
