@@ -190,3 +190,17 @@ def test_describe_and_pick():
     assert describe([]) == {"count": 0, "median": None, "mean": None, "minimum": None, "maximum": None}
     assert pick([5, None, 7], [0, 1, 2]) == [5, 7]
     assert (pick([None, 3], [0]), pick([None, 3], [1])) == ([], [3])
+
+
+def test_a_page_shows_no_place_for_a_school_without_a_value_or_without_the_flag():
+    # a flag not carried («нет»): no place, whatever RANK gave it
+    assert shown_rank(value=0.0, risk=0.0, rank=1, is_flag=True) is None
+    assert shown_rank(value=0.0, risk=0.0, rank=3, is_flag=True) is None
+    assert shown_rank(value=1.0, risk=1.0, rank=1, is_flag=True) == 1
+    # no value: no place
+    assert shown_rank(value=None, risk=None, rank=None, is_flag=False) is None
+    # a share where every school ties (spread 0): all are «first» at no risk — no place
+    assert shown_rank(value=12.5, risk=0.0, rank=1, is_flag=False) is None
+    # the best of ten at no risk keeps its place 10, the worst its 1
+    assert shown_rank(value=2.0, risk=0.0, rank=10, is_flag=False) == 10
+    assert shown_rank(value=30.0, risk=1.0, rank=1, is_flag=False) == 1

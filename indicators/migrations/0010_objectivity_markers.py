@@ -10,8 +10,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0008_result_without_procedure_subject_indexes'),
-        ('schools', '0004_context_medal_candidates'),
+        ('indicators', '0009_teacher_diagnostics'),
+        ('schools', '0005_context_medal_candidates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

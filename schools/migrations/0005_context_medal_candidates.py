@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schools', '0003_region_municipality_code_specialist_scope'),
+        ('schools', '0004_import_batch_kind_teacher_diagnostics'),
     ]
 
     operations = [
