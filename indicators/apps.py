@@ -19,7 +19,10 @@ class IndicatorsConfig(AppConfig):
             "Результаты оценочных процедур",
             results_import,
             columns=RESULT_COLUMNS,
-            example=["0101", "2024/2025", "ОГЭ", "Математика", 9, 52, 3, "", 3, 20, 19, 10, 3.7, "", "", ""],
+            example=[
+                *["0101", "2024/2025", "ОГЭ", "Математика", 9, 52, 3, "", 3, 20, 19, 10, 3.7, "", "", ""],
+                *["да", "да", "нет"],
+            ],
         )
         register_importer(
             "teacher_diagnostics",

@@ -17,8 +17,6 @@ from functools import partial
 from itertools import repeat
 from operator import is_not, itemgetter
 
-from schools import formatting
-
 from .defaults import (
     CLUSTER_SCOPE_REGION,
     DEFAULT_CLUSTER_SCOPE,
@@ -470,50 +468,3 @@ def pick(series: list, positions: list[int]) -> list:
         value = series[positions[0]]
         return [] if value is None else [value]
     return list(filter(_is_not_none, itemgetter(*positions)(series)))
-
-
-def objectivity_flags(
-    *, lowered: float | None, raised: float | None, fail: float | None, oge: float | None, rules: Rules
-) -> list[dict]:
-    """Markers of possibly non-objective assessment from a school's ВПР «понизили» / «повысили» shares,
-    its ВПР «2» share and ОГЭ below-minimum share. They inform inspectors about a school and are
-    never used to rate individual teachers (a federal rule for ВПР)."""
-    flags = []
-    if lowered is not None and lowered >= rules.lowered_threshold:
-        flags.append(
-            {
-                "code": "vpr_lowered",
-                "value": lowered,
-                "threshold": rules.lowered_threshold,
-                "title": "Высокая доля понизивших отметку на ВПР",
-                "text": f"У {_pct(lowered)} участников ВПР отметка ниже журнальной (порог "
-                f"{_pct(rules.lowered_threshold)}): возможно завышение текущих отметок.",
-            }
-        )
-    if raised is not None and raised >= rules.raised_threshold:
-        flags.append(
-            {
-                "code": "vpr_raised",
-                "value": raised,
-                "threshold": rules.raised_threshold,
-                "title": "Высокая доля повысивших отметку на ВПР",
-                "text": f"У {_pct(raised)} участников ВПР отметка выше журнальной (порог "
-                f"{_pct(rules.raised_threshold)}): стоит проверить объективность проведения ВПР.",
-            }
-        )
-    if fail == 0 and oge is not None and oge >= rules.mismatch_threshold:
-        flags.append(
-            {
-                "code": "vpr_oge_mismatch",
-                "value": oge,
-                "threshold": rules.mismatch_threshold,
-                "title": "На ВПР нет «2», а на ОГЭ многие не преодолели минимум",
-                "text": f"Доля «2» на ВПР {_pct(0)}, при этом {_pct(oge)} участников ОГЭ не преодолели "
-                f"минимальный порог (порог {_pct(rules.mismatch_threshold)}).",
-            }
-        )
-    return flags
-
-
-def _pct(value: float) -> str:
-    return formatting.share(value, 1)

@@ -28,6 +28,14 @@ class RulesForm(forms.ModelForm):
             "lowered_threshold",
             "raised_threshold",
             "mismatch_threshold",
+            "objectivity_min_participants",
+            "objectivity_min_rows",
+            "high_band_share",
+            "high_band_ratio",
+            "high_band_group",
+            "kdr_gap",
+            "medal_unconfirmed_share",
+            "objectivity_list_markers",
             "comment",
         ]
 

@@ -96,6 +96,10 @@ class AssessmentResult(TimeStampedModel):
     lowered = models.PositiveIntegerField("понизили", null=True, blank=True)
     confirmed = models.PositiveIntegerField("подтвердили", null=True, blank=True)
     raised = models.PositiveIntegerField("повысили", null=True, blank=True)
+    # How the procedure was conducted (optional columns, DESIGN §8): shown beside the objectivity markers.
+    observers = models.BooleanField("общественные наблюдатели", null=True, blank=True)
+    video = models.BooleanField("видеонаблюдение", null=True, blank=True)
+    recheck = models.BooleanField("перепроверка", null=True, blank=True)
     import_batch = models.ForeignKey(
         "schools.ImportBatch",
         verbose_name="пакет импорта",
@@ -183,6 +187,13 @@ class Indicator(models.Model):
         return self.polarity == self.Polarity.HIGHER_IS_WORSE
 
 
+def default_medal_conditions() -> dict:
+    """The ЕГЭ scores a medal needs since the 2023 order (Минпросвещения № 730), by degree."""
+    from .objectivity import DEFAULT_MEDAL_CONDITIONS
+
+    return {degree: dict(terms) for degree, terms in DEFAULT_MEDAL_CONDITIONS.items()}
+
+
 class MethodologyRules(TimeStampedModel):
     """Editable rules of the computation (DESIGN §4.4), one version per starting academic year.
 
@@ -247,6 +258,42 @@ class MethodologyRules(TimeStampedModel):
         decimal_places=2,
         default=Decimal("10"),
     )
+    objectivity_min_participants = models.PositiveIntegerField(
+        "признаки необъективности: минимум участников в строке", default=10
+    )
+    objectivity_min_rows = models.PositiveSmallIntegerField(
+        "признаки необъективности: минимум строк ВПР (предмет, класс) для признака", default=2
+    )
+    high_band_share = models.DecimalField(
+        "порог доли «5» на ВПР, %", max_digits=5, decimal_places=2, default=Decimal("30")
+    )
+    high_band_ratio = models.DecimalField(
+        "во сколько раз доля «5» выше, чем в группе сравнения",
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("2"),
+    )
+    high_band_group = models.CharField(
+        "группа сравнения доли «5»",
+        max_length=20,
+        choices=[("municipality", "муниципалитет"), ("region", "регион")],
+        default="municipality",
+    )
+    kdr_gap = models.DecimalField(
+        "на сколько средняя отметка ВПР выше, чем КДР", max_digits=4, decimal_places=2, default=Decimal("0.7")
+    )
+    medal_unconfirmed_share = models.DecimalField(
+        "порог доли претендентов на медаль, не выполнивших условия ЕГЭ, %",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("30"),
+    )
+    medal_conditions = models.JSONField(
+        "условия ЕГЭ для медали по степеням", default=default_medal_conditions, blank=True
+    )
+    objectivity_list_markers = models.PositiveSmallIntegerField(
+        "признаков для списка ОО с признаками необъективности", default=2
+    )
     comment = models.TextField("основание изменения", blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="кто изменил", null=True, blank=True, on_delete=models.SET_NULL
@@ -272,6 +319,10 @@ class MethodologyRules(TimeStampedModel):
                 condition=Q(cluster_scope__in=[CLUSTER_SCOPE_MUNICIPALITY, CLUSTER_SCOPE_REGION]),
                 name="rules_cluster_scope_known",
             ),
+            models.CheckConstraint(
+                condition=Q(objectivity_min_rows__gte=1, objectivity_list_markers__gte=1),
+                name="rules_objectivity_counts_positive",
+            ),
         ]
 
     def __str__(self):
@@ -296,6 +347,16 @@ class MethodologyRules(TimeStampedModel):
             "lowered_threshold": str(self.lowered_threshold),
             "raised_threshold": str(self.raised_threshold),
             "mismatch_threshold": str(self.mismatch_threshold),
+            "objectivity": {
+                "min_participants": self.objectivity_min_participants,
+                "min_rows": self.objectivity_min_rows,
+                "high_band_share": str(self.high_band_share),
+                "high_band_ratio": str(self.high_band_ratio),
+                "high_band_group": self.high_band_group,
+                "kdr_gap": str(self.kdr_gap),
+                "medal_unconfirmed_share": str(self.medal_unconfirmed_share),
+                "list_markers": self.objectivity_list_markers,
+            },
         }
 
 
@@ -588,3 +649,39 @@ class TeacherDiagnostic(TimeStampedModel):
 
     def __str__(self):
         return f"{self.teacher_code}: {self.subject_id}, {formatting.school_year(self.year)}"
+
+
+class ObjectivityStatus(models.Model):
+    """A school's objectivity markers in a year (DESIGN §8), with every figure they were decided on.
+
+    Written by the computation of the year (one row per school with results or medal candidates that year);
+    `figures` keeps, per marker code, the rows, shares and comparison group behind it (also for a rule that
+    found rows but not enough of them, so «почему нет» can be answered too).
+    """
+
+    run = models.ForeignKey(
+        ComputationRun, verbose_name="расчёт", on_delete=models.CASCADE, related_name="objectivity"
+    )
+    school = models.ForeignKey(
+        "schools.School", verbose_name="ОО", on_delete=models.CASCADE, related_name="objectivity_statuses"
+    )
+    year = models.PositiveSmallIntegerField("учебный год")
+    markers = models.JSONField("признаки (коды)", default=list, blank=True)
+    # The same codes as text «,vpr_lowered,vpr_raised,»: filtering and counting by marker in the database,
+    # on SQLite as on PostgreSQL (a JSON "contains" is PostgreSQL-only).
+    marker_codes = models.CharField("признаки для отбора", max_length=200, blank=True)
+    marker_count = models.PositiveSmallIntegerField("число признаков", default=0)
+    in_list = models.BooleanField("в списке ОО с признаками необъективности", default=False)
+    is_stable = models.BooleanField("устойчиво (в списке и год назад)", default=False)
+    figures = models.JSONField("расчёт признаков", default=dict, blank=True)
+    rules = models.JSONField("пороги на момент расчёта", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "признаки необъективности ОО за год"
+        verbose_name_plural = "признаки необъективности ОО по годам"
+        ordering = ["school__code"]
+        constraints = [models.UniqueConstraint(fields=["school", "year"], name="objectivity_status_unique")]
+        indexes = [models.Index(fields=["year", "in_list"], name="objectivity_year_list_idx")]
+
+    def __str__(self):
+        return f"{self.school_id} {self.year}: {self.marker_count}"

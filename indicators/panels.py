@@ -2,7 +2,7 @@
 
 from django.template.loader import render_to_string
 
-from . import selectors
+from . import objectivity_selectors, selectors
 from .charts import list_sizes_chart
 
 
@@ -12,7 +12,10 @@ def school_status_panel(request, school) -> str:
     status = selectors.status_get(school=school, year=year) if year else None
     if status is None:
         return ""
-    return render_to_string("indicators/panel_school.html", {"status": status}, request=request)
+    objectivity = objectivity_selectors.objectivity_status_get(school=school, year=year)
+    return render_to_string(
+        "indicators/panel_school.html", {"status": status, "objectivity": objectivity}, request=request
+    )
 
 
 def dashboard_lists_panel(request) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import objectivity_views, views
 
 app_name = "indicators"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("compute/", views.ComputeStartView.as_view(), name="compute"),
     path("rules/", views.RulesEditView.as_view(), name="rules"),
     path("rules/teachers/", views.TeacherBandsEditView.as_view(), name="teacher-bands"),
+    path("objectivity/", objectivity_views.ObjectivityListView.as_view(), name="objectivity"),
     path("school/<str:code>/", views.SchoolReasonsView.as_view(), name="school"),
     path("school/<str:code>/override/", views.StatusOverrideCreateView.as_view(), name="override"),
 ]

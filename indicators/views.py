@@ -17,7 +17,7 @@ from schools.roles import is_staff_member
 from schools.selectors import municipality_filter, school_get_visible
 from schools.views import sort_param
 
-from . import selectors
+from . import objectivity_selectors, selectors
 from .charts import list_moves_chart, list_sizes_chart
 from .exports import STATUS_FIELDS, STATUS_HEADERS, VALUE_FIELDS, VALUE_HEADERS, status_rows, value_rows
 from .forms import ComputeForm, RulesForm, StatusOverrideForm, TeacherBandsForm
@@ -211,7 +211,11 @@ class SchoolReasonsView(PortalUserRequiredMixin, TemplateView):
             else {}
         )
         medians = selectors.cluster_medians(year=year) if year else {}
+        objectivity = objectivity_selectors.objectivity_status_get(school=school, year=year)
         return super().get_context_data(
+            objectivity=objectivity,
+            objectivity_items=objectivity_selectors.marker_items(objectivity),
+            objectivity_rules=objectivity_selectors.thresholds_in_force(year=year) if year else None,
             school=school,
             years=years,
             year=year,

@@ -310,3 +310,18 @@ def teacher_diagnostics_for_year(*, year: int) -> dict:
         "subjects": teacher_subject_totals(year=year),
         "schools": teacher_level_summary(schools=School.objects.all(), years=[year]),
     }
+
+
+def objectivity_counts(*, years: list[int], municipality_id: int | None = None) -> dict:
+    """Counts of schools for the annual report's objectivity section (DESIGN §8), never school names:
+    {"markers": {year: {code: n}}, "history": {year: {"listed", "stable", "with_markers", "schools"}}}.
+    A fixed number of queries (two per year at most)."""
+    from indicators.objectivity_selectors import marker_counts, objectivity_history
+
+    history = objectivity_history(municipality=municipality_id)
+    return {
+        "markers": {
+            year: marker_counts(year=year, municipality=municipality_id) for year in years if year in history
+        },
+        "history": {year: history[year] for year in years if year in history},
+    }

@@ -14,7 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from indicators.models import Indicator, IndicatorValue, SchoolStatus
+from indicators.models import Indicator, IndicatorValue, ObjectivityStatus, SchoolStatus
+from indicators.objectivity import MARKERS
 from indicators.selectors import overrides_latest
 from schools.models import School
 
@@ -124,6 +125,7 @@ class EffectivenessReport:
     list_worsened: int
     entered: dict = field(default_factory=dict)  # list code → schools that entered
     left: dict = field(default_factory=dict)
+    objectivity: list = field(default_factory=list)  # ObjectivityEffect of schools with markers in Y − 1
 
     @property
     def list_improved_share(self) -> float | None:
@@ -150,6 +152,69 @@ class EffectivenessReport:
                 }
             )
         return totals
+
+
+@dataclass
+class ObjectivityEffect:
+    """Did a school's objectivity markers of Y − 1 go away in Y (DESIGN §8, the effect of the measures)."""
+
+    school: School
+    before: list[str]
+    after: list[str] | None  # None: no markers computed for Y (no results that year)
+    listed_before: bool
+    listed_after: bool | None
+
+    @property
+    def gone(self) -> list[str]:
+        return [MARKERS[c] for c in self.before if self.after is not None and c not in self.after]
+
+    @property
+    def remaining(self) -> list[str]:
+        return [MARKERS[c] for c in self.before if self.after is not None and c in self.after]
+
+    @property
+    def new(self) -> list[str]:
+        return [MARKERS[c] for c in (self.after or []) if c not in self.before]
+
+    @property
+    def verdict(self) -> str:
+        if self.after is None:
+            return NO_DATA
+        if not self.remaining:
+            return BETTER
+        return SAME if not self.gone else "partly"
+
+    @property
+    def verdict_label(self) -> str:
+        return {
+            BETTER: "признаки ушли",
+            "partly": "ушли не все",
+            SAME: "признаки остались",
+            NO_DATA: "нет данных за год",
+        }[self.verdict]
+
+
+def objectivity_effects(*, year: int, school_ids=None) -> list[ObjectivityEffect]:
+    """Schools with markers in `year` − 1 and what became of them in `year` (one query)."""
+    statuses = ObjectivityStatus.objects.filter(year__in=(year - 1, year)).select_related("school")
+    if school_ids is not None:
+        statuses = statuses.filter(school_id__in=school_ids)
+    by_key = {(s.school_id, s.year): s for s in statuses.order_by("school__code")}
+    effects = []
+    for (school_id, status_year), before in by_key.items():
+        if status_year != year - 1 or not before.markers:
+            continue
+        after = by_key.get((school_id, year))
+        effects.append(
+            ObjectivityEffect(
+                school=before.school,
+                before=list(before.markers),
+                after=list(after.markers) if after else None,
+                listed_before=before.in_list,
+                listed_after=after.in_list if after else None,
+            )
+        )
+    return effects
 
 
 def school_year_end(year: int) -> date:
@@ -239,6 +304,7 @@ def effectiveness_report(*, year: int, school_ids=None) -> EffectivenessReport:
         list_worsened=0,
     )
     _list_dynamics(report, membership, before_year, year)
+    report.objectivity = objectivity_effects(year=year, school_ids=school_ids)
     report.decisions = [
         _decision_effect(
             decision, *periods[decision.pk], indicators, by_key, membership, with_results, school_ids

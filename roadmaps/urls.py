@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import effectiveness_views, views
+from . import effectiveness_views, objectivity_views, views
 
 app_name = "roadmaps"
 
@@ -30,6 +30,16 @@ urlpatterns = [
     path("decisions/new/", views.DecisionEditView.as_view(), name="decision-create"),
     path("decisions/<int:pk>/", views.DecisionDetailView.as_view(), name="decision-detail"),
     path("decisions/<int:pk>/edit/", views.DecisionEditView.as_view(), name="decision-update"),
+    path(
+        "objectivity/<str:code>/<int:year>/recommendation/",
+        objectivity_views.ObjectivityRecommendationCreateView.as_view(),
+        name="objectivity-recommendation",
+    ),
+    path(
+        "objectivity/<str:code>/<int:year>/item/",
+        objectivity_views.ObjectivityItemCreateView.as_view(),
+        name="objectivity-item",
+    ),
     path("effectiveness/", effectiveness_views.EffectivenessView.as_view(), name="effectiveness"),
     path(
         "effectiveness/export.xlsx",

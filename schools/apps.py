@@ -49,5 +49,5 @@ class SchoolsConfig(AppConfig):
             "Контекст ОО по годам",
             contexts_import,
             columns=CONTEXT_COLUMNS,
-            example=["0101", "2024/2025", 640, 41, 3, 12, 2, 9, 30, "нет", 20, 8, 5],
+            example=["0101", "2024/2025", 640, 41, 3, 12, 2, 9, 30, 20, 8, 5, "нет", 12, 2],
         )

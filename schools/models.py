@@ -217,6 +217,12 @@ class SchoolContext(TimeStampedModel):
     teachers_pd_risk = models.PositiveIntegerField(
         "учителей прошли КПК по работе с детьми с риском неуспешности", null=True, blank=True
     )
+    # Optional (DESIGN §8): graduates whose final marks qualify them for a medal, and those of them who
+    # did not meet its ЕГЭ conditions (since the 2023 medal order the medal itself needs ЕГЭ scores).
+    medal_candidates = models.PositiveIntegerField("претендентов на медаль", null=True, blank=True)
+    medal_candidates_unconfirmed = models.PositiveIntegerField(
+        "претендентов на медаль, не выполнивших условия ЕГЭ", null=True, blank=True
+    )
     import_batch = models.ForeignKey(
         ImportBatch, verbose_name="пакет импорта", null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -57,7 +57,11 @@ CONTEXT_COLUMNS = [
     Column("year", "Учебный год", parse_academic_year, required=True),
     *[Column(key, header, parse_count) for key, header in CONTEXT_COUNT_COLUMNS],
     Column("accreditation_suspended", "Лишение или приостановление аккредитации", parse_bool),
+    # Optional (DESIGN §8): absent columns and empty cells are "no data".
+    Column("medal_candidates", "Претендентов на медаль", parse_count),
+    Column("medal_candidates_unconfirmed", "Претендентов на медаль, не выполнивших условия ЕГЭ", parse_count),
 ]
+MEDAL_FIELDS = ("medal_candidates", "medal_candidates_unconfirmed")
 HEADERS = {c.key: c.header for c in SCHOOL_COLUMNS + CONTEXT_COLUMNS}
 
 UNKNOWN_SCHOOL = "нет школы с таким кодом в реестре ОО: сначала импортируйте файл школ"
@@ -197,7 +201,11 @@ def _clean_context_row(row: int, values: dict, school_ids: dict, errors: list[Ro
     _require(errors, row, values, "code", "year", unreadable=unreadable)
     if values.get("code") and values["code"] not in school_ids:
         errors.append(RowError(row, HEADERS["code"], UNKNOWN_SCHOOL, values["code"]))
-    for whole, parts in (("students", STUDENT_PARTS), ("teachers", TEACHER_PARTS)):
+    for whole, parts in (
+        ("students", STUDENT_PARTS),
+        ("teachers", TEACHER_PARTS),
+        ("medal_candidates", ("medal_candidates_unconfirmed",)),
+    ):
         total = values.get(whole)
         if total is None:
             continue
@@ -250,7 +258,7 @@ def contexts_import(
     batch = batch_create(
         kind=ImportBatch.Kind.CONTEXT, file=file, file_name=file_name, user=user, rows=summary.rows
     )
-    fields = [key for key, _ in CONTEXT_COUNT_COLUMNS] + ["accreditation_suspended"]
+    fields = [key for key, _ in CONTEXT_COUNT_COLUMNS] + ["accreditation_suspended", *MEDAL_FIELDS]
     new: list[SchoolContext] = []
     changed: list[SchoolContext] = []
     for key, (_, values) in zip(keys, table.rows, strict=True):

@@ -1,6 +1,13 @@
 from rest_framework import serializers
 
-from ..models import AssessmentResult, Indicator, IndicatorValue, SchoolStatus, StatusOverride
+from ..models import (
+    AssessmentResult,
+    Indicator,
+    IndicatorValue,
+    ObjectivityStatus,
+    SchoolStatus,
+    StatusOverride,
+)
 
 
 class ResultSerializer(serializers.ModelSerializer):
@@ -30,6 +37,9 @@ class ResultSerializer(serializers.ModelSerializer):
             "lowered",
             "confirmed",
             "raised",
+            "observers",
+            "video",
+            "recheck",
             "import_batch",
         ]
 
@@ -123,3 +133,27 @@ class StatusSerializer(serializers.ModelSerializer):
 
     def get_unfavourable(self, status) -> bool:
         return _effective(status, "unfavourable")
+
+
+class ObjectivitySerializer(serializers.ModelSerializer):
+    """A school's objectivity markers in a year (DESIGN §8): the codes, the list, and every figure."""
+
+    school_code = serializers.CharField(source="school.code", read_only=True)
+    school_name = serializers.CharField(source="school.display_name", read_only=True)
+    municipality = serializers.CharField(source="school.municipality.name", read_only=True)
+
+    class Meta:
+        model = ObjectivityStatus
+        fields = [
+            "id",
+            "school_code",
+            "school_name",
+            "municipality",
+            "year",
+            "markers",
+            "marker_count",
+            "in_list",
+            "is_stable",
+            "figures",
+            "rules",
+        ]

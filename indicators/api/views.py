@@ -3,9 +3,16 @@ from rest_framework import viewsets
 
 from schools.permissions import IsStaffOrReadOnlyPortalUser
 
-from .. import selectors
-from ..models import AssessmentResult, Indicator, IndicatorValue, SchoolStatus
-from .serializers import IndicatorSerializer, ResultSerializer, StatusSerializer, ValueSerializer
+from .. import objectivity_selectors, selectors
+from ..models import AssessmentResult, Indicator, IndicatorValue, ObjectivityStatus, SchoolStatus
+from ..objectivity import MARKERS
+from .serializers import (
+    IndicatorSerializer,
+    ObjectivitySerializer,
+    ResultSerializer,
+    StatusSerializer,
+    ValueSerializer,
+)
 
 LIST_CHOICES = [("low_results", "ШНОР"), ("unfavourable", "ШНСУ")]
 
@@ -97,3 +104,29 @@ class StatusApi(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.statuses_visible_to(user=self.request.user)
+
+
+class ObjectivityFilter(filters.FilterSet):
+    school_code = filters.CharFilter(field_name="school__code")
+    municipality = filters.NumberFilter(field_name="school__municipality_id")
+    marker = filters.ChoiceFilter(choices=list(MARKERS.items()), method="filter_marker")
+
+    class Meta:
+        model = ObjectivityStatus
+        fields = ["year", "school_code", "in_list", "is_stable", "municipality"]
+
+    def filter_marker(self, queryset, name, value):
+        return queryset.filter(marker_codes__contains=f",{value},")
+
+
+class ObjectivityApi(viewsets.ReadOnlyModelViewSet):
+    """Objectivity markers by school and year (DESIGN §8). Staff see the schools in their scope; a
+    principal sees only their own school's markers (never the list of other schools)."""
+
+    serializer_class = ObjectivitySerializer
+    permission_classes = [IsStaffOrReadOnlyPortalUser]
+    filterset_class = ObjectivityFilter
+    ordering_fields = ["year", "marker_count"]
+
+    def get_queryset(self):
+        return objectivity_selectors.objectivity_queryset(user=self.request.user)

@@ -34,6 +34,7 @@ from ..models import (
 from ..reference import DEFAULT_RULES_YEAR, INDICATOR_CODES, default_weights, seed_catalogue
 from . import pgcopy
 from .bulk import insert_rows
+from .objectivity import objectivity_compute
 
 BAD_YEAR = "Учебный год должен быть от 2000 до 2100."
 VALUE_COLUMNS = [
@@ -243,7 +244,8 @@ def _write(
     )
     ids = {code: indicator.pk for code, indicator in catalogue.items()}
     low_results = _low_results(current, by_year, years)
-    statuses = _status_rows(run.pk, year, current, by_year, years, rules, specs, low_results)
+    flags = objectivity_compute(run=run, rules_model=rules_model)
+    statuses = _status_rows(run.pk, year, current, by_year, years, rules, specs, low_results, flags)
     if connection.vendor == "postgresql":
         pgcopy.copy_binary(
             model=IndicatorValue, columns=VALUE_COLUMNS, rows=_value_records(run.pk, year, current, ids)
@@ -355,7 +357,7 @@ def _json(value) -> str:
 
 
 def _status_rows(
-    run_id: int, year: int, current: calc.Year, by_year, years, rules: calc.Rules, specs, low_results
+    run_id: int, year: int, current: calc.Year, by_year, years, rules: calc.Rules, specs, low_results, flags
 ):
     """Rows of STATUS_COLUMNS with the reasons and objectivity flags as JSON text, school by school.
 
@@ -380,9 +382,6 @@ def _status_rows(
     q_json = _cached(lambda size: _json(q_threshold(size) if size else None))
     p_json = _cached(lambda size: _json(calc.rank_threshold(rules.p, size) if size else None))
     history = [(by_year[y].position, *_history_items(y, by_year[y], q_threshold)) for y in years]
-    lowered, fail = columns["vpr_lowered_share"].value, columns["vpr_fail_share"].value
-    oge = columns["oge_below_min_share"].value
-    raised_at = calc.SUM_POSITION[("VPR", "raised")]
 
     for i, sid in enumerate(current.sids):
         cluster = current.cluster[i]
@@ -406,14 +405,7 @@ def _status_rows(
             f'"social_threshold":{p_json(social_size)},'
             f'"rules":{rules_reason}}}'
         )
-        sums = current.sums[i]
-        flags = calc.objectivity_flags(
-            lowered=lowered[i],
-            fail=fail[i],
-            oge=oge[i],
-            rules=rules,
-            raised=calc.share(sums[raised_at], sums[raised_at + 1]) if sums else None,
-        )
+        school_flags = flags.get(sid)
         yield (
             run_id,
             sid,
@@ -431,7 +423,7 @@ def _status_rows(
             low_results[i],
             current.unfavourable[i],
             reasons,
-            _json(flags) if flags else "[]",
+            _json(school_flags) if school_flags else "[]",
         )
 
 

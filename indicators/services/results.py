@@ -22,7 +22,15 @@ from django.utils import timezone
 
 from schools.importing import ImportSummary, batch_create, require_no_errors
 from schools.models import ImportBatch, School
-from schools.tabular import Column, RowError, iter_table, parse_academic_year, parse_count, parse_decimal
+from schools.tabular import (
+    Column,
+    RowError,
+    iter_table,
+    parse_academic_year,
+    parse_bool,
+    parse_count,
+    parse_decimal,
+)
 
 from ..models import AssessmentResult, Procedure, Subject
 from ..reference import PROCEDURES, SUBJECTS, seed_procedures
@@ -72,6 +80,10 @@ RESULT_COLUMNS = [
     Column("lowered", "Понизили", fast_count),
     Column("confirmed", "Подтвердили", fast_count),
     Column("raised", "Повысили", fast_count),
+    # Optional (DESIGN §8): how the procedure was conducted, shown beside the objectivity markers.
+    Column("observers", "Общественные наблюдатели", parse_bool),
+    Column("video", "Видеонаблюдение", parse_bool),
+    Column("recheck", "Перепроверка", parse_bool),
 ]
 KEYS = [c.key for c in RESULT_COLUMNS]
 assert KEYS == [
@@ -91,14 +103,19 @@ assert KEYS == [
     "lowered",
     "confirmed",
     "raised",
+    "observers",
+    "video",
+    "recheck",
 ], "check_row unpacks in this order"
 HEADERS = {c.key: c.header for c in RESULT_COLUMNS}
 IDX = {key: i for i, key in enumerate(KEYS)}
 PARTS = ("below_min", "high", "mark2", "mark3", "mark4", "mark5", "lowered", "confirmed", "raised")
 MARKS = ("mark2", "mark3", "mark4", "mark5")
 CORRESPONDENCE = ("lowered", "confirmed", "raised")
-VALUE_FIELDS = ["participants", *PARTS, "average"]
+CONDUCT = ("observers", "video", "recheck")
+VALUE_FIELDS = ["participants", *PARTS, "average", *CONDUCT]
 counts_of = operator.itemgetter(*[IDX[key] for key in ("participants", *PARTS)])
+conduct_of = operator.itemgetter(*[IDX[key] for key in CONDUCT])
 AVERAGE_POSITION = IDX["average"]
 REQUIRED_KEYS = ("code", "year", "procedure", "subject", "grade", "participants")
 
@@ -215,6 +232,7 @@ def check_row(row: int, values: list, school_ids: dict, errors: list[RowError]) 
         lowered,
         confirmed,
         raised,
+        *_conduct,
     ) = values
     required = (code, year, procedure_name, subject, grade, total)
     if None in required or "" in required:
@@ -306,7 +324,7 @@ class _Writer:
             # A float rounded to 2 places is written exactly: both databases parse its shortest repr ("3.6").
             average = round(average, 2)
         self.years.add(key[1])
-        self.pending.append((*key, *counts_of(values), average, *self.tail))
+        self.pending.append((*key, *counts_of(values), average, *conduct_of(values), *self.tail))
         if len(self.pending) >= WRITE_BATCH:
             self.flush()
 

@@ -54,8 +54,17 @@ METHODS = [
     "Шкалирование: значение показателя переводится в риск от 0 до 1 относительно минимума и максимума "
     "совокупности; индекс результатов равен 100 × (1 − средний риск) по показателям ЕГЭ, ОГЭ и ВПР, индекс "
     "социального благополучия — 100 × (1 − средний риск) по социальным показателям и признакам школы.",
-    "Результаты ВПР не используются для оценки деятельности отдельных учителей; маркеры объективности "
-    "(доля понизивших отметку) приводятся для сведения и не входят в индекс.",
+    "Результаты ВПР не используются для оценки деятельности отдельных учителей; признаки необъективности "
+    "результатов приводятся для сведения и не входят в индекс.",
+]
+OBJECTIVITY_TEXT = [
+    "Признаки необъективности результатов рассчитаны по строкам результатов (предмет, класс) с достаточным "
+    "числом участников: много «понизили» или «повысили» отметку на ВПР, доля «5» на ВПР намного выше, чем в "
+    "муниципалитете, ОГЭ не подтверждает ВПР 8 класса, ВПР выше КДР, претенденты на медаль не подтвердили "
+    "результаты ЕГЭ. Пороги муниципальные, не федеральные: их установило управление образования.",
+    "Признаки описывают результаты оценочных процедур, а не работу учителей. Перечень школ ведётся "
+    "сотрудниками управления и в отчёт не включается; в таблице — только число школ, в опубликованной "
+    "версии малые числа скрыты.",
 ]
 
 
@@ -92,6 +101,7 @@ def build(report, progress: Progress) -> dict:
     progress(40, "Показатели по кластерам")
     sections.append(_indicators_section(tables, catalogue, indicator_stats, by_year_code, years, year))
     sections.append(_ranking_section(tables, current))
+    sections.append(_objectivity_section(tables, [year - 1, year], mid))
     progress(55, "Рекомендации и управленческие решения")
     sections.append(_recommendations_section(tables, year, mid))
     sections.append(_decisions_section(tables, year, mid))
@@ -621,6 +631,33 @@ def _short_clusters(names: list[str]) -> list[str]:
     if all(len(p) == 2 for p in parts) and len({p[0] for p in parts}) == 1:
         return [p[1] for p in parts]
     return names
+
+
+def _objectivity_section(tables, years, municipality_id=None) -> dict:
+    from indicators.objectivity import MARKERS
+
+    counts = selectors.objectivity_counts(years=years, municipality_id=municipality_id)
+    shown = [y for y in years if y in counts["history"]]
+    rows = [[title, *(counts["markers"][y][code] for y in shown)] for code, title in MARKERS.items()]
+    rows.append(["В списке (признаков не меньше порога)", *(counts["history"][y]["listed"] for y in shown)])
+    rows.append(
+        ["из них устойчиво (в списке и годом ранее)", *(counts["history"][y]["stable"] for y in shown)]
+    )
+    tables["objectivity"] = table(
+        "Число школ с признаками необъективности результатов",
+        [("Признак", TEXT), *((year_label(y), COUNT) for y in shown)],
+        rows if shown else [],
+        sheet="Объективность",
+        weights=[6, *([2] * len(shown))],
+    )
+    return {
+        "id": "objectivity",
+        "title": "Объективность результатов оценочных процедур",
+        "paragraphs": OBJECTIVITY_TEXT
+        if shown
+        else [*OBJECTIVITY_TEXT[:1], "Признаки за эти годы не рассчитаны."],
+        "tables": ["objectivity"],
+    }
 
 
 def _recommendations_section(tables, year, municipality_id=None) -> dict:

@@ -4,7 +4,7 @@ school and per management decision (read through roadmaps.effectiveness, set-bas
 from roadmaps.effectiveness import effectiveness_report
 from schools import formatting
 
-from .base import NUMBER, TEXT, BuildError, Progress, round_or_none, table, year_label
+from .base import COUNT, NUMBER, TEXT, BuildError, Progress, round_or_none, table, year_label
 
 NO_DATA = "За {year} и предыдущий учебный год нет рассчитанных показателей: сравнивать не с чем."
 
@@ -113,6 +113,20 @@ def build(report, progress: Progress) -> dict:
             sheet="ОО",
         ),
     }
+    verdicts = [e.verdict_label for e in analysis.objectivity]
+    tables["objectivity"] = table(
+        f"Признаки необъективности результатов {year_label(year - 1)}: что стало через год, число ОО",
+        [("Итог", TEXT), ("ОО", COUNT)],
+        [
+            [label, verdicts.count(label)]
+            for label in ("признаки ушли", "ушли не все", "признаки остались", "нет данных за год")
+        ],
+        sheet="Объективность",
+        note=(
+            "Только число школ: перечень ведётся сотрудниками управления. "
+            "Пороги муниципальные, не федеральные."
+        ),
+    )
     progress(60, "Черновик выводов")
     improved_share = round_or_none(analysis.list_improved_share, 1)
     draft = [
@@ -160,6 +174,11 @@ def build(report, progress: Progress) -> dict:
                 else [],
             },
             {"id": "lists", "title": "Динамика списков ШНОР и ШНСУ", "tables": ["lists"]},
+            {
+                "id": "objectivity",
+                "title": "Признаки необъективности результатов: эффект через год",
+                "tables": ["objectivity"],
+            },
             {"id": "decisions", "title": "Управленческие решения и их результат", "tables": ["decisions"]},
         ],
         "tables": tables,

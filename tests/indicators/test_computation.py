@@ -16,7 +16,6 @@ from indicators.computation import (
     describe,
     evaluate_year,
     group_positions,
-    objectivity_flags,
     pick,
     rank_ascending,
     rank_in_groups,
@@ -191,31 +190,6 @@ def test_describe_and_pick():
     assert describe([]) == {"count": 0, "median": None, "mean": None, "minimum": None, "maximum": None}
     assert pick([5, None, 7], [0, 1, 2]) == [5, 7]
     assert (pick([None, 3], [0]), pick([None, 3], [1])) == ([], [3])
-
-
-def test_objectivity_flags_at_their_thresholds_with_russian_texts():
-    rules = Rules(lowered_threshold=30.0, raised_threshold=15.0, mismatch_threshold=10.0)
-
-    flags = objectivity_flags(lowered=30.0, raised=14.9, fail=0, oge=12.5, rules=rules)
-
-    assert [(f["code"], f["value"], f["threshold"]) for f in flags] == [
-        ("vpr_lowered", 30.0, 30.0),
-        ("vpr_oge_mismatch", 12.5, 10.0),
-    ]
-    assert flags[0]["text"] == (
-        "У 30,0\xa0% участников ВПР отметка ниже журнальной (порог 30,0\xa0%): "
-        "возможно завышение текущих отметок."
-    )
-    assert flags[1]["text"] == (
-        "Доля «2» на ВПР 0,0\xa0%, при этом 12,5\xa0% участников ОГЭ не преодолели минимальный порог "
-        "(порог 10,0\xa0%)."
-    )
-    # no ВПР data is not «no 2s»; raised at its threshold counts
-    assert (
-        objectivity_flags(lowered=None, raised=15.0, fail=None, oge=50.0, rules=rules)[0]["code"]
-        == "vpr_raised"
-    )
-    assert objectivity_flags(lowered=None, raised=None, fail=None, oge=50.0, rules=rules) == []
 
 
 def test_a_page_shows_no_place_for_a_school_without_a_value_or_without_the_flag():

@@ -54,6 +54,8 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
     "indicators:teacher-bands": {"GET": (302, 403, 403, 200, 200), "POST": (302, 403, 403, 200, 200)},
     "indicators:compute": {"POST": (302, 403, 403, 302, 302)},
     "indicators:index": {"GET": (302, 403, 403, 200, 200)},
+    # the objectivity list is for staff; a principal sees their school's markers on indicators:school
+    "indicators:objectivity": {"GET": (302, 403, 403, 200, 200)},
     "indicators:override": {"POST": (302, 403, 403, 404, 404)},
     "indicators:rules": {"GET": (302, 403, 403, 200, 200), "POST": (302, 403, 403, 200, 200)},
     "indicators:school": {"GET": (302, 200, 404, 200, 200)},
@@ -63,6 +65,8 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
     # --- API: indicators ---
     "indicator-detail": {"GET": (403, 200, 200, 200, 200)},
     "indicator-list": {"GET": (403, 200, 200, 200, 200)},
+    "objectivity-detail": {"GET": (403, 200, 404, 200, 200)},
+    "objectivity-list": {"GET": (403, 200, 200, 200, 200)},
     "result-detail": {"GET": (403, 200, 404, 200, 200)},
     "result-list": {"GET": (403, 200, 200, 200, 200)},
     "status-detail": {"GET": (403, 200, 404, 200, 200)},
@@ -126,6 +130,8 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
     "roadmaps:item-progress": {"POST": (302, 302, 404, 302, 302)},
     "roadmaps:item-update": {"GET": (302, 403, 403, 200, 200), "POST": (302, 403, 403, 200, 200)},
     "roadmaps:my-school": {"GET": (302, 200, 200, 302, 302)},
+    "roadmaps:objectivity-item": {"POST": (302, 403, 403, 302, 302)},
+    "roadmaps:objectivity-recommendation": {"POST": (302, 403, 403, 302, 302)},
     "roadmaps:recommendation-create": {"GET": (302, 403, 403, 200, 200), "POST": (302, 403, 403, 200, 200)},
     "roadmaps:recommendation-detail": {"GET": (302, 200, 404, 200, 200), "POST": (302, 200, 404, 200, 200)},
     "roadmaps:recommendation-update": {"GET": (302, 403, 403, 200, 200), "POST": (302, 403, 403, 200, 200)},
@@ -245,6 +251,11 @@ KWARGS = {
     "indicator-detail": lambda w: {"code": w["indicator"].code},
     "status-detail": lambda w: {"pk": w["status_a"].pk},
     "value-detail": lambda w: {"pk": w["value_a"].pk},
+    "objectivity-detail": lambda w: {"pk": w["objectivity_a"].pk},
+    **{
+        name: (lambda w: {"code": w["school_a"].code, "year": 2025})
+        for name in ("roadmaps:objectivity-item", "roadmaps:objectivity-recommendation")
+    },
     # monitoring
     **{
         name: (lambda w: {"pk": w["campaign"].pk})

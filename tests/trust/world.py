@@ -36,7 +36,7 @@ def _app_ready(label: str, *models: str) -> bool:
 def _indicators(world, actors) -> None:
     from django.utils import timezone
 
-    from indicators.models import ComputationRun, Indicator, IndicatorValue, SchoolStatus
+    from indicators.models import ComputationRun, Indicator, IndicatorValue, ObjectivityStatus, SchoolStatus
     from indicators.reference import seed
     from tests.monitoring.factories import result
 
@@ -49,6 +49,19 @@ def _indicators(world, actors) -> None:
     world["status_a"] = SchoolStatus.objects.create(run=run, school=school, year=2025, has_context=True)
     world["value_a"] = IndicatorValue.objects.create(
         run=run, school=school, year=2025, indicator=indicator, numerator=4, denominator=40, value=10
+    )
+    lowered = {"subject": "Математика", "grade": 5, "participants": 20, "count": 8, "share": 40.0}
+    world["objectivity_a"] = ObjectivityStatus.objects.create(
+        run=run,
+        school=school,
+        year=2025,
+        markers=["vpr_lowered", "medalists_unconfirmed"],
+        marker_count=2,
+        in_list=True,
+        figures={
+            "vpr_lowered": {"present": True, "min_rows": 2, "rows": [lowered, lowered]},
+            "medalists_unconfirmed": {"present": True, "candidates": 4, "unconfirmed": 2, "share": 50.0},
+        },
     )
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0009_teacher_diagnostics'),
+        ('indicators', '0010_objectivity_markers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
