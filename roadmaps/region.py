@@ -17,7 +17,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404
 from django.utils import timezone
 
-from indicators.models import SchoolStatus, StatusOverride
+from indicators.models import ObjectivityStatus, SchoolStatus, StatusOverride
 from indicators.selectors import computed_years
 from monitoring.models import ExpertCard, Level
 from monitoring.reference import BUILTIN_SLUG
@@ -57,6 +57,8 @@ class MunicipalityYear:
     items_on_time: int = 0
     recommendations: int = 0
     answered: int = 0
+    objectivity_listed: int = 0  # schools on the list «ОО с признаками необъективности» (DESIGN §8)
+    objectivity_with_markers: int = 0  # schools with at least one marker
 
     def share(self, kind: str) -> float | None:
         return mechanisms.share(self.members[kind], self.schools)
@@ -158,6 +160,7 @@ def _figures(
     )
     _item_figures(row, years, programme_scope, today)
     _recommendation_figures(row, years, in_scope)
+    _objectivity_figures(row, years, in_scope)
     return rows, shnor
 
 
@@ -285,6 +288,20 @@ def _recommendation_figures(row, years: list[int], scope: Q) -> None:
     ):
         current = row(mid, year)
         current.recommendations, current.answered = total, answered
+
+
+def _objectivity_figures(row, years: list[int], scope: Q) -> None:
+    """Schools with objectivity markers and on the objectivity list (DESIGN §8), per municipality and year."""
+    for year, mid, listed, with_markers in (
+        ObjectivityStatus.objects.filter(scope, year__in=years)
+        .values_list("year", "school__municipality_id")
+        .annotate(
+            listed=Count("id", filter=Q(in_list=True)), with_markers=Count("id", filter=Q(marker_count__gt=0))
+        )
+        .order_by()
+    ):
+        current = row(mid, year)
+        current.objectivity_listed, current.objectivity_with_markers = listed, with_markers
 
 
 def _with_programme(*, year: int) -> set[int]:

@@ -68,6 +68,8 @@ def _total(rows: list[region.MunicipalityYear]) -> region.MunicipalityYear:
         total.items_on_time += row.items_on_time
         total.recommendations += row.recommendations
         total.answered += row.answered
+        total.objectivity_listed += row.objectivity_listed
+        total.objectivity_with_markers += row.objectivity_with_markers
     return total
 
 
