@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("monitoring.api.urls")),
     path("", include("roadmaps.api.urls")),
     path("", include("reports.api.urls")),
+    path("", include("documents.api.urls")),
 ]

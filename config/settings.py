@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "monitoring",
     "roadmaps",
     "reports",
+    "documents",
 ]
 
 MIDDLEWARE = [

@@ -41,6 +41,7 @@ urlpatterns = [
     path("roadmaps/", include("roadmaps.urls")),
     path("region/", include("roadmaps.region_urls")),
     path("reports/", include("reports.urls")),
+    path("orders/", include("documents.urls")),
     path("quality/", include("reports.public_urls")),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),

@@ -79,3 +79,32 @@ def failed_imports(user, today: date) -> list[Task]:
 
 
 register_task_source(failed_imports)
+
+
+# A list-approval source is func(year) -> ListApproval | None: which signed document approved the
+# ШНОР/ШНСУ lists of a year (the documents app registers one). Pages, reports and the public tab ask
+# here, so the apps below never import the app that issues the orders.
+_LIST_APPROVAL_SOURCES: list[Callable] = []
+
+
+@dataclass
+class ListApproval:
+    """«Списки утверждены приказом № 01-03/482 от 01.09.2025» and the schools it approved."""
+
+    text: str
+    url: str
+    members: dict[str, set[int]]  # {"low_results": {school id, …}, "unfavourable": {…}}
+
+
+def register_list_approval_source(func: Callable) -> None:
+    if func not in _LIST_APPROVAL_SOURCES:
+        _LIST_APPROVAL_SOURCES.append(func)
+
+
+def list_approval(year: int | None) -> ListApproval | None:
+    if year is None:
+        return None
+    for source in _LIST_APPROVAL_SOURCES:
+        if (approval := source(year)) is not None:
+            return approval
+    return None

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # Each app that owns reference data has `<app>/reference.py` with `seed() -> list[str]` (lines of summary).
-APPS_IN_ORDER = ["schools", "indicators", "monitoring", "roadmaps", "reports"]
+APPS_IN_ORDER = ["schools", "indicators", "monitoring", "roadmaps", "reports", "documents"]
 
 
 def seed_all() -> list[str]:

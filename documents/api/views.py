@@ -1,0 +1,69 @@
+"""API `orders`: staff read the register of their scope, draft from data, edit drafts and sign; a signed
+order answers 409 to any change, DELETE always 409 (orders are never deleted), others get 403."""
+
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+
+from schools.api.views import RefusedDeleteMixin
+from schools.roles import is_staff_member
+
+from .. import selectors, services
+from ..models import Order
+from .serializers import OrderDraftSerializer, OrderSerializer, OrderSignSerializer
+
+ORDER_NOT_DELETED = (
+    "Приказ нельзя удалить: он зарегистрирован в реестре. Подписанный приказ отменяется приказом «О признании "
+    "утратившим силу…», проект можно оставить неподписанным."
+)
+
+
+class StaffOnly(BasePermission):
+    message = "Приказы доступны сотрудникам управления образования."
+
+    def has_permission(self, request, view):
+        return is_staff_member(request.user)
+
+
+class OrderFilter(filters.FilterSet):
+    class Meta:
+        model = Order
+        fields = ["kind", "document_kind", "status", "year", "number"]
+
+
+class OrderApi(RefusedDeleteMixin, viewsets.ModelViewSet):
+    delete_refusal = ORDER_NOT_DELETED
+    serializer_class = OrderSerializer
+    permission_classes = [StaffOnly]
+    filterset_class = OrderFilter
+
+    def get_queryset(self):
+        return selectors.order_list_visible_to(user=self.request.user).prefetch_related("approved__school")
+
+    @extend_schema(request=OrderDraftSerializer, responses=OrderSerializer)
+    def create(self, request, *args, **kwargs):
+        draft = OrderDraftSerializer(data=request.data)
+        draft.is_valid(raise_exception=True)
+        data = dict(draft.validated_data)
+        data["procedure"] = data.get("procedure", "").upper()
+        order = services.order_draft_create(user=request.user, **data)
+        return Response(self.get_serializer(order).data, status=status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        serializer.instance = services.order_update(
+            order=serializer.instance, user=self.request.user, version=version, **data
+        )
+
+    @extend_schema(request=OrderSignSerializer, responses=OrderSerializer)
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        order = self.get_object()
+        sign = OrderSignSerializer(data=request.data)
+        sign.is_valid(raise_exception=True)
+        order = services.order_sign(order=order, user=request.user, **sign.validated_data)
+        return Response(self.get_serializer(order).data)

@@ -1,0 +1,87 @@
+from django import forms
+
+from indicators.models import Procedure
+from monitoring.models import Campaign
+from roadmaps.models import ManagementDecision, Roadmap
+from schools.forms import SchoolYearField
+from schools.versioning import VersionedModelFormMixin
+
+from .models import DocumentKind, Order
+from .selectors import document_years
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class OrderDraftForm(forms.Form):
+    document_kind = forms.ChoiceField(label="Вид документа", choices=DocumentKind.choices)
+    year = SchoolYearField(years=document_years)
+    campaign = forms.ModelChoiceField(
+        label="Мониторинг (для приказа о результатах мониторинга)",
+        queryset=Campaign.objects.order_by("-year", "title"),
+        required=False,
+    )
+    roadmap = forms.ModelChoiceField(
+        label="Дорожная карта (для приказа об утверждении карты)",
+        queryset=Roadmap.objects.order_by("title"),
+        required=False,
+    )
+    procedure = forms.ChoiceField(
+        label="Оценочная процедура (для аналитической справки)",
+        choices=[("", "—"), *Procedure.Code.choices],
+        required=False,
+    )
+    meeting = forms.CharField(label="Протокол: заседание (чего)", max_length=300, required=False)
+    chair = forms.CharField(label="Протокол: председатель", max_length=200, required=False)
+    secretary = forms.CharField(label="Протокол: секретарь", max_length=200, required=False)
+    attendees = forms.CharField(
+        label="Протокол: присутствовали", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    agenda = forms.CharField(
+        label="Протокол: повестка (каждый вопрос с новой строки)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    decisions = forms.CharField(
+        label="Протокол: решения (строка: «решение; ответственный; срок дд.мм.гггг»)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="После подписания протокола каждое решение станет управленческим решением с ответственным и сроком.",
+    )
+    decision_kind = forms.ChoiceField(
+        label="Протокол: вид управленческих решений",
+        choices=ManagementDecision.Kind.choices,
+        initial=ManagementDecision.Kind.METHODICAL,
+        required=False,
+    )
+
+
+class OrderEditForm(VersionedModelFormMixin, forms.ModelForm):
+    class Meta:
+        model = Order
+        fields = [
+            "number",
+            "date",
+            "title",
+            "preamble",
+            "place",
+            "signatory_position",
+            "signatory_name",
+            "control_person",
+            "executor_name",
+            "executor_phone",
+        ]
+        widgets = {"date": DATE_INPUT, "preamble": forms.Textarea(attrs={"rows": 3})}
+
+
+class OrderSignForm(forms.Form):
+    number = forms.CharField(
+        label="Номер приказа", max_length=50, help_text="Как в журнале регистрации: 01-03/482."
+    )
+    date = forms.DateField(label="Дата подписания", widget=DATE_INPUT)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class TemplateUploadForm(forms.Form):
+    kind = forms.ChoiceField(label="Вид документа", choices=DocumentKind.choices)
+    title = forms.CharField(label="Название шаблона", max_length=255, required=False)
+    file = forms.FileField(label="Шаблон (.docx)")
