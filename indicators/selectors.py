@@ -453,3 +453,24 @@ def rules_history() -> list:
 def indicator_short_names() -> dict[str, str]:
     """{indicator code: its short Russian name}: what a page shows instead of a code."""
     return dict(Indicator.objects.values_list("code", "short_name"))
+
+
+def compare_with_approved(
+    *, dynamics: dict, members: dict[str, set[int]], user: User | None = None, municipality: str = ""
+) -> None:
+    """Mark each list with what the order approved: schools computed now but not approved (would enter)
+    and approved but not computed now (would leave), among the schools the list is about (`user`'s,
+    one municipality's). The approved list itself never changes."""
+    scoped = _scoped_school_ids(user, municipality)
+    visible = set(scoped.values_list("pk", flat=True)) if scoped is not None else None
+    members = {k: ids if visible is None else ids & visible for k, ids in members.items()}
+    current_ids = {kind: {s.pk for s in block["current"]} for kind, block in dynamics.items()}
+    gone = set().union(*(members.get(k, set()) - current_ids[k] for k in dynamics))
+    schools = {s.pk: s for s in School.objects.filter(pk__in=gone)}
+    for kind, block in dynamics.items():
+        approved = members.get(kind, set())
+        block["approved_ids"] = approved
+        block["would_enter"] = [s for s in block["current"] if s.pk not in approved]
+        block["would_leave"] = sorted(
+            (schools[pk] for pk in approved - current_ids[kind] if pk in schools), key=lambda s: s.code
+        )

@@ -12,6 +12,7 @@ from schools.charts import Series, line_chart
 from schools.exports import Sheet, workbook_bytes, xlsx_response
 from schools.forms import int_param
 from schools.jobs import job_create, job_enqueue
+from schools.panels import list_approval
 from schools.permissions import PortalUserRequiredMixin, StaffRequiredMixin
 from schools.roles import is_staff_member
 from schools.selectors import municipality_filter, school_get_visible
@@ -56,6 +57,9 @@ class StatusListsView(StaffRequiredMixin, TemplateView):
             for block in dynamics.values():
                 block["rows"] = [(school, statuses.get(school.pk)) for school in block["current"]]
                 block["entered_ids"] = {s.pk for s in block["entered"]}
+            approval = list_approval(year)
+            if approval is not None:
+                selectors.compare_with_approved(dynamics=dynamics, members=approval.members, **scope)
             history = selectors.list_history(years=years, **scope)
             charts = [
                 chart
@@ -68,6 +72,7 @@ class StatusListsView(StaffRequiredMixin, TemplateView):
                 run=selectors.latest_run(year=year),
                 counts=history,
                 charts=charts,
+                approval=approval,
             )
         return super().get_context_data(**context, **kwargs)
 
