@@ -11,7 +11,7 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from indicators import selectors as indicator_selectors
 from indicators.models import AssessmentResult, Procedure, SchoolStatus
@@ -441,7 +441,8 @@ def calendar_events(*, year: int) -> list[dict]:
     stages, terms of municipal roadmap items, and the events staff keep (procedure dates, meetings)."""
     start, end = datetime.date(year, 9, 1), datetime.date(year + 1, 8, 31)
     events = []
-    for campaign in Campaign.objects.filter(year=year).order_by("pk"):
+    in_year = Q(self_assessment_due__range=(start, end)) | Q(evaluation_due__range=(start, end))
+    for campaign in Campaign.objects.filter(in_year).order_by("pk"):
         for due, what, who in (
             (
                 campaign.self_assessment_due,
@@ -451,6 +452,8 @@ def calendar_events(*, year: int) -> list[dict]:
             (campaign.verification_due, "проверка объективности самооценки", "методический центр"),
             (campaign.evaluation_due, "оценка эффективности, итоги мониторинга", "управление образования"),
         ):
+            if not start <= due <= end:
+                continue
             events.append({"start": due, "end": None, "title": f"{campaign.title}: {what}",
                            "source": "мониторинг", "responsible": who, "uid": f"campaign-{campaign.pk}-{what[:12]}"})  # fmt: skip
     items = (

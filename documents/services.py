@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from monitoring.models import Campaign
+from reports.public_cache import public_cache_bump
 from roadmaps.models import ManagementDecision, Roadmap
 from schools import formatting
 from schools.errors import Conflict, NotAllowed, ValidationFailed
@@ -287,6 +288,8 @@ def order_sign(
         _freeze_lists(order)
     if order.document_kind == DocumentKind.PROTOCOL:
         _protocol_decisions(order, user)
+    if order.document_kind == DocumentKind.LISTS:
+        public_cache_bump()  # the public tab names the order that approved the lists
     return order
 
 

@@ -34,6 +34,7 @@ class QualityIndexView(AnonymousPageCacheMixin, TemplateView):
         return super().get_context_data(
             grid=selectors.quality_grid(user=self.request.user, public=True),
             reports=selectors.published_reports(),
+            approved_lists=selectors.public_list_approval(),
             staff_view=is_staff_member(self.request.user),
             **kwargs,
         )

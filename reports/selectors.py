@@ -9,8 +9,10 @@ from django.contrib.auth.models import User
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from indicators.selectors import computed_years
 from roadmaps.models import CycleStage, Direction
 from schools import formatting
+from schools.panels import list_approval
 from schools.roles import is_staff_member
 from schools.selectors import scope_municipality_ids
 
@@ -325,3 +327,18 @@ def objectivity_counts(*, years: list[int], municipality_id: int | None = None) 
         },
         "history": {year: history[year] for year in years if year in history},
     }
+
+
+def public_list_approval() -> dict | None:
+    """For the public tab: the latest computed year whose lists a signed order approved, with the counts
+    of schools it approved (a count of schools, not of students: no suppression applies)."""
+    for year in sorted(computed_years(), reverse=True):
+        approval = list_approval(year)
+        if approval is not None:
+            return {
+                "year_label": formatting.school_year(year),
+                "text": approval.text,
+                "low_results": len(approval.members.get("low_results", ())),
+                "unfavourable": len(approval.members.get("unfavourable", ())),
+            }
+    return None

@@ -10,6 +10,7 @@ from django.conf import settings
 
 from reports import selectors
 from schools import formatting
+from schools.panels import list_approval
 
 from .base import (
     COUNT,
@@ -333,7 +334,8 @@ def _lists_section(tables, statuses, current, previous, years, *, tables_in_pdf:
             f"В {year_label(year)} учебном году в список ШНОР включено {n_low} ОО, "
             f"в список ШНСУ — {n_unf} ОО. "
             f"По сравнению с предыдущим годом в списки вошли {entered}, "
-            f"вышли из списков {len(changes) - entered} ОО."
+            f"вышли из списков {len(changes) - entered} ОО.",
+            *_approval_paragraphs(year),
         ],
         "charts": [
             {
@@ -929,3 +931,12 @@ def _school_sentences(catalogue, indicator_stats, by_year_code, current, year) -
                     f"{formatting.share(cluster['median'])})."
                 )
     return lines
+
+
+def _approval_paragraphs(year: int) -> list[str]:
+    """Which signed order approved the year's lists (schools.panels hook; none before one is signed)."""
+    approval = list_approval(year)
+    if approval is None:
+        return ["Списки этого года приказом ещё не утверждены; приведены списки по расчёту."]
+    low, unfavourable = (len(approval.members.get(kind, ())) for kind in ("low_results", "unfavourable"))
+    return [f"{approval.text}: ШНОР — {low} ОО, ШНСУ — {unfavourable} ОО."]
