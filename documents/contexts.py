@@ -41,9 +41,19 @@ LIST_FULL_TITLES = {
     "на {year} учебный год",
 }
 MONTHS = [
-    "январь", "февраль", "март", "апрель", "май", "июнь",
-    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
-]  # fmt: skip
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+]
 
 # Column headers and row keys of each kind's appendix tables: the built-in templates, the PDF and the
 # upload help all read them, so a template and its data never disagree.
@@ -202,23 +212,38 @@ def _lists(year: int, **_) -> dict:
         counts[kind] = len(rows)
         appendices.append(_appendix(LIST_FULL_TITLES[kind].format(year=label), rows) | {"list_kind": kind})
     items = [
-        _item(1, f"Утвердить список школ с низкими результатами обучения (ШНОР) на {label} учебный год "
-              f"({formatting.counted(counts['low_results'], 'организация', 'организации', 'организаций')}; "
-              "приложение № 1)."),
-        _item(2, "Утвердить список школ, функционирующих в неблагоприятных социальных условиях (ШНСУ), на "
-              f"{label} учебный год "
-              f"({formatting.counted(counts['unfavourable'], 'организация', 'организации', 'организаций')}; "
-              "приложение № 2)."),
-        _item(3, "Руководителям общеобразовательных организаций, включённых в списки, разработать и "
-              "представить программы помощи (антирисковые программы).",
-              "руководители ОО", f"до 01.11.{year}"),
-        _item(4, "Муниципальному методическому центру обеспечить адресное методическое сопровождение "
-              "общеобразовательных организаций, включённых в списки.",
-              "методический центр", "в течение учебного года"),
-    ]  # fmt: skip
+        _item(
+            1,
+            f"Утвердить список школ с низкими результатами обучения (ШНОР) на {label} учебный год "
+            f"({formatting.counted(counts['low_results'], 'организация', 'организации', 'организаций')}; "
+            "приложение № 1).",
+        ),
+        _item(
+            2,
+            "Утвердить список школ, функционирующих в неблагоприятных социальных условиях (ШНСУ), на "
+            f"{label} учебный год "
+            f"({formatting.counted(counts['unfavourable'], 'организация', 'организации', 'организаций')}; "
+            "приложение № 2).",
+        ),
+        _item(
+            3,
+            "Руководителям общеобразовательных организаций, включённых в списки, разработать и "
+            "представить программы помощи (антирисковые программы).",
+            "руководители ОО",
+            f"до 01.11.{year}",
+        ),
+        _item(
+            4,
+            "Муниципальному методическому центру обеспечить адресное методическое сопровождение "
+            "общеобразовательных организаций, включённых в списки.",
+            "методический центр",
+            "в течение учебного года",
+        ),
+    ]
     return {
         "title": f"Об утверждении списков ШНОР и ШНСУ на {label} учебный год",
-        "preamble": "В соответствии с муниципальной программой поддержки школ с низкими результатами обучения "
+        "preamble": "В соответствии с муниципальной программой поддержки школ с низкими результатами "
+        "обучения "
         "и школ, функционирующих в неблагоприятных социальных условиях, по результатам расчёта показателей "
         f"за {label} учебный год",
         "items": items,
@@ -258,12 +283,23 @@ def _monitoring(year: int, campaign: Campaign | None = None, **_) -> dict:
         f"{counts['medium']}, низкая — {counts['low']}, не оценено — {counts['none']}."
     )
     items = [
-        _item(1, f"Утвердить результаты мониторинга «{campaign.title}» за {label} учебный год (приложение № 1)."),
-        _item(2, "Руководителям общеобразовательных организаций с низкой степенью эффективности разработать "
-              "планы устранения выявленных дефицитов.", "руководители ОО", f"до 01.12.{campaign.year}"),
-        _item(3, "Методическому центру подготовить адресные рекомендации по итогам мониторинга.",
-              "методический центр", f"до 15.12.{campaign.year}"),
-    ]  # fmt: skip
+        _item(
+            1, f"Утвердить результаты мониторинга «{campaign.title}» за {label} учебный год (приложение № 1)."
+        ),
+        _item(
+            2,
+            "Руководителям общеобразовательных организаций с низкой степенью эффективности разработать "
+            "планы устранения выявленных дефицитов.",
+            "руководители ОО",
+            f"до 01.12.{campaign.year}",
+        ),
+        _item(
+            3,
+            "Методическому центру подготовить адресные рекомендации по итогам мониторинга.",
+            "методический центр",
+            f"до 15.12.{campaign.year}",
+        ),
+    ]
     return {
         "title": f"Об утверждении результатов мониторинга «{campaign.title}»",
         "preamble": f"В соответствии с порядком проведения мониторинга «{campaign.title}», по итогам оценки "
@@ -300,12 +336,20 @@ def _roadmap(year: int, roadmap: Roadmap | None = None, **_) -> dict:
         else f"дорожной карты «{roadmap.title}»"
     )
     items = [
-        _item(1, f"Утвердить {'программу помощи' if roadmap.school_id else 'дорожную карту'} «{roadmap.title}» "
-              f"({formatting.counted(len(rows), 'мероприятие', 'мероприятия', 'мероприятий')}; приложение № 1)."),
-        _item(2, "Ответственным исполнителям обеспечить выполнение мероприятий в установленные сроки и "
-              "размещение подтверждающих документов на портале.", "ответственные исполнители",
-              "в сроки, указанные в приложении"),
-    ]  # fmt: skip
+        _item(
+            1,
+            f"Утвердить {'программу помощи' if roadmap.school_id else 'дорожную карту'} «{roadmap.title}» "
+            f"({formatting.counted(len(rows), 'мероприятие', 'мероприятия', 'мероприятий')}; "
+            "приложение № 1).",
+        ),
+        _item(
+            2,
+            "Ответственным исполнителям обеспечить выполнение мероприятий в установленные сроки и "
+            "размещение подтверждающих документов на портале.",
+            "ответственные исполнители",
+            "в сроки, указанные в приложении",
+        ),
+    ]
     return {
         "title": f"Об утверждении {subject}",
         "preamble": "В целях совершенствования муниципальных механизмов управления качеством образования",
@@ -374,10 +418,10 @@ def _spravka(year: int, procedure: str = "", **_) -> dict:
     summary = [
         f"В {label} учебном году в процедуре {name} приняли участие "
         f"{formatting.number(totals['participants'], grouping=True)} обучающихся "
-        f"{formatting.counted(totals['schools'], 'общеобразовательной организации', 'общеобразовательных организаций', 'общеобразовательных организаций')}.",
+        f"{formatting.counted(totals['schools'], ORGANISATION_OF, ORGANISATIONS_OF, ORGANISATIONS_OF)}.",
         f"Результаты приведены по {formatting.counted(len(rows), 'предмету', 'предметам', 'предметам')} и "
         "классам; доли — от числа участников.",
-    ]  # fmt: skip
+    ]
     worst = max(rows, key=lambda r: (r["below_min"] != "—", _as_float(r["below_min"]), _as_float(r["mark2"])))
     summary.append(
         f"Наибольшая доля результатов ниже минимального порога — {worst['subject']}, {worst['grade']} класс: "
@@ -392,6 +436,9 @@ def _spravka(year: int, procedure: str = "", **_) -> dict:
         "procedure": name,
         "summary": summary,
     }
+
+
+ORGANISATION_OF, ORGANISATIONS_OF = "общеобразовательной организации", "общеобразовательных организаций"
 
 
 def _as_float(text: str) -> float:
@@ -454,21 +501,44 @@ def calendar_events(*, year: int) -> list[dict]:
         ):
             if not start <= due <= end:
                 continue
-            events.append({"start": due, "end": None, "title": f"{campaign.title}: {what}",
-                           "source": "мониторинг", "responsible": who, "uid": f"campaign-{campaign.pk}-{what[:12]}"})  # fmt: skip
+            events.append(
+                {
+                    "start": due,
+                    "end": None,
+                    "title": f"{campaign.title}: {what}",
+                    "source": "мониторинг",
+                    "responsible": who,
+                    "uid": f"campaign-{campaign.pk}-{what[:12]}",
+                }
+            )
     items = (
         Roadmap.objects.filter(kind=Roadmap.Kind.MUNICIPAL)
         .values_list("items__pk", "items__title", "items__due_date", "items__responsible", "title")
         .filter(items__due_date__range=(start, end), items__is_archived=False)
     )
     for pk, title, due, responsible, roadmap_title in items:
-        events.append({"start": due, "end": None, "title": title, "source": f"дорожная карта «{roadmap_title}»",
-                       "responsible": responsible or "", "uid": f"roadmap-item-{pk}"})  # fmt: skip
+        events.append(
+            {
+                "start": due,
+                "end": None,
+                "title": title,
+                "source": f"дорожная карта «{roadmap_title}»",
+                "responsible": responsible or "",
+                "uid": f"roadmap-item-{pk}",
+            }
+        )
     procedures = dict(Procedure.Code.choices)
     for event in CalendarEvent.objects.filter(year=year):
-        events.append({"start": event.starts_on, "end": event.ends_on, "title": event.title,
-                       "source": procedures.get(event.procedure, event.procedure) or "событие",
-                       "responsible": event.responsible, "uid": f"event-{event.pk}"})  # fmt: skip
+        events.append(
+            {
+                "start": event.starts_on,
+                "end": event.ends_on,
+                "title": event.title,
+                "source": procedures.get(event.procedure, event.procedure) or "событие",
+                "responsible": event.responsible,
+                "uid": f"event-{event.pk}",
+            }
+        )
     return sorted(events, key=lambda e: (e["start"], e["title"]))
 
 
@@ -491,11 +561,18 @@ def _calendar(year: int, **_) -> dict:
         for e in events
     ]
     items = [
-        _item(1, f"Утвердить циклограмму мероприятий по управлению качеством образования на {label} учебный "
-              "год (приложение № 1)."),
-        _item(2, "Ответственным исполнителям обеспечить проведение мероприятий в сроки, указанные в циклограмме.",
-              "ответственные исполнители", "в течение учебного года"),
-    ]  # fmt: skip
+        _item(
+            1,
+            f"Утвердить циклограмму мероприятий по управлению качеством образования на {label} учебный "
+            "год (приложение № 1).",
+        ),
+        _item(
+            2,
+            "Ответственным исполнителям обеспечить проведение мероприятий в сроки, указанные в циклограмме.",
+            "ответственные исполнители",
+            "в течение учебного года",
+        ),
+    ]
     return {
         "title": f"Об утверждении циклограммы мероприятий на {label} учебный год",
         "preamble": "В целях планомерной организации оценочных процедур и мониторингов качества образования",
@@ -579,5 +656,8 @@ def related_item(order: Order) -> dict | None:
         return None
     if order.relation == Order.Relation.WITHDRAWS:
         return _item(1, f"Признать утратившим силу приказ {original.reference} «{original.title}».")
-    return _item(1, f"Внести изменения в приказ {original.reference} «{original.title}», изложив приложения "
-                 "в редакции приложений к настоящему приказу.")  # fmt: skip
+    return _item(
+        1,
+        f"Внести изменения в приказ {original.reference} «{original.title}», изложив приложения "
+        "в редакции приложений к настоящему приказу.",
+    )

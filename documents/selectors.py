@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from indicators import selectors as indicator_selectors
 from schools import formatting
+from schools import selectors as school_selectors
 from schools.models import School
 from schools.panels import ListApproval
 from schools.roles import is_staff_member
@@ -20,9 +21,10 @@ LISTS = {"low_results": "ШНОР", "unfavourable": "ШНСУ"}
 
 def _municipality_scope(user: User, orders: QuerySet[Order]) -> QuerySet[Order]:
     """Orders of the user's municipalities and the ones bound to none (the whole installation)."""
-    try:
-        from schools.selectors import municipality_list_visible_to  # region mode (issue 18)
-    except ImportError:
+    # Region mode (issue 18) adds the municipality twin of school_list_visible_to; until it lands every
+    # staff member sees the one municipality's orders.
+    municipality_list_visible_to = getattr(school_selectors, "municipality_list_visible_to", None)
+    if municipality_list_visible_to is None:
         return orders
     visible = municipality_list_visible_to(user=user).values("pk")
     return orders.filter(Q(municipality__isnull=True) | Q(municipality__in=visible))
@@ -126,12 +128,12 @@ def list_difference(*, year: int) -> dict | None:
     years_needed = int((run.rules_snapshot or {}).get("n", 2)) if run else 2
     ids = set().union(*current.values()) | {school_id for _, school_id in approved}
     schools = {s.pk: s for s in School.objects.filter(pk__in=ids)}
-    result = {"order": order, "lists": {}, "changed": False}
+    lists: dict[str, dict] = {}
     for kind, title in LISTS.items():
         approved_ids = {school_id for list_kind, school_id in approved if list_kind == kind}
         entered = sorted(current[kind] - approved_ids, key=lambda pk: schools[pk].code)
         left = sorted(approved_ids - current[kind], key=lambda pk: schools[pk].code)
-        result["lists"][kind] = {
+        lists[kind] = {
             "title": title,
             "approved": len(approved_ids),
             "computed": len(current[kind]),
@@ -141,8 +143,8 @@ def list_difference(*, year: int) -> dict | None:
             ],
             "left": [{"school": schools[pk], "why": _left_reason(statuses.get(pk), kind)} for pk in left],
         }
-        result["changed"] = result["changed"] or bool(entered or left)
-    return result
+    changed = any(block["entered"] or block["left"] for block in lists.values())
+    return {"order": order, "lists": lists, "changed": changed}
 
 
 def _left_reason(status, kind: str) -> str:

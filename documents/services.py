@@ -364,8 +364,14 @@ def order_withdrawal_create(*, original: Order, user: User | None) -> Order:
         created_by=user,
         **{name: getattr(original, name) for name in REQUISITE_DEFAULTS},
     )
-    order.data = {"heading": "ПРИКАЗ", "title": order.title, "items": [related_item(order)], "appendices": [],
-                  "summary": [], "year_label": formatting.school_year(original.year)}  # fmt: skip
+    order.data = {
+        "heading": "ПРИКАЗ",
+        "title": order.title,
+        "items": [related_item(order)],
+        "appendices": [],
+        "summary": [],
+        "year_label": formatting.school_year(original.year),
+    }
     _render_docx(order)
     order.save()
     return order
@@ -387,7 +393,8 @@ def protocol_decisions_parse(text: str) -> list[dict]:
                 field="decisions",
             )
         try:
-            deadline = datetime.datetime.strptime(parts[2], "%d.%m.%Y").date() if parts[2] else None
+            day, month, year = parts[2].split(".") if parts[2] else ("", "", "")
+            deadline = datetime.date(int(year), int(month), int(day)) if parts[2] else None
         except ValueError:
             raise ValidationFailed(
                 DECISION_LINE.format(n=n, problem=f"срок «{parts[2]}» не дата дд.мм.гггг"), field="decisions"

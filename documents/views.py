@@ -197,8 +197,8 @@ class OrderFileView(StaffRequiredMixin, View):
 
     def get(self, request, pk, fmt):
         order = selectors.order_get_visible(user=request.user, pk=pk)
-        name = f"{'Приказ' if order.data.get('heading', 'ПРИКАЗ') == 'ПРИКАЗ' else 'Документ'} {order.number or 'проект'}"
-        name = name.replace("/", "-")
+        label = "Приказ" if order.data.get("heading", "ПРИКАЗ") == "ПРИКАЗ" else "Документ"
+        name = f"{label} {order.number or 'проект'}".replace("/", "-")
         if fmt == "docx":
             return file_response(
                 order.docx,

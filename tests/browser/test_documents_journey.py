@@ -53,6 +53,8 @@ def test_inspector_drafts_and_signs_the_lists_order_and_the_approved_list_is_sho
 
     visitor = new_page()
     visitor.goto(portal("/quality/"))
-    approved = visitor.locator("section").filter(has=visitor.get_by_role("heading", name=re.compile("^Списки ШНОР")))
+    approved = visitor.locator("section").filter(
+        has=visitor.get_by_role("heading", name=re.compile("^Списки ШНОР"))
+    )
     expect(approved).to_contain_text("Списки утверждены приказом № 01-03/482 от 01.09.2025")
     shot(visitor, "93-public-approved-lists")

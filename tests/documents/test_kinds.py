@@ -58,15 +58,19 @@ def campaign(catalogue):
 
 def test_monitoring_order_lists_schools_scores_and_levels(campaign, inspector):
     order = services.order_draft_create(
-        user=inspector, document_kind="monitoring", year=YEAR, campaign=campaign, date=datetime.date(2025, 11, 5)
+        user=inspector,
+        document_kind="monitoring",
+        year=YEAR,
+        campaign=campaign,
+        date=datetime.date(2025, 11, 5),
     )
     text = stored_text(order.docx).split("\n")
 
     assert "Об утверждении результатов мониторинга «Мониторинг эффективности руководителей ШНОР»" in text
     assert "ПРИКАЗЫВАЮ:" in text and "05.11.2025" in text
     # the appendix rows: №, school, confirmed points, maximum, level
-    assert ["1", "МБОУ «СШ № 1»", "15", "17", "высокая"] == text[text.index("МБОУ «СШ № 1»") - 1 :][:5]
-    assert ["2", "МБОУ «ООШ № 2»", "9", "17", "низкая"] == text[text.index("МБОУ «ООШ № 2»") - 1 :][:5]
+    assert text[text.index("МБОУ «СШ № 1»") - 1 :][:5] == ["1", "МБОУ «СШ № 1»", "15", "17", "высокая"]
+    assert text[text.index("МБОУ «ООШ № 2»") - 1 :][:5] == ["2", "МБОУ «ООШ № 2»", "9", "17", "низкая"]
     assert order.data["summary"] == [
         "Участников мониторинга: 2; высокая эффективность — 1, средняя — 0, низкая — 1, не оценено — 0."
     ]
@@ -105,11 +109,23 @@ def test_spravka_on_a_procedure_has_the_shares_worked_out_by_hand(catalogue, ins
     math = Subject.objects.get(code="math")
     # Two schools, ОГЭ mathematics grade 9: 40 + 60 = 100 participants; below minimum 3 + 5 = 8 → 8,0 %;
     # mark «2» 3 + 5 = 8 → 8,0 %; mark «5» 10 + 12 = 22 → 22,0 %.
-    for code, participants, below, m2, m3, m4, m5 in (("P1", 40, 3, 3, 12, 15, 10), ("P2", 60, 5, 5, 20, 23, 12)):
+    for code, participants, below, m2, m3, m4, m5 in (
+        ("P1", 40, 3, 3, 12, 15, 10),
+        ("P2", 60, 5, 5, 20, 23, 12),
+    ):
         AssessmentResult.objects.create(
-            school=SchoolFactory(code=code), year=YEAR, procedure=oge, subject=math, grade=9,
-            participants=participants, below_min=below, mark2=m2, mark3=m3, mark4=m4, mark5=m5,
-        )  # fmt: skip
+            school=SchoolFactory(code=code),
+            year=YEAR,
+            procedure=oge,
+            subject=math,
+            grade=9,
+            participants=participants,
+            below_min=below,
+            mark2=m2,
+            mark3=m3,
+            mark4=m4,
+            mark5=m5,
+        )
 
     order = services.order_draft_create(user=inspector, document_kind="spravka", year=YEAR, procedure="OGE")
     text = stored_text(order.docx).split("\n")
@@ -149,33 +165,59 @@ def test_a_signed_protocol_turns_its_decisions_into_management_decisions(catalog
 
     services.order_sign(order=order, user=inspector, number="3", date=datetime.date(2025, 11, 20))
 
-    decisions = list(ManagementDecision.objects.order_by("deadline").values_list(
-        "title", "kind", "responsible", "deadline", "document_number", "document_date"
-    ))  # fmt: skip
+    decisions = list(
+        ManagementDecision.objects.order_by("deadline").values_list(
+            "title", "kind", "responsible", "deadline", "document_number", "document_date"
+        )
+    )
     assert decisions == [
-        ("Провести семинар по ИОМ педагогов", "methodical", "методический центр", datetime.date(2025, 12, 15),
-         "протокол № 3", datetime.date(2025, 11, 20)),
-        ("Представить программы помощи", "methodical", "руководители ШНОР", datetime.date(2026, 2, 1),
-         "протокол № 3", datetime.date(2025, 11, 20)),
-    ]  # fmt: skip
+        (
+            "Провести семинар по ИОМ педагогов",
+            "methodical",
+            "методический центр",
+            datetime.date(2025, 12, 15),
+            "протокол № 3",
+            datetime.date(2025, 11, 20),
+        ),
+        (
+            "Представить программы помощи",
+            "methodical",
+            "руководители ШНОР",
+            datetime.date(2026, 2, 1),
+            "протокол № 3",
+            datetime.date(2025, 11, 20),
+        ),
+    ]
 
 
 def test_a_bad_decision_line_is_named(catalogue):
     with pytest.raises(ValidationFailed) as refused:
-        services.protocol_decisions_parse("Провести семинар; ИМЦ; 15.12.2025\nПредставить программы; ОО; 31.02.2026")
+        services.protocol_decisions_parse(
+            "Провести семинар; ИМЦ; 15.12.2025\nПредставить программы; ОО; 31.02.2026"
+        )
     assert refused.value.message == "Решение 2: срок «31.02.2026» не дата дд.мм.гггг."
 
 
-def test_calendar_gathers_campaign_stages_roadmap_terms_and_procedure_dates_and_exports_ics(campaign, inspector):
+def test_calendar_gathers_campaign_stages_roadmap_terms_and_procedure_dates_and_exports_ics(
+    campaign, inspector
+):
     roadmap = Roadmap.objects.create(title="Муниципальная дорожная карта")
     RoadmapItem.objects.create(
-        roadmap=roadmap, stage=CycleStage.objects.get(number=4), number="4.2", title="Совещание по итогам ВПР",
-        due_date=datetime.date(2026, 6, 10), responsible="управление образования",
-    )  # fmt: skip
+        roadmap=roadmap,
+        stage=CycleStage.objects.get(number=4),
+        number="4.2",
+        title="Совещание по итогам ВПР",
+        due_date=datetime.date(2026, 6, 10),
+        responsible="управление образования",
+    )
     CalendarEvent.objects.create(
-        year=YEAR, starts_on=datetime.date(2026, 4, 6), ends_on=datetime.date(2026, 5, 15), title="ВПР в 4–8 классах",
-        procedure="VPR", responsible="руководители ОО",
-    )  # fmt: skip
+        year=YEAR,
+        starts_on=datetime.date(2026, 4, 6),
+        ends_on=datetime.date(2026, 5, 15),
+        title="ВПР в 4–8 классах",
+        procedure="VPR",
+        responsible="руководители ОО",
+    )
 
     order = services.order_draft_create(user=inspector, document_kind="calendar", year=YEAR)
     text = stored_text(order.docx).split("\n")
@@ -183,15 +225,24 @@ def test_calendar_gathers_campaign_stages_roadmap_terms_and_procedure_dates_and_
     ics = Calendar.from_ical(render_ics(title=order.title, rows=rows))
 
     assert [(r["month"], r["dates"], r["title"]) for r in rows] == [
-        ("сентябрь 2025", "30.09.2025", "Мониторинг эффективности руководителей ШНОР: самооценка руководителей ОО "
-         "(экспертная карта)"),
-        ("октябрь 2025", "15.10.2025", "Мониторинг эффективности руководителей ШНОР: проверка объективности "
-         "самооценки"),
-        ("ноябрь 2025", "01.11.2025", "Мониторинг эффективности руководителей ШНОР: оценка эффективности, итоги "
-         "мониторинга"),
+        (
+            "сентябрь 2025",
+            "30.09.2025",
+            "Мониторинг эффективности руководителей ШНОР: самооценка руководителей ОО (экспертная карта)",
+        ),
+        (
+            "октябрь 2025",
+            "15.10.2025",
+            "Мониторинг эффективности руководителей ШНОР: проверка объективности самооценки",
+        ),
+        (
+            "ноябрь 2025",
+            "01.11.2025",
+            "Мониторинг эффективности руководителей ШНОР: оценка эффективности, итоги мониторинга",
+        ),
         ("апрель 2026", "06.04.2026 – 15.05.2026", "ВПР в 4–8 классах"),
         ("июнь 2026", "10.06.2026", "Совещание по итогам ВПР"),
-    ]  # fmt: skip
+    ]
     assert "06.04.2026 – 15.05.2026" in text and "ВПР" in text
     events = [c for c in ics.walk() if c.name == "VEVENT"]
     assert len(events) == 5
@@ -203,7 +254,9 @@ def test_calendar_gathers_campaign_stages_roadmap_terms_and_procedure_dates_and_
 
 def test_build_document_writes_a_docx_for_each_kind(campaign, tmp_path):
     out = tmp_path / "monitoring.docx"
-    call_command("build_document", "monitoring", "--year", str(YEAR), "--campaign", str(campaign.pk), "--out", str(out))
+    call_command(
+        "build_document", "monitoring", "--year", str(YEAR), "--campaign", str(campaign.pk), "--out", str(out)
+    )
 
     text = docx_text(out.read_bytes())
     assert "МБОУ «СШ № 1»" in text and "ПРИКАЗЫВАЮ:" in text
@@ -215,14 +268,25 @@ def test_build_document_refuses_in_russian_and_writes_nothing(catalogue, tmp_pat
     out = tmp_path / "spravka.docx"
     with pytest.raises(CommandError) as refused:
         call_command("build_document", "spravka", "--year", str(YEAR), "--out", str(out))
-    assert str(refused.value) == "Документ не составлен: Для аналитической справки выберите оценочную процедуру."
+    assert (
+        str(refused.value) == "Документ не составлен: Для аналитической справки выберите оценочную процедуру."
+    )
     assert not out.exists()
 
 
 def test_build_document_calendar_with_ics_and_pdf(campaign, tmp_path):
     out, ics, pdf = tmp_path / "c.docx", tmp_path / "c.ics", tmp_path / "c.pdf"
     call_command(
-        "build_document", "calendar", "--year", str(YEAR), "--out", str(out), "--ics", str(ics), "--pdf", str(pdf)
+        "build_document",
+        "calendar",
+        "--year",
+        str(YEAR),
+        "--out",
+        str(out),
+        "--ics",
+        str(ics),
+        "--pdf",
+        str(pdf),
     )
     assert "Циклограмма мероприятий на 2025/2026 учебный год" in docx_text(out.read_bytes())
     assert len([c for c in Calendar.from_ical(ics.read_bytes()).walk() if c.name == "VEVENT"]) == 3

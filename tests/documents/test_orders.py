@@ -43,13 +43,22 @@ def computed(db):
     computed_year(
         YEAR,
         [
-            {"code": "S1", "students": 300, "results_index": 10.0, "rank": 1, "low": True, "unf": True,
-             "oge": (13, 80)},
+            {
+                "code": "S1",
+                "students": 300,
+                "results_index": 10.0,
+                "rank": 1,
+                "low": True,
+                "unf": True,
+                "oge": (13, 80),
+            },
             {"code": "S2", "students": 250, "results_index": 70.0, "rank": 2, "low": False, "oge": (3, 60)},
             {"code": "S3", "students": 120, "results_index": 90.0, "rank": 3, "low": False, "oge": (1, 5)},
         ],
-    )  # fmt: skip
-    SchoolStatus.objects.filter(school__code="S1").update(social_rank=1, social_population=3, social_index=20.0)
+    )
+    SchoolStatus.objects.filter(school__code="S1").update(
+        social_rank=1, social_population=3, social_index=20.0
+    )
 
 
 @pytest.fixture
@@ -112,7 +121,8 @@ def test_signing_freezes_the_approved_lists_and_the_docx_carries_the_number(draf
         assert handle.read(5) == b"%PDF-"
     approval = list_approval(YEAR)
     assert approval.text == (
-        "Списки утверждены приказом № 01-03/482 от 01.09.2025 «Об утверждении списков ШНОР и ШНСУ на 2025/2026 "
+        "Списки утверждены приказом № 01-03/482 от 01.09.2025 «Об утверждении списков ШНОР и ШНСУ на "
+        "2025/2026 "
         "учебный год»"
     )
 
@@ -124,21 +134,31 @@ def test_a_later_computation_leaves_the_approved_list_and_shows_the_difference(d
     computed_year(
         YEAR,
         [
-            {"code": "S1", "students": 300, "results_index": 40.0, "rank": 2, "low": False, "unf": True,
-             "oge": (5, 80)},
+            {
+                "code": "S1",
+                "students": 300,
+                "results_index": 40.0,
+                "rank": 2,
+                "low": False,
+                "unf": True,
+                "oge": (5, 80),
+            },
             {"code": "S2", "students": 250, "results_index": 5.0, "rank": 1, "low": True, "oge": (20, 60)},
             {"code": "S3", "students": 120, "results_index": 90.0, "rank": 3, "low": False, "oge": (1, 5)},
         ],
-    )  # fmt: skip
+    )
 
     approved = sorted(ApprovedSchool.objects.filter(order=order).values_list("list_kind", "school__code"))
     assert approved == [("low_results", "S1"), ("unfavourable", "S1")]
     difference = selectors.list_difference(year=YEAR)
     low = difference["lists"]["low_results"]
     assert [(r["school"].code, r["why"]) for r in low["entered"]] == [
-        ("S2", f"низкие результаты обучения в каждом из последних 2 лет; индекс результатов 5,0; место 1 из 3 "
-               f"в кластере «{CLUSTER}»")
-    ]  # fmt: skip
+        (
+            "S2",
+            f"низкие результаты обучения в каждом из последних 2 лет; индекс результатов 5,0; место 1 из 3 "
+            f"в кластере «{CLUSTER}»",
+        )
+    ]
     assert [(r["school"].code, r["why"]) for r in low["left"]] == [
         ("S1", "по расчёту не входит: место 2 из 3 в кластере, индекс результатов 40,0")
     ]
@@ -156,7 +176,9 @@ def test_an_inspectors_exclusion_after_signing_is_a_difference_with_the_reason(d
 
     left = selectors.list_difference(year=YEAR)["lists"]["low_results"]["left"]
 
-    assert [(r["school"].code, r["why"]) for r in left] == [("S1", "исключена решением инспектора: реорганизация школы")]
+    assert [(r["school"].code, r["why"]) for r in left] == [
+        ("S1", "исключена решением инспектора: реорганизация школы")
+    ]
 
 
 def test_a_signed_order_refuses_every_change_in_the_service_and_the_model(draft, inspector):
@@ -175,15 +197,21 @@ def test_a_signed_order_refuses_every_change_in_the_service_and_the_model(draft,
     loaded.title = "Прямо в модели"
     with pytest.raises(Conflict):
         loaded.save()
-    assert Order.objects.get(pk=order.pk).title == "Об утверждении списков ШНОР и ШНСУ на 2025/2026 учебный год"
+    assert (
+        Order.objects.get(pk=order.pk).title == "Об утверждении списков ШНОР и ШНСУ на 2025/2026 учебный год"
+    )
 
 
-def test_a_signed_order_refuses_edits_on_the_page_and_the_page_hides_the_edit_link(draft, inspector, client_for):
+def test_a_signed_order_refuses_edits_on_the_page_and_the_page_hides_the_edit_link(
+    draft, inspector, client_for
+):
     client = client_for(inspector)
     services.order_sign(order=draft, user=inspector, number="01-03/482", date=SIGN_DATE)
 
     page = client.get(reverse("documents:order-detail", args=[draft.pk]))
-    edit = client.post(reverse("documents:order-edit", args=[draft.pk]), {"title": "Другое", "date": "2025-09-01"})
+    edit = client.post(
+        reverse("documents:order-edit", args=[draft.pk]), {"title": "Другое", "date": "2025-09-01"}
+    )
 
     assert reverse("documents:order-edit", args=[draft.pk]) not in page.content.decode()
     assert edit.status_code == 409
@@ -191,7 +219,9 @@ def test_a_signed_order_refuses_edits_on_the_page_and_the_page_hides_the_edit_li
     assert Order.objects.get(pk=draft.pk).title.startswith("Об утверждении списков")
 
 
-def test_api_orders_shows_the_contract_fields_and_refuses_changes_to_a_signed_order(draft, inspector, client_for):
+def test_api_orders_shows_the_contract_fields_and_refuses_changes_to_a_signed_order(
+    draft, inspector, client_for
+):
     client = client_for(inspector)
     services.order_sign(order=draft, user=inspector, number="01-03/482", date=SIGN_DATE)
 
@@ -216,12 +246,20 @@ def test_api_orders_shows_the_contract_fields_and_refuses_changes_to_a_signed_or
 
 def test_api_drafts_edits_with_version_and_signs(computed, inspector, client_for):
     client = client_for(inspector)
-    created = client.post("/api/orders/", {"document_kind": "lists", "year": YEAR}, content_type="application/json")
+    created = client.post(
+        "/api/orders/", {"document_kind": "lists", "year": YEAR}, content_type="application/json"
+    )
     order_id = created.json()["id"]
 
-    stale = client.patch(f"/api/orders/{order_id}/", {"number": "1", "version": 5}, content_type="application/json")
-    fresh = client.patch(f"/api/orders/{order_id}/", {"number": "01-03/7", "version": 1}, content_type="application/json")
-    signed = client.post(f"/api/orders/{order_id}/sign/", {"date": "2025-09-02"}, content_type="application/json")
+    stale = client.patch(
+        f"/api/orders/{order_id}/", {"number": "1", "version": 5}, content_type="application/json"
+    )
+    fresh = client.patch(
+        f"/api/orders/{order_id}/", {"number": "01-03/7", "version": 1}, content_type="application/json"
+    )
+    signed = client.post(
+        f"/api/orders/{order_id}/sign/", {"date": "2025-09-02"}, content_type="application/json"
+    )
 
     assert created.status_code == 201 and created.json()["school_codes"] == ["S1"]
     assert stale.status_code == 409
@@ -300,7 +338,9 @@ def test_an_uploaded_template_naming_an_unknown_field_is_refused_in_russian(insp
         )
 
     assert refused.value.message.startswith(
-        UNKNOWN_FIELD.split("{allowed}")[0].format(name="approver_name", kind="Об утверждении списков ШНОР и ШНСУ")
+        UNKNOWN_FIELD.split("{allowed}")[0].format(
+            name="approver_name", kind="Об утверждении списков ШНОР и ШНСУ"
+        )
     )
     assert services.template_active("lists").pk == builtin.pk
 
