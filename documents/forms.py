@@ -6,7 +6,7 @@ from roadmaps.models import ManagementDecision, Roadmap
 from schools.forms import SchoolYearField
 from schools.versioning import VersionedModelFormMixin
 
-from .models import DocumentKind, Order
+from .models import CalendarEvent, DocumentKind, Order
 from .selectors import document_years
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -86,3 +86,11 @@ class TemplateUploadForm(forms.Form):
     kind = forms.ChoiceField(label="Вид документа", choices=DocumentKind.choices)
     title = forms.CharField(label="Название шаблона", max_length=255, required=False)
     file = forms.FileField(label="Шаблон (.docx)")
+
+
+class CalendarEventForm(forms.ModelForm):
+    class Meta:
+        model = CalendarEvent
+        fields = ["year", "starts_on", "ends_on", "title", "procedure", "responsible"]
+        widgets = {"starts_on": DATE_INPUT, "ends_on": DATE_INPUT}
+        labels = {"year": "Учебный год (год начала: 2025 — 2025/2026)"}

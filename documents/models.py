@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from indicators.models import Procedure
 from schools import formatting
 from schools.errors import Conflict
 from schools.models import TimeStampedModel
@@ -121,7 +122,9 @@ class Order(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="orders",
     )
-    procedure = models.CharField("оценочная процедура", max_length=10, blank=True)
+    procedure = models.CharField(
+        "оценочная процедура", max_length=10, blank=True, choices=Procedure.Code.choices
+    )
     relation = models.CharField(
         "связь с другим приказом", max_length=10, choices=Relation.choices, default="", blank=True
     )
@@ -250,7 +253,9 @@ class CalendarEvent(TimeStampedModel):
     starts_on = models.DateField("дата (начало)")
     ends_on = models.DateField("окончание", null=True, blank=True)
     title = models.CharField("событие", max_length=500)
-    procedure = models.CharField("оценочная процедура", max_length=10, blank=True)
+    procedure = models.CharField(
+        "оценочная процедура", max_length=10, blank=True, choices=Procedure.Code.choices
+    )
     responsible = models.CharField("ответственный", max_length=255, blank=True)
 
     class Meta:
@@ -261,6 +266,7 @@ class CalendarEvent(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="calendar_event_ends_after_start",
+                violation_error_message="Дата окончания события раньше даты его начала.",
             )
         ]
 

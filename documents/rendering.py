@@ -3,6 +3,7 @@ reports app's WeasyPrint pipeline (same data, an HTML layout of the same form), 
 
 import datetime
 import io
+import re
 
 from django.template.loader import render_to_string
 from docxtpl import DocxTemplate
@@ -14,10 +15,24 @@ from reports.rendering import chart_svg
 from .contexts import COLUMNS
 from .models import DocumentKind, DocumentTemplate
 
+# Characters XML 1.0 does not allow (C0 controls other than tab and line breaks): a typed title carrying one
+# would make the rendered document unreadable, so they are dropped.
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(value):
+    if isinstance(value, str):
+        return XML_INVALID.sub("", value)
+    if isinstance(value, dict):
+        return {key: xml_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [xml_safe(item) for item in value]
+    return value
+
 
 def render_docx(*, template: DocumentTemplate, context: dict) -> bytes:
     document = DocxTemplate(io.BytesIO(bytes(template.content)))
-    document.render(context, autoescape=True)
+    document.render(xml_safe(context), autoescape=True)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

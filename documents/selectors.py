@@ -14,7 +14,7 @@ from schools.panels import ListApproval
 from schools.roles import is_staff_member
 
 from .contexts import list_grounds
-from .models import ApprovedSchool, DocumentKind, DocumentTemplate, Order
+from .models import ApprovedSchool, CalendarEvent, DocumentKind, DocumentTemplate, Order
 
 LISTS = {"low_results": "ШНОР", "unfavourable": "ШНСУ"}
 
@@ -175,3 +175,8 @@ def document_years() -> list[int]:
     years = set(indicator_selectors.computed_years()) | set(indicator_selectors.result_years())
     years |= set(Campaign.objects.values_list("year", flat=True))
     return sorted(years, reverse=True)
+
+
+def calendar_event_list(*, year: int | None = None) -> QuerySet[CalendarEvent]:
+    events = CalendarEvent.objects.all()
+    return events.filter(year=year) if year else events

@@ -21,7 +21,7 @@ from schools.versioning import version_claim
 from . import rendering
 from .contexts import document_context, draft_content, order_kind_for, related_item
 from .docx_templates import builtin_template_bytes, template_check
-from .models import SIGNED_IMMUTABLE, ApprovedSchool, DocumentKind, DocumentTemplate, Order
+from .models import SIGNED_IMMUTABLE, ApprovedSchool, CalendarEvent, DocumentKind, DocumentTemplate, Order
 
 STAFF_ONLY = "Приказы готовят и подписывают сотрудники управления образования."
 NUMBER_REQUIRED = "Укажите номер приказа: подписанный приказ без номера не регистрируется."
@@ -430,3 +430,13 @@ def protocol_params(
         "agenda": [line.strip() for line in agenda.splitlines() if line.strip()],
         "decisions": [{**decision, "kind": kind} for decision in parsed],
     }
+
+
+@transaction.atomic
+def calendar_event_create(*, user: User | None, **fields: Any) -> CalendarEvent:
+    """A dated event of the circulogram (a procedure's dates, a meeting); staff only, checked by the model."""
+    _require_staff(user)
+    event = CalendarEvent(**fields)
+    event.full_clean()
+    event.save()
+    return event

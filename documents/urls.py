@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/amend/", views.OrderFollowUpView.as_view(action="correction"), name="order-amend"),
     path("<int:pk>/withdraw/", views.OrderFollowUpView.as_view(action="withdrawal"), name="order-withdraw"),
     path("<int:pk>/file.<str:fmt>", views.OrderFileView.as_view(), name="order-file"),
+    path("calendar/", views.CalendarEventListView.as_view(), name="calendar-events"),
     path("templates/", views.TemplateListView.as_view(), name="templates"),
     path("templates/<int:pk>/download/", views.TemplateDownloadView.as_view(), name="template-download"),
 ]

@@ -15,7 +15,7 @@ from schools.versioning import StaleRecord, form_conflict, model_values
 
 from . import rendering, selectors, services
 from .contexts import COLUMNS, document_context
-from .forms import OrderDraftForm, OrderEditForm, OrderSignForm, TemplateUploadForm
+from .forms import CalendarEventForm, OrderDraftForm, OrderEditForm, OrderSignForm, TemplateUploadForm
 from .models import DocumentKind, DocumentTemplate, Order
 
 
@@ -119,7 +119,7 @@ class OrderEditView(StaffRequiredMixin, FormView):
     form_class = OrderEditForm
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
+        if request.user.is_authenticated and self.allows(request.user):
             self.order = selectors.order_get_visible(user=request.user, pk=kwargs["pk"])
             services._refuse_signed(self.order)
         return super().dispatch(request, *args, **kwargs)
@@ -271,3 +271,18 @@ class TemplateDownloadView(StaffRequiredMixin, View):
             f'attachment; filename="template-{template.kind}-{template.pk}.docx"'
         )
         return response
+
+
+class CalendarEventListView(StaffRequiredMixin, ApplicationErrorFormMixin, FormView):
+    """The dated events staff keep for the circulogram (procedure dates, meetings), and a form to add one."""
+
+    template_name = "documents/calendar_events.html"
+    form_class = CalendarEventForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(events=selectors.calendar_event_list(), **kwargs)
+
+    def form_valid(self, form):
+        services.calendar_event_create(user=self.request.user, **form.cleaned_data)
+        messages.success(self.request, "Событие добавлено: оно войдёт в циклограмму учебного года.")
+        return redirect(reverse("documents:calendar-events"))

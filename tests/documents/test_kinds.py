@@ -291,3 +291,22 @@ def test_build_document_calendar_with_ics_and_pdf(campaign, tmp_path):
     assert "Циклограмма мероприятий на 2025/2026 учебный год" in docx_text(out.read_bytes())
     assert len([c for c in Calendar.from_ical(ics.read_bytes()).walk() if c.name == "VEVENT"]) == 3
     assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_staff_add_a_procedure_date_on_the_page_and_a_reversed_period_is_refused(inspector, client_for):
+    from django.urls import reverse
+
+    client = client_for(inspector)
+    url = reverse("documents:calendar-events")
+    base = {"year": "2025", "title": "ОГЭ, основной период", "procedure": "OGE", "responsible": "ИМЦ"}
+
+    added = client.post(url, {**base, "starts_on": "2026-05-20", "ends_on": "2026-06-30"})
+    reversed_period = client.post(url, {**base, "starts_on": "2026-06-30", "ends_on": "2026-05-20"})
+
+    assert added.status_code == 302
+    assert list(CalendarEvent.objects.values_list("title", "procedure", "starts_on")) == [
+        ("ОГЭ, основной период", "OGE", datetime.date(2026, 5, 20))
+    ]
+    assert reversed_period.status_code == 200
+    assert "Дата окончания события раньше даты его начала." in reversed_period.content.decode()
+    assert CalendarEvent.objects.count() == 1

@@ -202,6 +202,27 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
     "quality:index": {"GET": (200, 200, 200, 200, 200)},
     "quality:report-detail": {"GET": (200, 200, 200, 200, 200)},
     "quality:report-file": {"GET": (200, 200, 200, 200, 200)},
+    # --- documents: orders are for staff; a signed order refuses changes (409), none is deleted ---
+    "documents:index": {"GET": (302, 403, 403, 200, 200)},
+    "documents:order-create": {"GET": (302, 403, 403, 200, 200), "POST": (302, 403, 403, 200, 200)},
+    "documents:order-detail": {"GET": (302, 403, 403, 200, 200)},
+    "documents:order-edit": {"GET": (302, 403, 403, 200, 200), "POST": (302, 403, 403, 200, 200)},
+    "documents:order-sign": {"POST": (302, 403, 403, 302, 302)},
+    "documents:order-refresh": {"POST": (302, 403, 403, 302, 302)},
+    "documents:order-amend": {"POST": (302, 403, 403, 302, 302)},
+    "documents:order-withdraw": {"POST": (302, 403, 403, 302, 302)},
+    "documents:order-file": {"GET": (302, 403, 403, 200, 200)},
+    "documents:calendar-events": {"GET": (302, 403, 403, 200, 200), "POST": (302, 403, 403, 200, 200)},
+    "documents:templates": {"GET": (302, 403, 403, 200, 200), "POST": (302, 403, 403, 200, 200)},
+    "documents:template-download": {"GET": (302, 403, 403, 200, 200)},
+    "order-list": {"GET": (403, 403, 403, 200, 200), "POST": (403, 403, 403, 400, 400)},
+    "order-detail": {
+        "GET": (403, 403, 403, 200, 200),
+        "PUT": (403, 403, 403, 400, 400),
+        "PATCH": (403, 403, 403, 200, 200),
+        "DELETE": (403, 403, 403, 409, 409),
+    },
+    "order-sign": {"POST": (403, 403, 403, 400, 400)},
     # --- API: schema and docs for the portal's users only (README «API»), data needs a role ---
     "api-schema": {"GET": (403, 200, 200, 200, 200)},
     "api-docs": {"GET": (403, 200, 200, 200, 200)},
@@ -338,6 +359,24 @@ KWARGS = {
         )
     },
     "reports:document-action": lambda w: {"pk": w["document_draft"].pk, "action": "publish"},
+    # documents: a draft (edit, sign, refresh) and a signed order (amend, withdraw)
+    **{
+        name: (lambda w: {"pk": w["order_draft"].pk})
+        for name in (
+            "documents:order-detail",
+            "documents:order-edit",
+            "documents:order-sign",
+            "documents:order-refresh",
+            "order-detail",
+            "order-sign",
+        )
+    },
+    **{
+        name: (lambda w: {"pk": w["order_signed"].pk})
+        for name in ("documents:order-amend", "documents:order-withdraw")
+    },
+    "documents:order-file": lambda w: {"pk": w["order_draft"].pk, "fmt": "docx"},
+    "documents:template-download": lambda w: {"pk": w["document_template"].pk},
     **{name: (lambda w: {"pk": w["report_draft"].pk}) for name in ("reports:report-detail", "report-detail")},
     "reports:report-action": lambda w: {"pk": w["report_draft"].pk, "action": "publish"},
     "reports:report-file": lambda w: {"pk": w["report_draft"].pk, "what": "pdf"},

@@ -138,12 +138,27 @@ def _reports(world, actors) -> None:
     )
 
 
+def _documents(world, actors) -> None:
+    import datetime
+
+    from documents.services import builtin_template, order_draft_create, order_sign
+
+    inspector = actors["inspector"]
+    world["order_draft"] = order_draft_create(user=inspector, document_kind="lists", year=2025)
+    signed = order_draft_create(user=inspector, document_kind="lists", year=2025)
+    world["order_signed"] = order_sign(
+        order=signed, user=inspector, number="01-03/1", date=datetime.date(2025, 9, 1)
+    )
+    world["document_template"] = builtin_template("lists")
+
+
 _EXTENSIONS: list = []
 for _label, _models, _extend in [
     ("indicators", ("ComputationRun", "SchoolStatus", "IndicatorValue"), _indicators),
     ("monitoring", ("Campaign", "ExpertCard"), _monitoring),
     ("roadmaps", ("Roadmap", "RoadmapItem", "Recommendation", "ManagementDecision"), _roadmaps),
     ("reports", ("Document", "Report"), _reports),
+    ("documents", ("Order", "ApprovedSchool"), _documents),
 ]:
     if _app_ready(_label, *_models):
         _EXTENSIONS.append(_extend)
