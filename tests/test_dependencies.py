@@ -1,6 +1,7 @@
-"""Dependencies point one way, `schools ← indicators ← monitoring ← roadmaps ← reports ← documents` (STYLE.md), and
-the modules of an app import each other without circles. Read from the source with `ast`: imports at
-any depth (also inside functions), and the app labels given to `apps.get_model` / `import_module`."""
+"""Dependencies point one way, `schools ← indicators ← monitoring ← roadmaps ← reports ← documents`
+(STYLE.md), and the modules of an app import each other without circles. Read from the source with `ast`:
+imports at any depth (also inside functions), and the app labels given to `apps.get_model` /
+`import_module`."""
 
 import ast
 from pathlib import Path
