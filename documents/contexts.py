@@ -422,11 +422,7 @@ def _spravka(year: int, procedure: str = "", **_) -> dict:
         f"Результаты приведены по {formatting.counted(len(rows), 'предмету', 'предметам', 'предметам')} и "
         "классам; доли — от числа участников.",
     ]
-    worst = max(rows, key=lambda r: (r["below_min"] != "—", _as_float(r["below_min"]), _as_float(r["mark2"])))
-    summary.append(
-        f"Наибольшая доля результатов ниже минимального порога — {worst['subject']}, {worst['grade']} класс: "
-        f"{worst['below_min']} %; отметка «2» — {worst['mark2']} %."
-    )
+    summary.append(_worst_line(rows))
     return {
         "heading": "АНАЛИТИЧЕСКАЯ СПРАВКА",
         "title": f"по результатам {name} в {label} учебном году",
@@ -436,6 +432,14 @@ def _spravka(year: int, procedure: str = "", **_) -> dict:
         "procedure": name,
         "summary": summary,
     }
+
+
+def _worst_line(rows: list[dict]) -> str:
+    """The subject and grade with the largest share below the minimum (ОГЭ, ЕГЭ) or of «2» (ВПР…)."""
+    key = "below_min" if any(r["below_min"] != "—" for r in rows) else "mark2"
+    worst = max(rows, key=lambda r: _as_float(r[key]))
+    what = "результатов ниже минимального порога" if key == "below_min" else "отметок «2»"
+    return f"Наибольшая доля {what} — {worst['subject']}, {worst['grade']} класс: {worst[key]}\u00a0%."
 
 
 ORGANISATION_OF, ORGANISATIONS_OF = "общеобразовательной организации", "общеобразовательных организаций"

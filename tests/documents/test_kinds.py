@@ -310,3 +310,20 @@ def test_staff_add_a_procedure_date_on_the_page_and_a_reversed_period_is_refused
     assert reversed_period.status_code == 200
     assert "Дата окончания события раньше даты его начала." in reversed_period.content.decode()
     assert CalendarEvent.objects.count() == 1
+
+
+def test_spravka_names_the_subject_with_the_largest_share_of_below_minimum(catalogue, inspector):
+    oge = Procedure.objects.get(code="OGE")
+    school = SchoolFactory(code="P1")
+    # mathematics: 6 of 40 below the minimum = 15,0 %; Russian: 2 of 40 = 5,0 %
+    for code, below in (("math", 6), ("russian", 2)):
+        AssessmentResult.objects.create(
+            school=school, year=YEAR, procedure=oge, subject=Subject.objects.get(code=code), grade=9,
+            participants=40, below_min=below, mark2=below,
+        )  # fmt: skip
+
+    order = services.order_draft_create(user=inspector, document_kind="spravka", year=YEAR, procedure="OGE")
+
+    assert order.data["summary"][-1] == (
+        "Наибольшая доля результатов ниже минимального порога — Математика, 9 класс: 15,0\u00a0%."
+    )

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from schools.models import School
 
 # Each app adds its demo data in `<app>/demo.py` with `build(*, stdout) -> None`, idempotent.
-APPS_IN_ORDER = ["schools", "indicators", "monitoring", "roadmaps", "reports"]
+APPS_IN_ORDER = ["schools", "indicators", "monitoring", "roadmaps", "reports", "documents"]
 
 
 class Command(BaseCommand):
