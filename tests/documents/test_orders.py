@@ -372,3 +372,22 @@ def test_the_register_searches_and_filters(draft, inspector, client_for):
 
     assert "№ 01-03/482 от 01.09.2025" in found
     assert "№ 01-03/482" not in drafts
+
+
+def test_the_public_tab_and_the_annual_report_name_the_approving_order(draft, inspector, client_for):
+    from reports.builders.annual import _approval_paragraphs
+
+    assert _approval_paragraphs(YEAR) == [
+        "Списки этого года приказом ещё не утверждены; приведены списки по расчёту."
+    ]
+    services.order_sign(order=draft, user=inspector, number="01-03/482", date=SIGN_DATE)
+
+    page = client_for(None).get("/quality/").content.decode()
+
+    assert "Списки ШНОР и ШНСУ на 2025/2026 учебный год" in page
+    assert "Списки утверждены приказом № 01-03/482 от 01.09.2025" in page
+    assert "ШНОР): 1; школ в неблагоприятных социальных условиях (ШНСУ): 1." in page
+    assert _approval_paragraphs(YEAR) == [
+        "Списки утверждены приказом № 01-03/482 от 01.09.2025 «Об утверждении списков ШНОР и ШНСУ на "
+        "2025/2026 учебный год»: ШНОР — 1 ОО, ШНСУ — 1 ОО."
+    ]
