@@ -391,3 +391,19 @@ def test_the_public_tab_and_the_annual_report_name_the_approving_order(draft, in
         "Списки утверждены приказом № 01-03/482 от 01.09.2025 «Об утверждении списков ШНОР и ШНСУ на "
         "2025/2026 учебный год»: ШНОР — 1 ОО, ШНСУ — 1 ОО."
     ]
+
+
+def test_a_draft_edited_meanwhile_is_not_overwritten_by_a_stale_form(draft, inspector, client_for):
+    services.order_update(order=draft, user=inspector, version=1, number="01-03/480")  # now version 2
+    form = {
+        "number": "01-03/999",
+        "date": "2025-09-01",
+        "title": draft.title,
+        "version": "1",
+    }
+
+    response = client_for(inspector).post(reverse("documents:order-edit", args=[draft.pk]), form)
+
+    assert response.status_code == 200
+    assert "Запись изменил другой пользователь" in response.content.decode()
+    assert Order.objects.get(pk=draft.pk).number == "01-03/480"
