@@ -330,11 +330,7 @@ def _roadmap(year: int, roadmap: Roadmap | None = None, **_) -> dict:
         }
         for item in items_qs
     ]
-    subject = (
-        f"программы помощи {roadmap.school.name}"
-        if roadmap.school_id
-        else f"дорожной карты «{roadmap.title}»"
-    )
+    subject = f"{'программы помощи' if roadmap.school_id else 'дорожной карты'} «{roadmap.title}»"
     items = [
         _item(
             1,
