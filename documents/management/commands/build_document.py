@@ -17,7 +17,8 @@ from ...services import template_active
 class Command(BaseCommand):
     help = (
         "Составить документ (DOCX) по данным портала: lists, monitoring (--campaign ID), roadmap (--roadmap "
-        "ID), spravka (--procedure КОД), protocol, calendar. Проект в реестр не записывается."
+        "ID), spravka (--procedure КОД), calendar (--ics), protocol (бланк: повестку и решения вводят на "
+        "странице «Составить документ»). Проект в реестр не записывается."
     )
 
     def add_arguments(self, parser):
