@@ -19,7 +19,7 @@ from monitoring.models import Campaign, ExpertCard
 from roadmaps.models import Roadmap
 from schools import formatting
 from schools.errors import ValidationFailed
-from schools.models import School
+from schools.models import Municipality, School
 
 from .models import CalendarEvent, DocumentKind, Order
 
@@ -184,13 +184,14 @@ def list_grounds(status: SchoolStatus | None, kind: str, years_needed: int) -> s
     )
 
 
-def _lists(year: int, **_) -> dict:
-    statuses = indicator_selectors.status_list(year=year)
+def _lists(year: int, municipality: Municipality | None = None, **_) -> dict:
+    code = municipality.code if municipality else ""
+    statuses = indicator_selectors.status_list(year=year, municipality=code)
     if not statuses:
         raise ValidationFailed(NO_STATUSES.format(year=formatting.school_year(year)))
     run = indicator_selectors.latest_run(year=year)
     years_needed = int((run.rules_snapshot or {}).get("n", 2)) if run else 2
-    members = indicator_selectors.effective_members(year=year)
+    members = indicator_selectors.effective_members(year=year, municipality=code)
     by_school = {s.school_id: s for s in statuses}
     ids = set().union(*members.values())
     schools = {s.pk: s for s in School.objects.filter(pk__in=ids).select_related("municipality")}
@@ -259,10 +260,21 @@ def _lists(year: int, **_) -> dict:
 # --- monitoring ------------------------------------------------------------------------------------
 
 
-def _monitoring(year: int, campaign: Campaign | None = None, **_) -> dict:
+def _in(municipality: Municipality | None, path: str = "school__municipality") -> dict:
+    """The filter keeping one municipality's rows (none: every row)."""
+    return {path: municipality} if municipality else {}
+
+
+def _monitoring(
+    year: int, campaign: Campaign | None = None, municipality: Municipality | None = None, **_
+) -> dict:
     if campaign is None:
         raise ValidationFailed(CAMPAIGN_REQUIRED, field="campaign")
-    cards = ExpertCard.objects.filter(campaign=campaign).select_related("school").order_by("school__code")
+    cards = (
+        ExpertCard.objects.filter(campaign=campaign, **_in(municipality))
+        .select_related("school")
+        .order_by("school__code")
+    )
     rows, counts = [], defaultdict(int)
     for n, card in enumerate(cards, start=1):
         level = card.get_level_display() if card.level else "не оценена"
@@ -365,10 +377,12 @@ def _share(part, whole) -> str:
     return formatting.number(part * 100 / whole, 1)
 
 
-def procedure_rows(*, year: int, procedure: Procedure) -> list[dict]:
+def procedure_rows(
+    *, year: int, procedure: Procedure, municipality: Municipality | None = None
+) -> list[dict]:
     """One row per subject and grade: schools, participants and the shares (one aggregate query)."""
     rows = (
-        AssessmentResult.objects.filter(year=year, procedure=procedure)
+        AssessmentResult.objects.filter(year=year, procedure=procedure, **_in(municipality))
         .values("subject__name", "grade")
         .annotate(
             schools=Count("school", distinct=True),
@@ -396,18 +410,18 @@ def procedure_rows(*, year: int, procedure: Procedure) -> list[dict]:
     ]
 
 
-def _spravka(year: int, procedure: str = "", **_) -> dict:
+def _spravka(year: int, procedure: str = "", municipality: Municipality | None = None, **_) -> dict:
     if not procedure:
         raise ValidationFailed(PROCEDURE_REQUIRED, field="procedure")
     found = Procedure.objects.filter(code=procedure).first()
     if found is None:
         codes = ", ".join(Procedure.Code.values)
         raise ValidationFailed(UNKNOWN_PROCEDURE.format(code=procedure, codes=codes), field="procedure")
-    rows = procedure_rows(year=year, procedure=found)
+    rows = procedure_rows(year=year, procedure=found, municipality=municipality)
     label = formatting.school_year(year)
     if not rows:
         raise ValidationFailed(NO_RESULTS.format(procedure=found.get_code_display(), year=label))
-    totals = AssessmentResult.objects.filter(year=year, procedure=found).aggregate(
+    totals = AssessmentResult.objects.filter(year=year, procedure=found, **_in(municipality)).aggregate(
         schools=Count("school", distinct=True), participants=Sum("participants")
     )
     name = found.get_code_display()
@@ -600,8 +614,16 @@ def draft_content(
     roadmap: Roadmap | None = None,
     procedure: str = "",
     params: dict | None = None,
+    municipality: Municipality | None = None,
 ) -> dict:
-    content = BUILDERS[kind](year, campaign=campaign, roadmap=roadmap, procedure=procedure, params=params)
+    content = BUILDERS[kind](
+        year,
+        campaign=campaign,
+        roadmap=roadmap,
+        procedure=procedure,
+        params=params,
+        municipality=municipality,
+    )
     content.setdefault("heading", "ПРИКАЗ")
     content["year_label"] = formatting.school_year(year)
     return content

@@ -4,6 +4,8 @@ from indicators.models import Procedure
 from monitoring.models import Campaign
 from roadmaps.models import ManagementDecision, Roadmap
 from schools.forms import SchoolYearField
+from schools.models import Municipality
+from schools.selectors import municipality_list_visible_to, scope_municipality_ids
 from schools.versioning import VersionedModelFormMixin
 
 from .models import CalendarEvent, DocumentKind, Order
@@ -15,6 +17,13 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class OrderDraftForm(forms.Form):
     document_kind = forms.ChoiceField(label="Вид документа", choices=DocumentKind.choices)
     year = SchoolYearField(years=document_years)
+    municipality = forms.ModelChoiceField(
+        label="Муниципалитет",
+        queryset=Municipality.objects.none(),
+        required=False,
+        empty_label="все муниципалитеты",
+        help_text="Документ составляется по школам выбранного муниципалитета.",
+    )
     campaign = forms.ModelChoiceField(
         label="Мониторинг (для приказа о результатах мониторинга)",
         queryset=Campaign.objects.order_by("-year", "title"),
@@ -54,6 +63,19 @@ class OrderDraftForm(forms.Form):
         initial=ManagementDecision.Kind.METHODICAL,
         required=False,
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        visible = (
+            municipality_list_visible_to(user=user).order_by("name") if user else Municipality.objects.none()
+        )
+        self.fields["municipality"].queryset = visible
+        ids = scope_municipality_ids(user) if user else None
+        if ids is not None:  # an inspector: one of their municipalities, theirs by default
+            self.fields["municipality"].required = True
+            self.fields["municipality"].empty_label = None
+        if not visible.exists() or (ids is None and visible.count() == 1):
+            del self.fields["municipality"]
 
 
 class OrderEditForm(VersionedModelFormMixin, forms.ModelForm):

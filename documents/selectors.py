@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from indicators import selectors as indicator_selectors
 from schools import formatting
-from schools import selectors as school_selectors
-from schools.models import School
+from schools.models import Municipality, School
 from schools.panels import ListApproval
 from schools.roles import is_staff_member
+from schools.selectors import municipality_list_visible_to
 
 from .contexts import list_grounds
 from .models import ApprovedSchool, CalendarEvent, DocumentKind, DocumentTemplate, Order
@@ -21,11 +21,6 @@ LISTS = {"low_results": "ШНОР", "unfavourable": "ШНСУ"}
 
 def _municipality_scope(user: User, orders: QuerySet[Order]) -> QuerySet[Order]:
     """Orders of the user's municipalities and the ones bound to none (the whole installation)."""
-    # Region mode (issue 18) adds the municipality twin of school_list_visible_to; until it lands every
-    # staff member sees the one municipality's orders.
-    municipality_list_visible_to = getattr(school_selectors, "municipality_list_visible_to", None)
-    if municipality_list_visible_to is None:
-        return orders
     visible = municipality_list_visible_to(user=user).values("pk")
     return orders.filter(Q(municipality__isnull=True) | Q(municipality__in=visible))
 
@@ -82,12 +77,12 @@ def orders_in_force(orders: QuerySet[Order]) -> QuerySet[Order]:
     return orders.filter(status=Order.Status.SIGNED).exclude(_withdrawn())
 
 
-def approving_order(*, year: int) -> Order | None:
-    """The signed `lists` order in force for `year`: the latest one (a correction supersedes the order it
-    amends) that no signed order has withdrawn."""
-    orders = Order.objects.filter(document_kind=DocumentKind.LISTS, year=year).exclude(
-        relation=Order.Relation.WITHDRAWS
-    )
+def approving_order(*, year: int, municipality_id: int | None = None) -> Order | None:
+    """The signed `lists` order in force for `year` and one municipality (None: an order for the whole
+    installation): the latest one (a correction supersedes the order it amends) not withdrawn."""
+    orders = Order.objects.filter(
+        document_kind=DocumentKind.LISTS, year=year, municipality_id=municipality_id
+    ).exclude(relation=Order.Relation.WITHDRAWS)
     return orders_in_force(orders).order_by("-date", "-signed_at", "-pk").first()
 
 
@@ -102,9 +97,16 @@ def approval_text(order: Order) -> str:
     return f"Списки утверждены приказом {order.reference} «{order.title}»"
 
 
-def list_approval(year: int) -> ListApproval | None:
-    """The registered source of schools.panels.list_approval."""
-    order = approving_order(year=year)
+def list_approval(year: int, municipality: str = "") -> ListApproval | None:
+    """The registered source of schools.panels.list_approval (municipality: its code, "" for none)."""
+    municipality_id = None
+    if municipality:
+        municipality_id = Municipality.objects.filter(code=municipality).values_list("pk", flat=True).first()
+        if municipality_id is None:
+            return None
+    order = approving_order(year=year, municipality_id=municipality_id)
+    if order is None and municipality_id is not None:
+        order = approving_order(year=year)  # an order for the whole installation covers it too
     if order is None:
         return None
     return ListApproval(
@@ -114,16 +116,17 @@ def list_approval(year: int) -> ListApproval | None:
     )
 
 
-def list_difference(*, year: int) -> dict | None:
+def list_difference(*, year: int, municipality_id: int | None = None) -> dict | None:
     """How the lists computed now differ from the approved ones: per list, the schools that would enter
     (with the grounds) and those that would leave (with why). None when no signed order approved the
     year. Reading only: the approved lists never change."""
-    order = approving_order(year=year)
+    order = approving_order(year=year, municipality_id=municipality_id)
     if order is None:
         return None
+    code = order.municipality.code if order.municipality_id else ""
     approved = {(row.list_kind, row.school_id): row for row in ApprovedSchool.objects.filter(order=order)}
-    current = indicator_selectors.effective_members(year=year)
-    statuses = {s.school_id: s for s in indicator_selectors.status_list(year=year)}
+    current = indicator_selectors.effective_members(year=year, municipality=code)
+    statuses = {s.school_id: s for s in indicator_selectors.status_list(year=year, municipality=code)}
     run = indicator_selectors.latest_run(year=year)
     years_needed = int((run.rules_snapshot or {}).get("n", 2)) if run else 2
     ids = set().union(*current.values()) | {school_id for _, school_id in approved}

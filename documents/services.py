@@ -10,12 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from monitoring.models import Campaign
+from monitoring.selectors import campaign_list_visible_to
 from reports.public_cache import public_cache_bump
 from roadmaps.models import ManagementDecision, Roadmap
+from roadmaps.selectors import roadmap_list_visible_to
 from schools import formatting
-from schools.errors import Conflict, NotAllowed, ValidationFailed
-from schools.models import School
+from schools.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from schools.models import Municipality, School
 from schools.roles import is_staff_member
+from schools.selectors import municipality_list_visible_to, scope_municipality_ids
 from schools.versioning import version_claim
 
 from . import rendering
@@ -109,6 +112,40 @@ def _requisite_defaults() -> dict[str, str]:
     return last or {}
 
 
+MUNICIPALITY_NOT_FOUND = "Муниципалитет не найден."
+MUNICIPALITY_REQUIRED = (
+    "Выберите муниципалитет: документ составляется по школам одного из ваших муниципалитетов."
+)
+NOT_VISIBLE = "{what} не найден(а) среди доступных вам."
+
+
+def _municipality_for(user: User | None, municipality: Municipality | None) -> Municipality | None:
+    """The municipality a new document is about: one the user sees; a user who does not see every
+    municipality must have one (their only one is taken by itself)."""
+    if user is None:
+        return municipality
+    visible = municipality_list_visible_to(user=user)
+    if municipality is not None:
+        if not visible.filter(pk=municipality.pk).exists():
+            raise NotFound(MUNICIPALITY_NOT_FOUND, field="municipality")
+        return municipality
+    ids = scope_municipality_ids(user)
+    if ids is None:
+        return None  # sees them all: a document for the whole installation
+    if len(ids) == 1:
+        return Municipality.objects.get(pk=ids[0])
+    raise ValidationFailed(MUNICIPALITY_REQUIRED, field="municipality")
+
+
+def _sources_check(user: User | None, campaign: Campaign | None, roadmap: Roadmap | None) -> None:
+    if user is None:
+        return
+    if campaign is not None and not campaign_list_visible_to(user=user).filter(pk=campaign.pk).exists():
+        raise NotFound(NOT_VISIBLE.format(what="Мониторинг"), field="campaign")
+    if roadmap is not None and not roadmap_list_visible_to(user=user).filter(pk=roadmap.pk).exists():
+        raise NotFound(NOT_VISIBLE.format(what="Дорожная карта"), field="roadmap")
+
+
 def _render_docx(order: Order) -> None:
     content = rendering.render_docx(template=order.template, context=document_context(order))
     order.docx.save(f"{order.document_kind}.docx", ContentFile(content), save=False)
@@ -126,12 +163,21 @@ def order_draft_create(
     procedure: str = "",
     params: dict | None = None,
     number: str = "",
+    municipality: Municipality | None = None,
     **requisites: Any,
 ) -> Order:
     """A draft of `document_kind` drawn from the data as it is now (its DOCX is rendered at once)."""
     _require_staff(user)
+    municipality = _municipality_for(user, municipality)
+    _sources_check(user, campaign, roadmap)
     content = draft_content(
-        document_kind, year=year, campaign=campaign, roadmap=roadmap, procedure=procedure, params=params
+        document_kind,
+        year=year,
+        campaign=campaign,
+        roadmap=roadmap,
+        procedure=procedure,
+        params=params,
+        municipality=municipality,
     )
     order = Order(
         document_kind=document_kind,
@@ -145,6 +191,7 @@ def order_draft_create(
         roadmap=roadmap,
         procedure=procedure,
         params=params or {},
+        municipality=municipality,
         data=content,
         template=template_active(document_kind),
         created_by=user,
@@ -186,6 +233,7 @@ def order_refresh(*, order: Order, user: User | None, version: int | None = None
         roadmap=order.roadmap,
         procedure=order.procedure,
         params=order.params,
+        municipality=order.municipality,
     )
     order.data = _with_relation_item(order, content)
     _render_docx(order)
@@ -320,6 +368,7 @@ def order_correction_create(*, original: Order, user: User | None) -> Order:
         roadmap=original.roadmap,
         procedure=original.procedure,
         params=original.params,
+        municipality=original.municipality,
     )
     order = Order(
         document_kind=original.document_kind,

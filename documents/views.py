@@ -41,7 +41,6 @@ class OrderListView(StaffRequiredMixin, TemplateView):
             kinds=DocumentKind.choices,
             statuses=Order.Status.choices,
             years=selectors.order_years(),
-            form=kwargs.pop("form", None) or OrderDraftForm(),
             **kwargs,
         )
 
@@ -52,6 +51,9 @@ class OrderCreateView(StaffRequiredMixin, ApplicationErrorFormMixin, FormView):
 
     def get_initial(self):
         return {"document_kind": self.request.GET.get("kind", DocumentKind.LISTS)}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -79,6 +81,7 @@ class OrderCreateView(StaffRequiredMixin, ApplicationErrorFormMixin, FormView):
             roadmap=data["roadmap"],
             procedure=data["procedure"],
             params=params,
+            municipality=data.get("municipality"),
         )
         messages.success(self.request, "Проект документа составлен по данным портала.")
         return redirect(order.get_absolute_url())
@@ -97,7 +100,7 @@ class OrderDetailView(StaffRequiredMixin, TemplateView):
         ]
         difference = None
         if order.document_kind == DocumentKind.LISTS and order.is_signed:
-            found = selectors.list_difference(year=order.year)
+            found = selectors.list_difference(year=order.year, municipality_id=order.municipality_id)
             difference = found if found and found["order"].pk == order.pk else None
         return super().get_context_data(
             order=order,

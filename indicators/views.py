@@ -34,6 +34,13 @@ def _year(request, years: list[int]) -> int | None:
     return year if year in years else (years[0] if years else None)
 
 
+def _single_municipality(place: dict) -> str:
+    """The municipality a list page is about: the chosen one, or the user's only one ("" otherwise)."""
+    if place["chosen"]:
+        return place["chosen"]
+    return place["choices"][0].code if len(place["choices"]) == 1 else ""
+
+
 class StatusListsView(StaffRequiredMixin, TemplateView):
     """The ШНОР and ШНСУ lists of a year with entered/left marks and the rules in force."""
 
@@ -57,7 +64,7 @@ class StatusListsView(StaffRequiredMixin, TemplateView):
             for block in dynamics.values():
                 block["rows"] = [(school, statuses.get(school.pk)) for school in block["current"]]
                 block["entered_ids"] = {s.pk for s in block["entered"]}
-            approval = list_approval(year)
+            approval = list_approval(year, _single_municipality(place))
             if approval is not None:
                 selectors.compare_with_approved(dynamics=dynamics, members=approval.members, **scope)
             history = selectors.list_history(years=years, **scope)

@@ -12,6 +12,7 @@ from django.http import Http404
 from indicators.selectors import computed_years
 from roadmaps.models import CycleStage, Direction
 from schools import formatting
+from schools.models import Municipality
 from schools.panels import list_approval
 from schools.roles import is_staff_member
 from schools.selectors import scope_municipality_ids
@@ -330,15 +331,28 @@ def objectivity_counts(*, years: list[int], municipality_id: int | None = None) 
 
 
 def public_list_approval() -> dict | None:
-    """For the public tab: the latest computed year whose lists a signed order approved, with the counts
-    of schools it approved (a count of schools, not of students: no suppression applies)."""
+    """For the public tab: the latest computed year whose lists a signed order approved, and per order
+    (one for the whole installation and/or one per municipality) the counts of schools it approved (a
+    count of schools, not of students: no suppression applies)."""
+    places = [("", "")] + list(municipality_names())
     for year in sorted(computed_years(), reverse=True):
-        approval = list_approval(year)
-        if approval is not None:
-            return {
-                "year_label": formatting.school_year(year),
-                "text": approval.text,
-                "low_results": len(approval.members.get("low_results", ())),
-                "unfavourable": len(approval.members.get("unfavourable", ())),
-            }
+        rows = []
+        for code, name in places:
+            approval = list_approval(year, code)
+            if approval is not None and all(row["text"] != approval.text for row in rows):
+                rows.append(
+                    {
+                        "municipality": name,
+                        "text": approval.text,
+                        "low_results": len(approval.members.get("low_results", ())),
+                        "unfavourable": len(approval.members.get("unfavourable", ())),
+                    }
+                )
+        if rows:
+            return {"year_label": formatting.school_year(year), "rows": rows}
     return None
+
+
+def municipality_names() -> QuerySet:
+    """(code, name) of every municipality by name: the places an order may approve lists for."""
+    return Municipality.objects.order_by("name").values_list("code", "name")

@@ -81,9 +81,9 @@ def failed_imports(user, today: date) -> list[Task]:
 register_task_source(failed_imports)
 
 
-# A list-approval source is func(year) -> ListApproval | None: which signed document approved the
-# ШНОР/ШНСУ lists of a year (the documents app registers one). Pages, reports and the public tab ask
-# here, so the apps below never import the app that issues the orders.
+# A list-approval source is func(year, municipality) -> ListApproval | None: which signed document
+# approved the ШНОР/ШНСУ lists of a year (the documents app registers one). Pages, reports and the
+# public tab ask here, so the apps below never import the app that issues the orders.
 _LIST_APPROVAL_SOURCES: list[Callable] = []
 
 
@@ -101,10 +101,12 @@ def register_list_approval_source(func: Callable) -> None:
         _LIST_APPROVAL_SOURCES.append(func)
 
 
-def list_approval(year: int | None) -> ListApproval | None:
+def list_approval(year: int | None, municipality: str = "") -> ListApproval | None:
+    """The order approving the lists of `year` for one municipality (its code; an order for the whole
+    installation covers it too), or for the whole installation when none is given."""
     if year is None:
         return None
     for source in _LIST_APPROVAL_SOURCES:
-        if (approval := source(year)) is not None:
+        if (approval := source(year, municipality)) is not None:
             return approval
     return None

@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from monitoring.models import Campaign
 from roadmaps.models import Roadmap
+from schools.models import Municipality
 from schools.versioning import VERSION_HELP
 
 from ..models import DocumentKind, Order
@@ -15,6 +16,7 @@ class OrderSerializer(serializers.ModelSerializer):
         help_text="Для приказа о списках: коды ОО его приложений (у подписанного — утверждённые); иначе null."
     )
     version = serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = Order
@@ -27,6 +29,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "status",
             "title",
             "year",
+            "municipality",
             "relation",
             "related_order",
             "preamble",
@@ -73,6 +76,9 @@ class OrderSerializer(serializers.ModelSerializer):
 
 class OrderDraftSerializer(serializers.Serializer):
     document_kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    municipality = serializers.SlugRelatedField(
+        slug_field="code", queryset=Municipality.objects.all(), required=False, allow_null=True
+    )
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     campaign = serializers.PrimaryKeyRelatedField(
         queryset=Campaign.objects.all(), required=False, allow_null=True

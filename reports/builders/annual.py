@@ -934,9 +934,15 @@ def _school_sentences(catalogue, indicator_stats, by_year_code, current, year) -
 
 
 def _approval_paragraphs(year: int) -> list[str]:
-    """Which signed order approved the year's lists (schools.panels hook; none before one is signed)."""
-    approval = list_approval(year)
-    if approval is None:
-        return ["Списки этого года приказом ещё не утверждены; приведены списки по расчёту."]
-    low, unfavourable = (len(approval.members.get(kind, ())) for kind in ("low_results", "unfavourable"))
-    return [f"{approval.text}: ШНОР — {low} ОО, ШНСУ — {unfavourable} ОО."]
+    """Which signed orders approved the year's lists (schools.panels hook): one for the whole installation
+    and/or one per municipality; a sentence saying none is signed yet otherwise."""
+    places = [("", "")] + list(selectors.municipality_names())
+    lines = []
+    for code, name in places:
+        approval = list_approval(year, code)
+        if approval is None or any(approval.text in line for line in lines):
+            continue
+        low, unfavourable = (len(approval.members.get(kind, ())) for kind in ("low_results", "unfavourable"))
+        prefix = f"{name}: с" if name else "С"
+        lines.append(f"{prefix}{approval.text[1:]}: ШНОР — {low} ОО, ШНСУ — {unfavourable} ОО.")
+    return lines or ["Списки этого года приказом ещё не утверждены; приведены списки по расчёту."]
