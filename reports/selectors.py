@@ -336,7 +336,7 @@ def public_list_approval() -> dict | None:
     count of schools, not of students: no suppression applies)."""
     places = [("", "")] + list(municipality_names())
     for year in sorted(computed_years(), reverse=True):
-        rows = []
+        rows: list[dict] = []
         for code, name in places:
             approval = list_approval(year, code)
             if approval is not None and all(row["text"] != approval.text for row in rows):
