@@ -144,6 +144,9 @@ def order_kind_for(document_kind: str) -> str:
 
 
 def _item(number: int, text: str, executor: str = "", term: str = "") -> dict:
+    text = text.strip()
+    if text and text[-1] not in ".!?:;":
+        text += "."  # a typed decision ends its sentence before «Ответственный: …»
     return {"number": str(number), "text": text, "executor": executor, "term": term}
 
 
