@@ -160,7 +160,8 @@ def test_a_signed_protocol_turns_its_decisions_into_management_decisions(catalog
     order = services.order_draft_create(user=inspector, document_kind="protocol", year=YEAR, params=params)
     text = stored_text(order.docx).split("\n")
     assert "ПРОТОКОЛ" in text and "РЕШИЛИ:" in text and "ПОВЕСТКА ДНЯ:" in text
-    assert "1. Провести семинар по ИОМ педагогов. Ответственный: методический центр. Срок: 15.12.2025." in text
+    first = "1. Провести семинар по ИОМ педагогов. Ответственный: методический центр. Срок: 15.12.2025."
+    assert first in text
     assert "2. О программах помощи" in text
 
     services.order_sign(order=order, user=inspector, number="3", date=datetime.date(2025, 11, 20))
