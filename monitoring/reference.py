@@ -145,7 +145,7 @@ def _fact(code, text, source, method=FACT):
         "text": text,
         "method": method,
         "points": 1,
-        "kind": "fact",
+        "kind": "flag",
         "threshold": None,
         "rule": {},
         "evidence_required": True,

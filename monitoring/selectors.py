@@ -83,6 +83,8 @@ def template_as_dict(template: CardTemplate) -> dict:
         "slug": template.slug,
         "title": template.title,
         "description": template.description,
+        "subject": template.subject,
+        "participants": template.participants,
         "version": template.version,
         "levels": {"high": str(template.high_share), "medium": str(template.medium_share)},
         "sections": [
@@ -99,6 +101,8 @@ def template_as_dict(template: CardTemplate) -> dict:
                         "kind": c.kind,
                         "threshold": None if c.threshold is None else f"{c.threshold.normalize():f}",
                         "rule": c.rule,
+                        "options": c.options,
+                        "context_field": c.context_field,
                         "evidence_required": c.evidence_required,
                         "periodicity": c.periodicity,
                         "source": c.source,

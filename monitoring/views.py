@@ -217,7 +217,7 @@ def answers_from_post(post) -> list[dict]:
     for key in post:
         if key.startswith("a-") and key.count("-") >= 2:
             code, field = key[2:].rsplit("-", 1)
-            if field in {"claimed", "numerator", "denominator", "value", "evidence", "comment"}:
+            if field in {"claimed", "numerator", "denominator", "value", "choice", "text", "evidence", "comment"}:
                 answers.setdefault(code, {"criterion": code})[field] = post.get(key)
     for code in post.getlist("present"):  # an unticked checkbox is absent from the POST
         answers.setdefault(code, {"criterion": code}).setdefault("claimed", False)
@@ -284,13 +284,13 @@ def _field_errors(error) -> str:
     return (" " + "; ".join(parts)) if parts else ""
 
 
-EDIT_ERROR_FIELDS = {"numerator", "denominator", "value", "evidence", "claimed"}
+EDIT_ERROR_FIELDS = {"numerator", "denominator", "value", "choice", "evidence", "claimed"}
 VERDICT_ERROR_FIELDS = {"verdict", "verifier_comment"}
 
 
 def _overlay_answer(answer: CardAnswer, raw: dict) -> None:
     """Show the principal's submitted (unsaved) values in the form again, exactly as typed."""
-    for field in ("numerator", "denominator", "value", "evidence", "comment"):
+    for field in ("numerator", "denominator", "value", "choice", "text", "evidence", "comment"):
         if field in raw:
             value = "" if raw[field] is None else raw[field]
             if field in ("numerator", "denominator"):

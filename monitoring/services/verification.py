@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import CardAnswer, CardChange, ExpertCard
-from ..rules import STAFF_ACTION_STATUSES, score_points, snapshot_criteria, snapshot_level
+from ..rules import STAFF_ACTION_STATUSES, claimed_points, score_points, snapshot_criteria, snapshot_level
 from .cards import (
     CARD_CONFLICT,
     COMPUTED_NO_DATA,
@@ -66,7 +66,9 @@ def card_verdicts_set(*, card_id: int, user: User, version: int, verdicts: dict[
         new: dict[str, Any] = {
             "verdict": verdict,
             "verifier_comment": comment,
-            "points": criteria[code]["points"] if verdict == CardAnswer.Verdict.CONFIRMED else 0,
+            "points": claimed_points(
+                criteria[code], claimed=verdict == CardAnswer.Verdict.CONFIRMED, choice=answer.choice
+            ),
         }
         diff = {name: value for name, value in new.items() if getattr(answer, name) != value}
         for name, value in diff.items():
