@@ -26,8 +26,8 @@ def campaign_results_xlsx(campaign: Campaign, user=None) -> bytes:
         card = row["card"]
         rows.append(
             [
-                card.school.code,
-                card.school.display_name,
+                card.subject_code,
+                card.subject_name,
                 card.get_status_display(),
                 card.self_score,
                 card.score,

@@ -2,8 +2,8 @@ from django import forms
 
 from indicators.selectors import computed_years
 from schools.forms import SchoolYearField
-from schools.models import School
-from schools.selectors import school_list_visible_to
+from schools.models import Municipality, School
+from schools.selectors import municipality_list_visible_to, school_list_visible_to
 from schools.uploads import UploadRejected, check_size, check_xlsx_upload
 
 from .models import Campaign, CardTemplate
@@ -48,7 +48,7 @@ class CampaignForm(forms.ModelForm):
             del self.fields["year"], self.fields["template"]
         else:
             self.fields["default_participants"] = forms.BooleanField(
-                label="Участники — школы из списка ШНОР этого года",
+                label="Участники — по правилу шаблона (ШНОР года, все школы или все муниципалитеты)",
                 required=False,
                 initial=True,
                 help_text="можно изменить после создания",
@@ -72,8 +72,13 @@ class ParticipantsForm(forms.Form):
 
     def __init__(self, *args, campaign, user, **kwargs):
         super().__init__(*args, **kwargs)
-        schools = school_list_visible_to(user=user).exclude(expert_cards__campaign=campaign)
-        self.fields["add"].queryset = schools.order_by("code")
+        if campaign.template.subject == CardTemplate.Subject.MUNICIPALITY:
+            self.fields["add"].label = "Добавить муниципалитеты"
+            municipalities = municipality_list_visible_to(user=user)
+            self.fields["add"].queryset = municipalities.exclude(expert_cards__campaign=campaign)
+        else:
+            schools = school_list_visible_to(user=user).exclude(expert_cards__campaign=campaign)
+            self.fields["add"].queryset = schools.order_by("code")
 
 
 TEMPLATE_MAX_BYTES = 2 * 1024 * 1024

@@ -279,6 +279,17 @@ class ExpertCard(TimeStampedModel):
         """The school or the municipality the card is about."""
         return self.school if self.school_id else self.municipality
 
+    @property
+    def subject_code(self) -> str:
+        """The school's code; a municipality's code once region mode gives municipalities one."""
+        if self.school_id:
+            return self.school.code
+        return str(getattr(self.municipality, "code", "") or "")
+
+    @property
+    def subject_name(self) -> str:
+        return self.school.display_name if self.school_id else self.municipality.name
+
     def get_absolute_url(self):
         return reverse("monitoring:card-detail", args=[self.pk])
 

@@ -13,8 +13,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from schools.roles import is_staff_member, principal_school_id
-from schools.selectors import scope_municipality_ids, visible_school_ids
+from schools.models import Municipality, School
+from schools.roles import is_administrator, is_inspector, is_regional, is_staff_member, principal_school_id
+from schools.selectors import municipality_list_visible_to, scope_municipality_ids, visible_school_ids
 
 from .models import Campaign, CardAnswer, CardChange, CardTemplate, ExpertCard
 from .rules import (
@@ -30,6 +31,11 @@ from .rules import (
 
 S = ExpertCard.Status
 NOT_YOUR_CARD = "Заполнять карту может только руководитель этой школы."
+NOT_YOUR_MUNICIPALITY_CARD = "Карту муниципалитета заполняет специалист (инспектор) этого муниципалитета."
+VERIFIER_ONLY = "Проверяет эту карту сотрудник управления образования."
+MUNICIPALITY_VERIFIER_ONLY = (
+    "Карту муниципалитета проверяет региональный специалист (до включения режима региона — администратор)."
+)
 CLOSED_STATUS = "Карта в состоянии «{status}»: изменить её сейчас нельзя."
 DEADLINE_PASSED = (
     "Срок самооценки истёк {deadline:%d.%m.%Y}: карта доступна только для просмотра. "
@@ -37,7 +43,24 @@ DEADLINE_PASSED = (
 )
 
 
-def default_participant_ids(*, year: int) -> list[int]:
+def default_participant_ids(
+    *, year: int, rule: str = CardTemplate.Participants.LOW_RESULTS, municipality_id: int | None = None
+) -> list[int]:
+    """Participants by the template's rule: school ids (all schools, of one municipality if given, or the
+    ШНОР of the year), municipality ids (all municipalities), or none (chosen by hand)."""
+    if rule == CardTemplate.Participants.ALL_SCHOOLS:
+        schools = School.objects.order_by("pk")
+        if municipality_id:
+            schools = schools.filter(municipality_id=municipality_id)
+        return list(schools.values_list("pk", flat=True))
+    if rule == CardTemplate.Participants.ALL_MUNICIPALITIES:
+        return list(Municipality.objects.order_by("pk").values_list("pk", flat=True))
+    if rule == CardTemplate.Participants.MANUAL:
+        return []
+    return low_results_school_ids(year=year)
+
+
+def low_results_school_ids(*, year: int) -> list[int]:
     """The ШНОР schools of the year: computed status, then the inspectors' latest override per school.
 
     The indicators app owns the statuses; if its models are not there (or not migrated) the default
@@ -139,10 +162,24 @@ def campaign_list_visible_to(*, user: User) -> QuerySet[Campaign]:
     ).order_by("-year", "title")
 
 
+def visible_municipality_ids(*, user: User) -> QuerySet[Municipality, Any]:
+    """Municipalities whose cards the user may see: staff all (one municipality per installation until
+    region mode narrows an inspector to their own, schools.selectors), others none."""
+    if is_staff_member(user):
+        return Municipality.objects.values("pk")
+    return Municipality.objects.none().values("pk")
+
+
+def _visible_cards(user: User) -> QuerySet[ExpertCard]:
+    return ExpertCard.objects.filter(
+        Q(school__in=visible_school_ids(user=user)) | Q(municipality__in=visible_municipality_ids(user=user))
+    )
+
+
 def card_list_visible_to(*, user: User) -> QuerySet[ExpertCard]:
     return (
-        ExpertCard.objects.filter(school__in=visible_school_ids(user=user))
-        .select_related("campaign", "campaign__template", "school")
+        _visible_cards(user)
+        .select_related("campaign", "campaign__template", "school", "municipality")
         .prefetch_related(Prefetch("answers", queryset=CardAnswer.objects.order_by("order")))
         .order_by("-campaign__year", "campaign__title", "school__code")
     )
@@ -151,8 +188,8 @@ def card_list_visible_to(*, user: User) -> QuerySet[ExpertCard]:
 def card_for_save_visible_to(*, user: User) -> QuerySet[ExpertCard]:
     """Cards the user may see, with what a draft save and its answer need (no template, no ordering)."""
     return (
-        ExpertCard.objects.filter(school__in=visible_school_ids(user=user))
-        .select_related("campaign", "school")
+        _visible_cards(user)
+        .select_related("campaign", "school", "municipality")
         .prefetch_related(Prefetch("answers", queryset=CardAnswer.objects.order_by("order")))
     )
 
@@ -169,9 +206,13 @@ def card_get_visible(*, user: User, card_id: int, for_save: bool = False) -> Exp
 
 
 def card_edit_refusal(*, card: ExpertCard, user, today: date | None = None) -> str | None:
-    """Why this user may not change the claims now, or None when they may (the card's principal, while
-    the card is with them, until `rules.principal_deadline`)."""
-    if principal_school_id(user) != card.school_id or is_staff_member(user):
+    """Why this user may not change the claims now, or None when they may (the card's principal — for a
+    municipality's card an inspector who sees it — while the card is with them, until
+    `rules.principal_deadline`)."""
+    if card.municipality_id:
+        if not is_inspector(user) or is_administrator(user):
+            return NOT_YOUR_MUNICIPALITY_CARD
+    elif principal_school_id(user) != card.school_id or is_staff_member(user):
         return NOT_YOUR_CARD
     if card.status not in EDITABLE:
         return CLOSED_STATUS.format(status=card.get_status_display())
@@ -179,6 +220,15 @@ def card_edit_refusal(*, card: ExpertCard, user, today: date | None = None) -> s
     if (today or timezone.localdate()) > deadline:
         return DEADLINE_PASSED.format(deadline=deadline)
     return None
+
+
+def card_verifier_refusal(*, card: ExpertCard, user) -> str | None:
+    """Why this user may not verify the card, or None: a school's card is verified by the department's
+    staff; a municipality's by the regional level (the administrator until region mode), never by the
+    inspector who fills it."""
+    if card.municipality_id:
+        return None if is_administrator(user) else MUNICIPALITY_VERIFIER_ONLY
+    return None if is_staff_member(user) else VERIFIER_ONLY
 
 
 @dataclass(frozen=True)
@@ -213,7 +263,7 @@ class CardActions:
 
 
 def card_actions(*, card: ExpertCard, user, today: date | None = None) -> CardActions:
-    staff = is_staff_member(user)
+    staff = card_verifier_refusal(card=card, user=user) is None
     refusal = card_edit_refusal(card=card, user=user, today=today)
     return CardActions(
         card=card,

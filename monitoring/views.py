@@ -115,8 +115,9 @@ class CampaignParticipantsView(StaffRequiredMixin, View):
             return redirect(campaign)
         form = ParticipantsForm(request.POST, campaign=campaign, user=request.user)
         if form.is_valid():
+            ids = [item.pk for item in form.cleaned_data["add"]]
             added = services.campaign_participants_add(
-                campaign=campaign, school_ids=[s.pk for s in form.cleaned_data["add"]], user=request.user
+                campaign=campaign, school_ids=ids, municipality_ids=ids, user=request.user
             )
             messages.success(request, f"Добавлено участников: {len(added)}.")
         else:

@@ -28,7 +28,13 @@ from ..rules import (
     score_points,
     snapshot_criteria,
 )
-from ..selectors import CLOSED_STATUS, NOT_YOUR_CARD, card_edit_refusal
+from ..selectors import (
+    CLOSED_STATUS,
+    NOT_YOUR_CARD,
+    NOT_YOUR_MUNICIPALITY_CARD,
+    card_edit_refusal,
+    card_verifier_refusal,
+)
 from .campaigns import card_answers_rebuild
 from .computed import cards_refresh_computed
 
@@ -82,6 +88,12 @@ def _require_staff(user: User) -> None:
         raise CardNotAllowed(STAFF_ONLY)
 
 
+def _require_verifier(user: User, card: ExpertCard) -> None:
+    refusal = card_verifier_refusal(card=card, user=user)
+    if refusal:
+        raise CardNotAllowed(refusal)
+
+
 def _require_status(card: ExpertCard, *allowed) -> None:
     if card.status not in allowed:
         raise CardError(CLOSED_STATUS.format(status=card.get_status_display()))
@@ -129,7 +141,7 @@ def _answers_by_code(card: ExpertCard) -> dict[str, CardAnswer]:
 
 
 def _load(card_id: int) -> ExpertCard:
-    return ExpertCard.objects.select_related("campaign", "school").get(pk=card_id)
+    return ExpertCard.objects.select_related("campaign", "school", "municipality").get(pk=card_id)
 
 
 # --- the principal ------------------------------------------------------------------------------
@@ -294,7 +306,7 @@ def _require_editable_at(card: ExpertCard, *, user: User, version: int, today: d
     """Refuse (in Russian) a principal's change of a card they may not edit now, or of a stale version."""
     refusal = card_edit_refusal(card=card, user=user, today=today)
     if refusal:
-        raise (CardNotAllowed if refusal == NOT_YOUR_CARD else CardError)(refusal)
+        raise (CardNotAllowed if refusal in (NOT_YOUR_CARD, NOT_YOUR_MUNICIPALITY_CARD) else CardError)(refusal)
     if card.version != version:
         raise CardConflict(CARD_CONFLICT)
 

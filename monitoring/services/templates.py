@@ -187,8 +187,11 @@ def _default_participants(subject) -> str:
     return CardTemplate.Participants.LOW_RESULTS
 
 
-def template_validate(data: dict) -> list[str]:
-    """Russian messages for everything wrong in a template dict; empty when it can be saved."""
+def template_validate(data: dict, *, draft: bool = False) -> list[str]:
+    """Russian messages for everything wrong in a template dict; empty when it can be saved.
+
+    `draft`: the browser editor's template in the making may have no sections or an empty section yet
+    (a campaign refuses a template without criteria)."""
     errors: list[str] = []
     if not isinstance(data, dict):
         return ["Ожидается объект JSON с полями slug, title, levels, sections."]
@@ -214,6 +217,8 @@ def template_validate(data: dict) -> list[str]:
     if high is None or medium is None or not (0 < medium < high <= 1):
         errors.append("Доли уровней: 0 < средняя < высокая ≤ 1 (например 0.8 и 0.6).")
     sections = data.get("sections")
+    if draft and sections == []:
+        return errors
     if not sections or not isinstance(sections, list):
         return [*errors, "В шаблоне нет разделов."]
     numbers: set[int] = set()
@@ -226,11 +231,11 @@ def template_validate(data: dict) -> list[str]:
         if not str(section.get("title") or "").strip():
             errors.append(f"{where}: не указано название.")
         criteria = section.get("criteria") or []
-        if not criteria:
+        if not criteria and not draft:
             errors.append(f"{where}: нет критериев.")
         total = sum(_validate_criterion(c, where, codes, errors) for c in criteria)
         maximum = section.get("maximum")
-        if not isinstance(maximum, int) or not (min(total, 1) <= maximum <= total):
+        if not isinstance(maximum, int) or not (min(total, 1) <= maximum <= max(total, 0)):
             errors.append(f"{where}: максимум раздела — от 1 до суммы баллов его критериев ({total}).")
     return errors
 

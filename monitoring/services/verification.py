@@ -27,6 +27,7 @@ from .cards import (
     _log,
     _require_staff,
     _require_status,
+    _require_verifier,
 )
 
 S = ExpertCard.Status
@@ -37,6 +38,7 @@ def card_verdicts_set(*, card_id: int, user: User, version: int, verdicts: dict[
     """verdicts: {criterion code: {"verdict": confirmed|rejected|pending, "comment": "..."}}."""
     _require_staff(user)
     card = _load(card_id)
+    _require_verifier(user, card)
     _require_status(card, *STAFF_ACTION_STATUSES["verdicts"])
     if card.version != version:
         raise CardConflict(CARD_CONFLICT)
@@ -105,6 +107,7 @@ def card_confirm_agreeing(*, card_id: int, user, version: int) -> tuple[ExpertCa
     Returns the card and how many criteria were confirmed (0 writes nothing)."""
     _require_staff(user)
     card = _load(card_id)
+    _require_verifier(user, card)
     _require_status(card, *STAFF_ACTION_STATUSES["verdicts"])
     if card.version != version:
         raise CardConflict(CARD_CONFLICT)
@@ -124,6 +127,7 @@ def card_return(
 
     _require_staff(user)
     card = _load(card_id)
+    _require_verifier(user, card)
     _require_status(card, *STAFF_ACTION_STATUSES["return_for_revision"])
     message = (message or "").strip()
     if not message:
@@ -149,6 +153,7 @@ def card_reopen(
     """Open the card to its principal until `until` (also after the deadline or after submission)."""
     _require_staff(user)
     card = _load(card_id)
+    _require_verifier(user, card)
     _require_status(card, *STAFF_ACTION_STATUSES["reopen"])
     if until < (today or timezone.localdate()):
         raise CardError(REOPEN_DATE_PAST)
@@ -171,6 +176,7 @@ def card_verify(*, card_id: int, user: User, version: int) -> ExpertCard:
     """Finish the verification: score = confirmed points, level by the template's shares."""
     _require_staff(user)
     card = _load(card_id)
+    _require_verifier(user, card)
     _require_status(card, *STAFF_ACTION_STATUSES["verify"])
     answers = _answers_by_code(card)
     pending = [code for code, a in answers.items() if a.claimed and a.verdict == CardAnswer.Verdict.PENDING]
@@ -200,6 +206,7 @@ def card_evaluate(*, card_id: int, user: User, version: int) -> ExpertCard:
     """The third stage: the department confirms the evaluation; the card is final."""
     _require_staff(user)
     card = _load(card_id)
+    _require_verifier(user, card)
     _require_status(card, *STAFF_ACTION_STATUSES["evaluate"])
     _locked_update(card, version=version, status=S.EVALUATED, evaluated_at=timezone.now())
     _log(
