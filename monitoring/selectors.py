@@ -138,6 +138,16 @@ def template_as_dict(template: CardTemplate) -> dict:
     }
 
 
+def template_versions_in_use(*, template: CardTemplate) -> list[dict]:
+    """Each version of the template that cards were filled with, and how many cards keep it."""
+    return list(
+        ExpertCard.objects.filter(campaign__template=template)
+        .values("template_version")
+        .annotate(cards=Count("pk"))
+        .order_by("-template_version")
+    )
+
+
 def template_get(*, slug: str) -> CardTemplate:
     try:
         return CardTemplate.objects.get(slug=slug)

@@ -23,7 +23,14 @@ from schools.tabular import ImportFailed
 from . import charts as charts_module
 from . import selectors, services
 from .exports import campaign_results_xlsx
-from .forms import CampaignForm, ParticipantsForm, ReopenForm, ReturnForm, TemplateUploadForm
+from .forms import (
+    CampaignForm,
+    ParticipantsForm,
+    ReopenForm,
+    ReturnForm,
+    TemplateCreateForm,
+    TemplateUploadForm,
+)
 from .models import CardAnswer, Criterion, ExpertCard
 from .rules import principal_deadline
 
@@ -435,7 +442,9 @@ class TemplateListView(StaffRequiredMixin, FormView):
     form_class = TemplateUploadForm
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(templates=selectors.template_list(), **kwargs)
+        return super().get_context_data(
+            templates=selectors.template_list(), create_form=TemplateCreateForm(), **kwargs
+        )
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]

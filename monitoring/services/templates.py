@@ -207,9 +207,9 @@ def template_validate(data: dict, *, draft: bool = False) -> list[str]:
     participants = data["participants"]
     if participants not in CardTemplate.Participants.values:
         errors.append(f"Участники по умолчанию: «{participants}» — {', '.join(CardTemplate.Participants.values)}.")
-    elif (data["subject"] == CardTemplate.Subject.MUNICIPALITY) != (
-        participants in (CardTemplate.Participants.ALL_MUNICIPALITIES, CardTemplate.Participants.MANUAL)
-    ):
+    elif participants != CardTemplate.Participants.MANUAL and (
+        data["subject"] == CardTemplate.Subject.MUNICIPALITY
+    ) != (participants == CardTemplate.Participants.ALL_MUNICIPALITIES):
         errors.append("Участники по умолчанию не подходят к тому, о ком карта (школы или муниципалитеты).")
     levels = data.get("levels") or {}
     high = _decimal(levels.get("high"), "Высокая степень", errors)
