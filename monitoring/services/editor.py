@@ -73,8 +73,14 @@ def _data(template: CardTemplate) -> dict:
     return template_as_dict(template)
 
 
+def _points(criterion: dict) -> int:
+    if criterion.get("kind") == Criterion.Kind.CHOICE:
+        return max((int(o.get("points") or 0) for o in criterion.get("options") or [] if isinstance(o, dict)), default=0)
+    return int(criterion.get("points") or 0)
+
+
 def _total(section: dict) -> int:
-    return sum(int(c.get("points") or 0) for c in section["criteria"])
+    return sum(_points(c) for c in section["criteria"])
 
 
 def _refit_maximum(section: dict, old_total: int) -> None:

@@ -46,7 +46,11 @@ ALL_KINDS = {
                 ),
                 _c("l1", "link", evidence_required=False),
                 _c("t1", "text", 0, evidence_required=False),
-                _c("k1", "computed", rule={"source": "context", "field": "students", "test": "gte", "value": "100"}),
+                _c(
+                    "k1",
+                    "computed",
+                    rule={"source": "context", "field": "students", "test": "gte", "value": "100"},
+                ),
             ],
         }
     ],
@@ -85,7 +89,9 @@ def test_share_meets_its_threshold_exactly(numerator, denominator, claimed):
     assert rules.claim_of(criterion, numerator=numerator, denominator=denominator) is claimed
 
 
-@pytest.mark.parametrize(("value", "claimed"), [(Decimal("10"), True), (Decimal("9.99"), False), (None, False)])
+@pytest.mark.parametrize(
+    ("value", "claimed"), [(Decimal("10"), True), (Decimal("9.99"), False), (None, False)]
+)
 def test_number_meets_its_threshold(value, claimed):
     assert rules.claim_of(ALL_KINDS["sections"][0]["criteria"][1], value=value) is claimed
 
@@ -120,7 +126,12 @@ def test_level_bands_of_a_capped_maximum():
     # maximum 8: high from ⌈0.8 × 8⌉ = 7 (6.4 rounds up), medium from ⌈0.6 × 8⌉ = 5 (4.8 rounds up)
     assert rules.level_thresholds(maximum=8, high_share="0.8", medium_share="0.6") == (7, 5)
     snapshot = {"sections": [{"maximum": 8}], "levels": {"high": "0.8", "medium": "0.6"}}
-    assert [rules.snapshot_level(snapshot, score) for score in (7, 6, 5, 4)] == ["high", "medium", "medium", "low"]
+    assert [rules.snapshot_level(snapshot, score) for score in (7, 6, 5, 4)] == [
+        "high",
+        "medium",
+        "medium",
+        "low",
+    ]
 
 
 def test_a_template_without_points_has_no_level():
@@ -162,7 +173,9 @@ def test_card_with_every_kind_scores_confirmed_points_and_level(school_a, princi
         {"criterion": "t1", "text": "Программа обновлена в мае."},
         {"criterion": "k1", "claimed": True, "evidence": "https://s.example/k1"},
     ]
-    card = services.card_submit(card_id=card.pk, user=principal_a, version=card.version, answers=answers, today=TODAY)
+    card = services.card_submit(
+        card_id=card.pk, user=principal_a, version=card.version, answers=answers, today=TODAY
+    )
     # claimed: f1 1 + n1 2 + s1 1 + c1 «частично» 1 + l1 1 + t1 0 + k1 1 = 7
     assert card.self_score == 7
     assert CardAnswer.objects.get(card=card, criterion_code="t1").text == "Программа обновлена в мае."
