@@ -17,7 +17,7 @@ from schools.models import Municipality, School
 from schools.roles import is_administrator, is_inspector, is_regional, is_staff_member, principal_school_id
 from schools.selectors import municipality_list_visible_to, scope_municipality_ids, visible_school_ids
 
-from .models import Campaign, CardAnswer, CardChange, CardTemplate, ExpertCard
+from .models import Campaign, CardAnswer, CardChange, CardContextRecord, CardTemplate, ExpertCard
 from .rules import (
     EDITABLE,
     STAFF_ACTION_STATUSES,
@@ -424,3 +424,24 @@ def _template_snapshot(campaign: Campaign) -> dict:
 
 def principal_cards(*, user: User) -> QuerySet[ExpertCard]:
     return card_list_visible_to(user=user)
+
+
+def context_sources_from_cards(keys: set[tuple[int, int]]) -> dict[tuple[int, int], dict]:
+    """The context values verified social-monitoring cards wrote, by (school_id, year) (schools.provenance)."""
+    if not keys:
+        return {}
+    school_ids = {school for school, _ in keys}
+    years = {year for _, year in keys}
+    records = CardContextRecord.objects.filter(
+        context__school_id__in=school_ids, context__year__in=years
+    ).select_related("context", "card__campaign")
+    found = {}
+    for record in records.order_by("created_at", "pk"):  # the latest card wins
+        key = (record.context.school_id, record.context.year)
+        if key in keys:
+            found[key] = {
+                "label": f"карта мониторинга «{record.card.campaign.title}», {record.card.campaign.year_label}, "
+                f"№ {record.card_id}",
+                "values": record.values,
+            }
+    return found

@@ -22,7 +22,8 @@ from .templates import template_as_dict
 
 CAMPAIGN_EXISTS = "Мониторинг {year}/{next} по шаблону «{template}» уже есть."
 DEADLINES_ORDER = "Сроки этапов должны идти по порядку: самооценка ≤ контроль объективности ≤ оценка."
-PARTICIPANT_HAS_WORK = "Участника «{school}» нельзя исключить: его карта уже в работе ({status})."
+PARTICIPANT_HAS_WORK = "Школу {school} нельзя исключить: её карта уже в работе ({status})."
+MUNICIPALITY_HAS_WORK = "Муниципалитет «{school}» нельзя исключить: его карта уже в работе ({status})."
 TEMPLATE_EMPTY = "В шаблоне «{template}» нет критериев: добавьте их в редакторе шаблона."
 
 
@@ -106,9 +107,8 @@ def campaign_participants_remove(*, campaign: Campaign, school_ids: Iterable[int
     )
     busy = [c for c in cards if c.status not in STAFF_ACTION_STATUSES["remove"]]
     if busy:
-        raise CampaignError(
-            PARTICIPANT_HAS_WORK.format(school=busy[0].subject, status=busy[0].get_status_display())
-        )
+        message = MUNICIPALITY_HAS_WORK if field == "municipality_id" else PARTICIPANT_HAS_WORK
+        raise CampaignError(message.format(school=busy[0].subject, status=busy[0].get_status_display()))
     ExpertCard.objects.filter(pk__in=[c.pk for c in cards]).delete()
     return len(cards)
 

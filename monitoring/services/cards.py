@@ -50,6 +50,7 @@ NUMERATOR_TOO_BIG = "Числитель ({numerator}) больше знамен�
 NOT_A_NUMBER = "«{value}» — не целое неотрицательное число."
 NOT_A_DECIMAL = "«{value}» — не число."
 SHARE_INCOMPLETE = "Укажите и числитель, и знаменатель."
+PART_TOO_LARGE = "{value} — больше общей численности ({total})."
 CHOICE_UNKNOWN = "Варианта «{value}» нет в этом критерии: выберите один из предложенных."
 VERDICT_UNCLAIMED = "Балл по критерию не заявлен: подтверждать или отклонять нечего."
 VERDICT_UNKNOWN = "Решение «{verdict}» неизвестно: confirmed, rejected или pending."
@@ -200,6 +201,8 @@ def _clean_answer(criterion: dict, raw: dict, answer: CardAnswer) -> tuple[dict,
     elif kind == Criterion.Kind.NUMBER:
         value_errors: dict = {}
         value = _parse_decimal(raw.get("value", answer.value), value_errors, "value")
+        if criterion.get("context_field") and value is not None and (value < 0 or value != int(value)):
+            value_errors["value"] = NOT_A_NUMBER.format(value=raw.get("value"))
         if not value_errors:
             values["value"] = value
         errors.update(value_errors)
@@ -216,11 +219,10 @@ def _clean_answer(criterion: dict, raw: dict, answer: CardAnswer) -> tuple[dict,
     elif kind == Criterion.Kind.TEXT:
         values["text"] = str(raw.get("text", answer.text) or "").strip()
         values["claimed"] = False
-    else:  # flag and computed: the filler ticks the claim
+    else:  # flag and computed: the filler ticks the claim (a flag without points is a plain yes/no)
         claimed = raw.get("claimed", answer.claimed)
-        values["claimed"] = bool(criterion["points"]) and (
-            claimed is True or str(claimed).lower() in ("true", "1", "on", "да")
-        )
+        ticked = claimed is True or str(claimed).lower() in ("true", "1", "on", "да")
+        values["claimed"] = ticked and (bool(criterion["points"]) or kind == Criterion.Kind.FLAG)
     return values, errors
 
 
@@ -381,8 +383,29 @@ def _submission_errors(card: ExpertCard, answers: dict[str, CardAnswer]) -> dict
             answer.denominator is None
         ):
             errors[criterion["code"]] = {"numerator": SHARE_INCOMPLETE}
-        if answer.claimed and criterion["evidence_required"] and not answer.evidence:
+        if answer.claimed and criterion["points"] and criterion["evidence_required"] and not answer.evidence:
             errors.setdefault(criterion["code"], {})["evidence"] = EVIDENCE_REQUIRED
+    errors.update(_context_part_errors(card, answers))
+    return errors
+
+
+def _context_part_errors(card: ExpertCard, answers: dict[str, CardAnswer]) -> dict:
+    """For a card that fills the school context: a part (e.g. «на учёте ОДН/КДН») larger than its whole
+    («обучающихся») is refused, as the context importer refuses it."""
+    from schools.services import STUDENT_PARTS, TEACHER_PARTS
+
+    by_field = {
+        c["context_field"]: (c["code"], answers[c["code"]].value)
+        for c in snapshot_criteria(card.template_snapshot)
+        if c.get("context_field")
+    }
+    errors: dict = {}
+    for whole, parts in (("students", STUDENT_PARTS), ("teachers", TEACHER_PARTS)):
+        total = by_field.get(whole, (None, None))[1]
+        for part in parts:
+            code, value = by_field.get(part, (None, None))
+            if total is not None and value is not None and value > total:
+                errors[code] = {"value": PART_TOO_LARGE.format(value=int(value), total=int(total))}
     return errors
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ..models import CardAnswer, CardChange, ExpertCard
 from ..rules import STAFF_ACTION_STATUSES, claimed_points, score_points, snapshot_criteria, snapshot_level
+from .context import card_context_write
 from .cards import (
     CARD_CONFLICT,
     COMPUTED_NO_DATA,
@@ -179,7 +180,12 @@ def card_verify(*, card_id: int, user: User, version: int) -> ExpertCard:
     _require_verifier(user, card)
     _require_status(card, *STAFF_ACTION_STATUSES["verify"])
     answers = _answers_by_code(card)
-    pending = [code for code, a in answers.items() if a.claimed and a.verdict == CardAnswer.Verdict.PENDING]
+    scored = {c["code"] for c in snapshot_criteria(card.template_snapshot) if c["points"]}
+    pending = [
+        code
+        for code, a in answers.items()
+        if code in scored and a.claimed and a.verdict == CardAnswer.Verdict.PENDING
+    ]
     if pending:
         raise CardError(
             VERDICTS_MISSING.format(codes=", ".join(pending)),
@@ -190,6 +196,7 @@ def card_verify(*, card_id: int, user: User, version: int) -> ExpertCard:
     _locked_update(
         card, version=version, status=S.VERIFIED, score=score, level=level, verified_at=timezone.now()
     )
+    card_context_write(card=card, user=user)
     _log(
         card,
         user,
