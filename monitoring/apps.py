@@ -12,7 +12,6 @@ class MonitoringConfig(AppConfig):
 
         from . import audit
         from .panels import dashboard_panel, school_panel, tasks
-
         from .selectors import context_sources_from_cards
 
         register_context_source(context_sources_from_cards)

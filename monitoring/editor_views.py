@@ -77,7 +77,9 @@ class TemplateCreateView(StaffRequiredMixin, View):
     def post(self, request):
         form = TemplateCreateForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Шаблон не создан: " + " ".join(e for errs in form.errors.values() for e in errs))
+            messages.error(
+                request, "Шаблон не создан: " + " ".join(e for errs in form.errors.values() for e in errs)
+            )
             return redirect("monitoring:template-list")
         try:
             template = editor.template_create(**form.cleaned_data)
@@ -121,7 +123,9 @@ class TemplateSectionView(StaffRequiredMixin, View):
         data = form.cleaned_data
         try:
             if request.POST.get("remove") and data["number"]:
-                editor.template_section_remove(template=template, version=data["version"], number=data["number"])
+                editor.template_section_remove(
+                    template=template, version=data["version"], number=data["number"]
+                )
             else:
                 editor.template_section_save(
                     template=template,
@@ -179,7 +183,8 @@ class TemplateCriterionView(StaffRequiredMixin, View):
                 if _shown(theirs.get(key)) != _shown(mine.get(key))
             ]
             form = CriterionForm(
-                {**request.POST.dict(), "version": error.current["version"]}, sections=error.current["sections"]
+                {**request.POST.dict(), "version": error.current["version"]},
+                sections=error.current["sections"],
             )
             form.is_valid()
             return self._page(
@@ -223,7 +228,9 @@ class TemplateCriterionActionView(StaffRequiredMixin, View):
         try:
             if action == "remove":
                 editor.template_criterion_remove(template=template, version=version, code=code)
-                messages.success(request, f"Критерий «{code}» удалён из шаблона (карты прежних версий его сохранят).")
+                messages.success(
+                    request, f"Критерий «{code}» удалён из шаблона (карты прежних версий его сохранят)."
+                )
             else:
                 step = -1 if action == "up" else 1
                 editor.template_criterion_move(template=template, version=version, code=code, step=step)

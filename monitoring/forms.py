@@ -146,8 +146,13 @@ RULE_TESTS = [
     ("up", "рост к прошлому году"),
     ("down", "снижение к прошлому году"),
 ]
-OPTIONS_HELP = "для вида «выбор»: каждый вариант с новой строки — «код | подпись | баллы», например «full | в полном объёме | 2»"
-OPTION_LINE_INVALID = "Строка {number} вариантов «{line}»: нужно «код | подпись | баллы» (баллы — целое число)."
+OPTIONS_HELP = (
+    "для вида «выбор»: каждый вариант с новой строки — «код | подпись | баллы», "
+    "например «full | в полном объёме | 2»"
+)
+OPTION_LINE_INVALID = (
+    "Строка {number} вариантов «{line}»: нужно «код | подпись | баллы» (баллы — целое число)."
+)
 RULE_JSON_INVALID = "Правило по результатам — не JSON: {error}."
 
 
@@ -162,9 +167,15 @@ class TemplateSettingsForm(forms.Form):
     title = forms.CharField(label="Название", max_length=500)
     description = forms.CharField(label="Описание", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     subject = forms.ChoiceField(label="О ком карта", choices=CardTemplate.Subject.choices)
-    participants = forms.ChoiceField(label="Участники по умолчанию", choices=CardTemplate.Participants.choices)
-    high = forms.DecimalField(label="Высокая степень: доля от максимума не менее", max_digits=4, decimal_places=3)
-    medium = forms.DecimalField(label="Средняя степень: доля от максимума не менее", max_digits=4, decimal_places=3)
+    participants = forms.ChoiceField(
+        label="Участники по умолчанию", choices=CardTemplate.Participants.choices
+    )
+    high = forms.DecimalField(
+        label="Высокая степень: доля от максимума не менее", max_digits=4, decimal_places=3
+    )
+    medium = forms.DecimalField(
+        label="Средняя степень: доля от максимума не менее", max_digits=4, decimal_places=3
+    )
 
 
 class SectionForm(forms.Form):
@@ -182,7 +193,11 @@ class CriterionForm(forms.Form):
     method = forms.CharField(label="Методика оценки", max_length=500, required=False)
     kind = forms.ChoiceField(label="Вид", choices=Criterion.Kind.choices)
     points = forms.IntegerField(
-        label="Баллов", min_value=0, required=False, initial=1, help_text="0 — не оценивается; для выбора — по вариантам"
+        label="Баллов",
+        min_value=0,
+        required=False,
+        initial=1,
+        help_text="0 — не оценивается; для выбора — по вариантам",
     )
     threshold = forms.DecimalField(
         label="Порог", required=False, help_text="для доли — в процентах (80), для числа — в единицах"
@@ -192,7 +207,9 @@ class CriterionForm(forms.Form):
     )
     rule_source = forms.ChoiceField(label="Расчёт: источник", choices=RULE_SOURCES, required=False)
     rule_indicator = forms.CharField(label="Расчёт: код показателя", required=False, max_length=60)
-    rule_field = forms.ChoiceField(label="Расчёт: поле контекста", choices=CONTEXT_FIELD_CHOICES, required=False)
+    rule_field = forms.ChoiceField(
+        label="Расчёт: поле контекста", choices=CONTEXT_FIELD_CHOICES, required=False
+    )
     rule_test = forms.ChoiceField(label="Расчёт: проверка", choices=RULE_TESTS, required=False)
     rule_value = forms.DecimalField(label="Расчёт: порог", required=False)
     rule_json = forms.CharField(
@@ -201,7 +218,9 @@ class CriterionForm(forms.Form):
     context_field = forms.ChoiceField(
         label="Значение становится полем контекста ОО", choices=CONTEXT_FIELD_CHOICES, required=False
     )
-    evidence_required = forms.BooleanField(label="Нужна ссылка на подтверждение", required=False, initial=True)
+    evidence_required = forms.BooleanField(
+        label="Нужна ссылка на подтверждение", required=False, initial=True
+    )
     periodicity = forms.CharField(label="Периодичность", max_length=200, required=False)
     source = forms.CharField(label="Источник информации", max_length=500, required=False)
 
@@ -243,7 +262,9 @@ class CriterionForm(forms.Form):
                 else:
                     rule["field"] = data["rule_field"]
                 if data["rule_test"] in ("gte", "lte"):
-                    rule["value"] = None if data["rule_value"] is None else f"{data['rule_value'].normalize():f}"
+                    rule["value"] = (
+                        None if data["rule_value"] is None else f"{data['rule_value'].normalize():f}"
+                    )
         threshold = data["threshold"]
         return {
             "code": data["code"].strip(),
@@ -268,7 +289,9 @@ class CriterionForm(forms.Form):
             **{k: criterion.get(k) for k in ("code", "text", "method", "kind", "points", "threshold")},
             **{k: criterion.get(k) for k in ("context_field", "evidence_required", "periodicity", "source")},
             "section": section,
-            "options": "\n".join(f"{o['value']} | {o['label']} | {o['points']}" for o in criterion.get("options") or []),
+            "options": "\n".join(
+                f"{o['value']} | {o['label']} | {o['points']}" for o in criterion.get("options") or []
+            ),
             "rule_source": source,
             "rule_indicator": rule.get("indicator", ""),
             "rule_field": rule.get("field", ""),

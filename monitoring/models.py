@@ -33,7 +33,10 @@ class CardTemplate(TimeStampedModel):
     description = models.TextField("описание", blank=True)
     subject = models.CharField("о ком карта", max_length=12, choices=Subject.choices, default=Subject.SCHOOL)
     participants = models.CharField(
-        "участники по умолчанию", max_length=20, choices=Participants.choices, default=Participants.LOW_RESULTS
+        "участники по умолчанию",
+        max_length=20,
+        choices=Participants.choices,
+        default=Participants.LOW_RESULTS,
     )
     # Raised by every edit: the content version cards snapshot, and the optimistic lock of the editor.
     version = models.PositiveIntegerField("версия", default=1)

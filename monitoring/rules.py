@@ -113,14 +113,17 @@ def kind_of(criterion: dict) -> str:
 
 
 def option_points(criterion: dict, choice: str) -> int | None:
-    """Points of the chosen option of a `choice` criterion; None when nothing (or an unknown value) is chosen."""
+    """Points of the chosen option of a `choice` criterion; None when nothing (or an unknown value)
+    is chosen."""
     for option in criterion.get("options") or []:
         if str(option["value"]) == choice:
             return int(option["points"])
     return None
 
 
-def claim_of(criterion: dict, *, numerator=None, denominator=None, value=None, choice="", evidence="") -> bool:
+def claim_of(
+    criterion: dict, *, numerator=None, denominator=None, value=None, choice="", evidence=""
+) -> bool:
     """Whether an answer claims the criterion's points, by its kind (flag and computed: ticked by hand)."""
     kind = kind_of(criterion)
     if not criterion["points"] and kind != "choice":
@@ -276,7 +279,9 @@ def value_test(rule: dict, *, current, previous) -> tuple[bool | None, dict]:
         return None, {"current": _num(current), "previous": _num(previous), "text": NO_DATA}
     now, before = Decimal(str(current)), Decimal(str(previous))
     passed = now > before if test == "up" else now < before or (now == 0 and before == 0)
-    text = f"{_num(previous)} → {_num(current)}: " + ("динамика положительная" if passed else "нет нужной динамики")
+    text = f"{_num(previous)} → {_num(current)}: " + (
+        "динамика положительная" if passed else "нет нужной динамики"
+    )
     return passed, {"current": _num(current), "previous": _num(previous), "text": text}
 
 

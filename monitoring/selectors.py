@@ -382,27 +382,28 @@ def campaign_previous(*, campaign: Campaign) -> Campaign | None:
 
 
 def campaign_results(*, campaign: Campaign, user: User | None = None) -> dict:
-    """Results per school: self-score, verified score, level, criteria points, vs the previous campaign;
-    only the schools `user` may see when given (DESIGN §6)."""
+    """Results per participant: self-score, verified score, level, criteria points and answers, vs the
+    previous campaign of the same template (per participant and per criterion); only the cards `user` may
+    see when given (DESIGN §6)."""
+    from .results import answer_text, campaign_comparison, subject_key
+
     previous = campaign_previous(campaign=campaign)
     previous_cards = {}
     if previous:
-        previous_cards = {c.school_id: c for c in previous.cards.all()}
-    own = (
-        campaign.cards.all()
-        if user is None
-        else campaign.cards.filter(school__in=visible_school_ids(user=user))
+        previous_cards = {subject_key(c): c for c in previous.cards.all()}
+    own = campaign.cards.all() if user is None else campaign.cards.filter(pk__in=_visible_cards(user).values("pk"))
+    cards = list(
+        own.select_related("school", "municipality")
+        .prefetch_related("answers")
+        .order_by("school__code", "municipality__name")
     )
-    cards = list(own.select_related("school").prefetch_related("answers").order_by("school__code"))
-    codes = (
-        [c["code"] for c in snapshot_criteria(cards[0].template_snapshot)]
-        if cards
-        else [c["code"] for c in snapshot_criteria(_template_snapshot(campaign))]
-    )
+    snapshot = cards[0].template_snapshot if cards else _template_snapshot(campaign)
+    criteria = snapshot_criteria(snapshot)
+    codes = [c["code"] for c in criteria]
     rows: list[dict[str, Any]] = []
     for card in cards:
         points = {a.criterion_code: a for a in card.answers.all()}
-        before = previous_cards.get(card.school_id)
+        before = previous_cards.get(subject_key(card))
         delta = None
         if before and before.score is not None and card.score is not None:
             delta = card.score - before.score
@@ -410,12 +411,21 @@ def campaign_results(*, campaign: Campaign, user: User | None = None) -> dict:
             {
                 "card": card,
                 "answers": [points.get(code) for code in codes],
+                "texts": [answer_text(c, points.get(c["code"])) for c in criteria],
                 "previous": before,
                 "delta": delta,
             }
         )
     levels = {value: sum(1 for r in rows if r["card"].level == value) for value in ("high", "medium", "low")}
-    return {"rows": rows, "codes": codes, "previous": previous, "levels": levels}
+    return {
+        "rows": rows,
+        "codes": codes,
+        "criteria": criteria,
+        "previous": previous,
+        "levels": levels,
+        "scored": snapshot_maximum(snapshot) > 0,
+        "comparison": campaign_comparison(campaign=campaign, previous=previous, cards=cards),
+    }
 
 
 def _template_snapshot(campaign: Campaign) -> dict:
@@ -427,7 +437,8 @@ def principal_cards(*, user: User) -> QuerySet[ExpertCard]:
 
 
 def context_sources_from_cards(keys: set[tuple[int, int]]) -> dict[tuple[int, int], dict]:
-    """The context values verified social-monitoring cards wrote, by (school_id, year) (schools.provenance)."""
+    """The context values verified social-monitoring cards wrote, by (school_id, year)
+    (schools.provenance)."""
     if not keys:
         return {}
     school_ids = {school for school, _ in keys}
@@ -440,7 +451,8 @@ def context_sources_from_cards(keys: set[tuple[int, int]]) -> dict[tuple[int, in
         key = (record.context.school_id, record.context.year)
         if key in keys:
             found[key] = {
-                "label": f"карта мониторинга «{record.card.campaign.title}», {record.card.campaign.year_label}, "
+                "label": f"карта мониторинга «{record.card.campaign.title}», "
+                f"{record.card.campaign.year_label}, "
                 f"№ {record.card_id}",
                 "values": record.values,
             }

@@ -36,8 +36,14 @@ urlpatterns = [
     path("templates/new/", editor_views.TemplateCreateView.as_view(), name="template-create"),
     path("templates/<slug:slug>/", views.TemplateDetailView.as_view(), name="template-detail"),
     path("templates/<slug:slug>/edit/", editor_views.TemplateEditView.as_view(), name="template-edit"),
-    path("templates/<slug:slug>/settings/", editor_views.TemplateSettingsView.as_view(), name="template-settings"),
-    path("templates/<slug:slug>/sections/", editor_views.TemplateSectionView.as_view(), name="template-section"),
+    path(
+        "templates/<slug:slug>/settings/",
+        editor_views.TemplateSettingsView.as_view(),
+        name="template-settings",
+    ),
+    path(
+        "templates/<slug:slug>/sections/", editor_views.TemplateSectionView.as_view(), name="template-section"
+    ),
     path(
         "templates/<slug:slug>/criteria/new/",
         editor_views.TemplateCriterionView.as_view(),
@@ -53,7 +59,9 @@ urlpatterns = [
         editor_views.TemplateCriterionActionView.as_view(),
         name="template-criterion-action",
     ),
-    path("templates/<slug:slug>/preview/", editor_views.TemplatePreviewView.as_view(), name="template-preview"),
+    path(
+        "templates/<slug:slug>/preview/", editor_views.TemplatePreviewView.as_view(), name="template-preview"
+    ),
     path(
         "templates/<slug:slug>/export.<str:fmt>", views.TemplateExportView.as_view(), name="template-export"
     ),

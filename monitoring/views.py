@@ -225,7 +225,16 @@ def answers_from_post(post) -> list[dict]:
     for key in post:
         if key.startswith("a-") and key.count("-") >= 2:
             code, field = key[2:].rsplit("-", 1)
-            if field in {"claimed", "numerator", "denominator", "value", "choice", "text", "evidence", "comment"}:
+            if field in {
+                "claimed",
+                "numerator",
+                "denominator",
+                "value",
+                "choice",
+                "text",
+                "evidence",
+                "comment",
+            }:
                 answers.setdefault(code, {"criterion": code})[field] = post.get(key)
     for code in post.getlist("present"):  # an unticked checkbox is absent from the POST
         answers.setdefault(code, {"criterion": code}).setdefault("claimed", False)

@@ -52,7 +52,9 @@ def _card_objects(campaign: Campaign, subject_ids: Iterable[int], snapshot: dict
 
 def _subject_field(campaign: Campaign) -> str:
     """`school_id` or `municipality_id`: what the campaign's cards are about (the template's subject)."""
-    return "municipality_id" if campaign.template.subject == CardTemplate.Subject.MUNICIPALITY else "school_id"
+    return (
+        "municipality_id" if campaign.template.subject == CardTemplate.Subject.MUNICIPALITY else "school_id"
+    )
 
 
 def _answer_objects(card: ExpertCard) -> list[CardAnswer]:

@@ -197,7 +197,9 @@ def _clean_answer(criterion: dict, raw: dict, answer: CardAnswer) -> tuple[dict,
         if not share_errors:  # the two parts of a share are saved together or not at all
             values["numerator"], values["denominator"] = numerator, denominator
         errors.update(share_errors)
-        values["claimed"] = claim_of(criterion, numerator=values["numerator"], denominator=values["denominator"])
+        values["claimed"] = claim_of(
+            criterion, numerator=values["numerator"], denominator=values["denominator"]
+        )
     elif kind == Criterion.Kind.NUMBER:
         value_errors: dict = {}
         value = _parse_decimal(raw.get("value", answer.value), value_errors, "value")
@@ -308,7 +310,9 @@ def _require_editable_at(card: ExpertCard, *, user: User, version: int, today: d
     """Refuse (in Russian) a principal's change of a card they may not edit now, or of a stale version."""
     refusal = card_edit_refusal(card=card, user=user, today=today)
     if refusal:
-        raise (CardNotAllowed if refusal in (NOT_YOUR_CARD, NOT_YOUR_MUNICIPALITY_CARD) else CardError)(refusal)
+        raise (CardNotAllowed if refusal in (NOT_YOUR_CARD, NOT_YOUR_MUNICIPALITY_CARD) else CardError)(
+            refusal
+        )
     if card.version != version:
         raise CardConflict(CARD_CONFLICT)
 

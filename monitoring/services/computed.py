@@ -1,5 +1,6 @@
 """Computed criteria for many cards at once: dynamics of imported results (section 1 of the ШНОР card),
-indicator values and school context fields (DESIGN §7) — one query per source, whatever the number of cards."""
+indicator values and school context fields (DESIGN §7) — one query per source, whatever the number of
+cards."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -76,7 +77,7 @@ def cards_refresh_computed(*, cards: list[ExpertCard]) -> int:
     school_ids = {card.school_id for card in cards if card.school_id}
     rows = results_rows(school_ids=school_ids, years=years)
     indicator_codes, context_fields = _value_rules(cards)
-    values = {
+    values: dict[str, dict] = {
         "indicator": indicator_values(school_ids=school_ids, years=years, codes=indicator_codes),
         "context": context_values(school_ids=school_ids, years=years, fields=context_fields),
     }

@@ -1,5 +1,6 @@
-"""The social monitoring (DESIGN §7.2): a verified card's values become that year's school context, with the card
-as provenance (CardContextRecord); the context importer then shows differences instead of overwriting them."""
+"""The social monitoring (DESIGN §7.2): a verified card's values become that year's school context, with the
+card as provenance (CardContextRecord); the context importer then shows differences instead of overwriting
+them."""
 
 from django.apps import apps
 from django.contrib.auth.models import User
@@ -13,7 +14,7 @@ FLAG_FIELDS = {"accreditation_suspended"}
 def card_context_values(card: ExpertCard) -> dict:
     """{context field: value} the card's answers give (empty answers give nothing: no data is not 0)."""
     answers = {a.criterion_code: a for a in card.answers.all()}
-    values = {}
+    values: dict[str, int | bool] = {}
     for criterion in snapshot_criteria(card.template_snapshot):
         field = criterion.get("context_field")
         answer = answers.get(criterion["code"])
@@ -43,5 +44,7 @@ def card_context_write(*, card: ExpertCard, user: User | None = None) -> CardCon
     if getattr(user, "pk", None):
         context._history_user = user
     context.save()
-    record, _ = CardContextRecord.objects.update_or_create(card=card, defaults={"context": context, "values": values})
+    record, _ = CardContextRecord.objects.update_or_create(
+        card=card, defaults={"context": context, "values": values}
+    )
     return record

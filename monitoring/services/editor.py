@@ -7,6 +7,7 @@ version they were filled with; a card nobody has started follows the newest vers
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -75,7 +76,10 @@ def _data(template: CardTemplate) -> dict:
 
 def _points(criterion: dict) -> int:
     if criterion.get("kind") == Criterion.Kind.CHOICE:
-        return max((int(o.get("points") or 0) for o in criterion.get("options") or [] if isinstance(o, dict)), default=0)
+        return max(
+            (int(o.get("points") or 0) for o in criterion.get("options") or [] if isinstance(o, dict)),
+            default=0,
+        )
     return int(criterion.get("points") or 0)
 
 
@@ -108,7 +112,7 @@ def _section(data: dict, number: int) -> dict:
 
 def template_create(*, slug: str, title: str, subject: str) -> CardTemplate:
     """A new empty template (version 1) to fill in the editor."""
-    data = {
+    data: dict[str, Any] = {
         "slug": slug.strip(),
         "title": title,
         "subject": subject,

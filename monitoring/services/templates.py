@@ -116,7 +116,9 @@ def _validate_options(options, where: str, errors: list[str]) -> int:
         if not isinstance(points, int) or points < 0:
             errors.append(f"{where}: баллы варианта «{value}» — целое число не меньше 0.")
         values.add(value)
-    return max((o["points"] for o in options if isinstance(o, dict) and isinstance(o.get("points"), int)), default=0)
+    return max(
+        (o["points"] for o in options if isinstance(o, dict) and isinstance(o.get("points"), int)), default=0
+    )
 
 
 def _validate_rule(rule, where: str, errors: list[str]) -> None:
@@ -177,7 +179,9 @@ def _validate_criterion(c: dict, where: str, codes: set, errors: list[str]) -> i
     if field == "accreditation_suspended" and kind != Criterion.Kind.FLAG:
         errors.append(f"{where}: поле «{field}» (да/нет) заполняет только критерий вида «да/нет».")
     elif field and field != "accreditation_suspended" and kind not in (Criterion.Kind.NUMBER,):
-        errors.append(f"{where}: поле контекста «{field}» (количество) заполняет только критерий вида «число».")
+        errors.append(
+            f"{where}: поле контекста «{field}» (количество) заполняет только критерий вида «число»."
+        )
     return points
 
 
@@ -206,7 +210,9 @@ def template_validate(data: dict, *, draft: bool = False) -> list[str]:
         data["participants"] = _default_participants(data.get("subject"))
     participants = data["participants"]
     if participants not in CardTemplate.Participants.values:
-        errors.append(f"Участники по умолчанию: «{participants}» — {', '.join(CardTemplate.Participants.values)}.")
+        errors.append(
+            f"Участники по умолчанию: «{participants}» — {', '.join(CardTemplate.Participants.values)}."
+        )
     elif participants != CardTemplate.Participants.MANUAL and (
         data["subject"] == CardTemplate.Subject.MUNICIPALITY
     ) != (participants == CardTemplate.Participants.ALL_MUNICIPALITIES):

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from ..models import CardAnswer, CardChange, ExpertCard
 from ..rules import STAFF_ACTION_STATUSES, claimed_points, score_points, snapshot_criteria, snapshot_level
-from .context import card_context_write
 from .cards import (
     CARD_CONFLICT,
     COMPUTED_NO_DATA,
@@ -30,6 +29,7 @@ from .cards import (
     _require_status,
     _require_verifier,
 )
+from .context import card_context_write
 
 S = ExpertCard.Status
 

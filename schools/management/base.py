@@ -39,6 +39,7 @@ class ImportCommand(BaseCommand):
         self.stdout.write(summary.text())
         for d in summary.extra.get("differences", []):
             self.stdout.write(
-                f"Строка {d['row']} ({d['code']}), «{d['column']}»: в файле {d['file']}, сохранено {d['kept']} — "
+                f"Строка {d['row']} ({d['code']}), «{d['column']}»: в файле {d['file']}, "
+                f"сохранено {d['kept']} — "
                 f"{d['source']}"
             )

@@ -92,9 +92,10 @@ def test_editing_a_template_with_cards_splits_versions(school_a, school_b, princ
     assert (started.template_version, started.max_score, started.answers.count()) == (1, 17, 17)
     # the untouched card follows version 2 at its first save: 18 criteria, maximum 18
     other = ExpertCard.objects.get(campaign=campaign, school=school_b)
-    from tests.factories import UserFactory
-    from schools.roles import PRINCIPAL
     from django.contrib.auth.models import Group
+
+    from schools.roles import PRINCIPAL
+    from tests.factories import UserFactory
 
     principal_b = UserFactory(username="pb", groups=[Group.objects.get(name=PRINCIPAL)], school=school_b)
     other = services.card_save(
