@@ -294,3 +294,10 @@ def teacher_diagnostics_for_year(*, year: int) -> dict:
         "subjects": teacher_subject_totals(year=year),
         "schools": teacher_level_summary(schools=School.objects.all(), years=[year]),
     }
+
+
+def monitorings_for_year(*, year: int) -> list:
+    """Every monitoring of the year against its previous campaign (monitoring.results), for the reports."""
+    from monitoring.results import monitoring_effectiveness
+
+    return monitoring_effectiveness(year=year)
