@@ -4,7 +4,7 @@ from django import forms
 
 from indicators.selectors import computed_years
 from schools.forms import SchoolYearField
-from schools.models import Municipality, School
+from schools.models import School
 from schools.selectors import municipality_list_visible_to, school_list_visible_to
 from schools.uploads import UploadRejected, check_size, check_xlsx_upload
 

@@ -41,10 +41,12 @@ def subject_key(card: ExpertCard) -> tuple[str, int]:
     return ("school", card.school_id) if card.school_id else ("municipality", card.municipality_id)
 
 
-def campaign_comparison(*, campaign: Campaign, previous: Campaign | None, cards: list[ExpertCard]) -> dict:
-    """Per criterion: participants with points now and in the previous campaign; levels now and then."""
+def campaign_comparison(
+    *, previous: Campaign | None, cards: list[ExpertCard], before: list[ExpertCard]
+) -> dict:
+    """Per criterion: participants with points now and in the previous campaign; levels now and then.
+    `cards` and `before` are the cards the user may see (with their answers prefetched)."""
     criteria = snapshot_criteria(cards[0].template_snapshot) if cards else []
-    before = list(previous.cards.prefetch_related("answers")) if previous else []
 
     def with_points(group: list[ExpertCard]) -> dict[str, int]:
         counts: dict[str, int] = defaultdict(int)
@@ -108,8 +110,9 @@ def _mean_share(cards: list[ExpertCard]) -> float | None:
     return sum(shares) / len(shares) if shares else None
 
 
-def monitoring_effectiveness(*, year: int) -> list[MonitoringEffect]:
-    """Each monitoring of the year (one per template) compared with the previous campaign of its template.
+def monitoring_effectiveness(*, year: int, visible=None) -> list[MonitoringEffect]:
+    """Each monitoring of the year (one per template) compared with the previous campaign of its template;
+    with `visible` (selectors.card_list_visible_to of the user), only over those cards (DESIGN §6).
 
     Two queries: the campaigns up to the year, the cards of the chosen ones."""
     campaigns = list(Campaign.objects.filter(year__lte=year).select_related("template").order_by("-year"))
@@ -121,12 +124,15 @@ def monitoring_effectiveness(*, year: int) -> list[MonitoringEffect]:
         )
     ids = [c.pk for c in chosen] + [p.pk for p in previous.values() if p]
     by_campaign: dict[int, list[ExpertCard]] = defaultdict(list)
-    for card in ExpertCard.objects.filter(campaign_id__in=ids).only(
-        "campaign_id", "school_id", "municipality_id", "score", "max_score", "level"
-    ):
+    cards_of = ExpertCard.objects.filter(campaign_id__in=ids)
+    if visible is not None:
+        cards_of = cards_of.filter(pk__in=visible.values("pk"))
+    for card in cards_of.only("campaign_id", "school_id", "municipality_id", "score", "max_score", "level"):
         by_campaign[card.campaign_id].append(card)
     effects = []
     for campaign in sorted(chosen, key=lambda c: c.title):
+        if not by_campaign[campaign.pk] and visible is not None:
+            continue  # none of its cards is the user's
         cards, before = (
             by_campaign[campaign.pk],
             by_campaign[previous[campaign.pk].pk] if previous[campaign.pk] else [],

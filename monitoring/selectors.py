@@ -33,9 +33,7 @@ S = ExpertCard.Status
 NOT_YOUR_CARD = "Заполнять карту может только руководитель этой школы."
 NOT_YOUR_MUNICIPALITY_CARD = "Карту муниципалитета заполняет специалист (инспектор) этого муниципалитета."
 VERIFIER_ONLY = "Проверяет эту карту сотрудник управления образования."
-MUNICIPALITY_VERIFIER_ONLY = (
-    "Карту муниципалитета проверяет региональный специалист (до включения режима региона — администратор)."
-)
+MUNICIPALITY_VERIFIER_ONLY = "Карту муниципалитета проверяет региональный специалист (или администратор)."
 CLOSED_STATUS = "Карта в состоянии «{status}»: изменить её сейчас нельзя."
 DEADLINE_PASSED = (
     "Срок самооценки истёк {deadline:%d.%m.%Y}: карта доступна только для просмотра. "
@@ -163,9 +161,12 @@ def campaign_list_visible_to(*, user: User) -> QuerySet[Campaign]:
     if not is_staff_member(user):
         campaigns = campaigns.filter(pk__in=Campaign.objects.filter(cards__school__in=schools).values("pk"))
     elif scope_municipality_ids(user) is not None:
-        in_scope = Campaign.objects.filter(Q(cards__school__in=schools) | Q(created_by=user.pk)).values("pk")
+        municipalities = visible_municipality_ids(user=user)
+        in_scope = Campaign.objects.filter(
+            Q(cards__school__in=schools) | Q(cards__municipality__in=municipalities) | Q(created_by=user.pk)
+        ).values("pk")
         campaigns = campaigns.filter(pk__in=in_scope)
-    mine = Q(cards__school__in=schools)
+    mine = Q(cards__school__in=schools) | Q(cards__municipality__in=visible_municipality_ids(user=user))
     return campaigns.annotate(
         cards_count=Count("cards", filter=mine, distinct=True),
         submitted_count=Count("cards", filter=mine & ~Q(cards__status__in=EDITABLE), distinct=True),
@@ -173,10 +174,11 @@ def campaign_list_visible_to(*, user: User) -> QuerySet[Campaign]:
 
 
 def visible_municipality_ids(*, user: User) -> QuerySet[Municipality, Any]:
-    """Municipalities whose cards the user may see: staff all (one municipality per installation until
-    region mode narrows an inspector to their own, schools.selectors), others none."""
+    """Municipalities whose cards the user may see: staff those of their scope (municipality_list_visible_to:
+    an inspector their own, the regional specialist and the administrator all); principals none (a
+    municipality's card is the authority's, not a school's)."""
     if is_staff_member(user):
-        return Municipality.objects.values("pk")
+        return municipality_list_visible_to(user=user).values("pk")
     return Municipality.objects.none().values("pk")
 
 
@@ -220,7 +222,10 @@ def card_edit_refusal(*, card: ExpertCard, user, today: date | None = None) -> s
     municipality's card an inspector who sees it — while the card is with them, until
     `rules.principal_deadline`)."""
     if card.municipality_id:
-        if not is_inspector(user) or is_administrator(user):
+        scope = scope_municipality_ids(user) if is_inspector(user) else None
+        if is_administrator(user) or is_regional(user) or not is_inspector(user):
+            return NOT_YOUR_MUNICIPALITY_CARD
+        if scope is not None and card.municipality_id not in scope:
             return NOT_YOUR_MUNICIPALITY_CARD
     elif principal_school_id(user) != card.school_id or is_staff_member(user):
         return NOT_YOUR_CARD
@@ -237,7 +242,7 @@ def card_verifier_refusal(*, card: ExpertCard, user) -> str | None:
     staff; a municipality's by the regional level (the administrator until region mode), never by the
     inspector who fills it."""
     if card.municipality_id:
-        return None if is_administrator(user) else MUNICIPALITY_VERIFIER_ONLY
+        return None if is_regional(user) or is_administrator(user) else MUNICIPALITY_VERIFIER_ONLY
     return None if is_staff_member(user) else VERIFIER_ONLY
 
 
@@ -356,10 +361,16 @@ def campaign_dashboard(
     """Every card of the campaign that `user` may see (of one municipality, by code, when given) with
     its state, scores, level, overdue mark and what `user` may do with it (`card.actions`), plus counts
     by state."""
-    visible = campaign.cards.filter(school__in=visible_school_ids(user=user))
+    visible = campaign.cards.filter(pk__in=_visible_cards(user).values("pk"))
     if municipality:
-        visible = visible.filter(school__municipality__code=municipality)
-    cards = list(visible.select_related("school__municipality", "campaign").order_by("school__code"))
+        visible = visible.filter(
+            Q(school__municipality__code=municipality) | Q(municipality__code=municipality)
+        )
+    cards = list(
+        visible.select_related("school__municipality", "municipality", "campaign").order_by(
+            "school__code", "municipality__name"
+        )
+    )
     counts = {value: 0 for value in S.values}
     for card in cards:
         card.overdue = is_overdue(card, today)  # type: ignore[attr-defined]  # read by the template
@@ -390,8 +401,13 @@ def campaign_results(*, campaign: Campaign, user: User | None = None) -> dict:
     previous = campaign_previous(campaign=campaign)
     previous_cards = {}
     if previous:
-        previous_cards = {subject_key(c): c for c in previous.cards.all()}
-    own = campaign.cards.all() if user is None else campaign.cards.filter(pk__in=_visible_cards(user).values("pk"))
+        before = previous.cards.prefetch_related("answers")
+        if user is not None:
+            before = before.filter(pk__in=_visible_cards(user).values("pk"))
+        previous_cards = {subject_key(c): c for c in before}
+    own = campaign.cards.all()
+    if user is not None:
+        own = own.filter(pk__in=_visible_cards(user).values("pk"))
     cards = list(
         own.select_related("school", "municipality")
         .prefetch_related("answers")
@@ -424,7 +440,9 @@ def campaign_results(*, campaign: Campaign, user: User | None = None) -> dict:
         "previous": previous,
         "levels": levels,
         "scored": snapshot_maximum(snapshot) > 0,
-        "comparison": campaign_comparison(campaign=campaign, previous=previous, cards=cards),
+        "comparison": campaign_comparison(
+            previous=previous, cards=cards, before=[c for c in previous_cards.values()]
+        ),
     }
 
 
