@@ -42,20 +42,30 @@ DEADLINE_PASSED = (
 
 
 def default_participant_ids(
-    *, year: int, rule: str = CardTemplate.Participants.LOW_RESULTS, municipality_id: int | None = None
+    *,
+    year: int,
+    rule: str = CardTemplate.Participants.LOW_RESULTS,
+    municipality_id: int | None = None,
+    user: User | None = None,
 ) -> list[int]:
     """Participants by the template's rule: school ids (all schools, of one municipality if given, or the
-    ШНОР of the year), municipality ids (all municipalities), or none (chosen by hand)."""
-    if rule == CardTemplate.Participants.ALL_SCHOOLS:
-        schools = School.objects.order_by("pk")
-        if municipality_id:
-            schools = schools.filter(municipality_id=municipality_id)
-        return list(schools.values_list("pk", flat=True))
-    if rule == CardTemplate.Participants.ALL_MUNICIPALITIES:
-        return list(Municipality.objects.order_by("pk").values_list("pk", flat=True))
+    ШНОР of the year), municipality ids (all municipalities), or none (chosen by hand); with `user`, only
+    those in the user's scope (an inspector's campaign takes their municipalities only, DESIGN §6)."""
     if rule == CardTemplate.Participants.MANUAL:
         return []
-    return low_results_school_ids(year=year)
+    if rule == CardTemplate.Participants.ALL_MUNICIPALITIES:
+        municipalities = (
+            Municipality.objects.all() if user is None else municipality_list_visible_to(user=user)
+        )
+        return list(municipalities.order_by("pk").values_list("pk", flat=True))
+    schools = (
+        School.objects.all() if user is None else School.objects.filter(pk__in=visible_school_ids(user=user))
+    )
+    if municipality_id:
+        schools = schools.filter(municipality_id=municipality_id)
+    if rule == CardTemplate.Participants.LOW_RESULTS:
+        schools = schools.filter(pk__in=low_results_school_ids(year=year))
+    return list(schools.order_by("pk").values_list("pk", flat=True))
 
 
 def low_results_school_ids(*, year: int) -> list[int]:

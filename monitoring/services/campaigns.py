@@ -167,7 +167,11 @@ def campaign_create(
             )
     except IntegrityError:
         raise CampaignError(CAMPAIGN_EXISTS.format(year=year, next=year + 1, template=template.title))
-    ids = default_participant_ids(year=year, rule=template.participants) if school_ids is None else school_ids
+    ids = (
+        default_participant_ids(year=year, rule=template.participants, user=user)
+        if school_ids is None
+        else school_ids
+    )
     campaign_participants_add(campaign=campaign, school_ids=ids, municipality_ids=ids, user=user)
     return campaign
 
