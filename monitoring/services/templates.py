@@ -199,6 +199,8 @@ def template_validate(data: dict, *, draft: bool = False) -> list[str]:
     errors: list[str] = []
     if not isinstance(data, dict):
         return ["Ожидается объект JSON с полями slug, title, levels, sections."]
+    if type(data) is not dict:  # a form's QueryDict: validated as a plain copy (defaults are filled in)
+        data = dict(data.items())
     slug = str(data.get("slug") or "")
     if not slug or not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in slug):
         errors.append(f"Код шаблона «{slug}»: латинские буквы, цифры, дефис.")
