@@ -56,7 +56,7 @@ def test_principal_fills_the_social_conditions_card(new_page, portal):
     login(staff, portal, "inspector")
     staff.goto(portal("/monitoring/campaigns/new/"))
     staff.get_by_role("combobox", name="Шаблон карты").select_option(
-        label="Социальный мониторинг: школы в неблагоприятных социальных условиях (ШНСУ)"
+        label="Социальный мониторинг: школы в неблагоприятных социальных условиях (ШНСУ) (версия 1)"
     )
     for label, value in (
         ("Самооценка руководителя до", "2030-09-30"),
