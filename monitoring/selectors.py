@@ -411,10 +411,10 @@ def campaign_results(*, campaign: Campaign, user: User | None = None) -> dict:
     previous = campaign_previous(campaign=campaign)
     previous_cards = {}
     if previous:
-        before = previous.cards.prefetch_related("answers")
+        earlier = previous.cards.prefetch_related("answers")
         if user is not None:
-            before = before.filter(pk__in=_visible_cards(user).values("pk"))
-        previous_cards = {subject_key(c): c for c in before}
+            earlier = earlier.filter(pk__in=_visible_cards(user).values("pk"))
+        previous_cards = {subject_key(c): c for c in earlier}
     own = campaign.cards.all()
     if user is not None:
         own = own.filter(pk__in=_visible_cards(user).values("pk"))
