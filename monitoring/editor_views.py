@@ -64,11 +64,26 @@ def _editor_page(request, template: CardTemplate, status: int = 200, **extra):
     )
 
 
-def _refused(request, template: CardTemplate, error):
-    """A refused change: the editor again with the message (409 when somebody saved meanwhile)."""
+SETTINGS_LABELS = {
+    "title": "Название",
+    "description": "Описание",
+    "subject": "О ком карта",
+    "participants": "Участники по умолчанию",
+}
+
+
+def _refused(request, template: CardTemplate, error, mine: dict | None = None):
+    """A refused change: the editor again with the message (409 with both versions, and both values of
+    the settings when those were changed, when somebody saved meanwhile)."""
     if isinstance(error, editor.TemplateConflict):
         template.refresh_from_db()
-        return _editor_page(request, template, status=409, conflict={"message": error.message, "rows": []})
+        rows = [{"label": "Версия шаблона", "theirs": error.current["version"], "yours": _version(request)}]
+        for key, label in SETTINGS_LABELS.items():
+            if mine is not None and str(mine.get(key, "")) != str(error.current.get(key, "")):
+                rows.append(
+                    {"label": label, "theirs": error.current.get(key, ""), "yours": mine.get(key, "")}
+                )
+        return _editor_page(request, template, status=409, conflict={"message": error.message, "rows": rows})
     messages.error(request, error.message)
     return redirect("monitoring:template-edit", template.slug)
 
@@ -109,7 +124,7 @@ class TemplateSettingsView(StaffRequiredMixin, View):
                 **{k: data[k] for k in ("title", "description", "subject", "participants", "high", "medium")},
             )
         except (editor.TemplateEditError, editor.TemplateConflict) as error:
-            return _refused(request, template, error)
+            return _refused(request, template, error, mine=data)
         messages.success(request, f"Настройки шаблона сохранены, версия {template.version + 1}.")
         return redirect("monitoring:template-edit", slug)
 

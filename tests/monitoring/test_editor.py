@@ -157,3 +157,22 @@ def test_preview_shows_the_card_as_the_filler_sees_it(template, client_for, insp
     )
     body = client_for(inspector).get("/monitoring/templates/site/preview/").content.decode()
     assert "Раздел о качестве" in body and "есть (2 балл.)" in body
+
+
+def test_settings_conflict_shows_both_versions_and_values(template, client_for, inspector):
+    client = client_for(inspector)
+    form = {
+        "version": 2,
+        "title": "Сайты школ",
+        "description": "",
+        "subject": "school",
+        "participants": "all_schools",
+        "high": "0.8",
+        "medium": "0.6",
+    }
+    assert client.post("/monitoring/templates/site/settings/", form).status_code == 302
+    stale = client.post("/monitoring/templates/site/settings/", {**form, "title": "Сайты ОО"})
+    body = stale.content.decode()
+    assert stale.status_code == 409
+    assert "Версия шаблона" in body and "Сайты школ" in body and "Сайты ОО" in body
+    assert CardTemplate.objects.get(slug="site").title == "Сайты школ"
