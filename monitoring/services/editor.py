@@ -63,10 +63,12 @@ def _write(*, template: CardTemplate, data: dict, version: int) -> CardTemplate:
             raise TemplateConflict(
                 TEMPLATE_CONFLICT.format(current=template.version, seen=version), template_as_dict(template)
             )
+        template.refresh_from_db()
+        template._change_reason = f"редактор шаблона: версия {template.version}"  # type: ignore[attr-defined]
+        template.save(update_fields=["updated_at"])  # the template's own history row (who, when, what)
         template.sections.all().delete()
         for section in data["sections"]:
             _section_create(template, section)
-    template.refresh_from_db()
     return template
 
 

@@ -176,3 +176,13 @@ def test_settings_conflict_shows_both_versions_and_values(template, client_for, 
     assert stale.status_code == 409
     assert "Версия шаблона" in body and "Сайты школ" in body and "Сайты ОО" in body
     assert CardTemplate.objects.get(slug="site").title == "Сайты школ"
+
+
+def test_every_edit_leaves_a_history_row_of_the_template(template):
+    template = editor.template_settings_update(template=template, version=2, title="Сайты школ")
+    latest = template.history.first()
+    assert (latest.title, latest.version, latest.history_change_reason) == (
+        "Сайты школ",
+        3,
+        "редактор шаблона: версия 3",
+    )
