@@ -21,6 +21,7 @@ from .models import Campaign, CardAnswer, CardChange, CardContextRecord, CardTem
 from .rules import (
     EDITABLE,
     STAFF_ACTION_STATUSES,
+    claimed_points,
     is_finding,
     level_thresholds,
     principal_deadline,
@@ -336,7 +337,11 @@ def card_rows(*, card: ExpertCard) -> list[dict]:
             {
                 **section,
                 "rows": rows,
-                "claimed": sum(r["criterion"]["points"] for r in rows if r["answer"] and r["answer"].claimed),
+                "claimed": sum(
+                    claimed_points(r["criterion"], claimed=True, choice=r["answer"].choice)
+                    for r in rows
+                    if r["answer"] and r["answer"].claimed
+                ),
                 "confirmed": sum(r["answer"].points for r in rows if r["answer"]),
             }
         )
@@ -348,7 +353,7 @@ def card_claimed_score(*, card: ExpertCard, sections: list[dict]) -> int:
     points, each section capped at its maximum, as `card_submit` stores them. The page's figure and the
     total beside the save buttons both start from it."""
     claimed = {
-        row["criterion"]["code"]: row["criterion"]["points"]
+        row["criterion"]["code"]: claimed_points(row["criterion"], claimed=True, choice=row["answer"].choice)
         for section in sections
         for row in section["rows"]
         if row["answer"] and row["answer"].claimed
