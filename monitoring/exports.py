@@ -10,8 +10,7 @@ def campaign_results_xlsx(campaign: Campaign, user=None) -> bytes:
     results = campaign_results(campaign=campaign, user=user)
     previous = results["previous"]
     headers = [
-        "Код ОО",
-        "Школа",
+        *(["Код", "Муниципалитет"] if campaign.template.subject == "municipality" else ["Код ОО", "Школа"]),
         "Состояние",
         "Самооценка, баллов",
         "Подтверждено, баллов",
@@ -26,8 +25,8 @@ def campaign_results_xlsx(campaign: Campaign, user=None) -> bytes:
         card = row["card"]
         rows.append(
             [
-                card.school.code,
-                card.school.display_name,
+                card.subject_code,
+                card.subject_name,
                 card.get_status_display(),
                 card.self_score,
                 card.score,
@@ -41,6 +40,17 @@ def campaign_results_xlsx(campaign: Campaign, user=None) -> bytes:
                 row["delta"],
             ]
         )
+    answers = Sheet(
+        "Ответы",
+        ["Код", "Участник", *[f"{c['code']} {c['text'][:60]}" for c in results["criteria"]]],
+        [[r["card"].subject_code, r["card"].subject_name, *r["texts"]] for r in results["rows"]],
+    )
+    comparison = results["comparison"]
+    compared = Sheet(
+        "Сравнение",
+        ["Критерий", "Показатель", "Участников с баллом", "В прошлом мониторинге"],
+        [[c["code"], c["text"], c["now"], c["then"]] for c in comparison["criteria"]],
+    )
     levels = card_levels(results["rows"][0]["card"]) if results["rows"] else None
     about = {
         "Мониторинг": str(campaign),
@@ -56,4 +66,4 @@ def campaign_results_xlsx(campaign: Campaign, user=None) -> bytes:
             f"высокая {levels['high']}–{levels['maximum']}, средняя {levels['medium']}–"
             f"{levels['medium_top']}, низкая 0–{levels['low_top']}"
         )
-    return workbook_bytes([Sheet("Результаты", headers, rows)], about=about)
+    return workbook_bytes([Sheet("Результаты", headers, rows), answers, compared], about=about)

@@ -18,9 +18,27 @@ from .defaults import DEFAULT_HIGH_SHARE, DEFAULT_MEDIUM_SHARE
 
 
 class CardTemplate(TimeStampedModel):
+    class Subject(models.TextChoices):
+        SCHOOL = "school", "школа (заполняет руководитель ОО)"
+        MUNICIPALITY = "municipality", "муниципалитет (заполняет специалист ОМС)"
+
+    class Participants(models.TextChoices):
+        LOW_RESULTS = "low_results", "школы из списка ШНОР отчётного года"
+        ALL_SCHOOLS = "all_schools", "все школы (муниципалитета)"
+        ALL_MUNICIPALITIES = "all_municipalities", "все муниципалитеты"
+        MANUAL = "manual", "выбираются вручную"
+
     slug = models.SlugField("код шаблона", max_length=60, unique=True)
     title = models.CharField("название", max_length=500)
     description = models.TextField("описание", blank=True)
+    subject = models.CharField("о ком карта", max_length=12, choices=Subject.choices, default=Subject.SCHOOL)
+    participants = models.CharField(
+        "участники по умолчанию",
+        max_length=20,
+        choices=Participants.choices,
+        default=Participants.LOW_RESULTS,
+    )
+    # Raised by every edit: the content version cards snapshot, and the optimistic lock of the editor.
     version = models.PositiveIntegerField("версия", default=1)
     high_share = models.DecimalField(
         "высокая эффективность: доля от максимума не менее",
@@ -79,10 +97,13 @@ class TemplateSection(models.Model):
 
 class Criterion(models.Model):
     class Kind(models.TextChoices):
-        FACT = "fact", "факт наличия / участия"
-        SHARE = "share", "доля не менее порога (числитель и знаменатель)"
-        NUMBER = "number", "число не менее порога"
-        COMPUTED = "computed", "динамика по загруженным результатам"
+        FLAG = "flag", "да/нет (факт наличия, участия)"
+        NUMBER = "number", "число (балл — не менее порога)"
+        SHARE = "share", "доля: числитель и знаменатель (балл — не менее порога, %)"
+        CHOICE = "choice", "выбор варианта (баллы за каждый вариант)"
+        LINK = "link", "ссылка (балл — за указанную ссылку)"
+        TEXT = "text", "текст (без баллов)"
+        COMPUTED = "computed", "расчёт портала (результаты, показатель или контекст)"
 
     section = models.ForeignKey(
         TemplateSection, verbose_name="раздел", on_delete=models.CASCADE, related_name="criteria"
@@ -91,8 +112,8 @@ class Criterion(models.Model):
     code = models.CharField("код", max_length=20)
     text = models.TextField("показатель")
     method = models.CharField("методика оценки", max_length=500, blank=True)
-    points = models.PositiveSmallIntegerField("баллов", default=1)
-    kind = models.CharField("вид", max_length=10, choices=Kind.choices, default=Kind.FACT)
+    points = models.PositiveSmallIntegerField("баллов", default=1, help_text="0 — критерий не оценивается")
+    kind = models.CharField("вид", max_length=10, choices=Kind.choices, default=Kind.FLAG)
     threshold = models.DecimalField(
         "порог",
         max_digits=9,
@@ -108,6 +129,18 @@ class Criterion(models.Model):
         help_text='для вида «динамика»: {"procedures": ["EGE"], "subjects": ["russian"], "grades": [], '
         '"measure": "below_min|mark2|high|mark5", "direction": "decrease|increase"}',
     )
+    options = models.JSONField(
+        "варианты",
+        default=list,
+        blank=True,
+        help_text='для вида «выбор»: [{"value": "full", "label": "в полном объёме", "points": 2}, …]',
+    )
+    context_field = models.CharField(
+        "поле контекста ОО",
+        max_length=40,
+        blank=True,
+        help_text="значение проверенной карты становится этим полем контекста ОО за отчётный год",
+    )
     evidence_required = models.BooleanField("нужна ссылка на подтверждение", default=True)
     periodicity = models.CharField("периодичность", max_length=200, blank=True)
     source = models.CharField("источник информации", max_length=500, blank=True)
@@ -117,7 +150,6 @@ class Criterion(models.Model):
         verbose_name = "критерий"
         verbose_name_plural = "критерии"
         ordering = ["section", "order", "pk"]
-        constraints = [models.CheckConstraint(condition=Q(points__gte=1), name="criterion_points_positive")]
 
     def __str__(self):
         return f"{self.code} {self.text[:60]}"
@@ -193,8 +225,22 @@ class ExpertCard(TimeStampedModel):
         Campaign, verbose_name="мониторинг", on_delete=models.CASCADE, related_name="cards"
     )
     # PROTECT: deleting a school must not take its filled cards and their change log with it.
+    # A card is about a school or, for a `municipality` template, about a municipality (exactly one).
     school = models.ForeignKey(
-        "schools.School", verbose_name="ОО", on_delete=models.PROTECT, related_name="expert_cards"
+        "schools.School",
+        verbose_name="ОО",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="expert_cards",
+    )
+    municipality = models.ForeignKey(
+        "schools.Municipality",
+        verbose_name="муниципалитет",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="expert_cards",
     )
     status = models.CharField("состояние", max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     template_version = models.PositiveIntegerField("версия шаблона")
@@ -217,11 +263,35 @@ class ExpertCard(TimeStampedModel):
         ordering = ["campaign", "school__code"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "school"], name="expert_card_unique_campaign_school"),
+            models.UniqueConstraint(
+                fields=["campaign", "municipality"], name="expert_card_unique_campaign_municipality"
+            ),
+            models.CheckConstraint(
+                condition=Q(school__isnull=False, municipality__isnull=True)
+                | Q(school__isnull=True, municipality__isnull=False),
+                name="expert_card_one_subject",
+            ),
             models.CheckConstraint(condition=Q(score__lte=F("max_score")), name="expert_card_score_lte_max"),
         ]
 
     def __str__(self):
-        return f"{self.school} — {self.campaign}"
+        return f"{self.subject} — {self.campaign}"
+
+    @property
+    def subject(self):
+        """The school or the municipality the card is about."""
+        return self.school if self.school_id else self.municipality
+
+    @property
+    def subject_code(self) -> str:
+        """The school's code; a municipality's code once region mode gives municipalities one."""
+        if self.school_id:
+            return self.school.code
+        return str(getattr(self.municipality, "code", "") or "")
+
+    @property
+    def subject_name(self) -> str:
+        return self.school.display_name if self.school_id else self.municipality.name
 
     def get_absolute_url(self):
         return reverse("monitoring:card-detail", args=[self.pk])
@@ -242,6 +312,8 @@ class CardAnswer(models.Model):
     numerator = models.PositiveIntegerField("числитель", null=True, blank=True)
     denominator = models.PositiveIntegerField("знаменатель", null=True, blank=True)
     value = models.DecimalField("значение", max_digits=12, decimal_places=2, null=True, blank=True)
+    choice = models.CharField("выбранный вариант", max_length=60, blank=True)
+    text = models.TextField("ответ (текст)", blank=True)
     evidence = models.TextField("ссылки на подтверждающие документы", blank=True)
     comment = models.TextField("комментарий руководителя", blank=True)
     computed = models.BooleanField("расчёт по результатам", null=True, blank=True)
@@ -354,3 +426,28 @@ class CardReminder(models.Model):
 
     def __str__(self):
         return f"{self.card_id} {self.kind} {self.deadline}"
+
+
+class CardContextRecord(TimeStampedModel):
+    """Provenance: the school context values a verified card wrote (the `social-conditions` monitoring).
+
+    The context importer asks for these (schools.provenance) and shows where a file differs instead of
+    silently overwriting what the verified card established."""
+
+    card = models.OneToOneField(
+        ExpertCard, verbose_name="карта", on_delete=models.PROTECT, related_name="context_record"
+    )
+    context = models.ForeignKey(
+        "schools.SchoolContext",
+        verbose_name="контекст ОО",
+        on_delete=models.CASCADE,
+        related_name="card_records",
+    )
+    values = models.JSONField("внесённые значения")
+
+    class Meta:
+        verbose_name = "контекст ОО из карты мониторинга"
+        verbose_name_plural = "контекст ОО из карт мониторинга"
+
+    def __str__(self):
+        return f"{self.context} ← карта {self.card_id}"

@@ -145,7 +145,7 @@ def _fact(code, text, source, method=FACT):
         "text": text,
         "method": method,
         "points": 1,
-        "kind": "fact",
+        "kind": "flag",
         "threshold": None,
         "rule": {},
         "evidence_required": True,
@@ -210,6 +210,13 @@ BUILTIN_TEMPLATE = {
 
 
 def seed() -> list[str]:
+    """Every built-in template: `lesosibirsk-shnor` here, the other monitorings' in builtin.py."""
+    from .builtin import seed as seed_other_monitorings
+
+    return seed_shnor() + seed_other_monitorings()
+
+
+def seed_shnor() -> list[str]:
     template = CardTemplate.objects.filter(slug=BUILTIN_SLUG).first()
     if template is None:
         template = template_import(data=BUILTIN_TEMPLATE)

@@ -25,6 +25,16 @@ MEASURE_LABELS = {
     "mark5": "отметка «5»",
 }
 DIRECTIONS = {"decrease", "increase"}
+# A computed criterion reads assessment results (the rule above, no `source`), an indicator value or a
+# school context field of the subject, and tests it against a threshold or against the previous year.
+VALUE_SOURCES = {"indicator", "context"}
+VALUE_TESTS = {
+    "gte": "не менее",
+    "lte": "не более",
+    "up": "рост к прошлому году",
+    "down": "снижение к прошлому году",
+}
+LEGACY_KINDS = {"fact": "flag"}  # snapshots of cards filled before DESIGN §7 named the kind «flag»
 
 # --- The card's stages: who may act in which state --------------------------------------------
 
@@ -87,12 +97,55 @@ def snapshot_maximum(snapshot: dict) -> int:
 
 
 def snapshot_level(snapshot: dict, score: int) -> str:
+    """The level of a score; "" for a template that scores nothing (a data-collecting monitoring)."""
+    if snapshot_maximum(snapshot) == 0:
+        return ""
     return level_for(
         score=score,
         maximum=snapshot_maximum(snapshot),
         high_share=snapshot["levels"]["high"],
         medium_share=snapshot["levels"]["medium"],
     )
+
+
+def kind_of(criterion: dict) -> str:
+    return LEGACY_KINDS.get(criterion["kind"], criterion["kind"])
+
+
+def option_points(criterion: dict, choice: str) -> int | None:
+    """Points of the chosen option of a `choice` criterion; None when nothing (or an unknown value)
+    is chosen."""
+    for option in criterion.get("options") or []:
+        if str(option["value"]) == choice:
+            return int(option["points"])
+    return None
+
+
+def claim_of(
+    criterion: dict, *, numerator=None, denominator=None, value=None, choice="", evidence=""
+) -> bool:
+    """Whether an answer claims the criterion's points, by its kind (flag and computed: ticked by hand)."""
+    kind = kind_of(criterion)
+    if not criterion["points"] and kind != "choice":
+        return False  # a criterion without points only collects data
+    if kind == "share":
+        return share_meets(numerator=numerator, denominator=denominator, threshold=criterion["threshold"])
+    if kind == "number":
+        return number_meets(value=value, threshold=criterion["threshold"])
+    if kind == "choice":
+        return bool(option_points(criterion, choice))
+    if kind == "link":
+        return bool(evidence_links(evidence or ""))
+    raise ValueError(kind)
+
+
+def claimed_points(criterion: dict, *, claimed: bool, choice: str = "") -> int:
+    """Points a claim is worth: the chosen option's for `choice`, the criterion's otherwise; 0 unclaimed."""
+    if not claimed:
+        return 0
+    if kind_of(criterion) == "choice":
+        return option_points(criterion, choice) or 0
+    return criterion["points"]
 
 
 def score_points(snapshot: dict, points_by_code: dict[str, int]) -> int:
@@ -197,6 +250,39 @@ def computed_for(
             + ("положительная динамика" if positive else "нет положительной динамики")
         )
     return positive, detail
+
+
+# --- Computed from an indicator or a context field -------------------------------------------
+
+
+def _num(value) -> str:
+    return NO_DATA if value is None else formatting.number(float(value), 2)
+
+
+def value_test(rule: dict, *, current, previous) -> tuple[bool | None, dict]:
+    """(whether the value passes the rule or None without data, details to show).
+
+    `gte`/`lte`: the current value against `rule["value"]`; `up`/`down`: against the previous year's
+    (a value staying at 0 counts as «down», as a share staying at 0 % does in §4.5)."""
+    test = rule["test"]
+    current = int(current) if isinstance(current, bool) else current
+    previous = int(previous) if isinstance(previous, bool) else previous
+    if test in ("gte", "lte"):
+        threshold = Decimal(str(rule["value"]))
+        if current is None:
+            return None, {"current": None, "text": NO_DATA}
+        current_d = Decimal(str(current))
+        passed = current_d >= threshold if test == "gte" else current_d <= threshold
+        text = f"значение {_num(current)}, требуется {VALUE_TESTS[test]} {_num(threshold)}"
+        return passed, {"current": _num(current), "text": text}
+    if current is None or previous is None:
+        return None, {"current": _num(current), "previous": _num(previous), "text": NO_DATA}
+    now, before = Decimal(str(current)), Decimal(str(previous))
+    passed = now > before if test == "up" else now < before or (now == 0 and before == 0)
+    text = f"{_num(previous)} → {_num(current)}: " + (
+        "динамика положительная" if passed else "нет нужной динамики"
+    )
+    return passed, {"current": _num(current), "previous": _num(previous), "text": text}
 
 
 # --- Evidence links -----------------------------------------------------------------------------

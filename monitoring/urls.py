@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import editor_views, views
 
 app_name = "monitoring"
 
@@ -33,7 +33,35 @@ urlpatterns = [
     path("cards/<int:pk>/evaluate/", views.CardActionView.as_view(action="evaluate"), name="card-evaluate"),
     path("cards/<int:pk>/recommend/<str:code>/", views.CardRecommendView.as_view(), name="card-recommend"),
     path("templates/", views.TemplateListView.as_view(), name="template-list"),
+    path("templates/new/", editor_views.TemplateCreateView.as_view(), name="template-create"),
     path("templates/<slug:slug>/", views.TemplateDetailView.as_view(), name="template-detail"),
+    path("templates/<slug:slug>/edit/", editor_views.TemplateEditView.as_view(), name="template-edit"),
+    path(
+        "templates/<slug:slug>/settings/",
+        editor_views.TemplateSettingsView.as_view(),
+        name="template-settings",
+    ),
+    path(
+        "templates/<slug:slug>/sections/", editor_views.TemplateSectionView.as_view(), name="template-section"
+    ),
+    path(
+        "templates/<slug:slug>/criteria/new/",
+        editor_views.TemplateCriterionView.as_view(),
+        name="template-criterion-create",
+    ),
+    path(
+        "templates/<slug:slug>/criteria/<str:code>/edit/",
+        editor_views.TemplateCriterionView.as_view(),
+        name="template-criterion-edit",
+    ),
+    path(
+        "templates/<slug:slug>/criteria/<str:code>/<str:action>/",
+        editor_views.TemplateCriterionActionView.as_view(),
+        name="template-criterion-action",
+    ),
+    path(
+        "templates/<slug:slug>/preview/", editor_views.TemplatePreviewView.as_view(), name="template-preview"
+    ),
     path(
         "templates/<slug:slug>/export.<str:fmt>", views.TemplateExportView.as_view(), name="template-export"
     ),

@@ -23,7 +23,14 @@ from schools.tabular import ImportFailed
 from . import charts as charts_module
 from . import selectors, services
 from .exports import campaign_results_xlsx
-from .forms import CampaignForm, ParticipantsForm, ReopenForm, ReturnForm, TemplateUploadForm
+from .forms import (
+    CampaignForm,
+    ParticipantsForm,
+    ReopenForm,
+    ReturnForm,
+    TemplateCreateForm,
+    TemplateUploadForm,
+)
 from .models import CardAnswer, Criterion, ExpertCard
 from .rules import principal_deadline
 
@@ -115,8 +122,9 @@ class CampaignParticipantsView(StaffRequiredMixin, View):
             return redirect(campaign)
         form = ParticipantsForm(request.POST, campaign=campaign, user=request.user)
         if form.is_valid():
+            ids = [item.pk for item in form.cleaned_data["add"]]
             added = services.campaign_participants_add(
-                campaign=campaign, school_ids=[s.pk for s in form.cleaned_data["add"]], user=request.user
+                campaign=campaign, school_ids=ids, municipality_ids=ids, user=request.user
             )
             messages.success(request, f"Добавлено участников: {len(added)}.")
         else:
@@ -217,7 +225,16 @@ def answers_from_post(post) -> list[dict]:
     for key in post:
         if key.startswith("a-") and key.count("-") >= 2:
             code, field = key[2:].rsplit("-", 1)
-            if field in {"claimed", "numerator", "denominator", "value", "evidence", "comment"}:
+            if field in {
+                "claimed",
+                "numerator",
+                "denominator",
+                "value",
+                "choice",
+                "text",
+                "evidence",
+                "comment",
+            }:
                 answers.setdefault(code, {"criterion": code})[field] = post.get(key)
     for code in post.getlist("present"):  # an unticked checkbox is absent from the POST
         answers.setdefault(code, {"criterion": code}).setdefault("claimed", False)
@@ -284,13 +301,13 @@ def _field_errors(error) -> str:
     return (" " + "; ".join(parts)) if parts else ""
 
 
-EDIT_ERROR_FIELDS = {"numerator", "denominator", "value", "evidence", "claimed"}
+EDIT_ERROR_FIELDS = {"numerator", "denominator", "value", "choice", "evidence", "claimed"}
 VERDICT_ERROR_FIELDS = {"verdict", "verifier_comment"}
 
 
 def _overlay_answer(answer: CardAnswer, raw: dict) -> None:
     """Show the principal's submitted (unsaved) values in the form again, exactly as typed."""
-    for field in ("numerator", "denominator", "value", "evidence", "comment"):
+    for field in ("numerator", "denominator", "value", "choice", "text", "evidence", "comment"):
         if field in raw:
             value = "" if raw[field] is None else raw[field]
             if field in ("numerator", "denominator"):
@@ -434,7 +451,9 @@ class TemplateListView(StaffRequiredMixin, FormView):
     form_class = TemplateUploadForm
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(templates=selectors.template_list(), **kwargs)
+        return super().get_context_data(
+            templates=selectors.template_list(), create_form=TemplateCreateForm(), **kwargs
+        )
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]

@@ -356,3 +356,17 @@ def public_list_approval() -> dict | None:
 def municipality_names() -> QuerySet:
     """(code, name) of every municipality by name: the places an order may approve lists for."""
     return Municipality.objects.order_by("name").values_list("code", "name")
+
+
+def monitorings_for_year(*, year: int, municipality_id: int | None = None) -> list:
+    """Every monitoring of the year against its previous campaign (monitoring.results), for the reports;
+    over one municipality's cards (about its schools or about itself) when given."""
+    from monitoring.models import ExpertCard
+    from monitoring.results import monitoring_effectiveness
+
+    if municipality_id is None:
+        return monitoring_effectiveness(year=year)
+    cards = ExpertCard.objects.filter(
+        Q(school__municipality_id=municipality_id) | Q(municipality_id=municipality_id)
+    )
+    return monitoring_effectiveness(year=year, visible=cards)

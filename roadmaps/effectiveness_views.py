@@ -4,6 +4,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from indicators.models import IndicatorValue
+from monitoring.results import monitoring_effectiveness
+from monitoring.selectors import card_list_visible_to
 from schools import formatting
 from schools.charts import bar_chart
 from schools.exports import Sheet, workbook_bytes, xlsx_response
@@ -79,6 +81,11 @@ class EffectivenessView(StaffRequiredMixin, TemplateView):
             lists=LISTS,
             totals=report.indicator_totals() if report else [],
             charts=effectiveness_charts(report) if report else [],
+            monitorings=monitoring_effectiveness(
+                year=year, visible=card_list_visible_to(user=self.request.user)
+            )
+            if year
+            else [],
             **kwargs,
         )
 

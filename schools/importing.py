@@ -41,10 +41,16 @@ class ImportSummary:
                 "Данные не изменены."
             )
         verb = "Проверено (без записи)" if self.dry_run else "Импортировано"
-        return (
+        text = (
             f"{verb}: файл «{self.file_name}», строк — {self.rows}, новых — {self.created}, "
             f"обновлено — {self.updated}."
         )
+        if self.extra.get("differences"):
+            text += (
+                f" Расхождений со значениями проверенных карт мониторинга: {len(self.extra['differences'])}; "
+                "значения карт сохранены (список ниже)."
+            )
+        return text
 
 
 _IMPORTERS: dict = {}

@@ -10,6 +10,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from .errors import ValidationFailed
 from .importing import ImportSummary, batch_create, require_no_errors
 from .models import ImportBatch, Municipality, Region, School, SchoolContext, unique_municipality_codes
+from .provenance import context_sources
 from .roles import ADMINISTRATOR, INSPECTOR, PRINCIPAL, REGIONAL
 from .tabular import Column, RowError, parse_academic_year, parse_bool, parse_count, parse_flag, read_table
 from .validators import school_code_problem
@@ -250,6 +251,9 @@ def contexts_import(
         kind=ImportBatch.Kind.CONTEXT, file_name=file_name, rows=len(table.rows), dry_run=dry_run
     )
     keys = [(school_ids[v["code"]], v["year"]) for _, v in table.rows]
+    differences = _keep_verified_values(table.rows, keys, existing)
+    if differences:
+        summary.extra["differences"] = differences
     summary.updated = sum(1 for k in keys if k in existing)
     summary.created = summary.rows - summary.updated
     if dry_run:
@@ -277,6 +281,38 @@ def contexts_import(
     batch.save(update_fields=["created", "updated"])
     summary.batch_id = batch.pk
     return summary
+
+
+def _shown(value) -> str:
+    return ("да" if value else "нет") if isinstance(value, bool) else str(value)
+
+
+def _keep_verified_values(rows, keys, existing) -> list[dict]:
+    """Values another source established (a verified social-monitoring card, schools.provenance) win over
+    the file: such a field keeps its value, and every place where the file differs is listed."""
+    sources = context_sources(key for key in keys if key in existing)
+    differences = []
+    for key, (row, values) in zip(keys, rows, strict=True):
+        source = sources.get(key)
+        if source is None:
+            continue
+        context = existing[key]
+        for name, kept in source["values"].items():
+            if getattr(context, name) != kept:
+                continue  # changed since by hand or by a later import: the file may change it
+            if values.get(name) is not None and values[name] != kept:
+                differences.append(
+                    {
+                        "row": row,
+                        "code": values["code"],
+                        "column": HEADERS[name],
+                        "file": _shown(values[name]),
+                        "kept": _shown(kept),
+                        "source": source["label"],
+                    }
+                )
+            values[name] = kept
+    return differences
 
 
 # --- users: one place for creating a user with a role and scope (admin form and `portal_user`) ---------

@@ -79,6 +79,8 @@ class CardAnswerSerializer(serializers.ModelSerializer):
             "numerator",
             "denominator",
             "value",
+            "choice",
+            "text",
             "evidence",
             "comment",
             "computed",
@@ -102,6 +104,8 @@ class CardAnswerSerializer(serializers.ModelSerializer):
             "numerator": answer.numerator,
             "denominator": answer.denominator,
             "value": None if answer.value is None else _VALUE.to_representation(answer.value),
+            "choice": answer.choice,
+            "text": answer.text,
             "evidence": answer.evidence_list,
             "comment": answer.comment,
             "computed": answer.computed,
@@ -113,8 +117,9 @@ class CardAnswerSerializer(serializers.ModelSerializer):
 
 
 class ExpertCardSerializer(serializers.ModelSerializer):
-    school_code = serializers.CharField(source="school.code")
-    school_name = serializers.CharField(source="school.display_name")
+    school_code = serializers.CharField(source="school.code", allow_null=True, default=None)
+    school_name = serializers.CharField(source="subject_name")
+    municipality = serializers.CharField(source="municipality.name", allow_null=True, default=None)
     campaign_year = serializers.IntegerField(source="campaign.year")
     status_display = serializers.CharField(source="get_status_display")
     level = serializers.SerializerMethodField()
@@ -126,6 +131,7 @@ class ExpertCardSerializer(serializers.ModelSerializer):
             "id",
             "school_code",
             "school_name",
+            "municipality",
             "campaign",
             "campaign_year",
             "status",
@@ -150,8 +156,9 @@ class ExpertCardSerializer(serializers.ModelSerializer):
     def to_representation(self, card):
         return {
             "id": card.pk,
-            "school_code": card.school.code,
-            "school_name": card.school.display_name,
+            "school_code": card.school.code if card.school_id else None,
+            "school_name": card.subject_name,
+            "municipality": card.municipality.name if card.municipality_id else None,
             "campaign": card.campaign_id,
             "campaign_year": card.campaign.year,
             "status": str(card.status),

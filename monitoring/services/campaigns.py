@@ -23,6 +23,8 @@ from .templates import template_as_dict
 CAMPAIGN_EXISTS = "Мониторинг {year}/{next} по шаблону «{template}» уже есть."
 DEADLINES_ORDER = "Сроки этапов должны идти по порядку: самооценка ≤ контроль объективности ≤ оценка."
 PARTICIPANT_HAS_WORK = "Школу {school} нельзя исключить: её карта уже в работе ({status})."
+MUNICIPALITY_HAS_WORK = "Муниципалитет «{school}» нельзя исключить: его карта уже в работе ({status})."
+TEMPLATE_EMPTY = "В шаблоне «{template}» нет критериев: добавьте их в редакторе шаблона."
 
 
 class CampaignError(ValidationFailed):
@@ -34,17 +36,25 @@ def default_deadlines(year: int) -> tuple[date, date, date]:
     return date(year + 1, 9, 30), date(year + 1, 10, 15), date(year + 1, 11, 1)
 
 
-def _card_objects(campaign: Campaign, school_ids: Iterable[int], snapshot: dict) -> list[ExpertCard]:
+def _card_objects(campaign: Campaign, subject_ids: Iterable[int], snapshot: dict) -> list[ExpertCard]:
+    field = _subject_field(campaign)
     return [
         ExpertCard(
             campaign=campaign,
-            school_id=school_id,
+            **{field: subject_id},
             template_version=snapshot["version"],
             template_snapshot=snapshot,
             max_score=snapshot_maximum(snapshot),
         )
-        for school_id in school_ids
+        for subject_id in subject_ids
     ]
+
+
+def _subject_field(campaign: Campaign) -> str:
+    """`school_id` or `municipality_id`: what the campaign's cards are about (the template's subject)."""
+    return (
+        "municipality_id" if campaign.template.subject == CardTemplate.Subject.MUNICIPALITY else "school_id"
+    )
 
 
 def _answer_objects(card: ExpertCard) -> list[CardAnswer]:
@@ -56,17 +66,24 @@ def _answer_objects(card: ExpertCard) -> list[CardAnswer]:
 
 @transaction.atomic
 def campaign_participants_add(
-    *, campaign: Campaign, school_ids: Iterable[int], user: User | None = None
+    *,
+    campaign: Campaign,
+    school_ids: Iterable[int] = (),
+    user: User | None = None,
+    municipality_ids: Iterable[int] = (),
 ) -> list[ExpertCard]:
-    """Create a not-started card (with all its answers) for each school not yet in the campaign."""
-    present = set(campaign.cards.values_list("school_id", flat=True))
-    new_ids = sorted(set(school_ids) - present)
+    """Create a not-started card (with all its answers) for each participant not yet in the campaign:
+    schools, or municipalities for a template about municipalities."""
+    field = _subject_field(campaign)
+    wanted = set(municipality_ids if field == "municipality_id" else school_ids)
+    present = set(campaign.cards.values_list(field, flat=True))
+    new_ids = sorted(wanted - present)
     if not new_ids:
         return []
     snapshot = template_as_dict(campaign.template)
     cards = ExpertCard.objects.bulk_create(_card_objects(campaign, new_ids, snapshot))
     cards = list(
-        ExpertCard.objects.filter(campaign=campaign, school_id__in=new_ids).select_related("campaign")
+        ExpertCard.objects.filter(campaign=campaign, **{f"{field}__in": new_ids}).select_related("campaign")
     )
     CardAnswer.objects.bulk_create([a for card in cards for a in _answer_objects(card)])
     CardChange.objects.bulk_create(
@@ -84,13 +101,16 @@ def campaign_participants_add(
 
 @transaction.atomic
 def campaign_participants_remove(*, campaign: Campaign, school_ids: Iterable[int]) -> int:
-    """Remove schools whose card nobody has touched yet; a card in work is never deleted."""
-    cards = list(campaign.cards.filter(school_id__in=list(school_ids)).select_related("school"))
+    """Remove participants (school ids, or municipality ids for a municipality template) whose card nobody
+    has touched yet; a card in work is never deleted."""
+    field = _subject_field(campaign)
+    cards = list(
+        campaign.cards.filter(**{f"{field}__in": list(school_ids)}).select_related("school", "municipality")
+    )
     busy = [c for c in cards if c.status not in STAFF_ACTION_STATUSES["remove"]]
     if busy:
-        raise CampaignError(
-            PARTICIPANT_HAS_WORK.format(school=busy[0].school, status=busy[0].get_status_display())
-        )
+        message = MUNICIPALITY_HAS_WORK if field == "municipality_id" else PARTICIPANT_HAS_WORK
+        raise CampaignError(message.format(school=busy[0].subject, status=busy[0].get_status_display()))
     ExpertCard.objects.filter(pk__in=[c.pk for c in cards]).delete()
     return len(cards)
 
@@ -122,7 +142,10 @@ def campaign_create(
     revision_days: int = 7,
     school_ids: Iterable[int] | None = None,
 ) -> Campaign:
-    """A campaign with default deadlines and, unless `school_ids` is given, the ШНОР schools of the year."""
+    """A campaign with default deadlines and, unless `school_ids` is given, the participants by the template's
+    rule (the ШНОР schools of the year, all schools, all municipalities, or none to add by hand)."""
+    if not template.sections.filter(criteria__isnull=False).exists():
+        raise CampaignError(TEMPLATE_EMPTY.format(template=template.title))
     defaults = default_deadlines(year)
     due = (self_assessment_due or defaults[0], verification_due or defaults[1], evaluation_due or defaults[2])
     if not (due[0] <= due[1] <= due[2]):
@@ -144,8 +167,12 @@ def campaign_create(
             )
     except IntegrityError:
         raise CampaignError(CAMPAIGN_EXISTS.format(year=year, next=year + 1, template=template.title))
-    ids = default_participant_ids(year=year) if school_ids is None else school_ids
-    campaign_participants_add(campaign=campaign, school_ids=ids, user=user)
+    ids = (
+        default_participant_ids(year=year, rule=template.participants, user=user)
+        if school_ids is None
+        else school_ids
+    )
+    campaign_participants_add(campaign=campaign, school_ids=ids, municipality_ids=ids, user=user)
     return campaign
 
 

@@ -18,8 +18,23 @@ from schools.errors import ApplicationError, Conflict, NotAllowed
 from schools.roles import is_staff_member
 
 from ..models import CardAnswer, CardChange, Criterion, ExpertCard
-from ..rules import evidence_links, invalid_link, number_meets, score_points, share_meets, snapshot_criteria
-from ..selectors import CLOSED_STATUS, NOT_YOUR_CARD, card_edit_refusal
+from ..rules import (
+    claim_of,
+    claimed_points,
+    evidence_links,
+    invalid_link,
+    kind_of,
+    option_points,
+    score_points,
+    snapshot_criteria,
+)
+from ..selectors import (
+    CLOSED_STATUS,
+    NOT_YOUR_CARD,
+    NOT_YOUR_MUNICIPALITY_CARD,
+    card_edit_refusal,
+    card_verifier_refusal,
+)
 from .campaigns import card_answers_rebuild
 from .computed import cards_refresh_computed
 
@@ -35,6 +50,8 @@ NUMERATOR_TOO_BIG = "Числитель ({numerator}) больше знамен�
 NOT_A_NUMBER = "«{value}» — не целое неотрицательное число."
 NOT_A_DECIMAL = "«{value}» — не число."
 SHARE_INCOMPLETE = "Укажите и числитель, и знаменатель."
+PART_TOO_LARGE = "{value} — больше общей численности ({total})."
+CHOICE_UNKNOWN = "Варианта «{value}» нет в этом критерии: выберите один из предложенных."
 VERDICT_UNCLAIMED = "Балл по критерию не заявлен: подтверждать или отклонять нечего."
 VERDICT_UNKNOWN = "Решение «{verdict}» неизвестно: confirmed, rejected или pending."
 REJECT_NEEDS_COMMENT = "Отклоняя балл, напишите комментарий: руководитель должен понять причину."
@@ -70,6 +87,12 @@ class CardNotAllowed(CardError, NotAllowed):
 def _require_staff(user: User) -> None:
     if not is_staff_member(user):
         raise CardNotAllowed(STAFF_ONLY)
+
+
+def _require_verifier(user: User, card: ExpertCard) -> None:
+    refusal = card_verifier_refusal(card=card, user=user)
+    if refusal:
+        raise CardNotAllowed(refusal)
 
 
 def _require_status(card: ExpertCard, *allowed) -> None:
@@ -119,7 +142,7 @@ def _answers_by_code(card: ExpertCard) -> dict[str, CardAnswer]:
 
 
 def _load(card_id: int) -> ExpertCard:
-    return ExpertCard.objects.select_related("campaign", "school").get(pk=card_id)
+    return ExpertCard.objects.select_related("campaign", "school", "municipality").get(pk=card_id)
 
 
 # --- the principal ------------------------------------------------------------------------------
@@ -164,7 +187,7 @@ def _clean_answer(criterion: dict, raw: dict, answer: CardAnswer) -> tuple[dict,
     if link:
         errors["evidence"] = EVIDENCE_INVALID.format(link=link)
         values["evidence"] = answer.evidence
-    kind = criterion["kind"]
+    kind = kind_of(criterion)
     if kind == Criterion.Kind.SHARE:
         share_errors: dict = {}
         numerator = _parse_count(raw.get("numerator", answer.numerator), share_errors, "numerator")
@@ -174,19 +197,34 @@ def _clean_answer(criterion: dict, raw: dict, answer: CardAnswer) -> tuple[dict,
         if not share_errors:  # the two parts of a share are saved together or not at all
             values["numerator"], values["denominator"] = numerator, denominator
         errors.update(share_errors)
-        values["claimed"] = share_meets(
-            numerator=values["numerator"], denominator=values["denominator"], threshold=criterion["threshold"]
+        values["claimed"] = claim_of(
+            criterion, numerator=values["numerator"], denominator=values["denominator"]
         )
     elif kind == Criterion.Kind.NUMBER:
         value_errors: dict = {}
         value = _parse_decimal(raw.get("value", answer.value), value_errors, "value")
+        if criterion.get("context_field") and value is not None and (value < 0 or value != int(value)):
+            value_errors["value"] = NOT_A_NUMBER.format(value=raw.get("value"))
         if not value_errors:
             values["value"] = value
         errors.update(value_errors)
-        values["claimed"] = number_meets(value=values["value"], threshold=criterion["threshold"])
-    else:
+        values["claimed"] = claim_of(criterion, value=values["value"])
+    elif kind == Criterion.Kind.CHOICE:
+        choice = str(raw.get("choice", answer.choice) or "").strip()
+        if choice and option_points(criterion, choice) is None:
+            errors["choice"] = CHOICE_UNKNOWN.format(value=choice)
+            choice = answer.choice
+        values["choice"] = choice
+        values["claimed"] = claim_of(criterion, choice=choice)
+    elif kind == Criterion.Kind.LINK:
+        values["claimed"] = claim_of(criterion, evidence=values["evidence"])
+    elif kind == Criterion.Kind.TEXT:
+        values["text"] = str(raw.get("text", answer.text) or "").strip()
+        values["claimed"] = False
+    else:  # flag and computed: the filler ticks the claim (a flag without points is a plain yes/no)
         claimed = raw.get("claimed", answer.claimed)
-        values["claimed"] = claimed is True or str(claimed).lower() in ("true", "1", "on", "да")
+        ticked = claimed is True or str(claimed).lower() in ("true", "1", "on", "да")
+        values["claimed"] = ticked and (bool(criterion["points"]) or kind == Criterion.Kind.FLAG)
     return values, errors
 
 
@@ -272,7 +310,9 @@ def _require_editable_at(card: ExpertCard, *, user: User, version: int, today: d
     """Refuse (in Russian) a principal's change of a card they may not edit now, or of a stale version."""
     refusal = card_edit_refusal(card=card, user=user, today=today)
     if refusal:
-        raise (CardNotAllowed if refusal == NOT_YOUR_CARD else CardError)(refusal)
+        raise (CardNotAllowed if refusal in (NOT_YOUR_CARD, NOT_YOUR_MUNICIPALITY_CARD) else CardError)(
+            refusal
+        )
     if card.version != version:
         raise CardConflict(CARD_CONFLICT)
 
@@ -347,8 +387,29 @@ def _submission_errors(card: ExpertCard, answers: dict[str, CardAnswer]) -> dict
             answer.denominator is None
         ):
             errors[criterion["code"]] = {"numerator": SHARE_INCOMPLETE}
-        if answer.claimed and criterion["evidence_required"] and not answer.evidence:
+        if answer.claimed and criterion["points"] and criterion["evidence_required"] and not answer.evidence:
             errors.setdefault(criterion["code"], {})["evidence"] = EVIDENCE_REQUIRED
+    errors.update(_context_part_errors(card, answers))
+    return errors
+
+
+def _context_part_errors(card: ExpertCard, answers: dict[str, CardAnswer]) -> dict:
+    """For a card that fills the school context: a part (e.g. «на учёте ОДН/КДН») larger than its whole
+    («обучающихся») is refused, as the context importer refuses it."""
+    from schools.services import STUDENT_PARTS, TEACHER_PARTS
+
+    by_field = {
+        c["context_field"]: (c["code"], answers[c["code"]].value)
+        for c in snapshot_criteria(card.template_snapshot)
+        if c.get("context_field")
+    }
+    errors: dict = {}
+    for whole, parts in (("students", STUDENT_PARTS), ("teachers", TEACHER_PARTS)):
+        total = by_field.get(whole, (None, None))[1]
+        for part in parts:
+            code, value = by_field.get(part, (None, None))
+            if total is not None and value is not None and value > total:
+                errors[code] = {"value": PART_TOO_LARGE.format(value=int(value), total=int(total))}
     return errors
 
 
@@ -359,12 +420,17 @@ def card_check(card: ExpertCard) -> dict:
     criteria = snapshot_criteria(card.template_snapshot)
     claimed = [c for c in criteria if answers[c["code"]].claimed]
     missing = _submission_errors(card, answers)
+
+    def _points(criterion: dict) -> int:
+        answer = answers[criterion["code"]]
+        return claimed_points(criterion, claimed=answer.claimed, choice=answer.choice)
+
     return {
         "claimed": [
-            {"code": c["code"], "points": c["points"], "links": len(answers[c["code"]].evidence_list)}
+            {"code": c["code"], "points": _points(c), "links": len(answers[c["code"]].evidence_list)}
             for c in claimed
         ],
-        "claimed_points": sum(c["points"] for c in claimed),
+        "claimed_points": sum(_points(c) for c in claimed),
         "max_points": card.max_score,
         "missing": [
             {"code": code, "message": message}
@@ -393,9 +459,8 @@ def card_submit(
     self_score = score_points(
         card.template_snapshot,
         {
-            c["code"]: c["points"]
+            c["code"]: claimed_points(c, claimed=by_code[c["code"]].claimed, choice=by_code[c["code"]].choice)
             for c in snapshot_criteria(card.template_snapshot)
-            if by_code[c["code"]].claimed
         },
     )
     old_status = card.get_status_display()

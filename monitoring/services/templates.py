@@ -29,7 +29,7 @@ from schools.tabular import (
 
 from ..defaults import DEFAULT_HIGH_SHARE, DEFAULT_MEDIUM_SHARE
 from ..models import CardTemplate, Criterion, TemplateSection
-from ..rules import DIRECTIONS, MEASURES
+from ..rules import DIRECTIONS, LEGACY_KINDS, MEASURES, VALUE_SOURCES, VALUE_TESTS
 from ..selectors import template_as_dict
 
 TEMPLATE_INVALID = "Шаблон не загружен: исправьте ошибки."
@@ -46,6 +46,8 @@ XLSX_COLUMNS = [
     Column("kind", "Вид", parse_text, required=True),
     Column("threshold", "Порог", parse_text),
     Column("rule", "Правило расчёта (JSON)", parse_text),
+    Column("options", "Варианты (JSON)", parse_text),
+    Column("context_field", "Поле контекста ОО", parse_text),
     Column("evidence_required", "Нужна ссылка", parse_bool),
     Column("periodicity", "Периодичность", parse_text),
     Column("source", "Источник информации", parse_text),
@@ -54,6 +56,8 @@ XLSX_META = {
     "код шаблона": "slug",
     "название": "title",
     "описание": "description",
+    "о ком карта": "subject",
+    "участники": "participants",
     "высокая, доля от максимума": "high",
     "средняя, доля от максимума": "medium",
 }
@@ -69,9 +73,63 @@ def _decimal(value, where: str, errors: list[str]) -> Decimal | None:
         return None
 
 
+CONTEXT_FIELDS = (
+    "students",
+    "teachers",
+    "police_registered",
+    "migrants",
+    "not_attested",
+    "absentees",
+    "special_needs",
+    "accreditation_suspended",
+    "teachers_diagnosed",
+    "teachers_pd_request",
+    "teachers_pd_risk",
+)
+
+
+def _validate_value_rule(rule: dict, where: str, errors: list[str]) -> None:
+    if rule["source"] == "indicator" and not str(rule.get("indicator") or "").strip():
+        errors.append(f"{where}: укажите код показателя («indicator»).")
+    if rule["source"] == "context" and rule.get("field") not in CONTEXT_FIELDS:
+        errors.append(f"{where}: «field» — поле контекста ОО: {', '.join(CONTEXT_FIELDS)}.")
+    if rule.get("test") not in VALUE_TESTS:
+        errors.append(f"{where}: «test» — одно из {', '.join(VALUE_TESTS)}.")
+    elif rule["test"] in ("gte", "lte") and _decimal(rule.get("value"), where, errors) is None:
+        errors.append(f"{where}: для сравнения с порогом укажите «value».")
+
+
+def _validate_options(options, where: str, errors: list[str]) -> int:
+    """Checks the options of a `choice` criterion; returns the best option's points."""
+    if not isinstance(options, list) or len(options) < 2:
+        errors.append(f"{where}: у выбора нужно не меньше двух вариантов.")
+        return 0
+    values = set()
+    for option in options:
+        option = option if isinstance(option, dict) else {}
+        value = str(option.get("value") or "").strip()
+        points = option.get("points")
+        if not value or value in values:
+            errors.append(f"{where}: у каждого варианта свой непустой код («value»).")
+        if not str(option.get("label") or "").strip():
+            errors.append(f"{where}: у варианта «{value}» нет подписи.")
+        if not isinstance(points, int) or points < 0:
+            errors.append(f"{where}: баллы варианта «{value}» — целое число не меньше 0.")
+        values.add(value)
+    return max(
+        (o["points"] for o in options if isinstance(o, dict) and isinstance(o.get("points"), int)), default=0
+    )
+
+
 def _validate_rule(rule, where: str, errors: list[str]) -> None:
     if not isinstance(rule, dict):
         errors.append(f"{where}: правило расчёта должно быть объектом JSON.")
+        return
+    if "source" in rule:
+        if rule["source"] not in VALUE_SOURCES:
+            errors.append(f"{where}: «source» — indicator (показатель) или context (контекст ОО).")
+            return
+        _validate_value_rule(rule, where, errors)
         return
     for key in ("procedures", "subjects"):
         if not rule.get(key) or not isinstance(rule[key], list):
@@ -94,39 +152,81 @@ def _validate_criterion(c: dict, where: str, codes: set, errors: list[str]) -> i
     codes.add(code)
     if not str(c.get("text") or "").strip():
         errors.append(f"{where}: не указан текст показателя.")
+    kind = LEGACY_KINDS.get(c.get("kind"), c.get("kind"))
+    c["kind"] = kind
     points = c.get("points")
-    if not isinstance(points, int) or points < 1:
-        errors.append(f"{where}: баллов — целое число не меньше 1.")
+    if kind == Criterion.Kind.CHOICE:
+        points = c["points"] = _validate_options(c.get("options"), where, errors)
+    elif kind == Criterion.Kind.TEXT:
+        points = c["points"] = 0 if points in (None, "") else points
+    if not isinstance(points, int) or points < 0:
+        errors.append(f"{where}: баллов — целое число не меньше 0 (0 — критерий не оценивается).")
         points = 0
-    kind = c.get("kind")
     if kind not in Criterion.Kind.values:
-        errors.append(f"{where}: вид «{kind}» неизвестен (fact, share, number, computed).")
+        errors.append(f"{where}: вид «{kind}» неизвестен ({', '.join(Criterion.Kind.values)}).")
+    if kind == Criterion.Kind.TEXT and points:
+        errors.append(f"{where}: текстовый ответ баллов не даёт (укажите 0).")
     threshold = _decimal(c.get("threshold"), where, errors)
-    if kind in (Criterion.Kind.SHARE, Criterion.Kind.NUMBER) and threshold is None:
+    if kind in (Criterion.Kind.SHARE, Criterion.Kind.NUMBER) and points and threshold is None:
         errors.append(f"{where}: для этого вида нужен порог.")
     if kind == Criterion.Kind.SHARE and threshold is not None and not (0 < threshold <= 100):
         errors.append(f"{where}: порог доли — от 0 до 100 %.")
     if kind == Criterion.Kind.COMPUTED:
         _validate_rule(c.get("rule"), where, errors)
+    field = c.get("context_field") or ""
+    if field and field not in CONTEXT_FIELDS:
+        errors.append(f"{where}: поле контекста «{field}» неизвестно ({', '.join(CONTEXT_FIELDS)}).")
+    if field == "accreditation_suspended" and kind != Criterion.Kind.FLAG:
+        errors.append(f"{where}: поле «{field}» (да/нет) заполняет только критерий вида «да/нет».")
+    elif field and field != "accreditation_suspended" and kind not in (Criterion.Kind.NUMBER,):
+        errors.append(
+            f"{where}: поле контекста «{field}» (количество) заполняет только критерий вида «число»."
+        )
     return points
 
 
-def template_validate(data: dict) -> list[str]:
-    """Russian messages for everything wrong in a template dict; empty when it can be saved."""
+def _default_participants(subject) -> str:
+    if subject == CardTemplate.Subject.MUNICIPALITY:
+        return CardTemplate.Participants.ALL_MUNICIPALITIES
+    return CardTemplate.Participants.LOW_RESULTS
+
+
+def template_validate(data: dict, *, draft: bool = False) -> list[str]:
+    """Russian messages for everything wrong in a template dict; empty when it can be saved.
+
+    `draft`: the browser editor's template in the making may have no sections or an empty section yet
+    (a campaign refuses a template without criteria)."""
     errors: list[str] = []
     if not isinstance(data, dict):
         return ["Ожидается объект JSON с полями slug, title, levels, sections."]
+    if type(data) is not dict:  # a form's QueryDict: validated as a plain copy (defaults are filled in)
+        data = dict(data.items())
     slug = str(data.get("slug") or "")
     if not slug or not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in slug):
         errors.append(f"Код шаблона «{slug}»: латинские буквы, цифры, дефис.")
     if not str(data.get("title") or "").strip():
         errors.append("Не указано название шаблона.")
+    if data.setdefault("subject", CardTemplate.Subject.SCHOOL) not in CardTemplate.Subject.values:
+        errors.append(f"О ком карта: «{data['subject']}» — school (школа) или municipality (муниципалитет).")
+    if not data.get("participants"):
+        data["participants"] = _default_participants(data.get("subject"))
+    participants = data["participants"]
+    if participants not in CardTemplate.Participants.values:
+        errors.append(
+            f"Участники по умолчанию: «{participants}» — {', '.join(CardTemplate.Participants.values)}."
+        )
+    elif participants != CardTemplate.Participants.MANUAL and (
+        data["subject"] == CardTemplate.Subject.MUNICIPALITY
+    ) != (participants == CardTemplate.Participants.ALL_MUNICIPALITIES):
+        errors.append("Участники по умолчанию не подходят к тому, о ком карта (школы или муниципалитеты).")
     levels = data.get("levels") or {}
     high = _decimal(levels.get("high"), "Высокая степень", errors)
     medium = _decimal(levels.get("medium"), "Средняя степень", errors)
     if high is None or medium is None or not (0 < medium < high <= 1):
         errors.append("Доли уровней: 0 < средняя < высокая ≤ 1 (например 0.8 и 0.6).")
     sections = data.get("sections")
+    if draft and sections == []:
+        return errors
     if not sections or not isinstance(sections, list):
         return [*errors, "В шаблоне нет разделов."]
     numbers: set[int] = set()
@@ -139,11 +239,11 @@ def template_validate(data: dict) -> list[str]:
         if not str(section.get("title") or "").strip():
             errors.append(f"{where}: не указано название.")
         criteria = section.get("criteria") or []
-        if not criteria:
+        if not criteria and not draft:
             errors.append(f"{where}: нет критериев.")
         total = sum(_validate_criterion(c, where, codes, errors) for c in criteria)
         maximum = section.get("maximum")
-        if not isinstance(maximum, int) or not (1 <= maximum <= max(total, 1)):
+        if not isinstance(maximum, int) or not (min(total, 1) <= maximum <= max(total, 0)):
             errors.append(f"{where}: максимум раздела — от 1 до суммы баллов его критериев ({total}).")
     return errors
 
@@ -164,6 +264,8 @@ def template_import(*, data: dict) -> CardTemplate:
     )
     template.title = data["title"].strip()
     template.description = (data.get("description") or "").strip()
+    template.subject = data["subject"]
+    template.participants = data["participants"]
     template.high_share = Decimal(str(data["levels"]["high"]))
     template.medium_share = Decimal(str(data["levels"]["medium"]))
     template.save()
@@ -197,6 +299,8 @@ def _section_create(template: CardTemplate, section: dict) -> None:
                 if c.get("threshold") in (None, "")
                 else Decimal(str(c["threshold"]).replace(",", ".")),
                 rule=c.get("rule") or {} if c["kind"] == Criterion.Kind.COMPUTED else {},
+                options=c.get("options") or [] if c["kind"] == Criterion.Kind.CHOICE else [],
+                context_field=c.get("context_field") or "",
                 evidence_required=c.get("evidence_required", True),
                 periodicity=c.get("periodicity") or "",
                 source=c.get("source") or "",
@@ -220,11 +324,16 @@ def template_same_content(template: CardTemplate, data: dict) -> bool:
             c.setdefault("periodicity", "")
             c.setdefault("source", "")
             c.setdefault("evidence_required", True)
+            c["kind"] = LEGACY_KINDS.get(c["kind"], c["kind"])
             c["rule"] = c.get("rule") or {}
+            c["options"] = c.get("options") or []
+            c.setdefault("context_field", "")
             c["threshold"] = (
                 None if c.get("threshold") in (None, "") else f"{Decimal(str(c['threshold'])).normalize():f}"
             )
     candidate.setdefault("description", "")
+    candidate.setdefault("subject", CardTemplate.Subject.SCHOOL)
+    candidate.setdefault("participants", _default_participants(candidate["subject"]))
     return current == candidate
 
 
@@ -253,6 +362,8 @@ def template_xlsx_bytes(template: CardTemplate) -> bytes:
             kinds[c["kind"]],
             c["threshold"] or "",
             json.dumps(c["rule"], ensure_ascii=False) if c["rule"] else "",
+            json.dumps(c["options"], ensure_ascii=False) if c["options"] else "",
+            c["context_field"],
             "да" if c["evidence_required"] else "нет",
             c["periodicity"],
             c["source"],
@@ -265,6 +376,8 @@ def template_xlsx_bytes(template: CardTemplate) -> bytes:
         ["Код шаблона", data["slug"]],
         ["Название", data["title"]],
         ["Описание", data["description"]],
+        ["О ком карта", data["subject"]],
+        ["Участники", data["participants"]],
         ["Высокая, доля от максимума", data["levels"]["high"]],
         ["Средняя, доля от максимума", data["levels"]["medium"]],
         [f"Версия {data['version']}; вид: {', '.join(kinds.values())}", ""],
@@ -307,6 +420,8 @@ def template_from_xlsx(file: IO[bytes]) -> dict:
         "slug": str(meta.get("slug") or "").strip(),
         "title": str(meta.get("title") or "").strip(),
         "description": str(meta.get("description") or "").strip(),
+        "subject": str(meta.get("subject") or CardTemplate.Subject.SCHOOL).strip(),
+        "participants": str(meta.get("participants") or "").strip() or None,
         "levels": {
             "high": str(meta.get("high") or DEFAULT_HIGH_SHARE),
             "medium": str(meta.get("medium") or DEFAULT_MEDIUM_SHARE),
@@ -320,8 +435,9 @@ def _criterion_from_row(row: dict) -> dict:
     kind = KIND_LABELS.get(kind, kind)
     try:
         rule = json.loads(row["rule"]) if row["rule"] else {}
+        options = json.loads(row["options"]) if row["options"] else []
     except ValueError:
-        raise CellError(f"правило расчёта критерия «{row['code']}» — не JSON")
+        raise CellError(f"правило расчёта или варианты критерия «{row['code']}» — не JSON")
     return {
         "code": row["code"],
         "text": row["text"],
@@ -330,6 +446,8 @@ def _criterion_from_row(row: dict) -> dict:
         "kind": kind,
         "threshold": row["threshold"],
         "rule": rule,
+        "options": options,
+        "context_field": row["context_field"] or "",
         "evidence_required": True if row["evidence_required"] is None else row["evidence_required"],
         "periodicity": row["periodicity"] or "",
         "source": row["source"] or "",

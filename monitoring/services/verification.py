@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import CardAnswer, CardChange, ExpertCard
-from ..rules import STAFF_ACTION_STATUSES, score_points, snapshot_criteria, snapshot_level
+from ..rules import STAFF_ACTION_STATUSES, claimed_points, score_points, snapshot_criteria, snapshot_level
 from .cards import (
     CARD_CONFLICT,
     COMPUTED_NO_DATA,
@@ -27,7 +27,9 @@ from .cards import (
     _log,
     _require_staff,
     _require_status,
+    _require_verifier,
 )
+from .context import card_context_write
 
 S = ExpertCard.Status
 
@@ -37,6 +39,7 @@ def card_verdicts_set(*, card_id: int, user: User, version: int, verdicts: dict[
     """verdicts: {criterion code: {"verdict": confirmed|rejected|pending, "comment": "..."}}."""
     _require_staff(user)
     card = _load(card_id)
+    _require_verifier(user, card)
     _require_status(card, *STAFF_ACTION_STATUSES["verdicts"])
     if card.version != version:
         raise CardConflict(CARD_CONFLICT)
@@ -66,7 +69,9 @@ def card_verdicts_set(*, card_id: int, user: User, version: int, verdicts: dict[
         new: dict[str, Any] = {
             "verdict": verdict,
             "verifier_comment": comment,
-            "points": criteria[code]["points"] if verdict == CardAnswer.Verdict.CONFIRMED else 0,
+            "points": claimed_points(
+                criteria[code], claimed=verdict == CardAnswer.Verdict.CONFIRMED, choice=answer.choice
+            ),
         }
         diff = {name: value for name, value in new.items() if getattr(answer, name) != value}
         for name, value in diff.items():
@@ -103,6 +108,7 @@ def card_confirm_agreeing(*, card_id: int, user, version: int) -> tuple[ExpertCa
     Returns the card and how many criteria were confirmed (0 writes nothing)."""
     _require_staff(user)
     card = _load(card_id)
+    _require_verifier(user, card)
     _require_status(card, *STAFF_ACTION_STATUSES["verdicts"])
     if card.version != version:
         raise CardConflict(CARD_CONFLICT)
@@ -122,6 +128,7 @@ def card_return(
 
     _require_staff(user)
     card = _load(card_id)
+    _require_verifier(user, card)
     _require_status(card, *STAFF_ACTION_STATUSES["return_for_revision"])
     message = (message or "").strip()
     if not message:
@@ -147,6 +154,7 @@ def card_reopen(
     """Open the card to its principal until `until` (also after the deadline or after submission)."""
     _require_staff(user)
     card = _load(card_id)
+    _require_verifier(user, card)
     _require_status(card, *STAFF_ACTION_STATUSES["reopen"])
     if until < (today or timezone.localdate()):
         raise CardError(REOPEN_DATE_PAST)
@@ -169,9 +177,15 @@ def card_verify(*, card_id: int, user: User, version: int) -> ExpertCard:
     """Finish the verification: score = confirmed points, level by the template's shares."""
     _require_staff(user)
     card = _load(card_id)
+    _require_verifier(user, card)
     _require_status(card, *STAFF_ACTION_STATUSES["verify"])
     answers = _answers_by_code(card)
-    pending = [code for code, a in answers.items() if a.claimed and a.verdict == CardAnswer.Verdict.PENDING]
+    scored = {c["code"] for c in snapshot_criteria(card.template_snapshot) if c["points"]}
+    pending = [
+        code
+        for code, a in answers.items()
+        if code in scored and a.claimed and a.verdict == CardAnswer.Verdict.PENDING
+    ]
     if pending:
         raise CardError(
             VERDICTS_MISSING.format(codes=", ".join(pending)),
@@ -182,6 +196,7 @@ def card_verify(*, card_id: int, user: User, version: int) -> ExpertCard:
     _locked_update(
         card, version=version, status=S.VERIFIED, score=score, level=level, verified_at=timezone.now()
     )
+    card_context_write(card=card, user=user)
     _log(
         card,
         user,
@@ -198,6 +213,7 @@ def card_evaluate(*, card_id: int, user: User, version: int) -> ExpertCard:
     """The third stage: the department confirms the evaluation; the card is final."""
     _require_staff(user)
     card = _load(card_id)
+    _require_verifier(user, card)
     _require_status(card, *STAFF_ACTION_STATUSES["evaluate"])
     _locked_update(card, version=version, status=S.EVALUATED, evaluated_at=timezone.now())
     _log(

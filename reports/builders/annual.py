@@ -104,6 +104,7 @@ def build(report, progress: Progress) -> dict:
     sections.append(_ranking_section(tables, current))
     sections.append(_objectivity_section(tables, [year - 1, year], mid))
     progress(55, "Рекомендации и управленческие решения")
+    sections.append(_monitorings_section(tables, year, mid))
     sections.append(_recommendations_section(tables, year, mid))
     sections.append(_decisions_section(tables, year, mid))
     sections.append(_teachers_section(tables, year))
@@ -659,6 +660,62 @@ def _objectivity_section(tables, years, municipality_id=None) -> dict:
         if shown
         else [*OBJECTIVITY_TEXT[:1], "Признаки за эти годы не рассчитаны."],
         "tables": ["objectivity"],
+    }
+
+
+def _monitorings_section(tables, year, municipality_id=None) -> dict:
+    """Seed 000's monitorings of the year, each against its previous campaign
+    («по каждому виду мониторинга»); of one municipality's participants when given."""
+    items = selectors.monitorings_for_year(year=year, municipality_id=municipality_id)
+
+    def levels(counts: dict) -> str:
+        return f"{counts.get('high', 0)} / {counts.get('medium', 0)} / {counts.get('low', 0)}"
+
+    tables["monitorings"] = table(
+        f"Мониторинги {year_label(year)} учебного года",
+        [
+            ("Мониторинг", TEXT),
+            ("Участников", NUMBER),
+            ("Проверено", NUMBER),
+            ("Средняя доля баллов, %", NUMBER),
+            ("Было, %", NUMBER),
+            ("Степени: высокая / средняя / низкая", TEXT),
+            ("Было", TEXT),
+            ("Степень выросла / снизилась", TEXT),
+        ],
+        [
+            [
+                m.title,
+                m.participants,
+                m.verified,
+                round_or_none(m.mean_share, 1) if m.scored else None,
+                round_or_none(m.previous_mean_share, 1) if m.scored else None,
+                levels(m.levels) if m.scored else "без баллов",
+                levels(m.previous_levels) if m.scored and m.previous else "—",
+                f"{m.improved} / {m.worsened}" if m.scored and m.previous else "—",
+            ]
+            for m in items
+        ],
+        sheet="Мониторинги",
+        weights=[8, 2, 2, 2, 2, 3, 3, 3],
+    )
+    paragraphs = [f"Мониторингов за год: {len(items)}."]
+    for m in items:
+        if not m.scored:
+            paragraphs.append(
+                f"«{m.title}»: сбор данных без баллов, участников {m.participants}, проверено {m.verified}; "
+                "проверенные значения внесены в контекст ОО."
+            )
+        elif m.previous:
+            paragraphs.append(
+                f"«{m.title}»: степень эффективности выросла у {m.improved}, снизилась у {m.worsened}, "
+                f"не изменилась у {m.same} участников по сравнению с {m.previous.year_label}."
+            )
+    return {
+        "id": "monitorings",
+        "title": "Мониторинги (по каждому виду мониторинга)",
+        "paragraphs": paragraphs,
+        "tables": ["monitorings"],
     }
 
 

@@ -37,3 +37,9 @@ class ImportCommand(BaseCommand):
                 self.stderr.write(f"{where}{column}: {error['message']}{value}")
             raise CommandError(summary.text())
         self.stdout.write(summary.text())
+        for d in summary.extra.get("differences", []):
+            self.stdout.write(
+                f"Строка {d['row']} ({d['code']}), «{d['column']}»: в файле {d['file']}, "
+                f"сохранено {d['kept']} — "
+                f"{d['source']}"
+            )

@@ -87,9 +87,19 @@
       } else if (kind === "number") {
         var value = parseFloat((a.querySelector("[data-field=value]").value || "").replace(",", "."));
         claimed = value >= parseFloat(a.getAttribute("data-threshold") || "0");
+      } else if (kind === "choice") {
+        var select = a.querySelector("[data-field=choice]");
+        var match = select.options[select.selectedIndex] ? /\((\d+) балл/.exec(select.options[select.selectedIndex].text) : null;
+        var got = match ? parseInt(match[1], 10) : 0;
+        claimed = got > 0;
+        a.setAttribute("data-claimed-points", String(got));
+      } else if (kind === "link") {
+        claimed = !!(a.querySelector("[data-field=evidence]").value || "").trim();
       } else {
-        claimed = a.querySelector("[data-field=claimed]").checked;
+        var box = a.querySelector("[data-field=claimed]");
+        claimed = !!(box && box.checked);
       }
+      if (a.getAttribute("data-points") === "0" && kind !== "choice") { claimed = false; }
       a.setAttribute("data-claimed", claimed ? "1" : "0");
       var flag = a.querySelector("[data-disagree-flag]");
       var computed = a.getAttribute("data-computed");
@@ -107,7 +117,9 @@
       form.querySelectorAll("[data-section-max]").forEach(function (section) {
         var earned = 0;
         section.querySelectorAll("article[data-criterion]").forEach(function (a) {
-          if (a.getAttribute("data-claimed") === "1") { earned += parseInt(a.getAttribute("data-points"), 10); }
+          if (a.getAttribute("data-claimed") === "1") {
+            earned += parseInt(a.getAttribute("data-claimed-points") || a.getAttribute("data-points"), 10);
+          }
         });
         total += Math.min(earned, parseInt(section.getAttribute("data-section-max"), 10));
       });

@@ -95,6 +95,21 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
     "monitoring:my-cards": {"GET": (302, 200, 200, 302, 302)},
     "monitoring:template-detail": {"GET": (302, 403, 403, 200, 200)},
     "monitoring:template-export": {"GET": (302, 403, 403, 200, 200)},
+    # the template editor (staff: DESIGN §3); empty forms are refused (400), a missing version is a conflict
+    "monitoring:template-create": {"POST": (302, 403, 403, 302, 302)},
+    "monitoring:template-edit": {"GET": (302, 403, 403, 200, 200)},
+    "monitoring:template-settings": {"POST": (302, 403, 403, 400, 400)},
+    "monitoring:template-section": {"POST": (302, 403, 403, 400, 400)},
+    "monitoring:template-criterion-create": {
+        "GET": (302, 403, 403, 200, 200),
+        "POST": (302, 403, 403, 400, 400),
+    },
+    "monitoring:template-criterion-edit": {
+        "GET": (302, 403, 403, 200, 200),
+        "POST": (302, 403, 403, 400, 400),
+    },
+    "monitoring:template-criterion-action": {"POST": (302, 403, 403, 409, 409)},
+    "monitoring:template-preview": {"GET": (302, 403, 403, 200, 200)},
     "monitoring:template-list": {"GET": (302, 403, 403, 200, 200), "POST": (302, 403, 403, 200, 200)},
     # --- API: monitoring ---
     "campaign-detail": {
@@ -315,6 +330,17 @@ KWARGS = {
     "monitoring:card-recommend": lambda w: {"pk": w["card_a"].pk, "code": w["criterion_code"]},
     "monitoring:template-detail": lambda w: {"slug": w["template"].slug},
     "monitoring:template-export": lambda w: {"slug": w["template"].slug, "fmt": "xlsx"},
+    "monitoring:template-edit": lambda w: {"slug": w["template"].slug},
+    "monitoring:template-settings": lambda w: {"slug": w["template"].slug},
+    "monitoring:template-section": lambda w: {"slug": w["template"].slug},
+    "monitoring:template-criterion-create": lambda w: {"slug": w["template"].slug},
+    "monitoring:template-criterion-edit": lambda w: {"slug": w["template"].slug, "code": w["criterion_code"]},
+    "monitoring:template-criterion-action": lambda w: {
+        "slug": w["template"].slug,
+        "code": w["criterion_code"],
+        "action": "up",
+    },
+    "monitoring:template-preview": lambda w: {"slug": w["template"].slug},
     "template-detail": lambda w: {"slug": w["template"].slug},
     # roadmaps
     **{
