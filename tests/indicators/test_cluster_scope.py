@@ -162,6 +162,14 @@ def _rules_form(**changes) -> dict:
         "lowered_threshold": 30,
         "raised_threshold": 15,
         "mismatch_threshold": 10,
+        "objectivity_min_participants": 10,
+        "objectivity_min_rows": 2,
+        "high_band_share": 30,
+        "high_band_ratio": 2,
+        "high_band_group": "municipality",
+        "kdr_gap": "0.7",
+        "medal_unconfirmed_share": 30,
+        "objectivity_list_markers": 2,
         "comment": "",
     }
     for code in MethodologyRules.objects.get(valid_from=2000).weights:
