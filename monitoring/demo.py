@@ -1,6 +1,9 @@
 """Demo monitoring: the 2024 campaign finished (the comparison base) and the 2025 campaign in progress
-with cards in every state, so `make run` shows the whole cycle. Everything goes through the services, so
-the cards have a real history. Idempotent: a campaign that exists is only given fresh deadlines.
+with cards in every state, so `make run` shows the whole cycle; beside it a 2025 campaign of each other
+built-in template (the social monitoring of schools, the municipal programme and the authorities' sites
+about municipalities), also with cards in every state. Everything goes through the services, so the cards
+have a real history. Idempotent: a campaign that exists is only given fresh deadlines, a card in work is
+never played again.
 """
 
 from datetime import date, timedelta
@@ -10,8 +13,10 @@ from django.utils import timezone
 
 from schools.models import School
 
+from .builtin import PROGRAMME_SLUG, SITE_SLUG, SOCIAL_SLUG
 from .models import Campaign, CardAnswer, CardTemplate, ExpertCard
 from .reference import BUILTIN_SLUG
+from .rules import snapshot_criteria
 from .selectors import default_participant_ids
 from .services import (
     campaign_create,
@@ -44,6 +49,11 @@ DOC = "https://ais-obrazovanie.example/docs/{code}/{criterion}"
 
 
 def build(*, stdout) -> None:
+    _build_shnor(stdout=stdout)
+    _build_other_monitorings(stdout=stdout)
+
+
+def _build_shnor(*, stdout) -> None:
     template = CardTemplate.objects.get(slug=BUILTIN_SLUG)
     inspector = get_user_model().objects.filter(username="inspector").first()
     school_ids = _participants()
@@ -68,7 +78,7 @@ def build(*, stdout) -> None:
     for status in current.cards.values_list("status", flat=True):
         counts[status] = counts.get(status, 0) + 1
     stdout.write(
-        f"Мониторинг {current.year_label}: {sum(counts.values())} карт ("
+        f"Мониторинг «{current.title}» {current.year_label}: {sum(counts.values())} карт ("
         + ", ".join(f"{ExpertCard.Status(k).label} — {v}" for k, v in sorted(counts.items()))
         + f"); карта школы {PRINCIPAL1_SCHOOL} ждёт заполнения (principal1) до {current.self_assessment_due:%d.%m.%Y}."
     )
@@ -259,3 +269,172 @@ def _verdicts(card, level, inspector, version) -> None:
         for a in claimed
     }
     card_verdicts_set(card_id=card.pk, user=inspector, version=version, verdicts=verdicts)
+
+
+# --- the other built-in monitorings (DESIGN §7) ---------------------------------------------------
+
+# The social monitoring asks the schools of kedrovsky and ozyorsk only: principal1's school (0101) and the
+# ШНОР campaign's schools keep their cards for the browser journeys. A school's card is checked by the
+# inspector of its municipality; ozyorsk has none, so the regional specialist checks its cards.
+SOCIAL_MUNICIPALITIES = ["kedrovsky", "ozyorsk"]
+SOCIAL_SCENARIO = {
+    "0301": "draft",
+    "0302": "submitted",
+    "0303": "returned",
+    "0304": "verified",
+    "0305": "evaluated",
+    "0401": "draft",
+    "0402": "submitted",
+    "0403": "returned",
+    "0404": "verified",
+    "0405": "evaluated",
+}  # the other schools' cards stay not started
+SCHOOL_VERIFIERS = {"kedrovsky": "inspector2", "ozyorsk": "regional"}
+# A municipality's card is filled by the inspector of that municipality and checked by the regional
+# specialist; ozyorsk has no inspector, so its cards stay not started. With three municipalities a campaign
+# shows three states; the two campaigns together show all of them but the draft.
+MUNICIPALITY_SCENARIO = {
+    PROGRAMME_SLUG: {"berezovsky": "submitted", "kedrovsky": "evaluated"},
+    SITE_SLUG: {"berezovsky": "returned", "kedrovsky": "verified"},
+}
+MUNICIPALITY_FILLERS = {"berezovsky": "inspector", "kedrovsky": "inspector2"}
+MUNICIPALITY_VERIFIER = "regional"
+RETURN_MESSAGES = {
+    SOCIAL_SLUG: "Численность обучающихся расходится с отчётом ОО-1 на начало года: уточните значение 1.1.",
+    PROGRAMME_SLUG: "К критерию 2.2 приложите отчёт о выполнении программы, подписанный руководителем.",
+    SITE_SLUG: "Ссылки по критериям 1.2 и 1.3 ведут на главную страницу сайта: укажите страницы документов.",
+}
+OMC_DOC = "https://{code}.omc.example/kachestvo/{criterion}"
+PROGRAMME_CONCLUSION = "Программу дополнить показателями по школам в неблагоприятных социальных условиях."
+
+
+def _build_other_monitorings(*, stdout) -> None:
+    from schools.models import Municipality
+
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(username__in=["inspector", "inspector2", "regional"])
+    }
+    social = CardTemplate.objects.get(slug=SOCIAL_SLUG)
+    school_ids = list(
+        School.objects.filter(municipality__code__in=SOCIAL_MUNICIPALITIES)
+        .exclude(code=PRINCIPAL1_SCHOOL)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    municipality_ids = list(Municipality.objects.order_by("pk").values_list("pk", flat=True))
+    campaigns = []
+    if school_ids:
+        campaign = _campaign(social, YEAR, school_ids, default=False)
+        campaigns.append(campaign)
+        if len(users) == 3:
+            for card in _cards(campaign):
+                state = SOCIAL_SCENARIO.get(card.school.code)
+                verifier = users.get(SCHOOL_VERIFIERS.get(card.school.municipality.code, ""))
+                if state and verifier:
+                    _play_any(card, state, filler=_principal(card), verifier=verifier)
+    for slug, scenario in MUNICIPALITY_SCENARIO.items():
+        if not municipality_ids:
+            break
+        campaign = _campaign(CardTemplate.objects.get(slug=slug), YEAR, municipality_ids, default=False)
+        campaigns.append(campaign)
+        if len(users) < 3:
+            continue
+        for card in campaign.cards.select_related("campaign", "municipality").order_by("municipality__pk"):
+            state = scenario.get(card.municipality.code)
+            filler = users.get(MUNICIPALITY_FILLERS.get(card.municipality.code, ""))
+            if state and filler:
+                _play_any(card, state, filler=filler, verifier=users[MUNICIPALITY_VERIFIER])
+    for campaign in campaigns:
+        stdout.write(_summary(campaign, filled=len(users) == 3))
+
+
+def _summary(campaign: Campaign, *, filled: bool) -> str:
+    counts: dict[str, int] = {}
+    for status in campaign.cards.values_list("status", flat=True):
+        counts[status] = counts.get(status, 0) + 1
+    states = ", ".join(f"{ExpertCard.Status(k).label} — {v}" for k, v in sorted(counts.items()))
+    if campaign.template.subject == CardTemplate.Subject.MUNICIPALITY:
+        who = "заполняют инспекторы муниципалитетов (inspector, inspector2), проверяет regional"
+    else:
+        who = "заполняют руководители школ Кедровского района и Озёрска, проверяют inspector2 и regional"
+    tail = f"{who}; самооценка до {campaign.self_assessment_due:%d.%m.%Y}" if filled else "карты не заполнены"
+    return f"Мониторинг «{campaign.title}» {campaign.year_label}: {sum(counts.values())} карт ({states}); {tail}."
+
+
+def _answers_any(card: ExpertCard) -> list[dict]:
+    """Answers of every kind of criterion: a school's figures from its context of the campaign's year
+    (a social card repeats the figures the portal has), a municipality's choices mostly «в полном объёме»,
+    shares of 9 of 10, links to the authority's site."""
+    from schools.models import SchoolContext
+
+    context = (
+        SchoolContext.objects.filter(school_id=card.school_id, year=card.campaign.year).first()
+        if card.school_id
+        else None
+    )
+    code = card.subject_code
+    answers = []
+    for index, criterion in enumerate(snapshot_criteria(card.template_snapshot)):
+        kind, field = criterion["kind"], criterion.get("context_field")
+        link = (DOC if card.school_id else OMC_DOC).format(code=code, criterion=criterion["code"])
+        answer: dict = {"criterion": criterion["code"]}
+        if field:
+            value = getattr(context, field, None)
+            if value is None:
+                continue
+            answer.update({"claimed": bool(value)} if kind == "flag" else {"value": value})
+        elif kind == "choice":
+            options = [o["value"] for o in criterion["options"]]
+            answer.update(choice=options[-2] if index % 3 == 2 else options[-1], evidence=link)
+        elif kind == "share":
+            answer.update(numerator=9, denominator=10, evidence=link)
+        elif kind == "text":
+            answer.update(text=PROGRAMME_CONCLUSION)
+        elif kind == "link":
+            answer.update(evidence=link)
+        else:  # flag, computed
+            answer.update(claimed=True, evidence=link)
+        answers.append(answer)
+    return answers
+
+
+def _play_any(card, state, *, filler, verifier) -> None:
+    """Take a not-started card of any template to `state` through the services: the filler saves (and
+    submits) every kind of answer, the verifier returns it or confirms all but the last claim and
+    finishes."""
+    card = ExpertCard.objects.select_related("campaign", "school", "municipality").get(pk=card.pk)
+    if card.status != ExpertCard.Status.NOT_STARTED or filler is None:
+        return  # already played (the demo is idempotent) or no principal account
+    version = card_save(
+        card_id=card.pk, user=filler, version=card.version, answers=_answers_any(card)
+    ).version
+    if state == "draft":
+        return
+    version = card_submit(card_id=card.pk, user=filler, version=version).version
+    if state == "submitted":
+        return
+    if state == "returned":
+        message = RETURN_MESSAGES[card.campaign.template.slug]
+        card_return(card_id=card.pk, user=verifier, version=version, message=message)
+        return
+    scored = {c["code"] for c in snapshot_criteria(card.template_snapshot) if c["points"]}
+    claimed = [
+        code
+        for code in card.answers.filter(claimed=True)
+        .order_by("order")
+        .values_list("criterion_code", flat=True)
+        if code in scored
+    ]
+    if claimed:
+        verdicts = {code: {"verdict": "confirmed"} for code in claimed}
+        verdicts[claimed[-1]] = {
+            "verdict": "rejected",
+            "comment": "Документ по ссылке не подтверждает критерий: балл не засчитан.",
+        }
+        version = card_verdicts_set(
+            card_id=card.pk, user=verifier, version=version, verdicts=verdicts
+        ).version
+    version = card_verify(card_id=card.pk, user=verifier, version=version).version
+    if state == "evaluated":
+        card_evaluate(card_id=card.pk, user=verifier, version=version)

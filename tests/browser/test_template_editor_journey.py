@@ -58,6 +58,8 @@ def test_principal_fills_the_social_conditions_card(new_page, portal):
     staff.get_by_role("combobox", name="Шаблон карты").select_option(
         label="Социальный мониторинг: школы в неблагоприятных социальных условиях (ШНСУ) (версия 1)"
     )
+    # The demo already has the 2025/2026 social monitoring (of the kedrovsky and ozyorsk schools).
+    staff.get_by_label("Отчётный учебный год").select_option(label="2024/2025")
     for label, value in (
         ("Самооценка руководителя до", "2030-09-30"),
         ("Контроль объективности до", "2030-10-15"),

@@ -70,7 +70,8 @@ def test_every_staff_role_sees_exactly_its_municipalities_on_every_api_resource_
     client, region
 ):
     year = max(SchoolStatus.objects.values_list("year", flat=True))
-    assert ExpertCard.objects.values("school__municipality").distinct().count() == 3  # data in all three
+    school_cards = ExpertCard.objects.filter(school__isnull=False)  # municipalities' cards have no school
+    assert school_cards.values("school__municipality").distinct().count() == 3  # data in all three
     differences = []
     for username, scope in SCOPE.items():
         allowed = set().union(*(region[code] for code in scope))

@@ -1,0 +1,115 @@
+"""The demo (issue 19): a 2025 campaign of each built-in template with cards in every state, played through
+the services by the right people, and the same data after a second run."""
+
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from monitoring.models import Campaign, CardChange, ExpertCard
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+
+BUILTIN = {"lesosibirsk-shnor", "social-conditions", "municipal-programme", "omc-site"}
+
+
+def _build(out):
+    from monitoring import demo as monitoring_demo
+    from schools import demo as schools_demo
+
+    schools_demo.build(stdout=out)
+    monitoring_demo.build(stdout=out)
+
+
+def _state():
+    """What a second run must not change: every card's status and the number of history entries."""
+    return (
+        Counter(ExpertCard.objects.values_list("campaign__template__slug", "campaign__year", "status")),
+        CardChange.objects.count(),
+    )
+
+
+def _by(card, action):
+    return card.changes.get(action=action).user.username
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("seed_reference", stdout=io.StringIO())
+    out = io.StringIO()
+    _build(out)
+    return out.getvalue()
+
+
+def test_one_campaign_of_each_builtin_template_in_2025_with_cards_in_every_state(demo):
+    campaigns = {c.template.slug: c for c in Campaign.objects.filter(year=2025).select_related("template")}
+    assert set(campaigns) == BUILTIN
+    states = {
+        slug: set(campaign.cards.values_list("status", flat=True)) for slug, campaign in campaigns.items()
+    }
+    every = {"not_started", "draft", "submitted", "returned", "verified", "evaluated"}
+    assert states["lesosibirsk-shnor"] == every
+    assert states["social-conditions"] == every
+    # three municipalities, three states each: ozyorsk (no inspector) not started, the others in work
+    assert states["municipal-programme"] == {"not_started", "submitted", "evaluated"}
+    assert states["omc-site"] == {"not_started", "returned", "verified"}
+    assert len(states["municipal-programme"] | states["omc-site"]) == 5
+    today = timezone.localdate()
+    assert all(c.self_assessment_due > today for c in campaigns.values())  # still open to fill
+    # a Russian summary line per campaign
+    for campaign in campaigns.values():
+        assert f"Мониторинг «{campaign.title}» 2025/2026: " in demo
+
+
+def test_municipality_cards_are_filled_by_their_inspector_and_checked_by_the_regional_specialist(demo):
+    cards = {
+        (c.campaign.template.slug, c.municipality.code): c
+        for c in ExpertCard.objects.filter(municipality__isnull=False).select_related(
+            "campaign__template", "municipality"
+        )
+    }
+    assert len(cards) == 2 * 3
+    assert _by(cards["municipal-programme", "berezovsky"], "submitted") == "inspector"
+    assert _by(cards["municipal-programme", "kedrovsky"], "submitted") == "inspector2"
+    assert _by(cards["municipal-programme", "kedrovsky"], "verified") == "regional"
+    assert _by(cards["municipal-programme", "kedrovsky"], "evaluated") == "regional"
+    assert _by(cards["omc-site", "berezovsky"], "returned") == "regional"
+    assert _by(cards["omc-site", "kedrovsky"], "verified") == "regional"
+    assert {cards[slug, "ozyorsk"].status for slug in ("municipal-programme", "omc-site")} == {"not_started"}
+    # every card was saved by its inspector only
+    saved_by = set(
+        CardChange.objects.filter(card__municipality__code="berezovsky", action="saved").values_list(
+            "user__username", flat=True
+        )
+    )
+    assert saved_by == {"inspector"}
+    # municipal programme, kedrovsky: choices 2+2+1+2+2+1 = 10, 2.1 flag 1, 2.2 9/10 ≥ 80 % 2 → 13 of 15;
+    # the regional specialist rejects the last claim (2.2): 11 of 15, high from ⌈0.8 × 15⌉ = 12 → medium
+    programme = cards["municipal-programme", "kedrovsky"]
+    assert (programme.self_score, programme.score, programme.level) == (13, 11, "medium")
+
+
+def test_social_cards_are_for_kedrovsky_and_ozyorsk_schools_and_checked_by_their_verifiers(demo):
+    cards = ExpertCard.objects.filter(campaign__template__slug="social-conditions").select_related("school")
+    codes = {c.school.code for c in cards}
+    assert codes and all(code[:2] in ("03", "04") for code in codes)
+    assert "0101" not in codes
+    verified = [c for c in cards if c.status in ("verified", "evaluated")]
+    assert {(c.school.code[:2], _by(c, "verified")) for c in verified} == {
+        ("03", "inspector2"),
+        ("04", "regional"),
+    }
+    assert {_by(c, "submitted") for c in cards if c.status == "submitted"} <= {
+        f"principal{n}" for n in range(41, 63)
+    }
+    # principal1's ШНОР card waits for the browser journey
+    assert ExpertCard.objects.get(campaign__year=2025, school__code="0101").status == "not_started"
+
+
+def test_running_the_demo_again_changes_nothing(demo):
+    before = _state()
+    _build(io.StringIO())
+    assert _state() == before
