@@ -7,7 +7,13 @@ from schools.roles import is_staff_member
 
 from .models import ExpertCard
 from .rules import EDITABLE, STAFF_ACTION_STATUSES, principal_deadline
-from .selectors import campaign_list_visible_to, card_actions, card_list_visible_to, is_overdue
+from .selectors import (
+    campaign_list_visible_to,
+    card_actions,
+    card_list_visible_to,
+    card_verifier_refusal,
+    is_overdue,
+)
 
 
 def school_panel(request, school) -> str:
@@ -25,20 +31,24 @@ def dashboard_panel(request) -> str:
 
 
 def tasks(user, today) -> list[Task]:
-    """Cards to fill (a principal) or to verify (staff)."""
+    """Cards to fill (a principal; an inspector their municipality's cards) or to verify (staff: the cards
+    they may verify, a municipality's card by the regional level only)."""
     cards = card_list_visible_to(user=user)
+    open_cards = cards.filter(status__in=EDITABLE)
+    checks = []
     if is_staff_member(user):
         submitted = cards.filter(status__in=STAFF_ACTION_STATUSES["verify"]).prefetch_related(None)
-        return [
+        checks = [
             Task(
-                f"Проверить экспертную карту: {c.school.display_name}",
+                f"Проверить экспертную карту: {c.subject_name}",
                 c.get_absolute_url(),
                 c.campaign.verification_due,
             )
             for c in submitted
+            if card_verifier_refusal(card=c, user=user) is None
         ]
-    open_cards = cards.filter(status__in=EDITABLE)
-    return [
+        open_cards = open_cards.filter(municipality__isnull=False)
+    return checks + [
         Task(
             "Доработать экспертную карту"
             if c.status == ExpertCard.Status.RETURNED

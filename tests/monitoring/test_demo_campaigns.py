@@ -113,3 +113,39 @@ def test_running_the_demo_again_changes_nothing(demo):
     before = _state()
     _build(io.StringIO())
     assert _state() == before
+
+
+def test_the_staff_pages_open_with_every_campaign_of_the_demo(demo, client):
+    from django.contrib.auth import get_user_model
+
+    campaigns = list(Campaign.objects.filter(year=2025))
+    cards = list(ExpertCard.objects.filter(campaign__year=2025, status__in=["submitted", "verified"]))
+    failures = []
+    for username in ("admin", "regional", "inspector", "inspector2"):
+        client.force_login(get_user_model().objects.get(username=username))
+        urls = ["/", "/dashboard/", "/monitoring/", *[c.get_absolute_url() for c in campaigns + cards]]
+        for url in urls:
+            status = client.get(url).status_code
+            if status not in (200, 302, 404):
+                failures.append((username, url, status))
+    assert failures == []
+
+
+def test_the_dashboard_gives_each_staff_member_their_municipality_card_tasks(demo, client):
+    from django.contrib.auth import get_user_model
+
+    from schools.models import Municipality
+
+    berezovsky = Municipality.objects.get(code="berezovsky").name
+    check = f"Проверить экспертную карту: {berezovsky}"  # the programme card, submitted by inspector
+
+    def dashboard(username):
+        client.force_login(get_user_model().objects.get(username=username))
+        page = client.get("/dashboard/")
+        assert page.status_code == 200
+        return page.content.decode()
+
+    regional, inspector = dashboard("regional"), dashboard("inspector")
+    assert check in regional
+    assert check not in inspector  # who filled it does not verify it
+    assert "Доработать экспертную карту" in inspector  # the sites card regional returned
