@@ -284,7 +284,10 @@ def seed() -> list[str]:
         defaults={"weights": default_weights(), "comment": "Значения по умолчанию"},
     )
     _, bands_created = TeacherLevelRules.objects.get_or_create(
-        valid_from=DEFAULT_RULES_YEAR, defaults={"comment": "Значения по умолчанию (DESIGN §7.4)"}
+        valid_from=DEFAULT_RULES_YEAR,
+        defaults={
+            "comment": "Значения по умолчанию: низкий уровень — меньше 50 % максимума, высокий — от 80 %"
+        },
     )
     return [
         f"Оценочные процедуры: {len(PROCEDURES)}, предметы: {Subject.objects.count()}.",

@@ -2,6 +2,7 @@
 `municipal-programme` and `omc-site`, beside `lesosibirsk-shnor` (reference.py). Stored as data, edited in the
 browser; seeding creates a missing one and never overwrites what staff changed."""
 
+from .defaults import DEFAULT_LEVELS
 from .models import CardTemplate
 from .services.templates import template_import, template_same_content
 
@@ -34,7 +35,7 @@ SOCIAL_CONDITIONS = {
     "контекстом ОО этого года (источник — карта), по ним считается индекс социального благополучия.",
     "subject": "school",
     "participants": "all_schools",
-    "levels": {"high": "0.8", "medium": "0.6"},
+    "levels": dict(DEFAULT_LEVELS),
     "sections": [
         {
             "number": 1,
@@ -123,7 +124,7 @@ MUNICIPAL_PROGRAMME = {
     "специалист.",
     "subject": "municipality",
     "participants": "all_municipalities",
-    "levels": {"high": "0.8", "medium": "0.6"},
+    "levels": dict(DEFAULT_LEVELS),
     "sections": [
         {
             "number": 1,
@@ -207,7 +208,7 @@ OMC_SITE = {
     "контакты. Доказательство — ссылки на страницы сайта.",
     "subject": "municipality",
     "participants": "all_municipalities",
-    "levels": {"high": "0.8", "medium": "0.6"},
+    "levels": dict(DEFAULT_LEVELS),
     "sections": [
         {
             "number": 1,

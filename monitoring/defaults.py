@@ -8,3 +8,5 @@ from decimal import Decimal
 
 DEFAULT_HIGH_SHARE = Decimal("0.8")
 DEFAULT_MEDIUM_SHARE = Decimal("0.6")
+# The same levels as a template file writes them (the built-in templates, a new template of the editor).
+DEFAULT_LEVELS = {"high": str(DEFAULT_HIGH_SHARE), "medium": str(DEFAULT_MEDIUM_SHARE)}

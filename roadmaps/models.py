@@ -256,6 +256,13 @@ class RoadmapItem(TimeStampedModel):
             ),
         ]
 
+    @staticmethod
+    def audit_value(field_name: str, value):
+        """How the journal shows a stored value of this model (`schools.audit.show_value` asks)."""
+        if field_name == "source_ref":
+            return recommendation_source_text(str(value), {})
+        return value
+
     def __str__(self):
         return f"{self.number}. {self.title[:80]}"
 

@@ -4,7 +4,7 @@
 A leaf module: the models (for the journal) and the selectors both use it, so it imports neither.
 """
 
-from indicators.models import Indicator
+from indicators.models import Indicator, Subject
 from schools import formatting
 
 
@@ -15,7 +15,16 @@ def indicator_names() -> dict[str, str]:
 
 def recommendation_source_text(ref: str, names: dict[str, str]) -> str:
     """A finding's reference in words: «indicator:vpr_fail_share:2025» → «показатель «…», 2025/2026»."""
-    lists = {"low_results": "список ШНОР", "unfavourable": "список ШНСУ"}
+    lists = {
+        "low_results": "список ШНОР",
+        "unfavourable": "список ШНСУ",
+        "objectivity": "список ОО с признаками необъективности результатов",
+    }
+    if (ref or "").startswith("teacher-diagnostics:"):  # an individual route (ИОМ) of a teacher
+        _, year, subject, teacher = (ref.split(":") + ["", "", ""])[:4]
+        when = f", {formatting.school_year(year)}" if year.isdigit() else ""
+        subject_name = Subject.objects.filter(code=subject).values_list("name", flat=True).first() or subject
+        return f"ИОМ педагога {teacher} по результатам диагностики ({subject_name.lower()}{when})"
     parts = {}
     for piece in (ref or "").split("/"):
         key, _, value = piece.partition(":")

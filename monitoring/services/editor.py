@@ -14,6 +14,7 @@ from django.db.models import F
 
 from schools.errors import Conflict, ValidationFailed
 
+from ..defaults import DEFAULT_LEVELS
 from ..models import CardTemplate, Criterion
 from ..selectors import template_as_dict
 from .templates import _section_create, template_validate
@@ -119,7 +120,7 @@ def template_create(*, slug: str, title: str, subject: str) -> CardTemplate:
         "title": title,
         "subject": subject,
         "participants": "",
-        "levels": {"high": "0.8", "medium": "0.6"},
+        "levels": dict(DEFAULT_LEVELS),
         "sections": [],
     }
     errors = template_validate(data, draft=True)

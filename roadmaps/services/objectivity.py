@@ -15,6 +15,7 @@ from schools import formatting
 from schools.models import School
 
 from ..models import CycleStage, Direction, Recommendation, Roadmap, RoadmapItem
+from ..sources import recommendation_source_text
 from .core import _require_staff, recommendation_create, roadmap_item_save, roadmap_save
 
 OBJECTIVITY_DIRECTION = "2.1"  # «Система обеспечения объективности процедур оценки качества…» (§4.1)
@@ -126,6 +127,6 @@ def programme_item_from_objectivity(*, school: School, year: int, user: User) ->
         term="на оценочных процедурах следующего учебного года",
         responsible="Руководитель ОО",
         result="Отчёт школы о проведении процедур; отсутствие признаков необъективности в следующем году",
-        notes=f"Основание: {_texts(status)[0]} ({source_ref})",
+        notes=f"Основание: {_texts(status)[0]} ({recommendation_source_text(source_ref, {})})",
     )
     return roadmap_item_save(item=item, user=user), True

@@ -85,7 +85,7 @@ def test_campaign_results_show_cards_and_levels(computed):
     seed_monitoring()
     campaign = campaign_create(
         year=2025,
-        template=CardTemplate.objects.get(),
+        template=CardTemplate.objects.get(slug="lesosibirsk-shnor"),
         school_ids=list(School.objects.filter(code__in=["S1", "S2"]).values_list("pk", flat=True)),
     )
 
