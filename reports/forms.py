@@ -13,6 +13,25 @@ class ReportRequestForm(forms.Form):
     school = forms.CharField(label="Код ОО (для профиля ОО)", max_length=32, required=False)
     campaign = forms.IntegerField(label="Мониторинг (номер, по желанию)", required=False, min_value=1)
     roadmap = forms.IntegerField(label="Дорожная карта (номер, по желанию)", required=False, min_value=1)
+    municipality = forms.ChoiceField(label="Муниципалитет (для аналитического отчёта)", required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from schools.selectors import municipality_list_visible_to, scope_municipality_ids
+
+        places = (
+            [(m.code, m.name) for m in municipality_list_visible_to(user=user).order_by("name")]
+            if user
+            else []
+        )
+        whole = (
+            [("", "все муниципалитеты (отчёт региона)")]
+            if user is None or scope_municipality_ids(user) is None
+            else []
+        )
+        self.fields["municipality"].choices = whole + places
+        if len(places) <= 1:
+            del self.fields["municipality"]  # one municipality: nothing to choose
 
     def clean(self):
         data = super().clean()
@@ -22,7 +41,7 @@ class ReportRequestForm(forms.Form):
 
     def params(self) -> dict:
         data = self.cleaned_data
-        return {k: data[k] for k in ("school", "campaign", "roadmap") if data.get(k)}
+        return {k: data[k] for k in ("school", "campaign", "roadmap", "municipality") if data.get(k)}
 
 
 class ConclusionsForm(forms.Form):

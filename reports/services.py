@@ -15,6 +15,7 @@ from django.utils import timezone
 from schools import formatting
 from schools.jobs import job_create, job_enqueue
 from schools.models import Job, Municipality, School
+from schools.selectors import municipality_list_visible_to, school_list_visible_to, scope_municipality_ids
 from schools.uploads import UploadRejected
 
 from . import masking, rendering
@@ -32,6 +33,10 @@ REPORT_PUBLISHED = "Отчёт опубликован: снимите его с 
 REPORT_BUSY = "Отчёт ещё формируется: дождитесь окончания."
 REPORT_NEEDS_SCHOOL = "Для профиля ОО укажите код образовательной организации."
 REPORT_UNKNOWN_SCHOOL = "ОО с кодом «{code}» не найдена."
+REPORT_WHOLE_REGION_ONLY = (
+    "Отчёт этого вида строится по всем муниципалитетам; его формирует региональный специалист или "
+    "администратор. Вам доступны аналитический отчёт вашего муниципалитета и профиль ОО."
+)
 REPORT_UNKNOWN_MUNICIPALITY = "Муниципалитета с кодом «{code}» нет."
 REPORT_NO_MUNICIPALITIES = "Нет муниципалитетов со школами: строить муниципальные отчёты не для кого."
 REPORT_YEAR_RANGE = "Учебный год должен быть между 2000 и 2100, получено: {year}."
@@ -132,13 +137,44 @@ def _validated_params(*, kind: str, year: int, params: dict) -> dict:
     return params
 
 
+def _in_scope(*, kind: str, params: dict, user: User | None) -> dict:
+    """A report of a staff member bound to municipalities (DESIGN §6) is about their own: the annual report
+    of their municipality (the first one unless they chose another of theirs), a profile of a school they
+    see; the kinds that cover the whole installation are built by those who see all of it."""
+    ids = scope_municipality_ids(user) if user is not None and getattr(user, "pk", None) else None
+    if ids is None:
+        return params
+    params = dict(params)
+    mine = municipality_list_visible_to(user=user).order_by("name")
+    if kind == Report.Kind.SCHOOL:
+        if (
+            not school_list_visible_to(user=user)
+            .filter(code=str(params.get("school") or "").strip())
+            .exists()
+        ):
+            raise BuildError(REPORT_UNKNOWN_SCHOOL.format(code=params.get("school") or ""))
+    elif kind == Report.Kind.ANNUAL:
+        chosen = str(params.get("municipality") or "").strip()
+        if chosen and not mine.filter(code=chosen).exists():
+            raise BuildError(REPORT_UNKNOWN_MUNICIPALITY.format(code=chosen))
+        first = mine.first()
+        if first is None:
+            raise BuildError(REPORT_NO_MUNICIPALITIES)
+        params["municipality"] = chosen or first.code
+    else:
+        raise BuildError(REPORT_WHOLE_REGION_ONLY)
+    return params
+
+
 @transaction.atomic
 def report_create(*, kind: str, year: int, params: dict | None = None, user: User | None = None) -> Report:
     """A new report row (queued) placed in the grid by its kind; not yet enqueued."""
     from roadmaps.models import CycleStage, Direction
 
     builder_for(kind)  # unknown kinds fail here, before anything is written
-    params = _validated_params(kind=kind, year=year, params=params or {})
+    params = _validated_params(
+        kind=kind, year=year, params=_in_scope(kind=kind, params=params or {}, user=user)
+    )
     direction_code, stage_number = placement(kind)
     return Report.objects.create(
         kind=kind,

@@ -32,7 +32,7 @@ class ReportIndexView(StaffRequiredMixin, MunicipalityFilterMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            form=kwargs.pop("form", None) or ReportRequestForm(),
+            form=kwargs.pop("form", None) or ReportRequestForm(user=self.request.user),
             counts=selectors.report_kind_counts(),
             kinds=Report.Kind.choices,
             kind=self.request.GET.get("kind", ""),
@@ -44,7 +44,7 @@ class ReportIndexView(StaffRequiredMixin, MunicipalityFilterMixin, ListView):
 
 class ReportCreateView(StaffRequiredMixin, View):
     def post(self, request):
-        form = ReportRequestForm(request.POST)
+        form = ReportRequestForm(request.POST, user=request.user)
         if form.is_valid():
             try:
                 report = services.report_request(

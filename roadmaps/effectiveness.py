@@ -265,7 +265,10 @@ def list_membership(*, years, school_ids=None) -> dict[tuple[int, int], dict[str
 
 
 def effectiveness_report(*, year: int, school_ids=None) -> EffectivenessReport:
-    """The stage-6 analysis for `year` versus `year - 1` (all schools, or those in `school_ids`)."""
+    """The stage-6 analysis for `year` versus `year - 1` (all schools, or those in `school_ids`: ids or a
+    queryset of them, such as schools.selectors.school_ids_in_scope)."""
+    if school_ids is not None:  # one set of ids: filters take it, and membership tests (`pk in`) work
+        school_ids = set(School.objects.filter(pk__in=school_ids).values_list("pk", flat=True))
     before_year = year - 1
     decisions = _decisions(year, school_ids)
     periods = {d.pk: decision_years(d, year) for d in decisions}
