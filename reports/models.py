@@ -112,6 +112,14 @@ class Document(TimeStampedModel):
         return " ".join(parts)
 
 
+def report_series_key(kind: str, year: int, params: dict) -> str:
+    """What makes two builds the same report: kind, year and the parameters (names and labels aside)."""
+    import json
+
+    key = {name: value for name, value in (params or {}).items() if not name.endswith("_label")}
+    return f"{kind}:{year}:{json.dumps(key, sort_keys=True, ensure_ascii=False)}"[:300]
+
+
 class Report(TimeStampedModel):
     """One build of an analytical report: its data snapshot, its files, its state and its publication."""
 
@@ -194,6 +202,19 @@ class Report(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Builds of the same report (kind, year, parameters) form a series; each publication is an edition.
+    # Publishing a new build supersedes the current edition, which stays published as an earlier version.
+    series = models.CharField("серия (один и тот же отчёт)", max_length=300, blank=True, db_index=True)
+    edition = models.PositiveSmallIntegerField("номер опубликованной версии", null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name="заменён версией",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="earlier_editions",
+    )
+    superseded_at = models.DateTimeField("заменён когда", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="кто запустил",
@@ -214,6 +235,11 @@ class Report(TimeStampedModel):
                 condition=Q(is_published=False) | Q(status="done", published_at__isnull=False),
                 name="report_published_is_done",
             ),
+            models.UniqueConstraint(
+                fields=["series"],
+                condition=Q(is_published=True, superseded_by__isnull=True) & ~Q(series=""),
+                name="report_one_current_edition",
+            ),
         ]
         indexes = [models.Index(fields=["status", "heartbeat_at"], name="report_status_heartbeat_idx")]
 
@@ -229,6 +255,10 @@ class Report(TimeStampedModel):
     @property
     def year_label(self) -> str:
         return f"{formatting.school_year(self.year)}"
+
+    @property
+    def is_current_edition(self) -> bool:
+        return self.is_published and self.superseded_by_id is None
 
     @property
     def is_finished(self) -> bool:
