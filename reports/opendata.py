@@ -104,13 +104,14 @@ def _lists_rows() -> list[list]:
 
     years = list(_computed_years())
     counts = list_counts(years=years)
-    names = dict(Municipality.objects.values_list("pk", "name"))
+    names = {pk: (code, name) for pk, code, name in Municipality.objects.values_list("pk", "code", "name")}
     rows = []
-    for (municipality_id, year), figures in sorted(counts.items(), key=lambda i: (i[0][1], names[i[0][0]])):
+    for (municipality_id, year), figures in sorted(
+        counts.items(), key=lambda i: (i[0][1], names[i[0][0]][1])
+    ):
         masked = [masking.mask_count(figures[name]) for name in COUNT_FIELDS]
-        rows.append(
-            [formatting.school_year(year), names[municipality_id], *["" if v is None else v for v in masked]]
-        )
+        code, name = names[municipality_id]
+        rows.append([formatting.school_year(year), code, name, *["" if v is None else v for v in masked]])
     return rows
 
 
@@ -205,6 +206,7 @@ DATA_SETS = (
         structure_date=FIXED,
         fields=(
             Field("school_year", "Academic year", "Учебный год"),
+            Field("municipality_code", "Municipality code", "Код муниципалитета"),
             Field("municipality", "Municipality", "Муниципалитет"),
             Field("schools", "Schools with computed indicators", "Школ с рассчитанными показателями"),
             Field("low_results", "Schools with low results (SHNOR)", "Школ в списке ШНОР"),

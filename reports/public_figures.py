@@ -199,3 +199,16 @@ def _charts(rows: list[dict], levels: dict | None) -> dict:
             table_open=True,
         )
     return charts
+
+
+def municipality_figures(*, year: int | None) -> list[dict]:
+    """Every municipality (by name, never by its figures) with its counts of the year, unmasked: the page
+    masks them with `public_count`."""
+    from schools.models import Municipality
+
+    counts = list_counts(years=[year]) if year else {}
+    rows = []
+    for municipality in Municipality.objects.exclude(code="").order_by("name").values("pk", "code", "name"):
+        figures = counts.get((municipality["pk"], year), dict.fromkeys(COUNT_FIELDS, 0))
+        rows.append({"code": municipality["code"], "name": municipality["name"], **figures})
+    return rows

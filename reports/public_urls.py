@@ -6,6 +6,7 @@ app_name = "quality"
 
 urlpatterns = [
     path("", public_views.QualityIndexView.as_view(), name="index"),
+    path("m/<str:code>/", public_views.QualityMunicipalityView.as_view(), name="municipality"),
     path("accessibility/", public_views.AccessibilitySwitchView.as_view(), name="accessibility"),
     path("feed/", public_views.CachedFeedView.as_view(), name="feed"),
     path("opendata/", public_views.OpenDataIndexView.as_view(), name="opendata"),

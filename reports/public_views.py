@@ -14,13 +14,14 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views import View
 from django.views.generic import TemplateView
 
+from schools.models import Municipality, Region
 from schools.roles import is_staff_member
 
 from . import accessibility, opendata, selectors
 from .files import file_response
 from .models import Document, Report
 from .public_cache import AnonymousPageCacheMixin, normalized
-from .public_figures import public_figures
+from .public_figures import municipality_figures, public_figures
 from .rendering import conclusions_text, template_context
 from .views import document_file_response
 
@@ -43,14 +44,34 @@ class QualityIndexView(AnonymousPageCacheMixin, TemplateView):
     def get_context_data(self, **kwargs):
         query = normalized("q", self.request.GET.get("q", ""))
         show_empty = self.request.GET.get("empty") == "1"
+        figures = public_figures()
         return super().get_context_data(
-            figures=public_figures(),
+            region=Region.objects.first(),
+            figures=figures,
+            municipalities=municipality_figures(year=figures["years"][-1] if figures["years"] else None),
             grid=selectors.quality_grid(user=self.request.user, public=True, show_empty=show_empty),
             reports=selectors.published_report_editions(),
             query=query,
             found=selectors.public_document_search(query=query) if query else None,
             approved_lists=selectors.public_list_approval(),
             staff_view=is_staff_member(self.request.user),
+            **kwargs,
+        )
+
+
+class QualityMunicipalityView(AnonymousPageCacheMixin, TemplateView):
+    """A municipality's page: its key figures and its published reports (by the municipality's code)."""
+
+    template_name = "reports/quality_municipality.html"
+
+    def get_context_data(self, **kwargs):
+        municipality = Municipality.objects.filter(code=self.kwargs["code"]).first()
+        if municipality is None:
+            raise Http404("Муниципалитет не найден")
+        return super().get_context_data(
+            municipality=municipality,
+            figures=public_figures(municipality_id=municipality.pk),
+            reports=selectors.published_report_editions(municipality_id=municipality.pk),
             **kwargs,
         )
 

@@ -55,15 +55,18 @@ def report_get_visible(*, user: User, pk: int) -> Report:
 def published_reports() -> QuerySet[Report]:
     return (
         Report.objects.filter(is_published=True)
-        .select_related("direction", "stage")
+        .select_related("direction", "stage", "municipality")
         .order_by("-published_at")
     )
 
 
-def published_report_editions() -> list[Report]:
-    """The current edition of every published report, newest first, each with `editions`: all its
-    published editions, newest first (the current one included). One query."""
-    reports = list(published_reports())
+def published_report_editions(*, municipality_id: int | None = None) -> list[Report]:
+    """The current edition of every published report (of one municipality, if given), newest first, each
+    with `editions`: all its published editions, newest first (the current one included). One query."""
+    reports = published_reports()
+    if municipality_id is not None:
+        reports = reports.filter(municipality_id=municipality_id)
+    reports = list(reports)
     series: dict[str, list[Report]] = {}
     for report in reports:
         series.setdefault(report.series or f"#{report.pk}", []).append(report)
@@ -356,6 +359,8 @@ def public_addresses() -> list[tuple[str, Any]]:
     """(path, last change) of every public page: the tab, open data, each published report and document."""
     from django.urls import reverse
 
+    from schools.models import Municipality
+
     from . import opendata
 
     addresses: list[tuple[str, Any]] = [
@@ -363,6 +368,10 @@ def public_addresses() -> list[tuple[str, Any]]:
         (reverse("quality:opendata"), None),
     ]
     addresses += [(reverse("quality:opendata-set", args=[s.identifier]), None) for s in opendata.DATA_SETS]
+    addresses += [
+        (reverse("quality:municipality", args=[code]), None)
+        for code in Municipality.objects.exclude(code="").order_by("name").values_list("code", flat=True)
+    ]
     addresses += [(r.get_public_url(), r.published_at) for r in published_reports()]
     addresses += [
         (reverse("quality:document-detail", args=[pk]), changed)

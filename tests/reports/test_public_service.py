@@ -279,8 +279,8 @@ def test_open_data_files_parse_with_the_headers_of_standard_3(region, documents,
     assert data[0] == [row[0] for row in structure[1:]]
     by_year = {row[0]: row for row in data[1:]}
     # year, municipality, schools, ШНОР, ШНСУ, entered/left ШНОР, entered/left ШНСУ
-    assert by_year["2025/2026"][2:] == ["12", "11", "<10", "<10", "0", "<10", "0"]
-    assert by_year["2024/2025"][2:] == ["12", "10", "0", "", "", "", ""]
+    assert by_year["2025/2026"][3:] == ["12", "11", "<10", "<10", "0", "<10", "0"]
+    assert by_year["2024/2025"][3:] == ["12", "10", "0", "", "", "", ""]
 
     as_json = json.loads(
         client.get(f"/quality/opendata/2466000000-shnor-shnsu-lists/{data_name}.json").content
@@ -410,3 +410,27 @@ def test_each_accessibility_choice_has_its_own_cached_copy(region, client):
     client.cookies["a11y"] = "on.3.blue.wide.off"
     chosen = client.get(reverse("quality:index")).content.decode()
     assert "a11y-scheme-blue" not in plain and "a11y-scheme-blue" in chosen
+
+
+# --- municipality pages -----------------------------------------------------------------------------
+def test_municipality_page_shows_only_its_own_figures(region, client):
+    from schools.models import Municipality
+    from tests.factories import MunicipalityFactory
+
+    other = MunicipalityFactory(name="Соседний район")
+    # 12 more schools, all ШНОР in 2025, in the other municipality: the region has 23, «ours» still 11
+    computed_year(
+        2025, [{**row, "code": f"Q{n:02d}", "low": True} for n, row in enumerate(_rows(2025, 0, 0))]
+    )
+    from schools.models import School
+
+    School.objects.filter(code__startswith="Q").update(municipality=other)
+    ours = Municipality.objects.exclude(pk=other.pk).get()
+
+    text = _text(client.get(reverse("quality:municipality", args=[ours.code])))
+    assert "11 школ в списке ШНОР, 2025/2026" in text
+    region_text = _text(client.get(reverse("quality:index")))
+    assert "23 школ в списке ШНОР, 2025/2026" in region_text
+    # the municipalities table, by name: «Соседний район» 12 schools, 12 ШНОР, ШНСУ 0
+    assert "Соседний район 12 12 0" in region_text
+    assert client.get(reverse("quality:municipality", args=["NOPE"])).status_code == 404

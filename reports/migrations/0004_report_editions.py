@@ -36,7 +36,7 @@ def number_editions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0002_document_text'),
+        ('reports', '0003_historicalreport_municipality_report_municipality'),
         ('roadmaps', '0004_versions_and_item_archive'),
         ('schools', '0002_school_code_letters_digits_dash_underscore_dot'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
