@@ -212,9 +212,9 @@ def main() -> None:
             timeout=args.timeout,
             env=env,
         )
+        collect_static(db)  # the report's PDF links the hashed stylesheet: collected before publishing
         figures["publish"] = run_task(db, "publish", timeout=args.timeout, env=env, script=__file__)
         report_id = figures["publish"].get("report_id")
-        collect_static(db)
         port = free_port()
         log(f"gunicorn on {HOST}:{port}, {args.workers} workers")
         gunicorn = subprocess.Popen(

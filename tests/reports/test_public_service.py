@@ -434,3 +434,18 @@ def test_municipality_page_shows_only_its_own_figures(region, client):
     # the municipalities table, by name: «Соседний район» 12 schools, 12 ШНОР, ШНСУ 0
     assert "Соседний район 12 12 0" in region_text
     assert client.get(reverse("quality:municipality", args=["NOPE"])).status_code == 404
+
+
+@pytest.mark.slow
+def test_published_copy_ranks_no_school(published_twice, client):
+    _first, second = published_twice
+    assert any(s["id"] == "ranking" for s in second.data["sections"])  # staff keep the ranking
+    assert "Место" in second.data["tables"]["list_low_results"]["headers"]
+
+    public = second.public_data
+    assert not any(s["id"] == "ranking" for s in public["sections"])
+    assert "ranking_summary" not in public["tables"]
+    assert all("Место" not in header for table in public["tables"].values() for header in table["headers"])
+    text = " ".join(page.extract_text() for page in PdfReader(second.public_pdf.path).pages)
+    assert "Рейтинг" not in text and " из 3" not in text  # «1 из 3»: a place in the cluster of 3
+    assert "Место" not in _text(client.get(second.get_public_url()))
