@@ -220,7 +220,7 @@ def _table(title: str, head: list[str], rows: list[list[str]], *, is_open: bool 
     )
     return (
         f'<details class="chart-table"{" open" if is_open else ""}><summary>Таблица</summary>'
-        '<div class="table-wrap">'
+        f'<div class="table-wrap" tabindex="0" role="region" aria-label="Таблица: {escape(title)}">'
         f'<table class="data-table"><caption>{escape(title)}</caption><thead><tr>{header}</tr></thead>'
         f"<tbody>{body}</tbody></table></div></details>"
     )

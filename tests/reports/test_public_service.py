@@ -449,3 +449,22 @@ def test_published_copy_ranks_no_school(published_twice, client):
     text = " ".join(page.extract_text() for page in PdfReader(second.public_pdf.path).pages)
     assert "Рейтинг" not in text and " из 3" not in text  # «1 из 3»: a place in the cluster of 3
     assert "Место" not in _text(client.get(second.get_public_url()))
+
+
+def test_charts_draw_a_masked_count_as_its_text_and_keep_it_in_the_table():
+    from schools.charts import Series, bar_chart, line_chart
+
+    bars = str(bar_chart(title="Уровни", labels=["высокая", "низкая"], values=["<10", 12], table_open=True))
+    assert bars.count("<rect") == 2  # only the 12 has a bar (one per drawing: wide and narrow)
+    assert 'class="chart-tick">&lt;10</text>' in bars
+    assert '<details class="chart-table" open>' in bars
+    assert '<td data-label="Значение">&lt;10</td>' in bars
+
+    lines = str(
+        line_chart(
+            title="Списки", categories=["2024/2025", "2025/2026"], series=[Series("ШНОР", ["<10", 11])]
+        )
+    )
+    # only 2025/2026 is drawn: one marker in each drawing (wide, narrow), no line from a masked point
+    assert lines.count("<circle") == 2 and "<polyline" not in lines
+    assert '<td data-label="ШНОР">&lt;10</td>' in lines
