@@ -166,6 +166,9 @@ class Report(TimeStampedModel):
     methodology_version = models.CharField("версия методики", max_length=100, blank=True)
     data = models.JSONField("данные отчёта", default=dict, blank=True)
     public_data = models.JSONField("данные для публикации", default=dict, blank=True)
+    # The public page's text, rendered once at publication from `public_data` (the same content as the PDF),
+    # so a report of 1,500 schools is not rendered again for each first visitor.
+    public_html = models.TextField("опубликованный текст (HTML)", blank=True)
     conclusions = models.TextField("выводы", blank=True)
     conclusions_edited = models.BooleanField("выводы отредактированы", default=False)
     pdf = models.FileField("PDF", upload_to=report_upload_to, blank=True, max_length=255)
@@ -223,7 +226,7 @@ class Report(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    history = HistoricalRecords(excluded_fields=["data", "public_data", "heartbeat_at"])
+    history = HistoricalRecords(excluded_fields=["data", "public_data", "public_html", "heartbeat_at"])
 
     class Meta:
         verbose_name = "аналитический отчёт"

@@ -160,6 +160,7 @@ def public_figures(*, municipality_id: int | None = None) -> dict:
         "charts": _charts(rows, levels) if rows else {},
         "small_label": masking.small_label(),
         "k": masking.small_count_k(),
+        "counts": counts,  # unmasked, by (municipality id, year): for `municipality_figures`
     }
 
 
@@ -201,12 +202,13 @@ def _charts(rows: list[dict], levels: dict | None) -> dict:
     return charts
 
 
-def municipality_figures(*, year: int | None) -> list[dict]:
+def municipality_figures(*, year: int | None, counts: dict | None = None) -> list[dict]:
     """Every municipality (by name, never by its figures) with its counts of the year, unmasked: the page
-    masks them with `public_count`."""
+    masks them with `public_count`. `counts` of `list_counts` already read are reused."""
     from schools.models import Municipality
 
-    counts = list_counts(years=[year]) if year else {}
+    if counts is None:
+        counts = list_counts(years=[year]) if year else {}
     rows = []
     for municipality in Municipality.objects.exclude(code="").order_by("name").values("pk", "code", "name"):
         figures = counts.get((municipality["pk"], year), dict.fromkeys(COUNT_FIELDS, 0))

@@ -11,18 +11,19 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import TemplateView
 
 from schools.models import Municipality, Region
 from schools.roles import is_staff_member
 
-from . import accessibility, opendata, selectors
+from . import accessibility, masking, opendata, selectors
 from .files import file_response
 from .models import Document, Report
 from .public_cache import AnonymousPageCacheMixin, normalized
 from .public_figures import municipality_figures, public_figures
-from .rendering import conclusions_text, template_context
+from .rendering import report_public_html
 from .views import document_file_response
 
 
@@ -48,7 +49,9 @@ class QualityIndexView(AnonymousPageCacheMixin, TemplateView):
         return super().get_context_data(
             region=Region.objects.first(),
             figures=figures,
-            municipalities=municipality_figures(year=figures["years"][-1] if figures["years"] else None),
+            municipalities=municipality_figures(
+                year=figures["years"][-1] if figures["years"] else None, counts=figures["counts"]
+            ),
             grid=selectors.quality_grid(user=self.request.user, public=True, show_empty=show_empty),
             reports=selectors.published_report_editions(),
             query=query,
@@ -83,14 +86,15 @@ class PublicReportDetailView(AnonymousPageCacheMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         report = _published_report(self.kwargs["pk"])
-        data = report.public_data or {}
+        body = report.public_html  # rendered at publication; reports published before it are rendered now
+        if not body:
+            body = report_public_html(report, report.public_data or {})
         editions = selectors.report_editions(report=report)
         current = next((r for r in editions if r.is_current_edition), None)
         return super().get_context_data(
             report=report,
-            data=data,
-            content=template_context(report, data, web=True),
-            conclusions=conclusions_text(report, data),
+            body=mark_safe(body),  # rendered by our own template from the masked snapshot
+            small_count_k=masking.small_count_k(),
             editions=editions,
             current=current,
             **kwargs,

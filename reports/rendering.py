@@ -144,6 +144,16 @@ def report_html(report, data: dict) -> str:
     return render_to_string("reports/pdf/report.html", template_context(report, data))
 
 
+def report_public_html(report, data: dict) -> str:
+    """The published report as HTML for its public page: the same sections, charts (each with its table),
+    tables, conclusions and annex as the PDF."""
+    context = template_context(report, data, web=True)
+    return render_to_string(
+        "reports/_public_report_body.html",
+        {"content": context, "conclusions": conclusions_text(report, data)},
+    )
+
+
 def report_pdf_bytes(report, data: dict) -> bytes:
     return render_pdf(report_html(report, data))
 

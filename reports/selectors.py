@@ -53,9 +53,11 @@ def report_get_visible(*, user: User, pk: int) -> Report:
 
 
 def published_reports() -> QuerySet[Report]:
+    """Published reports without their data snapshots (megabytes for a region): pages list them."""
     return (
         Report.objects.filter(is_published=True)
         .select_related("direction", "stage", "municipality")
+        .defer("data", "public_data", "public_html")
         .order_by("-published_at")
     )
 

@@ -245,6 +245,7 @@ def report_withdraw(*, report: Report, user: User) -> Report:
         published_at=None,
         published_by=None,
         public_data={},
+        public_html="",
         public_pdf="",
         public_xlsx="",
         edition=None,
@@ -394,6 +395,7 @@ def report_publish(
         progress(40, "Формирование публичного PDF")
     pdf = rendering.report_pdf_bytes(report, public)
     xlsx = rendering.report_xlsx_bytes(report, public)
+    html = rendering.report_public_html(report, public)
     _replace_file(report.public_pdf, "public.pdf", pdf)
     _replace_file(report.public_xlsx, "public.xlsx", xlsx)
     with transaction.atomic():
@@ -401,6 +403,7 @@ def report_publish(
         edition = _supersede_current_edition(report, now)
         Report.objects.filter(pk=report_id).update(
             public_data=public,
+            public_html=html,
             public_pdf=report.public_pdf.name,
             public_xlsx=report.public_xlsx.name,
             is_published=True,

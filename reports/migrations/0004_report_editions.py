@@ -44,6 +44,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name='report',
+            name='public_html',
+            field=models.TextField(blank=True, verbose_name='опубликованный текст (HTML)'),
+        ),
+        migrations.AddField(
             model_name='historicalreport',
             name='edition',
             field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='номер опубликованной версии'),
