@@ -114,7 +114,9 @@ def quality_grid(*, user: User, public: bool, show_empty: bool = True) -> dict:
     directions = list(Direction.objects.order_by("order", "code"))
     stages = list(CycleStage.objects.order_by("number"))
     documents = Document.objects.select_related("direction", "stage").order_by("-date", "title")
-    reports = Report.objects.filter(direction__isnull=False, stage__isnull=False, status=Report.Status.DONE)
+    reports = Report.objects.filter(
+        direction__isnull=False, stage__isnull=False, status=Report.Status.DONE
+    ).defer("data", "public_data", "public_html")
     if public or not is_staff_member(user):
         documents = documents.filter(is_published=True)
         reports = reports.filter(is_published=True, superseded_by__isnull=True)
