@@ -65,17 +65,18 @@ def published_reports() -> QuerySet[Report]:
 def published_report_editions(*, municipality_id: int | None = None) -> list[Report]:
     """The current edition of every published report (of one municipality, if given), newest first, each
     with `editions`: all its published editions, newest first (the current one included). One query."""
-    reports = published_reports()
+    queryset = published_reports()
     if municipality_id is not None:
-        reports = reports.filter(municipality_id=municipality_id)
-    reports = list(reports)
+        queryset = queryset.filter(municipality_id=municipality_id)
+    reports = list(queryset)
     series: dict[str, list[Report]] = {}
     for report in reports:
         series.setdefault(report.series or f"#{report.pk}", []).append(report)
     current = [r for r in reports if r.superseded_by_id is None]
     for report in current:
         editions = series[report.series or f"#{report.pk}"]
-        report.editions = sorted(editions, key=lambda r: (r.edition or 0, r.published_at), reverse=True)
+        editions.sort(key=lambda r: (r.edition or 0, r.published_at), reverse=True)
+        setattr(report, "editions", editions)  # noqa: B010 (an attribute for the template, not a field)
     return current
 
 
