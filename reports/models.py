@@ -226,7 +226,10 @@ class Report(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    history = HistoricalRecords(excluded_fields=["data", "public_data", "public_html", "heartbeat_at"])
+    # `series` is a technical key (kind:year:parameters); the journal shows the edition numbers instead.
+    history = HistoricalRecords(
+        excluded_fields=["data", "public_data", "public_html", "series", "heartbeat_at"]
+    )
 
     class Meta:
         verbose_name = "аналитический отчёт"

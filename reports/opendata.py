@@ -54,12 +54,19 @@ TERMS_OF_USE = (
 )
 
 
+FORMAT_LABELS = {"string": "строка", "integer": "целое число", "date": "дата", "url": "ссылка"}
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
     english: str
     russian: str
     format: str = "string"
+
+    @property
+    def format_label(self) -> str:
+        return FORMAT_LABELS.get(self.format, self.format)
 
 
 @dataclass(frozen=True)

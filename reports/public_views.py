@@ -184,7 +184,7 @@ class OpenDataPassportView(AnonymousPageCacheMixin, TemplateView):
         return super().get_context_data(
             data_set=data,
             passport=opendata.passport(data),
-            structure=opendata.structure_rows(data),
+            structure=data.fields,
             **kwargs,
         )
 

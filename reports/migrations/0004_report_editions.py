@@ -55,11 +55,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='historicalreport',
-            name='series',
-            field=models.CharField(blank=True, db_index=True, max_length=300, verbose_name='серия (один и тот же отчёт)'),
-        ),
-        migrations.AddField(
-            model_name='historicalreport',
             name='superseded_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='заменён когда'),
         ),
