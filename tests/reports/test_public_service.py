@@ -136,10 +136,22 @@ def test_monitoring_levels_count_verified_cards_and_mask_small_ones(region, clie
     assert "высокая <10 средняя 0 низкая 10" in text
 
 
-def test_key_figures_take_a_fixed_number_of_queries(region, client, django_assert_max_num_queries):
-    computed_year(2023, _rows(2023, low=2, unf=1))
-    with django_assert_max_num_queries(14):
-        assert client.get(reverse("quality:index")).status_code == 200
+def test_public_pages_take_as_many_queries_for_twice_the_schools(region, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(path: str) -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    paths = ["/quality/", "/quality/opendata/shnor-shnsu-lists/meta.csv", "/sitemap.xml", "/quality/feed/"]
+    before = [queries(path) for path in paths]
+    more = [{**row, "code": f"R{n:02d}"} for n, row in enumerate(_rows(2025, low=5, unf=5))]
+    computed_year(2025, more)  # 12 more schools: 24 in 2025
+
+    assert [queries(path) for path in paths] == before
 
 
 # --- report editions --------------------------------------------------------------------------------
