@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "schools.context_processors.portal",
+                "reports.accessibility.context",
             ],
         },
     },
@@ -351,6 +352,11 @@ PORTAL_TITLE = env("PORTAL_TITLE", default="Управление качеств�
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 PORTAL_OWNER = env("PORTAL_OWNER", default="Управление образования муниципального округа")
 SMALL_COUNT_K = env.int("SMALL_COUNT_K", default=10)
+# Open data of the public tab (reports.opendata): the owner's ИНН starts each set's identifier.
+OPEN_DATA_INN = env("OPEN_DATA_INN", default="")
+OPEN_DATA_PUBLISHER_NAME = env("OPEN_DATA_PUBLISHER_NAME", default="")
+OPEN_DATA_PUBLISHER_PHONE = env("OPEN_DATA_PUBLISHER_PHONE", default="")
+OPEN_DATA_PUBLISHER_EMAIL = env("OPEN_DATA_PUBLISHER_EMAIL", default="")
 REPORTS_DIR = MEDIA_ROOT / "reports"
 # Above this many schools the annual report keeps its per-school annex in the xlsx only (WeasyPrint holds
 # the laid-out PDF in memory: 10,000 annex rows took 2.6 GB, benchmarks/RESULTS.md).

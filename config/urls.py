@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from reports.public_views import SitemapView
 from schools import views as school_views
 from schools.audit_views import AuditLogView
 from schools.help import HelpView
@@ -43,6 +44,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("orders/", include("documents.urls")),
     path("quality/", include("reports.public_urls")),
+    path("sitemap.xml", SitemapView.as_view(), name="sitemap"),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
 ]

@@ -17,6 +17,7 @@ COUNT = "count"  # a number of students
 SHARE = "share"  # a percentage; "basis" names the count columns it was computed from
 NUMBER = "number"  # any other number (indices, ranks, numbers of schools, medians of shares)
 TEXT = "text"
+RANK = "rank"  # a school's place among others («3 из 12»): staff only, left out of every public copy
 HIDDEN = None  # a hidden share
 
 
@@ -52,17 +53,32 @@ def mask_row(row: list, kinds: list[str], basis: dict) -> list:
 
 
 def mask_table(table: dict) -> dict:
+    """The table as it may be published: small counts masked, shares on them hidden, rank columns gone."""
     masked = deepcopy(table)
     kinds, basis = table.get("kinds", []), table.get("basis", {})
-    masked["rows"] = [mask_row(row, kinds, basis) for row in table.get("rows", [])]
+    rows = [mask_row(row, kinds, basis) for row in table.get("rows", [])]
+    keep = [i for i, kind in enumerate(kinds) if kind != RANK]
+    if len(keep) < len(kinds):
+        rows = [[row[i] for i in keep] for row in rows]
+        for name in ("headers", "kinds", "weights"):
+            if masked.get(name):
+                masked[name] = [masked[name][i] for i in keep]
+        masked["basis"] = {}
+    masked["rows"] = rows
     masked["masked"] = True
     return masked
 
 
 def mask_data(data: dict) -> dict:
-    """A copy of a report's data with every table masked (the public copy)."""
+    """A copy of a report's data with every table masked (the public copy); sections marked
+    `"public": False` (a ranking of schools) are left out with their tables and charts."""
     masked = deepcopy(data)
-    masked["tables"] = {key: mask_table(table) for key, table in data.get("tables", {}).items()}
+    hidden = [s for s in data.get("sections", []) if s.get("public") is False]
+    hidden_tables = {key for s in hidden for key in s.get("tables", [])}
+    masked["sections"] = [s for s in masked.get("sections", []) if s.get("public") is not False]
+    masked["tables"] = {
+        key: mask_table(table) for key, table in data.get("tables", {}).items() if key not in hidden_tables
+    }
     masked["masked"] = True
     masked["small_count_k"] = small_count_k()
     return masked

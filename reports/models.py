@@ -112,6 +112,14 @@ class Document(TimeStampedModel):
         return " ".join(parts)
 
 
+def report_series_key(kind: str, year: int, params: dict) -> str:
+    """What makes two builds the same report: kind, year and the parameters (names and labels aside)."""
+    import json
+
+    key = {name: value for name, value in (params or {}).items() if not name.endswith("_label")}
+    return f"{kind}:{year}:{json.dumps(key, sort_keys=True, ensure_ascii=False)}"[:300]
+
+
 class Report(TimeStampedModel):
     """One build of an analytical report: its data snapshot, its files, its state and its publication."""
 
@@ -158,6 +166,9 @@ class Report(TimeStampedModel):
     methodology_version = models.CharField("версия методики", max_length=100, blank=True)
     data = models.JSONField("данные отчёта", default=dict, blank=True)
     public_data = models.JSONField("данные для публикации", default=dict, blank=True)
+    # The public page's text, rendered once at publication from `public_data` (the same content as the PDF),
+    # so a report of 1,500 schools is not rendered again for each first visitor.
+    public_html = models.TextField("опубликованный текст (HTML)", blank=True)
     conclusions = models.TextField("выводы", blank=True)
     conclusions_edited = models.BooleanField("выводы отредактированы", default=False)
     pdf = models.FileField("PDF", upload_to=report_upload_to, blank=True, max_length=255)
@@ -194,6 +205,19 @@ class Report(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Builds of the same report (kind, year, parameters) form a series; each publication is an edition.
+    # Publishing a new build supersedes the current edition, which stays published as an earlier version.
+    series = models.CharField("серия (один и тот же отчёт)", max_length=300, blank=True, db_index=True)
+    edition = models.PositiveSmallIntegerField("номер опубликованной версии", null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name="заменён версией",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="earlier_editions",
+    )
+    superseded_at = models.DateTimeField("заменён когда", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="кто запустил",
@@ -202,7 +226,10 @@ class Report(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    history = HistoricalRecords(excluded_fields=["data", "public_data", "heartbeat_at"])
+    # `series` is a technical key (kind:year:parameters); the journal shows the edition numbers instead.
+    history = HistoricalRecords(
+        excluded_fields=["data", "public_data", "public_html", "series", "heartbeat_at"]
+    )
 
     class Meta:
         verbose_name = "аналитический отчёт"
@@ -213,6 +240,11 @@ class Report(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(is_published=False) | Q(status="done", published_at__isnull=False),
                 name="report_published_is_done",
+            ),
+            models.UniqueConstraint(
+                fields=["series"],
+                condition=Q(is_published=True, superseded_by__isnull=True) & ~Q(series=""),
+                name="report_one_current_edition",
             ),
         ]
         indexes = [models.Index(fields=["status", "heartbeat_at"], name="report_status_heartbeat_idx")]
@@ -229,6 +261,10 @@ class Report(TimeStampedModel):
     @property
     def year_label(self) -> str:
         return f"{formatting.school_year(self.year)}"
+
+    @property
+    def is_current_edition(self) -> bool:
+        return self.is_published and self.superseded_by_id is None
 
     @property
     def is_finished(self) -> bool:

@@ -105,7 +105,12 @@ class RestrictedUrlFetcher(URLFetcher):
         raise UrlRefused(URL_REFUSED.format(url=url))
 
 
+# Tagged PDF for screen readers (PDF/UA-1: structure tree, MarkInfo, the document language from <html lang>).
+PDF_VARIANT = "pdf/ua-1"
+
+
 def render_pdf(html: str) -> bytes:
-    """The PDF of an HTML document (a full page with its own <link> to the PDF stylesheet)."""
+    """The tagged PDF of an HTML document (a full page with its own <link> to the PDF stylesheet and
+    `<html lang="ru">`, which becomes the PDF's /Lang)."""
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=RestrictedUrlFetcher())
-    return document.write_pdf(pdf_variant=None, uncompressed_pdf=False)
+    return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)

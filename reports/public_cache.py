@@ -37,19 +37,29 @@ def public_cache_bump() -> None:
     transaction.on_commit(_bump)
 
 
+def normalized(name: str, value: str) -> str:
+    """A query value as the page reads it (a search: trimmed, case-folded, cut to 100 characters)."""
+    return " ".join(value.split()).casefold()[:100] if name == "q" else value[:20]
+
+
 def page_key(request, params: tuple[str, ...] = ()) -> str:
-    """The cache key of a public page: its path and only the query parameters the page reads, sorted.
+    """The cache key of a public page: its path, only the query parameters the page reads (normalized,
+    sorted, empty ones dropped) and the visitor's version for the visually impaired.
 
     Any other parameter (?utm_source=…, ?x=<random>) changes nothing on the page, so it neither bypasses
     the cache nor adds a stored copy."""
-    query = urlencode(sorted((name, value) for name in params for value in request.GET.getlist(name)))
-    return f"quality:page:{public_version()}:{request.path}?{query}"
+    from .accessibility import settings_from
+
+    pairs = {(name, normalized(name, value)) for name in params for value in request.GET.getlist(name)}
+    query = urlencode(sorted((name, value) for name, value in pairs if value))
+    return f"quality:page:{public_version()}:{settings_from(request).cache_key}:{request.path}?{query}"
 
 
 class AnonymousPageCacheMixin:
     """Serve GET pages to anonymous visitors from the cache; signed-in users always get a fresh page.
 
-    `cache_query_params` names the query parameters the page reads (none today); only they are in the key."""
+    `cache_query_params` names the query parameters the page reads; only they are in the key. Pages,
+    CSV/JSON files and the feed alike: the content, its type and its disposition are stored."""
 
     cache_query_params: tuple[str, ...] = ()
 
@@ -59,9 +69,15 @@ class AnonymousPageCacheMixin:
         key = page_key(request, self.cache_query_params)
         cached = cache.get(key)
         if cached is not None:
-            return HttpResponse(cached)
+            content, content_type, disposition = cached
+            response = HttpResponse(content, content_type=content_type)
+            if disposition:
+                response["Content-Disposition"] = disposition
+            return response
         response = super().dispatch(request, *args, **kwargs)
-        if response.status_code == 200 and hasattr(response, "render"):
-            response.render()
-            cache.set(key, response.content, PAGE_SECONDS)
+        if response.status_code == 200 and not getattr(response, "streaming", False):
+            if hasattr(response, "render"):
+                response.render()
+            stored = (response.content, response["Content-Type"], response.get("Content-Disposition", ""))
+            cache.set(key, stored, PAGE_SECONDS)
         return response

@@ -6,6 +6,21 @@ app_name = "quality"
 
 urlpatterns = [
     path("", public_views.QualityIndexView.as_view(), name="index"),
+    path("m/<str:code>/", public_views.QualityMunicipalityView.as_view(), name="municipality"),
+    path("accessibility/", public_views.AccessibilitySwitchView.as_view(), name="accessibility"),
+    path("feed/", public_views.CachedFeedView.as_view(), name="feed"),
+    path("opendata/", public_views.OpenDataIndexView.as_view(), name="opendata"),
+    re_path(
+        r"^opendata/list\.(?P<fmt>csv|json)$",
+        public_views.OpenDataRegisterView.as_view(),
+        name="opendata-register",
+    ),
+    path("opendata/<str:identifier>/", public_views.OpenDataPassportView.as_view(), name="opendata-set"),
+    re_path(
+        r"^opendata/(?P<identifier>[\w-]+)/(?P<name>[\w-]+)\.(?P<fmt>csv|json)$",
+        public_views.OpenDataFileView.as_view(),
+        name="opendata-file",
+    ),
     path("reports/<int:pk>/", public_views.PublicReportDetailView.as_view(), name="report-detail"),
     re_path(
         r"^reports/(?P<pk>\d+)/(?P<what>pdf|xlsx)/$",

@@ -78,7 +78,12 @@ def chart_svg(spec: dict) -> str:
     return mark_safe(svg)
 
 
-def _chart(spec: dict):
+def chart_html(spec: dict):
+    """A report chart for a web page: the drawing with its table shown beside it (the public HTML copy)."""
+    return _chart(spec, table_open=True)
+
+
+def _chart(spec: dict, *, table_open: bool = False):
     if spec.get("type") == "bar":
         return bar_chart(
             title=spec["title"],
@@ -87,6 +92,7 @@ def _chart(spec: dict):
             unit=spec.get("unit", ""),
             axis=spec.get("axis", ""),
             highlight=spec.get("highlight"),
+            table_open=table_open,
         )
     return line_chart(
         title=spec["title"],
@@ -95,21 +101,24 @@ def _chart(spec: dict):
         axis=spec.get("axis", ""),
         connect=spec.get("connect", True),
         series=[Series(s["label"], s["values"], s.get("dashed", False)) for s in spec["series"]],
+        table_open=table_open,
     )
 
 
-def template_context(report, data: dict) -> dict:
+def template_context(report, data: dict, *, web: bool = False) -> dict:
+    """What the report template prints; `web` draws the charts for a page (each with its table)."""
     # only the tables the PDF prints are formatted: the per-school annexes of the xlsx can hold 180,000 rows
     shown = {key for section in data.get("sections", []) for key in section.get("tables", [])}
     shown.update(data.get("annex", []))
     tables = {key: formatted_table(table) for key, table in data.get("tables", {}).items() if key in shown}
+    draw = chart_html if web else chart_svg
     sections = []
     for section in data.get("sections", []):
         sections.append(
             {
                 **section,
                 "tables": [tables[key] for key in section.get("tables", []) if key in tables],
-                "charts": [chart_svg(spec) for spec in section.get("charts", [])],
+                "charts": [draw(spec) for spec in section.get("charts", [])],
             }
         )
     annex = [tables[key] for key in data.get("annex", []) if key in tables]
@@ -133,6 +142,16 @@ def conclusions_text(report, data: dict) -> str:
 
 def report_html(report, data: dict) -> str:
     return render_to_string("reports/pdf/report.html", template_context(report, data))
+
+
+def report_public_html(report, data: dict) -> str:
+    """The published report as HTML for its public page: the same sections, charts (each with its table),
+    tables, conclusions and annex as the PDF."""
+    context = template_context(report, data, web=True)
+    return render_to_string(
+        "reports/_public_report_body.html",
+        {"content": context, "conclusions": conclusions_text(report, data)},
+    )
 
 
 def report_pdf_bytes(report, data: dict) -> bytes:

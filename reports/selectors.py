@@ -53,27 +53,74 @@ def report_get_visible(*, user: User, pk: int) -> Report:
 
 
 def published_reports() -> QuerySet[Report]:
+    """Published reports without their data snapshots (megabytes for a region): pages list them."""
     return (
         Report.objects.filter(is_published=True)
-        .select_related("direction", "stage")
+        .select_related("direction", "stage", "municipality")
+        .defer("data", "public_data", "public_html")
         .order_by("-published_at")
     )
 
 
+def published_report_editions(*, municipality_id: int | None = None) -> list[Report]:
+    """The current edition of every published report (of one municipality, if given), newest first, each
+    with `editions`: all its published editions, newest first (the current one included). One query."""
+    queryset = published_reports()
+    if municipality_id is not None:
+        queryset = queryset.filter(municipality_id=municipality_id)
+    reports = list(queryset)
+    series: dict[str, list[Report]] = {}
+    for report in reports:
+        series.setdefault(report.series or f"#{report.pk}", []).append(report)
+    current = [r for r in reports if r.superseded_by_id is None]
+    for report in current:
+        editions = series[report.series or f"#{report.pk}"]
+        editions.sort(key=lambda r: (r.edition or 0, r.published_at), reverse=True)
+        setattr(report, "editions", editions)  # noqa: B010 (an attribute for the template, not a field)
+    return current
+
+
+def report_editions(*, report: Report) -> list[Report]:
+    """Every published edition of the report's series, newest first."""
+    if not report.series:
+        return [report]
+    return list(published_reports().filter(series=report.series).order_by("-edition", "-published_at"))
+
+
+def public_document_search(*, query: str) -> list[Document]:
+    """Published documents whose title, number, issuer, summary or text contain every word of the query.
+
+    Case-folded in Python: SQLite's LIKE folds only Latin letters, and the registry is small."""
+    words = query.casefold().split()
+    if not words:
+        return []
+    found = []
+    for document in Document.objects.filter(is_published=True).select_related("direction", "stage"):
+        haystack = " ".join(
+            [document.title, document.number, document.issuer, document.description, document.text]
+        ).casefold()
+        if all(word in haystack for word in words):
+            found.append(document)
+    return found
+
+
 # --- the directions × stages grid -------------------------------------------------------------------
-def quality_grid(*, user: User, public: bool) -> dict:
+def quality_grid(*, user: User, public: bool, show_empty: bool = True) -> dict:
     """Directions (rows) × cycle stages (columns) with the documents and reports of each cell.
 
     `public` shows published material only; staff get every item and see the empty cells as gaps.
+    `show_empty=False` leaves out the directions with nothing in any stage (`hidden_rows` counts them).
     Three queries whatever the size of the registry.
     """
     directions = list(Direction.objects.order_by("order", "code"))
     stages = list(CycleStage.objects.order_by("number"))
     documents = Document.objects.select_related("direction", "stage").order_by("-date", "title")
-    reports = Report.objects.filter(direction__isnull=False, stage__isnull=False, status=Report.Status.DONE)
+    reports = Report.objects.filter(
+        direction__isnull=False, stage__isnull=False, status=Report.Status.DONE
+    ).defer("data", "public_data", "public_html")
     if public or not is_staff_member(user):
         documents = documents.filter(is_published=True)
-        reports = reports.filter(is_published=True)
+        reports = reports.filter(is_published=True, superseded_by__isnull=True)
     cells: dict[tuple[int, int], dict] = {
         (d.pk, s.pk): {"documents": [], "reports": []} for d in directions for s in stages
     }
@@ -86,7 +133,7 @@ def quality_grid(*, user: User, public: bool) -> dict:
             "reports"
         ].append(report)
     rows = []
-    gaps = 0
+    gaps = hidden_rows = 0
     for direction in directions:
         row_cells = []
         for stage in stages:
@@ -95,8 +142,18 @@ def quality_grid(*, user: User, public: bool) -> dict:
             gaps += cell["empty"]
             cell["stage"] = stage
             row_cells.append(cell)
+        if not show_empty and all(cell["empty"] for cell in row_cells):
+            hidden_rows += 1
+            continue
         rows.append({"direction": direction, "cells": row_cells})
-    return {"stages": stages, "rows": rows, "gaps": gaps, "cells_total": len(directions) * len(stages)}
+    return {
+        "stages": stages,
+        "rows": rows,
+        "gaps": gaps,
+        "cells_total": len(directions) * len(stages),
+        "hidden_rows": hidden_rows,
+        "show_empty": show_empty,
+    }
 
 
 def report_kind_counts() -> dict:
@@ -300,6 +357,34 @@ def decisions_for_year(*, year: int, municipality_id: int | None = None) -> list
         )
     )
     return decisions
+
+
+# --- the public tab's addresses (sitemap.xml) --------------------------------------------------------
+def public_addresses() -> list[tuple[str, Any]]:
+    """(path, last change) of every public page: the tab, open data, each published report and document."""
+    from django.urls import reverse
+
+    from schools.models import Municipality
+
+    from . import opendata
+
+    addresses: list[tuple[str, Any]] = [
+        (reverse("quality:index"), None),
+        (reverse("quality:opendata"), None),
+    ]
+    addresses += [(reverse("quality:opendata-set", args=[s.identifier]), None) for s in opendata.DATA_SETS]
+    addresses += [
+        (reverse("quality:municipality", args=[code]), None)
+        for code in Municipality.objects.exclude(code="").order_by("name").values_list("code", flat=True)
+    ]
+    addresses += [(r.get_public_url(), r.published_at) for r in published_reports()]
+    addresses += [
+        (reverse("quality:document-detail", args=[pk]), changed)
+        for pk, changed in Document.objects.filter(is_published=True)
+        .order_by("pk")
+        .values_list("pk", "updated_at")
+    ]
+    return addresses
 
 
 def teacher_diagnostics_for_year(*, year: int) -> dict:

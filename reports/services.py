@@ -21,7 +21,7 @@ from schools.uploads import UploadRejected
 from . import masking, rendering
 from .builders import BuildError, builder_for, placement
 from .files import detect_document_type
-from .models import Document, Report
+from .models import Document, Report, report_series_key
 from .public_cache import public_cache_bump
 
 logger = logging.getLogger(__name__)
@@ -182,6 +182,7 @@ def report_create(*, kind: str, year: int, params: dict | None = None, user: Use
         params=params,
         municipality=Municipality.objects.filter(code=params.get("municipality") or "").first(),
         title=report_title(kind=kind, year=year, params=params),
+        series=report_series_key(kind, year, params),
         direction=Direction.objects.filter(code=direction_code).first(),
         stage=CycleStage.objects.filter(number=stage_number).first(),
         created_by=user if getattr(user, "pk", None) else None,
@@ -274,20 +275,52 @@ def report_request_publication(*, report: Report, user: User) -> Job:
 def report_withdraw(*, report: Report, user: User) -> Report:
     """Remove a report from the public tab; its public files are deleted, the internal ones stay."""
     old = [f.name for f in (report.public_pdf, report.public_xlsx) if f]
+    was_current = report.is_current_edition
     Report.objects.filter(pk=report.pk).update(
         is_published=False,
         published_at=None,
         published_by=None,
         public_data={},
+        public_html="",
         public_pdf="",
         public_xlsx="",
+        edition=None,
+        superseded_by=None,
+        superseded_at=None,
         updated_at=timezone.now(),
     )
+    if was_current:
+        _restore_previous_edition(report)
     storage = report.pdf.storage
     transaction.on_commit(lambda: [storage.delete(name) for name in old])
     public_cache_bump()
     report.refresh_from_db()
     return report
+
+
+def _restore_previous_edition(report: Report) -> None:
+    """The withdrawn current edition hands «current» back to the latest earlier edition still published."""
+    previous = (
+        Report.objects.filter(series=report.series, is_published=True)
+        .exclude(pk=report.pk)
+        .order_by("-edition", "-published_at")
+        .first()
+    )
+    if report.series and previous is not None:
+        Report.objects.filter(pk=previous.pk).update(superseded_by=None, superseded_at=None)
+
+
+def _supersede_current_edition(report: Report, now) -> int:
+    """Mark the series' current edition (if another build) as superseded by `report`; its edition number."""
+    if report.is_current_edition and report.edition:
+        return report.edition  # published again as it is: the same edition, files rendered anew
+    if not report.series:
+        report.series = report_series_key(report.kind, report.year, report.params)
+        Report.objects.filter(pk=report.pk).update(series=report.series)
+    same = Report.objects.filter(series=report.series, is_published=True).exclude(pk=report.pk)
+    last = max((e or 0 for e in same.values_list("edition", flat=True)), default=0)
+    same.filter(superseded_by__isnull=True).update(superseded_by=report, superseded_at=now)
+    return last + 1
 
 
 def _heartbeat(report_id: int, progress: Callable[[int, str], None] | None) -> Callable[[int, str], None]:
@@ -381,7 +414,10 @@ PUBLISHED_CONCLUSIONS = "published_conclusions"
 def report_publish(
     *, report_id: int, user: User | None = None, progress: Callable[[int, str], None] | None = None
 ) -> Report:
-    """Mask the data once (small counts), render the public PDF and xlsx from it, and publish."""
+    """Mask the data once (small counts), render the public PDF and xlsx from it, and publish.
+
+    A build of a report already published (same kind, year and parameters) becomes the current edition;
+    the edition it replaces stays published as an earlier version (one current row per report)."""
     report = Report.objects.get(pk=report_id)
     if report.status != Report.Status.DONE:
         raise BuildError(REPORT_NOT_DONE)
@@ -395,18 +431,26 @@ def report_publish(
         progress(40, "Формирование публичного PDF")
     pdf = rendering.report_pdf_bytes(report, public)
     xlsx = rendering.report_xlsx_bytes(report, public)
+    html = rendering.report_public_html(report, public)
     _replace_file(report.public_pdf, "public.pdf", pdf)
     _replace_file(report.public_xlsx, "public.xlsx", xlsx)
-    Report.objects.filter(pk=report_id).update(
-        public_data=public,
-        public_pdf=report.public_pdf.name,
-        public_xlsx=report.public_xlsx.name,
-        is_published=True,
-        published_at=timezone.now(),
-        published_by=user if getattr(user, "pk", None) else None,
-        updated_at=timezone.now(),
-    )
-    public_cache_bump()
+    with transaction.atomic():
+        now = timezone.now()
+        edition = _supersede_current_edition(report, now)
+        Report.objects.filter(pk=report_id).update(
+            public_data=public,
+            public_html=html,
+            public_pdf=report.public_pdf.name,
+            public_xlsx=report.public_xlsx.name,
+            is_published=True,
+            published_at=now,
+            published_by=user if getattr(user, "pk", None) else None,
+            edition=edition,
+            superseded_by=None,
+            superseded_at=None,
+            updated_at=now,
+        )
+        public_cache_bump()
     report.refresh_from_db()
     return report
 

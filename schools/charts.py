@@ -5,6 +5,9 @@ is followed by «Таблица»: the same figures as a table (for screen reade
 Ticks are round numbers; when every value is a whole number (counts of schools, cards, pupils) they are
 whole numbers too, never 1,1 or 2,2. Per-school series (`connect=False`) are drawn as markers only: a
 line between unrelated schools would suggest a trend that does not exist.
+
+A value may be a string: a figure that may not be shown as a number (a public count below k, «<10»). It
+is drawn as a gap (line) or as its text without a bar (bars), and the table shows the string.
 """
 
 import math
@@ -27,8 +30,12 @@ PHONE_WIDTH = 320  # a second, narrower drawing shown on phones, where the wide 
 @dataclass
 class Series:
     label: str
-    values: Sequence[float | None]
+    values: Sequence[float | str | None]
     dashed: bool = False
+
+
+def _plotted(value) -> bool:
+    return value is not None and not isinstance(value, str)
 
 
 def _fmt(value: float) -> str:
@@ -65,6 +72,7 @@ def line_chart(
     axis: str = "",
     connect: bool = True,
     category: str = "Учебный год",
+    table_open: bool = False,
 ) -> SafeString:
     """Several series over categories (usually years); gaps where a value is None. `axis` names the unit
     of the vertical axis («школ», «%», «баллов»); `connect=False` draws markers without lines."""
@@ -77,6 +85,7 @@ def line_chart(
         title,
         [category, *[s.label for s in series]],
         [[str(c), *[_cell(s.values[i], unit) for s in series]] for i, c in enumerate(categories)],
+        is_open=table_open,
     )
     return mark_safe(wide + narrow + table)
 
@@ -89,7 +98,7 @@ def _line_svg(*, title, categories, series, width, height, unit, axis, connect, 
     left, right, bottom = 48, 40, 56 + LEGEND_ROW * extra_rows  # room for the legend rows
     height += LEGEND_ROW * extra_rows + top - 28
     plot_w, plot_h = width - left - right, height - top - bottom
-    values = [v for s in series for v in s.values if v is not None]
+    values = [v for s in series for v in s.values if _plotted(v)]
     ticks = axis_ticks(values)
     low, high = ticks[0], ticks[-1]
     step = plot_w / max(len(categories) - 1, 1)
@@ -111,7 +120,7 @@ def _line_svg(*, title, categories, series, width, height, unit, axis, connect, 
         dash = ' stroke-dasharray="6 4"' if s.dashed else ""
         segment: list[str] = []
         for i, v in enumerate(s.values):
-            if v is None:
+            if not _plotted(v):
                 parts.append(_polyline(segment, color, dash) if connect else "")
                 segment = []
                 continue
@@ -132,12 +141,13 @@ def bar_chart(
     *,
     title: str,
     labels: Sequence[str],
-    values: Sequence[float | None],
+    values: Sequence[float | str | None],
     width: int = 640,
     unit: str = "",
     axis: str = "",
     highlight: Sequence[bool] | None = None,
     category: str = "Категория",
+    table_open: bool = False,
 ) -> SafeString:
     """Horizontal bars, one per label; None is drawn as «нет данных». `axis` names what the bars count
     («школ», «карт»), shown under the bars."""
@@ -148,6 +158,7 @@ def bar_chart(
         title,
         [category, axis or "Значение"],
         [[label, _cell(v, unit)] for label, v in zip(labels, values, strict=True)],
+        is_open=table_open,
     )
     return mark_safe(wide + narrow + table)
 
@@ -157,7 +168,7 @@ def _bar_svg(*, title, labels, values, width, unit, axis, highlight, variant) ->
     row_h, right, top = 22, 60, 12 + 16 * len(title_lines)
     left, label_chars = (200, 30) if width > PHONE_WIDTH else (150, 21)
     height = top + row_h * max(len(labels), 1) + (30 if axis else 12)
-    known = [v for v in values if v is not None]
+    known = [v for v in values if _plotted(v)]
     ticks = axis_ticks(known)
     low, high = ticks[0], ticks[-1]
     plot_w = width - left - right
@@ -168,8 +179,9 @@ def _bar_svg(*, title, labels, values, width, unit, axis, highlight, variant) ->
         parts.append(
             f'<text x="{left - 6}" y="{y0 + 15}" text-anchor="end" class="chart-label">{escape(short)}</text>'
         )
-        if value is None:
-            parts.append(f'<text x="{left + 4}" y="{y0 + 15}" class="chart-tick">нет данных</text>')
+        if not _plotted(value):
+            text = escape(value) if isinstance(value, str) else "нет данных"
+            parts.append(f'<text x="{left + 4}" y="{y0 + 15}" class="chart-tick">{text}</text>')
             continue
         bar_w = max((value - low) / (high - low) * plot_w, 1)
         color = PALETTE[3] if highlight and highlight[i] else PALETTE[0]
@@ -190,10 +202,12 @@ def _bar_svg(*, title, labels, values, width, unit, axis, highlight, variant) ->
 
 
 def _cell(value, unit: str) -> str:
+    if isinstance(value, str):
+        return value
     return "нет данных" if value is None else f"{_fmt(value)}{unit}"
 
 
-def _table(title: str, head: list[str], rows: list[list[str]]) -> str:
+def _table(title: str, head: list[str], rows: list[list[str]], *, is_open: bool = False) -> str:
     header = "".join(f'<th scope="col">{escape(h)}</th>' for h in head)
     body = "".join(
         "<tr>"
@@ -205,7 +219,8 @@ def _table(title: str, head: list[str], rows: list[list[str]]) -> str:
         for row in rows
     )
     return (
-        '<details class="chart-table"><summary>Таблица</summary><div class="table-wrap">'
+        f'<details class="chart-table"{" open" if is_open else ""}><summary>Таблица</summary>'
+        f'<div class="table-wrap" tabindex="0" role="region" aria-label="Таблица: {escape(title)}">'
         f'<table class="data-table"><caption>{escape(title)}</caption><thead><tr>{header}</tr></thead>'
         f"<tbody>{body}</tbody></table></div></details>"
     )

@@ -15,6 +15,7 @@ from schools.panels import list_approval
 from .base import (
     COUNT,
     NUMBER,
+    RANK,
     SHARE,
     TEXT,
     BuildError,
@@ -293,7 +294,7 @@ def _lists_section(tables, statuses, current, previous, years, *, tables_in_pdf:
                 ("ОО", TEXT),
                 ("Кластер", TEXT),
                 ("Индекс результатов" if list_kind == "low_results" else "Индекс соц. благополучия", NUMBER),
-                ("Место", TEXT),
+                ("Место", RANK),
                 ("Статус", TEXT),
             ],
             [
@@ -609,6 +610,7 @@ def _ranking_section(tables, current) -> dict:
     ]
     return {
         "id": "ranking",
+        "public": False,  # a ranking of schools is for staff: the published copy leaves it out
         "title": "Рейтинг образовательных организаций",
         "paragraphs": [
             "Полный рейтинг ОО внутри кластеров приведён в приложении (место 1 — самый низкий индекс)."
@@ -868,7 +870,7 @@ def _annex(tables, current, students, catalogue, by_year_code, year) -> None:
             ("Кластер", TEXT),
             ("Обучающихся", COUNT),
             ("Индекс результатов", NUMBER),
-            ("Место в кластере", TEXT),
+            ("Место в кластере", RANK),
             ("Индекс соц. благополучия", NUMBER),
             ("ШНОР", TEXT),
             ("ШНСУ", TEXT),

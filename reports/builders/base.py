@@ -10,7 +10,7 @@ from schools.errors import ValidationFailed
 
 Progress = Callable[[int, str], None]
 
-COUNT, SHARE, NUMBER, TEXT = masking.COUNT, masking.SHARE, masking.NUMBER, masking.TEXT
+COUNT, SHARE, NUMBER, TEXT, RANK = masking.COUNT, masking.SHARE, masking.NUMBER, masking.TEXT, masking.RANK
 
 
 class BuildError(ValidationFailed):

@@ -8,7 +8,7 @@ from roadmaps.models import ManagementDecision, Recommendation
 from schools import formatting
 from schools.models import School, SchoolContext
 
-from .base import COUNT, NUMBER, SHARE, TEXT, BuildError, Progress, round_or_none, table, year_label
+from .base import COUNT, NUMBER, RANK, SHARE, TEXT, BuildError, Progress, round_or_none, table, year_label
 
 NO_SCHOOL = "ОО с кодом «{code}» не найдена."
 
@@ -65,7 +65,7 @@ def build(report, progress: Progress) -> dict:
                 ("Учебный год", TEXT),
                 ("Кластер", TEXT),
                 ("Индекс результатов", NUMBER),
-                ("Место", TEXT),
+                ("Место", RANK),
                 ("Индекс соц. благополучия", NUMBER),
                 ("ШНОР", TEXT),
                 ("ШНСУ", TEXT),

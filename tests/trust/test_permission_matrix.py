@@ -25,7 +25,12 @@ DENIED = {401, 403, 404, 405, 409}
 
 # (anonymous, principal A, principal B, inspector, administrator)
 LOGIN = 302
-OWN_REDIRECTS = {"home", "logout", "favicon"}  # they redirect everyone somewhere else than the login page
+OWN_REDIRECTS = {
+    "home",
+    "logout",
+    "favicon",
+    "quality:accessibility",
+}  # they redirect everyone somewhere else than the login page
 MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
     # --- site root, login, two-factor ---
     "home": {"GET": (302, 302, 302, 302, 302)},
@@ -217,6 +222,15 @@ MATRIX: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
     "quality:index": {"GET": (200, 200, 200, 200, 200)},
     "quality:report-detail": {"GET": (200, 200, 200, 200, 200)},
     "quality:report-file": {"GET": (200, 200, 200, 200, 200)},
+    # the public tab as a public service (issue 22): open to everyone, read only
+    "quality:accessibility": {"GET": (302, 302, 302, 302, 302)},  # stores the choice, goes back
+    "quality:feed": {"GET": (200, 200, 200, 200, 200)},
+    "quality:municipality": {"GET": (200, 200, 200, 200, 200)},
+    "quality:opendata": {"GET": (200, 200, 200, 200, 200)},
+    "quality:opendata-register": {"GET": (200, 200, 200, 200, 200)},
+    "quality:opendata-set": {"GET": (200, 200, 200, 200, 200)},
+    "quality:opendata-file": {"GET": (200, 200, 200, 200, 200)},
+    "sitemap": {"GET": (200, 200, 200, 200, 200)},
     # --- documents: orders are for staff; a signed order refuses changes (409), none is deleted ---
     "documents:index": {"GET": (302, 403, 403, 200, 200)},
     "documents:order-create": {"GET": (302, 403, 403, 200, 200), "POST": (302, 403, 403, 200, 200)},
@@ -412,6 +426,10 @@ KWARGS = {
     },
     "quality:report-detail": lambda w: {"pk": w["report_public"].pk},
     "quality:report-file": lambda w: {"pk": w["report_public"].pk, "what": "pdf"},
+    "quality:municipality": lambda w: {"code": w["school_a"].municipality.code},
+    "quality:opendata-register": lambda w: {"fmt": "csv"},
+    "quality:opendata-set": lambda w: {"identifier": "shnor-shnsu-lists"},
+    "quality:opendata-file": lambda w: {"identifier": "shnor-shnsu-lists", "name": "meta", "fmt": "csv"},
 }
 
 

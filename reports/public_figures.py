@@ -1,0 +1,216 @@
+"""Key figures of the public tab: the ШНОР/ШНСУ lists by year, who entered and left them, and the levels of
+the ШНОР monitoring, for the whole installation or one municipality.
+
+Everything here is for the public: counts of schools and of cards below k read «<10» (`masking.mask_count`,
+the one suppression rule), and nothing names or ranks a school. A fixed number of queries whatever the
+number of schools: the statuses of the shown years are read once as plain tuples and counted in one pass.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Count, Q
+
+from schools import formatting
+from schools.charts import Series, bar_chart, line_chart
+
+from . import masking
+
+YEARS_SHOWN = 5
+LIST_LABELS = {"low_results": "ШНОР", "unfavourable": "ШНСУ"}
+LEVEL_LABELS = {"high": "высокая", "medium": "средняя", "low": "низкая"}
+SHNOR_TEMPLATE = "lesosibirsk-shnor"
+COUNT_FIELDS = (
+    "schools",
+    "low_results",
+    "unfavourable",
+    "low_results_entered",
+    "low_results_left",
+    "unfavourable_entered",
+    "unfavourable_left",
+)
+
+
+def _status_years(municipality_id: int | None) -> list[int]:
+    from indicators.models import SchoolStatus
+
+    statuses = SchoolStatus.objects.all()
+    if municipality_id is not None:
+        statuses = statuses.filter(school__municipality_id=municipality_id)
+    years = sorted(statuses.order_by().values_list("year", flat=True).distinct())
+    return years[-YEARS_SHOWN:]
+
+
+def list_counts(*, years: Iterable[int], municipality_id: int | None = None) -> dict:
+    """(municipality id, year) → unmasked counts of schools with a status, on each list, entered, left.
+
+    The inspectors' overrides apply, as on the staff lists. Entered/left compare with the year before
+    (read too), school by school."""
+    from indicators.models import SchoolStatus
+
+    from .selectors import effective_overrides
+
+    years = sorted(years)
+    if not years:
+        return {}
+    read_years = [years[0] - 1, *years]
+    statuses = SchoolStatus.objects.filter(year__in=read_years)
+    if municipality_id is not None:
+        statuses = statuses.filter(school__municipality_id=municipality_id)
+    overrides = effective_overrides(years=read_years)
+    member: dict[tuple[int, int, str], bool] = {}
+    rows = list(statuses.order_by().values_list("school_id", "school__municipality_id", "year", *LIST_LABELS))
+    for school_id, _municipality, year, *flags in rows:
+        for list_kind, flag in zip(LIST_LABELS, flags, strict=True):
+            decision = overrides.get((school_id, year, list_kind))
+            member[(school_id, year, list_kind)] = flag if decision is None else decision
+    counts: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNT_FIELDS, 0))
+    for school_id, municipality, year, *_flags in rows:
+        if year not in years:
+            continue
+        figures = counts[(municipality, year)]
+        figures["schools"] += 1
+        for list_kind in LIST_LABELS:
+            now = member[(school_id, year, list_kind)]
+            before = member.get((school_id, year - 1, list_kind), False)
+            figures[list_kind] += now
+            figures[f"{list_kind}_entered"] += now and not before
+            figures[f"{list_kind}_left"] += before and not now
+    known_years = {year for _school, _municipality, year, *_flags in rows}
+    for (_municipality, year), figures in counts.items():
+        if year - 1 not in known_years:  # nothing to compare with: «нет данных», not «all entered»
+            for name in COUNT_FIELDS[3:]:
+                figures[name] = None
+    return dict(counts)
+
+
+def level_counts(*, municipality_id: int | None = None) -> dict[tuple[int, int], dict[str, int]]:
+    """(municipality id, year) → verified ШНОР-monitoring cards by level (unmasked)."""
+    from monitoring.models import ExpertCard
+
+    cards = ExpertCard.objects.filter(
+        campaign__template__slug=SHNOR_TEMPLATE,
+        status__in=[ExpertCard.Status.VERIFIED, ExpertCard.Status.EVALUATED],
+    ).exclude(level="")
+    if municipality_id is not None:
+        cards = cards.filter(school__municipality_id=municipality_id)
+    result: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: dict.fromkeys(LEVEL_LABELS, 0))
+    for row in (
+        cards.order_by()
+        .values("school__municipality_id", "campaign__year")
+        .annotate(**{level: Count("pk", filter=Q(level=level)) for level in LEVEL_LABELS})
+    ):
+        result[(row["school__municipality_id"], row["campaign__year"])] = {
+            level: row[level] for level in LEVEL_LABELS
+        }
+    return dict(result)
+
+
+def _summed(counts: dict, year: int, fields: Iterable[str]) -> dict[str, int | None]:
+    """The figures of a year summed over municipalities; None (no data) wherever one of them has none."""
+    fields = list(fields)
+    total: dict[str, int | None] = dict.fromkeys(fields, 0)
+    for (_municipality, y), figures in counts.items():
+        if y == year:
+            for field in fields:
+                part, so_far = figures[field], total[field]
+                total[field] = None if part is None or so_far is None else so_far + part
+    return total
+
+
+def masked(figures: dict) -> dict:
+    """The same figures as they may be published: each count below k reads «<k»."""
+    return {name: masking.mask_count(value) for name, value in figures.items()}
+
+
+def public_count(value) -> str:
+    """A published count as text: «<10», «нет данных» or the number with a thousands separator."""
+    value = masking.mask_count(value)
+    if value is None:
+        return formatting.NO_DATA
+    return value if isinstance(value, str) else formatting.number(value, grouping=True)
+
+
+def public_figures(*, municipality_id: int | None = None) -> dict:
+    """The key figures and their charts (each with its table, open) for the public tab."""
+    years = _status_years(municipality_id)
+    counts = list_counts(years=years, municipality_id=municipality_id)
+    rows = []
+    for year in years:
+        figures = masked(_summed(counts, year, COUNT_FIELDS))
+        rows.append({"year": year, "label": formatting.school_year(year), **figures})
+    levels_by_year = level_counts(municipality_id=municipality_id)
+    level_years = sorted({year for _m, year in levels_by_year})
+    levels = None
+    if level_years:
+        year = level_years[-1]
+        raw = _summed(levels_by_year, year, LEVEL_LABELS)
+        levels = {
+            "year": year,
+            "label": formatting.school_year(year),
+            "total": masking.mask_count(sum(v or 0 for v in raw.values())),
+            "rows": [(LEVEL_LABELS[level], masking.mask_count(raw[level])) for level in LEVEL_LABELS],
+        }
+    latest = rows[-1] if rows else None
+    return {
+        "years": years,
+        "rows": rows,
+        "latest": latest,
+        "levels": levels,
+        "charts": _charts(rows, levels) if rows else {},
+        "small_label": masking.small_label(),
+        "k": masking.small_count_k(),
+        "counts": counts,  # unmasked, by (municipality id, year): for `municipality_figures`
+    }
+
+
+def _charts(rows: list[dict], levels: dict | None) -> dict:
+    labels = [row["label"] for row in rows]
+    charts = {
+        "lists": line_chart(
+            title="Число школ в списках ШНОР и ШНСУ по учебным годам",
+            categories=labels,
+            axis="школ",
+            series=[
+                Series("ШНОР", [row["low_results"] for row in rows]),
+                Series("ШНСУ", [row["unfavourable"] for row in rows], dashed=True),
+            ],
+            table_open=True,
+        ),
+        "changes": line_chart(
+            title="Сколько школ вошло в списки и вышло из них по сравнению с предыдущим годом",
+            categories=labels,
+            axis="школ",
+            series=[
+                Series("Вошли в ШНОР", [row["low_results_entered"] for row in rows]),
+                Series("Вышли из ШНОР", [row["low_results_left"] for row in rows], dashed=True),
+                Series("Вошли в ШНСУ", [row["unfavourable_entered"] for row in rows]),
+                Series("Вышли из ШНСУ", [row["unfavourable_left"] for row in rows], dashed=True),
+            ],
+            table_open=True,
+        ),
+    }
+    if levels:
+        charts["levels"] = bar_chart(
+            title=f"Уровни эффективности по итогам мониторинга ШНОР за {levels['label']} учебный год",
+            labels=[label for label, _value in levels["rows"]],
+            values=[value for _label, value in levels["rows"]],
+            axis="школ",
+            category="Уровень",
+            table_open=True,
+        )
+    return charts
+
+
+def municipality_figures(*, year: int | None, counts: dict | None = None) -> list[dict]:
+    """Every municipality (by name, never by its figures) with its counts of the year, unmasked: the page
+    masks them with `public_count`. `counts` of `list_counts` already read are reused."""
+    from schools.models import Municipality
+
+    if counts is None:
+        counts = list_counts(years=[year]) if year else {}
+    rows = []
+    for municipality in Municipality.objects.exclude(code="").order_by("name").values("pk", "code", "name"):
+        figures = counts.get((municipality["pk"], year), dict.fromkeys(COUNT_FIELDS, 0))
+        rows.append({"code": municipality["code"], "name": municipality["name"], **figures})
+    return rows
