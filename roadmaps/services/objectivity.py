@@ -115,11 +115,12 @@ def programme_item_from_objectivity(*, school: School, year: int, user: User) ->
     status = _finding(school, year)
     programme = _programme(school, user)
     source_ref = objectivity_source_ref(year)
-    existing = RoadmapItem.objects.filter(roadmap=programme, notes__contains=source_ref).first()
+    existing = RoadmapItem.all_objects.filter(roadmap=programme, source_ref=source_ref).first()
     if existing:
         return existing, False
     item = RoadmapItem(
         roadmap=programme,
+        source_ref=source_ref,
         stage=CycleStage.objects.get(number=MEASURES_STAGE),
         direction=Direction.objects.filter(code=OBJECTIVITY_DIRECTION).first(),
         number=_next_number(programme),

@@ -150,7 +150,8 @@ def test_programme_item_in_one_action_creates_the_programme(world, inspector, cl
     (item,) = RoadmapItem.objects.filter(roadmap=programme)
     assert (item.number, item.stage.number, item.direction.code) == ("1", 5, "2.1")
     assert item.title.startswith("Обеспечить объективность оценочных процедур:")
-    assert "list:objectivity:2024" in item.notes
+    assert item.source_ref == "list:objectivity:2024"
+    assert "(список ОО с признаками необъективности результатов, 2024/2025)" in item.notes
 
 
 def test_no_markers_no_follow_up(world, inspector, client_for):
