@@ -398,6 +398,15 @@ class CardChange(models.Model):
         choices = {"verdict": CardAnswer.Verdict, "status": ExpertCard.Status}.get(self.field)
         if choices is not None and value in choices.values:
             return str(choices(value).label)
+        if (
+            self.field == "choice" and value
+        ):  # an option of a `choice` criterion: its label, as the card shows it
+            from .rules import snapshot_criteria
+
+            for criterion in snapshot_criteria(self.card.template_snapshot):
+                if criterion.get("code") == self.criterion_code:
+                    labels = {o.get("value"): o.get("label") for o in criterion.get("options") or []}
+                    return labels.get(value) or value
         return value
 
     @property

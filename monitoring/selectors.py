@@ -303,7 +303,7 @@ def card_actions(*, card: ExpertCard, user, today: date | None = None) -> CardAc
 
 
 def card_history(*, card: ExpertCard) -> QuerySet[CardChange]:
-    return card.changes.select_related("user").order_by("-at", "-pk")
+    return card.changes.select_related("user", "card").order_by("-at", "-pk")
 
 
 def is_overdue(card: ExpertCard, today: date | None = None) -> bool:

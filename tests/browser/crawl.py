@@ -94,10 +94,14 @@ _PAGE_REPORT_JS = """() => {
   }
   const links = [...document.querySelectorAll('a[href]')].filter(visible)
     .map((a) => a.href);
-  // What a person is meant to type (commands, keys) is set in <code>/<kbd>/<samp>; it is not prose.
+  // What a person is meant to type (commands, keys) is set in <code>/<kbd>/<samp>, or is what they typed
+  // into a text box (a template editor's option codes); it is not prose.
   let text = document.body.innerText;
   for (const el of document.querySelectorAll('code, kbd, samp')) {
     if (visible(el)) text = text.replace(el.innerText, ' ');
+  }
+  for (const el of document.querySelectorAll('textarea')) {
+    if (el.value) text = text.replace(el.value, ' ');
   }
   return {text, hiddenShown, duplicates, links};
 }"""
