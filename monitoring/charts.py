@@ -52,7 +52,13 @@ def campaign_comparison_chart(*, rows: list[dict], previous) -> SafeString | Non
         )
     return line_chart(
         title="Баллы по школам" + (f": сравнение с мониторингом {previous.year_label}" if previous else ""),
-        categories=[r["card"].subject_code or r["card"].subject_name for r in rows],
+        # a school by its code, a municipality by its name (its code is a Latin word, not for reading)
+        categories=[
+            r["card"].subject_name
+            if r["card"].municipality_id
+            else (r["card"].subject_code or r["card"].subject_name)
+            for r in rows
+        ],
         series=series,
         width=max(640, 100 + 36 * len(rows)),
         axis="баллов",
