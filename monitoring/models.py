@@ -398,12 +398,9 @@ class CardChange(models.Model):
         choices = {"verdict": CardAnswer.Verdict, "status": ExpertCard.Status}.get(self.field)
         if choices is not None and value in choices.values:
             return str(choices(value).label)
-        if (
-            self.field == "choice" and value
-        ):  # an option of a `choice` criterion: its label, as the card shows it
-            from .rules import snapshot_criteria
-
-            for criterion in snapshot_criteria(self.card.template_snapshot):
+        if self.field == "choice" and value:  # a `choice` option: its label, as the card shows it
+            sections = (self.card.template_snapshot or {}).get("sections", [])
+            for criterion in (c for section in sections for c in section.get("criteria", [])):
                 if criterion.get("code") == self.criterion_code:
                     labels = {o.get("value"): o.get("label") for o in criterion.get("options") or []}
                     return labels.get(value) or value
