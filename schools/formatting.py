@@ -108,3 +108,48 @@ def counted(count: int, one: str, few: str, many: str) -> str:
 def megabytes(size: int) -> str:
     """A file size in bytes: 1572864 → «1,5 МБ»."""
     return f"{number(size / 1024 / 1024, 1)}{NBSP}МБ"
+
+
+# Russian letters in Latin (without diacritics), for codes made from names: subject codes of an import,
+# municipality codes.
+TRANSLIT = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "",
+            "y",
+            "",
+            "e",
+            "yu",
+            "ya",
+        ],
+        strict=True,
+    )
+)

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from . import formatting
+
 HTTP_URL_ONLY = (
     "Укажите ссылку, которая начинается с http:// или https://, например https://school.edu.ru/otchet.pdf."
 )
@@ -73,53 +75,10 @@ def validate_municipality_code(value: str) -> None:
         raise ValidationError(problem, code="invalid_municipality_code")
 
 
-_TRANSLIT = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        [
-            "a",
-            "b",
-            "v",
-            "g",
-            "d",
-            "e",
-            "e",
-            "zh",
-            "z",
-            "i",
-            "y",
-            "k",
-            "l",
-            "m",
-            "n",
-            "o",
-            "p",
-            "r",
-            "s",
-            "t",
-            "u",
-            "f",
-            "kh",
-            "ts",
-            "ch",
-            "sh",
-            "shch",
-            "-",
-            "y",
-            "-",
-            "e",
-            "yu",
-            "ya",
-        ],
-        strict=True,
-    )
-)
-
-
 def municipality_code_from_name(name: str) -> str:
     """A readable Latin code for a municipality that came without one (an import names it by its name):
     «г. Лесосибирск» → «g-lesosibirsk». Callers make it unique."""
-    letters = "".join(_TRANSLIT.get(ch, ch) if ch.isalpha() else "-" for ch in name.lower())
+    letters = "".join(formatting.TRANSLIT.get(ch, ch) if ch.isalpha() else "-" for ch in name.lower())
     letters = letters.replace("-", " ")
     code = "-".join(re.findall(r"[a-z0-9]+", letters))[:28]
     return code or "m"

@@ -20,6 +20,7 @@ from django.contrib.auth.models import User
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
+from schools import formatting
 from schools.importing import ImportSummary, batch_create, require_no_errors
 from schools.models import ImportBatch, School
 from schools.tabular import (
@@ -143,47 +144,7 @@ PROCEDURE_NAMES = {
 }
 PROCEDURE_NAMES.update({code.casefold(): code for code, _ in PROCEDURES})
 
-TRANSLIT = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        [
-            "a",
-            "b",
-            "v",
-            "g",
-            "d",
-            "e",
-            "e",
-            "zh",
-            "z",
-            "i",
-            "y",
-            "k",
-            "l",
-            "m",
-            "n",
-            "o",
-            "p",
-            "r",
-            "s",
-            "t",
-            "u",
-            "f",
-            "kh",
-            "ts",
-            "ch",
-            "sh",
-            "shch",
-            "",
-            "y",
-            "",
-            "e",
-            "yu",
-            "ya",
-        ],
-        strict=True,
-    )
-)
+TRANSLIT = formatting.TRANSLIT  # one table: schools.formatting
 
 
 @functools.lru_cache(maxsize=4096)
