@@ -156,15 +156,14 @@ def quality_grid(*, user: User, public: bool, show_empty: bool = True) -> dict:
     }
 
 
-def report_kind_counts() -> dict:
-    return {
-        "total": Report.objects.count(),
-        "published": Report.objects.filter(is_published=True).count(),
-        "failed": Report.objects.filter(status=Report.Status.FAILED).count(),
-        "running": Report.objects.filter(
-            Q(status=Report.Status.RUNNING) | Q(status=Report.Status.QUEUED)
-        ).count(),
-    }
+def report_kind_counts(*, user: User) -> dict:
+    """The counters of the reports page over the reports the user may see (DESIGN §6), in one query."""
+    return report_list_visible_to(user=user).aggregate(
+        total=Count("pk"),
+        published=Count("pk", filter=Q(is_published=True)),
+        failed=Count("pk", filter=Q(status=Report.Status.FAILED)),
+        running=Count("pk", filter=Q(status__in=[Report.Status.RUNNING, Report.Status.QUEUED])),
+    )
 
 
 # --- reads for the report builders (set-based, against the other apps' models) ----------------------

@@ -33,7 +33,7 @@ class ReportIndexView(StaffRequiredMixin, MunicipalityFilterMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             form=kwargs.pop("form", None) or ReportRequestForm(user=self.request.user),
-            counts=selectors.report_kind_counts(),
+            counts=selectors.report_kind_counts(user=self.request.user),
             kinds=Report.Kind.choices,
             kind=self.request.GET.get("kind", ""),
             small_label=masking.small_label(),

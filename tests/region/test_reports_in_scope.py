@@ -45,3 +45,16 @@ def test_a_bound_inspector_profiles_only_their_schools_and_leaves_region_wide_ki
     with pytest.raises(BuildError) as refused:
         report_create(kind="effectiveness", year=2025, user=inspector_of_north)
     assert refused.value.message == REPORT_WHOLE_REGION_ONLY
+
+
+def test_the_counters_of_the_reports_page_count_only_the_reports_in_scope(inspector_of_north):
+    from reports.selectors import report_kind_counts
+
+    report_create(kind="annual", year=2025, params={"municipality": "south"})  # the region's staff built it
+    report_create(kind="annual", year=2025, user=inspector_of_north)
+    assert report_kind_counts(user=inspector_of_north) == {
+        "total": 1,
+        "published": 0,
+        "failed": 0,
+        "running": 1,
+    }
