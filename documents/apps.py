@@ -6,8 +6,9 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Приказы и документы"
 
     def ready(self):
-        from schools.panels import register_list_approval_source
+        from schools.panels import register_approval_summary_source, register_list_approval_source
 
         from . import selectors
 
         register_list_approval_source(selectors.list_approval)
+        register_approval_summary_source(selectors.approval_summaries)

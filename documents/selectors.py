@@ -2,14 +2,14 @@
 the lists computed now differ from the approved ones."""
 
 from django.contrib.auth.models import User
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
 from indicators import selectors as indicator_selectors
 from schools import formatting
 from schools.models import Municipality, School
-from schools.panels import ListApproval
+from schools.panels import ApprovalSummary, ListApproval
 from schools.roles import is_staff_member
 from schools.selectors import municipality_list_visible_to
 
@@ -114,6 +114,35 @@ def list_approval(year: int, municipality: str = "") -> ListApproval | None:
         url=reverse("documents:order-detail", args=[order.pk]),
         members=approved_members(order=order),
     )
+
+
+def approval_summaries() -> list[ApprovalSummary]:
+    """The registered summary source of schools.panels: for each year and place (a municipality or the
+    whole installation) the signed `lists` order in force (as approving_order picks it) with the counts
+    of schools it approved — one query whatever the number of years and municipalities."""
+    orders = (
+        orders_in_force(
+            Order.objects.filter(document_kind=DocumentKind.LISTS).exclude(relation=Order.Relation.WITHDRAWS)
+        )
+        .select_related("municipality")
+        .annotate(
+            low_results=Count("approved", filter=Q(approved__list_kind=ApprovedSchool.List.LOW_RESULTS)),
+            unfavourable=Count("approved", filter=Q(approved__list_kind=ApprovedSchool.List.UNFAVOURABLE)),
+        )
+        .order_by("year", "municipality_id", "-date", "-signed_at", "-pk")
+    )
+    latest: dict[tuple[int, int | None], ApprovalSummary] = {}
+    for order in orders:
+        key = (order.year, order.municipality_id)
+        if key not in latest:
+            latest[key] = ApprovalSummary(
+                year=order.year,
+                municipality=order.municipality.name if order.municipality_id else "",
+                text=approval_text(order),
+                low_results=order.low_results,
+                unfavourable=order.unfavourable,
+            )
+    return list(latest.values())
 
 
 def list_difference(*, year: int, municipality_id: int | None = None) -> dict | None:

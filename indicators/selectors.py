@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from schools.models import School
-from schools.selectors import school_list_visible_to
+from schools.selectors import school_ids_in_scope, school_list_visible_to
 
 from .models import (
     AssessmentResult,
@@ -98,16 +98,20 @@ def status_list(
     user: User | None = None,
     cluster: str = "",
     municipality: str = "",
+    school_ids: Iterable[int] | None = None,
 ) -> list[SchoolStatus]:
     """Statuses of a year with `<list>_effective` and `<list>_override` set; only members of
-    `list_kind` ("low_results" or "unfavourable") when given. Restricted to what `user` may see and to
-    one municipality (its code) when given."""
+    `list_kind` ("low_results" or "unfavourable") when given. Restricted to what `user` may see, to
+    one municipality (its code) and to `school_ids` when given."""
     statuses = status_queryset(year=year, user=user, municipality=municipality).defer(
         "reasons", "objectivity_flags"
     )
     if cluster:
         statuses = statuses.filter(cluster=cluster)
-    rows = _with_effective(list(statuses), overrides_latest(year=year))
+    if school_ids is not None:
+        school_ids = list(school_ids)
+        statuses = statuses.filter(school_id__in=school_ids)
+    rows = _with_effective(list(statuses), overrides_latest(year=year, school_ids=school_ids))
     if list_kind:
         rows = [s for s in rows if getattr(s, f"{list_kind}_effective")]
     return rows
@@ -146,12 +150,14 @@ def status_get(*, school: School, year: int) -> SchoolStatus | None:
 
 
 def _scoped_school_ids(user: User | None, municipality: str) -> QuerySet | None:
-    """The schools a list is about: those `user` may see, of one municipality (code) when given."""
-    if user is None and not municipality:
-        return None
-    schools = school_list_visible_to(user=user) if user is not None else School.objects.all()
-    if municipality:
-        schools = schools.filter(municipality__code=municipality)
+    """The schools a list is about (a subquery of ids): those `user` may see, of one municipality (code)
+    when given; None when that is every school (nothing to narrow)."""
+    visible = school_ids_in_scope(user=user) if user is not None else None
+    if not municipality:
+        return visible
+    schools = School.objects.filter(municipality__code=municipality)
+    if visible is not None:
+        schools = schools.filter(pk__in=visible)
     return schools.values("pk")
 
 
@@ -159,19 +165,20 @@ def effective_members(*, year: int, user: User | None = None, municipality: str 
     """{list: set of school ids on it in `year`} (effective, overrides applied), within what `user` may
     see and one municipality (code) when given."""
     members: dict[str, set[int]] = {kind: set() for kind in LISTS}
-    statuses = SchoolStatus.objects.filter(year=year)
+    # Only the computed members are read (a few per cent of the schools): a school the computation left
+    # off a list joins it only by an override, added below.
+    statuses = SchoolStatus.objects.filter(year=year).filter(Q(low_results=True) | Q(unfavourable=True))
     school_ids = _scoped_school_ids(user, municipality)
     if school_ids is not None:
         statuses = statuses.filter(school__in=school_ids)
-        allowed = {row["pk"] for row in school_ids}
-    overrides = overrides_latest(year=year)
+    overrides = overrides_latest(year=year, school_ids=school_ids)
     for row in statuses.values("school_id", *LISTS):
         for kind in LISTS:
             override = overrides.get((row["school_id"], kind))
             if override.effective if override else row[kind]:
                 members[kind].add(row["school_id"])
     for (school_id, kind), override in overrides.items():
-        if override.effective and (school_ids is None or school_id in allowed):
+        if override.effective:
             members[kind].add(school_id)
     return members
 

@@ -59,11 +59,13 @@ class StatusListsView(StaffRequiredMixin, TemplateView):
             "municipality_filter": place,
         }
         if year is not None:
-            statuses = {s.school_id: s for s in selectors.status_list(year=year, **scope)}
             dynamics = selectors.list_dynamics(year=year, **scope)
+            for kind, block in dynamics.items():
+                _page_list(block, kind, self.request)
+            shown = {school.pk for block in dynamics.values() for school in block["page_obj"]}
+            statuses = {s.school_id: s for s in selectors.status_list(year=year, school_ids=shown, **scope)}
             for block in dynamics.values():
-                block["rows"] = [(school, statuses.get(school.pk)) for school in block["current"]]
-                block["entered_ids"] = {s.pk for s in block["entered"]}
+                block["rows"] = [(school, statuses.get(school.pk)) for school in block["page_obj"]]
             approval = list_approval(year, _single_municipality(place))
             if approval is not None:
                 selectors.compare_with_approved(dynamics=dynamics, members=approval.members, **scope)
@@ -82,6 +84,21 @@ class StatusListsView(StaffRequiredMixin, TemplateView):
                 approval=approval,
             )
         return super().get_context_data(**context, **kwargs)
+
+
+LIST_PAGE_SIZE = 100
+
+
+def _page_list(block: dict, kind: str, request) -> None:
+    """One page of a list (a region's list runs to thousands of schools) and the first schools that
+    left it; the page number is `?page_<kind>=` so the two lists page on their own."""
+    block["page_param"] = f"page_{kind}"
+    block["page_obj"] = Paginator(block["current"], LIST_PAGE_SIZE).get_page(
+        request.GET.get(block["page_param"])
+    )
+    block["entered_ids"] = {s.pk for s in block["entered"]}
+    block["left_shown"] = block["left"][:LIST_PAGE_SIZE]
+    block["left_more"] = max(len(block["left"]) - LIST_PAGE_SIZE, 0)
 
 
 class IndicatorTableView(StaffRequiredMixin, TemplateView):

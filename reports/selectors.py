@@ -13,7 +13,7 @@ from indicators.selectors import computed_years
 from roadmaps.models import CycleStage, Direction
 from schools import formatting
 from schools.models import Municipality
-from schools.panels import list_approval
+from schools.panels import approval_summaries
 from schools.roles import is_staff_member
 from schools.selectors import scope_municipality_ids
 
@@ -416,22 +416,21 @@ def objectivity_counts(*, years: list[int], municipality_id: int | None = None) 
 
 def public_list_approval() -> dict | None:
     """For the public tab: the latest computed year whose lists a signed order approved, and per order
-    (one for the whole installation and/or one per municipality) the counts of schools it approved (a
-    count of schools, not of students: no suppression applies)."""
-    places = [("", "")] + list(municipality_names())
+    (one for the whole installation and/or one per municipality, the installation's first) the counts of
+    schools it approved (a count of schools, not of students: no suppression applies)."""
+    summaries = approval_summaries()
     for year in sorted(computed_years(), reverse=True):
-        rows: list[dict] = []
-        for code, name in places:
-            approval = list_approval(year, code)
-            if approval is not None and all(row["text"] != approval.text for row in rows):
-                rows.append(
-                    {
-                        "municipality": name,
-                        "text": approval.text,
-                        "low_results": len(approval.members.get("low_results", ())),
-                        "unfavourable": len(approval.members.get("unfavourable", ())),
-                    }
-                )
+        rows = [
+            {
+                "municipality": s.municipality,
+                "text": s.text,
+                "low_results": s.low_results,
+                "unfavourable": s.unfavourable,
+            }
+            for s in sorted(
+                (s for s in summaries if s.year == year), key=lambda s: (s.municipality != "", s.municipality)
+            )
+        ]
         if rows:
             return {"year_label": formatting.school_year(year), "rows": rows}
     return None

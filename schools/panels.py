@@ -101,6 +101,30 @@ def register_list_approval_source(func: Callable) -> None:
         _LIST_APPROVAL_SOURCES.append(func)
 
 
+@dataclass
+class ApprovalSummary:
+    """One signed order in force approving a year's lists, with its counts (for the public tab)."""
+
+    year: int
+    municipality: str  # its name; "" for an order about the whole installation
+    text: str
+    low_results: int
+    unfavourable: int
+
+
+# A summary source is func() -> list[ApprovalSummary]: every order in force, in one read.
+_APPROVAL_SUMMARY_SOURCES: list[Callable] = []
+
+
+def register_approval_summary_source(func: Callable) -> None:
+    if func not in _APPROVAL_SUMMARY_SOURCES:
+        _APPROVAL_SUMMARY_SOURCES.append(func)
+
+
+def approval_summaries() -> list[ApprovalSummary]:
+    return [summary for source in _APPROVAL_SUMMARY_SOURCES for summary in source()]
+
+
 def list_approval(year: int | None, municipality: str = "") -> ListApproval | None:
     """The order approving the lists of `year` for one municipality (its code; an order for the whole
     installation covers it too), or for the whole installation when none is given."""

@@ -24,3 +24,9 @@ def query_replace(context, **changes) -> str:
         else:
             query[key] = str(value)
     return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, param: str, number) -> str:
+    """The current query string on page `number` of the list whose page is `?<param>=`."""
+    return query_replace(context, **{param: number})

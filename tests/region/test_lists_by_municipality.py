@@ -73,3 +73,44 @@ def test_an_inspector_of_one_municipality_sees_its_schools_and_no_municipality_f
     }
     lists = client.get("/indicators/", {"year": 2024}).content.decode()
     assert not {"V1", "V2"} & _school_links(lists)
+
+
+def _list_section(html: str, kind: str) -> str:
+    start = html.index(f'id="list-{kind}"')
+    end = html.find('<section class="card"', start)
+    return html[start:end]
+
+
+def test_a_long_list_is_paged_each_list_on_its_own_and_the_pages_make_up_the_list(
+    client, two_municipalities, monkeypatch
+):
+    """A region's ШНСУ list runs to thousands of schools: the lists page shows it a page at a time, and
+    turning the pages of one list leaves the other where it was."""
+    from django.contrib.auth.models import Group
+
+    import indicators.views
+    from indicators.selectors import list_dynamics
+
+    monkeypatch.setattr(indicators.views, "LIST_PAGE_SIZE", 1)
+    client.force_login(UserFactory(username="regional", groups=[Group.objects.get(name=REGIONAL)]))
+    unfavourable = {s.code for s in list_dynamics(year=2024)["unfavourable"]["current"]}
+    low_results = {s.code for s in list_dynamics(year=2024)["low_results"]["current"]}
+    assert len(unfavourable) == 2  # two pages of one school
+
+    seen, page_number = set(), 1
+    while True:
+        html = client.get(
+            "/indicators/", {"year": 2024, "page_unfavourable": page_number, "page_low_results": 1}
+        ).content.decode()
+        section = _list_section(html, "unfavourable")
+        on_page = _school_links(section.split('<p class="help">', 2)[1].split("Вышли из списка")[0])
+        assert len(on_page) == 1
+        assert f"Страница {page_number} из " in section
+        seen |= on_page
+        # the other list stays on its first page
+        assert _school_links(_list_section(html, "low_results").split("Вышли из списка")[0]) <= low_results
+        if 'rel="next"' not in section:
+            break
+        assert f"page_unfavourable={page_number + 1}" in section
+        page_number += 1
+    assert page_number == 2 and seen == unfavourable
