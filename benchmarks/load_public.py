@@ -39,7 +39,8 @@ from run import BENCH_SETTINGS_ENV, DATA, YEAR, YEARS, Database, collect_static,
 HOST = "127.0.0.1"
 # gunicorn sits behind a TLS-terminating proxy in production; without DEBUG the portal redirects plain
 # HTTP to HTTPS (SECURE_SSL_REDIRECT) and trusts this header (SECURE_PROXY_SSL_HEADER).
-HEADERS = {"X-Forwarded-Proto": "https", "Accept-Language": "ru"}
+# Every browser sends Accept-Encoding: gzip; the cached pages are stored compressed (reports/public_cache.py).
+HEADERS = {"X-Forwarded-Proto": "https", "Accept-Language": "ru", "Accept-Encoding": "gzip"}
 
 
 def task_publish(args) -> dict:
@@ -192,6 +193,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (docker-compose uses 3)")
     parser.add_argument("--timeout", type=int, default=600)
+    parser.add_argument(
+        "--prepare-only",
+        action="store_true",
+        help="build and publish, then keep the database and stop (to profile a page against it)",
+    )
     args = parser.parse_args()
     args.clients = min(args.clients, 100)
     args.seconds = min(args.seconds, 120)
@@ -215,6 +221,9 @@ def main() -> None:
         collect_static(db)  # the report's PDF links the hashed stylesheet: collected before publishing
         figures["publish"] = run_task(db, "publish", timeout=args.timeout, env=env, script=__file__)
         report_id = figures["publish"].get("report_id")
+        if args.prepare_only:
+            log(f"kept: DATABASE_URL={db.url} (report {report_id}); drop it when done")
+            return
         port = free_port()
         log(f"gunicorn on {HOST}:{port}, {args.workers} workers")
         gunicorn = subprocess.Popen(
@@ -272,7 +281,8 @@ def main() -> None:
                 gunicorn.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(gunicorn.pid, signal.SIGKILL)
-        db.drop()
+        if not args.prepare_only:
+            db.drop()
     out = DATA / f"load_public_{stamp}.json"
     out.write_text(json.dumps(figures, indent=2, default=str))
     print(

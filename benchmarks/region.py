@@ -374,16 +374,18 @@ def part_load(args, stamp: str) -> dict:
 
 
 def part_country(args, stamp: str) -> dict:
-    db = Database("postgresql", f"bench_region_country_{stamp}")
-    figures: dict = {"part": "country"}
+    db = Database("postgresql", args.country_db or f"bench_region_country_{stamp}")
+    figures: dict = {"part": "country", "database": db.name}
     server = None
     try:
-        db.create()
-        figures["region"] = run_task(
-            db, "region", "--schools", args.country_schools, "--n", args.country_municipalities,
-            "--results-years", args.country_years, timeout=max(args.timeout, 3600), env=ENV, script=__file__,
-        )  # fmt: skip
-        figures["compute"] = run_task(db, "compute_year", timeout=args.timeout, env=ENV, script=__file__)
+        if not args.country_db:
+            db.create()
+            figures["region"] = run_task(
+                db, "region", "--schools", args.country_schools, "--n", args.country_municipalities,
+                "--results-years", args.country_years, timeout=max(args.timeout, 3600), env=ENV,
+                script=__file__,
+            )  # fmt: skip
+            figures["compute"] = run_task(db, "compute_year", timeout=args.timeout, env=ENV, script=__file__)
         sessions = run_task(db, "sessions", timeout=args.timeout, env=ENV, script=__file__)["sessions"]
         regional = next(s for s in sessions if s["username"].startswith("regional"))
         collect_static(db)
@@ -392,7 +394,10 @@ def part_country(args, stamp: str) -> dict:
     finally:
         if server:
             server.stop()
-        db.drop()
+        if args.keep:
+            log(f"kept: DATABASE_URL={db.url} (rerun with --country-db {db.name}; drop it when done)")
+        else:
+            db.drop()
     return figures
 
 
@@ -496,6 +501,10 @@ def main() -> None:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/2")
     parser.add_argument("--reports-timeout", type=int, default=3600)
     parser.add_argument("--timeout", type=int, default=1800)
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the country database (to profile, to rerun)"
+    )
+    parser.add_argument("--country-db", default="", help="time the pages on this kept country database")
     args = parser.parse_args()
     args.clients = min(args.clients, 100)
     args.pauses = [float(p) for p in args.pauses.split(",")]

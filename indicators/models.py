@@ -519,7 +519,9 @@ class PopulationStat(models.Model):
         verbose_name = "статистика совокупности"
         verbose_name_plural = "статистика совокупностей"
         ordering = ["year", "indicator", "population_kind", "population"]
-        indexes = [models.Index(fields=["year", "population_kind"], name="population_stat_year_idx")]
+        indexes = [
+            models.Index(fields=["year", "population_kind", "population"], name="population_stat_place_idx")
+        ]
 
     def __str__(self):
         return f"{self.indicator} {self.year} {self.population}"

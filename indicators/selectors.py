@@ -255,10 +255,15 @@ def population_stats(
     return stats
 
 
-def cluster_medians(*, year: int) -> dict[tuple[str, str], float | None]:
-    """{(cluster, indicator code): median} of a year."""
+def cluster_medians(
+    *, year: int, clusters: Iterable[str] | None = None
+) -> dict[tuple[str, str], float | None]:
+    """{(cluster, indicator code): median} of a year, of the given clusters only when given (a country
+    has thousands of clusters; a page needs the few of the schools it shows)."""
     stats = population_stats(year=year, population_kind=PopulationStat.Population.CLUSTER)
-    return {(s.population, s.indicator): s.median for s in stats}
+    if clusters is not None:
+        stats = stats.filter(population__in=set(clusters))
+    return {(s.population, s.indicator): s.median for s in stats.only("population", "indicator", "median")}
 
 
 TABLE_SORTS = {
@@ -307,7 +312,7 @@ def indicator_cells(*, year: int, statuses: Iterable[SchoolStatus]) -> tuple[lis
         "school_id", "indicator_id", "value", "is_low_data"
     ):
         values[value.school_id][value.indicator_id] = value
-    medians = cluster_medians(year=year)
+    medians = cluster_medians(year=year, clusters={s.cluster for s in statuses})
     rows = []
     for status in statuses:
         cells = []

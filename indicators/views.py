@@ -239,7 +239,7 @@ class SchoolReasonsView(PortalUserRequiredMixin, TemplateView):
             if year
             else {}
         )
-        medians = selectors.cluster_medians(year=year) if year else {}
+        medians = selectors.cluster_medians(year=year, clusters=[status.cluster]) if status else {}
         objectivity = objectivity_selectors.objectivity_status_get(school=school, year=year)
         return super().get_context_data(
             objectivity=objectivity,

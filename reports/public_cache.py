@@ -7,14 +7,22 @@ that is part of each key, so no visitor sees a withdrawn item. With REDIS_URL th
 gunicorn workers.
 """
 
+import gzip
+import re
 from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 
 VERSION_KEY = "quality:version"
 PAGE_SECONDS = 300
+# Pages are compressed once, when they are stored, and sent compressed to every browser that accepts it
+# (all do): the proxy passes an encoded answer through instead of compressing it again for each visitor.
+# Anonymous public pages carry no secret (no CSRF token, no session), so compression leaks nothing.
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+COMPRESS_FROM_BYTES = 1024
 
 
 def public_version() -> int:
@@ -52,7 +60,26 @@ def page_key(request, params: tuple[str, ...] = ()) -> str:
 
     pairs = {(name, normalized(name, value)) for name in params for value in request.GET.getlist(name)}
     query = urlencode(sorted((name, value) for name, value in pairs if value))
-    return f"quality:page:{public_version()}:{settings_from(request).cache_key}:{request.path}?{query}"
+    return f"quality:page2:{public_version()}:{settings_from(request).cache_key}:{request.path}?{query}"
+
+
+def _stored(response) -> tuple:
+    content = response.content
+    packed = gzip.compress(content, compresslevel=6, mtime=0) if len(content) >= COMPRESS_FROM_BYTES else None
+    return content, packed, response["Content-Type"], response.get("Content-Disposition", "")
+
+
+def _replayed(request, stored: tuple) -> HttpResponse:
+    content, packed, content_type, disposition = stored
+    if packed is not None and ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        response = HttpResponse(packed, content_type=content_type)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(content, content_type=content_type)
+    if disposition:
+        response["Content-Disposition"] = disposition
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
 
 
 class AnonymousPageCacheMixin:
@@ -69,15 +96,12 @@ class AnonymousPageCacheMixin:
         key = page_key(request, self.cache_query_params)
         cached = cache.get(key)
         if cached is not None:
-            content, content_type, disposition = cached
-            response = HttpResponse(content, content_type=content_type)
-            if disposition:
-                response["Content-Disposition"] = disposition
-            return response
+            return _replayed(request, cached)
         response = super().dispatch(request, *args, **kwargs)
         if response.status_code == 200 and not getattr(response, "streaming", False):
             if hasattr(response, "render"):
                 response.render()
-            stored = (response.content, response["Content-Type"], response.get("Content-Disposition", ""))
+            stored = _stored(response)
             cache.set(key, stored, PAGE_SECONDS)
+            return _replayed(request, stored)
         return response

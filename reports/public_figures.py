@@ -3,7 +3,8 @@ the ШНОР monitoring, for the whole installation or one municipality.
 
 Everything here is for the public: counts of schools and of cards below k read «<10» (`masking.mask_count`,
 the one suppression rule), and nothing names or ranks a school. A fixed number of queries whatever the
-number of schools: the statuses of the shown years are read once as plain tuples and counted in one pass.
+number of schools: the schools are counted by the database, and only the statuses of schools that were on a
+list are read as plain tuples and counted in one pass.
 """
 
 from collections import defaultdict
@@ -45,7 +46,8 @@ def list_counts(*, years: Iterable[int], municipality_id: int | None = None) -> 
     """(municipality id, year) → unmasked counts of schools with a status, on each list, entered, left.
 
     The inspectors' overrides apply, as on the staff lists. Entered/left compare with the year before
-    (read too), school by school."""
+    (read too), school by school. The schools are counted by the database; only the schools that were on
+    a list (or decided on) in one of the years are read, with all their statuses of those years."""
     from indicators.models import SchoolStatus
 
     from .selectors import effective_overrides
@@ -58,25 +60,37 @@ def list_counts(*, years: Iterable[int], municipality_id: int | None = None) -> 
     if municipality_id is not None:
         statuses = statuses.filter(school__municipality_id=municipality_id)
     overrides = effective_overrides(years=read_years)
+    counts: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNT_FIELDS, 0))
+    known_years = set()
+    for municipality, year, schools in (
+        statuses.order_by().values_list("school__municipality_id", "year").annotate(n=Count("id"))
+    ):
+        known_years.add(year)
+        if year in years:
+            counts[(municipality, year)]["schools"] = schools
+    listed = statuses.filter(
+        Q(low_results=True) | Q(unfavourable=True) | Q(school_id__in={key[0] for key in overrides})
+    ).values("school_id")
+    rows = list(
+        statuses.filter(school_id__in=listed)
+        .order_by()
+        .values_list("school_id", "school__municipality_id", "year", *LIST_LABELS)
+    )
     member: dict[tuple[int, int, str], bool] = {}
-    rows = list(statuses.order_by().values_list("school_id", "school__municipality_id", "year", *LIST_LABELS))
     for school_id, _municipality, year, *flags in rows:
         for list_kind, flag in zip(LIST_LABELS, flags, strict=True):
             decision = overrides.get((school_id, year, list_kind))
             member[(school_id, year, list_kind)] = flag if decision is None else decision
-    counts: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNT_FIELDS, 0))
     for school_id, municipality, year, *_flags in rows:
         if year not in years:
             continue
         figures = counts[(municipality, year)]
-        figures["schools"] += 1
         for list_kind in LIST_LABELS:
             now = member[(school_id, year, list_kind)]
             before = member.get((school_id, year - 1, list_kind), False)
             figures[list_kind] += now
             figures[f"{list_kind}_entered"] += now and not before
             figures[f"{list_kind}_left"] += before and not now
-    known_years = {year for _school, _municipality, year, *_flags in rows}
     for (_municipality, year), figures in counts.items():
         if year - 1 not in known_years:  # nothing to compare with: «нет данных», not «all entered»
             for name in COUNT_FIELDS[3:]:

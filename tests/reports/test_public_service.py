@@ -416,6 +416,21 @@ def test_a_query_string_does_not_bypass_the_cache(region, client, django_assert_
     assert csv_again["Content-Type"] == "text/csv; charset=utf-8"
 
 
+def test_a_browser_that_accepts_gzip_gets_the_same_page_compressed(region, client):
+    import gzip
+
+    cache.clear()
+    plain = client.get(reverse("quality:index"))
+    packed = client.get(reverse("quality:index"), HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    assert "Content-Encoding" not in plain and "Accept-Encoding" in plain["Vary"]
+    # a file under a kilobyte is not worth compressing: it goes as it is
+    small = client.get("/quality/opendata/list.csv", HTTP_ACCEPT_ENCODING="gzip")
+    assert len(small.content) < 1024 and "Content-Encoding" not in small
+    assert small["Content-Type"] == "text/csv; charset=utf-8"
+
+
 def test_each_accessibility_choice_has_its_own_cached_copy(region, client):
     cache.clear()
     plain = client.get(reverse("quality:index")).content.decode()
