@@ -347,15 +347,17 @@ def interleaved_sessions(sessions: list[dict]) -> list[dict]:
 
 
 def part_load(args, stamp: str) -> dict:
-    db = Database("postgresql", f"bench_region_load_{stamp}")
-    figures: dict = {"part": "load"}
+    db = Database("postgresql", args.load_db or f"bench_region_load_{stamp}")
+    figures: dict = {"part": "load", "database": db.name}
     server = None
     try:
-        db.create()
-        figures["region"] = run_task(
-            db, "region", "--schools", args.schools, "--n", args.municipalities,
-            "--results-years", ",".join(map(str, YEARS)), timeout=args.timeout, env=ENV, script=__file__,
-        )  # fmt: skip
+        if not args.load_db:
+            db.create()
+            figures["region"] = run_task(
+                db, "region", "--schools", args.schools, "--n", args.municipalities,
+                "--results-years", ",".join(map(str, YEARS)), timeout=args.timeout, env=ENV,
+                script=__file__,
+            )  # fmt: skip
         sessions = run_task(db, "sessions", timeout=args.timeout, env=ENV, script=__file__)["sessions"]
         collect_static(db)
         server = Gunicorn(db, workers=args.workers)
@@ -369,8 +371,15 @@ def part_load(args, stamp: str) -> dict:
     finally:
         if server:
             server.stop()
-        db.drop()
+        _keep_or_drop(args, db, "--load-db")
     return figures
+
+
+def _keep_or_drop(args, db: Database, reuse_flag: str) -> None:
+    if args.keep:
+        log(f"kept: DATABASE_URL={db.url} (rerun with {reuse_flag} {db.name}; drop it when done)")
+    else:
+        db.drop()
 
 
 def part_country(args, stamp: str) -> dict:
@@ -394,10 +403,7 @@ def part_country(args, stamp: str) -> dict:
     finally:
         if server:
             server.stop()
-        if args.keep:
-            log(f"kept: DATABASE_URL={db.url} (rerun with --country-db {db.name}; drop it when done)")
-        else:
-            db.drop()
+        _keep_or_drop(args, db, "--country-db")
     return figures
 
 

@@ -488,7 +488,15 @@ class SchoolStatus(models.Model):
         verbose_name_plural = "статусы ОО по годам"
         ordering = ["school__code"]
         constraints = [models.UniqueConstraint(fields=["school", "year"], name="school_status_unique")]
-        indexes = [models.Index(fields=["year", "cluster"], name="school_status_cluster_idx")]
+        indexes = [
+            models.Index(fields=["year", "cluster"], name="school_status_cluster_idx"),
+            # the members of the lists (a few per cent of a year's schools) without reading the rest
+            models.Index(
+                fields=["year", "school"],
+                name="school_status_listed_idx",
+                condition=Q(low_results=True) | Q(unfavourable=True),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.school_id} {self.year}"
@@ -683,7 +691,15 @@ class ObjectivityStatus(models.Model):
         verbose_name_plural = "признаки необъективности ОО по годам"
         ordering = ["school__code"]
         constraints = [models.UniqueConstraint(fields=["school", "year"], name="objectivity_status_unique")]
-        indexes = [models.Index(fields=["year", "in_list"], name="objectivity_year_list_idx")]
+        indexes = [
+            models.Index(fields=["year", "in_list"], name="objectivity_year_list_idx"),
+            # the schools with a marker (a few per cent) without reading the rest
+            models.Index(
+                fields=["year", "school"],
+                name="objectivity_marked_idx",
+                condition=Q(marker_count__gt=0) | Q(in_list=True),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.school_id} {self.year}: {self.marker_count}"

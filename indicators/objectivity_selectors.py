@@ -8,7 +8,8 @@ from django.contrib.auth.models import User
 from django.db.models import Count, Q, QuerySet
 
 from schools.models import School
-from schools.selectors import school_list_visible_to
+from schools.queries import distinct_years
+from schools.selectors import rows_in_scope
 
 from .models import MethodologyRules, ObjectivityStatus
 from .objectivity import CONDUCT, MARKER_CODES, MARKERS
@@ -19,13 +20,13 @@ CONDUCT_LABELS = {"observers": "наблюдатели", "video": "видеон�
 
 def objectivity_years() -> list[int]:
     """Years with stored markers, newest first."""
-    return sorted(set(ObjectivityStatus.objects.values_list("year", flat=True).distinct()), reverse=True)
+    return distinct_years(ObjectivityStatus.objects.all())
 
 
 def objectivity_queryset(*, user: User | None = None) -> QuerySet[ObjectivityStatus]:
     statuses = ObjectivityStatus.objects.select_related("school", "school__municipality")
     if user is not None:
-        statuses = statuses.filter(school__in=school_list_visible_to(user=user).values("pk"))
+        statuses = rows_in_scope(statuses, user=user)
     return statuses.order_by("school__code", "year")
 
 

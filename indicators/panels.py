@@ -24,10 +24,9 @@ def dashboard_lists_panel(request) -> str:
         return ""
     history = selectors.list_history(years=selectors.computed_years(), user=request.user)
     chart = list_sizes_chart(history=history, width=480, height=200) if len(history) > 1 else None
-    dynamics = selectors.list_dynamics(year=year, user=request.user)
     return render_to_string(
         "indicators/panel_dashboard.html",
-        {"year": year, "dynamics": dynamics, "chart": chart},
+        {"year": year, "counts": history[year], "chart": chart},
         request=request,
     )
 

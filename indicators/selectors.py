@@ -13,7 +13,8 @@ from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from schools.models import School
-from schools.selectors import school_ids_in_scope, school_list_visible_to
+from schools.queries import distinct_years
+from schools.selectors import rows_in_scope, school_ids_in_scope
 
 from .models import (
     AssessmentResult,
@@ -31,7 +32,7 @@ LISTS = {"low_results": "ШНОР", "unfavourable": "ШНСУ"}
 
 def computed_years() -> list[int]:
     """Years that have a computation, newest first."""
-    return sorted(set(SchoolStatus.objects.values_list("year", flat=True).distinct()), reverse=True)
+    return distinct_years(SchoolStatus.objects.all())
 
 
 def latest_year() -> int | None:
@@ -40,7 +41,7 @@ def latest_year() -> int | None:
 
 
 def result_years() -> list[int]:
-    return sorted(set(AssessmentResult.objects.values_list("year", flat=True).distinct()), reverse=True)
+    return distinct_years(AssessmentResult.objects.all())
 
 
 def latest_run(*, year: int) -> ComputationRun | None:
@@ -85,7 +86,7 @@ def status_queryset(*, year: int, user: User | None = None, municipality: str = 
     """Statuses of a year, of the schools `user` may see, of one municipality (its code) when given."""
     statuses = SchoolStatus.objects.filter(year=year).select_related("school", "school__municipality")
     if user is not None:
-        statuses = statuses.filter(school__in=school_list_visible_to(user=user).values("pk"))
+        statuses = rows_in_scope(statuses, user=user)
     if municipality:
         statuses = statuses.filter(school__municipality__code=municipality)
     return statuses.order_by("school__code")
@@ -172,7 +173,7 @@ def effective_members(*, year: int, user: User | None = None, municipality: str 
     if school_ids is not None:
         statuses = statuses.filter(school__in=school_ids)
     overrides = overrides_latest(year=year, school_ids=school_ids)
-    for row in statuses.values("school_id", *LISTS):
+    for row in statuses.order_by().values("school_id", *LISTS):
         for kind in LISTS:
             override = overrides.get((row["school_id"], kind))
             if override.effective if override else row[kind]:
@@ -183,29 +184,49 @@ def effective_members(*, year: int, user: User | None = None, municipality: str 
     return members
 
 
-def list_dynamics(*, year: int, user: User | None = None, municipality: str = "") -> dict:
-    """For each list: `current`, `entered` and `left` schools of `year` versus `year − 1`
-    (lists of School ordered by code) and whether the previous year was computed; within what `user`
-    may see and one municipality (code) when given."""
+def list_dynamics(
+    *, year: int, user: User | None = None, municipality: str = "", schools: bool = True
+) -> dict:
+    """For each list: `current`, `entered` and `left` schools of `year` versus `year − 1` (lists of
+    School ordered by code; with `schools=False` only their ids, `current_ids` and `left_ids` ordered by
+    code and `entered_ids` — a region's lists run to thousands of schools, a page shows a hundred) and
+    whether the previous year was computed; within what `user` may see and one municipality (code)."""
     now = effective_members(year=year, user=user, municipality=municipality)
     before = effective_members(year=year - 1, user=user, municipality=municipality)
     had_previous = SchoolStatus.objects.filter(year=year - 1).exists()
     ids = set().union(*now.values(), *before.values())
-    schools = {s.pk: s for s in School.objects.filter(pk__in=ids).select_related("municipality")}
+    by_id = schools_by_id(ids) if schools else {}
+    codes = (
+        {pk: school.code for pk, school in by_id.items()}
+        if schools
+        else dict(School.objects.filter(pk__in=ids).values_list("pk", "code"))
+    )
 
-    def ordered(pks):
-        return sorted((schools[pk] for pk in pks if pk in schools), key=lambda s: s.code)
+    def ordered(pks) -> list[int]:
+        return sorted((pk for pk in pks if pk in codes), key=codes.__getitem__)
 
-    return {
+    dynamics: dict[str, dict[str, Any]] = {
         kind: {
             "title": title,
-            "current": ordered(now[kind]),
-            "entered": ordered(now[kind] - before[kind]) if had_previous else [],
-            "left": ordered(before[kind] - now[kind]) if had_previous else [],
+            "count": len(ordered(now[kind])),
+            "current_ids": ordered(now[kind]),
+            "entered_ids": now[kind] - before[kind] if had_previous else set(),
+            "left_ids": ordered(before[kind] - now[kind]) if had_previous else [],
             "has_previous": had_previous,
         }
         for kind, title in LISTS.items()
     }
+    if schools:
+        for block in dynamics.values():
+            block["current"] = [by_id[pk] for pk in block["current_ids"]]
+            block["entered"] = [by_id[pk] for pk in block["current_ids"] if pk in block["entered_ids"]]
+            block["left"] = [by_id[pk] for pk in block["left_ids"]]
+    return dynamics
+
+
+def schools_by_id(ids: Iterable[int]) -> dict[int, School]:
+    """{id: School with its municipality} of the given schools, in one query."""
+    return {s.pk: s for s in School.objects.filter(pk__in=set(ids)).select_related("municipality")}
 
 
 def list_history(
@@ -235,7 +256,7 @@ def indicator_values(
     """Stored indicator values of a year (with school and indicator), limited to what `user` may see."""
     values = IndicatorValue.objects.filter(year=year).select_related("school", "indicator")
     if user is not None:
-        values = values.filter(school__in=school_list_visible_to(user=user).values("pk"))
+        values = rows_in_scope(values, user=user)
     if indicator:
         values = values.filter(indicator__code=indicator)
     if school is not None:
@@ -405,7 +426,7 @@ def school_results(*, school: School, year: int | None = None) -> QuerySet[Asses
 
 def results_visible_to(*, user: User) -> QuerySet[AssessmentResult]:
     return (
-        AssessmentResult.objects.filter(school__in=school_list_visible_to(user=user).values("pk"))
+        rows_in_scope(AssessmentResult.objects.all(), user=user)
         .select_related("school", "procedure", "subject")
         .order_by("school__code", "year", "procedure__code", "subject__name", "grade")
     )
@@ -413,7 +434,7 @@ def results_visible_to(*, user: User) -> QuerySet[AssessmentResult]:
 
 def values_visible_to(*, user: User) -> QuerySet[IndicatorValue]:
     return (
-        IndicatorValue.objects.filter(school__in=school_list_visible_to(user=user).values("pk"))
+        rows_in_scope(IndicatorValue.objects.all(), user=user)
         .select_related("school", "indicator")
         .order_by("school__code", "year", "indicator__order")
     )
@@ -443,7 +464,7 @@ def on_list(statuses: QuerySet[SchoolStatus], kind: str) -> QuerySet[SchoolStatu
 
 
 def statuses_visible_to(*, user: User) -> QuerySet[SchoolStatus]:
-    statuses = SchoolStatus.objects.filter(school__in=school_list_visible_to(user=user).values("pk"))
+    statuses = rows_in_scope(SchoolStatus.objects.all(), user=user)
     return with_decisions(statuses.select_related("school")).order_by("school__code", "year")
 
 
@@ -476,13 +497,17 @@ def compare_with_approved(
     scoped = _scoped_school_ids(user, municipality)
     visible = set(scoped.values_list("pk", flat=True)) if scoped is not None else None
     members = {k: ids if visible is None else ids & visible for k, ids in members.items()}
-    current_ids = {kind: {s.pk for s in block["current"]} for kind, block in dynamics.items()}
+    current_ids = {kind: set(block["current_ids"]) for kind, block in dynamics.items()}
+    entering = {
+        kind: [pk for pk in block["current_ids"] if pk not in members.get(kind, set())]
+        for kind, block in dynamics.items()
+    }
     gone = set().union(*(members.get(k, set()) - current_ids[k] for k in dynamics))
-    schools = {s.pk: s for s in School.objects.filter(pk__in=gone)}
+    schools = schools_by_id(gone.union(*entering.values()))
     for kind, block in dynamics.items():
         approved = members.get(kind, set())
         block["approved_ids"] = approved
-        block["would_enter"] = [s for s in block["current"] if s.pk not in approved]
+        block["would_enter"] = [schools[pk] for pk in entering[kind]]
         block["would_leave"] = sorted(
             (schools[pk] for pk in approved - current_ids[kind] if pk in schools), key=lambda s: s.code
         )

@@ -18,6 +18,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 
 from schools import formatting
 from schools.models import School
+from schools.queries import distinct_years
 from schools.roles import is_staff_member
 from schools.selectors import school_list_visible_to
 
@@ -177,7 +178,7 @@ def teacher_subject_totals(*, year: int, schools: QuerySet[School] | None = None
 
 
 def teacher_diagnostic_years() -> list[int]:
-    return sorted(set(TeacherDiagnostic.objects.values_list("year", flat=True).distinct()), reverse=True)
+    return distinct_years(TeacherDiagnostic.objects.all())
 
 
 def low_level_teachers(*, school: School, year: int) -> list[dict]:

@@ -59,13 +59,15 @@ class StatusListsView(StaffRequiredMixin, TemplateView):
             "municipality_filter": place,
         }
         if year is not None:
-            dynamics = selectors.list_dynamics(year=year, **scope)
+            dynamics = selectors.list_dynamics(year=year, schools=False, **scope)
             for kind, block in dynamics.items():
                 _page_list(block, kind, self.request)
-            shown = {school.pk for block in dynamics.values() for school in block["page_obj"]}
+            shown = {pk for block in dynamics.values() for pk in [*block["page_obj"], *block["left_ids"]]}
+            schools = selectors.schools_by_id(shown)
             statuses = {s.school_id: s for s in selectors.status_list(year=year, school_ids=shown, **scope)}
             for block in dynamics.values():
-                block["rows"] = [(school, statuses.get(school.pk)) for school in block["page_obj"]]
+                block["rows"] = [(schools[pk], statuses.get(pk)) for pk in block["page_obj"]]
+                block["left_shown"] = [schools[pk] for pk in block["left_ids"]]
             approval = list_approval(year, _single_municipality(place))
             if approval is not None:
                 selectors.compare_with_approved(dynamics=dynamics, members=approval.members, **scope)
@@ -93,12 +95,11 @@ def _page_list(block: dict, kind: str, request) -> None:
     """One page of a list (a region's list runs to thousands of schools) and the first schools that
     left it; the page number is `?page_<kind>=` so the two lists page on their own."""
     block["page_param"] = f"page_{kind}"
-    block["page_obj"] = Paginator(block["current"], LIST_PAGE_SIZE).get_page(
+    block["page_obj"] = Paginator(block["current_ids"], LIST_PAGE_SIZE).get_page(
         request.GET.get(block["page_param"])
     )
-    block["entered_ids"] = {s.pk for s in block["entered"]}
-    block["left_shown"] = block["left"][:LIST_PAGE_SIZE]
-    block["left_more"] = max(len(block["left"]) - LIST_PAGE_SIZE, 0)
+    block["left_more"] = max(len(block["left_ids"]) - LIST_PAGE_SIZE, 0)
+    block["left_ids"] = block["left_ids"][:LIST_PAGE_SIZE]
 
 
 class IndicatorTableView(StaffRequiredMixin, TemplateView):

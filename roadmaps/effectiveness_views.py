@@ -10,6 +10,7 @@ from schools import formatting
 from schools.charts import bar_chart
 from schools.exports import Sheet, workbook_bytes, xlsx_response
 from schools.permissions import StaffRequiredMixin
+from schools.queries import distinct_years
 from schools.selectors import school_ids_in_scope
 from schools.templatetags.portal import academic_year
 
@@ -17,7 +18,7 @@ from .effectiveness import LISTS, EffectivenessReport, effectiveness_report
 
 
 def available_years() -> list[int]:
-    return list(IndicatorValue.objects.order_by("year").values_list("year", flat=True).distinct())
+    return sorted(distinct_years(IndicatorValue.objects.all()))
 
 
 def chosen_year(request, years: list[int]) -> int | None:

@@ -149,7 +149,7 @@ def _figures(
     for year, mid, n in (
         SchoolStatus.objects.filter(in_scope, year__in=years)
         .values_list("year", "school__municipality_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("school_id"))  # not "id": (school, year) is an index the count reads alone
         .order_by()
     ):
         row(mid, year).schools = n
@@ -294,6 +294,7 @@ def _objectivity_figures(row, years: list[int], scope: Q) -> None:
     """Schools with objectivity markers and on the objectivity list (DESIGN §8), per municipality and year."""
     for year, mid, listed, with_markers in (
         ObjectivityStatus.objects.filter(scope, year__in=years)
+        .filter(Q(in_list=True) | Q(marker_count__gt=0))
         .values_list("year", "school__municipality_id")
         .annotate(
             listed=Count("id", filter=Q(in_list=True)), with_markers=Count("id", filter=Q(marker_count__gt=0))

@@ -238,6 +238,8 @@ class SchoolContext(TimeStampedModel):
                 condition=Q(year__gte=2000, year__lte=2100), name="school_context_year_range"
             ),
         ]
+        # the years with context are read by index probes (schools.queries.distinct_years)
+        indexes = [models.Index(fields=["year"], name="school_context_year_idx")]
 
     def __str__(self):
         return f"{self.school.code} {formatting.school_year(self.year)}"

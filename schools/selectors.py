@@ -7,6 +7,7 @@ from django.http import Http404
 
 from .importing import importer_choices
 from .models import ImportBatch, Job, Municipality, Region, School, SchoolContext
+from .queries import distinct_years
 from .roles import is_administrator, is_inspector, is_regional, is_staff_member, principal_school_id
 
 
@@ -172,13 +173,12 @@ def import_history(*, user: User, limit: int = 20) -> list[dict]:
 
 
 def dashboard_counts(*, user: User) -> dict:
-    schools = visible_school_ids(user=user)
-    contexts = SchoolContext.objects.filter(school__in=schools)
+    contexts = rows_in_scope(SchoolContext.objects.all(), user=user)
     return {
         "municipalities": municipality_list_visible_to(user=user).count(),
         "schools": school_list_visible_to(user=user).count(),
         "contexts": contexts.count(),
-        "years": sorted(contexts.values_list("year", flat=True).distinct()),
+        "years": sorted(distinct_years(contexts)),
     }
 
 
@@ -201,3 +201,10 @@ def school_ids_in_scope(*, user: User) -> QuerySet[School, Any] | None:
     if is_staff_member(user) and scope_municipality_ids(user) is None:
         return None
     return visible_school_ids(user=user)
+
+
+def rows_in_scope(queryset: QuerySet, *, user: User, school_field: str = "school") -> QuerySet:
+    """`queryset` narrowed to the rows of the schools `user` may see (through `school_field`); left as it is
+    for a user who sees every school, so a region-wide read carries no subquery over every school."""
+    ids = school_ids_in_scope(user=user)
+    return queryset if ids is None else queryset.filter(**{f"{school_field}__in": ids})
