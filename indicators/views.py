@@ -88,11 +88,11 @@ class StatusListsView(StaffRequiredMixin, TemplateView):
         return super().get_context_data(**context, **kwargs)
 
 
-LIST_PAGE_SIZE = 100
+LIST_PAGE_SIZE = 50
 
 
 def _page_list(block: dict, kind: str, request) -> None:
-    """One page of a list (a region's list runs to thousands of schools) and the first schools that
+    """One page of a list (50 schools: a region's list runs to thousands) and the first schools that
     left it; the page number is `?page_<kind>=` so the two lists page on their own."""
     block["page_param"] = f"page_{kind}"
     block["page_obj"] = Paginator(block["current_ids"], LIST_PAGE_SIZE).get_page(
