@@ -508,8 +508,9 @@ def main() -> None:
     parser.add_argument("--reports-timeout", type=int, default=3600)
     parser.add_argument("--timeout", type=int, default=1800)
     parser.add_argument(
-        "--keep", action="store_true", help="keep the country database (to profile, to rerun)"
+        "--keep", action="store_true", help="keep the load/country databases (to profile, to rerun)"
     )
+    parser.add_argument("--load-db", default="", help="run the load part on this kept database")
     parser.add_argument("--country-db", default="", help="time the pages on this kept country database")
     args = parser.parse_args()
     args.clients = min(args.clients, 100)
