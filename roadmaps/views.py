@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,6 +31,8 @@ from .forms import (
 )
 from .models import Direction, ManagementDecision, Recommendation, Roadmap, RoadmapItem, StageDuty
 
+PROGRAMMES_PAGE_SIZE = 50
+
 
 class RoadmapIndexView(StaffRequiredMixin, MunicipalityFilterMixin, TemplateView):
     template_name = "roadmaps/index.html"
@@ -40,9 +43,11 @@ class RoadmapIndexView(StaffRequiredMixin, MunicipalityFilterMixin, TemplateView
         roadmaps = self.filter_by_municipality(
             selectors.roadmap_list_with_progress(user=self.request.user, today=today)
         ).order_by("kind", "school__code", "title")
+        # a region has a programme for every ШНОР school: hundreds, shown a page at a time
+        programmes = Paginator(roadmaps.filter(kind=Roadmap.Kind.SCHOOL), PROGRAMMES_PAGE_SIZE)
         return super().get_context_data(
-            municipal=[r for r in roadmaps if r.kind == Roadmap.Kind.MUNICIPAL],
-            programmes=[r for r in roadmaps if r.kind == Roadmap.Kind.SCHOOL],
+            municipal=list(roadmaps.filter(kind=Roadmap.Kind.MUNICIPAL)),
+            programmes=programmes.get_page(self.request.GET.get("page")),
             deadlines=selectors.deadlines_for(user=self.request.user, today=today),
             recommendation_counts=selectors.recommendation_counts(user=self.request.user),
             today=today,

@@ -315,3 +315,30 @@ def test_principal_sees_decisions_of_own_school_read_only(principal_a, school_a,
     assert [d["id"] for d in data["results"]] == [mine.pk]
     assert client.patch(f"/api/decisions/{mine.pk}/", {"status": "done"}, format="json").status_code == 403
     assert ManagementDecision.objects.get(pk=mine.pk).status == ItemStatus.PLANNED
+
+
+def test_the_programmes_list_is_paged_and_counts_every_programme(
+    client_for, inspector, programmes, monkeypatch
+):
+    """A region has a programme for every ШНОР school: the roadmaps page shows them a page at a time and
+    the count above counts them all."""
+    import roadmaps.views
+
+    monkeypatch.setattr(roadmaps.views, "PROGRAMMES_PAGE_SIZE", 1)
+    own, other, _ = programmes
+    client = client_for(inspector)
+
+    def programmes_on(page: str) -> set[str]:
+        section = page.split("Программы помощи ОО</h2>", 1)[1]
+        return {r.get_absolute_url() for r in (own.roadmap, other.roadmap) if r.get_absolute_url() in section}
+
+    first = client.get("/roadmaps/").content.decode()
+    second = client.get("/roadmaps/", {"page": 2}).content.decode()
+
+    assert '<span class="stat-value">2</span><span class="stat-label">программ помощи ОО</span>' in first
+    assert "Страница 1 из 2" in first and "Страница 2 из 2" in second
+    assert len(programmes_on(first)) == len(programmes_on(second)) == 1
+    assert programmes_on(first) | programmes_on(second) == {
+        own.roadmap.get_absolute_url(),
+        other.roadmap.get_absolute_url(),
+    }
