@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from monitoring import rules, services
 from monitoring.builtin import PROGRAMME_SLUG
-from monitoring.models import CardTemplate, ExpertCard
+from monitoring.models import CardChange, CardTemplate, ExpertCard
 from monitoring.reference import seed
 from monitoring.services import editor
 from schools.models import Municipality, SchoolContext
@@ -107,6 +107,41 @@ def test_a_computed_threshold_on_the_school_context_says_whether_the_condition_h
     missed = page[start : page.index("</article>", start)]
     assert "условие не выполнено" in missed and "значение 640, требуется не менее 700" in missed
     assert "динамик" not in met + missed and "загруженным результатам" not in page
+    # no method, no periodicity: no empty «· ·» in the criterion's line
+    assert '<p class="muted">1 балл. · источник: —</p>' in met
+
+
+@pytest.mark.django_db
+def test_the_history_of_a_number_answer_shows_the_number_as_typed(school_a, principal_a):
+    template = editor.template_create(slug="updates", title="Обновления сайта", subject="school")
+    template = editor.template_section_save(template=template, version=1, number=None, title="Сайт")
+    template = editor.template_criterion_save(
+        template=template,
+        version=2,
+        section_number=1,
+        code=None,
+        criterion={
+            "code": "1.1",
+            "text": "Обновлений за год",
+            "kind": "number",
+            "points": 1,
+            "threshold": "12",
+        },
+    )
+    campaign = services.campaign_create(
+        year=2025, template=template, school_ids=[school_a.pk], **_open_deadlines()
+    )
+    card = ExpertCard.objects.get(campaign=campaign)
+    for typed in ("14", "12,5"):
+        card = services.card_save(
+            card_id=card.pk,
+            user=principal_a,
+            version=card.version,
+            answers=[{"criterion": "1.1", "value": typed}],
+        )
+
+    changes = CardChange.objects.filter(card=card, field="value").order_by("pk")
+    assert [(c.old_text, c.new_text) for c in changes] == [("", "14"), ("14", "12,5")]
 
 
 def test_a_value_rule_shows_its_figures_as_people_write_them():
