@@ -1,9 +1,9 @@
 """Demo monitoring: the 2024 campaign finished (the comparison base) and the 2025 campaign in progress
 with cards in every state, so `make run` shows the whole cycle; beside it a 2025 campaign of each other
 built-in template (the social monitoring of schools, the municipal programme and the authorities' sites
-about municipalities), also with cards in every state. Everything goes through the services, so the cards
-have a real history. Idempotent: a campaign that exists is only given fresh deadlines, a card in work is
-never played again.
+about municipalities) and, for the two about municipalities, the finished 2024 campaign: every template has
+cards in every state. Everything goes through the services, so the cards have a real history. Idempotent: a
+campaign that exists is only given fresh deadlines, a card in work is never played again.
 """
 
 from datetime import date, timedelta
@@ -275,7 +275,7 @@ def _verdicts(card, level, inspector, version) -> None:
 
 # The social monitoring asks the schools of kedrovsky and ozyorsk only: principal1's school (0101) and the
 # ШНОР campaign's schools keep their cards for the browser journeys. A school's card is checked by the
-# inspector of its municipality; ozyorsk has none, so the regional specialist checks its cards.
+# inspector of its municipality.
 SOCIAL_MUNICIPALITIES = ["kedrovsky", "ozyorsk"]
 SOCIAL_SCENARIO = {
     "0301": "draft",
@@ -289,16 +289,23 @@ SOCIAL_SCENARIO = {
     "0404": "verified",
     "0405": "evaluated",
 }  # the other schools' cards stay not started
-SCHOOL_VERIFIERS = {"kedrovsky": "inspector2", "ozyorsk": "regional"}
+SCHOOL_VERIFIERS = {"kedrovsky": "inspector2", "ozyorsk": "inspector3"}
 # A municipality's card is filled by the inspector of that municipality and checked by the regional
-# specialist; ozyorsk has no inspector, so its cards stay not started. With three municipalities a campaign
-# shows three states; the two campaigns together show all of them but the draft.
+# specialist. With three municipalities a campaign holds three cards, so each municipal monitoring has the
+# finished campaign of the previous year beside the current one (the comparison base of its results): six
+# cards, one in each state. In 2024/2025 ozyorsk sent neither card (not started) and berezovsky left one
+# card unfinished (a draft never sent, a returned card never revised) before the deadline passed.
 MUNICIPALITY_SCENARIO = {
-    PROGRAMME_SLUG: {"berezovsky": "submitted", "kedrovsky": "evaluated"},
-    SITE_SLUG: {"berezovsky": "returned", "kedrovsky": "verified"},
+    (PROGRAMME_SLUG, YEAR): {"berezovsky": "submitted", "kedrovsky": "evaluated", "ozyorsk": "draft"},
+    (PROGRAMME_SLUG, YEAR - 1): {"berezovsky": "returned", "kedrovsky": "verified"},
+    (SITE_SLUG, YEAR): {"berezovsky": "returned", "kedrovsky": "verified", "ozyorsk": "submitted"},
+    (SITE_SLUG, YEAR - 1): {"berezovsky": "draft", "kedrovsky": "evaluated"},
 }
-MUNICIPALITY_FILLERS = {"berezovsky": "inspector", "kedrovsky": "inspector2"}
+MUNICIPALITY_FILLERS = {"berezovsky": "inspector", "kedrovsky": "inspector2", "ozyorsk": "inspector3"}
 MUNICIPALITY_VERIFIER = "regional"
+DEMO_STAFF = ["inspector", "inspector2", "inspector3", "regional"]
+# The previous year's self-assessment (due 30.09.2025) was played before its deadline.
+PREVIOUS_TODAY = date(YEAR, 9, 20)
 RETURN_MESSAGES = {
     SOCIAL_SLUG: "Численность обучающихся расходится с отчётом ОО-1 на начало года: уточните значение 1.1.",
     PROGRAMME_SLUG: "К критерию 2.2 приложите отчёт о выполнении программы, подписанный руководителем.",
@@ -311,10 +318,8 @@ PROGRAMME_CONCLUSION = "Программу дополнить показател
 def _build_other_monitorings(*, stdout) -> None:
     from schools.models import Municipality
 
-    users = {
-        u.username: u
-        for u in get_user_model().objects.filter(username__in=["inspector", "inspector2", "regional"])
-    }
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_STAFF)}
+    filled = len(users) == len(DEMO_STAFF)
     social = CardTemplate.objects.get(slug=SOCIAL_SLUG)
     school_ids = list(
         School.objects.filter(municipality__code__in=SOCIAL_MUNICIPALITIES)
@@ -327,26 +332,28 @@ def _build_other_monitorings(*, stdout) -> None:
     if school_ids:
         campaign = _campaign(social, YEAR, school_ids, default=False)
         campaigns.append(campaign)
-        if len(users) == 3:
+        if filled:
             for card in _cards(campaign):
                 state = SOCIAL_SCENARIO.get(card.school.code)
                 verifier = users.get(SCHOOL_VERIFIERS.get(card.school.municipality.code, ""))
                 if state and verifier:
                     _play_any(card, state, filler=_principal(card), verifier=verifier)
-    for slug, scenario in MUNICIPALITY_SCENARIO.items():
+    for (slug, year), scenario in MUNICIPALITY_SCENARIO.items():
         if not municipality_ids:
             break
-        campaign = _campaign(CardTemplate.objects.get(slug=slug), YEAR, municipality_ids, default=False)
+        template = CardTemplate.objects.get(slug=slug)
+        campaign = _campaign(template, year, municipality_ids, default=year < YEAR)
         campaigns.append(campaign)
-        if len(users) < 3:
+        if not filled:
             continue
+        today = PREVIOUS_TODAY if year < YEAR else None
         for card in campaign.cards.select_related("campaign", "municipality").order_by("municipality__pk"):
             state = scenario.get(card.municipality.code)
             filler = users.get(MUNICIPALITY_FILLERS.get(card.municipality.code, ""))
             if state and filler:
-                _play_any(card, state, filler=filler, verifier=users[MUNICIPALITY_VERIFIER])
+                _play_any(card, state, filler=filler, verifier=users[MUNICIPALITY_VERIFIER], today=today)
     for campaign in campaigns:
-        stdout.write(_summary(campaign, filled=len(users) == 3))
+        stdout.write(_summary(campaign, filled=filled))
 
 
 def _summary(campaign: Campaign, *, filled: bool) -> str:
@@ -355,9 +362,9 @@ def _summary(campaign: Campaign, *, filled: bool) -> str:
         counts[status] = counts.get(status, 0) + 1
     states = ", ".join(f"{ExpertCard.Status(k).label} — {v}" for k, v in sorted(counts.items()))
     if campaign.template.subject == CardTemplate.Subject.MUNICIPALITY:
-        who = "заполняют инспекторы муниципалитетов (inspector, inspector2), проверяет regional"
+        who = "заполняют инспекторы муниципалитетов (inspector, inspector2, inspector3), проверяет regional"
     else:
-        who = "заполняют руководители школ Кедровского района и Озёрска, проверяют inspector2 и regional"
+        who = "заполняют руководители школ Кедровского района и Озёрска, проверяют inspector2 и inspector3"
     tail = f"{who}; самооценка до {campaign.self_assessment_due:%d.%m.%Y}" if filled else "карты не заполнены"
     return f"Мониторинг «{campaign.title}» {campaign.year_label}: {sum(counts.values())} карт ({states}); {tail}."
 
@@ -399,24 +406,24 @@ def _answers_any(card: ExpertCard) -> list[dict]:
     return answers
 
 
-def _play_any(card, state, *, filler, verifier) -> None:
+def _play_any(card, state, *, filler, verifier, today: date | None = None) -> None:
     """Take a not-started card of any template to `state` through the services: the filler saves (and
     submits) every kind of answer, the verifier returns it or confirms all but the last claim and
-    finishes."""
+    finishes. `today`: the day the filler's stage is played (a past campaign's, before its deadline)."""
     card = ExpertCard.objects.select_related("campaign", "school", "municipality").get(pk=card.pk)
     if card.status != ExpertCard.Status.NOT_STARTED or filler is None:
         return  # already played (the demo is idempotent) or no principal account
     version = card_save(
-        card_id=card.pk, user=filler, version=card.version, answers=_answers_any(card)
+        card_id=card.pk, user=filler, version=card.version, answers=_answers_any(card), today=today
     ).version
     if state == "draft":
         return
-    version = card_submit(card_id=card.pk, user=filler, version=version).version
+    version = card_submit(card_id=card.pk, user=filler, version=version, today=today).version
     if state == "submitted":
         return
     if state == "returned":
         message = RETURN_MESSAGES[card.campaign.template.slug]
-        card_return(card_id=card.pk, user=verifier, version=version, message=message)
+        card_return(card_id=card.pk, user=verifier, version=version, message=message, today=today)
         return
     scored = {c["code"] for c in snapshot_criteria(card.template_snapshot) if c["points"]}
     claimed = [

@@ -256,7 +256,8 @@ def computed_for(
 
 
 def _num(value) -> str:
-    return NO_DATA if value is None else formatting.number(float(value), 2)
+    """At most two decimals and no trailing zeros: a count of pupils reads «640», not «640,00»."""
+    return NO_DATA if value is None else formatting.number(round(float(value), 2))
 
 
 def value_test(rule: dict, *, current, previous) -> tuple[bool | None, dict]:

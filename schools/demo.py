@@ -1,7 +1,7 @@
 """A realistic synthetic region (DESIGN §6, §10): the 40-school municipality first, two smaller ones beside
 it, five years of context, and the demo users (only when DEBUG): admin, regional, inspector (the first
-municipality), inspector2 (the second) and a principal per school. Idempotent: running it again updates the
-same rows."""
+municipality), inspector2 (the second), inspector3 (the third) and a principal per school. Idempotent:
+running it again updates the same rows."""
 
 import random
 
@@ -135,7 +135,7 @@ def build(*, stdout) -> None:
     if settings.DEBUG:
         _users(schools, municipalities)
         stdout.write(
-            "Пользователи: admin, regional, inspector (первый муниципалитет), inspector2 (второй), "
+            "Пользователи: admin, regional, inspector (первый муниципалитет), inspector2 (второй), inspector3 (третий), "
             f"principal1…principal{len(schools)} (пароль «{DEMO_PASSWORD}»)."
         )
     else:
@@ -211,7 +211,11 @@ def _users(schools, municipalities) -> None:
     _user("admin", group=ADMINISTRATOR, first_name="Анна", last_name="Администратова", superuser=True)
     regional = _user("regional", group=REGIONAL, first_name="Ольга", last_name="Сергеева")
     Profile.objects.update_or_create(user=regional, defaults={"position": "специалист министерства"})
-    specialists = [("inspector", "Ирина", "Петрова"), ("inspector2", "Дмитрий", "Ковалёв")]
+    specialists = [
+        ("inspector", "Ирина", "Петрова"),
+        ("inspector2", "Дмитрий", "Ковалёв"),
+        ("inspector3", "Марина", "Соколова"),
+    ]
     for (username, first_name, last_name), municipality in zip(specialists, municipalities, strict=False):
         inspector = _user(username, group=INSPECTOR, first_name=first_name, last_name=last_name)
         profile, _ = Profile.objects.update_or_create(user=inspector, defaults={"position": "методист ИМЦ"})

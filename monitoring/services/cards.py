@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from schools import formatting
 from schools.errors import ApplicationError, Conflict, NotAllowed
 from schools.roles import is_staff_member
 
@@ -122,6 +123,8 @@ def _text(value) -> str:
         return ""
     if isinstance(value, bool):
         return "да" if value else "нет"
+    if isinstance(value, Decimal):  # a number answer as people write it: «14», «12,5» (not «14.00»)
+        return formatting.number(value)
     return str(value)
 
 

@@ -35,8 +35,8 @@ def test_principal_fills_the_card_in_two_sittings_and_submits_it(new_page, porta
         _criterion(first_sitting, code).get_by_label(re.compile("Ссылки на подтверждающие документы")).fill(
             f"{DOC}{code}.pdf"
         )
-    _criterion(first_sitting, "2.1").get_by_label("Педагогов с маршрутами").fill("9")
-    _criterion(first_sitting, "2.1").get_by_label("Всего педагогов").fill("10")
+    _criterion(first_sitting, "2.1").get_by_label("Числитель").fill("9")
+    _criterion(first_sitting, "2.1").get_by_label("Знаменатель").fill("10")
     expect(_criterion(first_sitting, "2.1").locator("[data-share-result]")).to_contain_text("Доля 90,0 %")
     _criterion(first_sitting, "2.3").get_by_label("Заявляю балл по критерию").check()
     _criterion(first_sitting, "2.3").get_by_label("Комментарий").fill("Участвовали в диагностике в октябре")
@@ -52,8 +52,8 @@ def test_principal_fills_the_card_in_two_sittings_and_submits_it(new_page, porta
     _open_my_card(page)
     expect(_criterion(page, "1.1").get_by_label("Заявляю балл по критерию")).to_be_checked()
     expect(_criterion(page, "1.3").get_by_label(re.compile("Ссылки"))).to_have_value(f"{DOC}1.3.pdf")
-    expect(_criterion(page, "2.1").get_by_label("Педагогов с маршрутами")).to_have_value("9")
-    expect(_criterion(page, "2.1").get_by_label("Всего педагогов")).to_have_value("10")
+    expect(_criterion(page, "2.1").get_by_label("Числитель")).to_have_value("9")
+    expect(_criterion(page, "2.1").get_by_label("Знаменатель")).to_have_value("10")
     expect(_criterion(page, "2.3").get_by_label("Комментарий")).to_have_value(
         "Участвовали в диагностике в октябре"
     )

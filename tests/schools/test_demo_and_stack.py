@@ -37,6 +37,7 @@ def test_schools_demo_builds_a_region_of_three_municipalities_and_is_idempotent(
     users = get_user_model().objects
     assert [m.code for m in users.get(username="inspector").profile.municipalities.all()] == ["berezovsky"]
     assert [m.code for m in users.get(username="inspector2").profile.municipalities.all()] == ["kedrovsky"]
+    assert [m.code for m in users.get(username="inspector3").profile.municipalities.all()] == ["ozyorsk"]
     assert users.get(username="regional").groups.get().name == "Региональный специалист"
     students = [c.students for c in SchoolContext.objects.filter(year=2025)]
     assert min(students) < 60 and max(students) > 1100
