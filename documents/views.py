@@ -11,7 +11,7 @@ from django.views.generic import FormView, TemplateView
 from reports.files import file_response
 from schools.error_pages import ApplicationErrorFormMixin
 from schools.permissions import StaffRequiredMixin
-from schools.versioning import StaleRecord, form_conflict, model_values
+from schools.versioning import form_save, model_values
 
 from . import rendering, selectors, services
 from .contexts import COLUMNS, document_context
@@ -135,15 +135,17 @@ class OrderEditView(StaffRequiredMixin, FormView):
 
     def form_valid(self, form):
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.order_update(
+        saved, conflict = form_save(
+            form,
+            lambda: services.order_update(
                 order=Order.objects.get(pk=self.order.pk),
                 user=self.request.user,
                 version=form.cleaned_data.get("version"),
                 **fields,
-            )
-        except StaleRecord as error:
-            conflict = form_conflict(form, error, model_values(error.current, fields))
+            ),
+            theirs=lambda current: model_values(current, fields),
+        )
+        if saved is None:  # refused or stale: the form again, with both versions side by side if stale
             return self.render_to_response(self.get_context_data(form=form, conflict=conflict))
         messages.success(self.request, "Реквизиты проекта сохранены, DOCX составлен заново.")
         return redirect(self.order.get_absolute_url())

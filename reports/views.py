@@ -7,11 +7,11 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from schools.error_pages import ApplicationErrorFormMixin
+from schools.error_pages import ApplicationErrorFormMixin, refusal_returns_to
+from schools.forms import int_param
 from schools.permissions import MunicipalityFilterMixin, StaffRequiredMixin
 
 from . import masking, selectors, services
-from .builders import BuildError
 from .files import file_response
 from .forms import ConclusionsForm, DocumentForm, ReportRequestForm
 from .models import Document, Report
@@ -42,24 +42,24 @@ class ReportIndexView(StaffRequiredMixin, MunicipalityFilterMixin, ListView):
         )
 
 
-class ReportCreateView(StaffRequiredMixin, View):
-    def post(self, request):
-        form = ReportRequestForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                report = services.report_request(
-                    kind=form.cleaned_data["kind"],
-                    year=form.cleaned_data["year"],
-                    params=form.params(),
-                    user=request.user,
-                )
-            except BuildError as error:
-                form.add_error(None, str(error))
-            else:
-                return redirect(report.get_absolute_url())
-        view = ReportIndexView.as_view()
-        request.method = "GET"
-        response = view(request)
+class ReportCreateView(StaffRequiredMixin, ApplicationErrorFormMixin, View):
+    """The request form of the reports list; an invalid or refused request shows the list again with it."""
+
+    def get_form(self):
+        return ReportRequestForm(self.request.POST, user=self.request.user)
+
+    def form_valid(self, form):
+        report = services.report_request(
+            kind=form.cleaned_data["kind"],
+            year=form.cleaned_data["year"],
+            params=form.params(),
+            user=self.request.user,
+        )
+        return redirect(report.get_absolute_url())
+
+    def form_invalid(self, form):
+        self.request.method = "GET"
+        response = ReportIndexView.as_view()(self.request)
         response.context_data["form"] = form
         return response
 
@@ -70,17 +70,14 @@ class MunicipalReportsView(StaffRequiredMixin, View):
     def post(self, request):
         from schools.selectors import municipality_list_visible_to
 
-        try:
-            year = int(request.POST.get("year", ""))
-            reports = services.reports_request_municipal(
-                year=year, municipalities=municipality_list_visible_to(user=request.user), user=request.user
-            )
-        except ValueError:
+        year = int_param(request.POST.get("year"))
+        if year is None:
             messages.error(request, "Укажите учебный год.")
             return redirect("reports:index")
-        except BuildError as error:
-            messages.error(request, str(error))
-            return redirect("reports:index")
+        refusal_returns_to(request, reverse("reports:index"))
+        reports = services.reports_request_municipal(
+            year=year, municipalities=municipality_list_visible_to(user=request.user), user=request.user
+        )
         messages.success(
             request,
             f"Поставлено в очередь отчётов муниципалитетов: {len(reports)}. "

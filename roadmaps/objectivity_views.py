@@ -2,12 +2,12 @@
 for a school the user may see (404 otherwise)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views import View
 
 from schools import formatting
+from schools.error_pages import refusal_returns_to
 from schools.permissions import StaffRequiredMixin
 from schools.selectors import school_get_visible
 
@@ -21,13 +21,8 @@ def _back(year: int) -> str:
 class ObjectivityRecommendationCreateView(StaffRequiredMixin, View):
     def post(self, request, code, year):
         school = school_get_visible(user=request.user, code=code)
-        try:
-            recommendation, created = recommendation_from_objectivity(
-                school=school, year=year, user=request.user
-            )
-        except ValidationError as error:
-            messages.error(request, "; ".join(error.messages))
-            return redirect(_back(year))
+        refusal_returns_to(request, _back(year))
+        recommendation, created = recommendation_from_objectivity(school=school, year=year, user=request.user)
         messages.success(
             request,
             f"Черновик рекомендации школе {school.display_name} по признакам за "
@@ -41,11 +36,8 @@ class ObjectivityRecommendationCreateView(StaffRequiredMixin, View):
 class ObjectivityItemCreateView(StaffRequiredMixin, View):
     def post(self, request, code, year):
         school = school_get_visible(user=request.user, code=code)
-        try:
-            item, created = programme_item_from_objectivity(school=school, year=year, user=request.user)
-        except ValidationError as error:
-            messages.error(request, "; ".join(error.messages))
-            return redirect(_back(year))
+        refusal_returns_to(request, _back(year))
+        item, created = programme_item_from_objectivity(school=school, year=year, user=request.user)
         messages.success(
             request,
             f"Мероприятие № {item.number} добавлено в программу помощи «{item.roadmap.title}»."

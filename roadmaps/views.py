@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +8,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from schools.error_pages import ApplicationErrorFormMixin, refusal_returns_to
 from schools.exports import xlsx_response
 from schools.flash import message_near
 from schools.permissions import MunicipalityFilterMixin, PortalUserRequiredMixin, StaffRequiredMixin
@@ -179,7 +179,7 @@ class RoadmapExportView(PortalUserRequiredMixin, View):
         return xlsx_response(services.roadmap_export_bytes(roadmap), name)
 
 
-class RoadmapImportView(StaffRequiredMixin, FormView):
+class RoadmapImportView(StaffRequiredMixin, ApplicationErrorFormMixin, FormView):
     template_name = "roadmaps/roadmap_import.html"
     form_class = RoadmapImportForm
 
@@ -194,20 +194,23 @@ class RoadmapImportView(StaffRequiredMixin, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        try:
-            summary = services.roadmap_items_import(
-                roadmap=self.roadmap,
-                file=upload,
-                file_name=upload.name,
-                user=self.request.user,
-                dry_run=form.cleaned_data["dry_run"],
-            )
-        except ImportFailed as failure:
-            return self.render_to_response(self.get_context_data(form=form, errors=failure.errors))
+        summary = services.roadmap_items_import(
+            roadmap=self.roadmap,
+            file=upload,
+            file_name=upload.name,
+            user=self.request.user,
+            dry_run=form.cleaned_data["dry_run"],
+        )
         messages.success(self.request, summary.text())
         if summary.dry_run:
             return self.render_to_response(self.get_context_data(form=form, summary=summary))
         return redirect(self.roadmap.get_absolute_url())
+
+    def form_refused(self, form, error):
+        """A refused file: the page lists every row error under the form."""
+        if not isinstance(error, ImportFailed):
+            return super().form_refused(form, error)
+        return self.render_to_response(self.get_context_data(form=form, errors=error.errors))
 
 
 class RoadmapItemEditView(StaffRequiredMixin, View):
@@ -270,16 +273,13 @@ class RoadmapItemArchiveView(StaffRequiredMixin, View):
             RoadmapItem.all_objects.select_related("roadmap").filter(roadmap__in=visible), pk=item_pk
         )
         restore = request.POST.get("restore") == "1"
-        try:
-            if restore:
-                services.roadmap_item_restore(item=item, user=request.user)
-            else:
-                services.roadmap_item_archive(item=item, user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        refusal_returns_to(request, item.roadmap.get_absolute_url())
+        if restore:
+            services.roadmap_item_restore(item=item, user=request.user)
         else:
-            done = "возвращено из архива" if restore else "отправлено в архив"
-            messages.success(request, f"Мероприятие № {item.number} {done}.")
+            services.roadmap_item_archive(item=item, user=request.user)
+        done = "возвращено из архива" if restore else "отправлено в архив"
+        messages.success(request, f"Мероприятие № {item.number} {done}.")
         return redirect(item.roadmap.get_absolute_url())
 
 
@@ -621,16 +621,12 @@ class SchoolRoutesCreateView(StaffRequiredMixin, View):
     """«Создать ИОМ для педагогов низкого уровня»: one action, safe to repeat (no duplicate items)."""
 
     def post(self, request, code):
-        from schools.errors import ValidationFailed
         from schools.selectors import school_get_visible
 
         from .services.routes import individual_routes_create
 
         school = school_get_visible(user=request.user, code=code)
-        try:
-            outcome = individual_routes_create(school=school, user=request.user)
-        except ValidationFailed as error:
-            messages.error(request, str(error))
-            return redirect(school.get_absolute_url())
+        refusal_returns_to(request, school.get_absolute_url())
+        outcome = individual_routes_create(school=school, user=request.user)
         messages.success(request, outcome.text())
         return redirect(outcome.roadmap.get_absolute_url())

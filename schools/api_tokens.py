@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_otp import match_token, user_has_device
 from rest_framework.authtoken.models import Token
 
+from .errors import NotAllowed, ValidationFailed
 from .roles import is_administrator
 
 OTP_TOKEN_REQUIRED = (
@@ -25,13 +26,6 @@ ADMIN_TOKEN_REFUSED = (
 TOKEN_EXPIRED = "Срок действия токена истёк. Получите новый токен: POST /api/token/."
 
 
-class ApiTokenRefused(Exception):
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
 def api_token_expires_at(token: Token) -> datetime:
     return token.created + timedelta(days=settings.API_TOKEN_TTL_DAYS)
 
@@ -42,14 +36,15 @@ def api_token_is_expired(token: Token) -> bool:
 
 def api_token_issue(*, user, otp_token: str = "") -> Token:
     """The user's token (a new one if the old has expired) once the second factor, where there is one,
-    is proven; raises ApiTokenRefused with a Russian message otherwise."""
+    is proven; raises ValidationFailed (a missing or wrong code, at otp_token) or NotAllowed (an administrator
+    without a second factor) with a Russian message otherwise."""
     if user_has_device(user, confirmed=True):
         if not otp_token:
-            raise ApiTokenRefused(OTP_TOKEN_REQUIRED, field="otp_token")
+            raise ValidationFailed(OTP_TOKEN_REQUIRED, field="otp_token")
         if match_token(user, otp_token) is None:
-            raise ApiTokenRefused(OTP_TOKEN_WRONG, field="otp_token")
+            raise ValidationFailed(OTP_TOKEN_WRONG, field="otp_token")
     elif settings.OTP_REQUIRED_FOR_ADMINS and is_administrator(user):
-        raise ApiTokenRefused(ADMIN_TOKEN_REFUSED)
+        raise NotAllowed(ADMIN_TOKEN_REFUSED)
     expired_before = timezone.now() - timedelta(days=settings.API_TOKEN_TTL_DAYS)
     Token.objects.filter(user=user, created__lte=expired_before).delete()
     token, _ = Token.objects.get_or_create(user=user)

@@ -1,8 +1,9 @@
 """The pages' one translation of the ApplicationError family (the API has its own exception handler).
 
 A form page shows the form again with the message at its field (`ApplicationErrorFormMixin`); any other
-refused action goes back to the page it was started from with the message on top, or, with no such page,
-shows the message on an error page with the error's status (`ApplicationErrorMiddleware`).
+refused action goes back with the message on top to the page its view names (`refusal_returns_to`) or else
+to the page it was started from, or, with no such page, shows the message on an error page with the
+error's status (`ApplicationErrorMiddleware`).
 """
 
 from django.contrib import messages
@@ -26,9 +27,21 @@ class ApplicationErrorFormMixin:
         try:
             return self.form_valid(form)
         except ApplicationError as error:
-            field = error.field or self.error_field
-            form.add_error(field if field in form.fields else None, error.message)
-            return self.form_invalid(form)
+            return self.form_refused(form, error)
+
+    def form_refused(self, form, error: ApplicationError):
+        """The page after a refusal; a view that lays the refusal out otherwise (a table of the file's
+        errors) overrides this."""
+        for field, texts in error.form_errors().items():
+            field = field or self.error_field
+            form.add_error(field if field in form.fields else None, texts)
+        return self.form_invalid(form)
+
+
+def refusal_returns_to(request, url: str) -> None:
+    """Name the page a refusal of this request goes back to with its message: the action's own page (where
+    it lands when it succeeds) rather than whatever page the request came from."""
+    request.refusal_page = url
 
 
 def _safe_referer(request) -> str:
@@ -49,8 +62,8 @@ class ApplicationErrorMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, ApplicationError):
             return None
-        back = _safe_referer(request)
-        if request.method == "POST" and back and back != request.build_absolute_uri():
+        back = getattr(request, "refusal_page", "") or _safe_referer(request)
+        if request.method == "POST" and back and back not in (request.build_absolute_uri(), request.path):
             messages.error(request, exception.message)
             return redirect(back)
         response = TemplateResponse(

@@ -5,6 +5,9 @@ form-view mixin) and once for the API (`schools.api.exceptions.portal_exception_
 so a view never catches them only to show the message. `status_code` is the HTTP status both answer with.
 """
 
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+
 
 class ApplicationError(Exception):
     """A refused action. `errors` (a subclass may set it) is extra detail the API returns with the message."""
@@ -21,9 +24,29 @@ class ApplicationError(Exception):
         """Detail (JSON-ready) the API returns as "errors" beside the message, or None."""
         return self.errors
 
+    def form_errors(self) -> dict[str | None, list[str]]:
+        """What a form page shows: the messages by the field they concern (None: the form as a whole)."""
+        return {self.field: [self.message]}
+
 
 class ValidationFailed(ApplicationError):
     """The input breaks a rule: 400."""
+
+
+class RecordInvalid(ValidationFailed):
+    """A record breaks its model's rules (Django's `full_clean` refused it): each message at its field."""
+
+    def __init__(self, error: DjangoValidationError):
+        super().__init__(" ".join(error.messages))
+        by_field = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+        self.by_field: dict[str, list[str]] = by_field
+        self.errors = by_field
+
+    def form_errors(self) -> dict[str | None, list[str]]:
+        return {
+            None if field == NON_FIELD_ERRORS else field: messages
+            for field, messages in self.by_field.items()
+        }
 
 
 class NotAllowed(ApplicationError):

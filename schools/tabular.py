@@ -54,6 +54,10 @@ class ImportFailed(ValidationFailed):
     def errors_for_api(self) -> list[dict]:
         return [e.as_dict() for e in self.errors]
 
+    def form_errors(self) -> dict[str | None, list[str]]:
+        """Every row error (not only the message's first 20), at the form's file field."""
+        return {self.field: [str(e) for e in self.errors]}
+
 
 def normalise_header(value) -> str:
     return re.sub(r"\s+", " ", str(value or "")).strip().casefold().replace("ё", "е")

@@ -14,11 +14,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import IO
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from schools.errors import ValidationFailed
 from schools.importing import ImportSummary, batch_create, require_no_errors
 from schools.models import ImportBatch, School
 from schools.tabular import Column, RowError, normalise_header, parse_academic_year, parse_decimal, read_table
@@ -218,7 +218,7 @@ def teacher_bands_save(
     computed when read, so every page and report follows the bands at once; simple_history keeps who
     changed what and when."""
     if not 0 < rules.medium_from < rules.high_from <= 100:
-        raise ValidationError(TEACHER_BANDS_INVALID)
+        raise ValidationFailed(TEACHER_BANDS_INVALID)
     rules.changed_by = user if getattr(user, "pk", None) else None
     rules.comment = comment or rules.comment
     rules.save()

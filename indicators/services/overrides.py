@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from schools.errors import RecordInvalid, ValidationFailed
 from schools.models import School
 
 from ..models import MethodologyRules, StatusOverride
@@ -20,11 +21,11 @@ def status_override_create(
     """Record an inspector's decision on a school's ШНОР/ШНСУ membership; history is every row."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(REASON_REQUIRED)
+        raise ValidationFailed(REASON_REQUIRED)
     if list_kind not in StatusOverride.List.values:
-        raise ValidationError(UNKNOWN_LIST)
+        raise ValidationFailed(UNKNOWN_LIST)
     if decision not in StatusOverride.Decision.values:
-        raise ValidationError(UNKNOWN_DECISION)
+        raise ValidationFailed(UNKNOWN_DECISION)
     return StatusOverride.objects.create(
         school=school,
         year=year,
@@ -43,6 +44,9 @@ def rules_save(*, rules: MethodologyRules, user: User | None = None, comment: st
     """
     rules.changed_by = user if getattr(user, "pk", None) else None
     rules.comment = comment or rules.comment
-    rules.full_clean()
+    try:
+        rules.full_clean()
+    except ValidationError as error:
+        raise RecordInvalid(error) from error
     rules.save()
     return rules

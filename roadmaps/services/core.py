@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from schools.errors import ValidationFailed
 from schools.models import Municipality, School
 from schools.roles import is_staff_member, principal_school_id
 from schools.selectors import municipality_list_visible_to, scope_municipality_ids
@@ -196,7 +197,7 @@ def roadmap_item_archive(*, item: RoadmapItem, user: User) -> RoadmapItem:
     `roadmap_item_restore` brings it back. Items are never deleted by staff."""
     _require_staff(user)
     if item.is_archived:
-        raise ValidationError(ITEM_ALREADY_ARCHIVED.format(number=item.number))
+        raise ValidationFailed(ITEM_ALREADY_ARCHIVED.format(number=item.number))
     item.is_archived, item.archived_at, item.archived_by = True, timezone.now(), user
     version_claim(item, version=None)
     item.save(update_fields=["is_archived", "archived_at", "archived_by", "updated_at", "version"])
@@ -207,7 +208,7 @@ def roadmap_item_archive(*, item: RoadmapItem, user: User) -> RoadmapItem:
 def roadmap_item_restore(*, item: RoadmapItem, user: User) -> RoadmapItem:
     _require_staff(user)
     if not item.is_archived:
-        raise ValidationError(ITEM_NOT_ARCHIVED.format(number=item.number))
+        raise ValidationFailed(ITEM_NOT_ARCHIVED.format(number=item.number))
     item.is_archived, item.archived_at, item.archived_by = False, None, None
     version_claim(item, version=None)
     item.save(update_fields=["is_archived", "archived_at", "archived_by", "updated_at", "version"])

@@ -6,12 +6,12 @@ the markers did not have, then the review of current marking. Markers describe r
 """
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from indicators.objectivity import MARKERS
 from indicators.objectivity_selectors import objectivity_status_get
 from schools import formatting
+from schools.errors import ValidationFailed
 from schools.models import School
 
 from ..models import CycleStage, Direction, Recommendation, Roadmap, RoadmapItem
@@ -36,7 +36,7 @@ def objectivity_source_ref(year: int) -> str:
 def _finding(school: School, year: int):
     status = objectivity_status_get(school=school, year=year)
     if status is None or not status.markers:
-        raise ValidationError(NO_MARKERS.format(year=formatting.school_year(year)))
+        raise ValidationFailed(NO_MARKERS.format(year=formatting.school_year(year)))
     return status
 
 

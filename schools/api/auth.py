@@ -5,17 +5,12 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from ..api_tokens import (
-    ApiTokenRefused,
-    api_token_issue,
-    api_token_revoke,
-)
+from ..api_tokens import api_token_issue, api_token_revoke
 
 TOKEN_REVOKED = "Токен отозван: запросы с ним больше не принимаются."
 NO_TOKEN = "Действующего токена у вас нет."
@@ -39,15 +34,10 @@ class ApiTokenObtainApi(ObtainAuthToken):
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            token = api_token_issue(
-                user=serializer.validated_data["user"],
-                otp_token=serializer.validated_data.get("otp_token", "").strip(),
-            )
-        except ApiTokenRefused as refused:
-            if refused.field:
-                raise ValidationError({refused.field: [refused.message]})
-            raise PermissionDenied(refused.message)
+        token = api_token_issue(
+            user=serializer.validated_data["user"],
+            otp_token=serializer.validated_data.get("otp_token", "").strip(),
+        )
         return Response({"token": token.key})
 
 

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from roadmaps import services
 from roadmaps.api.views import DECISION_NOT_DELETED, ITEM_NOT_DELETED, RECOMMENDATION_NOT_DELETED
 from roadmaps.models import ItemStatus, Recommendation, Roadmap, RoadmapItem
-from roadmaps.services.core import ITEM_CLOSED_FOR_PRINCIPAL, RECOMMENDATION_CLOSED
+from roadmaps.services.core import ITEM_ALREADY_ARCHIVED, ITEM_CLOSED_FOR_PRINCIPAL, RECOMMENDATION_CLOSED
 from schools.audit import audit_entries
 from tests.roadmaps.factories import (
     DecisionFactory,
@@ -64,6 +64,24 @@ def test_an_archived_item_leaves_the_roadmap_but_keeps_its_history_and_comes_bac
     staff.post(reverse("roadmaps:item-archive", args=[extra.pk]), {"restore": "1"})
 
     assert [i.number for i in Roadmap.objects.get(pk=programme.pk).items.all()] == ["1", "2"]
+
+
+def test_archiving_an_archived_item_goes_back_to_the_roadmap_with_the_refusal(
+    programme, inspector, client_for
+):
+    extra = programme.items.get(number="2")
+    services.roadmap_item_archive(item=extra, user=inspector)
+    archived_at = RoadmapItem.all_objects.get(pk=extra.pk).archived_at
+
+    response = client_for(inspector).post(
+        reverse("roadmaps:item-archive", args=[extra.pk]),
+        HTTP_REFERER="http://testserver/roadmaps/",  # the page the view names wins over the referring one
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(programme.get_absolute_url(), 302)]
+    assert [str(m) for m in response.context["messages"]] == [ITEM_ALREADY_ARCHIVED.format(number="2")]
+    assert RoadmapItem.all_objects.get(pk=extra.pk).archived_at == archived_at
 
 
 def test_a_new_item_cannot_take_the_number_of_an_archived_one(programme, inspector, client_for):
