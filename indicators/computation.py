@@ -17,6 +17,8 @@ from functools import partial
 from itertools import repeat
 from operator import is_not, itemgetter
 
+from schools.models import CONTEXT_FIGURES
+
 from .defaults import (
     CLUSTER_SCOPE_REGION,
     DEFAULT_CLUSTER_SCOPE,
@@ -54,19 +56,7 @@ RESULT_SHARES = {
 SUMS = (*RESULT_SHARES.values(), ("VPR", "raised"))
 SUM_POSITION = {key: 2 * k for k, key in enumerate(SUMS)}
 # The context columns read per school and year, in this order (a school's context is one tuple).
-CONTEXT_FIELDS = (
-    "students",
-    "teachers",
-    "police_registered",
-    "migrants",
-    "not_attested",
-    "absentees",
-    "special_needs",
-    "accreditation_suspended",
-    "teachers_diagnosed",
-    "teachers_pd_request",
-    "teachers_pd_risk",
-)
+CONTEXT_FIELDS = CONTEXT_FIGURES
 CONTEXT_POSITION = {name: k for k, name in enumerate(CONTEXT_FIELDS)}
 SETTLEMENT_LABELS = {"town": "город", "village": "село"}
 RESULTS, SOCIAL = "results", "social"  # Indicator.Group.RESULTS / Indicator.Index values used here

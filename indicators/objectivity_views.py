@@ -9,18 +9,12 @@ from django.views.generic import TemplateView
 
 from schools import formatting
 from schools.charts import Series, line_chart
+from schools.forms import int_param, year_param
 from schools.permissions import StaffRequiredMixin
 from schools.selectors import municipality_list_visible_to
 
 from . import objectivity_selectors as selectors
 from .objectivity import MARKERS
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def dynamics_chart(history: dict, *, width: int = 640, height: int = 260):
@@ -49,9 +43,8 @@ class ObjectivityListView(StaffRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         request, user = self.request, self.request.user
         years = selectors.objectivity_years()
-        year = _int(request.GET.get("year"))
-        year = year if year in years else (years[0] if years else None)
-        municipality = _int(request.GET.get("municipality"))
+        year = year_param(request.GET.get("year"), years)
+        municipality = int_param(request.GET.get("municipality"))
         marker = request.GET.get("marker", "")
         scope = request.GET.get("scope", selectors.SCOPE_LIST)
         stable_only = request.GET.get("stable") == "1"

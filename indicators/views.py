@@ -1,16 +1,17 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views import View
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 
 from schools import formatting
 from schools.charts import Series, line_chart
+from schools.error_pages import ApplicationErrorFormMixin, refusal_returns_to
 from schools.exports import Sheet, workbook_bytes, xlsx_response
-from schools.forms import int_param
+from schools.forms import int_param, year_param
 from schools.jobs import job_create, job_enqueue
 from schools.panels import list_approval
 from schools.permissions import PortalUserRequiredMixin, StaffRequiredMixin
@@ -22,16 +23,14 @@ from . import objectivity_selectors, selectors
 from .charts import list_moves_chart, list_sizes_chart
 from .exports import STATUS_FIELDS, STATUS_HEADERS, VALUE_FIELDS, VALUE_HEADERS, status_rows, value_rows
 from .forms import ComputeForm, RulesForm, StatusOverrideForm, TeacherBandsForm
-from .models import MethodologyRules, StatusOverride
+from .models import MethodologyRules, StatusOverride, TeacherLevelRules
 from .services import rules_for_year
 from .services.overrides import rules_save, status_override_create
 from .tasks import statuses_compute_task
 
 
 def _year(request, years: list[int]) -> int | None:
-    """?year=Y if it is one of `years`, else the latest."""
-    year = int_param(request.GET.get("year"))
-    return year if year in years else (years[0] if years else None)
+    return year_param(request.GET.get("year"), years)
 
 
 def _single_municipality(place: dict) -> str:
@@ -184,44 +183,46 @@ class ComputeStartView(StaffRequiredMixin, View):
         return redirect(job.get_absolute_url())
 
 
-class RulesEditView(StaffRequiredMixin, TemplateView):
+class RulesEditView(StaffRequiredMixin, ApplicationErrorFormMixin, FormView):
     """Inspectors edit the rules of a version; a new «valid from» year creates a new version."""
 
     template_name = "indicators/rules.html"
 
-    def _instance(self, year):
-        return rules_for_year(year)
+    @cached_property
+    def year(self) -> int:
+        return _year(self.request, selectors.computed_years()) or 2000
+
+    def get_form(self, form_class=None):
+        if self.request.method == "POST":
+            return _version_form(RulesForm, MethodologyRules, self.request.POST)
+        return RulesForm(instance=rules_for_year(self.year))
 
     def get_context_data(self, **kwargs):
-        year = _year(self.request, selectors.computed_years()) or 2000
-        kwargs.setdefault("form", RulesForm(instance=self._instance(year)))
         return super().get_context_data(
             versions=MethodologyRules.objects.select_related("changed_by"),
             history=selectors.rules_history(),
             indicator_names=selectors.indicator_short_names(),
-            year=year,
+            year=self.year,
             **kwargs,
         )
 
-    def post(self, request):
-        valid_from = int_param(request.POST.get("valid_from"))
-        existing = MethodologyRules.objects.filter(valid_from=valid_from).first() if valid_from else None
-        form = RulesForm(request.POST, instance=existing or MethodologyRules())
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
+    def form_valid(self, form):
         rules = form.save(commit=False)
         rules.weights = form.weights()
-        try:
-            rules_save(rules=rules, user=request.user, comment=form.cleaned_data["comment"])
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.render_to_response(self.get_context_data(form=form))
+        rules_save(rules=rules, user=self.request.user, comment=form.cleaned_data["comment"])
         messages.success(
-            request,
+            self.request,
             f"Правила с {formatting.school_year(rules.valid_from)} учебного года сохранены. "
             "Они применятся при следующем расчёте.",
         )
         return redirect("indicators:rules")
+
+
+def _version_form(form_class, model, post):
+    """A posted form of versioned rules: it edits the version its «valid from» year names, else makes one."""
+    valid_from = int_param(post.get("valid_from"))
+    existing = model.objects.filter(valid_from=valid_from).first() if valid_from else None
+    return form_class(post, instance=existing or model())
 
 
 class SchoolReasonsView(PortalUserRequiredMixin, TemplateView):
@@ -322,11 +323,8 @@ class StatusOverrideCreateView(StaffRequiredMixin, View):
                 "Решение не сохранено: " + "; ".join(e for errors in form.errors.values() for e in errors),
             )
             return redirect(url)
-        try:
-            status_override_create(school=school, year=year, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, "; ".join(error.messages))
-            return redirect(url)
+        refusal_returns_to(request, url)
+        status_override_create(school=school, year=year, user=request.user, **form.cleaned_data)
         decision = StatusOverride.Decision(form.cleaned_data["decision"]).label
         messages.success(
             request, f"Решение сохранено: {decision}. Расчётный статус остаётся рядом для сравнения."
@@ -334,39 +332,28 @@ class StatusOverrideCreateView(StaffRequiredMixin, View):
         return redirect(url)
 
 
-class TeacherBandsEditView(StaffRequiredMixin, TemplateView):
+class TeacherBandsEditView(StaffRequiredMixin, ApplicationErrorFormMixin, FormView):
     """Staff edit the level bands of the teachers' subject diagnostics (DESIGN §7.4)."""
 
     template_name = "indicators/teacher_bands.html"
 
-    def get_context_data(self, **kwargs):
-        from .models import TeacherLevelRules
+    def get_form(self, form_class=None):
+        if self.request.method == "POST":
+            return _version_form(TeacherBandsForm, TeacherLevelRules, self.request.POST)
+        return TeacherBandsForm(instance=TeacherLevelRules.objects.first() or TeacherLevelRules())
 
+    def get_context_data(self, **kwargs):
         versions = TeacherLevelRules.objects.select_related("changed_by")
-        kwargs.setdefault("form", TeacherBandsForm(instance=versions.first() or TeacherLevelRules()))
         return super().get_context_data(versions=versions, **kwargs)
 
-    def post(self, request):
-        from .models import TeacherLevelRules
+    def form_valid(self, form):
         from .services.diagnostics import teacher_bands_save
 
-        try:
-            valid_from = int(request.POST.get("valid_from", ""))
-        except ValueError:
-            valid_from = None
-        existing = TeacherLevelRules.objects.filter(valid_from=valid_from).first() if valid_from else None
-        form = TeacherBandsForm(request.POST, instance=existing or TeacherLevelRules())
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        try:
-            bands = teacher_bands_save(
-                rules=form.save(commit=False), user=request.user, comment=form.cleaned_data["comment"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.render_to_response(self.get_context_data(form=form))
+        bands = teacher_bands_save(
+            rules=form.save(commit=False), user=self.request.user, comment=form.cleaned_data["comment"]
+        )
         messages.success(
-            request,
+            self.request,
             f"Уровни диагностики педагогов с {formatting.school_year(bands.valid_from)} учебного года "
             "сохранены.",
         )

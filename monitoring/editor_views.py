@@ -6,8 +6,11 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views import View
 
+from schools.error_pages import refusal_returns_to
+from schools.forms import int_param
 from schools.permissions import StaffRequiredMixin
 
 from . import selectors
@@ -28,10 +31,7 @@ CONFLICT_LABELS = {
 
 
 def _version(request) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return -1
+    return int_param(request.POST.get("version"), default=-1)
 
 
 def _editor_context(template: CardTemplate, **extra) -> dict:
@@ -72,20 +72,20 @@ SETTINGS_LABELS = {
 }
 
 
-def _refused(request, template: CardTemplate, error, mine: dict | None = None):
-    """A refused change: the editor again with the message (409 with both versions, and both values of
-    the settings when those were changed, when somebody saved meanwhile)."""
-    if isinstance(error, editor.TemplateConflict):
-        template.refresh_from_db()
-        rows = [{"label": "Версия шаблона", "theirs": error.current["version"], "yours": _version(request)}]
-        for key, label in SETTINGS_LABELS.items():
-            if mine is not None and str(mine.get(key, "")) != str(error.current.get(key, "")):
-                rows.append(
-                    {"label": label, "theirs": error.current.get(key, ""), "yours": mine.get(key, "")}
-                )
-        return _editor_page(request, template, status=409, conflict={"message": error.message, "rows": rows})
-    messages.error(request, error.message)
-    return redirect("monitoring:template-edit", template.slug)
+def _conflict_page(request, template: CardTemplate, error: editor.TemplateConflict, mine: dict | None = None):
+    """A change refused because somebody saved meanwhile: the editor again (409) with both versions, and both
+    values of the settings when those were changed. Any other refusal goes back to the editor with its
+    message (`_refusal_returns_to_editor`)."""
+    template.refresh_from_db()
+    rows = [{"label": "Версия шаблона", "theirs": error.current["version"], "yours": _version(request)}]
+    for key, label in SETTINGS_LABELS.items():
+        if mine is not None and str(mine.get(key, "")) != str(error.current.get(key, "")):
+            rows.append({"label": label, "theirs": error.current.get(key, ""), "yours": mine.get(key, "")})
+    return _editor_page(request, template, status=409, conflict={"message": error.message, "rows": rows})
+
+
+def _refusal_returns_to_editor(request, template: CardTemplate) -> None:
+    refusal_returns_to(request, reverse("monitoring:template-edit", args=[template.slug]))
 
 
 class TemplateCreateView(StaffRequiredMixin, View):
@@ -96,11 +96,8 @@ class TemplateCreateView(StaffRequiredMixin, View):
                 request, "Шаблон не создан: " + " ".join(e for errs in form.errors.values() for e in errs)
             )
             return redirect("monitoring:template-list")
-        try:
-            template = editor.template_create(**form.cleaned_data)
-        except editor.TemplateEditError as error:
-            messages.error(request, error.message)
-            return redirect("monitoring:template-list")
+        refusal_returns_to(request, reverse("monitoring:template-list"))
+        template = editor.template_create(**form.cleaned_data)
         messages.success(request, f"Шаблон «{template.title}» создан: добавьте разделы и критерии.")
         return redirect("monitoring:template-edit", template.slug)
 
@@ -110,49 +107,63 @@ class TemplateEditView(StaffRequiredMixin, View):
         return _editor_page(request, selectors.template_get(slug=slug))
 
 
-class TemplateSettingsView(StaffRequiredMixin, View):
+class EditorChangeView(StaffRequiredMixin, View):
+    """A change posted from the editor page: an invalid form shows the editor again (400) with it, a refused
+    change goes back to the editor with its message, a stale one shows both versions side by side (409)."""
+
+    form_class: type
+    form_name = ""  # the form's name in the editor's context
+    keeps_mine = False  # the conflict compares the user's values with the saved ones
+
     def post(self, request, slug):
         template = selectors.template_get(slug=slug)
-        form = TemplateSettingsForm(request.POST)
+        form = self.form_class(request.POST)
         if not form.is_valid():
-            return _editor_page(request, template, status=400, settings_form=form)
+            return _editor_page(request, template, status=400, **{self.form_name: form})
         data = form.cleaned_data
+        _refusal_returns_to_editor(request, template)
         try:
-            editor.template_settings_update(
+            done = self.change(request, template, data)
+        except editor.TemplateConflict as error:  # both versions side by side
+            return _conflict_page(request, template, error, mine=data if self.keeps_mine else None)
+        messages.success(request, done)
+        return redirect("monitoring:template-edit", slug)
+
+    def change(self, request, template: CardTemplate, data: dict) -> str:
+        """Make the change; the confirmation to show."""
+        raise NotImplementedError
+
+
+class TemplateSettingsView(EditorChangeView):
+    form_class = TemplateSettingsForm
+    form_name = "settings_form"
+    keeps_mine = True
+
+    def change(self, request, template, data):
+        editor.template_settings_update(
+            template=template,
+            version=data["version"],
+            **{k: data[k] for k in ("title", "description", "subject", "participants", "high", "medium")},
+        )
+        return f"Настройки шаблона сохранены, версия {template.version + 1}."
+
+
+class TemplateSectionView(EditorChangeView):
+    form_class = SectionForm
+    form_name = "section_form"
+
+    def change(self, request, template, data):
+        if request.POST.get("remove") and data["number"]:
+            editor.template_section_remove(template=template, version=data["version"], number=data["number"])
+        else:
+            editor.template_section_save(
                 template=template,
                 version=data["version"],
-                **{k: data[k] for k in ("title", "description", "subject", "participants", "high", "medium")},
+                number=data["number"],
+                title=data["title"],
+                maximum=data["maximum"],
             )
-        except (editor.TemplateEditError, editor.TemplateConflict) as error:
-            return _refused(request, template, error, mine=data)
-        messages.success(request, f"Настройки шаблона сохранены, версия {template.version + 1}.")
-        return redirect("monitoring:template-edit", slug)
-
-
-class TemplateSectionView(StaffRequiredMixin, View):
-    def post(self, request, slug):
-        template = selectors.template_get(slug=slug)
-        form = SectionForm(request.POST)
-        if not form.is_valid():
-            return _editor_page(request, template, status=400, section_form=form)
-        data = form.cleaned_data
-        try:
-            if request.POST.get("remove") and data["number"]:
-                editor.template_section_remove(
-                    template=template, version=data["version"], number=data["number"]
-                )
-            else:
-                editor.template_section_save(
-                    template=template,
-                    version=data["version"],
-                    number=data["number"],
-                    title=data["title"],
-                    maximum=data["maximum"],
-                )
-        except (editor.TemplateEditError, editor.TemplateConflict) as error:
-            return _refused(request, template, error)
-        messages.success(request, "Раздел сохранён.")
-        return redirect("monitoring:template-edit", slug)
+        return "Раздел сохранён."
 
 
 class TemplateCriterionView(StaffRequiredMixin, View):
@@ -240,6 +251,7 @@ class TemplateCriterionActionView(StaffRequiredMixin, View):
             raise Http404("Нет такого действия")
         template = selectors.template_get(slug=slug)
         version = _version(request)
+        _refusal_returns_to_editor(request, template)
         try:
             if action == "remove":
                 editor.template_criterion_remove(template=template, version=version, code=code)
@@ -249,8 +261,8 @@ class TemplateCriterionActionView(StaffRequiredMixin, View):
             else:
                 step = -1 if action == "up" else 1
                 editor.template_criterion_move(template=template, version=version, code=code, step=step)
-        except (editor.TemplateEditError, editor.TemplateConflict) as error:
-            return _refused(request, template, error)
+        except editor.TemplateConflict as error:  # both versions side by side
+            return _conflict_page(request, template, error)
         return redirect("monitoring:template-edit", slug)
 
 

@@ -297,6 +297,10 @@ class ExpertCard(TimeStampedModel):
         return reverse("monitoring:card-detail", args=[self.pk])
 
 
+# What the filler of a card enters for a criterion (the card form, its autosave and the API alike).
+ANSWER_INPUTS = ("claimed", "numerator", "denominator", "value", "choice", "text", "evidence", "comment")
+
+
 class CardAnswer(models.Model):
     class Verdict(models.TextChoices):
         PENDING = "pending", "не проверено"

@@ -13,12 +13,11 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from schools.error_pages import ApplicationErrorFormMixin
+from schools.error_pages import ApplicationErrorFormMixin, refusal_returns_to
 from schools.exports import xlsx_response
 from schools.forms import int_param
 from schools.permissions import MunicipalityFilterMixin, PortalUserRequiredMixin, StaffRequiredMixin
 from schools.roles import is_staff_member
-from schools.tabular import ImportFailed
 
 from . import charts as charts_module
 from . import selectors, services
@@ -31,7 +30,7 @@ from .forms import (
     TemplateCreateForm,
     TemplateUploadForm,
 )
-from .models import CardAnswer, Criterion, ExpertCard
+from .models import ANSWER_INPUTS, CardAnswer, Criterion, ExpertCard
 from .rules import principal_deadline
 
 
@@ -225,16 +224,7 @@ def answers_from_post(post) -> list[dict]:
     for key in post:
         if key.startswith("a-") and key.count("-") >= 2:
             code, field = key[2:].rsplit("-", 1)
-            if field in {
-                "claimed",
-                "numerator",
-                "denominator",
-                "value",
-                "choice",
-                "text",
-                "evidence",
-                "comment",
-            }:
+            if field in ANSWER_INPUTS:
                 answers.setdefault(code, {"criterion": code})[field] = post.get(key)
     for code in post.getlist("present"):  # an unticked checkbox is absent from the POST
         answers.setdefault(code, {"criterion": code}).setdefault("claimed", False)
@@ -261,14 +251,10 @@ class CardSaveView(LoginRequiredMixin, View):
             card, errors = services.card_save_valid_fields(
                 card_id=card.pk, card=card, user=request.user, version=version, answers=answers
             )
-        except services.CardError as error:
-            status = 409 if isinstance(error, services.CardConflict) else 400
+        except services.CardError as error:  # card.js reads its own JSON; a form save shows the card again
             if not is_json:
-                refused = _render_refused(request, card, error, answers=answers)
-                if refused:
-                    return refused
-                messages.error(request, error.message + _field_errors(error))
-                return redirect(card)
+                return _refused_page(request, card, error, answers=answers)
+            status = 409 if isinstance(error, services.CardConflict) else 400
             return JsonResponse({"ok": False, "error": error.message, "errors": error.errors}, status=status)
         check = not is_json and "check" in request.POST
         if errors:
@@ -294,6 +280,16 @@ class CardSaveView(LoginRequiredMixin, View):
             },
             status=400 if errors else 200,
         )
+
+
+def _refused_page(request, card, error, *, answers=None, verdicts=None):
+    """A refused form save or action on a card: the card again with the errors at their criteria, or, when
+    they concern no criterion (a conflict), back to the card with the message and the errors in words."""
+    refused = _render_refused(request, card, error, answers=answers, verdicts=verdicts)
+    if refused:
+        return refused
+    messages.error(request, error.message + _field_errors(error))
+    return redirect(card)
 
 
 def _field_errors(error) -> str:
@@ -371,20 +367,16 @@ class CardActionView(LoginRequiredMixin, View):
         version = int_param(request.POST.get("version"), default=-1)
         try:
             text = self.run(request, card, version)
-        except services.CardError as error:
-            refused = _render_refused(
+        except services.CardError as error:  # the card again with each error at its criterion
+            return _refused_page(
                 request,
                 card,
                 error,
                 answers=answers_from_post(request.POST) if self.action == "submit" else None,
                 verdicts=_verdicts_from_post(request.POST) if self.action in ("verdicts", "verify") else None,
             )
-            if refused:
-                return refused
-            messages.error(request, error.message + _field_errors(error))
-        else:
-            if text:
-                messages.success(request, text)
+        if text:
+            messages.success(request, text)
         return redirect(card)
 
     def run(self, request, card, version) -> str:
@@ -430,13 +422,10 @@ class CardActionView(LoginRequiredMixin, View):
 class CardRecommendView(StaffRequiredMixin, View):
     def post(self, request, pk, code):
         card = selectors.card_get_visible(user=request.user, card_id=pk)
-        try:
-            recommendation, created = services.recommendation_draft_for_answer(
-                card_id=card.pk, code=code, user=request.user
-            )
-        except services.CardError as error:
-            messages.error(request, error.message)
-            return redirect(card)
+        refusal_returns_to(request, card.get_absolute_url())
+        recommendation, created = services.recommendation_draft_for_answer(
+            card_id=card.pk, code=code, user=request.user
+        )
         messages.success(
             request, "Черновик адресной рекомендации создан." if created else "Рекомендация уже подготовлена."
         )
@@ -446,9 +435,10 @@ class CardRecommendView(StaffRequiredMixin, View):
 # --- templates ----------------------------------------------------------------------------------
 
 
-class TemplateListView(StaffRequiredMixin, FormView):
+class TemplateListView(StaffRequiredMixin, ApplicationErrorFormMixin, FormView):
     template_name = "monitoring/template_list.html"
     form_class = TemplateUploadForm
+    error_field = "file"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -457,13 +447,8 @@ class TemplateListView(StaffRequiredMixin, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        try:
-            data = services.template_file_read(name=upload.name, content=upload.read())
-            template = services.template_import(data=data)
-        except ImportFailed as error:
-            for row_error in error.errors:
-                form.add_error("file", str(row_error))
-            return self.form_invalid(form)
+        data = services.template_file_read(name=upload.name, content=upload.read())
+        template = services.template_import(data=data)
         messages.success(self.request, f"Шаблон «{template.title}» загружен, версия {template.version}.")
         return redirect(template)
 

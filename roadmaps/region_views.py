@@ -8,18 +8,14 @@ from django.views.generic import TemplateView
 
 from schools import formatting
 from schools.charts import Series, bar_chart, line_chart
+from schools.forms import year_param
 from schools.permissions import StaffRequiredMixin
 
 from . import mechanisms, region
 
 
 def _year(request, years: list[int]) -> int | None:
-    """?year=Y if it is one of `years`, else the latest."""
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = None
-    return year if year in years else (years[-1] if years else None)
+    return year_param(request.GET.get("year"), years)
 
 
 class RegionDashboardView(StaffRequiredMixin, TemplateView):
@@ -73,6 +69,18 @@ def _total(rows: list[region.MunicipalityYear]) -> region.MunicipalityYear:
     return total
 
 
+def _list_share_chart(list_name: str, list_kind: str, label: str, names: list[str], rows):
+    """The share of a municipality's schools in one list (ШНОР or ШНСУ), a bar per municipality."""
+    return bar_chart(
+        title=f"Доля {list_name} среди школ муниципалитета, {label}, %",
+        labels=names,
+        values=[_rounded(row.share(list_kind)) for _, row in rows],
+        unit=" %",
+        axis="%",
+        category="Муниципалитет",
+    )
+
+
 def _dashboard_charts(figures: region.RegionFigures, rows, year: int) -> list:
     names = [m.name for m, _ in rows]
     if not names:
@@ -88,22 +96,8 @@ def _dashboard_charts(figures: region.RegionFigures, rows, year: int) -> list:
             axis="школ",
             category="Муниципалитет",
         ),
-        bar_chart(
-            title=f"Доля ШНОР среди школ муниципалитета, {label}, %",
-            labels=names,
-            values=[_rounded(row.share("low_results")) for _, row in rows],
-            unit=" %",
-            axis="%",
-            category="Муниципалитет",
-        ),
-        bar_chart(
-            title=f"Доля ШНСУ среди школ муниципалитета, {label}, %",
-            labels=names,
-            values=[_rounded(row.share("unfavourable")) for _, row in rows],
-            unit=" %",
-            axis="%",
-            category="Муниципалитет",
-        ),
+        _list_share_chart("ШНОР", "low_results", label, names, rows),
+        _list_share_chart("ШНСУ", "unfavourable", label, names, rows),
         line_chart(
             title="Школ в списках ШНОР и ШНСУ по годам (все показанные муниципалитеты)",
             categories=[formatting.school_year(y) for y in years],

@@ -12,6 +12,12 @@ def int_param(value, default: int | None = None) -> int | None:
     return int(text) if text.isdecimal() else default
 
 
+def year_param(value, years: list[int]) -> int | None:
+    """The school year a page is asked for (?year=Y) when it is one of `years`, else the latest of them."""
+    year = int_param(value)
+    return year if year in years else (max(years) if years else None)
+
+
 class XlsxFileField(forms.FileField):
     """An uploaded workbook, refused at once (bombs, macros, non-xlsx content) before it is stored or
     opened; every form that takes an Excel file for an import uses it."""

@@ -195,6 +195,23 @@ class School(TimeStampedModel):
         return self.short_name or self.name
 
 
+# The figures of a school's context in a year, in this order: the API's fields, the computation's tuple of
+# a school's context and the context fields a card criterion may read.
+CONTEXT_FIGURES = (
+    "students",
+    "teachers",
+    "police_registered",
+    "migrants",
+    "not_attested",
+    "absentees",
+    "special_needs",
+    "accreditation_suspended",
+    "teachers_diagnosed",
+    "teachers_pd_request",
+    "teachers_pd_risk",
+)
+
+
 class SchoolContext(TimeStampedModel):
     """Contingent, social factors and staffing of a school in one academic year (year = start year)."""
 

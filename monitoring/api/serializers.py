@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..models import Campaign, CardAnswer, CardTemplate, ExpertCard
+from ..models import ANSWER_INPUTS, Campaign, CardAnswer, CardTemplate, ExpertCard
 from ..services import template_as_dict
 
 
@@ -75,14 +75,7 @@ class CardAnswerSerializer(serializers.ModelSerializer):
         model = CardAnswer
         fields = [
             "criterion",
-            "claimed",
-            "numerator",
-            "denominator",
-            "value",
-            "choice",
-            "text",
-            "evidence",
-            "comment",
+            *ANSWER_INPUTS,
             "computed",
             "computed_detail",
             "verdict",

@@ -12,7 +12,6 @@ from rest_framework.response import Response
 from schools.permissions import IsStaffMember, IsStaffOrReadOnlyPortalUser
 from schools.roles import is_principal, is_staff_member
 from schools.selectors import school_list_visible_to
-from schools.tabular import ImportFailed
 
 from .. import selectors, services
 from ..models import ExpertCard
@@ -52,13 +51,7 @@ class CardTemplateApi(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixin):
 
     @extend_schema(request={"application/json": {"type": "object"}}, responses=CardTemplateSerializer)
     def create(self, request, *args, **kwargs):
-        try:
-            template = services.template_import(data=request.data)
-        except ImportFailed as error:
-            return Response(
-                {"detail": services.templates.TEMPLATE_INVALID, "errors": [e.message for e in error.errors]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+        template = services.template_import(data=request.data)
         return Response(CardTemplateSerializer(template).data, status=status.HTTP_201_CREATED)
 
 

@@ -14,6 +14,7 @@ from django.db.models import F
 from simple_history.utils import bulk_create_with_history
 
 from schools.exports import Sheet, workbook_bytes
+from schools.models import CONTEXT_FIGURES
 from schools.tabular import (
     CellError,
     Column,
@@ -73,26 +74,11 @@ def _decimal(value, where: str, errors: list[str]) -> Decimal | None:
         return None
 
 
-CONTEXT_FIELDS = (
-    "students",
-    "teachers",
-    "police_registered",
-    "migrants",
-    "not_attested",
-    "absentees",
-    "special_needs",
-    "accreditation_suspended",
-    "teachers_diagnosed",
-    "teachers_pd_request",
-    "teachers_pd_risk",
-)
-
-
 def _validate_value_rule(rule: dict, where: str, errors: list[str]) -> None:
     if rule["source"] == "indicator" and not str(rule.get("indicator") or "").strip():
         errors.append(f"{where}: укажите код показателя («indicator»).")
-    if rule["source"] == "context" and rule.get("field") not in CONTEXT_FIELDS:
-        errors.append(f"{where}: «field» — поле контекста ОО: {', '.join(CONTEXT_FIELDS)}.")
+    if rule["source"] == "context" and rule.get("field") not in CONTEXT_FIGURES:
+        errors.append(f"{where}: «field» — поле контекста ОО: {', '.join(CONTEXT_FIGURES)}.")
     if rule.get("test") not in VALUE_TESTS:
         errors.append(f"{where}: «test» — одно из {', '.join(VALUE_TESTS)}.")
     elif rule["test"] in ("gte", "lte") and _decimal(rule.get("value"), where, errors) is None:
@@ -174,8 +160,8 @@ def _validate_criterion(c: dict, where: str, codes: set, errors: list[str]) -> i
     if kind == Criterion.Kind.COMPUTED:
         _validate_rule(c.get("rule"), where, errors)
     field = c.get("context_field") or ""
-    if field and field not in CONTEXT_FIELDS:
-        errors.append(f"{where}: поле контекста «{field}» неизвестно ({', '.join(CONTEXT_FIELDS)}).")
+    if field and field not in CONTEXT_FIGURES:
+        errors.append(f"{where}: поле контекста «{field}» неизвестно ({', '.join(CONTEXT_FIGURES)}).")
     if field == "accreditation_suspended" and kind != Criterion.Kind.FLAG:
         errors.append(f"{where}: поле «{field}» (да/нет) заполняет только критерий вида «да/нет».")
     elif field and field != "accreditation_suspended" and kind not in (Criterion.Kind.NUMBER,):
@@ -248,12 +234,24 @@ def template_validate(data: dict, *, draft: bool = False) -> list[str]:
     return errors
 
 
+class TemplateInvalid(ImportFailed):
+    """A template that breaks the rules of a card: the user reads TEMPLATE_INVALID and every problem (a form
+    shows them at its file field, the API as "errors"); str() keeps the problems for a log."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__([RowError(None, "", problem) for problem in problems])
+        self.message = TEMPLATE_INVALID
+
+    def errors_for_api(self) -> list:
+        return [e.message for e in self.errors]
+
+
 @transaction.atomic
 def template_import(*, data: dict) -> CardTemplate:
     """Create the template or replace the one with the same slug (its version goes up by one)."""
     errors = template_validate(data)
     if errors:
-        raise ImportFailed([RowError(None, "", message) for message in errors])
+        raise TemplateInvalid(errors)
     template, created = CardTemplate.objects.get_or_create(
         slug=data["slug"],
         defaults={

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..models import Municipality, School, SchoolContext
+from ..models import CONTEXT_FIGURES, Municipality, School, SchoolContext
 from ..versioning import VERSION_HELP
 from .fields import visible_municipality_field, visible_school_field
 
@@ -57,17 +57,7 @@ class SchoolContextSerializer(serializers.ModelSerializer):
             "id",
             "school_code",
             "year",
-            "students",
-            "teachers",
-            "police_registered",
-            "migrants",
-            "not_attested",
-            "absentees",
-            "special_needs",
-            "accreditation_suspended",
-            "teachers_diagnosed",
-            "teachers_pd_request",
-            "teachers_pd_risk",
+            *CONTEXT_FIGURES,
             "import_batch",
         ]
         read_only_fields = ["import_batch"]
