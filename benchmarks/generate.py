@@ -273,28 +273,6 @@ def load_contexts(ids: dict[str, int], years: list[int], *, batch_size: int = 50
     return len(new)
 
 
-RESULT_COLUMNS = [
-    "school_id",
-    "year",
-    "procedure_id",
-    "subject_id",
-    "grade",
-    "participants",
-    "below_min",
-    "high",
-    "mark2",
-    "mark3",
-    "mark4",
-    "mark5",
-    "average",
-    "lowered",
-    "confirmed",
-    "raised",
-    "created_at",
-    "updated_at",
-]
-
-
 def load_results(ids: dict[str, int], years: list[int], *, chunk_rows: int = 50_000, progress=None) -> int:
     """Insert the generated result rows of every school and year (skips a year already loaded).
 
@@ -304,8 +282,18 @@ def load_results(ids: dict[str, int], years: list[int], *, chunk_rows: int = 50_
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from indicators.models import AssessmentResult
+    from indicators.models import RESULT_FIGURES, AssessmentResult
 
+    columns = [
+        "school_id",
+        "year",
+        "procedure_id",
+        "subject_id",
+        "grade",
+        *RESULT_FIGURES,
+        "created_at",
+        "updated_at",
+    ]
     ref = ensure_reference()
     subject_ids = {SUBJECT_NAME[code]: pk for code, pk in ref["subjects"].items()}
     procedure_ids = {label: ref["procedures"][code] for code, label in PROCEDURE_LABEL.items()}
@@ -324,7 +312,7 @@ def load_results(ids: dict[str, int], years: list[int], *, chunk_rows: int = 50_
                 )
             if len(chunk) >= chunk_rows or i == len(ids) - 1:
                 with transaction.atomic():
-                    _insert_rows(connection, table, RESULT_COLUMNS, chunk)
+                    _insert_rows(connection, table, columns, chunk)
                 total += len(chunk)
                 chunk = []
                 if progress:

@@ -9,7 +9,7 @@ our importer does, so the comparison is generous to django-import-export.
 
 from import_export import fields, resources, widgets
 
-from indicators.models import AssessmentResult, Procedure, Subject
+from indicators.models import RESULT_FIGURES, AssessmentResult, Procedure, Subject
 from schools.models import School
 from schools.tabular import parse_academic_year
 
@@ -57,17 +57,7 @@ class ResultResource(resources.ModelResource):
             "procedure",
             "subject",
             "grade",
-            "participants",
-            "below_min",
-            "high",
-            "mark2",
-            "mark3",
-            "mark4",
-            "mark5",
-            "average",
-            "lowered",
-            "confirmed",
-            "raised",
+            *RESULT_FIGURES,
         )
         import_id_fields = ("school", "year", "procedure", "subject", "grade")
 

@@ -6,6 +6,7 @@ from schools.admin import PortalImportExportAdmin
 from schools.models import School
 
 from .models import (
+    RESULT_FIGURES,
     AssessmentResult,
     ComputationRun,
     Indicator,
@@ -36,17 +37,7 @@ class AssessmentResultResource(resources.ModelResource):
             "procedure",
             "subject",
             "grade",
-            "participants",
-            "below_min",
-            "high",
-            "mark2",
-            "mark3",
-            "mark4",
-            "mark5",
-            "average",
-            "lowered",
-            "confirmed",
-            "raised",
+            *RESULT_FIGURES,
         ]
 
 

@@ -14,7 +14,7 @@ from schools.demo import SCHOOL_PROFILES, YEARS
 from schools.models import School, SchoolContext
 
 from .demo_teachers import build_teacher_diagnostics
-from .models import AssessmentResult, Procedure, Subject
+from .models import RESULT_FIGURES, AssessmentResult, Procedure, Subject
 from .reference import seed_procedures
 from .services import statuses_compute
 
@@ -140,20 +140,7 @@ def build(*, stdout) -> None:
         batch_size=500,
         update_conflicts=True,
         unique_fields=["school", "year", "procedure", "subject", "grade"],
-        update_fields=[
-            "participants",
-            "below_min",
-            "high",
-            "mark2",
-            "mark3",
-            "mark4",
-            "mark5",
-            "average",
-            "lowered",
-            "confirmed",
-            "raised",
-            "updated_at",
-        ],
+        update_fields=[*RESULT_FIGURES, "updated_at"],
     )
     stdout.write(f"Результаты оценочных процедур: {len(rows)} строк за {YEARS[0]}–{YEARS[-1]} учебные годы.")
     build_teacher_diagnostics(stdout=stdout)

@@ -62,6 +62,23 @@ class Subject(models.Model):
         return self.name
 
 
+# The figures one result row carries, in the order of the import file (DESIGN §4.2): the API, the admin's
+# export, the import's update and the benchmarks' bulk loads all name these.
+RESULT_FIGURES = (
+    "participants",
+    "below_min",
+    "high",
+    "mark2",
+    "mark3",
+    "mark4",
+    "mark5",
+    "average",
+    "lowered",
+    "confirmed",
+    "raised",
+)
+
+
 class AssessmentResult(TimeStampedModel):
     """Aggregated result of one school in one procedure, subject and grade in a year (no student records)."""
 

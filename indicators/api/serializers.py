@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from ..models import (
+    RESULT_FIGURES,
     AssessmentResult,
     Indicator,
     IndicatorValue,
@@ -26,17 +27,7 @@ class ResultSerializer(serializers.ModelSerializer):
             "subject",
             "subject_name",
             "grade",
-            "participants",
-            "below_min",
-            "high",
-            "mark2",
-            "mark3",
-            "mark4",
-            "mark5",
-            "average",
-            "lowered",
-            "confirmed",
-            "raised",
+            *RESULT_FIGURES,
             "observers",
             "video",
             "recheck",

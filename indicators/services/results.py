@@ -33,7 +33,7 @@ from schools.tabular import (
     parse_decimal,
 )
 
-from ..models import AssessmentResult, Procedure, Subject
+from ..models import RESULT_FIGURES, AssessmentResult, Procedure, Subject
 from ..reference import PROCEDURES, SUBJECTS, seed_procedures
 from .bulk import history_record_batch, upsert_rows
 
@@ -87,27 +87,17 @@ RESULT_COLUMNS = [
     Column("recheck", "Перепроверка", parse_bool),
 ]
 KEYS = [c.key for c in RESULT_COLUMNS]
-assert KEYS == [
+assert [
     "code",
     "year",
     "procedure",
     "subject",
     "grade",
-    "participants",
-    "below_min",
-    "high",
-    "mark2",
-    "mark3",
-    "mark4",
-    "mark5",
-    "average",
-    "lowered",
-    "confirmed",
-    "raised",
+    *RESULT_FIGURES,
     "observers",
     "video",
     "recheck",
-], "check_row unpacks in this order"
+] == KEYS, "check_row unpacks in this order"
 HEADERS = {c.key: c.header for c in RESULT_COLUMNS}
 IDX = {key: i for i, key in enumerate(KEYS)}
 PARTS = ("below_min", "high", "mark2", "mark3", "mark4", "mark5", "lowered", "confirmed", "raised")
