@@ -10,6 +10,7 @@ from schools.versioning import VersionedModelFormMixin
 
 from .models import CalendarEvent, DocumentKind, Order
 from .selectors import document_years
+from .services import EDITABLE_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -81,18 +82,7 @@ class OrderDraftForm(forms.Form):
 class OrderEditForm(VersionedModelFormMixin, forms.ModelForm):
     class Meta:
         model = Order
-        fields = [
-            "number",
-            "date",
-            "title",
-            "preamble",
-            "place",
-            "signatory_position",
-            "signatory_name",
-            "control_person",
-            "executor_name",
-            "executor_phone",
-        ]
+        fields = list(EDITABLE_FIELDS)  # the requisites order_update changes
         widgets = {"date": DATE_INPUT, "preamble": forms.Textarea(attrs={"rows": 3})}
 
 

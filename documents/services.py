@@ -35,18 +35,6 @@ NOT_SIGNED_ORIGINAL = (
 ALREADY_WITHDRAWN = "Приказ {reference} уже признан утратившим силу приказом {by}."
 WITHDRAWAL_EMPTY = "Приказ о признании утратившим силу не утверждает списков."
 DECISION_LINE = "Решение {n}: {problem}."
-EDITABLE_FIELDS = (
-    "number",
-    "date",
-    "title",
-    "preamble",
-    "place",
-    "signatory_position",
-    "signatory_name",
-    "control_person",
-    "executor_name",
-    "executor_phone",
-)
 REQUISITE_DEFAULTS = (
     "place",
     "signatory_position",
@@ -55,6 +43,7 @@ REQUISITE_DEFAULTS = (
     "executor_name",
     "executor_phone",
 )
+EDITABLE_FIELDS = ("number", "date", "title", "preamble", *REQUISITE_DEFAULTS)
 
 
 def _require_staff(user: User | None) -> None:
@@ -218,15 +207,9 @@ def order_update(*, order: Order, user: User | None, version: int | None = None,
     return order
 
 
-@transaction.atomic
-def order_refresh(*, order: Order, user: User | None, version: int | None = None) -> Order:
-    """Draw a draft's content again from the data as it is now (after a new computation, say)."""
-    _require_staff(user)
-    _refuse_signed(order)
-    version_claim(order, version=version)
-    if order.relation == Order.Relation.WITHDRAWS:
-        return order
-    content = draft_content(
+def _content_now(order: Order) -> dict:
+    """The content of `order` drawn again, with its own kind and parameters, from the data as it is now."""
+    return draft_content(
         order.document_kind,
         year=order.year,
         campaign=order.campaign,
@@ -235,7 +218,17 @@ def order_refresh(*, order: Order, user: User | None, version: int | None = None
         params=order.params,
         municipality=order.municipality,
     )
-    order.data = _with_relation_item(order, content)
+
+
+@transaction.atomic
+def order_refresh(*, order: Order, user: User | None, version: int | None = None) -> Order:
+    """Draw a draft's content again from the data as it is now (after a new computation, say)."""
+    _require_staff(user)
+    _refuse_signed(order)
+    version_claim(order, version=version)
+    if order.relation == Order.Relation.WITHDRAWS:
+        return order
+    order.data = _with_relation_item(order, _content_now(order))
     _render_docx(order)
     order.save()
     return order
@@ -361,15 +354,7 @@ def order_correction_create(*, original: Order, user: User | None) -> Order:
     """A draft «О внесении изменений в приказ …» of the same kind, drawn from the data as it is now."""
     _require_staff(user)
     _follow_up_check(original)
-    content = draft_content(
-        original.document_kind,
-        year=original.year,
-        campaign=original.campaign,
-        roadmap=original.roadmap,
-        procedure=original.procedure,
-        params=original.params,
-        municipality=original.municipality,
-    )
+    content = _content_now(original)
     order = Order(
         document_kind=original.document_kind,
         kind=original.kind,

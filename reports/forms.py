@@ -4,7 +4,7 @@ from indicators.selectors import computed_years
 from roadmaps.models import CycleStage, Direction
 from schools.forms import SchoolYearField
 
-from .models import Document, Report
+from .models import DOCUMENT_FIELDS, Document, Report
 
 
 class ReportRequestForm(forms.Form):
@@ -61,18 +61,7 @@ class DocumentForm(forms.ModelForm):
 
     class Meta:
         model = Document
-        fields = [
-            "title",
-            "kind",
-            "direction",
-            "stage",
-            "number",
-            "date",
-            "issuer",
-            "description",
-            "url",
-            "text",
-        ]
+        fields = list(DOCUMENT_FIELDS)
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 3}),

@@ -24,6 +24,21 @@ def report_upload_to(instance, filename: str) -> str:
     return f"reports/{instance.kind}/{uuid.uuid4().hex}.{suffix}"
 
 
+# What staff write of a registry document (its file aside): the form's fields and what document_save sets.
+DOCUMENT_FIELDS = (
+    "title",
+    "kind",
+    "direction",
+    "stage",
+    "number",
+    "date",
+    "issuer",
+    "description",
+    "url",
+    "text",
+)
+
+
 class Document(TimeStampedModel):
     """A conceptual, procedural or managerial document placed by direction and management-cycle stage."""
 

@@ -21,7 +21,7 @@ from schools.uploads import UploadRejected
 from . import masking, rendering
 from .builders import BuildError, builder_for, placement
 from .files import detect_document_type
-from .models import Document, Report, report_series_key
+from .models import DOCUMENT_FIELDS, Document, Report, report_series_key
 from .public_cache import public_cache_bump
 
 logger = logging.getLogger(__name__)
@@ -50,18 +50,7 @@ def document_save(
 ) -> Document:
     """Create or update a registry document; an upload is checked by content (PDF/DOCX/XLSX/ODT, size)."""
     document = document or Document(created_by=user if getattr(user, "pk", None) else None)
-    for field in (
-        "title",
-        "kind",
-        "direction",
-        "stage",
-        "number",
-        "date",
-        "issuer",
-        "description",
-        "url",
-        "text",
-    ):
+    for field in DOCUMENT_FIELDS:
         if field in data:
             setattr(document, field, data[field] if data[field] is not None else "")
     if document.date == "":
