@@ -317,22 +317,25 @@ def effectiveness_report(*, year: int, school_ids=None) -> EffectivenessReport:
     return report
 
 
+def _change(indicator, before, after) -> Change:
+    """One indicator's move from `before` to `after`, with its verdict (better, worse, the same, no data)."""
+    return Change(
+        indicator.code,
+        indicator.short_name or indicator.name,
+        indicator.unit,
+        before,
+        after,
+        verdict(before, after, higher_is_worse=indicator.higher_is_worse),
+        indicator.higher_is_worse,
+    )
+
+
 def _school_effect(school, indicators, by_key, membership, before_year, year) -> SchoolEffect:
     changes = []
     for indicator in indicators:
         before = by_key.get((school.pk, before_year, indicator.pk))
         after = by_key.get((school.pk, year, indicator.pk))
-        changes.append(
-            Change(
-                indicator.code,
-                indicator.short_name or indicator.name,
-                indicator.unit,
-                before,
-                after,
-                verdict(before, after, higher_is_worse=indicator.higher_is_worse),
-                indicator.higher_is_worse,
-            )
-        )
+        changes.append(_change(indicator, before, after))
     before_lists = membership.get((school.pk, before_year))
     after_lists = membership.get((school.pk, year))
     lists = [
@@ -405,17 +408,7 @@ def _decision_effect(
         pairs = [(b, a) for b, a in pairs if b is not None and a is not None]
         before = sum(b for b, _ in pairs) / len(pairs) if pairs else None
         after = sum(a for _, a in pairs) / len(pairs) if pairs else None
-        effect.changes.append(
-            Change(
-                indicator.code,
-                indicator.short_name or indicator.name,
-                indicator.unit,
-                before,
-                after,
-                verdict(before, after, higher_is_worse=indicator.higher_is_worse),
-                indicator.higher_is_worse,
-            )
-        )
+        effect.changes.append(_change(indicator, before, after))
         effect.improved[indicator.code] = sum(1 for e in linked if e.changes[position].verdict == BETTER)
         effect.worsened[indicator.code] = sum(1 for e in linked if e.changes[position].verdict == WORSE)
     for code, _ in LISTS:

@@ -55,6 +55,45 @@ class StaffWritesPrincipalPatches(BasePermission):
         )
 
 
+class StaffSaveMixin:
+    """Staff create and change the record through its service (`staff_save`)."""
+
+    def perform_create(self, serializer):
+        self.staff_save(serializer)
+
+    def perform_update(self, serializer):
+        self.staff_save(serializer)
+
+
+class PrincipalPatchMixin(StaffSaveMixin):
+    """Staff create and change the record (`staff_save`); a principal only PATCHes `principal_fields` of it
+    (`principal_save`) and is refused with `principal_refusal` for any other field."""
+
+    principal_patch = True
+    principal_fields: frozenset[str] = frozenset()
+    principal_refusal = ""
+
+    def perform_update(self, serializer):
+        if is_staff_member(self.request.user):
+            self.staff_save(serializer)
+            return
+        if fields_beyond(self.request.data, self.principal_fields):
+            raise exceptions.PermissionDenied(self.principal_refusal)
+        serializer.instance = self.principal_save(serializer.instance, serializer.validated_data)
+
+
+def _record_from(serializer, model, *related: str):
+    """The record the serializer writes (a new `model` on create) with its validated fields set, the version
+    the writer read, and the `related` values (sets the service writes itself) taken out of the fields."""
+    data = dict(serializer.validated_data)
+    version = data.pop("version", None)
+    taken = {name: data.pop(name, None) for name in related}
+    record = serializer.instance or model()
+    for name, value in data.items():
+        setattr(record, name, value)
+    return record, version, taken
+
+
 class DirectionApi(viewsets.ReadOnlyModelViewSet):
     serializer_class = DirectionSerializer
     permission_classes = [StaffWritesPrincipalPatches]
@@ -70,7 +109,7 @@ class RoadmapFilter(filters.FilterSet):
         fields = ["kind", "school_code"]
 
 
-class RoadmapApi(RefusedDeleteMixin, viewsets.ModelViewSet):
+class RoadmapApi(StaffSaveMixin, RefusedDeleteMixin, viewsets.ModelViewSet):
     delete_refusal = ROADMAP_NOT_DELETED
     serializer_class = RoadmapSerializer
     permission_classes = [StaffWritesPrincipalPatches]
@@ -83,21 +122,10 @@ class RoadmapApi(RefusedDeleteMixin, viewsets.ModelViewSet):
             .order_by("kind", "school__code", "pk")
         )
 
-    def perform_create(self, serializer):
-        self._save(serializer)
-
-    def perform_update(self, serializer):
-        self._save(serializer)
-
-    def _save(self, serializer):
-        data = dict(serializer.validated_data)
-        directions = data.pop("directions", None)
-        version = data.pop("version", None)
-        roadmap = serializer.instance or Roadmap()
-        for name, value in data.items():
-            setattr(roadmap, name, value)
+    def staff_save(self, serializer):
+        roadmap, version, related = _record_from(serializer, Roadmap, "directions")
         serializer.instance = services.roadmap_save(
-            roadmap=roadmap, directions=directions, user=self.request.user, version=version
+            roadmap=roadmap, directions=related["directions"], user=self.request.user, version=version
         )
 
 
@@ -116,45 +144,31 @@ class RoadmapItemFilter(filters.FilterSet):
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
 
 
-class RoadmapItemApi(RefusedDeleteMixin, viewsets.ModelViewSet):
+class RoadmapItemApi(PrincipalPatchMixin, RefusedDeleteMixin, viewsets.ModelViewSet):
     delete_refusal = ITEM_NOT_DELETED
     serializer_class = RoadmapItemSerializer
     permission_classes = [StaffWritesPrincipalPatches]
     filterset_class = RoadmapItemFilter
-    principal_patch = True
+    principal_fields = PRINCIPAL_ITEM_FIELDS
+    principal_refusal = PRINCIPAL_ONLY_PROGRESS
 
     def get_queryset(self):
         return selectors.item_list_visible_to(user=self.request.user).order_by(
             "roadmap", "stage__number", "position"
         )
 
-    def perform_create(self, serializer):
-        self._save(serializer)
+    def principal_save(self, item, data):
+        return services.roadmap_item_progress_update(
+            item=item,
+            user=self.request.user,
+            status=data.get("status", item.status),
+            evidence=data.get("evidence", item.evidence),
+            completed_on=data.get("completed_on", item.completed_on if "status" not in data else None),
+            version=data.get("version"),
+        )
 
-    def perform_update(self, serializer):
-        user = self.request.user
-        if not is_staff_member(user):
-            if fields_beyond(self.request.data, PRINCIPAL_ITEM_FIELDS):
-                raise exceptions.PermissionDenied(PRINCIPAL_ONLY_PROGRESS)
-            item = serializer.instance
-            data = serializer.validated_data
-            serializer.instance = services.roadmap_item_progress_update(
-                item=item,
-                user=user,
-                status=data.get("status", item.status),
-                evidence=data.get("evidence", item.evidence),
-                completed_on=data.get("completed_on", item.completed_on if "status" not in data else None),
-                version=data.get("version"),
-            )
-            return
-        self._save(serializer)
-
-    def _save(self, serializer):
-        data = dict(serializer.validated_data)
-        version = data.pop("version", None)
-        item = serializer.instance or RoadmapItem()
-        for name, value in data.items():
-            setattr(item, name, value)
+    def staff_save(self, serializer):
+        item, version, _ = _record_from(serializer, RoadmapItem)
         clash = RoadmapItem.all_objects.filter(roadmap_id=item.roadmap_id, number=item.number)
         if clash.exclude(pk=item.pk).exists():
             raise exceptions.ValidationError(
@@ -172,42 +186,28 @@ class RecommendationFilter(filters.FilterSet):
         fields = ["school_code", "status", "target_group", "source_kind", "year", "answered"]
 
 
-class RecommendationApi(RefusedDeleteMixin, viewsets.ModelViewSet):
+class RecommendationApi(PrincipalPatchMixin, RefusedDeleteMixin, viewsets.ModelViewSet):
     delete_refusal = RECOMMENDATION_NOT_DELETED
     serializer_class = RecommendationSerializer
     permission_classes = [StaffWritesPrincipalPatches]
     filterset_class = RecommendationFilter
-    principal_patch = True
+    principal_fields = PRINCIPAL_ANSWER_FIELDS
+    principal_refusal = PRINCIPAL_ONLY_ANSWER
 
     def get_queryset(self):
         return selectors.recommendation_list_visible_to(user=self.request.user).order_by("-created_at", "-pk")
 
-    def perform_create(self, serializer):
-        self._save(serializer)
+    def principal_save(self, recommendation, data):
+        return services.recommendation_answer(
+            recommendation=recommendation,
+            user=self.request.user,
+            answer=data.get("answer", recommendation.answer),
+            evidence=data.get("answer_evidence", recommendation.answer_evidence),
+            version=data.get("version"),
+        )
 
-    def perform_update(self, serializer):
-        user = self.request.user
-        if not is_staff_member(user):
-            if fields_beyond(self.request.data, PRINCIPAL_ANSWER_FIELDS):
-                raise exceptions.PermissionDenied(PRINCIPAL_ONLY_ANSWER)
-            data = serializer.validated_data
-            recommendation = serializer.instance
-            serializer.instance = services.recommendation_answer(
-                recommendation=recommendation,
-                user=user,
-                answer=data.get("answer", recommendation.answer),
-                evidence=data.get("answer_evidence", recommendation.answer_evidence),
-                version=data.get("version"),
-            )
-            return
-        self._save(serializer)
-
-    def _save(self, serializer):
-        data = dict(serializer.validated_data)
-        version = data.pop("version", None)
-        recommendation = serializer.instance or Recommendation()
-        for name, value in data.items():
-            setattr(recommendation, name, value)
+    def staff_save(self, serializer):
+        recommendation, version, _ = _record_from(serializer, Recommendation)
         recommendation.target_group = recommendation.target_group or ""
         serializer.instance = services.recommendation_save(
             recommendation=recommendation, user=self.request.user, version=version
@@ -222,7 +222,7 @@ class DecisionFilter(filters.FilterSet):
         fields = ["year", "kind", "status", "school_code"]
 
 
-class DecisionApi(RefusedDeleteMixin, viewsets.ModelViewSet):
+class DecisionApi(StaffSaveMixin, RefusedDeleteMixin, viewsets.ModelViewSet):
     delete_refusal = DECISION_NOT_DELETED
     serializer_class = DecisionSerializer
     permission_classes = [StaffWritesPrincipalPatches]
@@ -231,24 +231,10 @@ class DecisionApi(RefusedDeleteMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         return selectors.decision_list_visible_to(user=self.request.user).order_by("-year", "-pk")
 
-    def perform_create(self, serializer):
-        self._save(serializer)
-
-    def perform_update(self, serializer):
-        self._save(serializer)
-
-    def _save(self, serializer):
-        data = dict(serializer.validated_data)
-        schools = data.pop("schools", None)
-        recommendations = data.pop("recommendations", None)
-        version = data.pop("version", None)
-        decision = serializer.instance or ManagementDecision()
-        for name, value in data.items():
-            setattr(decision, name, value)
+    def staff_save(self, serializer):
+        decision, version, related = _record_from(
+            serializer, ManagementDecision, "schools", "recommendations"
+        )
         serializer.instance = services.decision_save(
-            decision=decision,
-            user=self.request.user,
-            schools=schools,
-            recommendations=recommendations,
-            version=version,
+            decision=decision, user=self.request.user, version=version, **related
         )
