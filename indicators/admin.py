@@ -6,6 +6,7 @@ from schools.admin import PortalImportExportAdmin
 from schools.models import School
 
 from .models import (
+    POPULATION_STAT_FIELDS,
     RESULT_FIGURES,
     AssessmentResult,
     ComputationRun,
@@ -180,17 +181,7 @@ class IndicatorValueAdmin(ReadOnlyAdmin):
 
 @admin.register(PopulationStat)
 class PopulationStatAdmin(ReadOnlyAdmin):
-    list_display = [
-        "year",
-        "indicator",
-        "population_kind",
-        "population",
-        "count",
-        "median",
-        "mean",
-        "minimum",
-        "maximum",
-    ]
+    list_display = list(POPULATION_STAT_FIELDS)
     list_filter = ["year", "population_kind", "indicator"]
 
 

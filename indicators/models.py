@@ -519,6 +519,21 @@ class SchoolStatus(models.Model):
         return f"{self.school_id} {self.year}"
 
 
+# A population statistic as it is shown and stored: which population, of which indicator and year, and its
+# figures (the admin's columns, the computation's insert after run_id, the reports' read).
+POPULATION_STAT_FIELDS = (
+    "year",
+    "indicator",
+    "population_kind",
+    "population",
+    "count",
+    "median",
+    "mean",
+    "minimum",
+    "maximum",
+)
+
+
 class PopulationStat(models.Model):
     """Median, mean, min and max of an indicator (or an index) over a population in a year."""
 

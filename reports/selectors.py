@@ -258,21 +258,9 @@ def school_statuses(*, years: Iterable[int], municipality_id: int | None = None)
 
 
 def population_stats(*, years: Iterable[int]) -> list[Mapping[str, Any]]:
-    from indicators.models import PopulationStat
+    from indicators.models import POPULATION_STAT_FIELDS, PopulationStat
 
-    return list(
-        PopulationStat.objects.filter(year__in=list(years)).values(
-            "year",
-            "indicator",
-            "population_kind",
-            "population",
-            "count",
-            "median",
-            "mean",
-            "minimum",
-            "maximum",
-        )
-    )
+    return list(PopulationStat.objects.filter(year__in=list(years)).values(*POPULATION_STAT_FIELDS))
 
 
 def indicator_values(*, years: Iterable[int], municipality_id: int | None = None) -> list[Mapping[str, Any]]:

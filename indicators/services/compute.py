@@ -22,6 +22,7 @@ from schools.models import School, SchoolContext
 
 from .. import computation as calc
 from ..models import (
+    POPULATION_STAT_FIELDS,
     AssessmentResult,
     ComputationRun,
     Indicator,
@@ -69,18 +70,7 @@ STATUS_COLUMNS = [
     "reasons",
     "objectivity_flags",
 ]
-STAT_COLUMNS = [
-    "run_id",
-    "year",
-    "indicator",
-    "population_kind",
-    "population",
-    "count",
-    "median",
-    "mean",
-    "minimum",
-    "maximum",
-]
+STAT_COLUMNS = ["run_id", *POPULATION_STAT_FIELDS]
 
 
 def rules_for_year(year: int) -> MethodologyRules:
