@@ -19,12 +19,11 @@ from schools.models import Municipality, Region
 from schools.roles import is_staff_member
 
 from . import accessibility, masking, opendata, selectors
-from .files import file_response
 from .models import Document, Report
 from .public_cache import AnonymousPageCacheMixin, normalized
 from .public_figures import municipality_figures, public_figures
 from .rendering import report_public_html
-from .views import document_file_response
+from .views import document_file_response, report_file_response
 
 
 def _published_report(pk: int) -> Report:
@@ -104,16 +103,8 @@ class PublicReportDetailView(AnonymousPageCacheMixin, TemplateView):
 class PublicReportFileView(View):
     def get(self, request, pk, what):
         report = _published_report(pk)
-        field = report.public_pdf if what == "pdf" else report.public_xlsx
-        if not field:
-            raise Http404("Файл не сформирован")
-        name = f"{report.get_kind_display()} {report.year_label}.{what}".replace("/", "-")
-        return file_response(
-            field,
-            file_type=what,
-            download_name=name,
-            ascii_name=f"report-{report.kind}-{report.year}-{report.pk}.{what}",
-            inline=what == "pdf" and "download" not in request.GET,
+        return report_file_response(
+            report, report.public_pdf if what == "pdf" else report.public_xlsx, what, request
         )
 
 

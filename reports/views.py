@@ -147,17 +147,7 @@ class ReportFileView(StaffRequiredMixin, View):
             "public-pdf": report.public_pdf,
             "public-xlsx": report.public_xlsx,
         }.get(what)
-        if not field:
-            raise Http404("Файл не сформирован")
-        file_type = "pdf" if what.endswith("pdf") else "xlsx"
-        name = f"{report.get_kind_display()} {report.year_label}.{file_type}".replace("/", "-")
-        return file_response(
-            field,
-            file_type=file_type,
-            download_name=name,
-            ascii_name=f"report-{report.kind}-{report.year}-{report.pk}.{file_type}",
-            inline=file_type == "pdf" and "download" not in request.GET,
-        )
+        return report_file_response(report, field, "pdf" if what.endswith("pdf") else "xlsx", request)
 
 
 class QualityGridStaffView(StaffRequiredMixin, TemplateView):
@@ -240,6 +230,20 @@ class DocumentFileView(StaffRequiredMixin, View):
     def get(self, request, pk):
         document = selectors.document_get_visible(user=request.user, pk=pk)
         return document_file_response(document, request)
+
+
+def report_file_response(report: Report, field, file_type: str, request):
+    """A report's PDF (shown in the browser unless ?download) or xlsx, named by its kind and year."""
+    if not field:
+        raise Http404("Файл не сформирован")
+    name = f"{report.get_kind_display()} {report.year_label}.{file_type}".replace("/", "-")
+    return file_response(
+        field,
+        file_type=file_type,
+        download_name=name,
+        ascii_name=f"report-{report.kind}-{report.year}-{report.pk}.{file_type}",
+        inline=file_type == "pdf" and "download" not in request.GET,
+    )
 
 
 def document_file_response(document: Document, request):
