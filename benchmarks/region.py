@@ -179,7 +179,7 @@ def free_port() -> int:
 
 class Gunicorn:
     def __init__(self, db: Database, workers: int = 3):
-        self.port = free_port()
+        self.port, self.workers = free_port(), workers
         log(f"gunicorn on {HOST}:{self.port}, {workers} workers")
         self.process = subprocess.Popen(
             [
@@ -313,7 +313,8 @@ def single_requests(server: Gunicorn, session: dict, *, repeat: int, pages=None)
     figures = {}
     for page in pages or STAFF_PAGES:
         path = fill(page, session)
-        server.get(path, session["cookie"], connection)  # warm-up
+        for _ in range(2 * server.workers):  # warm-up: each gunicorn worker loads the page's code once
+            server.get(path, session["cookie"], connection)
         times, statuses = [], set()
         for _ in range(repeat):
             status, elapsed = server.get(path, session["cookie"], connection)
