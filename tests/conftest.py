@@ -14,12 +14,12 @@ from tests.factories import SchoolFactory, UserFactory
 
 # `make test-fast` leaves out the tests marked slow. Marked here, so test bodies stay as they are: the
 # Chromium journeys (their folder), property-based fuzzing (hypothesis and schemathesis tests), the
-# tests taking a fixture that builds a WeasyPrint PDF (annual, built) and the walks over every route for
-# every role (actors: they build the whole trust world per case, about 60 % of the CPU of the rest of
-# the suite; test_every_route_is_in_the_matrix stays fast); other PDF and demo builders carry
-# @pytest.mark.slow themselves.
+# tests taking a fixture that builds a WeasyPrint PDF (annual, built, published) and the walks over
+# every route for every role (actors: they build the whole trust world per case, about 60 % of the CPU
+# of the rest of the suite; test_every_route_is_in_the_matrix stays fast); other PDF and demo builders
+# carry @pytest.mark.slow themselves.
 SLOW_FOLDERS = (Path(__file__).parent / "browser",)
-SLOW_FIXTURES = {"annual", "built", "actors"}
+SLOW_FIXTURES = {"annual", "built", "published", "actors"}
 # Under xdist (`-n`, `--dist loadgroup`) each group runs in one worker: the browser journeys share one
 # demo database built per worker session, and the Celery worker tests share the queues on REDIS_URL.
 XDIST_GROUPS = {"browser": "browser", "celery_worker": "redis"}

@@ -1,5 +1,7 @@
 """The annual report has a section on each kind of monitoring of the year (seed 000, issue 19)."""
 
+import pytest
+
 from monitoring.models import ExpertCard
 from reports.services import report_build, report_create
 from schools.models import School
@@ -7,6 +9,7 @@ from tests.monitoring.factories import make_campaign
 from tests.reports.test_annual import flat, pdf_text
 
 
+@pytest.mark.slow  # builds the annual report's PDF
 def test_annual_report_has_the_monitorings_section(computed):
     schools = list(School.objects.order_by("code")[:2])
     before = make_campaign(schools=schools, year=2024)
