@@ -8,11 +8,16 @@ from schools.roles import is_staff_member
 
 from . import selectors
 
+DASHBOARD_DEADLINES = 10
+
 
 def dashboard_deadlines_panel(request) -> str:
     if not is_staff_member(request.user):
         return ""
-    deadlines = selectors.deadlines_for(user=request.user, today=timezone.localdate())
+    # the dashboard shows what is most pressing; the roadmaps page lists more
+    deadlines = selectors.deadlines_for(
+        user=request.user, today=timezone.localdate(), limit=DASHBOARD_DEADLINES
+    )
     return render_to_string("roadmaps/panels/dashboard.html", {"deadlines": deadlines}, request=request)
 
 

@@ -165,8 +165,9 @@ def items_due_soon(
     )
 
 
-def deadlines_for(*, user: User, today: date, school: "School | None" = None) -> dict:
-    """Overdue and due-soon items visible to the user (optionally of one school's programmes)."""
+def deadlines_for(*, user: User, today: date, school: "School | None" = None, limit: int = 50) -> dict:
+    """Overdue and due-soon items visible to the user (optionally of one school's programmes), the first
+    `limit` of each list."""
     items = item_list_visible_to(user=user)
     if school is not None:
         items = items.filter(roadmap__school=school)
@@ -176,10 +177,12 @@ def deadlines_for(*, user: User, today: date, school: "School | None" = None) ->
     if school is not None:
         recommendations = recommendations.filter(school=school)
     return {
-        "overdue": list(items_overdue(items=items, today=today)[:50]),
-        "due_soon": list(items_due_soon(items=items, today=today)[:50]),
+        "overdue": list(items_overdue(items=items, today=today)[:limit]),
+        "due_soon": list(items_due_soon(items=items, today=today)[:limit]),
         "overdue_total": items_overdue(items=items, today=today).count(),
-        "recommendations_overdue": list(recommendations.filter(due_date__lt=today).order_by("due_date")[:50]),
+        "recommendations_overdue": list(
+            recommendations.filter(due_date__lt=today).order_by("due_date")[:limit]
+        ),
         "days": due_soon_days(),
     }
 

@@ -70,6 +70,23 @@ def test_dashboard_and_school_page_show_overdue_items(client_for, inspector, pri
     assert "№ 4. Диагностика дефицитов учителей" in school_page
 
 
+def test_the_dashboard_shows_the_first_ten_overdue_and_sends_to_the_roadmaps_page_for_the_rest(
+    client_for, inspector, school_a
+):
+    programme = ProgrammeFactory(school=school_a)
+    for n in range(1, 13):
+        RoadmapItemFactory(roadmap=programme, number=str(n), title=f"Мероприятие {n}", due_date=DUE)
+
+    with time_machine.travel(datetime.datetime(2026, 3, 12, 10, 0, tzinfo=datetime.UTC), tick=False):
+        dashboard = client_for(inspector).get("/dashboard/").content.decode()
+        roadmaps = client_for(inspector).get("/roadmaps/").content.decode()
+
+    assert dashboard.count('<span class="tag tag-red">просрочено</span>') == 10
+    assert "Показаны первые 10 из 12 просроченных." in dashboard
+    assert 'href="/roadmaps/">Все сроки — на странице «Дорожные карты»</a>' in dashboard
+    assert roadmaps.count('<span class="tag tag-red">просрочено</span>') == 12
+
+
 def test_weekly_digest_goes_to_principal_and_responsible_once_a_week(principal_a, school_a, principal_b):
     methodologist = UserFactory(username="metod", email="metod@edu.example")
     programme = ProgrammeFactory(school=school_a)
