@@ -9,6 +9,7 @@ headed «Приложение № N к приказу от … № …».
 """
 
 import io
+import zipfile
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -21,6 +22,7 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError
 
 from schools.errors import ValidationFailed
+from schools.uploads import UploadRejected, check_archive, check_size
 
 from .contexts import COLUMNS, template_fields
 from .models import DocumentKind
@@ -210,8 +212,28 @@ def builtin_template_bytes(kind: str) -> bytes:
     return buffer.getvalue()
 
 
+# A department's blank with its emblem is well under a megabyte; the gate of every upload (schools.uploads)
+# with limits of a Word template, checked before the document is opened.
+TEMPLATE_MAX_BYTES = 10 * 1024 * 1024
+TEMPLATE_MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+
+
+def _check_template_file(content: bytes, file_name: str) -> None:
+    """Size and zip directory of the file (nothing unpacked): a Russian refusal at the file field."""
+    try:
+        check_size(io.BytesIO(content), max_bytes=TEMPLATE_MAX_BYTES)
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            check_archive(archive, max_uncompressed=TEMPLATE_MAX_UNCOMPRESSED_BYTES)
+    except UploadRejected as refused:
+        raise ValidationFailed(refused.message, field="file")
+    except zipfile.BadZipFile:
+        raise ValidationFailed(NOT_DOCX.format(name=file_name or "файл"), field="file")
+
+
 def template_check(*, kind: str, content: bytes, file_name: str = "") -> None:
-    """Refuse a template that is not a .docx, does not parse, or names a field the kind does not have."""
+    """Refuse a template that is too large or unpacks too large, is not a .docx, does not parse, or names
+    a field the kind does not have."""
+    _check_template_file(content, file_name)
     try:
         template = DocxTemplate(io.BytesIO(content))
         template.init_docx()

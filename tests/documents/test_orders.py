@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from documents import selectors, services
-from documents.docx_templates import UNKNOWN_FIELD
+from documents.docx_templates import NOT_DOCX, UNKNOWN_FIELD
 from documents.models import SIGNED_IMMUTABLE, ApprovedSchool, Order
 from indicators.models import ComputationRun, SchoolStatus, StatusOverride
 from schools.errors import Conflict, ValidationFailed
@@ -343,6 +343,40 @@ def test_an_uploaded_template_naming_an_unknown_field_is_refused_in_russian(insp
         )
     )
     assert services.template_active("lists").pk == builtin.pk
+
+
+def test_a_template_that_unpacks_to_a_bomb_is_refused_before_it_is_opened(inspector):
+    """A .docx is a zip: one whose parts unpack to hundreds of megabytes is refused from the archive's
+    directory (nothing unpacked), in Russian, and nothing is stored."""
+    import zipfile
+
+    builtin = services.builtin_template("lists")
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(bytes(builtin.content))) as original,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb,
+    ):
+        for item in original.infolist():
+            bomb.writestr(item, original.read(item.filename))
+        bomb.writestr("word/media/padding.bin", b"\0" * (60 * 1024 * 1024))
+
+    with pytest.raises(ValidationFailed) as refused:
+        services.template_upload(
+            kind="lists", content=buffer.getvalue(), file_name="бомба.docx", title="Бомба", user=inspector
+        )
+
+    assert "МБ" in refused.value.message and refused.value.field == "file"
+    assert services.template_active("lists").pk == builtin.pk
+
+
+def test_a_file_that_is_not_a_zip_is_refused_as_not_a_word_document(inspector):
+    with pytest.raises(ValidationFailed) as refused:
+        services.template_upload(
+            kind="lists", content=b"%PDF-1.7 not a docx", file_name="приказ.pdf", title="", user=inspector
+        )
+
+    assert refused.value.message == NOT_DOCX.format(name="приказ.pdf")
+    assert refused.value.message.startswith("Файл не является документом Word (.docx): приказ.pdf.")
 
 
 def test_an_uploaded_template_is_used_for_the_next_draft(computed, inspector, client_for):
