@@ -47,6 +47,19 @@
       });
     }
 
+    function typedBeforeScript(a) {
+      var changed = false;
+      a.querySelectorAll("[data-field]").forEach(function (input) {
+        if (input.type === "checkbox") { changed = changed || input.checked !== input.defaultChecked; }
+        else if (input.tagName === "SELECT") {
+          var initial = 0;
+          Array.prototype.forEach.call(input.options, function (o, i) { if (o.defaultSelected) { initial = i; } });
+          changed = changed || input.selectedIndex !== initial;
+        } else { changed = changed || input.value !== input.defaultValue; }
+      });
+      return changed;
+    }
+
     function loadLocal() {
       try { return JSON.parse(window.localStorage.getItem(storageKey) || "{}"); } catch (e) { return {}; }
     }
@@ -259,10 +272,23 @@
         restored += 1;
       }
     });
+    var typed = 0;
+    // What was typed while this file was still loading (a slow connection) differs from the page's own
+    // values: it is unsaved too.
+    articles().forEach(function (a) {
+      if (!dirty[a.getAttribute("data-criterion")] && typedBeforeScript(a)) {
+        dirty[a.getAttribute("data-criterion")] = true;
+        typed += 1;
+      }
+    });
     articles().forEach(refreshHints);
     refreshTotal();
     if (restored) {
       setState("Восстановлены несохранённые изменения по критериям: " + restored + ". Сохраняем…");
+      schedule();
+    } else if (typed) {
+      storeLocal();
+      setState("Есть несохранённые изменения…");
       schedule();
     } else {
       storeLocal();

@@ -149,3 +149,29 @@ def test_inspector_verifies_a_card_and_rejects_one_point_with_a_comment(page, po
 
 
 REJECT_NEEDS_COMMENT_FRAGMENT = "Отклоняя балл, напишите комментарий"
+
+
+def test_what_is_typed_before_the_autosave_script_arrives_is_saved_too(new_page, portal):
+    """On a slow connection the card's form is on screen before static/js/card.js runs: a principal who
+    starts typing then must not lose it (the script finds the fields changed and saves them)."""
+    page = new_page()
+    login(page, portal, "principal1")
+    held = []
+    page.route("**/js/card.js*", lambda route: held.append(route))
+    menu = page.get_by_role("navigation", name="Основное меню")
+    menu.get_by_role("link", name="Экспертная карта").click(no_wait_after=True)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Экспертная карта: СШ № 1")
+    comment = _criterion(page, "1.2").get_by_label("Комментарий")
+    comment.fill("Набрано до загрузки скрипта")
+    expect(page.get_by_role("status").filter(has_text="Показано")).to_be_visible()
+    assert held, "card.js должен был быть задержан"
+    for route in held:
+        route.continue_()
+    expect(page.get_by_role("status").filter(has_text="Черновик")).to_contain_text(
+        "Черновик сохранён", timeout=15_000
+    )
+
+    again = new_page()
+    login(again, portal, "principal1")
+    _open_my_card(again)
+    expect(_criterion(again, "1.2").get_by_label("Комментарий")).to_have_value("Набрано до загрузки скрипта")
