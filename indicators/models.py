@@ -607,9 +607,15 @@ class StatusOverride(models.Model):
     def __str__(self):
         return f"{self.school_id} {self.year} {self.get_list_kind_display()}: {self.get_decision_display()}"
 
+    @classmethod
+    def effect_of(cls, decision: str) -> bool | None:
+        """What a decision does to the list: True puts the school on it, False takes it off, None (a
+        «revert») leaves the computed status."""
+        return {cls.Decision.INCLUDE.value: True, cls.Decision.EXCLUDE.value: False}.get(decision)
+
     @property
     def effective(self) -> bool | None:
-        return {self.Decision.INCLUDE: True, self.Decision.EXCLUDE: False}.get(self.decision)
+        return self.effect_of(self.decision)
 
 
 class TeacherLevelRules(TimeStampedModel):

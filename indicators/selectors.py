@@ -73,12 +73,68 @@ def overrides_latest(
     return {key: o for key, o in latest.items() if o.decision != StatusOverride.Decision.REVERT}
 
 
+def listed(computed: bool, decision: bool | None) -> bool:
+    """The one rule of list membership: an inspector's decision (True include, False exclude) wins over
+    the computed flag; no decision, or a «revert», leaves the computed status."""
+    return computed if decision is None else decision
+
+
+def list_decisions(
+    *, years: Iterable[int], school_ids: Iterable[int] | None = None
+) -> dict[tuple[int, int, str], bool | None]:
+    """{(school id, year, list): the effect of its latest decision (`StatusOverride.effect_of`)}."""
+    overrides = StatusOverride.objects.filter(year__in=list(years))
+    if school_ids is not None:
+        overrides = overrides.filter(school_id__in=school_ids)
+    latest: dict[tuple[int, int, str], bool | None] = {}
+    for school_id, year, kind, decision in overrides.order_by("created_at", "pk").values_list(
+        "school_id", "year", "list_kind", "decision"
+    ):
+        latest[(school_id, year, kind)] = StatusOverride.effect_of(decision)
+    return latest
+
+
+def list_members(
+    *, years: Iterable[int], school_ids: Iterable[int] | None = None
+) -> dict[int, dict[str, dict[int, int]]]:
+    """{year: {list: {school id: its municipality id}}}: the effective ШНОР/ШНСУ of each year (`listed`),
+    of the given schools (a subquery of ids) or of all; three queries whatever the number of schools."""
+    years = list(years)
+    decisions = list_decisions(years=years, school_ids=school_ids)
+    members: dict[int, dict[str, dict[int, int]]] = {year: {kind: {} for kind in LISTS} for year in years}
+    # Only the computed members are read (a few per cent of the schools, by a partial index): a school
+    # the computation left off a list joins it only by a decision, added below.
+    statuses = SchoolStatus.objects.filter(year__in=years).filter(Q(low_results=True) | Q(unfavourable=True))
+    if school_ids is not None:
+        statuses = statuses.filter(school__in=school_ids)
+    for year, school_id, municipality_id, *flags in statuses.order_by().values_list(
+        "year", "school_id", "school__municipality_id", *LISTS
+    ):
+        for kind, computed in zip(LISTS, flags, strict=True):
+            if listed(computed, decisions.get((school_id, year, kind))):
+                members[year][kind][school_id] = municipality_id
+    included = [key for key, decision in decisions.items() if decision]
+    if included:
+        municipality_of = dict(
+            School.objects.filter(pk__in={school_id for school_id, _, _ in included}).values_list(
+                "pk", "municipality_id"
+            )
+        )
+        for school_id, year, kind in included:
+            members[year][kind][school_id] = municipality_of[school_id]
+    return members
+
+
 def _with_effective(statuses: list[SchoolStatus], overrides: dict) -> list[SchoolStatus]:
     for status in statuses:
         for kind in LISTS:
             override = overrides.get((status.school_id, kind))
             setattr(status, f"{kind}_override", override)
-            setattr(status, f"{kind}_effective", override.effective if override else getattr(status, kind))
+            setattr(
+                status,
+                f"{kind}_effective",
+                listed(getattr(status, kind), override.effective if override else None),
+            )
     return statuses
 
 
@@ -165,23 +221,8 @@ def _scoped_school_ids(user: User | None, municipality: str) -> QuerySet | None:
 def effective_members(*, year: int, user: User | None = None, municipality: str = "") -> dict[str, set[int]]:
     """{list: set of school ids on it in `year`} (effective, overrides applied), within what `user` may
     see and one municipality (code) when given."""
-    members: dict[str, set[int]] = {kind: set() for kind in LISTS}
-    # Only the computed members are read (a few per cent of the schools): a school the computation left
-    # off a list joins it only by an override, added below.
-    statuses = SchoolStatus.objects.filter(year=year).filter(Q(low_results=True) | Q(unfavourable=True))
-    school_ids = _scoped_school_ids(user, municipality)
-    if school_ids is not None:
-        statuses = statuses.filter(school__in=school_ids)
-    overrides = overrides_latest(year=year, school_ids=school_ids)
-    for row in statuses.order_by().values("school_id", *LISTS):
-        for kind in LISTS:
-            override = overrides.get((row["school_id"], kind))
-            if override.effective if override else row[kind]:
-                members[kind].add(row["school_id"])
-    for (school_id, kind), override in overrides.items():
-        if override.effective:
-            members[kind].add(school_id)
-    return members
+    members = list_members(years=[year], school_ids=_scoped_school_ids(user, municipality))[year]
+    return {kind: set(ids) for kind, ids in members.items()}
 
 
 def list_dynamics(
@@ -191,8 +232,8 @@ def list_dynamics(
     School ordered by code; with `schools=False` only their ids, `current_ids` and `left_ids` ordered by
     code and `entered_ids` — a region's lists run to thousands of schools, a page shows a hundred) and
     whether the previous year was computed; within what `user` may see and one municipality (code)."""
-    now = effective_members(year=year, user=user, municipality=municipality)
-    before = effective_members(year=year - 1, user=user, municipality=municipality)
+    both = list_members(years=[year - 1, year], school_ids=_scoped_school_ids(user, municipality))
+    now, before = ({kind: set(ids) for kind, ids in both[y].items()} for y in (year, year - 1))
     had_previous = SchoolStatus.objects.filter(year=year - 1).exists()
     ids = set().union(*now.values(), *before.values())
     by_id = schools_by_id(ids) if schools else {}
@@ -235,7 +276,8 @@ def list_history(
     """{year: {list: {"count": n, "entered": k, "left": m}}} for the computed `years` (ascending);
     entered/left are None when the previous year has no computation (nothing to compare with)."""
     years = sorted(years)
-    members = {year: effective_members(year=year, user=user, municipality=municipality) for year in years}
+    by_year = list_members(years=years, school_ids=_scoped_school_ids(user, municipality))
+    members = {year: {kind: set(ids) for kind, ids in lists.items()} for year, lists in by_year.items()}
     history = {}
     for year in years:
         before = members.get(year - 1)

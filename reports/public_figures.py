@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 
 from schools import formatting
 from schools.charts import Series, bar_chart, line_chart
+from schools.models import School
 
 from . import masking
 
@@ -45,52 +46,39 @@ def _status_years(municipality_id: int | None) -> list[int]:
 def list_counts(*, years: Iterable[int], municipality_id: int | None = None) -> dict:
     """(municipality id, year) → unmasked counts of schools with a status, on each list, entered, left.
 
-    The inspectors' overrides apply, as on the staff lists. Entered/left compare with the year before
-    (read too), school by school. The schools are counted by the database; only the schools that were on
-    a list (or decided on) in one of the years are read, with all their statuses of those years."""
+    The lists are those of the staff lists page (`indicators.selectors.list_members`, the one rule:
+    the inspectors' decisions apply); entered/left compare with the year before, school by school. The
+    schools are counted by the database; only the list members are read."""
     from indicators.models import SchoolStatus
-
-    from .selectors import effective_overrides
+    from indicators.selectors import list_members
 
     years = sorted(years)
     if not years:
         return {}
     read_years = [years[0] - 1, *years]
     statuses = SchoolStatus.objects.filter(year__in=read_years)
+    schools = None
     if municipality_id is not None:
         statuses = statuses.filter(school__municipality_id=municipality_id)
-    overrides = effective_overrides(years=read_years)
+        schools = School.objects.filter(municipality_id=municipality_id).values("pk")
     counts: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNT_FIELDS, 0))
     known_years = set()
-    for municipality, year, schools in (
+    for municipality, year, number in (
         statuses.order_by().values_list("school__municipality_id", "year").annotate(n=Count("id"))
     ):
         known_years.add(year)
         if year in years:
-            counts[(municipality, year)]["schools"] = schools
-    listed = statuses.filter(
-        Q(low_results=True) | Q(unfavourable=True) | Q(school_id__in={key[0] for key in overrides})
-    ).values("school_id")
-    rows = list(
-        statuses.filter(school_id__in=listed)
-        .order_by()
-        .values_list("school_id", "school__municipality_id", "year", *LIST_LABELS)
-    )
-    member: dict[tuple[int, int, str], bool] = {}
-    for school_id, _municipality, year, *flags in rows:
-        for list_kind, flag in zip(LIST_LABELS, flags, strict=True):
-            decision = overrides.get((school_id, year, list_kind))
-            member[(school_id, year, list_kind)] = flag if decision is None else decision
-    for school_id, municipality, year, *_flags in rows:
-        if year not in years:
-            continue
-        figures = counts[(municipality, year)]
+            counts[(municipality, year)]["schools"] = number
+    members = list_members(years=read_years, school_ids=schools)
+    for year in years:
         for list_kind in LIST_LABELS:
-            now = member[(school_id, year, list_kind)]
-            before = member.get((school_id, year - 1, list_kind), False)
-            figures[list_kind] += now
-            figures[f"{list_kind}_entered"] += now and not before
-            figures[f"{list_kind}_left"] += before and not now
+            now, before = members[year][list_kind], members[year - 1][list_kind]
+            for school_id, municipality in now.items():
+                figures = counts[(municipality, year)]
+                figures[list_kind] += 1
+                figures[f"{list_kind}_entered"] += school_id not in before
+            for school_id, municipality in before.items():
+                counts[(municipality, year)][f"{list_kind}_left"] += school_id not in now
     for (_municipality, year), figures in counts.items():
         if year - 1 not in known_years:  # nothing to compare with: «нет данных», not «all entered»
             for name in COUNT_FIELDS[3:]:

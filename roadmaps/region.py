@@ -17,7 +17,8 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404
 from django.utils import timezone
 
-from indicators.models import ObjectivityStatus, SchoolStatus, StatusOverride
+from indicators import selectors as indicator_selectors
+from indicators.models import ObjectivityStatus, SchoolStatus
 from indicators.selectors import computed_years
 from monitoring.models import ExpertCard, Level
 from monitoring.reference import BUILTIN_SLUG
@@ -167,40 +168,12 @@ def _figures(
 def list_members(
     *, years: list[int], municipality_ids: list[int] | None = None
 ) -> dict[int, dict[str, dict[int, int]]]:
-    """{year: {list: {school id: municipality id}}}: the effective ШНОР/ШНСУ of each year (2–3 queries)."""
-    effect = {StatusOverride.Decision.INCLUDE.value: True, StatusOverride.Decision.EXCLUDE.value: False}
-    decisions: dict[tuple[int, int, str], bool | None] = {}
-    for school_id, year, kind, decision in (
-        StatusOverride.objects.filter(year__in=years)
-        .order_by("created_at", "pk")
-        .values_list("school_id", "year", "list_kind", "decision")
-    ):
-        decisions[(school_id, year, kind)] = effect.get(decision)
-    decided = {key for key, value in decisions.items() if value is not None}
-    members: dict[int, dict[str, dict[int, int]]] = {y: {k: {} for k in LISTS} for y in years}
-    statuses = SchoolStatus.objects.filter(year__in=years).filter(
-        Q(low_results=True) | Q(unfavourable=True) | Q(school_id__in={key[0] for key in decided})
-    )
+    """{year: {list: {school id: municipality id}}}: the effective ШНОР/ШНСУ of each year, of the given
+    municipalities (`indicators.selectors.list_members`, the one rule)."""
+    schools = None
     if municipality_ids is not None:
-        statuses = statuses.filter(school__municipality_id__in=municipality_ids)
-    for year, school_id, mid, *flags in statuses.values_list(
-        "year", "school_id", "school__municipality_id", *LISTS
-    ):
-        for kind, computed in zip(LISTS, flags, strict=True):
-            decided_as = decisions.get((school_id, year, kind))
-            if decided_as is True or (computed and decided_as is not False):
-                members[year][kind][school_id] = mid
-    # an inclusion by decision of a school without a computed status that year
-    missing = {(sid, y, k) for sid, y, k in decided if decisions[(sid, y, k)] and sid not in members[y][k]}
-    if missing:
-        schools = School.objects.filter(pk__in={sid for sid, _, _ in missing})
-        if municipality_ids is not None:
-            schools = schools.filter(municipality_id__in=municipality_ids)
-        municipality_of = dict(schools.values_list("pk", "municipality_id"))
-        for sid, y, k in missing:
-            if sid in municipality_of:
-                members[y][k][sid] = municipality_of[sid]
-    return members
+        schools = School.objects.filter(municipality_id__in=municipality_ids).values("pk")
+    return indicator_selectors.list_members(years=years, school_ids=schools)
 
 
 def _list_figures(rows: Rows, row, years: list[int], municipality_ids) -> dict[tuple[int, int], set[int]]:

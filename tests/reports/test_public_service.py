@@ -81,6 +81,36 @@ def test_key_figures_show_counts_from_k_and_read_small_ones_as_less_than_k(regio
     assert "Что такое ШНОР и ШНСУ" in text
 
 
+def test_public_counts_of_the_lists_are_those_of_the_staff_lists_page(region):
+    """One rule of list membership: the public figures count what the inspectors' lists page shows —
+    decisions included, a school included by decision without a status of its own that year, and a
+    school gone from the statuses (no results that year) counted as having left the list."""
+    from indicators.models import SchoolStatus
+    from indicators.selectors import list_dynamics
+    from indicators.services.overrides import status_override_create
+    from reports.public_figures import list_counts
+    from schools.models import School
+
+    by_code = {school.code: school for school in School.objects.all()}
+    SchoolStatus.objects.filter(year=2025, school=by_code["P00"]).delete()  # on ШНОР in 2024, no 2025 data
+    late = School.objects.create(
+        code="P99", name="Школа P99", short_name="Школа P99", municipality=by_code["P01"].municipality
+    )
+    for school, decision in ((late, "include"), (by_code["P11"], "include"), (by_code["P01"], "exclude")):
+        status_override_create(
+            school=school, year=2025, list_kind="low_results", decision=decision, reason="решение комиссии"
+        )
+
+    staff = list_dynamics(year=2025, schools=False)["low_results"]
+    public = list_counts(years=[2025])[(by_code["P01"].municipality_id, 2025)]
+
+    # 2024: P00–P09 on ШНОР; 2025 computed: P01–P10 (P00 has no status), P01 excluded, P11 and P99 included
+    assert len(staff["current_ids"]) == 11
+    assert public["low_results"] == 11
+    assert public["low_results_entered"] == len(staff["entered_ids"]) == 3  # P10, P11, P99
+    assert public["low_results_left"] == len(staff["left_ids"]) == 2  # P00, P01
+
+
 def _count_cells(html: str) -> list[str]:
     """The published counts of a page: the big figures and every cell of the charts' tables."""
     values = re.findall(r'class="stat-value">([^<]*)<', html)
