@@ -6,13 +6,12 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth.models import User
-from django.core.exceptions import FieldError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from indicators.selectors import list_members
 from schools.models import Municipality, School
 from schools.roles import is_administrator, is_inspector, is_regional, is_staff_member, principal_school_id
 from schools.selectors import municipality_list_visible_to, scope_municipality_ids, visible_school_ids
@@ -70,35 +69,8 @@ def default_participant_ids(
 
 
 def low_results_school_ids(*, year: int) -> list[int]:
-    """The ШНОР schools of the year: computed status, then the inspectors' latest override per school.
-
-    The indicators app owns the statuses; if its models are not there (or not migrated) the default
-    list is empty and staff add the participants by hand.
-    """
-    try:
-        status_model = apps.get_model("indicators", "SchoolStatus")
-        ids = set(
-            status_model.objects.filter(year=year, low_results=True).values_list("school_id", flat=True)
-        )
-    except (LookupError, FieldError):
-        return []
-    try:
-        override_model = apps.get_model("indicators", "StatusOverride")
-        seen = set()
-        rows = override_model.objects.filter(year=year, list_kind="low_results").order_by(
-            "-created_at", "-pk"
-        )
-        for school_id, decision in rows.values_list("school_id", "decision"):
-            if school_id in seen:
-                continue
-            seen.add(school_id)
-            if decision == "include":
-                ids.add(school_id)
-            elif decision == "exclude":
-                ids.discard(school_id)
-    except (LookupError, FieldError):
-        pass
-    return sorted(ids)
+    """The ШНОР schools of the year, the inspectors' decisions applied (the indicators app's one rule)."""
+    return sorted(list_members(years=[year])[year]["low_results"])
 
 
 def template_list() -> QuerySet[CardTemplate]:

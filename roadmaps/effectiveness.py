@@ -16,7 +16,7 @@ from datetime import date
 
 from indicators.models import Indicator, IndicatorValue, ObjectivityStatus, SchoolStatus
 from indicators.objectivity import MARKERS
-from indicators.selectors import overrides_latest
+from indicators.selectors import list_members
 from schools.models import School
 
 from .models import ManagementDecision
@@ -247,21 +247,22 @@ def verdict(before: float | None, after: float | None, *, higher_is_worse: bool)
 
 
 def list_membership(*, years, school_ids=None) -> dict[tuple[int, int], dict[str, bool]]:
-    """{(school_id, year): {"low_results": bool, "unfavourable": bool}} for schools with a status (or an
-    inspector's decision) that year. The effective membership rule is the indicators app's: the latest
-    non-revert override of a list wins over the computed flag (indicators.selectors.overrides_latest)."""
+    """{(school_id, year): {"low_results": bool, "unfavourable": bool}} for schools with a status (or
+    put on a list by an inspector's decision) that year; membership is the indicators app's one rule
+    (`indicators.selectors.list_members`)."""
+    years = list(years)
+    members = list_members(years=years, school_ids=school_ids)
     statuses = SchoolStatus.objects.filter(year__in=years)
     if school_ids is not None:
         statuses = statuses.filter(school_id__in=school_ids)
-    membership = {
-        (s["school_id"], s["year"]): {code: s[code] for code, _ in LISTS}
-        for s in statuses.values("school_id", "year", *(code for code, _ in LISTS))
+    keys = set(statuses.values_list("school_id", "year"))
+    keys |= {
+        (school_id, year) for year, lists in members.items() for ids in lists.values() for school_id in ids
     }
-    for year in years:
-        for (school_id, list_kind), override in overrides_latest(year=year, school_ids=school_ids).items():
-            lists = membership.setdefault((school_id, year), {code: False for code, _ in LISTS})
-            lists[list_kind] = bool(override.effective)
-    return membership
+    return {
+        (school_id, year): {code: school_id in members[year][code] for code, _ in LISTS}
+        for school_id, year in keys
+    }
 
 
 def effectiveness_report(*, year: int, school_ids=None) -> EffectivenessReport:
