@@ -28,15 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from loadkit import (  # noqa: E402
-    HOST,
-    free_port,
-    gunicorn_start,
-    latency_ms,
-    process_stop,
-    threads_run,
-    wait_ready,
-)
+from loadkit import HOST, Gunicorn, latency_ms, threads_run  # noqa: E402
 from run import ADMIN_URL, BENCH_SETTINGS_ENV, DATA, Database, log  # noqa: E402
 
 HEADERS = {"X-Forwarded-Proto": "https", "Content-Type": "application/json", "Accept-Language": "ru"}
@@ -218,10 +210,14 @@ def main() -> None:
         db.create()
         log(f"{args.principals} schools, principals, cards")
         world = json.loads(_child("--setup", str(args.principals), env))
-        port = free_port()
-        log(f"gunicorn on {HOST}:{port}, {args.workers} workers")
-        gunicorn = gunicorn_start(port=port, workers=args.workers, env=env, options=("--backlog", "2048"))
-        wait_ready(port, "/api/schema/", HEADERS, time.monotonic() + 60)
+        gunicorn = Gunicorn(
+            env=env,
+            workers=args.workers,
+            ready_path="/api/schema/",
+            headers=HEADERS,
+            options=("--backlog", "2048"),
+        )
+        port = gunicorn.port
         load_avg_before, checkpoints_before = os.getloadavg()[0], checkpoint_activity()
         log(f"{args.principals} principals save drafts for {args.seconds:.0f} s (think {args.think} s)")
         figures = load(port, world, seconds=args.seconds, think=args.think)
@@ -254,7 +250,7 @@ def main() -> None:
             sys.exit(1)
     finally:
         if gunicorn is not None:
-            process_stop(gunicorn)
+            gunicorn.stop()
         if not args.keep:
             db.drop()
 

@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from loadkit import HOST, free_port, gunicorn_start, latency_ms, process_stop, threads_run, wait_ready  # noqa: E402
+from loadkit import HOST, Gunicorn, latency_ms, threads_run  # noqa: E402
 from run import BENCH_SETTINGS_ENV, DATA, YEAR, YEARS, Database, collect_static, log, run_prepare, run_task  # noqa: E402
 
 # gunicorn sits behind a TLS-terminating proxy in production; without DEBUG the portal redirects plain
@@ -179,14 +179,13 @@ def main() -> None:
         if args.prepare_only:
             log(f"kept: DATABASE_URL={db.url} (report {report_id}); drop it when done")
             return
-        port = free_port()
-        log(f"gunicorn on {HOST}:{port}, {args.workers} workers")
-        gunicorn = gunicorn_start(
-            port=port,
-            workers=args.workers,
+        gunicorn = Gunicorn(
             env={**db.env(), **env, **({"REDIS_URL": args.redis} if args.redis else {})},
+            workers=args.workers,
+            ready_path="/quality/",
+            headers=HEADERS,
         )
-        wait_ready(port, "/quality/", HEADERS, time.monotonic() + 60)
+        port = gunicorn.port
         published = figures["publish"]
         opendata_base = f"/quality/opendata/{published['opendata_set']}/"
         paths = [
@@ -219,7 +218,7 @@ def main() -> None:
                 log(f"  cold {path}: {f}")
     finally:
         if gunicorn is not None:
-            process_stop(gunicorn)
+            gunicorn.stop()
         if not args.prepare_only:
             db.drop()
     out = DATA / f"load_public_{stamp}.json"

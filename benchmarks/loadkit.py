@@ -1,6 +1,6 @@
-"""What the load scripts (load_public.py, load_card_drafts.py, region.py) share: gunicorn started as in
-docker-compose.yml (sync workers, DEBUG off) on a free loopback port and stopped again, client threads run
-and timed, latency percentiles."""
+"""What the load scripts (load_public.py, load_card_drafts.py, region.py) share: gunicorn as in
+docker-compose.yml (sync workers, DEBUG off) on a free loopback port, client threads run and timed,
+latency percentiles."""
 
 import http.client
 import os
@@ -12,6 +12,8 @@ import threading
 import time
 from pathlib import Path
 
+from run import log
+
 HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,26 +24,52 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def gunicorn_start(*, port: int, workers: int, env: dict, options: tuple[str, ...] = ()) -> subprocess.Popen:
-    """gunicorn serving the portal on HOST:`port` in a session of its own (stopped by `process_stop`)."""
-    return subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi:application",
-            "--bind",
-            f"{HOST}:{port}",
-            "--workers",
-            str(workers),
-            *options,
-            "--timeout",
-            "60",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
+class Gunicorn:
+    """gunicorn serving the portal as docker-compose.yml runs it, on a free loopback port, answering GET
+    `ready_path` once built; `stop()` ends it."""
+
+    def __init__(self, *, env: dict, workers: int, ready_path: str, headers: dict, options: tuple = ()):
+        self.port, self.workers, self.headers = free_port(), workers, headers
+        log(f"gunicorn on {HOST}:{self.port}, {workers} workers")
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "config.wsgi:application",
+                "--bind",
+                f"{HOST}:{self.port}",
+                "--workers",
+                str(workers),
+                *options,
+                "--timeout",
+                "60",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
+        try:
+            wait_ready(self.port, ready_path, headers, time.monotonic() + 60)
+        except RuntimeError:
+            self.stop()
+            raise
+
+    def get(self, path: str, cookie: str, connection=None) -> tuple[int, float]:
+        """(status, seconds) of one GET with the session `cookie`, on `connection` if given."""
+        own = connection is None
+        connection = connection or http.client.HTTPConnection(HOST, self.port, timeout=60)
+        started = time.perf_counter()
+        connection.request("GET", path, headers={**self.headers, "Cookie": cookie})
+        response = connection.getresponse()
+        response.read()
+        elapsed = time.perf_counter() - started
+        if own:
+            connection.close()
+        return response.status, elapsed
+
+    def stop(self) -> None:
+        processes_stop([self.process], timeout=30)
 
 
 def wait_ready(port: int, path: str, headers: dict, deadline: float) -> None:
@@ -58,12 +86,8 @@ def wait_ready(port: int, path: str, headers: dict, deadline: float) -> None:
     raise RuntimeError("gunicorn did not answer in time")
 
 
-def process_stop(process: subprocess.Popen, *, timeout: float = 30) -> None:
-    """SIGTERM to the process's group, SIGKILL if it has not ended after `timeout` seconds."""
-    processes_stop([process], timeout=timeout)
-
-
 def processes_stop(processes: list[subprocess.Popen], *, timeout: float) -> None:
+    """SIGTERM to each process's group, SIGKILL to those not ended `timeout` seconds later."""
     for process in processes:
         os.killpg(process.pid, signal.SIGTERM)
     for process in processes:

@@ -47,16 +47,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from loadkit import (  # noqa: E402
-    HOST,
-    free_port,
-    gunicorn_start,
-    latency_ms,
-    process_stop,
-    processes_stop,
-    threads_run,
-    wait_ready,
-)
+from loadkit import HOST, Gunicorn, latency_ms, processes_stop, threads_run  # noqa: E402
 from run import BENCH_SETTINGS_ENV, DATA, PYTHON, YEAR, YEARS, Database, collect_static, log, run_task  # noqa: E402
 
 HEADERS = {"X-Forwarded-Proto": "https", "Accept-Language": "ru"}
@@ -180,29 +171,6 @@ TASKS = {
 # --- orchestrator side -----------------------------------------------------------------------------------
 
 
-class Gunicorn:
-    def __init__(self, db: Database, workers: int = 3):
-        self.port, self.workers = free_port(), workers
-        log(f"gunicorn on {HOST}:{self.port}, {workers} workers")
-        self.process = gunicorn_start(port=self.port, workers=workers, env={**db.env(), **ENV})
-        wait_ready(self.port, "/accounts/login/", {**HEADERS, "Cookie": ""}, time.monotonic() + 60)
-
-    def get(self, path: str, cookie: str, connection=None) -> tuple[int, float]:
-        own = connection is None
-        connection = connection or http.client.HTTPConnection(HOST, self.port, timeout=60)
-        started = time.perf_counter()
-        connection.request("GET", path, headers={**HEADERS, "Cookie": cookie})
-        response = connection.getresponse()
-        response.read()
-        elapsed = time.perf_counter() - started
-        if own:
-            connection.close()
-        return response.status, elapsed
-
-    def stop(self) -> None:
-        process_stop(self.process)
-
-
 def percentiles(values: list[float]) -> dict:
     return {"requests": len(values), **latency_ms(values)}
 
@@ -308,18 +276,12 @@ def interleaved_sessions(sessions: list[dict]) -> list[dict]:
 
 
 def part_load(args, stamp: str) -> dict:
-    db = Database("postgresql", args.load_db or f"bench_region_load_{stamp}")
-    figures: dict = {"part": "load", "database": db.name}
+    def generate(db: Database, figures: dict) -> None:
+        years = ",".join(map(str, YEARS))
+        figures["region"] = _region(db, args.schools, args.municipalities, years, timeout=args.timeout)
 
-    def generate() -> None:
-        figures["region"] = run_task(
-            db, "region", "--schools", args.schools, "--n", args.municipalities,
-            "--results-years", ",".join(map(str, YEARS)), timeout=args.timeout, env=ENV,
-            script=__file__,
-        )  # fmt: skip
-
-    fill = None if args.load_db else generate
-    with _served(args, db, "--load-db", generate=fill) as (server, sessions):
+    served = _served(args, "load", stamp, reuse=args.load_db, reuse_flag="--load-db", generate=generate)
+    with served as (figures, server, sessions):
         order = interleaved_sessions(sessions)
         mixed_load(server, order, clients=args.clients, seconds=5)  # warm-up: every worker connects
         figures["single"] = single_requests(server, order[0], repeat=args.repeat)
@@ -331,38 +293,54 @@ def part_load(args, stamp: str) -> dict:
 
 
 def part_country(args, stamp: str) -> dict:
-    db = Database("postgresql", args.country_db or f"bench_region_country_{stamp}")
-    figures: dict = {"part": "country", "database": db.name}
-
-    def generate() -> None:
-        figures["region"] = run_task(
-            db, "region", "--schools", args.country_schools, "--n", args.country_municipalities,
-            "--results-years", args.country_years, timeout=max(args.timeout, 3600), env=ENV,
-            script=__file__,
-        )  # fmt: skip
+    def generate(db: Database, figures: dict) -> None:
+        figures["region"] = _region(
+            db,
+            args.country_schools,
+            args.country_municipalities,
+            args.country_years,
+            timeout=max(args.timeout, 3600),
+        )
         figures["compute"] = run_task(db, "compute_year", timeout=args.timeout, env=ENV, script=__file__)
 
-    fill = None if args.country_db else generate
-    with _served(args, db, "--country-db", generate=fill) as (server, sessions):
+    served = _served(
+        args, "country", stamp, reuse=args.country_db, reuse_flag="--country-db", generate=generate
+    )
+    with served as (figures, server, sessions):
         regional = next(s for s in sessions if s["username"].startswith("regional"))
         figures["pages"] = single_requests(server, regional, repeat=args.repeat, pages=COUNTRY_PAGES)
     return figures
 
 
+def _region(db: Database, schools: int, municipalities: int, years: str, *, timeout: int) -> dict:
+    """The `region` task: `schools` synthetic schools in `municipalities` municipalities, results of `years`
+    (comma-separated)."""
+    return run_task(
+        db, "region", "--schools", schools, "--n", municipalities, "--results-years", years,
+        timeout=timeout, env=ENV, script=__file__,
+    )  # fmt: skip
+
+
 @contextmanager
-def _served(args, db: Database, reuse_flag: str, *, generate: Callable[[], None] | None):
-    """(gunicorn over `db`, the staff sessions of its users). `generate` fills a new database (None: `db`
-    is one kept from an earlier run, given with `reuse_flag`). Afterwards the server is stopped and the
-    database dropped, or kept with --keep."""
+def _served(
+    args, part: str, stamp: str, *, reuse: str, reuse_flag: str, generate: Callable[[Database, dict], None]
+):
+    """(the part's figures, gunicorn over its database, the staff sessions of its users). The database is
+    `reuse`, one kept from an earlier run (given with `reuse_flag`), or a new one `generate(db, figures)`
+    fills. Afterwards the server is stopped and the database dropped, or kept with --keep."""
+    db = Database("postgresql", reuse or f"bench_region_{part}_{stamp}")
+    figures: dict = {"part": part, "database": db.name}
     server = None
     try:
-        if generate is not None:
+        if not reuse:
             db.create()
-            generate()
+            generate(db, figures)
         sessions = run_task(db, "sessions", timeout=args.timeout, env=ENV, script=__file__)["sessions"]
         collect_static(db)
-        server = Gunicorn(db, workers=args.workers)
-        yield server, sessions
+        server = Gunicorn(
+            env={**db.env(), **ENV}, workers=args.workers, ready_path="/accounts/login/", headers=HEADERS
+        )
+        yield figures, server, sessions
     finally:
         if server:
             server.stop()
@@ -402,10 +380,8 @@ def part_reports(args, stamp: str) -> dict:
     figures: dict = {"part": "reports"}
     try:
         db.create()
-        figures["region"] = run_task(
-            db, "region", "--schools", args.schools, "--n", args.municipalities,
-            "--results-years", ",".join(map(str, YEARS)), timeout=args.timeout, env=ENV, script=__file__,
-        )  # fmt: skip
+        years = ",".join(map(str, YEARS))
+        figures["region"] = _region(db, args.schools, args.municipalities, years, timeout=args.timeout)
         collect_static(db)
         redis_env = {"REDIS_URL": args.redis}
         for count in (1, 2):
