@@ -88,15 +88,8 @@ def main() -> None:
     db = bench.Database("postgresql", f"portal_tests_ci_bench_{args.schools}_{stamp}")
     db.create()
     try:
-        bench.run_task(
-            db,
-            "prepare",
-            "--schools",
-            args.schools,
-            "--results-years",
-            ",".join(map(str, bench.YEARS[-2:])),
-            timeout=args.timeout,
-            script=__file__,
+        bench.run_prepare(
+            db, schools=args.schools, years=bench.YEARS[-2:], timeout=args.timeout, script=__file__
         )
         runs: dict[str, list[dict]] = {"psycopg2": [], "psycopg3": []}
         envs = {"psycopg2": {}, "psycopg3": {"PYTHONPATH": args.psycopg3_path}}

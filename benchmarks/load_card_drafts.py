@@ -18,7 +18,6 @@ import http.client
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import threading
@@ -29,9 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from loadkit import HOST, Gunicorn, latency_ms, threads_run  # noqa: E402
 from run import ADMIN_URL, BENCH_SETTINGS_ENV, DATA, Database, log  # noqa: E402
 
-HOST = "127.0.0.1"
 HEADERS = {"X-Forwarded-Proto": "https", "Content-Type": "application/json", "Accept-Language": "ru"}
 
 
@@ -130,19 +129,6 @@ def _child(mode: str, arg: str, env: dict) -> str:
     )
 
 
-def wait_ready(port: int, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection(HOST, port, timeout=5)
-            connection.request("GET", "/api/schema/", headers=HEADERS)
-            connection.getresponse().read()
-            connection.close()
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError("gunicorn did not answer in time")
-
-
 def load(port: int, world: list[dict], *, seconds: float, think: float) -> dict:
     """One thread per principal; each remembers its last acknowledged save."""
     latencies, errors, lock = [], [], threading.Lock()
@@ -187,30 +173,13 @@ def load(port: int, world: list[dict], *, seconds: float, think: float) -> dict:
             errors.extend(bad)
 
     threads = [threading.Thread(target=principal, args=(me,), daemon=True) for me in world]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=seconds + 120)
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-
-    def pct(p):
-        return (
-            round(latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000, 1)
-            if latencies
-            else None
-        )
-
+    elapsed = threads_run(threads, join_timeout=seconds + 120)
     return {
         "requests": len(latencies),
         "errors": len(errors),
         "error_kinds": sorted(set(errors))[:5],
         "rps": round(len(latencies) / elapsed, 1),
-        "p50_ms": pct(50),
-        "p95_ms": pct(95),
-        "p99_ms": pct(99),
-        "max_ms": round(latencies[-1] * 1000, 1) if latencies else None,
+        **latency_ms(latencies),
     }
 
 
@@ -241,28 +210,14 @@ def main() -> None:
         db.create()
         log(f"{args.principals} schools, principals, cards")
         world = json.loads(_child("--setup", str(args.principals), env))
-        port = _free_port()
-        log(f"gunicorn on {HOST}:{port}, {args.workers} workers")
-        gunicorn = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "config.wsgi:application",
-                "--bind",
-                f"{HOST}:{port}",
-                "--workers",
-                str(args.workers),
-                "--backlog",
-                "2048",
-                "--timeout",
-                "60",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
+        gunicorn = Gunicorn(
             env=env,
-            start_new_session=True,
+            workers=args.workers,
+            ready_path="/api/schema/",
+            headers=HEADERS,
+            options=("--backlog", "2048"),
         )
-        wait_ready(port, time.monotonic() + 60)
+        port = gunicorn.port
         load_avg_before, checkpoints_before = os.getloadavg()[0], checkpoint_activity()
         log(f"{args.principals} principals save drafts for {args.seconds:.0f} s (think {args.think} s)")
         figures = load(port, world, seconds=args.seconds, think=args.think)
@@ -295,11 +250,7 @@ def main() -> None:
             sys.exit(1)
     finally:
         if gunicorn is not None:
-            os.killpg(gunicorn.pid, signal.SIGTERM)
-            try:
-                gunicorn.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(gunicorn.pid, signal.SIGKILL)
+            gunicorn.stop()
         if not args.keep:
             db.drop()
 
@@ -317,14 +268,6 @@ def checkpoint_activity() -> dict:
         row = cursor.fetchone()
     admin.close()
     return dict(zip(("checkpoints", "buffers_written", "write_ms", "sync_ms"), row, strict=True))
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 if __name__ == "__main__":

@@ -20,11 +20,7 @@ the end.
 import argparse
 import http.client
 import json
-import os
 import random
-import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -34,9 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from run import BENCH_SETTINGS_ENV, DATA, YEAR, YEARS, Database, collect_static, log, run_task  # noqa: E402
+from loadkit import HOST, Gunicorn, latency_ms, threads_run  # noqa: E402
+from run import BENCH_SETTINGS_ENV, DATA, YEAR, YEARS, Database, collect_static, log, run_prepare, run_task  # noqa: E402
 
-HOST = "127.0.0.1"
 # gunicorn sits behind a TLS-terminating proxy in production; without DEBUG the portal redirects plain
 # HTTP to HTTPS (SECURE_SSL_REDIRECT) and trusts this header (SECURE_PROXY_SSL_HEADER).
 # Every browser sends Accept-Encoding: gzip; the cached pages are stored compressed (reports/public_cache.py).
@@ -68,25 +64,6 @@ def task_publish(args) -> dict:
         "opendata_set": lists.identifier,
         "opendata_file": lists.file_names()[0],
     }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def wait_ready(port: int, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection(HOST, port, timeout=5)
-            connection.request("GET", "/quality/", headers=HEADERS)
-            connection.getresponse().read()
-            connection.close()
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError("gunicorn did not answer in time")
 
 
 def cold(port: int, path: str, *, redis_url: str, times: int) -> dict:
@@ -154,27 +131,14 @@ def load(
             errors.extend(bad)
 
     threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=seconds + 60)
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-
-    def pct(p):
-        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000 if latencies else None
-
+    elapsed = threads_run(threads, join_timeout=seconds + 60)
     return {
         "path": path,
         "requests": len(latencies),
         "errors": len(errors),
         "error_kinds": sorted(set(errors))[:5],
         "rps": len(latencies) / elapsed,
-        "p50_ms": pct(50),
-        "p95_ms": pct(95),
-        "p99_ms": pct(99),
-        "max_ms": latencies[-1] * 1000 if latencies else None,
+        **latency_ms(latencies, digits=None),
     }
 
 
@@ -208,42 +172,20 @@ def main() -> None:
     gunicorn = None
     try:
         db.create()
-        figures["prepare"] = run_task(
-            db,
-            "prepare",
-            "--schools",
-            args.schools,
-            "--results-years",
-            ",".join(map(str, YEARS)),
-            timeout=args.timeout,
-            env=env,
-        )
+        figures["prepare"] = run_prepare(db, schools=args.schools, years=YEARS, timeout=args.timeout, env=env)
         collect_static(db)  # the report's PDF links the hashed stylesheet: collected before publishing
         figures["publish"] = run_task(db, "publish", timeout=args.timeout, env=env, script=__file__)
         report_id = figures["publish"].get("report_id")
         if args.prepare_only:
             log(f"kept: DATABASE_URL={db.url} (report {report_id}); drop it when done")
             return
-        port = free_port()
-        log(f"gunicorn on {HOST}:{port}, {args.workers} workers")
-        gunicorn = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "config.wsgi:application",
-                "--bind",
-                f"{HOST}:{port}",
-                "--workers",
-                str(args.workers),
-                "--timeout",
-                "60",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
+        gunicorn = Gunicorn(
             env={**db.env(), **env, **({"REDIS_URL": args.redis} if args.redis else {})},
-            start_new_session=True,
+            workers=args.workers,
+            ready_path="/quality/",
+            headers=HEADERS,
         )
-        wait_ready(port, time.monotonic() + 60)
+        port = gunicorn.port
         published = figures["publish"]
         opendata_base = f"/quality/opendata/{published['opendata_set']}/"
         paths = [
@@ -276,11 +218,7 @@ def main() -> None:
                 log(f"  cold {path}: {f}")
     finally:
         if gunicorn is not None:
-            os.killpg(gunicorn.pid, signal.SIGTERM)
-            try:
-                gunicorn.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(gunicorn.pid, signal.SIGKILL)
+            gunicorn.stop()
         if not args.prepare_only:
             db.drop()
     out = DATA / f"load_public_{stamp}.json"

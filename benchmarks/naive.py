@@ -10,26 +10,14 @@ against it understates the gain.
 from django.db import transaction
 from django.utils import timezone
 
+from indicators.computation import RESULT_SHARES, SOCIAL_SHARES, TEACHER_SHARES
 from indicators.models import AssessmentResult, ComputationRun, Indicator, IndicatorValue
 from schools.models import School, SchoolContext
 
-RESULT_SHARES = {
-    # indicator code: (procedure code, numerator field)
-    "ege_high_share": ("EGE", "high"),
-    "ege_below_min_share": ("EGE", "below_min"),
-    "oge_below_min_share": ("OGE", "below_min"),
-    "vpr_fail_share": ("VPR", "mark2"),
-    "vpr_lowered_share": ("VPR", "lowered"),
-}
+# The same shares as the compute (indicators.computation): code → (numerator field, denominator field).
 CONTEXT_SHARES = {
-    "police_register_share": ("police_registered", "students"),
-    "migrant_share": ("migrants", "students"),
-    "not_attested_share": ("not_attested", "students"),
-    "absentee_share": ("absentees", "students"),
-    "special_needs_share": ("special_needs", "students"),
-    "teachers_diagnosed_share": ("teachers_diagnosed", "teachers"),
-    "teachers_pd_request_share": ("teachers_pd_request", "teachers"),
-    "teachers_pd_risk_share": ("teachers_pd_risk", "teachers"),
+    **{code: (part, "students") for code, part in SOCIAL_SHARES.items()},
+    **{code: (part, "teachers") for code, part in TEACHER_SHARES.items()},
 }
 
 

@@ -35,21 +35,21 @@ import argparse
 import http.client
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from loadkit import HOST, Gunicorn, latency_ms, processes_stop, threads_run  # noqa: E402
 from run import BENCH_SETTINGS_ENV, DATA, PYTHON, YEAR, YEARS, Database, collect_static, log, run_task  # noqa: E402
 
-HOST = "127.0.0.1"
 HEADERS = {"X-Forwarded-Proto": "https", "Accept-Language": "ru"}
 # {school} is a school of the user's scope, {municipality} a municipality code of it, {year} the last year
 STAFF_PAGES = [
@@ -171,75 +171,8 @@ TASKS = {
 # --- orchestrator side -----------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-class Gunicorn:
-    def __init__(self, db: Database, workers: int = 3):
-        self.port, self.workers = free_port(), workers
-        log(f"gunicorn on {HOST}:{self.port}, {workers} workers")
-        self.process = subprocess.Popen(
-            [
-                str(Path(PYTHON).parent / "gunicorn"),
-                "config.wsgi:application",
-                "--bind",
-                f"{HOST}:{self.port}",
-                "--workers",
-                str(workers),
-                "--timeout",
-                "60",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env={**db.env(), **ENV},
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                self.get("/accounts/login/", "")
-                return
-            except OSError:
-                time.sleep(0.5)
-        raise RuntimeError("gunicorn did not answer in time")
-
-    def get(self, path: str, cookie: str, connection=None) -> tuple[int, float]:
-        own = connection is None
-        connection = connection or http.client.HTTPConnection(HOST, self.port, timeout=60)
-        started = time.perf_counter()
-        connection.request("GET", path, headers={**HEADERS, "Cookie": cookie})
-        response = connection.getresponse()
-        response.read()
-        elapsed = time.perf_counter() - started
-        if own:
-            connection.close()
-        return response.status, elapsed
-
-    def stop(self) -> None:
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-
-
 def percentiles(values: list[float]) -> dict:
-    values = sorted(values)
-
-    def pct(p):
-        return round(values[min(len(values) - 1, int(p / 100 * len(values)))] * 1000, 1) if values else None
-
-    return {
-        "requests": len(values),
-        "p50_ms": pct(50),
-        "p95_ms": pct(95),
-        "p99_ms": pct(99),
-        "max_ms": pct(100),
-    }
+    return {"requests": len(values), **latency_ms(values)}
 
 
 def fill(path: str, session: dict) -> str:
@@ -288,12 +221,7 @@ def mixed_load(
             errors.extend(bad)
 
     threads = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=seconds + 120)
-    elapsed = time.perf_counter() - started
+    elapsed = threads_run(threads, join_timeout=seconds + 120)
     everything = [v for values in latencies.values() for v in values]
     return {
         "clients": clients,
@@ -348,20 +276,12 @@ def interleaved_sessions(sessions: list[dict]) -> list[dict]:
 
 
 def part_load(args, stamp: str) -> dict:
-    db = Database("postgresql", args.load_db or f"bench_region_load_{stamp}")
-    figures: dict = {"part": "load", "database": db.name}
-    server = None
-    try:
-        if not args.load_db:
-            db.create()
-            figures["region"] = run_task(
-                db, "region", "--schools", args.schools, "--n", args.municipalities,
-                "--results-years", ",".join(map(str, YEARS)), timeout=args.timeout, env=ENV,
-                script=__file__,
-            )  # fmt: skip
-        sessions = run_task(db, "sessions", timeout=args.timeout, env=ENV, script=__file__)["sessions"]
-        collect_static(db)
-        server = Gunicorn(db, workers=args.workers)
+    def generate(db: Database, figures: dict) -> None:
+        years = ",".join(map(str, YEARS))
+        figures["region"] = _region(db, args.schools, args.municipalities, years, timeout=args.timeout)
+
+    served = _served(args, "load", stamp, reuse=args.load_db, reuse_flag="--load-db", generate=generate)
+    with served as (figures, server, sessions):
         order = interleaved_sessions(sessions)
         mixed_load(server, order, clients=args.clients, seconds=5)  # warm-up: every worker connects
         figures["single"] = single_requests(server, order[0], repeat=args.repeat)
@@ -369,11 +289,62 @@ def part_load(args, stamp: str) -> dict:
             key = f"mixed_pause_{pause:g}"
             figures[key] = mixed_load(server, order, clients=args.clients, seconds=args.seconds, pause=pause)
             log(f"  mixed load, pause {pause:g} s: {json.dumps(figures[key]['all'])}")
+    return figures
+
+
+def part_country(args, stamp: str) -> dict:
+    def generate(db: Database, figures: dict) -> None:
+        figures["region"] = _region(
+            db,
+            args.country_schools,
+            args.country_municipalities,
+            args.country_years,
+            timeout=max(args.timeout, 3600),
+        )
+        figures["compute"] = run_task(db, "compute_year", timeout=args.timeout, env=ENV, script=__file__)
+
+    served = _served(
+        args, "country", stamp, reuse=args.country_db, reuse_flag="--country-db", generate=generate
+    )
+    with served as (figures, server, sessions):
+        regional = next(s for s in sessions if s["username"].startswith("regional"))
+        figures["pages"] = single_requests(server, regional, repeat=args.repeat, pages=COUNTRY_PAGES)
+    return figures
+
+
+def _region(db: Database, schools: int, municipalities: int, years: str, *, timeout: int) -> dict:
+    """The `region` task: `schools` synthetic schools in `municipalities` municipalities, results of `years`
+    (comma-separated)."""
+    return run_task(
+        db, "region", "--schools", schools, "--n", municipalities, "--results-years", years,
+        timeout=timeout, env=ENV, script=__file__,
+    )  # fmt: skip
+
+
+@contextmanager
+def _served(
+    args, part: str, stamp: str, *, reuse: str, reuse_flag: str, generate: Callable[[Database, dict], None]
+):
+    """(the part's figures, gunicorn over its database, the staff sessions of its users). The database is
+    `reuse`, one kept from an earlier run (given with `reuse_flag`), or a new one `generate(db, figures)`
+    fills. Afterwards the server is stopped and the database dropped, or kept with --keep."""
+    db = Database("postgresql", reuse or f"bench_region_{part}_{stamp}")
+    figures: dict = {"part": part, "database": db.name}
+    server = None
+    try:
+        if not reuse:
+            db.create()
+            generate(db, figures)
+        sessions = run_task(db, "sessions", timeout=args.timeout, env=ENV, script=__file__)["sessions"]
+        collect_static(db)
+        server = Gunicorn(
+            env={**db.env(), **ENV}, workers=args.workers, ready_path="/accounts/login/", headers=HEADERS
+        )
+        yield figures, server, sessions
     finally:
         if server:
             server.stop()
-        _keep_or_drop(args, db, "--load-db")
-    return figures
+        _keep_or_drop(args, db, reuse_flag)
 
 
 def _keep_or_drop(args, db: Database, reuse_flag: str) -> None:
@@ -381,31 +352,6 @@ def _keep_or_drop(args, db: Database, reuse_flag: str) -> None:
         log(f"kept: DATABASE_URL={db.url} (rerun with {reuse_flag} {db.name}; drop it when done)")
     else:
         db.drop()
-
-
-def part_country(args, stamp: str) -> dict:
-    db = Database("postgresql", args.country_db or f"bench_region_country_{stamp}")
-    figures: dict = {"part": "country", "database": db.name}
-    server = None
-    try:
-        if not args.country_db:
-            db.create()
-            figures["region"] = run_task(
-                db, "region", "--schools", args.country_schools, "--n", args.country_municipalities,
-                "--results-years", args.country_years, timeout=max(args.timeout, 3600), env=ENV,
-                script=__file__,
-            )  # fmt: skip
-            figures["compute"] = run_task(db, "compute_year", timeout=args.timeout, env=ENV, script=__file__)
-        sessions = run_task(db, "sessions", timeout=args.timeout, env=ENV, script=__file__)["sessions"]
-        regional = next(s for s in sessions if s["username"].startswith("regional"))
-        collect_static(db)
-        server = Gunicorn(db, workers=args.workers)
-        figures["pages"] = single_requests(server, regional, repeat=args.repeat, pages=COUNTRY_PAGES)
-    finally:
-        if server:
-            server.stop()
-        _keep_or_drop(args, db, "--country-db")
-    return figures
 
 
 def start_workers(db: Database, count: int, redis: str) -> list[subprocess.Popen]:
@@ -426,13 +372,7 @@ def start_workers(db: Database, count: int, redis: str) -> list[subprocess.Popen
 
 
 def stop_workers(workers: list[subprocess.Popen]) -> None:
-    for worker in workers:
-        os.killpg(worker.pid, signal.SIGTERM)
-    for worker in workers:
-        try:
-            worker.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
+    processes_stop(workers, timeout=60)
 
 
 def part_reports(args, stamp: str) -> dict:
@@ -440,10 +380,8 @@ def part_reports(args, stamp: str) -> dict:
     figures: dict = {"part": "reports"}
     try:
         db.create()
-        figures["region"] = run_task(
-            db, "region", "--schools", args.schools, "--n", args.municipalities,
-            "--results-years", ",".join(map(str, YEARS)), timeout=args.timeout, env=ENV, script=__file__,
-        )  # fmt: skip
+        years = ",".join(map(str, YEARS))
+        figures["region"] = _region(db, args.schools, args.municipalities, years, timeout=args.timeout)
         collect_static(db)
         redis_env = {"REDIS_URL": args.redis}
         for count in (1, 2):

@@ -28,6 +28,7 @@ from run import (  # noqa: E402
     _cpu_seconds,
     _rss_mb,
     collect_static,
+    run_prepare,
     run_task,
 )
 
@@ -113,18 +114,7 @@ def main() -> None:
         env = {"MEDIA_ROOT": str(media), **BENCH_SETTINGS_ENV, "DEBUG": "1" if args.debug else "0"}
         if size == sizes[0]:
             collect_static(db)
-        entry = {
-            "prepare": run_task(
-                db,
-                "prepare",
-                "--schools",
-                size,
-                "--results-years",
-                ",".join(map(str, YEARS)),
-                timeout=args.timeout,
-                env=env,
-            )
-        }
+        entry = {"prepare": run_prepare(db, schools=size, years=YEARS, timeout=args.timeout, env=env)}
         entry["compute_all"] = _worker(db, "compute-all", args.timeout, env)
         entry["report"] = _worker(db, "report", args.timeout, env)
         figures[str(size)] = entry

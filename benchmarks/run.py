@@ -433,6 +433,23 @@ def run_task(
     return outcome
 
 
+def run_prepare(
+    db: Database, *, schools: int, years, timeout: int, env: dict | None = None, script: str = __file__
+) -> dict:
+    """The `prepare` task in a child process: `schools` synthetic schools with results of `years`."""
+    return run_task(
+        db,
+        "prepare",
+        "--schools",
+        schools,
+        "--results-years",
+        ",".join(map(str, years)),
+        timeout=timeout,
+        env=env,
+        script=script,
+    )
+
+
 def bench_import(db: Database, args) -> dict:
     import generate
 
@@ -486,17 +503,8 @@ def bench_compute(db_vendor: str, args, stamp: str) -> dict:
         db = Database(db_vendor, f"bench_{db_vendor[:2]}_compute_{size}_{stamp}")
         db.create()
         years = YEARS if size <= 1000 else YEARS[-args.compute_years :]
-        prepared = run_task(
-            db,
-            "prepare",
-            "--schools",
-            size,
-            "--results-years",
-            ",".join(map(str, years)),
-            timeout=args.timeout,
-        )
         figures[str(size)] = {
-            "prepare": prepared,
+            "prepare": run_prepare(db, schools=size, years=years, timeout=args.timeout),
             "result_years": years,
             "compute": run_task(db, "compute", timeout=args.timeout),
             "compute_again": run_task(db, "compute", timeout=args.timeout),

@@ -151,10 +151,16 @@ def _base_document():
     return document
 
 
-def _order(kind: str):
+def _titled_document():
+    """The head every template shares: the requisites of the department and the document, then the title."""
     document = _base_document()
     _requisites(document)
     _paragraph(document, "{{ title }}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    return document
+
+
+def _order(kind: str):
+    document = _titled_document()
     _paragraph(document, "{{ preamble }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=6)
     _items(document, lead="ПРИКАЗЫВАЮ:")
     _paragraph(document, "{{ control_number }}. {{ control }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
@@ -165,9 +171,7 @@ def _order(kind: str):
 
 
 def _spravka():
-    document = _base_document()
-    _requisites(document)
-    _paragraph(document, "{{ title }}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    document = _titled_document()
     _paragraph(document, "{%p for line in summary %}")
     _paragraph(document, "{{ line }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=6)
     _paragraph(document, "{%p endfor %}")
@@ -183,9 +187,7 @@ def _spravka():
 
 
 def _protocol():
-    document = _base_document()
-    _requisites(document)
-    _paragraph(document, "{{ title }}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    document = _titled_document()
     _paragraph(document, "Председатель: {{ chair }}")
     _paragraph(document, "Секретарь: {{ secretary }}")
     _paragraph(document, "Присутствовали: {{ attendees }}", space_after=12)

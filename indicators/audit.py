@@ -8,7 +8,7 @@ under the action. Registered in IndicatorsConfig.ready.
 from django.urls import reverse
 
 from schools import formatting
-from schools.audit import AuditEntry, FieldChange, user_text
+from schools.audit import AuditEntry, FieldChange, stream_records, user_text
 
 from .models import StatusOverride
 
@@ -17,12 +17,15 @@ STREAM_TITLE = "Решения инспекторов о статусе (ШНО�
 
 
 def status_override_records(username: str, limit: int, municipality_ids: list[int] | None = None):
-    rows = StatusOverride.objects.select_related("school", "created_by").order_by("-created_at", "-pk")
-    if username:
-        rows = rows.filter(created_by__username=username)
-    if municipality_ids is not None:
-        rows = rows.filter(school__municipality_id__in=municipality_ids)
-    return [(row.created_at, row) for row in rows[:limit]]
+    return stream_records(
+        StatusOverride.objects.select_related("school", "created_by").order_by("-created_at", "-pk"),
+        when="created_at",
+        user="created_by",
+        scope="school__municipality_id",
+        username=username,
+        limit=limit,
+        municipality_ids=municipality_ids,
+    )
 
 
 def status_override_entry(override: StatusOverride) -> AuditEntry:

@@ -54,6 +54,18 @@ def _rows(school: School, students: int, profile: str, year: int, ids: dict) -> 
     fail, oge_below, ege_high, ege_below = _rates(school.code, profile, year)
     cohort = max(4, round(students / 11))
     rows = []
+
+    def result(procedure: str, subject: str, grade: int, participants: int, **figures) -> AssessmentResult:
+        return AssessmentResult(
+            school=school,
+            year=year,
+            procedure_id=ids[procedure],
+            subject_id=ids[subject],
+            grade=grade,
+            participants=participants,
+            **figures,
+        )
+
     for grade in range(4, 9):
         for subject in ("russian", "math"):
             n = max(3, round(cohort * rng.uniform(0.85, 1.0)))
@@ -63,13 +75,11 @@ def _rows(school: School, students: int, profile: str, year: int, ids: dict) -> 
             lowered = _count(rng, n, 0.38 if profile == "weak" and school.code == "0101" else 0.15)
             raised = _count(rng, n - lowered, 0.05)
             rows.append(
-                AssessmentResult(
-                    school=school,
-                    year=year,
-                    procedure_id=ids["VPR"],
-                    subject_id=ids[subject],
-                    grade=grade,
-                    participants=n,
+                result(
+                    "VPR",
+                    subject,
+                    grade,
+                    n,
                     mark2=mark2,
                     mark3=n - mark2 - mark4 - mark5,
                     mark4=mark4,
@@ -84,32 +94,18 @@ def _rows(school: School, students: int, profile: str, year: int, ids: dict) -> 
         n = max(3, round(cohort * rng.uniform(0.8, 1.0)))
         below = _count(rng, n, oge_below)
         mark5 = _count(rng, n - below, 0.25 if profile == "strong" else 0.12)
-        rows.append(
-            AssessmentResult(
-                school=school,
-                year=year,
-                procedure_id=ids["OGE"],
-                subject_id=ids[subject],
-                grade=9,
-                participants=n,
-                below_min=below,
-                mark2=below,
-                mark5=mark5,
-            )
-        )
+        rows.append(result("OGE", subject, 9, n, below_min=below, mark2=below, mark5=mark5))
     if "ООШ" not in school.short_name:
         extra = EGE_EXTRA[: 1 + zlib.crc32(school.code.encode()) % 2]
         for subject in ["russian", "math", *[code for code, _ in extra]]:
             n = max(2, round(cohort * 0.6 * rng.uniform(0.8, 1.0)))
             below = _count(rng, n, ege_below)
             rows.append(
-                AssessmentResult(
-                    school=school,
-                    year=year,
-                    procedure_id=ids["EGE"],
-                    subject_id=ids[subject],
-                    grade=11,
-                    participants=n,
+                result(
+                    "EGE",
+                    subject,
+                    11,
+                    n,
                     below_min=below,
                     high=_count(rng, n - below, ege_high),
                     average=round(40 + 40 * (1 - fail) * rng.uniform(0.7, 0.9), 2),

@@ -199,31 +199,14 @@ def evaluate(
     rows of year − 1; medals: (school, candidates, unconfirmed) from the year's context.
     """
     result = Evaluation()
-    big = rules.min_participants
-    _vpr_shares(
-        result,
-        [r for r in vpr_rows if r.participants >= big],
-        group_shares,
-        school_groups,
-        group_names,
-        subjects,
-        rules,
-    )
-    _kdr_gap(
-        result,
-        [r for r in kdr_rows if r.participants >= big],
-        [r for r in vpr_kdr_rows if r.participants >= big],
-        subjects,
-        rules,
-    )
-    _mismatch(
-        result,
-        [r for r in oge_rows if r.participants >= big],
-        [r for r in vpr8_previous if r.participants >= big],
-        subjects,
-        year,
-        rules,
-    )
+
+    def big(rows: list[ResultRow]) -> list[ResultRow]:
+        """The rows with enough participants to judge (rules.min_participants)."""
+        return [r for r in rows if r.participants >= rules.min_participants]
+
+    _vpr_shares(result, big(vpr_rows), group_shares, school_groups, group_names, subjects, rules)
+    _kdr_gap(result, big(kdr_rows), big(vpr_kdr_rows), subjects, rules)
+    _mismatch(result, big(oge_rows), big(vpr8_previous), subjects, year, rules)
     _medals(result, medals, rules)
     for found in result.figures.values():
         for code in (VPR_LOWERED, VPR_RAISED, VPR_HIGH_BAND):

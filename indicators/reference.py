@@ -40,11 +40,28 @@ GIA_SOURCE = "РИС ГИА, ФИС ГИА и приёма: результаты
 VPR_SOURCE = "ФИС ОКО: база результатов ВПР (файл результатов оценочных процедур)"
 CONTEXT_SOURCE = "Сведения ОМС и ОО (файл контекста ОО), статистический отчёт 1-НД"
 SCHOOLS_SOURCE = "Реестр ОО (файл школ): признаки школы"
+SCHOOL_FLAG_FORMULA = "да/нет из реестра ОО (риск 1 или 0)"
 RESPONSIBLE = "Главный инспектор МКУ УО, ИМЦ МКУ УО"
 SHARE, FLAG = Indicator.Kind.SHARE, Indicator.Kind.FLAG
 BETTER, WORSE = Indicator.Polarity.HIGHER_IS_BETTER, Indicator.Polarity.HIGHER_IS_WORSE
 RES, SOC, TEA = Indicator.Group.RESULTS, Indicator.Group.SOCIAL, Indicator.Group.TEACHERS
 IDX_RES, IDX_SOC, IDX_NONE = Indicator.Index.RESULTS, Indicator.Index.SOCIAL, Indicator.Index.NONE
+
+
+def _social_share(code: str, name: str, short: str, formula: str) -> tuple:
+    """A share of the school's context that counts in the social index: more is worse."""
+    return (code, name, short, SOC, SHARE, IDX_SOC, WORSE, formula, CONTEXT_SOURCE, "")
+
+
+def _school_flag(code: str, name: str, short: str) -> tuple:
+    """A flag of the schools registry that counts in the social index as a risk of 1 or 0."""
+    return (code, name, short, SOC, FLAG, IDX_SOC, WORSE, SCHOOL_FLAG_FORMULA, SCHOOLS_SOURCE, "")
+
+
+def _teacher_share(code: str, name: str, short: str, formula: str) -> tuple:
+    """A share of the school's teachers from its context, outside the indices: more is better."""
+    return (code, name, short, TEA, SHARE, IDX_NONE, BETTER, formula, CONTEXT_SOURCE, "")
+
 
 # (code, name, short name, group, kind, index, polarity, formula, source, description)
 INDICATORS = [
@@ -121,149 +138,67 @@ INDICATORS = [
         CONTEXT_SOURCE,
         "Сведения из базы контрольно-надзорных мероприятий. Показывается рядом с индексом результатов.",
     ),
-    (
+    _social_share(
         "police_register_share",
         "Доля обучающихся, состоящих на учёте в ОДН, КДН",
         "На учёте ОДН/КДН",
-        SOC,
-        SHARE,
-        IDX_SOC,
-        WORSE,
         "на учёте ОДН/КДН / обучающихся × 100",
-        CONTEXT_SOURCE,
-        "",
     ),
-    (
+    _social_share(
         "migrant_share",
         "Доля обучающихся из семей мигрантов или с низким владением русским языком",
         "Мигранты / низкое владение русским",
-        SOC,
-        SHARE,
-        IDX_SOC,
-        WORSE,
         "мигранты или низкое владение русским / обучающихся × 100",
-        CONTEXT_SOURCE,
-        "",
     ),
-    (
+    _social_share(
         "not_attested_share",
         "Доля неаттестованных обучающихся по итогам учебного года",
         "Неаттестованные",
-        SOC,
-        SHARE,
-        IDX_SOC,
-        WORSE,
         "неаттестованные / обучающихся × 100",
-        CONTEXT_SOURCE,
-        "",
     ),
-    (
+    _social_share(
         "absentee_share",
         "Доля обучающихся с систематическими пропусками без уважительной причины",
         "Систематические пропуски",
-        SOC,
-        SHARE,
-        IDX_SOC,
-        WORSE,
         "систематические пропуски / обучающихся × 100",
-        CONTEXT_SOURCE,
-        "",
     ),
-    (
+    _social_share(
         "special_needs_share",
         "Доля обучающихся с ЗПР, умственной отсталостью (по заключению ПМПК)",
         "ЗПР/ОВЗ (ПМПК)",
-        SOC,
-        SHARE,
-        IDX_SOC,
-        WORSE,
         "ЗПР/ОВЗ (ПМПК) / обучающихся × 100",
-        CONTEXT_SOURCE,
-        "",
     ),
-    (
-        "is_remote",
-        "Отдалённость от образовательных центров, транспортная недоступность",
-        "Удалённая школа",
-        SOC,
-        FLAG,
-        IDX_SOC,
-        WORSE,
-        "да/нет из реестра ОО (риск 1 или 0)",
-        SCHOOLS_SOURCE,
-        "",
+    _school_flag(
+        "is_remote", "Отдалённость от образовательных центров, транспортная недоступность", "Удалённая школа"
     ),
-    (
-        "is_small",
-        "Малокомплектная школа",
-        "Малокомплектная",
-        SOC,
-        FLAG,
-        IDX_SOC,
-        WORSE,
-        "да/нет из реестра ОО (риск 1 или 0)",
-        SCHOOLS_SOURCE,
-        "",
-    ),
-    (
+    _school_flag("is_small", "Малокомплектная школа", "Малокомплектная"),
+    _school_flag(
         "infrastructure_deficit",
         "Дефицит базовой инфраструктуры, интернета, компьютерной техники",
         "Дефицит инфраструктуры",
-        SOC,
-        FLAG,
-        IDX_SOC,
-        WORSE,
-        "да/нет из реестра ОО (риск 1 или 0)",
-        SCHOOLS_SOURCE,
-        "",
     ),
-    (
+    _school_flag(
         "staff_shortage",
         "Неукомплектованность штата педагогическими кадрами и специалистами",
         "Некомплект кадров",
-        SOC,
-        FLAG,
-        IDX_SOC,
-        WORSE,
-        "да/нет из реестра ОО (риск 1 или 0)",
-        SCHOOLS_SOURCE,
-        "",
     ),
-    (
+    _teacher_share(
         "teachers_diagnosed_share",
         "Доля учителей, прошедших диагностику профессиональных дефицитов",
         "Диагностика дефицитов",
-        TEA,
-        SHARE,
-        IDX_NONE,
-        BETTER,
         "учителей прошли диагностику / педагогов × 100",
-        CONTEXT_SOURCE,
-        "",
     ),
-    (
+    _teacher_share(
         "teachers_pd_request_share",
         "Доля учителей, прошедших повышение квалификации с учётом индивидуальных запросов",
         "КПК по запросу",
-        TEA,
-        SHARE,
-        IDX_NONE,
-        BETTER,
         "учителей прошли КПК по запросу / педагогов × 100",
-        CONTEXT_SOURCE,
-        "",
     ),
-    (
+    _teacher_share(
         "teachers_pd_risk_share",
         "Доля учителей, прошедших повышение квалификации по работе с детьми с риском образовательной неуспешности",
         "КПК по риску неуспешности",
-        TEA,
-        SHARE,
-        IDX_NONE,
-        BETTER,
         "учителей прошли КПК по работе с детьми с риском неуспешности / педагогов × 100",
-        CONTEXT_SOURCE,
-        "",
     ),
 ]
 INDICATOR_CODES = [row[0] for row in INDICATORS]

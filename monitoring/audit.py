@@ -7,7 +7,7 @@ Registered in MonitoringConfig.ready.
 
 from django.core.exceptions import FieldDoesNotExist
 
-from schools.audit import AuditEntry, FieldChange, show_value, user_text
+from schools.audit import AuditEntry, FieldChange, show_value, stream_records, user_text
 
 from .models import CardAnswer, CardChange, ExpertCard
 
@@ -16,12 +16,15 @@ STREAM_TITLE = "Экспертные карты"
 
 
 def card_change_records(username: str, limit: int, municipality_ids: list[int] | None = None):
-    rows = CardChange.objects.select_related("user", "card__school", "card__campaign").order_by("-at", "-pk")
-    if username:
-        rows = rows.filter(user__username=username)
-    if municipality_ids is not None:
-        rows = rows.filter(card__school__municipality_id__in=municipality_ids)
-    return [(row.at, row) for row in rows[:limit]]
+    return stream_records(
+        CardChange.objects.select_related("user", "card__school", "card__campaign").order_by("-at", "-pk"),
+        when="at",
+        user="user",
+        scope="card__school__municipality_id",
+        username=username,
+        limit=limit,
+        municipality_ids=municipality_ids,
+    )
 
 
 def _field_label(change: CardChange) -> str:

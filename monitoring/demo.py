@@ -225,31 +225,40 @@ def _play(card, state, level, inspector, *, today) -> None:
                     "comment": "" if answer.computed is not False else "считаем динамику положительной",
                 }
             )
+    _walk(
+        card,
+        state,
+        filler=principal,
+        verifier=inspector,
+        answers=claims,
+        return_message="Ссылки по критериям 2.1 и 2.2 ведут на черновики: приложите утверждённую справку.",
+        set_verdicts=lambda version: _verdicts(card, level, inspector, version),
+        today=today,
+    )
+
+
+def _walk(card, state, *, filler, verifier, answers, return_message, set_verdicts, today) -> None:
+    """Take a not-started card to `state` through the services: the filler saves `answers` (and submits),
+    the verifier returns it with `return_message`, or gives verdicts (`set_verdicts(version)` -> the new
+    version) and finishes (and evaluates)."""
     version = card_save(
-        card_id=card.pk, user=principal, version=card.version, answers=claims, today=today
+        card_id=card.pk, user=filler, version=card.version, answers=answers, today=today
     ).version
     if state == "draft":
         return
-    version = card_submit(card_id=card.pk, user=principal, version=version, today=today).version
+    version = card_submit(card_id=card.pk, user=filler, version=version, today=today).version
     if state == "submitted":
         return
     if state == "returned":
-        card_return(
-            card_id=card.pk,
-            user=inspector,
-            version=version,
-            today=today,
-            message="Ссылки по критериям 2.1 и 2.2 ведут на черновики: приложите утверждённую справку.",
-        )
+        card_return(card_id=card.pk, user=verifier, version=version, message=return_message, today=today)
         return
-    _verdicts(card, level, inspector, version)
-    card = ExpertCard.objects.get(pk=card.pk)
-    card = card_verify(card_id=card.pk, user=inspector, version=card.version)
+    version = set_verdicts(version)
+    version = card_verify(card_id=card.pk, user=verifier, version=version).version
     if state == "evaluated":
-        card_evaluate(card_id=card.pk, user=inspector, version=card.version)
+        card_evaluate(card_id=card.pk, user=verifier, version=version)
 
 
-def _verdicts(card, level, inspector, version) -> None:
+def _verdicts(card, level, inspector, version) -> int:
     claimed = list(CardAnswer.objects.filter(card=card, claimed=True).order_by("order"))
     confirmable = [
         a
@@ -268,7 +277,7 @@ def _verdicts(card, level, inspector, version) -> None:
         }
         for a in claimed
     }
-    card_verdicts_set(card_id=card.pk, user=inspector, version=version, verdicts=verdicts)
+    return card_verdicts_set(card_id=card.pk, user=inspector, version=version, verdicts=verdicts).version
 
 
 # --- the other built-in monitorings (DESIGN §7) ---------------------------------------------------
@@ -413,18 +422,20 @@ def _play_any(card, state, *, filler, verifier, today: date | None = None) -> No
     card = ExpertCard.objects.select_related("campaign", "school", "municipality").get(pk=card.pk)
     if card.status != ExpertCard.Status.NOT_STARTED or filler is None:
         return  # already played (the demo is idempotent) or no principal account
-    version = card_save(
-        card_id=card.pk, user=filler, version=card.version, answers=_answers_any(card), today=today
-    ).version
-    if state == "draft":
-        return
-    version = card_submit(card_id=card.pk, user=filler, version=version, today=today).version
-    if state == "submitted":
-        return
-    if state == "returned":
-        message = RETURN_MESSAGES[card.campaign.template.slug]
-        card_return(card_id=card.pk, user=verifier, version=version, message=message, today=today)
-        return
+    _walk(
+        card,
+        state,
+        filler=filler,
+        verifier=verifier,
+        answers=_answers_any(card),
+        return_message=RETURN_MESSAGES[card.campaign.template.slug],
+        set_verdicts=lambda version: _verdicts_any(card, verifier, version),
+        today=today,
+    )
+
+
+def _verdicts_any(card, verifier, version: int) -> int:
+    """Every scored claim confirmed but the last; the card's version after that."""
     scored = {c["code"] for c in snapshot_criteria(card.template_snapshot) if c["points"]}
     claimed = [
         code
@@ -442,6 +453,4 @@ def _play_any(card, state, *, filler, verifier, today: date | None = None) -> No
         version = card_verdicts_set(
             card_id=card.pk, user=verifier, version=version, verdicts=verdicts
         ).version
-    version = card_verify(card_id=card.pk, user=verifier, version=version).version
-    if state == "evaluated":
-        card_evaluate(card_id=card.pk, user=verifier, version=version)
+    return version

@@ -103,6 +103,12 @@ def _site(path: str) -> str:
     return settings.SITE_URL + path
 
 
+def _first_and_last(rows, *, first: str, last: str) -> tuple[datetime | None, datetime | None]:
+    """(the earliest `first`, the latest `last`) over `rows`: a set's first publication and last change."""
+    found = rows.aggregate(first=Min(first), last=Max(last))
+    return found["first"], found["last"]
+
+
 # --- the rows of each set -----------------------------------------------------------------------------
 def _lists_rows() -> list[list]:
     from schools.models import Municipality
@@ -131,10 +137,9 @@ def _computed_years() -> list[int]:
 def _lists_dates():
     from indicators.models import ComputationRun
 
-    runs = ComputationRun.objects.filter(finished_at__isnull=False).aggregate(
-        first=Min("finished_at"), last=Max("finished_at")
+    return _first_and_last(
+        ComputationRun.objects.filter(finished_at__isnull=False), first="finished_at", last="finished_at"
     )
-    return runs["first"], runs["last"]
 
 
 def _documents_rows() -> list[list]:
@@ -162,10 +167,8 @@ def _documents_rows() -> list[list]:
 def _documents_dates():
     from .models import Document
 
-    found = Document.objects.filter(is_published=True).aggregate(
-        first=Min("published_at"), last=Max("updated_at")
-    )
-    return found["first"], found["last"]
+    published = Document.objects.filter(is_published=True)
+    return _first_and_last(published, first="published_at", last="updated_at")
 
 
 def _reports_rows() -> list[list]:
@@ -192,10 +195,8 @@ def _reports_rows() -> list[list]:
 def _reports_dates():
     from .models import Report
 
-    found = Report.objects.filter(is_published=True).aggregate(
-        first=Min("published_at"), last=Max("published_at")
-    )
-    return found["first"], found["last"]
+    published = Report.objects.filter(is_published=True)
+    return _first_and_last(published, first="published_at", last="published_at")
 
 
 FIXED = date(2026, 11, 29)  # the day the columns of the three sets were fixed

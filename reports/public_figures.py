@@ -167,29 +167,28 @@ def public_figures(*, municipality_id: int | None = None) -> dict:
 
 
 def _charts(rows: list[dict], levels: dict | None) -> dict:
-    labels = [row["label"] for row in rows]
+    def school_counts(title: str, *lines: tuple[str, str, bool]) -> str:
+        """A line chart of numbers of schools by year, a line per (label, key of the rows, dashed)."""
+        return line_chart(
+            title=title,
+            categories=[row["label"] for row in rows],
+            axis="школ",
+            series=[Series(label, [row[key] for row in rows], dashed=dashed) for label, key, dashed in lines],
+            table_open=True,
+        )
+
     charts = {
-        "lists": line_chart(
-            title="Число школ в списках ШНОР и ШНСУ по учебным годам",
-            categories=labels,
-            axis="школ",
-            series=[
-                Series("ШНОР", [row["low_results"] for row in rows]),
-                Series("ШНСУ", [row["unfavourable"] for row in rows], dashed=True),
-            ],
-            table_open=True,
+        "lists": school_counts(
+            "Число школ в списках ШНОР и ШНСУ по учебным годам",
+            ("ШНОР", "low_results", False),
+            ("ШНСУ", "unfavourable", True),
         ),
-        "changes": line_chart(
-            title="Сколько школ вошло в списки и вышло из них по сравнению с предыдущим годом",
-            categories=labels,
-            axis="школ",
-            series=[
-                Series("Вошли в ШНОР", [row["low_results_entered"] for row in rows]),
-                Series("Вышли из ШНОР", [row["low_results_left"] for row in rows], dashed=True),
-                Series("Вошли в ШНСУ", [row["unfavourable_entered"] for row in rows]),
-                Series("Вышли из ШНСУ", [row["unfavourable_left"] for row in rows], dashed=True),
-            ],
-            table_open=True,
+        "changes": school_counts(
+            "Сколько школ вошло в списки и вышло из них по сравнению с предыдущим годом",
+            ("Вошли в ШНОР", "low_results_entered", False),
+            ("Вышли из ШНОР", "low_results_left", True),
+            ("Вошли в ШНСУ", "unfavourable_entered", False),
+            ("Вышли из ШНСУ", "unfavourable_left", True),
         ),
     }
     if levels:

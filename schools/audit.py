@@ -148,14 +148,30 @@ def user_text(user) -> str:
     return (user.get_full_name() or user.username) if user else NO_USER
 
 
+def stream_records(
+    rows, *, when: str, user: str, scope: str, username: str, limit: int, municipality_ids: list[int] | None
+) -> list[tuple]:
+    """What a stream's `records` gives: at most `limit` (row.`when`, row) pairs of `rows` (newest first),
+    only those whose `user` has `username` (if given) and whose `scope` is one of `municipality_ids` (if
+    given; a path to the municipality id)."""
+    if username:
+        rows = rows.filter(**{f"{user}__username": username})
+    if municipality_ids is not None:
+        rows = rows.filter(**{f"{scope}__in": municipality_ids})
+    return [(getattr(row, when), row) for row in rows[:limit]]
+
+
 def _history_stream(label: str, model) -> AuditStream:
     def records(username: str, limit: int, municipality_ids: list[int] | None = None):
-        rows = model.history.select_related("history_user").order_by("-history_date", "-history_id")
-        if username:
-            rows = rows.filter(history_user__username=username)
-        if municipality_ids is not None:
-            rows = rows.filter(**{f"{scope_path(model)}__in": municipality_ids})
-        return ((row.history_date, row) for row in rows[:limit])
+        return stream_records(
+            model.history.select_related("history_user").order_by("-history_date", "-history_id"),
+            when="history_date",
+            user="history_user",
+            scope=str(scope_path(model)),
+            username=username,
+            limit=limit,
+            municipality_ids=municipality_ids,
+        )
 
     return AuditStream(
         label,

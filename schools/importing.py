@@ -8,6 +8,8 @@ the upload page and its Celery task can run any of them without importing the ot
 import hashlib
 from dataclasses import asdict, dataclass, field
 
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
 from .models import ImportBatch
 from .tabular import ImportFailed, RowError
 from .uploads import UploadRejected
@@ -133,6 +135,28 @@ def batch_create(*, kind: str, file, file_name: str, user, rows: int) -> ImportB
         rows=rows,
         imported_by=user if getattr(user, "pk", None) else None,
     )
+
+
+def summary_counted(*, kind: str, file_name: str, rows: int, updated: int, dry_run: bool) -> ImportSummary:
+    """The summary of a checked file of `rows` rows, `updated` of which match rows already stored."""
+    return ImportSummary(
+        kind=kind, file_name=file_name, rows=rows, created=rows - updated, updated=updated, dry_run=dry_run
+    )
+
+
+def rows_save_with_history(
+    *, model, new: list, changed: list, fields: list[str], batch: ImportBatch, summary: ImportSummary, user
+) -> None:
+    """Write an import's new and changed rows with their history (by the importing user, if any) and record
+    the summary's counts on its batch."""
+    author = user if getattr(user, "pk", None) else None
+    if new:
+        bulk_create_with_history(new, model, batch_size=500, default_user=author)
+    if changed:
+        bulk_update_with_history(changed, model, fields, batch_size=500, default_user=author)
+    batch.created, batch.updated = summary.created, summary.updated
+    batch.save(update_fields=["created", "updated"])
+    summary.batch_id = batch.pk
 
 
 def require_no_errors(errors: list[RowError]) -> None:

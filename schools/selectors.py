@@ -36,14 +36,12 @@ def sees_every_municipality(user: User) -> bool:
 
 def municipality_list_visible_to(*, user: User) -> QuerySet[Municipality]:
     """The municipalities a user may see: the twin of school_list_visible_to (DESIGN §6)."""
-    municipalities = Municipality.objects.select_related("region")
-    if is_staff_member(user):
-        ids = scope_municipality_ids(user)
-        return municipalities if ids is None else municipalities.filter(pk__in=ids)
-    school_id = principal_school_id(user)
-    if school_id is None:
-        return municipalities.none()
-    return municipalities.filter(schools__pk=school_id)
+    return _visible_part(
+        Municipality.objects.select_related("region"),
+        user,
+        municipality_field="pk",
+        school_field="schools__pk",
+    )
 
 
 def municipality_get_visible(*, user: User, code: str) -> Municipality:
@@ -56,14 +54,24 @@ def municipality_get_visible(*, user: User, code: str) -> Municipality:
 def school_list_visible_to(*, user: User) -> QuerySet[School]:
     """The one place that decides which schools a user may see: staff those of their municipalities
     (scope_municipality_ids), a principal their own."""
-    schools = School.objects.select_related("municipality")
+    return _visible_part(
+        School.objects.select_related("municipality"),
+        user,
+        municipality_field="municipality_id",
+        school_field="pk",
+    )
+
+
+def _visible_part(queryset: QuerySet, user: User, *, municipality_field: str, school_field: str) -> QuerySet:
+    """DESIGN §6 applied to `queryset`: staff see the rows whose `municipality_field` is in their scope
+    (scope_municipality_ids), a principal the rows whose `school_field` is their school, anyone else none."""
     if is_staff_member(user):
         ids = scope_municipality_ids(user)
-        return schools if ids is None else schools.filter(municipality_id__in=ids)
+        return queryset if ids is None else queryset.filter(**{f"{municipality_field}__in": ids})
     school_id = principal_school_id(user)
     if school_id is None:
-        return schools.none()
-    return schools.filter(pk=school_id)
+        return queryset.none()
+    return queryset.filter(**{school_field: school_id})
 
 
 def visible_school_ids(*, user: User) -> QuerySet[School, Any]:

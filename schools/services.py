@@ -5,10 +5,10 @@ from typing import IO
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from .errors import ValidationFailed
-from .importing import ImportSummary, batch_create, require_no_errors
+from .importing import ImportSummary, batch_create, require_no_errors, rows_save_with_history, summary_counted
 from .models import ImportBatch, Municipality, Region, School, SchoolContext, unique_municipality_codes
 from .provenance import context_sources
 from .roles import ADMINISTRATOR, INSPECTOR, PRINCIPAL, REGIONAL
@@ -139,11 +139,13 @@ def schools_import(
     require_no_errors(errors)
 
     existing = School.objects.in_bulk([v["code"] for _, v in table.rows], field_name="code")
-    summary = ImportSummary(
-        kind=ImportBatch.Kind.SCHOOLS, file_name=file_name, rows=len(table.rows), dry_run=dry_run
+    summary = summary_counted(
+        kind=ImportBatch.Kind.SCHOOLS,
+        file_name=file_name,
+        rows=len(table.rows),
+        updated=sum(1 for _, v in table.rows if v["code"] in existing),
+        dry_run=dry_run,
     )
-    summary.updated = sum(1 for _, v in table.rows if v["code"] in existing)
-    summary.created = summary.rows - summary.updated
     if dry_run:
         return summary
 
@@ -166,24 +168,16 @@ def schools_import(
         school.municipality = municipalities[values["municipality"]]
         school.import_batch = batch
         (changed if school.pk else new).append(school)
-    if new:
-        bulk_create_with_history(new, School, batch_size=500, default_user=_user(user))
-    if changed:
-        bulk_update_with_history(
-            changed,
-            School,
-            [*fields, "municipality", "import_batch"],
-            batch_size=500,
-            default_user=_user(user),
-        )
-    batch.created, batch.updated = summary.created, summary.updated
-    batch.save(update_fields=["created", "updated"])
-    summary.batch_id = batch.pk
+    rows_save_with_history(
+        model=School,
+        new=new,
+        changed=changed,
+        fields=[*fields, "municipality", "import_batch"],
+        batch=batch,
+        summary=summary,
+        user=user,
+    )
     return summary
-
-
-def _user(user: User):
-    return user if getattr(user, "pk", None) else None
 
 
 def _municipalities_by_name(names: set[str]) -> dict[str, Municipality]:
@@ -247,15 +241,17 @@ def contexts_import(
             school_id__in=school_ids.values(), year__in={v["year"] for _, v in table.rows}
         )
     }
-    summary = ImportSummary(
-        kind=ImportBatch.Kind.CONTEXT, file_name=file_name, rows=len(table.rows), dry_run=dry_run
-    )
     keys = [(school_ids[v["code"]], v["year"]) for _, v in table.rows]
+    summary = summary_counted(
+        kind=ImportBatch.Kind.CONTEXT,
+        file_name=file_name,
+        rows=len(table.rows),
+        updated=sum(1 for k in keys if k in existing),
+        dry_run=dry_run,
+    )
     differences = _keep_verified_values(table.rows, keys, existing)
     if differences:
         summary.extra["differences"] = differences
-    summary.updated = sum(1 for k in keys if k in existing)
-    summary.created = summary.rows - summary.updated
     if dry_run:
         return summary
 
@@ -271,15 +267,15 @@ def contexts_import(
             setattr(context, name, values.get(name))
         context.import_batch = batch
         (changed if context.pk else new).append(context)
-    if new:
-        bulk_create_with_history(new, SchoolContext, batch_size=500, default_user=_user(user))
-    if changed:
-        bulk_update_with_history(
-            changed, SchoolContext, [*fields, "import_batch"], batch_size=500, default_user=_user(user)
-        )
-    batch.created, batch.updated = summary.created, summary.updated
-    batch.save(update_fields=["created", "updated"])
-    summary.batch_id = batch.pk
+    rows_save_with_history(
+        model=SchoolContext,
+        new=new,
+        changed=changed,
+        fields=[*fields, "import_batch"],
+        batch=batch,
+        summary=summary,
+        user=user,
+    )
     return summary
 
 

@@ -16,10 +16,15 @@ from typing import IO
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from schools.errors import ValidationFailed
-from schools.importing import ImportSummary, batch_create, require_no_errors
+from schools.importing import (
+    ImportSummary,
+    batch_create,
+    require_no_errors,
+    rows_save_with_history,
+    summary_counted,
+)
 from schools.models import ImportBatch, School
 from schools.tabular import Column, RowError, normalise_header, parse_academic_year, parse_decimal, read_table
 
@@ -176,9 +181,13 @@ def teacher_diagnostics_import(
             school_id__in={k[0] for k in keys}, year__in={k[1] for k in keys}
         )
     }
-    summary = ImportSummary(kind=KIND, file_name=file_name, rows=len(table.rows), dry_run=dry_run)
-    summary.updated = sum(1 for k in keys if k in existing)
-    summary.created = summary.rows - summary.updated
+    summary = summary_counted(
+        kind=KIND,
+        file_name=file_name,
+        rows=len(table.rows),
+        updated=sum(1 for k in keys if k in existing),
+        dry_run=dry_run,
+    )
     if dry_run:
         return summary
 
@@ -193,20 +202,15 @@ def teacher_diagnostics_import(
         diagnostic.score, diagnostic.max_score = _amount(values["score"]), _amount(values["max_score"])
         diagnostic.import_batch, diagnostic.updated_at = batch, now
         (changed if diagnostic.pk else new).append(diagnostic)
-    author = user if getattr(user, "pk", None) else None
-    if new:
-        bulk_create_with_history(new, TeacherDiagnostic, batch_size=500, default_user=author)
-    if changed:
-        bulk_update_with_history(
-            changed,
-            TeacherDiagnostic,
-            ["score", "max_score", "import_batch", "updated_at"],
-            batch_size=500,
-            default_user=author,
-        )
-    batch.created, batch.updated = summary.created, summary.updated
-    batch.save(update_fields=["created", "updated"])
-    summary.batch_id = batch.pk
+    rows_save_with_history(
+        model=TeacherDiagnostic,
+        new=new,
+        changed=changed,
+        fields=["score", "max_score", "import_batch", "updated_at"],
+        batch=batch,
+        summary=summary,
+        user=user,
+    )
     return summary
 
 

@@ -34,13 +34,20 @@ from .context import card_context_write
 S = ExpertCard.Status
 
 
-@transaction.atomic
-def card_verdicts_set(*, card_id: int, user: User, version: int, verdicts: dict[str, dict]) -> ExpertCard:
-    """verdicts: {criterion code: {"verdict": confirmed|rejected|pending, "comment": "..."}}."""
+def _card_for_staff_action(card_id: int, user: User, action: str) -> ExpertCard:
+    """The card, once `user` is staff who may verify it and its status allows `action`
+    (rules.STAFF_ACTION_STATUSES); CardNotAllowed or CardError otherwise."""
     _require_staff(user)
     card = _load(card_id)
     _require_verifier(user, card)
-    _require_status(card, *STAFF_ACTION_STATUSES["verdicts"])
+    _require_status(card, *STAFF_ACTION_STATUSES[action])
+    return card
+
+
+@transaction.atomic
+def card_verdicts_set(*, card_id: int, user: User, version: int, verdicts: dict[str, dict]) -> ExpertCard:
+    """verdicts: {criterion code: {"verdict": confirmed|rejected|pending, "comment": "..."}}."""
+    card = _card_for_staff_action(card_id, user, "verdicts")
     if card.version != version:
         raise CardConflict(CARD_CONFLICT)
     criteria = {c["code"]: c for c in snapshot_criteria(card.template_snapshot)}
@@ -106,10 +113,7 @@ def agreeing_codes(card: ExpertCard) -> list[str]:
 def card_confirm_agreeing(*, card_id: int, user, version: int) -> tuple[ExpertCard, int]:
     """One action for the verifier: confirm every pending claim the computation agrees with.
     Returns the card and how many criteria were confirmed (0 writes nothing)."""
-    _require_staff(user)
-    card = _load(card_id)
-    _require_verifier(user, card)
-    _require_status(card, *STAFF_ACTION_STATUSES["verdicts"])
+    card = _card_for_staff_action(card_id, user, "verdicts")
     if card.version != version:
         raise CardConflict(CARD_CONFLICT)
     codes = agreeing_codes(card)
@@ -126,10 +130,7 @@ def card_return(
     """Return a submitted card to the principal with a message; it is open for `revision_days` more days."""
     from ..tasks import card_returned_notify_task
 
-    _require_staff(user)
-    card = _load(card_id)
-    _require_verifier(user, card)
-    _require_status(card, *STAFF_ACTION_STATUSES["return_for_revision"])
+    card = _card_for_staff_action(card_id, user, "return_for_revision")
     message = (message or "").strip()
     if not message:
         raise CardError(RETURN_NEEDS_MESSAGE, {"": {"message": RETURN_NEEDS_MESSAGE}})
@@ -152,10 +153,7 @@ def card_reopen(
     *, card_id: int, user: User, version: int, until: date, today: date | None = None
 ) -> ExpertCard:
     """Open the card to its principal until `until` (also after the deadline or after submission)."""
-    _require_staff(user)
-    card = _load(card_id)
-    _require_verifier(user, card)
-    _require_status(card, *STAFF_ACTION_STATUSES["reopen"])
+    card = _card_for_staff_action(card_id, user, "reopen")
     if until < (today or timezone.localdate()):
         raise CardError(REOPEN_DATE_PAST)
     status = S.DRAFT if card.status == S.SUBMITTED else card.status
@@ -175,10 +173,7 @@ def card_reopen(
 @transaction.atomic
 def card_verify(*, card_id: int, user: User, version: int) -> ExpertCard:
     """Finish the verification: score = confirmed points, level by the template's shares."""
-    _require_staff(user)
-    card = _load(card_id)
-    _require_verifier(user, card)
-    _require_status(card, *STAFF_ACTION_STATUSES["verify"])
+    card = _card_for_staff_action(card_id, user, "verify")
     answers = _answers_by_code(card)
     scored = {c["code"] for c in snapshot_criteria(card.template_snapshot) if c["points"]}
     pending = [
@@ -211,10 +206,7 @@ def card_verify(*, card_id: int, user: User, version: int) -> ExpertCard:
 @transaction.atomic
 def card_evaluate(*, card_id: int, user: User, version: int) -> ExpertCard:
     """The third stage: the department confirms the evaluation; the card is final."""
-    _require_staff(user)
-    card = _load(card_id)
-    _require_verifier(user, card)
-    _require_status(card, *STAFF_ACTION_STATUSES["evaluate"])
+    card = _card_for_staff_action(card_id, user, "evaluate")
     _locked_update(card, version=version, status=S.EVALUATED, evaluated_at=timezone.now())
     _log(
         card, user, CardChange.Action.EVALUATED, field="status", old=S.VERIFIED.label, new=S.EVALUATED.label

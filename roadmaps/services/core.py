@@ -3,7 +3,7 @@
 Every status change goes through these functions; error messages are module constants.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -123,9 +123,7 @@ def roadmap_save(
     """Create or update a roadmap (staff). `directions` replaces its directions when given.
 
     `version` is the one the writer read; a stale one raises StaleRecord (schools.versioning)."""
-    _require_staff(user)
-    if roadmap.pk:  # first: a stale save is a conflict, whatever else is wrong with it
-        version_claim(roadmap, version=version)
+    _staff_save_claim(roadmap, user=user, version=version)
     roadmap_validate(roadmap)
     _place_in_municipality(roadmap, user)
     roadmap.save()
@@ -143,9 +141,7 @@ def roadmap_item_save(
     version: int | None = None,
 ) -> RoadmapItem:
     """Create or update any field of an item (staff); a stale `version` raises StaleRecord."""
-    _require_staff(user)
-    if item.pk:  # first: a stale save is a conflict, whatever else is wrong with it
-        version_claim(item, version=version)
+    _staff_save_claim(item, user=user, version=version)
     item.evidence = _evidence_field(item.evidence, "evidence")
     item.completed_on = completion_clean(status=item.status, completed_on=item.completed_on)
     if not item.pk and not item.position:
@@ -261,6 +257,35 @@ def recommendation_create(
     return recommendation
 
 
+def recommendation_draft_once(
+    *,
+    school: School,
+    source_ref: str,
+    texts: Callable[[], tuple[str, str]],
+    source_kind: str,
+    direction_code: str,
+    year: int,
+    user: User | None,
+) -> tuple[Recommendation, bool]:
+    """A draft recommendation to `school` about one finding (`source_ref`), or the one drafted before it;
+    `texts()` gives the new one's (problem area, text). Returns (recommendation, created)."""
+    existing = Recommendation.objects.filter(school=school, source_ref=source_ref).first()
+    if existing:
+        return existing, False
+    problem, text = texts()
+    recommendation = recommendation_create(
+        school=school,
+        text=text,
+        problem_area=problem,
+        source_kind=source_kind,
+        source_ref=source_ref,
+        author=user,
+        direction=Direction.objects.filter(code=direction_code).first(),
+        year=year,
+    )
+    return recommendation, True
+
+
 def recommendation_validate(recommendation: Recommendation) -> None:
     errors = {}
     if bool(recommendation.school_id or recommendation.school) == bool(recommendation.target_group):
@@ -286,9 +311,7 @@ def recommendation_save(
     """Create or update a recommendation from the staff form or API; its school's principals get an
     e-mail when it is sent to them (status «Направлена» for the first time). A stale `version` raises
     StaleRecord."""
-    _require_staff(user)
-    if recommendation.pk:  # first: a stale save is a conflict, whatever else is wrong with it
-        version_claim(recommendation, version=version)
+    _staff_save_claim(recommendation, user=user, version=version)
     recommendation_validate(recommendation)
     if not recommendation.pk and recommendation.author_id is None:
         recommendation.author = user
@@ -373,9 +396,7 @@ def decision_save(
 ) -> ManagementDecision:
     """Create or update a management decision and its links (staff); a stale `version` raises
     StaleRecord."""
-    _require_staff(user)
-    if decision.pk:  # first: a stale save is a conflict, whatever else is wrong with it
-        version_claim(decision, version=version)
+    _staff_save_claim(decision, user=user, version=version)
     if not decision.pk and decision.created_by_id is None:
         decision.created_by = user
     decision.full_clean(exclude=["schools", "recommendations", "version"])
@@ -401,6 +422,14 @@ def _place_in_municipality(roadmap: Roadmap, user: User | None) -> None:
     bound = user is not None and scope_municipality_ids(user) is not None
     if bound and (roadmap.municipality_id is None or not scope.filter(pk=roadmap.municipality_id).exists()):
         raise ValidationError({"municipality": MUNICIPALITY_OUT_OF_SCOPE})
+
+
+def _staff_save_claim(record, *, user: User | None, version: int | None) -> None:
+    """Before a staff save: the user is staff, and an existing `record` is still at `version` (checked
+    first: a stale save is a conflict, whatever else is wrong with it; schools.versioning)."""
+    _require_staff(user)
+    if record.pk:
+        version_claim(record, version=version)
 
 
 def _require_staff(user: User) -> None:

@@ -13,10 +13,15 @@ from typing import IO, Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from schools.exports import FORMULA_PREFIXES, Sheet, workbook_bytes
-from schools.importing import ImportSummary, batch_create, require_no_errors
+from schools.importing import (
+    ImportSummary,
+    batch_create,
+    require_no_errors,
+    rows_save_with_history,
+    summary_counted,
+)
 from schools.models import ImportBatch
 from schools.tabular import (
     CellError,
@@ -161,11 +166,13 @@ def roadmap_items_import(
 
     # Archived items too: numbers are unique over them, and a row with such a number updates the item.
     existing = {item.number: item for item in RoadmapItem.all_objects.filter(roadmap=roadmap)}
-    summary = ImportSummary(
-        kind=ImportBatch.Kind.ROADMAP, file_name=file_name, rows=len(table.rows), dry_run=dry_run
+    summary = summary_counted(
+        kind=ImportBatch.Kind.ROADMAP,
+        file_name=file_name,
+        rows=len(table.rows),
+        updated=sum(1 for _, v in table.rows if v["number"] in existing),
+        dry_run=dry_run,
     )
-    summary.updated = sum(1 for _, v in table.rows if v["number"] in existing)
-    summary.created = summary.rows - summary.updated
     if dry_run:
         return summary
     with transaction.atomic():
@@ -235,14 +242,9 @@ def _write(roadmap, rows, existing, directions, file: IO[bytes], file_name: str,
         if item.pk:
             item.version += 1  # a form opened before the import is now stale (schools.versioning)
         (changed if item.pk else new).append(item)
-    history_user = user if getattr(user, "pk", None) else None
-    if new:
-        bulk_create_with_history(new, RoadmapItem, batch_size=500, default_user=history_user)
-    if changed:
-        bulk_update_with_history(changed, RoadmapItem, fields, batch_size=500, default_user=history_user)
-    batch.created, batch.updated = summary.created, summary.updated
-    batch.save(update_fields=["created", "updated"])
-    summary.batch_id = batch.pk
+    rows_save_with_history(
+        model=RoadmapItem, new=new, changed=changed, fields=fields, batch=batch, summary=summary, user=user
+    )
 
 
 EXPORT_HEADERS = [c.header for c in ROADMAP_COLUMNS]

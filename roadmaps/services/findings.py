@@ -3,8 +3,8 @@
 
 from monitoring.models import CardAnswer, ExpertCard
 
-from ..models import Direction, Recommendation
-from .core import recommendation_create
+from ..models import Recommendation
+from .core import recommendation_draft_once
 
 SHNOR_DIRECTION = "1.2"  # «Система работы со ШНОР и ШНСУ» (DESIGN §4.1)
 
@@ -36,19 +36,12 @@ def recommendation_draft_from_card(
     *, card: ExpertCard, criterion: dict, answer: CardAnswer, user
 ) -> tuple[Recommendation, bool]:
     """A draft recommendation to the card's school about one criterion, or the one drafted before."""
-    source_ref = recommendation_source_ref(card, criterion["code"])
-    existing = Recommendation.objects.filter(school=card.school, source_ref=source_ref).first()
-    if existing:
-        return existing, False
-    problem, text = _draft_text(criterion, answer)
-    recommendation = recommendation_create(
+    return recommendation_draft_once(
         school=card.school,
-        text=text,
-        problem_area=problem,
+        source_ref=recommendation_source_ref(card, criterion["code"]),
+        texts=lambda: _draft_text(criterion, answer),
         source_kind=Recommendation.SourceKind.CAMPAIGN,
-        source_ref=source_ref,
-        author=user,
-        direction=Direction.objects.filter(code=SHNOR_DIRECTION).first(),
+        direction_code=SHNOR_DIRECTION,
         year=card.campaign.year,
+        user=user,
     )
-    return recommendation, True

@@ -16,7 +16,7 @@ from schools.models import School
 
 from ..models import CycleStage, Direction, Recommendation, Roadmap, RoadmapItem
 from ..sources import recommendation_source_text
-from .core import _require_staff, recommendation_create, roadmap_item_save, roadmap_save
+from .core import _require_staff, recommendation_draft_once, roadmap_item_save, roadmap_save
 
 OBJECTIVITY_DIRECTION = "2.1"  # «Система обеспечения объективности процедур оценки качества…» (§4.1)
 MEASURES_STAGE = 5  # «Меры и управленческие решения»
@@ -65,22 +65,15 @@ def recommendation_from_objectivity(*, school: School, year: int, user: User) ->
     """A draft recommendation to the school about its markers of `year`, or the one drafted before."""
     _require_staff(user)
     status = _finding(school, year)
-    source_ref = objectivity_source_ref(year)
-    existing = Recommendation.objects.filter(school=school, source_ref=source_ref).first()
-    if existing:
-        return existing, False
-    problem, text = _texts(status)
-    recommendation = recommendation_create(
+    return recommendation_draft_once(
         school=school,
-        text=text,
-        problem_area=problem,
+        source_ref=objectivity_source_ref(year),
+        texts=lambda: _texts(status),
         source_kind=Recommendation.SourceKind.LIST,
-        source_ref=source_ref,
-        author=user,
-        direction=Direction.objects.filter(code=OBJECTIVITY_DIRECTION).first(),
+        direction_code=OBJECTIVITY_DIRECTION,
         year=year,
+        user=user,
     )
-    return recommendation, True
 
 
 def _programme(school: School, user: User) -> Roadmap:

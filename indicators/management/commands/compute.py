@@ -1,19 +1,15 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from indicators.management.base import YearCommand
 from indicators.services import statuses_compute
 from schools import formatting
 
 
-class Command(BaseCommand):
+class Command(YearCommand):
     help = (
         "Расчёт показателей, кластеров, индексов и списков ШНОР/ШНСУ за учебный год "
         "(и нужного из прошлых лет)."
     )
-
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--year", type=int, required=True, help="учебный год (начальный): 2024 = 2024/2025"
-        )
 
     def handle(self, *args, **options):
         def progress(percent, message=""):
