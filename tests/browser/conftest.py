@@ -36,6 +36,9 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
 DEMO_PASSWORD = "demo"
+# The demo's documents link of school 0101 and the title of its ШНОР monitoring campaign.
+DOC = "https://school0101.edu.example/docs/"
+SHNOR = "Мониторинг системы работы со школами с низкими результатами"
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -227,6 +230,19 @@ def login(page, portal, username: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_role("button", name="Войти").click()
     page.wait_for_load_state()
     assert "/accounts/login/" not in page.url, f"вход {username} не удался"
+
+
+def criterion(page, code):
+    """The criterion `code` of the expert card on the page."""
+    return page.locator(f"article[data-criterion='{code}']")
+
+
+def open_my_card(page):
+    """The principal of «СШ № 1» opens their expert card from the main menu."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Экспертная карта").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Экспертная карта: СШ № 1")
 
 
 def shot(page, name: str) -> Path:
