@@ -245,6 +245,22 @@ def open_my_card(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Экспертная карта: СШ № 1")
 
 
+def open_a_submitted_card(page) -> str:
+    """From the main menu, the staff member opens a submitted card of the ШНОР campaign of 2025 (the demo
+    has a 2025 campaign of every built-in template); returns the card's school."""
+    page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Мониторинг").click()
+    page.locator("tbody tr").filter(has_text="2025/2026").filter(has_text=SHNOR).get_by_role(
+        "link"
+    ).first.click()
+    # The cards table, not the «Таблица» view of a chart (it is a data-table too, inside <details>).
+    submitted = (
+        page.locator("table.data-table:not(details table) tbody tr").filter(has_text="отправлена").first
+    )
+    school = submitted.locator("td[data-label='Школа']").inner_text()
+    submitted.get_by_role("link").first.click()
+    return school
+
+
 def shot(page, name: str) -> Path:
     """Save a full-page screenshot to screenshots/<name>.png."""
     SCREENSHOTS.mkdir(exist_ok=True)

@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import DOC, PHONE, SHNOR, criterion, login, open_my_card, shot
+from .conftest import DOC, PHONE, criterion, login, open_a_submitted_card, open_my_card, shot
 
 pytestmark = pytest.mark.browser
 
@@ -62,17 +62,7 @@ def test_inspector_confirms_agreeing_claims_in_one_action_and_the_principal_sees
 ):
     page = new_page()
     login(page, portal, "inspector")
-    page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Мониторинг").click()
-    # The ШНОР campaign of 2025 (the demo has a 2025 campaign of every built-in template).
-    page.locator("tbody tr").filter(has_text="2025/2026").filter(has_text=SHNOR).get_by_role(
-        "link"
-    ).first.click()
-    # The cards table, not the «Таблица» view of a chart (it is a data-table too, inside <details>).
-    submitted = (
-        page.locator("table.data-table:not(details table) tbody tr").filter(has_text="отправлена").first
-    )
-    school = submitted.locator("td[data-label='Школа']").inner_text()
-    submitted.get_by_role("link").first.click()
+    school = open_a_submitted_card(page)
 
     counter = page.locator("[data-verify-left]")
     expect(counter).to_have_text(re.compile(r"^Осталось проверить: \d+ из \d+ заявленных баллов\.$"))

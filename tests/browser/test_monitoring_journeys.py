@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import DOC, SHNOR, criterion, login, open_my_card, shot
+from .conftest import DOC, criterion, login, open_a_submitted_card, open_my_card, shot
 
 pytestmark = pytest.mark.browser
 
@@ -84,17 +84,7 @@ def test_principal_fills_the_card_in_two_sittings_and_submits_it(new_page, porta
 
 def test_inspector_verifies_a_card_and_rejects_one_point_with_a_comment(page, portal):
     login(page, portal, "inspector")
-    page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Мониторинг").click()
-    # The ШНОР campaign of 2025 (the demo has a 2025 campaign of every built-in template).
-    page.locator("tbody tr").filter(has_text="2025/2026").filter(has_text=SHNOR).get_by_role(
-        "link"
-    ).first.click()
-    # The cards table, not the «Таблица» view of a chart (it is a data-table too, inside <details>).
-    submitted = (
-        page.locator("table.data-table:not(details table) tbody tr").filter(has_text="отправлена").first
-    )
-    school = submitted.locator("td[data-label='Школа']").inner_text()
-    submitted.get_by_role("link").first.click()
+    school = open_a_submitted_card(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Экспертная карта: {school}")
     score = page.locator(".stat").filter(has_text="подтверждено при проверке").locator(".stat-value")
     level = page.locator(".stat").filter(has_text="степень эффективности").locator(".stat-value")
