@@ -67,18 +67,21 @@ def save_new_card(card, user, *, today, answers):
     return card_save(card_id=card.pk, user=user, version=1, today=today, answers=answers)
 
 
-def submit_claims_in_form(client, card, *, link):
-    """The principal's plain-form submit of a new card claiming 2.3 and 3.1 with `link` as evidence."""
+def submit_new_card_form(client, card, answers: dict):
+    """The plain-form submit of a card at version 1: the form carries the claim boxes of 2.3 and 3.1
+    (`present`, since an unticked box is absent from the POST) and the fields in `answers`."""
     return client.post(
         reverse("monitoring:card-submit", args=[card.pk]),
-        {
-            "version": 1,
-            "present": ["2.3", "3.1"],
-            "a-2.3-claimed": "on",
-            "a-2.3-evidence": link,
-            "a-3.1-claimed": "on",
-            "a-3.1-evidence": link,
-        },
+        {"version": 1, "present": ["2.3", "3.1"], **answers},
+    )
+
+
+def submit_claims_in_form(client, card, *, link):
+    """The principal's plain-form submit of a new card claiming 2.3 and 3.1 with `link` as evidence."""
+    return submit_new_card_form(
+        client,
+        card,
+        {"a-2.3-claimed": "on", "a-2.3-evidence": link, "a-3.1-claimed": "on", "a-3.1-evidence": link},
     )
 
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from monitoring.models import CardAnswer, ExpertCard
 from monitoring.services.cards import EVIDENCE_INVALID, EVIDENCE_REQUIRED, REJECT_NEEDS_COMMENT
-from tests.monitoring.factories import submit_claims_in_form
+from tests.monitoring.factories import submit_claims_in_form, submit_new_card_form
 
 LINK = "https://docs.example/plan.pdf"
 
@@ -72,11 +72,10 @@ def test_refused_verification_shows_the_undecided_criteria_inline(
 
 def test_refused_submit_keeps_the_principals_input_and_marks_the_criterion(campaign, client_for, principal_a):
     card = campaign.cards.get(school__code="A001")
-    response = client_for(principal_a).post(
-        reverse("monitoring:card-submit", args=[card.pk]),
+    response = submit_new_card_form(
+        client_for(principal_a),
+        card,
         {
-            "version": 1,
-            "present": ["2.3", "3.1"],
             "a-2.3-claimed": "on",
             "a-2.3-evidence": "",
             "a-2.3-comment": "диагностика в октябре",

@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from monitoring.models import CardAnswer, CardChange, ExpertCard
-from tests.monitoring.factories import submit_claims_in_form
+from tests.monitoring.factories import submit_claims_in_form, submit_new_card_form
 
 LINK = "https://docs.example/plan.pdf"
 
@@ -52,11 +52,10 @@ def test_autosave_json_endpoint_and_conflict(campaign, client_for, principal_a):
 
 def test_plain_form_submit_saves_everything_then_submits(campaign, client_for, principal_a):
     card = campaign.cards.get(school__code="A001")
-    response = client_for(principal_a).post(
-        reverse("monitoring:card-submit", args=[card.pk]),
+    response = submit_new_card_form(
+        client_for(principal_a),
+        card,
         {
-            "version": 1,
-            "present": ["2.3", "3.1"],
             "a-2.3-claimed": "on",
             "a-2.3-evidence": LINK,
             "a-3.1-evidence": "",
