@@ -1,5 +1,6 @@
 import factory
 from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
 
 from schools.models import Municipality, Profile, School, SchoolContext
 
@@ -54,3 +55,11 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             Profile.objects.update_or_create(user=self, defaults={"school": extracted})
         self.save()
+
+
+def api_client(user) -> APIClient:
+    """A DRF test client authenticated as `user` (None: anonymous)."""
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client

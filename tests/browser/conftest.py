@@ -36,6 +36,9 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
 DEMO_PASSWORD = "demo"
+# The demo's documents link of school 0101 and the title of its ШНОР monitoring campaign.
+DOC = "https://school0101.edu.example/docs/"
+SHNOR = "Мониторинг системы работы со школами с низкими результатами"
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -227,6 +230,35 @@ def login(page, portal, username: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_role("button", name="Войти").click()
     page.wait_for_load_state()
     assert "/accounts/login/" not in page.url, f"вход {username} не удался"
+
+
+def criterion(page, code):
+    """The criterion `code` of the expert card on the page."""
+    return page.locator(f"article[data-criterion='{code}']")
+
+
+def open_my_card(page):
+    """The principal of «СШ № 1» opens their expert card from the main menu."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Экспертная карта").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Экспертная карта: СШ № 1")
+
+
+def open_a_submitted_card(page) -> str:
+    """From the main menu, the staff member opens a submitted card of the ШНОР campaign of 2025 (the demo
+    has a 2025 campaign of every built-in template); returns the card's school."""
+    page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Мониторинг").click()
+    page.locator("tbody tr").filter(has_text="2025/2026").filter(has_text=SHNOR).get_by_role(
+        "link"
+    ).first.click()
+    # The cards table, not the «Таблица» view of a chart (it is a data-table too, inside <details>).
+    submitted = (
+        page.locator("table.data-table:not(details table) tbody tr").filter(has_text="отправлена").first
+    )
+    school = submitted.locator("td[data-label='Школа']").inner_text()
+    submitted.get_by_role("link").first.click()
+    return school
 
 
 def shot(page, name: str) -> Path:

@@ -6,21 +6,9 @@ import sqlite3
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import PHONE, login, shot
+from .conftest import DOC, PHONE, criterion, login, open_a_submitted_card, open_my_card, shot
 
 pytestmark = pytest.mark.browser
-
-DOC = "https://school0101.edu.example/docs/"
-SHNOR = "Мониторинг системы работы со школами с низкими результатами"
-
-
-def _criterion(page, code):
-    return page.locator(f"article[data-criterion='{code}']")
-
-
-def _open_my_card(page):
-    page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Экспертная карта").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Экспертная карта: СШ № 1")
 
 
 def _principal_of(portal, school_name: str) -> str:
@@ -39,31 +27,31 @@ def _principal_of(portal, school_name: str) -> str:
 def test_an_invalid_link_is_marked_and_everything_else_reaches_the_other_device(new_page, portal):
     first = new_page()
     login(first, portal, "principal1")
-    _open_my_card(first)
-    _criterion(first, "1.3").get_by_label("Заявляю балл по критерию").check()
-    _criterion(first, "1.3").get_by_label(re.compile("Ссылки на подтверждающие")).fill(f"{DOC}1.3.pdf")
-    _criterion(first, "1.1").get_by_label("Заявляю балл по критерию").check()
-    _criterion(first, "1.1").get_by_label(re.compile("Ссылки на подтверждающие")).fill("приказ.docx")
-    _criterion(first, "1.1").get_by_label("Комментарий").fill("Приказ пришлю позже")
+    open_my_card(first)
+    criterion(first, "1.3").get_by_label("Заявляю балл по критерию").check()
+    criterion(first, "1.3").get_by_label(re.compile("Ссылки на подтверждающие")).fill(f"{DOC}1.3.pdf")
+    criterion(first, "1.1").get_by_label("Заявляю балл по критерию").check()
+    criterion(first, "1.1").get_by_label(re.compile("Ссылки на подтверждающие")).fill("приказ.docx")
+    criterion(first, "1.1").get_by_label("Комментарий").fill("Приказ пришлю позже")
 
     state = first.get_by_role("status").filter(has_text="Сохран")
     expect(state).to_contain_text("Сохранено всё, кроме отмеченных полей", timeout=15_000)
     expect(state).to_contain_text("Не сохранены критерии: 1.1")
-    expect(_criterion(first, "1.1").locator("[data-error-for=evidence]")).to_have_text(
+    expect(criterion(first, "1.1").locator("[data-error-for=evidence]")).to_have_text(
         "«приказ.docx» — не ссылка http(s)://…; укажите адрес документа, каждую ссылку с новой строки."
     )
     shot(first, "b-04-invalid-link-marked")
 
     second = new_page()
     login(second, portal, "principal1")
-    _open_my_card(second)
+    open_my_card(second)
     expect(second.get_by_role("status").filter(has_text="сохранено на портале")).to_be_visible()
     expect(second.get_by_text("Все изменения сохранены")).to_have_count(0)
-    expect(_criterion(second, "1.3").get_by_label("Заявляю балл по критерию")).to_be_checked()
-    expect(_criterion(second, "1.3").get_by_label(re.compile("Ссылки"))).to_have_value(f"{DOC}1.3.pdf")
-    expect(_criterion(second, "1.1").get_by_label("Заявляю балл по критерию")).to_be_checked()
-    expect(_criterion(second, "1.1").get_by_label("Комментарий")).to_have_value("Приказ пришлю позже")
-    expect(_criterion(second, "1.1").get_by_label(re.compile("Ссылки"))).to_have_value("")
+    expect(criterion(second, "1.3").get_by_label("Заявляю балл по критерию")).to_be_checked()
+    expect(criterion(second, "1.3").get_by_label(re.compile("Ссылки"))).to_have_value(f"{DOC}1.3.pdf")
+    expect(criterion(second, "1.1").get_by_label("Заявляю балл по критерию")).to_be_checked()
+    expect(criterion(second, "1.1").get_by_label("Комментарий")).to_have_value("Приказ пришлю позже")
+    expect(criterion(second, "1.1").get_by_label(re.compile("Ссылки"))).to_have_value("")
 
 
 # --- item 6: verifying a card, checking it before sending ----------------------------------------
@@ -74,17 +62,7 @@ def test_inspector_confirms_agreeing_claims_in_one_action_and_the_principal_sees
 ):
     page = new_page()
     login(page, portal, "inspector")
-    page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Мониторинг").click()
-    # The ШНОР campaign of 2025 (the demo has a 2025 campaign of every built-in template).
-    page.locator("tbody tr").filter(has_text="2025/2026").filter(has_text=SHNOR).get_by_role(
-        "link"
-    ).first.click()
-    # The cards table, not the «Таблица» view of a chart (it is a data-table too, inside <details>).
-    submitted = (
-        page.locator("table.data-table:not(details table) tbody tr").filter(has_text="отправлена").first
-    )
-    school = submitted.locator("td[data-label='Школа']").inner_text()
-    submitted.get_by_role("link").first.click()
+    school = open_a_submitted_card(page)
 
     counter = page.locator("[data-verify-left]")
     expect(counter).to_have_text(re.compile(r"^Осталось проверить: \d+ из \d+ заявленных баллов\.$"))
@@ -105,7 +83,7 @@ def test_inspector_confirms_agreeing_claims_in_one_action_and_the_principal_sees
     # A comment on one criterion, then the card goes back to its principal.
     pending = page.locator("fieldset.verdict").filter(has=page.locator("input[value=pending]:checked")).first
     code = pending.locator("xpath=ancestor::article").get_attribute("data-criterion")
-    pending = _criterion(page, code).locator("fieldset.verdict")  # the filter stops matching once ticked
+    pending = criterion(page, code).locator("fieldset.verdict")  # the filter stops matching once ticked
     pending.get_by_label("отклонить").check()
     pending.get_by_label("Комментарий (обязателен при отклонении)").fill("Ссылка ведёт на черновик приказа")
     page.get_by_role("button", name="Сохранить решения").click()
@@ -117,7 +95,7 @@ def test_inspector_confirms_agreeing_claims_in_one_action_and_the_principal_sees
     principal = new_page()
     login(principal, portal, _principal_of(portal, school))
     principal.goto(page.url)
-    note = _criterion(principal, code).locator("[data-verifier-note]")
+    note = criterion(principal, code).locator("[data-verifier-note]")
     expect(note).to_be_visible()
     expect(note).to_have_text("Проверяющий (отклонено): Ссылка ведёт на черновик приказа")
     shot(principal, "b-06-principal-sees-comment")
@@ -125,10 +103,10 @@ def test_inspector_confirms_agreeing_claims_in_one_action_and_the_principal_sees
 
 def test_principal_checks_the_answers_before_sending(page, portal):
     login(page, portal, "principal1")
-    _open_my_card(page)
-    _criterion(page, "2.3").get_by_label("Заявляю балл по критерию").check()
-    _criterion(page, "2.4").get_by_label("Заявляю балл по критерию").check()
-    _criterion(page, "2.4").get_by_label(re.compile("Ссылки")).fill(f"{DOC}plan.pdf\n{DOC}order.pdf")
+    open_my_card(page)
+    criterion(page, "2.3").get_by_label("Заявляю балл по критерию").check()
+    criterion(page, "2.4").get_by_label("Заявляю балл по критерию").check()
+    criterion(page, "2.4").get_by_label(re.compile("Ссылки")).fill(f"{DOC}plan.pdf\n{DOC}order.pdf")
     page.get_by_role("button", name="Проверить ответы").click()
 
     check = page.get_by_role("region", name="Проверка ответов перед отправкой")

@@ -6,28 +6,12 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 
+from benchmarks.generate import HEADERS
+
 from .conftest import login, shot
 
 pytestmark = pytest.mark.browser
 
-HEADERS = [
-    "Код ОО",
-    "Учебный год",
-    "Процедура",
-    "Предмет",
-    "Класс",
-    "Участников",
-    "Не преодолели минимальный порог",
-    "Высокий результат",
-    "Отметка 2",
-    "Отметка 3",
-    "Отметка 4",
-    "Отметка 5",
-    "Средний балл",
-    "Понизили",
-    "Подтвердили",
-    "Повысили",
-]
 GOOD_ROWS = [
     ["0101", "2025/2026", "ОГЭ", "Математика", 9, 52, 3, "", 3, 20, 19, 10, 3.7, "", "", ""],
     ["0101", "2025/2026", "ОГЭ", "Русский язык", 9, 52, 1, "", 1, 15, 22, 14, 3.9, "", "", ""],

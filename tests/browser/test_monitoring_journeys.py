@@ -5,41 +5,29 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import login, shot
+from .conftest import DOC, criterion, login, open_a_submitted_card, open_my_card, shot
 
 pytestmark = pytest.mark.browser
-
-DOC = "https://school0101.edu.example/docs/"
-SHNOR = "Мониторинг системы работы со школами с низкими результатами"
-
-
-def _criterion(page, code):
-    return page.locator(f"article[data-criterion='{code}']")
-
-
-def _open_my_card(page):
-    page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Экспертная карта").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Экспертная карта: СШ № 1")
 
 
 def test_principal_fills_the_card_in_two_sittings_and_submits_it(new_page, portal):
     first_sitting = new_page()
     login(first_sitting, portal, "principal1")
     expect(first_sitting.get_by_role("heading", level=1)).to_have_text("СШ № 1")
-    _open_my_card(first_sitting)
+    open_my_card(first_sitting)
     shot(first_sitting, "30-card-empty")
 
     # Half of the card: two results criteria with evidence, a share, a fact still without its link.
     for code in ("1.1", "1.3"):
-        _criterion(first_sitting, code).get_by_label("Заявляю балл по критерию").check()
-        _criterion(first_sitting, code).get_by_label(re.compile("Ссылки на подтверждающие документы")).fill(
+        criterion(first_sitting, code).get_by_label("Заявляю балл по критерию").check()
+        criterion(first_sitting, code).get_by_label(re.compile("Ссылки на подтверждающие документы")).fill(
             f"{DOC}{code}.pdf"
         )
-    _criterion(first_sitting, "2.1").get_by_label("Числитель").fill("9")
-    _criterion(first_sitting, "2.1").get_by_label("Знаменатель").fill("10")
-    expect(_criterion(first_sitting, "2.1").locator("[data-share-result]")).to_contain_text("Доля 90,0 %")
-    _criterion(first_sitting, "2.3").get_by_label("Заявляю балл по критерию").check()
-    _criterion(first_sitting, "2.3").get_by_label("Комментарий").fill("Участвовали в диагностике в октябре")
+    criterion(first_sitting, "2.1").get_by_label("Числитель").fill("9")
+    criterion(first_sitting, "2.1").get_by_label("Знаменатель").fill("10")
+    expect(criterion(first_sitting, "2.1").locator("[data-share-result]")).to_contain_text("Доля 90,0 %")
+    criterion(first_sitting, "2.3").get_by_label("Заявляю балл по критерию").check()
+    criterion(first_sitting, "2.3").get_by_label("Комментарий").fill("Участвовали в диагностике в октябре")
     expect(first_sitting.get_by_role("status").filter(has_text="Черновик")).to_contain_text(
         "Черновик сохранён", timeout=15_000
     )
@@ -49,15 +37,15 @@ def test_principal_fills_the_card_in_two_sittings_and_submits_it(new_page, porta
     # Another day, another browser: everything is there.
     page = new_page()
     login(page, portal, "principal1")
-    _open_my_card(page)
-    expect(_criterion(page, "1.1").get_by_label("Заявляю балл по критерию")).to_be_checked()
-    expect(_criterion(page, "1.3").get_by_label(re.compile("Ссылки"))).to_have_value(f"{DOC}1.3.pdf")
-    expect(_criterion(page, "2.1").get_by_label("Числитель")).to_have_value("9")
-    expect(_criterion(page, "2.1").get_by_label("Знаменатель")).to_have_value("10")
-    expect(_criterion(page, "2.3").get_by_label("Комментарий")).to_have_value(
+    open_my_card(page)
+    expect(criterion(page, "1.1").get_by_label("Заявляю балл по критерию")).to_be_checked()
+    expect(criterion(page, "1.3").get_by_label(re.compile("Ссылки"))).to_have_value(f"{DOC}1.3.pdf")
+    expect(criterion(page, "2.1").get_by_label("Числитель")).to_have_value("9")
+    expect(criterion(page, "2.1").get_by_label("Знаменатель")).to_have_value("10")
+    expect(criterion(page, "2.3").get_by_label("Комментарий")).to_have_value(
         "Участвовали в диагностике в октябре"
     )
-    expect(_criterion(page, "1.2").get_by_label("Заявляю балл по критерию")).not_to_be_checked()
+    expect(criterion(page, "1.2").get_by_label("Заявляю балл по критерию")).not_to_be_checked()
 
     # Submitting with a claimed point that has no evidence is refused with a message at the criterion.
     page.on("dialog", lambda dialog: dialog.accept())
@@ -66,20 +54,20 @@ def test_principal_fills_the_card_in_two_sittings_and_submits_it(new_page, porta
     expect(refusal).to_contain_text("Карта не отправлена")
     expect(refusal).to_contain_text("Исправьте отмеченные критерии:")
     expect(refusal.get_by_role("link", name="2.3")).to_be_visible()
-    expect(_criterion(page, "2.3").locator("[data-error-for=evidence]")).to_have_text(
+    expect(criterion(page, "2.3").locator("[data-error-for=evidence]")).to_have_text(
         "Для заявленного балла нужна ссылка на подтверждающий документ."
     )
-    expect(_criterion(page, "2.3").get_by_label("Комментарий")).to_have_value(
+    expect(criterion(page, "2.3").get_by_label("Комментарий")).to_have_value(
         "Участвовали в диагностике в октябре"
     )
     expect(page.locator("[data-card-status]")).to_have_text("черновик")
     shot(page, "32-card-missing-evidence")
 
     # The missing links are added and the card goes to verification.
-    _criterion(page, "2.1").get_by_label(re.compile("Ссылки")).fill(f"{DOC}routes.pdf")
-    _criterion(page, "2.3").get_by_label(re.compile("Ссылки")).fill(f"{DOC}diagnostics.pdf\n{DOC}order.pdf")
-    _criterion(page, "3.1").get_by_label("Заявляю балл по критерию").check()
-    _criterion(page, "3.1").get_by_label(re.compile("Ссылки")).fill(f"{DOC}mentoring.pdf")
+    criterion(page, "2.1").get_by_label(re.compile("Ссылки")).fill(f"{DOC}routes.pdf")
+    criterion(page, "2.3").get_by_label(re.compile("Ссылки")).fill(f"{DOC}diagnostics.pdf\n{DOC}order.pdf")
+    criterion(page, "3.1").get_by_label("Заявляю балл по критерию").check()
+    criterion(page, "3.1").get_by_label(re.compile("Ссылки")).fill(f"{DOC}mentoring.pdf")
     page.get_by_role("button", name="Отправить на проверку").click()
     expect(page.locator("[data-card-status]")).to_have_text("отправлена")
     expect(page.get_by_role("button", name="Отправить на проверку")).to_have_count(0)
@@ -96,17 +84,7 @@ def test_principal_fills_the_card_in_two_sittings_and_submits_it(new_page, porta
 
 def test_inspector_verifies_a_card_and_rejects_one_point_with_a_comment(page, portal):
     login(page, portal, "inspector")
-    page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Мониторинг").click()
-    # The ШНОР campaign of 2025 (the demo has a 2025 campaign of every built-in template).
-    page.locator("tbody tr").filter(has_text="2025/2026").filter(has_text=SHNOR).get_by_role(
-        "link"
-    ).first.click()
-    # The cards table, not the «Таблица» view of a chart (it is a data-table too, inside <details>).
-    submitted = (
-        page.locator("table.data-table:not(details table) tbody tr").filter(has_text="отправлена").first
-    )
-    school = submitted.locator("td[data-label='Школа']").inner_text()
-    submitted.get_by_role("link").first.click()
+    school = open_a_submitted_card(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Экспертная карта: {school}")
     score = page.locator(".stat").filter(has_text="подтверждено при проверке").locator(".stat-value")
     level = page.locator(".stat").filter(has_text="степень эффективности").locator(".stat-value")
@@ -161,7 +139,7 @@ def test_what_is_typed_before_the_autosave_script_arrives_is_saved_too(new_page,
     menu = page.get_by_role("navigation", name="Основное меню")
     menu.get_by_role("link", name="Экспертная карта").click(no_wait_after=True)
     expect(page.get_by_role("heading", level=1)).to_have_text("Экспертная карта: СШ № 1")
-    comment = _criterion(page, "1.2").get_by_label("Комментарий")
+    comment = criterion(page, "1.2").get_by_label("Комментарий")
     comment.fill("Набрано до загрузки скрипта")
     expect(page.get_by_role("status").filter(has_text="Показано")).to_be_visible()
     assert held, "card.js должен был быть задержан"
@@ -173,5 +151,5 @@ def test_what_is_typed_before_the_autosave_script_arrives_is_saved_too(new_page,
 
     again = new_page()
     login(again, portal, "principal1")
-    _open_my_card(again)
-    expect(_criterion(again, "1.2").get_by_label("Комментарий")).to_have_value("Набрано до загрузки скрипта")
+    open_my_card(again)
+    expect(criterion(again, "1.2").get_by_label("Комментарий")).to_have_value("Набрано до загрузки скрипта")

@@ -10,7 +10,8 @@ from django.urls import reverse
 from documents import selectors, services
 from documents.docx_templates import NOT_DOCX, UNKNOWN_FIELD
 from documents.models import SIGNED_IMMUTABLE, ApprovedSchool, Order
-from indicators.models import ComputationRun, SchoolStatus, StatusOverride
+from indicators.models import ComputationRun, SchoolStatus
+from indicators.services.overrides import status_override_create
 from schools.errors import Conflict, ValidationFailed
 from schools.panels import list_approval
 from tests.reports.factories import CLUSTER, computed_year, seed_catalogue
@@ -170,7 +171,7 @@ def test_a_later_computation_leaves_the_approved_list_and_shows_the_difference(d
 def test_an_inspectors_exclusion_after_signing_is_a_difference_with_the_reason(draft, inspector):
     services.order_sign(order=draft, user=inspector, number="01-03/482", date=SIGN_DATE)
     school = SchoolStatus.objects.get(school__code="S1", year=YEAR).school
-    StatusOverride.objects.create(
+    status_override_create(
         school=school, year=YEAR, list_kind="low_results", decision="exclude", reason="реорганизация школы"
     )
 
@@ -289,7 +290,7 @@ def test_signing_needs_a_number(draft, inspector):
 
 def test_a_correction_supersedes_the_approved_list_and_a_withdrawal_ends_it(draft, inspector):
     original = services.order_sign(order=draft, user=inspector, number="01-03/482", date=SIGN_DATE)
-    StatusOverride.objects.create(
+    status_override_create(
         school=SchoolStatus.objects.get(school__code="S2").school,
         year=YEAR,
         list_kind="low_results",

@@ -3,24 +3,7 @@
 import pytest
 
 from indicators.models import AssessmentResult, SchoolStatus, StatusOverride
-from indicators.services import statuses_compute
 from indicators.services.overrides import status_override_create
-from schools.roles import PRINCIPAL
-from tests.factories import UserFactory
-from tests.indicators.municipality import build
-
-
-@pytest.fixture
-def town(catalogue):
-    schools = build()
-    for year in (2023, 2024):
-        statuses_compute(year=year)
-    return schools
-
-
-@pytest.fixture
-def principal_t1(roles, town):
-    return UserFactory(username="principal_t1", groups=[roles[PRINCIPAL]], school=town["T1"])
 
 
 def codes(response):

@@ -31,6 +31,7 @@ from django.core.management import call_command
 
 from indicators.models import MethodologyRules, SchoolStatus
 from indicators.services import statuses_compute
+from tests.indicators.factories import rules_form_data
 from tests.indicators.region import build
 
 
@@ -149,34 +150,6 @@ def test_export_status_carries_the_region_clusters(region):
     assert [c for c, row in sorted(rows.items()) if row["unfavourable"]] == ["B2", "B4"]
 
 
-def _rules_form(**changes) -> dict:
-    data = {
-        "valid_from": 2000,
-        "cluster_scope": "municipality",
-        "size_edge_small": 100,
-        "size_edge_large": 500,
-        "low_results_share": "0.1",
-        "low_results_years": 2,
-        "unfavourable_share": "0.1",
-        "min_participants": 0,
-        "lowered_threshold": 30,
-        "raised_threshold": 15,
-        "mismatch_threshold": 10,
-        "objectivity_min_participants": 10,
-        "objectivity_min_rows": 2,
-        "high_band_share": 30,
-        "high_band_ratio": 2,
-        "high_band_group": "municipality",
-        "kdr_gap": "0.7",
-        "medal_unconfirmed_share": 30,
-        "objectivity_list_markers": 2,
-        "comment": "",
-    }
-    for code in MethodologyRules.objects.get(valid_from=2000).weights:
-        data[f"weight_{code}"] = 1
-    return {**data, **changes}
-
-
 def test_changing_the_scope_is_an_audited_rule_change_and_the_why_page_names_it(
     client_for, inspector, region
 ):
@@ -187,7 +160,7 @@ def test_changing_the_scope_is_an_audited_rule_change_and_the_why_page_names_it(
     assert "место 1 из 4 в муниципалитете" in page
 
     response = client.post(
-        "/indicators/rules/", _rules_form(cluster_scope="region", comment="Приказ министерства № 7")
+        "/indicators/rules/", rules_form_data(cluster_scope="region", comment="Приказ министерства № 7")
     )
 
     assert response.status_code == 302
@@ -217,8 +190,7 @@ def test_changing_the_scope_is_an_audited_rule_change_and_the_why_page_names_it(
 
 def test_a_rules_form_without_the_scope_keeps_the_versions_scope(client_for, inspector, region):
     _use_scope("region")
-    data = _rules_form(comment="Уточнены веса")
-    del data["cluster_scope"]
+    data = rules_form_data(comment="Уточнены веса")  # no cluster_scope in the POST
 
     client_for(inspector).post("/indicators/rules/", data)
 

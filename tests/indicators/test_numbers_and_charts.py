@@ -4,19 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.services import statuses_compute
 from schools.roles import PRINCIPAL
 from schools.templatetags.portal import number
 from tests.factories import UserFactory
-from tests.indicators.municipality import build
-
-
-@pytest.fixture
-def town(catalogue):
-    schools = build()
-    for year in (2023, 2024):
-        statuses_compute(year=year)
-    return schools
 
 
 def _svg(html: str, title: str) -> str:

@@ -3,11 +3,10 @@ results file — §4.2 tolerance (absent column, empty cell, «—» are no data
 
 import pytest
 
+from benchmarks.generate import HEADERS as RESULTS_HEADER
 from indicators.models import AssessmentResult
 from schools.importing import run_import
 from schools.models import ImportBatch, SchoolContext
-
-from .test_results_import import HEADER as RESULTS_HEADER
 
 CONTEXT_HEADER = ["Код ОО", "Учебный год", "Обучающихся", "Педагогов"]
 MEDALS = ["Претендентов на медаль", "Претендентов на медаль, не выполнивших условия ЕГЭ"]

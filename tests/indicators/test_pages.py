@@ -6,24 +6,8 @@ import pytest
 from openpyxl import load_workbook
 
 from indicators.models import MethodologyRules, SchoolStatus, StatusOverride
-from indicators.services import statuses_compute
 from schools.models import Job
-from schools.roles import PRINCIPAL
-from tests.factories import UserFactory
-from tests.indicators.municipality import build
-
-
-@pytest.fixture
-def town(catalogue):
-    schools = build()
-    for year in (2023, 2024):
-        statuses_compute(year=year)
-    return schools
-
-
-@pytest.fixture
-def principal_t1(roles, town):
-    return UserFactory(username="principal_t1", groups=[roles[PRINCIPAL]], school=town["T1"])
+from tests.indicators.factories import rules_form_data
 
 
 def test_lists_page_shows_lists_with_dynamics_and_rules(client_for, inspector, town):
@@ -102,43 +86,15 @@ def test_compute_button_runs_a_job(client_for, inspector, town, django_capture_o
 
 
 def test_rules_form_creates_a_version_with_history(client_for, inspector, town):
-    data = {
-        "valid_from": 2025,
-        "size_edge_small": 100,
-        "size_edge_large": 600,
-        "low_results_share": "0.2",
-        "low_results_years": 3,
-        "unfavourable_share": "0.1",
-        "min_participants": 5,
-        "lowered_threshold": 30,
-        "raised_threshold": 15,
-        "mismatch_threshold": 10,
-        "objectivity_min_participants": 10,
-        "objectivity_min_rows": 2,
-        "high_band_share": 30,
-        "high_band_ratio": 2,
-        "high_band_group": "municipality",
-        "kdr_gap": "0.7",
-        "medal_unconfirmed_share": 30,
-        "objectivity_list_markers": 2,
-        "comment": "Приказ № 12 от 01.09.2025",
-        "weight_vpr_fail_share": 2,
-    }
-    for code in (
-        "ege_high_share",
-        "ege_below_min_share",
-        "oge_below_min_share",
-        "police_register_share",
-        "migrant_share",
-        "not_attested_share",
-        "absentee_share",
-        "special_needs_share",
-        "is_remote",
-        "is_small",
-        "infrastructure_deficit",
-        "staff_shortage",
-    ):
-        data[f"weight_{code}"] = 1
+    data = rules_form_data(
+        valid_from=2025,
+        size_edge_large=600,
+        low_results_share="0.2",
+        low_results_years=3,
+        min_participants=5,
+        comment="Приказ № 12 от 01.09.2025",
+        weight_vpr_fail_share=2,
+    )
 
     response = client_for(inspector).post("/indicators/rules/", data)
 

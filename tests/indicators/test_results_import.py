@@ -4,29 +4,12 @@ from decimal import Decimal
 
 import pytest
 
+from benchmarks.generate import HEADERS  # the header row of DESIGN §4.2, as the benchmark files carry it
 from indicators.models import AssessmentResult, Subject
 from indicators.services import results as module
 from schools.importing import run_import
 from schools.models import ImportBatch
 
-HEADER = [
-    "Код ОО",
-    "Учебный год",
-    "Процедура",
-    "Предмет",
-    "Класс",
-    "Участников",
-    "Не преодолели минимальный порог",
-    "Высокий результат",
-    "Отметка 2",
-    "Отметка 3",
-    "Отметка 4",
-    "Отметка 5",
-    "Средний балл",
-    "Понизили",
-    "Подтвердили",
-    "Повысили",
-]
 GOOD_ROWS = [
     ["A001", "2024/2025", "ВПР", "Русский язык", 5, 20, "", "", 2, 8, 6, 4, 3.6, 3, 15, 2],
     ["A001", "2024", "ОГЭ", "математика", 9, "30", 3, "—", "", "", "", "", "", "", "", ""],
@@ -34,7 +17,7 @@ GOOD_ROWS = [
 ]
 
 
-def run(make_xlsx, rows, *, header=HEADER, dry_run=False, title_rows=()):
+def run(make_xlsx, rows, *, header=HEADERS, dry_run=False, title_rows=()):
     file = make_xlsx([*title_rows, header, *rows])
     return run_import(kind="results", file=file, file_name="results.xlsx", dry_run=dry_run)
 
@@ -116,9 +99,9 @@ def test_dry_run_counts_but_writes_nothing(catalogue, school_a, school_b, make_x
 
 
 def row(**changes):
-    base = dict(zip(HEADER, GOOD_ROWS[0], strict=True))
+    base = dict(zip(HEADERS, GOOD_ROWS[0], strict=True))
     base.update(changes)
-    return [base[h] for h in HEADER]
+    return [base[h] for h in HEADERS]
 
 
 BAD_CASES = [
@@ -198,7 +181,7 @@ def test_bad_file_reports_row_and_changes_nothing(
 
 
 def test_missing_header_column_is_reported(catalogue, school_a, make_xlsx):
-    summary = run(make_xlsx, [GOOD_ROWS[0][:5]], header=HEADER[:5])
+    summary = run(make_xlsx, [GOOD_ROWS[0][:5]], header=HEADERS[:5])
 
     assert summary.errors[0]["message"] == "в заголовке нет обязательных столбцов: «Участников»"
     assert AssessmentResult.objects.count() == 0
@@ -217,7 +200,7 @@ def test_import_command_exits_non_zero_on_error(catalogue, school_a, make_xlsx, 
     from django.core.management import CommandError, call_command
 
     path = tmp_path / "bad.xlsx"
-    path.write_bytes(make_xlsx([HEADER, row(**{"Код ОО": "Z999"})]).getvalue())
+    path.write_bytes(make_xlsx([HEADERS, row(**{"Код ОО": "Z999"})]).getvalue())
 
     with pytest.raises(CommandError):
         call_command("import_results", str(path))
@@ -231,7 +214,7 @@ def test_upload_page_imports_results_through_a_job(
 
     from schools.models import Job
 
-    content = make_xlsx([HEADER, *GOOD_ROWS]).getvalue()
+    content = make_xlsx([HEADERS, *GOOD_ROWS]).getvalue()
     upload = SimpleUploadedFile(
         "results.xlsx",
         content,

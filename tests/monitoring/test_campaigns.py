@@ -6,7 +6,8 @@ from datetime import date
 from django.core import mail
 from django.utils import timezone
 
-from indicators.models import ComputationRun, SchoolStatus, StatusOverride
+from indicators.models import ComputationRun, SchoolStatus
+from indicators.services.overrides import status_override_create
 from monitoring.models import CardReminder, ExpertCard
 from monitoring.reference import BUILTIN_TEMPLATE
 from monitoring.services import (
@@ -28,7 +29,7 @@ def test_default_deadlines_and_shnor_participants_with_overrides(school_a, schoo
     SchoolStatus.objects.create(run=run, school=school_a, year=2025, low_results=True)
     SchoolStatus.objects.create(run=run, school=school_b, year=2025, low_results=True)
     SchoolStatus.objects.create(run=run, school=school_c, year=2024, low_results=True)  # another year
-    StatusOverride.objects.create(
+    status_override_create(
         school=school_b, year=2025, list_kind="low_results", decision="exclude", reason="решение"
     )
     campaign = campaign_create(year=2025, template=builtin_template())

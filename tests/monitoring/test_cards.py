@@ -27,7 +27,7 @@ from monitoring.services.cards import (
     REJECT_NEEDS_COMMENT,
     STAFF_ONLY,
 )
-from tests.monitoring.factories import make_campaign, result
+from tests.monitoring.factories import BUILTIN_CRITERION_CODES, make_campaign, result, save_new_card
 
 S = ExpertCard.Status
 BEFORE = date(2026, 9, 1)  # before the self-assessment deadline 30.09.2026
@@ -55,6 +55,10 @@ def _claim(card, user, codes, today=BEFORE):
     )
 
 
+def _set_verdicts(card, user, verdicts):
+    return card_verdicts_set(card_id=card.pk, user=user, version=_fresh(card).version, verdicts=verdicts)
+
+
 def _submitted(card, principal, codes=FACTS):
     _claim(card, principal, codes)
     return card_submit(card_id=card.pk, user=principal, version=_fresh(card).version, today=BEFORE)
@@ -64,32 +68,13 @@ def test_new_card_is_not_started_with_all_17_answers(card):
     assert card.status == S.NOT_STARTED
     assert card.max_score == 17
     assert card.template_version == 1
-    assert list(card.answers.values_list("criterion_code", flat=True)) == [
-        "1.1",
-        "1.2",
-        "1.3",
-        "1.4",
-        "1.5",
-        "1.6",
-        "1.7",
-        "1.8",
-        "1.9",
-        "1.10",
-        "1.11",
-        "1.12",
-        "2.1",
-        "2.2",
-        "2.3",
-        "2.4",
-        "3.1",
-    ]
+    assert list(card.answers.values_list("criterion_code", flat=True)) == BUILTIN_CRITERION_CODES
 
 
 def test_principal_saves_a_draft_and_every_change_is_in_history(card, principal_a):
-    saved = card_save(
-        card_id=card.pk,
-        user=principal_a,
-        version=1,
+    saved = save_new_card(
+        card,
+        principal_a,
         today=BEFORE,
         answers=[
             {"criterion": "2.3", "claimed": True, "evidence": LINK, "comment": "диагностика пройдена"},
@@ -114,22 +99,17 @@ def test_principal_saves_a_draft_and_every_change_is_in_history(card, principal_
 
 
 def test_share_below_threshold_is_not_claimed(card, principal_a):
-    card_save(
-        card_id=card.pk,
-        user=principal_a,
-        version=1,
-        today=BEFORE,
-        answers=[{"criterion": "2.2", "numerator": 3, "denominator": 4}],
+    save_new_card(
+        card, principal_a, today=BEFORE, answers=[{"criterion": "2.2", "numerator": 3, "denominator": 4}]
     )
     assert CardAnswer.objects.get(card=card, criterion_code="2.2").claimed is False
 
 
 def test_invalid_evidence_link_is_refused_and_nothing_changes(card, principal_a):
     with pytest.raises(CardError) as error:
-        card_save(
-            card_id=card.pk,
-            user=principal_a,
-            version=1,
+        save_new_card(
+            card,
+            principal_a,
             today=BEFORE,
             answers=[
                 {"criterion": "2.3", "claimed": True, "evidence": "план.docx"},
@@ -143,20 +123,12 @@ def test_invalid_evidence_link_is_refused_and_nothing_changes(card, principal_a)
 
 
 def test_concurrent_save_is_refused_and_nothing_is_overwritten(card, principal_a):
-    card_save(
-        card_id=card.pk,
-        user=principal_a,
-        version=1,
-        today=BEFORE,
-        answers=[{"criterion": "2.3", "comment": "первая вкладка"}],
+    save_new_card(
+        card, principal_a, today=BEFORE, answers=[{"criterion": "2.3", "comment": "первая вкладка"}]
     )
     with pytest.raises(CardConflict) as error:  # the second tab still holds version 1
-        card_save(
-            card_id=card.pk,
-            user=principal_a,
-            version=1,
-            today=BEFORE,
-            answers=[{"criterion": "2.3", "comment": "вторая вкладка"}],
+        save_new_card(
+            card, principal_a, today=BEFORE, answers=[{"criterion": "2.3", "comment": "вторая вкладка"}]
         )
     assert error.value.message == CARD_CONFLICT
     assert CardAnswer.objects.get(card=card, criterion_code="2.3").comment == "первая вкладка"
@@ -164,13 +136,7 @@ def test_concurrent_save_is_refused_and_nothing_is_overwritten(card, principal_a
 
 
 def test_submit_requires_evidence_for_every_claimed_point(card, principal_a):
-    card_save(
-        card_id=card.pk,
-        user=principal_a,
-        version=1,
-        today=BEFORE,
-        answers=[{"criterion": "3.1", "claimed": True}],
-    )
+    save_new_card(card, principal_a, today=BEFORE, answers=[{"criterion": "3.1", "claimed": True}])
     with pytest.raises(CardError) as error:
         card_submit(card_id=card.pk, user=principal_a, version=2, today=BEFORE)
     assert error.value.errors == {"3.1": {"evidence": EVIDENCE_REQUIRED}}
@@ -232,20 +198,14 @@ def test_verification_cannot_start_before_submission(card, inspector):
 def test_verification_score_counts_confirmed_points_only(card, principal_a, inspector):
     _submitted(card, principal_a)
     with pytest.raises(CardError) as error:
-        card_verdicts_set(
-            card_id=card.pk,
-            user=inspector,
-            version=_fresh(card).version,
-            verdicts={"2.4": {"verdict": "rejected"}},
-        )
+        _set_verdicts(card, inspector, {"2.4": {"verdict": "rejected"}})
     assert error.value.errors == {"2.4": {"verifier_comment": REJECT_NEEDS_COMMENT}}
     with pytest.raises(CardError, match="Не проверены заявленные баллы по критериям: 2.3, 2.4, 3.1"):
         card_verify(card_id=card.pk, user=inspector, version=_fresh(card).version)
-    card_verdicts_set(
-        card_id=card.pk,
-        user=inspector,
-        version=_fresh(card).version,
-        verdicts={
+    _set_verdicts(
+        card,
+        inspector,
+        {
             "2.3": {"verdict": "confirmed"},
             "2.4": {"verdict": "rejected", "comment": "план не утверждён"},
             "3.1": {"verdict": "confirmed"},
@@ -268,12 +228,7 @@ def test_verification_score_counts_confirmed_points_only(card, principal_a, insp
 def test_computed_criterion_without_data_cannot_be_confirmed(card, principal_a, inspector):
     _submitted(card, principal_a, codes=["1.1"])
     with pytest.raises(CardError) as error:
-        card_verdicts_set(
-            card_id=card.pk,
-            user=inspector,
-            version=_fresh(card).version,
-            verdicts={"1.1": {"verdict": "confirmed"}},
-        )
+        _set_verdicts(card, inspector, {"1.1": {"verdict": "confirmed"}})
     assert error.value.errors == {"1.1": {"verdict": COMPUTED_NO_DATA}}
 
 
@@ -283,12 +238,7 @@ def test_return_for_revision_reopens_mails_the_principal_and_resets_changed_verd
     principal_a.email = "director@school.example"
     principal_a.save()
     _submitted(card, principal_a)
-    card_verdicts_set(
-        card_id=card.pk,
-        user=inspector,
-        version=_fresh(card).version,
-        verdicts={"2.3": {"verdict": "confirmed"}, "3.1": {"verdict": "confirmed"}},
-    )
+    _set_verdicts(card, inspector, {"2.3": {"verdict": "confirmed"}, "3.1": {"verdict": "confirmed"}})
     with pytest.raises(CardError):
         card_return(card_id=card.pk, user=inspector, version=_fresh(card).version, message="  ")
     with pytest.raises(CardConflict):
@@ -349,10 +299,9 @@ def test_verified_score_and_level(school_a, principal_a, inspector, confirmed, l
             )
     card = make_campaign(schools=[school_a]).cards.get()
     codes = [a.criterion_code for a in card.answers.order_by("order")]
-    card_save(
-        card_id=card.pk,
-        user=principal_a,
-        version=1,
+    save_new_card(
+        card,
+        principal_a,
         today=BEFORE,
         answers=[
             {"criterion": c, "claimed": True, "numerator": 5, "denominator": 5, "evidence": LINK}

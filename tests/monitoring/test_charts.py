@@ -1,22 +1,11 @@
 """SVG charts on the campaign dashboard (cards by state, levels) and on the results page (per school)."""
 
-from datetime import date, timedelta
+from datetime import date
 
-import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from monitoring.models import ExpertCard
 from tests.monitoring.factories import make_campaign
-
-
-@pytest.fixture
-def campaign(school_a, school_b):
-    today = timezone.localdate()
-    return make_campaign(
-        schools=[school_a, school_b],
-        due=(today + timedelta(days=10), today + timedelta(days=20), today + timedelta(days=30)),
-    )
 
 
 def _svg(html: str, title: str) -> str:

@@ -19,31 +19,13 @@ from monitoring import services
 from monitoring.api.serializers import CardAnswerSerializer, ExpertCardSerializer
 from monitoring.models import CardAnswer, CardChange, ExpertCard
 from monitoring.services.cards import CARD_CONFLICT
+from tests.monitoring.factories import BUILTIN_CRITERION_CODES as CODES
 from tests.monitoring.factories import make_campaign
 
 # Token + user, role groups, the principal's profile, the card (with campaign and school), its answers;
 # then the conditional UPDATE of the card, one UPDATE of the changed answers, one INSERT of the history
 # entries — and the transaction's two statements (BEGIN/COMMIT or, inside a test, SAVEPOINT/RELEASE).
 MAX_QUERIES_PER_DRAFT_SAVE = 10
-CODES = [
-    "1.1",
-    "1.2",
-    "1.3",
-    "1.4",
-    "1.5",
-    "1.6",
-    "1.7",
-    "1.8",
-    "1.9",
-    "1.10",
-    "1.11",
-    "1.12",
-    "2.1",
-    "2.2",
-    "2.3",
-    "2.4",
-    "3.1",
-]
 
 
 def _future(days):

@@ -1,25 +1,12 @@
 """A refused form save re-renders the card with everything the user entered and errors at the criteria."""
 
-from datetime import timedelta
-
-import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from monitoring.models import CardAnswer, ExpertCard
 from monitoring.services.cards import EVIDENCE_INVALID, EVIDENCE_REQUIRED, REJECT_NEEDS_COMMENT
-from tests.monitoring.factories import make_campaign
+from tests.monitoring.factories import submit_claims_in_form, submit_new_card_form
 
 LINK = "https://docs.example/plan.pdf"
-
-
-@pytest.fixture
-def campaign(school_a, school_b):
-    today = timezone.localdate()
-    return make_campaign(
-        schools=[school_a, school_b],
-        due=(today + timedelta(days=10), today + timedelta(days=20), today + timedelta(days=30)),
-    )
 
 
 def _article(html: str, code: str) -> str:
@@ -28,17 +15,7 @@ def _article(html: str, code: str) -> str:
 
 def _submitted(campaign, client_for, principal_a):
     card = campaign.cards.get(school__code="A001")
-    client_for(principal_a).post(
-        reverse("monitoring:card-submit", args=[card.pk]),
-        {
-            "version": 1,
-            "present": ["2.3", "3.1"],
-            "a-2.3-claimed": "on",
-            "a-2.3-evidence": LINK,
-            "a-3.1-claimed": "on",
-            "a-3.1-evidence": LINK,
-        },
-    )
+    submit_claims_in_form(client_for(principal_a), card, link=LINK)
     card.refresh_from_db()
     assert (card.status, card.version) == (ExpertCard.Status.SUBMITTED, 3)
     return card
@@ -95,11 +72,10 @@ def test_refused_verification_shows_the_undecided_criteria_inline(
 
 def test_refused_submit_keeps_the_principals_input_and_marks_the_criterion(campaign, client_for, principal_a):
     card = campaign.cards.get(school__code="A001")
-    response = client_for(principal_a).post(
-        reverse("monitoring:card-submit", args=[card.pk]),
+    response = submit_new_card_form(
+        client_for(principal_a),
+        card,
         {
-            "version": 1,
-            "present": ["2.3", "3.1"],
             "a-2.3-claimed": "on",
             "a-2.3-evidence": "",
             "a-2.3-comment": "диагностика в октябре",

@@ -6,14 +6,8 @@ from datetime import date
 import pytest
 
 from monitoring.models import CardAnswer, CardChange, ExpertCard
-from monitoring.services import (
-    CardConflict,
-    card_check,
-    card_confirm_agreeing,
-    card_save,
-    card_submit,
-)
-from tests.monitoring.factories import make_campaign, result
+from monitoring.services import CardConflict, card_check, card_confirm_agreeing, card_submit
+from tests.monitoring.factories import make_campaign, result, save_new_card
 
 BEFORE = date(2026, 9, 1)
 LINK = "https://docs.example/plan.pdf"
@@ -26,10 +20,9 @@ def submitted(school_a, principal_a):
         result(school_a, year, "VPR", "russian", 5, 20, mark2=russian)
         result(school_a, year, "VPR", "math", 5, 20, mark2=math)
     card = make_campaign(schools=[school_a]).cards.get()
-    card_save(
-        card_id=card.pk,
-        user=principal_a,
-        version=1,
+    save_new_card(
+        card,
+        principal_a,
         today=BEFORE,
         answers=[{"criterion": c, "claimed": True, "evidence": LINK} for c in ("1.5", "1.7", "2.3")],
     )
@@ -56,10 +49,9 @@ def test_one_action_with_a_stale_version_changes_nothing(submitted, inspector):
 
 def test_check_lists_claims_with_their_links_and_what_is_missing(school_a, principal_a):
     card = make_campaign(schools=[school_a]).cards.get()
-    card_save(
-        card_id=card.pk,
-        user=principal_a,
-        version=1,
+    save_new_card(
+        card,
+        principal_a,
         today=BEFORE,
         answers=[
             {"criterion": "2.3", "claimed": True, "evidence": f"{LINK}\nhttps://docs.example/order.pdf"},

@@ -2,26 +2,14 @@
 
 import io
 import json
-from datetime import timedelta
 
-import pytest
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from monitoring.models import CardAnswer, CardChange, ExpertCard
-from tests.monitoring.factories import make_campaign
+from tests.monitoring.factories import submit_claims_in_form, submit_new_card_form
 
 LINK = "https://docs.example/plan.pdf"
-
-
-@pytest.fixture
-def campaign(school_a, school_b):
-    today = timezone.localdate()
-    return make_campaign(
-        schools=[school_a, school_b],
-        due=(today + timedelta(days=10), today + timedelta(days=20), today + timedelta(days=30)),
-    )
 
 
 def test_principal_entry_point_goes_to_their_card(campaign, client_for, principal_a):
@@ -64,11 +52,10 @@ def test_autosave_json_endpoint_and_conflict(campaign, client_for, principal_a):
 
 def test_plain_form_submit_saves_everything_then_submits(campaign, client_for, principal_a):
     card = campaign.cards.get(school__code="A001")
-    response = client_for(principal_a).post(
-        reverse("monitoring:card-submit", args=[card.pk]),
+    response = submit_new_card_form(
+        client_for(principal_a),
+        card,
         {
-            "version": 1,
-            "present": ["2.3", "3.1"],
             "a-2.3-claimed": "on",
             "a-2.3-evidence": LINK,
             "a-3.1-evidence": "",
@@ -86,17 +73,7 @@ def test_plain_form_submit_saves_everything_then_submits(campaign, client_for, p
 
 def test_inspector_verifies_in_the_browser(campaign, client_for, principal_a, inspector):
     card = campaign.cards.get(school__code="A001")
-    client_for(principal_a).post(
-        reverse("monitoring:card-submit", args=[card.pk]),
-        {
-            "version": 1,
-            "present": ["2.3", "3.1"],
-            "a-2.3-claimed": "on",
-            "a-2.3-evidence": LINK,
-            "a-3.1-claimed": "on",
-            "a-3.1-evidence": LINK,
-        },
-    )
+    submit_claims_in_form(client_for(principal_a), card, link=LINK)
     staff = client_for(inspector)
     page = staff.get(card.get_absolute_url()).content.decode()
     assert 'name="verdict-2.3"' in page and "Завершить проверку" in page

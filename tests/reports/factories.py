@@ -1,5 +1,6 @@
 """Data for report tests: a computed year (statuses, values) written directly, with hand-picked figures."""
 
+from django.urls import reverse
 from django.utils import timezone
 
 from indicators.models import ComputationRun, Indicator, IndicatorValue, SchoolStatus
@@ -83,4 +84,21 @@ def two_years() -> None:
             {"code": "S2", "students": 250, "results_index": 70.0, "rank": 2, "low": False, "oge": (3, 60)},
             {"code": "S3", "students": 7, "results_index": 90.0, "rank": 3, "low": False, "oge": (1, 5)},
         ],
+    )
+
+
+def document_post(client, *, title, kind, stage, upload, **fields):
+    """The staff registry form: a document of direction 1.2 at cycle stage number `stage`, file `upload`."""
+    from roadmaps.models import CycleStage, Direction
+
+    return client.post(
+        reverse("reports:document-create"),
+        {
+            "title": title,
+            "kind": kind,
+            "direction": Direction.objects.get(code="1.2").pk,
+            "stage": CycleStage.objects.get(number=stage).pk,
+            "upload": upload,
+            **fields,
+        },
     )

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reports.files import FILE_MACROS, FILE_OLE, FILE_PDF_SCRIPT, FILE_REMOTE_TEMPLATE, detect_document_type
 from schools.uploads import UploadRejected
+from tests.reports.factories import document_post
 
 DOCX = {"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"}
 REMOTE_TEMPLATE = (
@@ -103,22 +104,16 @@ def test_an_odt_with_macros_is_refused(extra):
 
 
 def test_the_registry_upload_shows_the_reason_and_keeps_nothing(catalogue, client_for, inspector):
-    from django.urls import reverse
-
     from reports.models import Document
-    from roadmaps.models import CycleStage, Direction
 
-    response = client_for(inspector).post(
-        reverse("reports:document-create"),
-        {
-            "title": "Приказ с сюрпризом",
-            "kind": "managerial",
-            "direction": Direction.objects.get(code="1.2").pk,
-            "stage": CycleStage.objects.get(number=1).pk,
-            "upload": SimpleUploadedFile(
-                "приказ.pdf", _pdf(b"1 0 obj << /OpenAction << /S /JavaScript /JS (x) >> >> endobj")
-            ),
-        },
+    response = document_post(
+        client_for(inspector),
+        title="Приказ с сюрпризом",
+        kind="managerial",
+        stage=1,
+        upload=SimpleUploadedFile(
+            "приказ.pdf", _pdf(b"1 0 obj << /OpenAction << /S /JavaScript /JS (x) >> >> endobj")
+        ),
     )
     assert response.status_code == 200
     assert FILE_PDF_SCRIPT in response.content.decode()

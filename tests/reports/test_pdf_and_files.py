@@ -11,6 +11,7 @@ from reports.files import FILE_WRONG_TYPE, detect_document_type
 from reports.models import Document
 from reports.pdf import RestrictedUrlFetcher, UrlRefused, render_pdf
 from schools.uploads import UploadRejected
+from tests.reports.factories import document_post
 
 
 def test_fetcher_serves_data_urls_and_static_files():
@@ -98,22 +99,17 @@ def test_too_large_document_is_refused(settings):
 
 
 def test_staff_uploads_a_document_and_it_is_served_as_attachment(catalogue, client_for, inspector):
-    from roadmaps.models import CycleStage, Direction
-
     client = client_for(inspector)
-    response = client.post(
-        reverse("reports:document-create"),
-        {
-            "title": "Положение о мониторинге",
-            "kind": "procedural",
-            "direction": Direction.objects.get(code="1.2").pk,
-            "stage": CycleStage.objects.get(number=3).pk,
-            "number": "12",
-            "date": "2024-09-01",
-            "upload": SimpleUploadedFile(
-                "положение.docx", _zip({"[Content_Types].xml": "<T/>", "word/document.xml": "<w/>"})
-            ),
-        },
+    response = document_post(
+        client,
+        title="Положение о мониторинге",
+        kind="procedural",
+        stage=3,
+        number="12",
+        date="2024-09-01",
+        upload=SimpleUploadedFile(
+            "положение.docx", _zip({"[Content_Types].xml": "<T/>", "word/document.xml": "<w/>"})
+        ),
     )
     document = Document.objects.get()
 
@@ -131,19 +127,12 @@ def test_staff_uploads_a_document_and_it_is_served_as_attachment(catalogue, clie
 
 
 def test_html_upload_is_refused_with_a_message_and_nothing_saved(catalogue, client_for, inspector):
-    from roadmaps.models import CycleStage, Direction
-
-    response = client_for(inspector).post(
-        reverse("reports:document-create"),
-        {
-            "title": "Страница",
-            "kind": "procedural",
-            "direction": Direction.objects.get(code="1.2").pk,
-            "stage": CycleStage.objects.get(number=3).pk,
-            "upload": SimpleUploadedFile(
-                "page.pdf", b"<html><body>x</body></html>", content_type="application/pdf"
-            ),
-        },
+    response = document_post(
+        client_for(inspector),
+        title="Страница",
+        kind="procedural",
+        stage=3,
+        upload=SimpleUploadedFile("page.pdf", b"<html><body>x</body></html>", content_type="application/pdf"),
     )
 
     assert response.status_code == 200

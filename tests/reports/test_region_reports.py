@@ -43,22 +43,18 @@ def test_the_region_report_has_a_section_per_municipality(work):
     assert not [name for name in workbook.sheetnames if name.startswith("ШНОР и ШНСУ")]  # PDF-only parts
 
 
+def _build_report(kind, municipality, out, *options):
+    """`manage.py build_report <kind> --year 2024 --municipality <code> --out <out> <options>`."""
+    call_command(
+        "build_report", kind, "--year", "2024", "--municipality", municipality, "--out", str(out), *options
+    )
+
+
 @pytest.mark.slow
 def test_build_report_for_one_municipality(work, tmp_path):
     out, xlsx = tmp_path / "alpha.pdf", tmp_path / "alpha.xlsx"
 
-    call_command(
-        "build_report",
-        "annual",
-        "--year",
-        "2024",
-        "--municipality",
-        "ALF",
-        "--out",
-        str(out),
-        "--xlsx",
-        str(xlsx),
-    )
+    _build_report("annual", "ALF", out, "--xlsx", str(xlsx))
 
     report = Report.objects.get()
     assert report.title.endswith(": Альфа")
@@ -71,16 +67,7 @@ def test_build_report_for_one_municipality(work, tmp_path):
 
 def test_build_report_refuses_an_unknown_municipality(work, tmp_path):
     with pytest.raises(CommandError, match="Муниципалитета с кодом «ZZZ» нет."):
-        call_command(
-            "build_report",
-            "annual",
-            "--year",
-            "2024",
-            "--municipality",
-            "ZZZ",
-            "--out",
-            str(tmp_path / "x.pdf"),
-        )
+        _build_report("annual", "ZZZ", tmp_path / "x.pdf")
 
     assert not Report.objects.exists()
     assert not (tmp_path / "x.pdf").exists()
@@ -88,16 +75,7 @@ def test_build_report_refuses_an_unknown_municipality(work, tmp_path):
 
 def test_municipality_only_for_the_annual_report(work, tmp_path):
     with pytest.raises(CommandError, match="только для годового отчёта"):
-        call_command(
-            "build_report",
-            "roadmap",
-            "--year",
-            "2024",
-            "--municipality",
-            "ALF",
-            "--out",
-            str(tmp_path / "x.pdf"),
-        )
+        _build_report("roadmap", "ALF", tmp_path / "x.pdf")
 
     assert not Report.objects.exists()
 

@@ -19,8 +19,8 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
-from indicators.models import StatusOverride
 from indicators.services import statuses_compute
+from indicators.services.overrides import status_override_create
 from monitoring.models import CardTemplate, ExpertCard, Level
 from monitoring.reference import BUILTIN_SLUG
 from monitoring.reference import seed as seed_templates
@@ -32,14 +32,14 @@ from tests.indicators.region import build as build_schools
 
 def build() -> dict:
     schools = build_schools()
-    StatusOverride.objects.create(
+    status_override_create(
         school=schools["A1"],
         year=2023,
         list_kind="low_results",
         decision="include",
         reason="Решение комиссии",
     )
-    StatusOverride.objects.create(
+    status_override_create(
         school=schools["B4"],
         year=2023,
         list_kind="unfavourable",

@@ -6,13 +6,13 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from roadmaps import services
 from roadmaps.api.views import DECISION_NOT_DELETED, ITEM_NOT_DELETED, RECOMMENDATION_NOT_DELETED
 from roadmaps.models import ItemStatus, Recommendation, Roadmap, RoadmapItem
 from roadmaps.services.core import ITEM_ALREADY_ARCHIVED, ITEM_CLOSED_FOR_PRINCIPAL, RECOMMENDATION_CLOSED
 from schools.audit import audit_entries
+from tests.factories import api_client
 from tests.roadmaps.factories import (
     DecisionFactory,
     ProgrammeFactory,
@@ -21,12 +21,6 @@ from tests.roadmaps.factories import (
 )
 
 EVIDENCE = "https://school-a.edu.example/otchet.pdf"
-
-
-def _api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
@@ -49,7 +43,7 @@ def test_an_archived_item_leaves_the_roadmap_but_keeps_its_history_and_comes_bac
     saved = RoadmapItem.all_objects.get(pk=extra.pk)
     assert (saved.is_archived, saved.archived_by) == (True, inspector)
     assert [i.number for i in Roadmap.objects.get(pk=programme.pk).items.all()] == ["1"]
-    assert [r["number"] for r in _api(inspector).get("/api/roadmap-items/").json()["results"]] == ["1"]
+    assert [r["number"] for r in api_client(inspector).get("/api/roadmap-items/").json()["results"]] == ["1"]
     assert (
         "Лишнее мероприятие" not in client_for(principal_a).get(programme.get_absolute_url()).content.decode()
     )
@@ -116,7 +110,7 @@ def test_api_delete_is_refused_with_a_russian_reason_and_deletes_nothing(
 ):
     record = make(school_a)
 
-    response = _api(administrator).delete(f"/api/{resource}/{record.pk}/")
+    response = api_client(administrator).delete(f"/api/{resource}/{record.pk}/")
 
     assert (response.status_code, response.json()) == (409, {"detail": message})
     assert type(record).objects.filter(pk=record.pk).exists()
@@ -156,7 +150,9 @@ def test_a_principal_cannot_cancel_an_item_already_done(programme, principal_a, 
         f"/roadmaps/items/{item.pk}/progress/",
         {f"item{item.pk}-status": "cancelled", f"item{item.pk}-evidence": "", f"item{item.pk}-version": 2},
     )
-    api = _api(principal_a).patch(f"/api/roadmap-items/{item.pk}/", {"status": "in_progress"}, format="json")
+    api = api_client(principal_a).patch(
+        f"/api/roadmap-items/{item.pk}/", {"status": "in_progress"}, format="json"
+    )
 
     assert [str(m) for m in page.wsgi_request._messages] == [f"Мероприятие № 1: {message}"]
     assert (api.status_code, api.json()) == (400, [message])
@@ -176,7 +172,7 @@ def test_a_principal_may_still_add_evidence_to_a_done_item(programme, principal_
     item = programme.items.get(number="1")
     services.roadmap_item_progress_update(item=item, user=principal_a, status="done", evidence=[])
 
-    response = _api(principal_a).patch(
+    response = api_client(principal_a).patch(
         f"/api/roadmap-items/{item.pk}/", {"evidence": [EVIDENCE]}, format="json"
     )
 
@@ -196,7 +192,7 @@ def test_a_principal_cannot_rewrite_the_answer_of_a_closed_recommendation(
     page = client_for(principal_a).post(
         f"/roadmaps/recommendations/{recommendation.pk}/", {"answer": "Другой ответ.", "version": 3}
     )
-    api = _api(principal_a).patch(
+    api = api_client(principal_a).patch(
         f"/api/recommendations/{recommendation.pk}/", {"answer": "Другой ответ."}, format="json"
     )
 

@@ -5,7 +5,8 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from indicators.models import ComputationRun, Indicator, IndicatorValue, SchoolStatus, StatusOverride
+from indicators.models import ComputationRun, Indicator, IndicatorValue, SchoolStatus
+from indicators.services.overrides import status_override_create
 from roadmaps.effectiveness import BETTER, NO_DATA, SAME, WORSE, effectiveness_report
 from tests.factories import SchoolFactory
 from tests.roadmaps.factories import DecisionFactory
@@ -76,13 +77,13 @@ def two_years(inspector):
             for (s, year), (low, unfav) in STATUSES.items()
         ]
     )
-    StatusOverride.objects.create(
+    status_override_create(
         school=schools["C"],
         year=2025,
         list_kind="low_results",
         decision="exclude",
         reason="Результаты подтверждены перепроверкой",
-        created_by=inspector,
+        user=inspector,
     )
     return schools
 
@@ -177,13 +178,13 @@ def test_effectiveness_page_and_export(client_for, inspector, two_years):
 
 
 def test_a_reverted_override_restores_the_computed_membership(two_years, inspector):
-    StatusOverride.objects.create(
+    status_override_create(
         school=two_years["C"],
         year=2025,
         list_kind="low_results",
         decision="revert",
         reason="Решение отменено",
-        created_by=inspector,
+        user=inspector,
     )
 
     report = effectiveness_report(year=2025)

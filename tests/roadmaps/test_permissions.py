@@ -2,9 +2,9 @@ import datetime
 
 import pytest
 import time_machine
-from rest_framework.test import APIClient
 
 from roadmaps.models import ItemStatus, ManagementDecision, Recommendation, Roadmap, RoadmapItem
+from tests.factories import api_client
 from tests.roadmaps.factories import (
     DecisionFactory,
     ProgrammeFactory,
@@ -20,12 +20,6 @@ def programmes(school_a, school_b):
     other = RoadmapItemFactory(roadmap=ProgrammeFactory(school=school_b), number="1", title="Чужое")
     municipal = RoadmapItemFactory(roadmap=RoadmapFactory(), number="1", title="Муниципальное")
     return own, other, municipal
-
-
-def _api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def _progress(client, item, **data):
@@ -109,7 +103,7 @@ def test_principal_entry_page_lists_only_own_programme(client_for, principal_a, 
 
 def test_api_principal_patches_status_and_evidence_of_own_items_only(principal_a, programmes):
     own, other, municipal = programmes
-    client = _api(principal_a)
+    client = api_client(principal_a)
 
     response = client.patch(
         f"/api/roadmap-items/{own.pk}/",
@@ -149,7 +143,7 @@ def test_api_roadmap_shape_and_principal_scope(principal_a, inspector, programme
     own.due_date = datetime.date(2026, 3, 10)
     own.save()
 
-    data = _api(principal_a).get("/api/roadmaps/").json()
+    data = api_client(principal_a).get("/api/roadmaps/").json()
     assert data["count"] == 1
     roadmap = data["results"][0]
     assert (roadmap["id"], roadmap["title"], roadmap["school_code"]) == (
@@ -176,14 +170,14 @@ def test_api_roadmap_shape_and_principal_scope(principal_a, inspector, programme
             "version": 1,
         }
     ]
-    staff = _api(inspector).get("/api/roadmaps/").json()
+    staff = api_client(inspector).get("/api/roadmaps/").json()
     assert staff["count"] == 3
     assert sorted(r["school_code"] or "" for r in staff["results"]) == ["", "A001", "B001"]
 
 
 def test_api_staff_create_item_validates_in_russian(inspector):
     roadmap = RoadmapFactory()
-    client = _api(inspector)
+    client = api_client(inspector)
 
     response = client.post(
         "/api/roadmap-items/",
@@ -228,7 +222,7 @@ def test_recommendations_principal_answers_own_only(client_for, principal_a, sch
 def test_api_recommendations_principal_changes_only_the_answer(principal_a, school_a, school_b):
     own = RecommendationFactory(school=school_a)
     other = RecommendationFactory(school=school_b)
-    client = _api(principal_a)
+    client = api_client(principal_a)
 
     listed = client.get("/api/recommendations/").json()
     assert [r["id"] for r in listed["results"]] == [own.pk]
@@ -253,7 +247,7 @@ def test_api_recommendations_principal_changes_only_the_answer(principal_a, scho
 
 
 def test_api_group_recommendation_and_decision_shapes(inspector, school_a, school_b):
-    client = _api(inspector)
+    client = api_client(inspector)
 
     response = client.post(
         "/api/recommendations/",
@@ -309,7 +303,7 @@ def test_principal_sees_decisions_of_own_school_read_only(principal_a, school_a,
     mine = DecisionFactory()
     mine.schools.set([school_a, school_b])
     DecisionFactory().schools.set([school_b])
-    client = _api(principal_a)
+    client = api_client(principal_a)
 
     data = client.get("/api/decisions/").json()
     assert [d["id"] for d in data["results"]] == [mine.pk]

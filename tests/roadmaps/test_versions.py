@@ -9,11 +9,11 @@ import threading
 import pytest
 import time_machine
 from django.db import connection
-from rest_framework.test import APIClient
 
 from roadmaps import services
 from roadmaps.models import ItemStatus, ManagementDecision, Recommendation, Roadmap, RoadmapItem
 from schools.versioning import StaleRecord
+from tests.factories import api_client
 from tests.roadmaps.factories import (
     DecisionFactory,
     ProgrammeFactory,
@@ -23,12 +23,6 @@ from tests.roadmaps.factories import (
 
 EVIDENCE = "https://school-a.edu.example/prikaz-15.pdf"
 PAGE_CONFLICT = "Запись изменил другой пользователь, пока вы её редактировали."
-
-
-def _api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
@@ -176,10 +170,10 @@ def test_a_principals_stale_answer_is_refused(school_a, inspector, principal_a, 
 
 
 def test_api_a_stale_version_gets_409_and_changes_nothing(item, inspector, principal_a):
-    read = _api(inspector).get(f"/api/roadmap-items/{item.pk}/").json()
+    read = api_client(inspector).get(f"/api/roadmap-items/{item.pk}/").json()
     assert read["version"] == 1
     assert (
-        _api(principal_a)
+        api_client(principal_a)
         .patch(
             f"/api/roadmap-items/{item.pk}/",
             {"status": "done", "evidence": [EVIDENCE], "version": 1},
@@ -189,7 +183,7 @@ def test_api_a_stale_version_gets_409_and_changes_nothing(item, inspector, princ
         == 200
     )
 
-    response = _api(inspector).patch(
+    response = api_client(inspector).patch(
         f"/api/roadmap-items/{item.pk}/", {"status": "in_progress", "version": read["version"]}, format="json"
     )
 
@@ -204,7 +198,7 @@ def test_api_a_stale_version_gets_409_and_changes_nothing(item, inspector, princ
 
 
 def test_api_the_current_version_saves_and_no_version_still_saves(item, inspector):
-    client = _api(inspector)
+    client = api_client(inspector)
 
     with_version = client.patch(f"/api/roadmap-items/{item.pk}/", {"notes": "а", "version": 1}, format="json")
     without = client.patch(f"/api/roadmap-items/{item.pk}/", {"notes": "б"}, format="json")
@@ -225,7 +219,7 @@ SHARED = {
 def test_api_every_shared_record_refuses_a_stale_version(resource, school_a, inspector):
     model, make, field = SHARED[resource]
     record = make(school_a)
-    client = _api(inspector)
+    client = api_client(inspector)
     first = client.patch(f"/api/{resource}/{record.pk}/", {field: "первая правка"}, format="json")
     assert (first.status_code, first.json()["version"]) == (200, 2)
 

@@ -4,11 +4,9 @@ delete those records (nor cascade them away by deleting a school or a campaign).
 
 import io
 import json
-from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from indicators.models import StatusOverride
 from monitoring.models import CardChange, CardTemplate, Criterion, ExpertCard
@@ -17,7 +15,7 @@ from schools.api.views import SCHOOL_NOT_DELETED
 from schools.audit import audit_entries, audit_streams, show_value
 from schools.models import School
 from tests.factories import SchoolContextFactory
-from tests.monitoring.factories import make_campaign
+from tests.monitoring.factories import make_open_campaign
 
 LINK = "https://docs.example/plan.pdf"
 REASON = "Результаты 2024 года аннулированы приказом № 15 от 03.02.2025"
@@ -25,11 +23,7 @@ REASON = "Результаты 2024 года аннулированы прика
 
 @pytest.fixture
 def campaign(school_a, school_b):
-    today = timezone.localdate()
-    return make_campaign(
-        schools=[school_a, school_b],
-        due=(today + timedelta(days=10), today + timedelta(days=20), today + timedelta(days=30)),
-    )
+    return make_open_campaign(schools=[school_a, school_b])
 
 
 def save_draft(client, card, version=1, **answer):

@@ -48,14 +48,20 @@ def test_a_finished_job_keeps_its_result_when_a_late_error_arrives(db):
     assert Job.objects.get(pk=job.pk).message == "Импортировано: строк — 3."
 
 
+def _running_job_last_heard_of(*, minutes_ago, user):
+    """An import job «Выполняется» (first attempt) whose last word on its progress came `minutes_ago`."""
+    job = job_create(kind="import", title="Импорт", user=user)
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.RUNNING, attempts=1, updated_at=timezone.now() - timedelta(minutes=minutes_ago)
+    )
+    return job
+
+
 def test_a_job_whose_process_died_ends_failed_when_its_page_asks_in_the_embedded_mode(
     inspector, client_for, settings
 ):
     settings.CELERY_TASK_ALWAYS_EAGER = True  # no worker, no beat: tasks ran inside the web process
-    job = job_create(kind="import", title="Импорт", user=inspector)
-    Job.objects.filter(pk=job.pk).update(
-        status=Job.Status.RUNNING, attempts=1, updated_at=timezone.now() - timedelta(minutes=36)
-    )
+    job = _running_job_last_heard_of(minutes_ago=36, user=inspector)
     answer = client_for(inspector).get(f"/jobs/{job.pk}/status/").json()
     assert (answer["status"], answer["finished"]) == ("failed", True)
     assert answer["message"] == (
@@ -66,17 +72,11 @@ def test_a_job_whose_process_died_ends_failed_when_its_page_asks_in_the_embedded
 
 def test_a_job_that_reported_recently_is_left_running(inspector, client_for, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    job = job_create(kind="import", title="Импорт", user=inspector)
-    Job.objects.filter(pk=job.pk).update(
-        status=Job.Status.RUNNING, attempts=1, updated_at=timezone.now() - timedelta(minutes=34)
-    )
+    job = _running_job_last_heard_of(minutes_ago=34, user=inspector)
     assert client_for(inspector).get(f"/jobs/{job.pk}/status/").json()["status"] == "running"
 
 
 def test_with_a_worker_the_page_leaves_a_stale_job_to_the_sweeper(inspector, client_for, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    job = job_create(kind="import", title="Импорт", user=inspector)
-    Job.objects.filter(pk=job.pk).update(
-        status=Job.Status.RUNNING, attempts=1, updated_at=timezone.now() - timedelta(minutes=36)
-    )
+    job = _running_job_last_heard_of(minutes_ago=36, user=inspector)
     assert client_for(inspector).get(f"/jobs/{job.pk}/status/").json()["status"] == "running"

@@ -16,21 +16,25 @@ from tests.factories import MunicipalityFactory, UserFactory
 PASSWORD = "пароль-для-тестов-123"
 
 
+def _login(client, username, password, **headers):
+    return client.post("/accounts/login/", {"username": username, "password": password}, headers=headers)
+
+
 @pytest.mark.django_db
 def test_five_wrong_passwords_lock_the_login_with_a_russian_page(settings):
     settings.AXES_FAILURE_LIMIT = 5
     UserFactory(username="director")
     client = Client()
     for _ in range(4):
-        wrong = client.post("/accounts/login/", {"username": "director", "password": "не-тот-пароль"})
+        wrong = _login(client, "director", "не-тот-пароль")
         assert wrong.status_code == 200
         assert "Пожалуйста, введите правильные имя пользователя и пароль" in wrong.content.decode()
-    locked = client.post("/accounts/login/", {"username": "director", "password": "не-тот-пароль"})
+    locked = _login(client, "director", "не-тот-пароль")
     assert locked.status_code == 429
     assert "Вход временно заблокирован" in locked.content.decode()
     assert "Слишком много неудачных попыток входа" in locked.content.decode()
     # Even the right password is refused while the lock holds, and no session is created.
-    right = client.post("/accounts/login/", {"username": "director", "password": PASSWORD})
+    right = _login(client, "director", PASSWORD)
     assert right.status_code == 429
     assert "_auth_user_id" not in client.session
 
@@ -40,17 +44,10 @@ def test_a_successful_login_before_the_limit_resets_the_counter(settings):
     UserFactory(username="director")
     client = Client()
     for _ in range(4):
-        client.post("/accounts/login/", {"username": "director", "password": "не-тот-пароль"})
-    assert client.post("/accounts/login/", {"username": "director", "password": PASSWORD}).status_code == 302
+        _login(client, "director", "не-тот-пароль")
+    assert _login(client, "director", PASSWORD).status_code == 302
     client.post("/accounts/logout/")
-    assert (
-        client.post("/accounts/login/", {"username": "director", "password": "не-тот-пароль"}).status_code
-        == 200
-    )
-
-
-def _login(client, username, password, **headers):
-    return client.post("/accounts/login/", {"username": username, "password": password}, headers=headers)
+    assert _login(client, "director", "не-тот-пароль").status_code == 200
 
 
 @pytest.fixture
