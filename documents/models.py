@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from indicators.models import Procedure
 from schools import formatting
 from schools.errors import Conflict
-from schools.model_fields import acting_user, optional_link, record_version
+from schools.model_fields import acting_user, optional_link, random_file_name, record_version
 from schools.models import TimeStampedModel
 
 SIGNED_IMMUTABLE = (
@@ -59,10 +59,7 @@ class DocumentTemplate(TimeStampedModel):
 
 
 def order_file_name(instance, filename: str) -> str:
-    import uuid
-
-    suffix = filename.rsplit(".", 1)[-1]
-    return f"orders/{instance.document_kind}/{uuid.uuid4().hex}.{suffix}"
+    return random_file_name(f"orders/{instance.document_kind}", filename.rsplit(".", 1)[-1])
 
 
 class Order(TimeStampedModel):

@@ -6,22 +6,17 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from schools import formatting
-from schools.model_fields import acting_user, optional_link
+from schools.model_fields import acting_user, optional_link, random_file_name
 from schools.models import TimeStampedModel
 
 
 def document_upload_to(instance, filename: str) -> str:
-    # The stored name is never the uploaded one: a random name with the extension of the checked type.
-    import uuid
-
-    return f"documents/{uuid.uuid4().hex}.{instance.file_type or 'bin'}"
+    # The extension is that of the checked type, not of the uploaded name.
+    return random_file_name("documents", instance.file_type or "bin")
 
 
 def report_upload_to(instance, filename: str) -> str:
-    import uuid
-
-    suffix = filename.rsplit(".", 1)[-1]
-    return f"reports/{instance.kind}/{uuid.uuid4().hex}.{suffix}"
+    return random_file_name(f"reports/{instance.kind}", filename.rsplit(".", 1)[-1])
 
 
 # What staff write of a registry document (its file aside): the form's fields and what document_save sets.

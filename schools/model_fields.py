@@ -1,8 +1,11 @@
-"""Field declarations that the models of every app repeat, written once.
+"""Field declarations that the models of every app repeat, written once, and where their files are stored.
 
-Each function returns a new, ordinary Django field, so a model keeps its own field order (the admin's forms
-and the change journal list fields in that order) and its migrations see exactly the field they saw before.
+Each field function returns a new, ordinary Django field, so a model keeps its own field order (the admin's
+forms and the change journal list fields in that order) and its migrations see exactly the field they saw
+before.
 """
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -37,3 +40,8 @@ def record_version():
 def import_batch_link(**options):
     """The import that created or last updated the row (schools.ImportBatch); empty for rows typed in."""
     return optional_link("schools.ImportBatch", "пакет импорта", on_delete=models.SET_NULL, **options)
+
+
+def random_file_name(folder: str, extension: str) -> str:
+    """Where an upload_to callable stores a file: a random name in `folder`, never the uploaded name."""
+    return f"{folder}/{uuid.uuid4().hex}.{extension}"
