@@ -4,7 +4,6 @@ A document keeps the data it was drawn from (`data`, a JSON snapshot made by `do
 DOCX and its PDF say the same thing and a signed document never changes with later data.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -13,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from indicators.models import Procedure
 from schools import formatting
 from schools.errors import Conflict
+from schools.model_fields import acting_user, optional_link, random_file_name, record_version
 from schools.models import TimeStampedModel
 
 SIGNED_IMMUTABLE = (
@@ -42,14 +42,7 @@ class DocumentTemplate(TimeStampedModel):
     file_name = models.CharField("имя загруженного файла", max_length=255, blank=True)
     is_builtin = models.BooleanField("встроенный", default=False)
     is_active = models.BooleanField("используется", default=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="кто загрузил",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = acting_user("кто загрузил", related_name="+")
 
     class Meta:
         verbose_name = "шаблон документа"
@@ -66,10 +59,7 @@ class DocumentTemplate(TimeStampedModel):
 
 
 def order_file_name(instance, filename: str) -> str:
-    import uuid
-
-    suffix = filename.rsplit(".", 1)[-1]
-    return f"orders/{instance.document_kind}/{uuid.uuid4().hex}.{suffix}"
+    return random_file_name(f"orders/{instance.document_kind}", filename.rsplit(".", 1)[-1])
 
 
 class Order(TimeStampedModel):
@@ -98,29 +88,14 @@ class Order(TimeStampedModel):
     document_kind = models.CharField("форма документа", max_length=12, choices=DocumentKind.choices)
     status = models.CharField("состояние", max_length=6, choices=Status.choices, default=Status.DRAFT)
     year = models.PositiveSmallIntegerField("учебный год")
-    municipality = models.ForeignKey(
-        "schools.Municipality",
-        verbose_name="муниципалитет",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="orders",
+    municipality = optional_link(
+        "schools.Municipality", "муниципалитет", on_delete=models.PROTECT, related_name="orders"
     )
-    campaign = models.ForeignKey(
-        "monitoring.Campaign",
-        verbose_name="мониторинг",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="orders",
+    campaign = optional_link(
+        "monitoring.Campaign", "мониторинг", on_delete=models.PROTECT, related_name="orders"
     )
-    roadmap = models.ForeignKey(
-        "roadmaps.Roadmap",
-        verbose_name="дорожная карта",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="orders",
+    roadmap = optional_link(
+        "roadmaps.Roadmap", "дорожная карта", on_delete=models.PROTECT, related_name="orders"
     )
     procedure = models.CharField(
         "оценочная процедура", max_length=10, blank=True, choices=Procedure.Code.choices
@@ -128,17 +103,10 @@ class Order(TimeStampedModel):
     relation = models.CharField(
         "связь с другим приказом", max_length=10, choices=Relation.choices, default="", blank=True
     )
-    related_order = models.ForeignKey(
-        "self",
-        verbose_name="изменяемый или отменяемый приказ",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="followers",
+    related_order = optional_link(
+        "self", "изменяемый или отменяемый приказ", on_delete=models.PROTECT, related_name="followers"
     )
-    template = models.ForeignKey(
-        DocumentTemplate, verbose_name="шаблон", null=True, blank=True, on_delete=models.PROTECT
-    )
+    template = optional_link(DocumentTemplate, "шаблон", on_delete=models.PROTECT)
     preamble = models.TextField("преамбула («В соответствии с…»)", blank=True)
     place = models.CharField("место издания", max_length=100, blank=True)
     signatory_position = models.CharField("должность подписывающего", max_length=255, blank=True)
@@ -151,23 +119,9 @@ class Order(TimeStampedModel):
     docx = models.FileField("DOCX", upload_to=order_file_name, blank=True, max_length=255)
     pdf = models.FileField("PDF", upload_to=order_file_name, blank=True, max_length=255)
     signed_at = models.DateTimeField("подписан когда", null=True, blank=True)
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="кто отметил подписание",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="кто подготовил",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    version = models.PositiveIntegerField("версия записи", default=1)
+    signed_by = acting_user("кто отметил подписание", related_name="+")
+    created_by = acting_user("кто подготовил", related_name="+")
+    version = record_version()
     history = HistoricalRecords(excluded_fields=["data", "params"])
 
     class Meta:

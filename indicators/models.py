@@ -1,11 +1,11 @@
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from schools import formatting
+from schools.model_fields import acting_user, import_batch_link, optional_link
 from schools.models import TimeStampedModel
 
 from .computation import shown_rank
@@ -117,14 +117,7 @@ class AssessmentResult(TimeStampedModel):
     observers = models.BooleanField("общественные наблюдатели", null=True, blank=True)
     video = models.BooleanField("видеонаблюдение", null=True, blank=True)
     recheck = models.BooleanField("перепроверка", null=True, blank=True)
-    import_batch = models.ForeignKey(
-        "schools.ImportBatch",
-        verbose_name="пакет импорта",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        db_constraint=False,
-    )
+    import_batch = import_batch_link(db_constraint=False)
     # The history is read by result (id), date and user; indexes on the copied foreign keys only slowed
     # every import down (each imported row writes a history row).
     history = HistoricalRecords(no_db_index=["school", "procedure", "subject", "import_batch"])
@@ -312,9 +305,7 @@ class MethodologyRules(TimeStampedModel):
         "признаков для списка ОО с признаками необъективности", default=2
     )
     comment = models.TextField("основание изменения", blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="кто изменил", null=True, blank=True, on_delete=models.SET_NULL
-    )
+    changed_by = acting_user("кто изменил")
     history = HistoricalRecords()
 
     class Meta:
@@ -381,19 +372,11 @@ class ComputationRun(models.Model):
     """One computation of a year: who, when, with which rules; the year's values and statuses point here."""
 
     year = models.PositiveSmallIntegerField("учебный год")
-    rules = models.ForeignKey(
-        MethodologyRules, verbose_name="правила", null=True, blank=True, on_delete=models.SET_NULL
-    )
+    rules = optional_link(MethodologyRules, "правила", on_delete=models.SET_NULL)
     rules_snapshot = models.JSONField("правила на момент расчёта", default=dict)
     started_at = models.DateTimeField("начат")
     finished_at = models.DateTimeField("завершён", null=True, blank=True)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="кто запустил",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-    )
+    started_by = acting_user("кто запустил")
     schools = models.PositiveIntegerField("школ в расчёте", default=0)
     low_results_count = models.PositiveIntegerField("ШНОР", default=0)
     unfavourable_count = models.PositiveIntegerField("ШНСУ", default=0)
@@ -591,9 +574,7 @@ class StatusOverride(models.Model):
     list_kind = models.CharField("список", max_length=20, choices=List.choices)
     decision = models.CharField("решение", max_length=10, choices=Decision.choices)
     reason = models.TextField("обоснование")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="кто принял", null=True, blank=True, on_delete=models.SET_NULL
-    )
+    created_by = acting_user("кто принял")
     created_at = models.DateTimeField("когда", auto_now_add=True)
 
     class Meta:
@@ -639,9 +620,7 @@ class TeacherLevelRules(TimeStampedModel):
         default=DEFAULT_TEACHER_HIGH_FROM,
     )
     comment = models.TextField("основание изменения", blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="кто изменил", null=True, blank=True, on_delete=models.SET_NULL
-    )
+    changed_by = acting_user("кто изменил")
     history = HistoricalRecords()
 
     class Meta:
@@ -675,9 +654,7 @@ class TeacherDiagnostic(TimeStampedModel):
     teacher_code = models.CharField("код педагога", max_length=20)
     score = models.DecimalField("балл", max_digits=7, decimal_places=2)
     max_score = models.DecimalField("максимальный балл", max_digits=7, decimal_places=2)
-    import_batch = models.ForeignKey(
-        "schools.ImportBatch", verbose_name="пакет импорта", null=True, blank=True, on_delete=models.SET_NULL
-    )
+    import_batch = import_batch_link()
     history = HistoricalRecords()
 
     class Meta:

@@ -4,7 +4,6 @@ A template is edited by staff (every edit raises its `version`); a card keeps a 
 template version it is filled with, so editing a template never changes a card already in work.
 """
 
-from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import F, Q
@@ -12,6 +11,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from schools import formatting
+from schools.model_fields import acting_user, optional_link, record_version
 from schools.models import TimeStampedModel
 
 from .defaults import DEFAULT_HIGH_SHARE, DEFAULT_MEDIUM_SHARE
@@ -176,9 +176,7 @@ class Campaign(TimeStampedModel):
     revision_days = models.PositiveSmallIntegerField(
         "срок доработки, дней", default=7, help_text="сколько дней даётся на доработку возвращённой карты"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="кто создал", null=True, blank=True, on_delete=models.SET_NULL
-    )
+    created_by = acting_user("кто создал")
     history = HistoricalRecords()
 
     class Meta:
@@ -226,21 +224,9 @@ class ExpertCard(TimeStampedModel):
     )
     # PROTECT: deleting a school must not take its filled cards and their change log with it.
     # A card is about a school or, for a `municipality` template, about a municipality (exactly one).
-    school = models.ForeignKey(
-        "schools.School",
-        verbose_name="ОО",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="expert_cards",
-    )
-    municipality = models.ForeignKey(
-        "schools.Municipality",
-        verbose_name="муниципалитет",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="expert_cards",
+    school = optional_link("schools.School", "ОО", on_delete=models.PROTECT, related_name="expert_cards")
+    municipality = optional_link(
+        "schools.Municipality", "муниципалитет", on_delete=models.PROTECT, related_name="expert_cards"
     )
     status = models.CharField("состояние", max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     template_version = models.PositiveIntegerField("версия шаблона")
@@ -254,8 +240,7 @@ class ExpertCard(TimeStampedModel):
     submitted_at = models.DateTimeField("отправлена", null=True, blank=True)
     verified_at = models.DateTimeField("проверена", null=True, blank=True)
     evaluated_at = models.DateTimeField("оценена", null=True, blank=True)
-    # Optimistic lock: every write is a conditional UPDATE ... WHERE version = <the version the writer saw>.
-    version = models.PositiveIntegerField("версия записи", default=1)
+    version = record_version()
 
     class Meta:
         verbose_name = "экспертная карта"
@@ -369,9 +354,7 @@ class CardChange(models.Model):
         ExpertCard, verbose_name="карта", on_delete=models.CASCADE, related_name="changes"
     )
     at = models.DateTimeField("когда", auto_now_add=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="кто", null=True, blank=True, on_delete=models.SET_NULL
-    )
+    user = acting_user("кто")
     action = models.CharField("действие", max_length=10, choices=Action.choices)
     criterion_code = models.CharField("критерий", max_length=20, blank=True)
     field = models.CharField("поле", max_length=40, blank=True)

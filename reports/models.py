@@ -1,27 +1,22 @@
 """The document registry and analytical report builds, both publishable on the public tab."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from schools import formatting
+from schools.model_fields import acting_user, optional_link, random_file_name
 from schools.models import TimeStampedModel
 
 
 def document_upload_to(instance, filename: str) -> str:
-    # The stored name is never the uploaded one: a random name with the extension of the checked type.
-    import uuid
-
-    return f"documents/{uuid.uuid4().hex}.{instance.file_type or 'bin'}"
+    # The extension is that of the checked type, not of the uploaded name.
+    return random_file_name("documents", instance.file_type or "bin")
 
 
 def report_upload_to(instance, filename: str) -> str:
-    import uuid
-
-    suffix = filename.rsplit(".", 1)[-1]
-    return f"reports/{instance.kind}/{uuid.uuid4().hex}.{suffix}"
+    return random_file_name(f"reports/{instance.kind}", filename.rsplit(".", 1)[-1])
 
 
 # What staff write of a registry document (its file aside): the form's fields and what document_save sets.
@@ -78,22 +73,8 @@ class Document(TimeStampedModel):
     )
     is_published = models.BooleanField("опубликован", default=False)
     published_at = models.DateTimeField("опубликован когда", null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="кто опубликовал",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="кто добавил",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    published_by = acting_user("кто опубликовал", related_name="+")
+    created_by = acting_user("кто добавил", related_name="+")
     history = HistoricalRecords()
 
     class Meta:
@@ -153,11 +134,9 @@ class Report(TimeStampedModel):
 
     kind = models.CharField("вид отчёта", max_length=15, choices=Kind.choices)
     year = models.PositiveSmallIntegerField("учебный год")
-    municipality = models.ForeignKey(
+    municipality = optional_link(
         "schools.Municipality",
-        verbose_name="муниципалитет",
-        null=True,
-        blank=True,
+        "муниципалитет",
         on_delete=models.PROTECT,
         related_name="reports",
         help_text="отчёт об одном муниципалитете (пусто — обо всей установке: регионе или округе)",
@@ -165,14 +144,7 @@ class Report(TimeStampedModel):
     params = models.JSONField("параметры", default=dict, blank=True)
     title = models.CharField("заголовок", max_length=500)
     status = models.CharField("состояние", max_length=10, choices=Status.choices, default=Status.QUEUED)
-    job = models.ForeignKey(
-        "schools.Job",
-        verbose_name="фоновая задача",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    job = optional_link("schools.Job", "фоновая задача", on_delete=models.SET_NULL, related_name="+")
     attempts = models.PositiveSmallIntegerField("попыток", default=0)
     error = models.TextField("причина ошибки", blank=True)
     started_at = models.DateTimeField("начато", null=True, blank=True)
@@ -194,53 +166,24 @@ class Report(TimeStampedModel):
     public_xlsx = models.FileField(
         "опубликованные таблицы", upload_to=report_upload_to, blank=True, max_length=255
     )
-    direction = models.ForeignKey(
-        "roadmaps.Direction",
-        verbose_name="направление",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="reports",
+    direction = optional_link(
+        "roadmaps.Direction", "направление", on_delete=models.SET_NULL, related_name="reports"
     )
-    stage = models.ForeignKey(
-        "roadmaps.CycleStage",
-        verbose_name="этап управленческого цикла",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="reports",
+    stage = optional_link(
+        "roadmaps.CycleStage", "этап управленческого цикла", on_delete=models.SET_NULL, related_name="reports"
     )
     is_published = models.BooleanField("опубликован", default=False)
     published_at = models.DateTimeField("опубликован когда", null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="кто опубликовал",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    published_by = acting_user("кто опубликовал", related_name="+")
     # Builds of the same report (kind, year, parameters) form a series; each publication is an edition.
     # Publishing a new build supersedes the current edition, which stays published as an earlier version.
     series = models.CharField("серия (один и тот же отчёт)", max_length=300, blank=True, db_index=True)
     edition = models.PositiveSmallIntegerField("номер опубликованной версии", null=True, blank=True)
-    superseded_by = models.ForeignKey(
-        "self",
-        verbose_name="заменён версией",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="earlier_editions",
+    superseded_by = optional_link(
+        "self", "заменён версией", on_delete=models.SET_NULL, related_name="earlier_editions"
     )
     superseded_at = models.DateTimeField("заменён когда", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="кто запустил",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = acting_user("кто запустил", related_name="+")
     # `series` is a technical key (kind:year:parameters); the journal shows the edition numbers instead.
     history = HistoricalRecords(
         excluded_fields=["data", "public_data", "public_html", "series", "heartbeat_at"]

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from schools.model_fields import acting_user, import_batch_link, optional_link, record_version
 from schools.models import TimeStampedModel
 
 from .sources import indicator_names, recommendation_source_text
@@ -42,11 +43,9 @@ class Direction(models.Model):
     group = models.CharField("группа механизмов", max_length=255, blank=True)
     name = models.CharField("наименование", max_length=500)
     coordinator = models.CharField("координатор", max_length=255, blank=True)
-    coordinator_user = models.ForeignKey(
+    coordinator_user = optional_link(
         settings.AUTH_USER_MODEL,
-        verbose_name="координатор (учётная запись)",
-        null=True,
-        blank=True,
+        "координатор (учётная запись)",
         on_delete=models.SET_NULL,
         related_name="coordinated_directions",
     )
@@ -101,19 +100,10 @@ class Roadmap(TimeStampedModel):
 
     kind = models.CharField("вид", max_length=10, choices=Kind.choices, default=Kind.MUNICIPAL)
     title = models.CharField("наименование", max_length=500)
-    school = models.ForeignKey(
-        "schools.School",
-        verbose_name="ОО",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="roadmaps",
-    )
-    municipality = models.ForeignKey(
+    school = optional_link("schools.School", "ОО", on_delete=models.PROTECT, related_name="roadmaps")
+    municipality = optional_link(
         "schools.Municipality",
-        verbose_name="муниципалитет",
-        null=True,
-        blank=True,
+        "муниципалитет",
         on_delete=models.PROTECT,
         related_name="roadmaps",
         help_text="чья это муниципальная дорожная карта (у программы помощи ОО — муниципалитет школы)",
@@ -127,8 +117,7 @@ class Roadmap(TimeStampedModel):
         Direction, verbose_name="направления", blank=True, related_name="roadmaps"
     )
     notes = models.TextField("примечания", blank=True)
-    # Optimistic lock (schools/versioning.py): a save carries the version it read; a stale one is refused.
-    version = models.PositiveIntegerField("версия записи", default=1)
+    version = record_version()
     history = HistoricalRecords()
 
     class Meta:
@@ -188,14 +177,7 @@ class RoadmapItem(TimeStampedModel):
         Roadmap, verbose_name="дорожная карта", on_delete=models.CASCADE, related_name="items"
     )
     stage = models.ForeignKey(CycleStage, verbose_name="этап", on_delete=models.PROTECT, related_name="items")
-    direction = models.ForeignKey(
-        Direction,
-        verbose_name="направление",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="items",
-    )
+    direction = optional_link(Direction, "направление", on_delete=models.SET_NULL, related_name="items")
     section = models.CharField("раздел", max_length=500, blank=True)
     number = models.CharField("№", max_length=20)
     position = models.PositiveIntegerField("порядок", default=0)
@@ -217,23 +199,13 @@ class RoadmapItem(TimeStampedModel):
     # What the item was made from, when a service made it (e.g. the individual route of a teacher code:
     # «teacher-diagnostics:2025:math:Т-017»); running that service again finds it instead of adding another.
     source_ref = models.CharField("источник мероприятия", max_length=255, blank=True)
-    import_batch = models.ForeignKey(
-        "schools.ImportBatch", verbose_name="пакет импорта", null=True, blank=True, on_delete=models.SET_NULL
-    )
+    import_batch = import_batch_link()
     # Staff never delete an item (it carries the history of its execution): they archive it. An archived
     # item is hidden everywhere items are read (the default manager), and can be restored.
     is_archived = models.BooleanField("в архиве", default=False)
     archived_at = models.DateTimeField("когда отправлено в архив", null=True, blank=True)
-    archived_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="кто отправил в архив",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    # Optimistic lock (schools/versioning.py): a save carries the version it read; a stale one is refused.
-    version = models.PositiveIntegerField("версия записи", default=1)
+    archived_by = acting_user("кто отправил в архив", related_name="+")
+    version = record_version()
     history = HistoricalRecords()
 
     objects = ActiveItemManager()
@@ -301,24 +273,12 @@ class Recommendation(TimeStampedModel):
         CLOSED = "closed", "Исполнена"
         CANCELLED = "cancelled", "Отменена"
 
-    school = models.ForeignKey(
-        "schools.School",
-        verbose_name="ОО",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="recommendations",
-    )
+    school = optional_link("schools.School", "ОО", on_delete=models.PROTECT, related_name="recommendations")
     target_group = models.CharField(
         "адресат (группа)", max_length=12, choices=TargetGroup.choices, blank=True
     )
-    direction = models.ForeignKey(
-        Direction,
-        verbose_name="направление",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="recommendations",
+    direction = optional_link(
+        Direction, "направление", on_delete=models.SET_NULL, related_name="recommendations"
     )
     year = models.PositiveSmallIntegerField("учебный год", null=True, blank=True)
     problem_area = models.CharField("проблемная область", max_length=500)
@@ -329,27 +289,12 @@ class Recommendation(TimeStampedModel):
     source_ref = models.CharField("ссылка на источник", max_length=255, blank=True)
     due_date = models.DateField("срок", null=True, blank=True)
     status = models.CharField("статус", max_length=10, choices=Status.choices, default=Status.DRAFT)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="автор",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="recommendations_written",
-    )
+    author = acting_user("автор", related_name="recommendations_written")
     answer = models.TextField("ответ ОО", blank=True)
     answer_evidence = models.JSONField("ссылки к ответу", default=list, blank=True)
     answered_at = models.DateTimeField("дата ответа", null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="кто ответил",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="recommendations_answered",
-    )
-    # Optimistic lock (schools/versioning.py): a save carries the version it read; a stale one is refused.
-    version = models.PositiveIntegerField("версия записи", default=1)
+    answered_by = acting_user("кто ответил", related_name="recommendations_answered")
+    version = record_version()
     history = HistoricalRecords()
 
     class Meta:
@@ -399,14 +344,7 @@ class ManagementDecision(TimeStampedModel):
     kind = models.CharField("вид решения", max_length=12, choices=Kind.choices)
     title = models.CharField("содержание решения", max_length=500)
     year = models.PositiveSmallIntegerField("учебный год")
-    direction = models.ForeignKey(
-        Direction,
-        verbose_name="направление",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="decisions",
-    )
+    direction = optional_link(Direction, "направление", on_delete=models.SET_NULL, related_name="decisions")
     document_number = models.CharField("номер документа", max_length=100, blank=True)
     document_date = models.DateField("дата документа", null=True, blank=True)
     responsible = models.CharField("ответственный", max_length=255, blank=True)
@@ -420,16 +358,8 @@ class ManagementDecision(TimeStampedModel):
         Recommendation, verbose_name="рекомендации", blank=True, related_name="decisions"
     )
     notes = models.TextField("примечания", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="кто внёс",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="decisions_created",
-    )
-    # Optimistic lock (schools/versioning.py): a save carries the version it read; a stale one is refused.
-    version = models.PositiveIntegerField("версия записи", default=1)
+    created_by = acting_user("кто внёс", related_name="decisions_created")
+    version = record_version()
     history = HistoricalRecords()
 
     class Meta:

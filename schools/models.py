@@ -5,6 +5,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from . import formatting
+from .model_fields import acting_user, import_batch_link, optional_link
 from .validators import municipality_code_from_name, validate_municipality_code, validate_school_code
 
 
@@ -32,9 +33,7 @@ class ImportBatch(models.Model):
     rows = models.PositiveIntegerField("строк", default=0)
     created = models.PositiveIntegerField("добавлено", default=0)
     updated = models.PositiveIntegerField("обновлено", default=0)
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="кто", null=True, blank=True, on_delete=models.SET_NULL
-    )
+    imported_by = acting_user("кто")
     imported_at = models.DateTimeField("когда", auto_now_add=True)
 
     class Meta:
@@ -65,13 +64,7 @@ class Job(TimeStampedModel):
     attempts = models.PositiveSmallIntegerField("попыток", default=0)
     started_at = models.DateTimeField("начато", null=True, blank=True)
     finished_at = models.DateTimeField("завершено", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="кто запустил",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-    )
+    created_by = acting_user("кто запустил")
 
     class Meta:
         verbose_name = "фоновая задача"
@@ -115,14 +108,7 @@ class Municipality(TimeStampedModel):
         help_text="постоянный код: входит в адреса страниц и в команды (например, lesosibirsk или 04701000)",
     )
     name = models.CharField("наименование", max_length=255, unique=True)
-    region = models.ForeignKey(
-        Region,
-        verbose_name="регион",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="municipalities",
-    )
+    region = optional_link(Region, "регион", on_delete=models.PROTECT, related_name="municipalities")
     history = HistoricalRecords()
 
     class Meta:
@@ -174,9 +160,7 @@ class School(TimeStampedModel):
     is_remote = models.BooleanField("удалённая", default=False)
     infrastructure_deficit = models.BooleanField("дефицит инфраструктуры", default=False)
     staff_shortage = models.BooleanField("некомплект кадров", default=False)
-    import_batch = models.ForeignKey(
-        ImportBatch, verbose_name="пакет импорта", null=True, blank=True, on_delete=models.SET_NULL
-    )
+    import_batch = import_batch_link()
     history = HistoricalRecords()
 
     class Meta:
@@ -240,9 +224,7 @@ class SchoolContext(TimeStampedModel):
     medal_candidates_unconfirmed = models.PositiveIntegerField(
         "претендентов на медаль, не выполнивших условия ЕГЭ", null=True, blank=True
     )
-    import_batch = models.ForeignKey(
-        ImportBatch, verbose_name="пакет импорта", null=True, blank=True, on_delete=models.SET_NULL
-    )
+    import_batch = import_batch_link()
     history = HistoricalRecords()
 
     class Meta:
@@ -266,9 +248,7 @@ class Profile(models.Model):
     """Links a user to the school they lead (principals) and holds contact data for reminders."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
-    school = models.ForeignKey(
-        School, verbose_name="ОО", null=True, blank=True, on_delete=models.SET_NULL, related_name="profiles"
-    )
+    school = optional_link(School, "ОО", on_delete=models.SET_NULL, related_name="profiles")
     municipalities = models.ManyToManyField(
         Municipality,
         verbose_name="муниципалитеты",
