@@ -9,6 +9,7 @@ from schools.selectors import municipality_list_visible_to, school_list_visible_
 from schools.versioning import VersionedModelFormMixin, VersionField
 
 from .models import Direction, ItemStatus, ManagementDecision, Recommendation, Roadmap, RoadmapItem, StageDuty
+from .rules import DECISION_DETAILS, RECOMMENDATION_DETAILS, ROADMAP_DETAILS
 from .selectors import recommendation_list_visible_to
 from .services.core import evidence_clean
 
@@ -56,13 +57,7 @@ class RoadmapForm(VersionedModelFormMixin, forms.ModelForm):
             "title",
             "school",
             "municipality",
-            "approved_by",
-            "document_number",
-            "document_date",
-            "period_start",
-            "period_end",
-            "directions",
-            "notes",
+            *ROADMAP_DETAILS,
         ]
         widgets = {
             "document_date": DATE_WIDGET,
@@ -218,15 +213,7 @@ class RecommendationForm(VersionedModelFormMixin, forms.ModelForm):
         model = Recommendation
         fields = [
             "school",
-            "target_group",
-            "year",
-            "direction",
-            "problem_area",
-            "text",
-            "source_kind",
-            "source_ref",
-            "due_date",
-            "status",
+            *RECOMMENDATION_DETAILS,
         ]
         widgets = {"due_date": DATE_WIDGET, "text": forms.Textarea(attrs={"rows": 5})}
         help_texts = {
@@ -268,16 +255,7 @@ class DecisionForm(VersionedModelFormMixin, forms.ModelForm):
     class Meta:
         model = ManagementDecision
         fields = [
-            "kind",
-            "title",
-            "year",
-            "direction",
-            "document_number",
-            "document_date",
-            "responsible",
-            "participants",
-            "deadline",
-            "status",
+            *DECISION_DETAILS,
             "schools",
             "recommendations",
             "notes",

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from ..exports import STATUS_FIGURES
 from ..models import (
     RESULT_FIGURES,
     AssessmentResult,
@@ -100,15 +101,7 @@ class StatusSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "school_code",
-            "year",
-            "cluster",
-            "results_index",
-            "social_index",
-            "rank_in_cluster",
-            "cluster_size",
-            "low_results_year",
-            "low_results",
-            "unfavourable",
+            *STATUS_FIGURES,
             "low_results_computed",
             "unfavourable_computed",
             "social_rank",

@@ -4,6 +4,7 @@ from schools.api.fields import VisiblePrimaryKeyRelatedField, visible_school_fie
 from schools.api.serializers import VersionApiField
 
 from ..models import CycleStage, Direction, ManagementDecision, Recommendation, Roadmap, RoadmapItem
+from ..rules import DECISION_DETAILS, RECOMMENDATION_DETAILS, ROADMAP_DETAILS
 from ..selectors import recommendation_list_visible_to
 
 
@@ -67,13 +68,7 @@ class RoadmapSerializer(serializers.ModelSerializer):
             "title",
             "kind",
             "school_code",
-            "approved_by",
-            "document_number",
-            "document_date",
-            "period_start",
-            "period_end",
-            "directions",
-            "notes",
+            *ROADMAP_DETAILS,
             "items",
             "version",
         ]
@@ -92,15 +87,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "school_code",
-            "target_group",
-            "year",
-            "direction",
-            "problem_area",
-            "text",
-            "source_kind",
-            "source_ref",
-            "due_date",
-            "status",
+            *RECOMMENDATION_DETAILS,
             "answer",
             "answer_evidence",
             "answered_at",
@@ -127,16 +114,7 @@ class DecisionSerializer(serializers.ModelSerializer):
         model = ManagementDecision
         fields = [
             "id",
-            "kind",
-            "title",
-            "year",
-            "direction",
-            "document_number",
-            "document_date",
-            "responsible",
-            "participants",
-            "deadline",
-            "status",
+            *DECISION_DETAILS,
             "school_codes",
             "recommendations",
             "notes",

@@ -1,3 +1,6 @@
+from collections.abc import Callable
+
+from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from rest_framework import status, viewsets
 from rest_framework.permissions import SAFE_METHODS
@@ -40,6 +43,18 @@ class RefusedDeleteMixin:
     def destroy(self, request, *args, **kwargs):
         self.get_object()
         return Response({"detail": self.delete_refusal}, status=status.HTTP_409_CONFLICT)
+
+
+class ScopedReadOnlyApi(viewsets.ReadOnlyModelViewSet):
+    """Rows that staff and principals read and nobody writes through the API (imports and computations
+    write them). Each sees `visible_to(user=<who asks>)`, a selector composed with school_list_visible_to:
+    a row outside the user's scope is 404."""
+
+    permission_classes = [IsStaffOrReadOnlyPortalUser]
+    visible_to: Callable[..., QuerySet]
+
+    def get_queryset(self):
+        return self.visible_to(user=self.request.user)
 
 
 class MunicipalityApi(RefusedDeleteMixin, viewsets.ModelViewSet):
