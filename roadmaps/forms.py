@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from indicators.selectors import computed_years
-from schools.forms import SchoolYearField, XlsxFileField
+from schools.forms import DATE_WIDGET, SchoolYearField, XlsxFileField
 from schools.models import Municipality, School
 from schools.selectors import municipality_list_visible_to, school_list_visible_to
 from schools.versioning import VersionedModelFormMixin, VersionField
@@ -13,7 +13,6 @@ from .rules import DECISION_DETAILS, RECOMMENDATION_DETAILS, ROADMAP_DETAILS
 from .selectors import recommendation_list_visible_to
 from .services.core import evidence_clean
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EVIDENCE_HELP = "Одна ссылка в строке; только адреса http:// или https://."
 ITEM_NUMBER_ARCHIVED = (
     "Мероприятие № {number} уже есть в этой дорожной карте, в архиве: верните его из архива или выберите "
