@@ -33,6 +33,13 @@ MUNICIPALITY_NOT_DELETED = (
 )
 
 
+def validated_body(request, serializer_class) -> dict:
+    """The request's body as `serializer_class` validates it (a 400 with the errors by field otherwise)."""
+    body = serializer_class(data=request.data)
+    body.is_valid(raise_exception=True)
+    return body.validated_data
+
+
 class RefusedDeleteMixin:
     """Staff never hard-delete through the API (DESIGN: nothing that carries history is deleted): DELETE
     answers 409 with `delete_refusal`, a Russian reason that says what to do instead. Who may ask at all
