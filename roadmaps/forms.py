@@ -9,7 +9,7 @@ from schools.selectors import municipality_list_visible_to, school_list_visible_
 from schools.versioning import VersionedModelFormMixin, VersionField
 
 from .models import Direction, ItemStatus, ManagementDecision, Recommendation, Roadmap, RoadmapItem, StageDuty
-from .rules import DECISION_DETAILS, RECOMMENDATION_DETAILS, ROADMAP_DETAILS
+from .rules import DECISION_DETAILS, ITEM_DETAILS, RECOMMENDATION_DETAILS, ROADMAP_DETAILS
 from .selectors import recommendation_list_visible_to
 from .services.core import evidence_clean
 
@@ -101,12 +101,7 @@ class RoadmapItemForm(VersionedModelFormMixin, forms.ModelForm):
         fields = [
             "stage",
             "number",
-            "section",
-            "direction",
-            "title",
-            "term",
-            "due_date",
-            "responsible",
+            *ITEM_DETAILS,
             "responsible_users",
             "result",
             "status",

@@ -8,8 +8,9 @@ from .models import Recommendation
 PRINCIPAL_ITEM_FIELDS = frozenset({"status", "evidence", "completed_on"})
 # A principal answers the recommendations sent to their school: these fields and no other.
 PRINCIPAL_ANSWER_FIELDS = frozenset({"answer", "answer_evidence"})
-# What staff write of a roadmap, a recommendation and a management decision besides whom it concerns (the
-# school, the schools): the page forms and the API list these, in this order.
+# Fields that staff write of a roadmap, a programme item, a recommendation and a management decision and that
+# the page forms and the API list alike, in this order (each adds what only it has or names differently, such
+# as the API's school codes).
 ROADMAP_DETAILS = (
     "approved_by",
     "document_number",
@@ -19,6 +20,7 @@ ROADMAP_DETAILS = (
     "directions",
     "notes",
 )
+ITEM_DETAILS = ("section", "direction", "title", "term", "due_date", "responsible")
 RECOMMENDATION_DETAILS = (
     "target_group",
     "year",

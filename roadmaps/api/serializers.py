@@ -5,7 +5,7 @@ from schools.api.serializers import VersionApiField
 from schools.validators import MAX_URL_LENGTH
 
 from ..models import CycleStage, Direction, ManagementDecision, Recommendation, Roadmap, RoadmapItem
-from ..rules import DECISION_DETAILS, RECOMMENDATION_DETAILS, ROADMAP_DETAILS
+from ..rules import DECISION_DETAILS, ITEM_DETAILS, RECOMMENDATION_DETAILS, ROADMAP_DETAILS
 from ..selectors import recommendation_list_visible_to
 
 
@@ -43,12 +43,7 @@ class RoadmapItemSerializer(serializers.ModelSerializer):
             "roadmap",
             "number",
             "stage",
-            "section",
-            "direction",
-            "title",
-            "term",
-            "due_date",
-            "responsible",
+            *ITEM_DETAILS,
             "result",
             "status",
             "evidence",
