@@ -3,7 +3,7 @@ from django import forms
 from indicators.models import Procedure
 from monitoring.models import Campaign
 from roadmaps.models import ManagementDecision, Roadmap
-from schools.forms import SchoolYearField
+from schools.forms import DATE_WIDGET, SchoolYearField
 from schools.models import Municipality
 from schools.selectors import municipality_list_visible_to, scope_municipality_ids
 from schools.versioning import VersionedModelFormMixin
@@ -11,8 +11,6 @@ from schools.versioning import VersionedModelFormMixin
 from .models import CalendarEvent, DocumentKind, Order
 from .selectors import document_years
 from .services import EDITABLE_FIELDS
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class OrderDraftForm(forms.Form):
@@ -83,14 +81,14 @@ class OrderEditForm(VersionedModelFormMixin, forms.ModelForm):
     class Meta:
         model = Order
         fields = list(EDITABLE_FIELDS)  # the requisites order_update changes
-        widgets = {"date": DATE_INPUT, "preamble": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"date": DATE_WIDGET, "preamble": forms.Textarea(attrs={"rows": 3})}
 
 
 class OrderSignForm(forms.Form):
     number = forms.CharField(
         label="Номер приказа", max_length=50, help_text="Как в журнале регистрации: 01-03/482."
     )
-    date = forms.DateField(label="Дата подписания", widget=DATE_INPUT)
+    date = forms.DateField(label="Дата подписания", widget=DATE_WIDGET)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -104,5 +102,5 @@ class CalendarEventForm(forms.ModelForm):
     class Meta:
         model = CalendarEvent
         fields = ["year", "starts_on", "ends_on", "title", "procedure", "responsible"]
-        widgets = {"starts_on": DATE_INPUT, "ends_on": DATE_INPUT}
+        widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
         labels = {"year": "Учебный год (год начала: 2025 — 2025/2026)"}

@@ -2,7 +2,7 @@ from django.contrib import admin
 from import_export import fields, resources, widgets
 from simple_history.admin import SimpleHistoryAdmin
 
-from schools.admin import PortalImportExportAdmin
+from schools.admin import PortalImportExportAdmin, ReadOnlyAdmin, ReadOnlyAdminMixin
 from schools.models import School
 
 from .models import (
@@ -76,7 +76,7 @@ class TeacherDiagnosticResource(resources.ModelResource):
 
 
 @admin.register(TeacherDiagnostic)
-class TeacherDiagnosticAdmin(PortalImportExportAdmin):
+class TeacherDiagnosticAdmin(ReadOnlyAdminMixin, PortalImportExportAdmin):
     """Rows enter only through the import, whose checks keep names out; here they are read and exported."""
 
     resource_classes = [TeacherDiagnosticResource]
@@ -86,12 +86,6 @@ class TeacherDiagnosticAdmin(PortalImportExportAdmin):
     search_fields = ["school__code", "school__name", "teacher_code"]
     list_select_related = ["school", "subject"]
     readonly_fields = [f.name for f in TeacherDiagnostic._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TeacherLevelRules)
@@ -130,14 +124,6 @@ class MethodologyRulesAdmin(SimpleHistoryAdmin):
         "updated_at",
         "changed_by",
     ]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ComputationRun)
@@ -193,6 +179,4 @@ class StatusOverrideAdmin(ReadOnlyAdmin):
 
     list_display = ["school", "year", "list_kind", "decision", "created_by", "created_at"]
     list_filter = ["year", "list_kind", "decision"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    deletable = False

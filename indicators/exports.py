@@ -3,9 +3,8 @@
 from .models import IndicatorValue
 from .selectors import indicator_values, status_list
 
-STATUS_FIELDS = [
-    "school_code",
-    "municipality",
+# A school's status in a year as DESIGN §5 exports it (after the school's codes); the API shows the same.
+STATUS_FIGURES = [
     "year",
     "cluster",
     "results_index",
@@ -16,6 +15,7 @@ STATUS_FIELDS = [
     "low_results",
     "unfavourable",
 ]
+STATUS_FIELDS = ["school_code", "municipality", *STATUS_FIGURES]
 STATUS_HEADERS = [
     "Код ОО",
     "Муниципалитет",

@@ -7,12 +7,17 @@ from .models import Indicator, MethodologyRules, StatusOverride, TeacherLevelRul
 from .selectors import result_years
 
 
+def change_reason_field() -> forms.CharField:
+    """Why a rules version is saved (an order, a protocol, a decision): kept as the version's comment."""
+    return forms.CharField(
+        label="Основание изменения (приказ, протокол, решение)", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class RulesForm(forms.ModelForm):
     """The rules of a version (valid from a year) plus one weight per index indicator."""
 
-    comment = forms.CharField(
-        label="Основание изменения (приказ, протокол, решение)", widget=forms.Textarea(attrs={"rows": 2})
-    )
+    comment = change_reason_field()
 
     class Meta:
         model = MethodologyRules
@@ -91,9 +96,7 @@ class ComputeForm(forms.Form):
 class TeacherBandsForm(forms.ModelForm):
     """The level bands of the teachers' diagnostics from a year (a new year makes a new version)."""
 
-    comment = forms.CharField(
-        label="Основание изменения (приказ, протокол, решение)", widget=forms.Textarea(attrs={"rows": 2})
-    )
+    comment = change_reason_field()
 
     class Meta:
         model = TeacherLevelRules

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from schools.admin import ReadOnlyAdmin
+
 from .models import Campaign, CardAnswer, CardChange, CardTemplate, Criterion, ExpertCard, TemplateSection
 from .services.templates import template_version_bump
 
@@ -61,7 +63,7 @@ class CardAnswerInline(admin.TabularInline):
 
 
 @admin.register(ExpertCard)
-class ExpertCardAdmin(admin.ModelAdmin):
+class ExpertCardAdmin(ReadOnlyAdmin):
     """Read-only: cards change only through the services (pages and API), so history stays complete.
 
     No deletion either: it would cascade the card's answers and its change log. Without delete permission
@@ -71,29 +73,13 @@ class ExpertCardAdmin(admin.ModelAdmin):
     list_filter = ["campaign", "status", "level"]
     search_fields = ["school__code", "school__name"]
     inlines = [CardAnswerInline]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    deletable = False
 
 
 @admin.register(CardChange)
-class CardChangeAdmin(admin.ModelAdmin):
+class CardChangeAdmin(ReadOnlyAdmin):
     """The append-only card log: read only, never deleted."""
 
     list_display = ["at", "card", "user", "action", "criterion_code", "field", "old_value", "new_value"]
     list_filter = ["action"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    deletable = False

@@ -3,14 +3,13 @@ import json
 from django import forms
 
 from indicators.selectors import computed_years
-from schools.forms import SchoolYearField
-from schools.models import School
+from schools.forms import DATE_WIDGET, SchoolYearField
+from schools.models import CONTEXT_FIGURES, School
 from schools.selectors import municipality_list_visible_to, school_list_visible_to
+from schools.services import HEADERS as CONTEXT_HEADERS
 from schools.uploads import UploadRejected, check_size, check_xlsx_upload
 
 from .models import Campaign, CardTemplate, Criterion
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CampaignForm(forms.ModelForm):
@@ -121,19 +120,10 @@ class ReopenForm(forms.Form):
 
 # --- the template editor (DESIGN §7) ------------------------------------------------------------
 
+# The context figures a criterion may fill, named as the columns of the context file.
 CONTEXT_FIELD_CHOICES = [
     ("", "— не заполняет контекст —"),
-    ("students", "Обучающихся"),
-    ("teachers", "Педагогов"),
-    ("police_registered", "На учёте ОДН/КДН"),
-    ("migrants", "Мигранты или низкое владение русским"),
-    ("not_attested", "Неаттестованные"),
-    ("absentees", "Систематические пропуски"),
-    ("special_needs", "ЗПР/ОВЗ (ПМПК)"),
-    ("accreditation_suspended", "Лишение или приостановление аккредитации"),
-    ("teachers_diagnosed", "Учителей прошли диагностику дефицитов"),
-    ("teachers_pd_request", "Учителей прошли КПК по запросу"),
-    ("teachers_pd_risk", "Учителей прошли КПК по работе с детьми с риском неуспешности"),
+    *((name, CONTEXT_HEADERS[name]) for name in CONTEXT_FIGURES),
 ]
 RULE_SOURCES = [
     ("indicator", "показатель школы (код из каталога показателей)"),

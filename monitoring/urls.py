@@ -20,17 +20,10 @@ urlpatterns = [
     path("campaigns/<int:pk>/results.xlsx", views.CampaignExportView.as_view(), name="campaign-export"),
     path("cards/<int:pk>/", views.CardDetailView.as_view(), name="card-detail"),
     path("cards/<int:pk>/save/", views.CardSaveView.as_view(), name="card-save"),
-    path("cards/<int:pk>/submit/", views.CardActionView.as_view(action="submit"), name="card-submit"),
-    path("cards/<int:pk>/verdicts/", views.CardActionView.as_view(action="verdicts"), name="card-verdicts"),
-    path(
-        "cards/<int:pk>/confirm-agreeing/",
-        views.CardActionView.as_view(action="confirm-agreeing"),
-        name="card-confirm-agreeing",
-    ),
-    path("cards/<int:pk>/return/", views.CardActionView.as_view(action="return"), name="card-return"),
-    path("cards/<int:pk>/reopen/", views.CardActionView.as_view(action="reopen"), name="card-reopen"),
-    path("cards/<int:pk>/verify/", views.CardActionView.as_view(action="verify"), name="card-verify"),
-    path("cards/<int:pk>/evaluate/", views.CardActionView.as_view(action="evaluate"), name="card-evaluate"),
+    *[
+        path(f"cards/<int:pk>/{action}/", views.CardActionView.as_view(action=action), name=f"card-{action}")
+        for action in views.CARD_ACTIONS
+    ],
     path("cards/<int:pk>/recommend/<str:code>/", views.CardRecommendView.as_view(), name="card-recommend"),
     path("templates/", views.TemplateListView.as_view(), name="template-list"),
     path("templates/new/", editor_views.TemplateCreateView.as_view(), name="template-create"),

@@ -357,6 +357,10 @@ def _verdicts_from_post(post) -> dict[str, dict]:
     }
 
 
+# The actions of CardActionView, each posted to cards/<pk>/<action>/ and named card-<action> (urls.py).
+CARD_ACTIONS = ("submit", "verdicts", "confirm-agreeing", "return", "reopen", "verify", "evaluate")
+
+
 class CardActionView(LoginRequiredMixin, View):
     """POST-only actions on a card; each calls one service, shows its Russian message and returns."""
 

@@ -2,7 +2,7 @@ from django import forms
 
 from indicators.selectors import computed_years
 from roadmaps.models import CycleStage, Direction
-from schools.forms import SchoolYearField
+from schools.forms import DATE_WIDGET, SchoolYearField
 
 from .models import DOCUMENT_FIELDS, Document, Report
 
@@ -63,7 +63,7 @@ class DocumentForm(forms.ModelForm):
         model = Document
         fields = list(DOCUMENT_FIELDS)
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date": DATE_WIDGET,
             "description": forms.Textarea(attrs={"rows": 3}),
             "text": forms.Textarea(attrs={"rows": 8}),
         }

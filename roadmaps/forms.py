@@ -3,16 +3,16 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from indicators.selectors import computed_years
-from schools.forms import SchoolYearField, XlsxFileField
+from schools.forms import DATE_WIDGET, SchoolYearField, XlsxFileField
 from schools.models import Municipality, School
 from schools.selectors import municipality_list_visible_to, school_list_visible_to
 from schools.versioning import VersionedModelFormMixin, VersionField
 
 from .models import Direction, ItemStatus, ManagementDecision, Recommendation, Roadmap, RoadmapItem, StageDuty
+from .rules import DECISION_DETAILS, ITEM_DETAILS, RECOMMENDATION_DETAILS, ROADMAP_DETAILS
 from .selectors import recommendation_list_visible_to
 from .services.core import evidence_clean
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EVIDENCE_HELP = "Одна ссылка в строке; только адреса http:// или https://."
 ITEM_NUMBER_ARCHIVED = (
     "Мероприятие № {number} уже есть в этой дорожной карте, в архиве: верните его из архива или выберите "
@@ -56,13 +56,7 @@ class RoadmapForm(VersionedModelFormMixin, forms.ModelForm):
             "title",
             "school",
             "municipality",
-            "approved_by",
-            "document_number",
-            "document_date",
-            "period_start",
-            "period_end",
-            "directions",
-            "notes",
+            *ROADMAP_DETAILS,
         ]
         widgets = {
             "document_date": DATE_WIDGET,
@@ -107,12 +101,7 @@ class RoadmapItemForm(VersionedModelFormMixin, forms.ModelForm):
         fields = [
             "stage",
             "number",
-            "section",
-            "direction",
-            "title",
-            "term",
-            "due_date",
-            "responsible",
+            *ITEM_DETAILS,
             "responsible_users",
             "result",
             "status",
@@ -218,15 +207,7 @@ class RecommendationForm(VersionedModelFormMixin, forms.ModelForm):
         model = Recommendation
         fields = [
             "school",
-            "target_group",
-            "year",
-            "direction",
-            "problem_area",
-            "text",
-            "source_kind",
-            "source_ref",
-            "due_date",
-            "status",
+            *RECOMMENDATION_DETAILS,
         ]
         widgets = {"due_date": DATE_WIDGET, "text": forms.Textarea(attrs={"rows": 5})}
         help_texts = {
@@ -268,16 +249,7 @@ class DecisionForm(VersionedModelFormMixin, forms.ModelForm):
     class Meta:
         model = ManagementDecision
         fields = [
-            "kind",
-            "title",
-            "year",
-            "direction",
-            "document_number",
-            "document_date",
-            "responsible",
-            "participants",
-            "deadline",
-            "status",
+            *DECISION_DETAILS,
             "schools",
             "recommendations",
             "notes",

@@ -8,6 +8,42 @@ from .models import Recommendation
 PRINCIPAL_ITEM_FIELDS = frozenset({"status", "evidence", "completed_on"})
 # A principal answers the recommendations sent to their school: these fields and no other.
 PRINCIPAL_ANSWER_FIELDS = frozenset({"answer", "answer_evidence"})
+# Fields that staff write of a roadmap, a programme item, a recommendation and a management decision and that
+# the page forms and the API list alike, in this order (each adds what only it has or names differently, such
+# as the API's school codes).
+ROADMAP_DETAILS = (
+    "approved_by",
+    "document_number",
+    "document_date",
+    "period_start",
+    "period_end",
+    "directions",
+    "notes",
+)
+ITEM_DETAILS = ("section", "direction", "title", "term", "due_date", "responsible")
+RECOMMENDATION_DETAILS = (
+    "target_group",
+    "year",
+    "direction",
+    "problem_area",
+    "text",
+    "source_kind",
+    "source_ref",
+    "due_date",
+    "status",
+)
+DECISION_DETAILS = (
+    "kind",
+    "title",
+    "year",
+    "direction",
+    "document_number",
+    "document_date",
+    "responsible",
+    "participants",
+    "deadline",
+    "status",
+)
 UNANSWERABLE = frozenset({Recommendation.Status.DRAFT, Recommendation.Status.CANCELLED})
 # Every change carries the version of the record it was made on (the optimistic lock), not a field it sets.
 VERSION = "version"

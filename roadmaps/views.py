@@ -107,49 +107,81 @@ class RoadmapDetailView(PortalUserRequiredMixin, TemplateView):
         )
 
 
-class RoadmapEditMixin(StaffRequiredMixin):
-    template_name = "roadmaps/roadmap_form.html"
+class VersionedFormView(StaffRequiredMixin, View):
+    """Create or edit one record with a versioned model form: `get_object()` is the record (404 outside the
+    user's scope), `save(form)` the service call. A refusal shows on the form, a stale version beside it
+    (409); a saved record is announced (`announce`) and opened."""
+
+    template_name = ""
+    form_class: type | None = None
 
     def get_object(self):
-        return None
+        raise NotImplementedError
 
-    def get(self, request, *args, **kwargs):
-        roadmap = self.get_object()
-        return self.render(RoadmapForm(instance=roadmap, initial=self.initial(), user=request.user), roadmap)
+    def form_kwargs(self, instance) -> dict:
+        return {"instance": instance, "user": self.request.user}
 
-    def initial(self):
+    def initial(self, instance) -> dict:
         return {}
 
+    def save(self, form):
+        raise NotImplementedError
+
+    def announce(self, saved) -> None:
+        raise NotImplementedError
+
+    def context(self, form, instance) -> dict:
+        return {"form": form}
+
+    def get(self, request, *args, **kwargs):
+        instance = self.get_object()
+        form = self.form_class(initial=self.initial(instance), **self.form_kwargs(instance))
+        return self.render(form, instance)
+
     def post(self, request, *args, **kwargs):
-        roadmap = self.get_object()
-        form = RoadmapForm(request.POST, instance=roadmap, user=request.user)
+        instance = self.get_object()
+        form = self.form_class(request.POST, **self.form_kwargs(instance))
         conflict = None
         if form.is_valid():
-            saved, conflict = form_save(
-                form,
-                lambda: services.roadmap_save(
-                    roadmap=form.save(commit=False),
-                    directions=form.cleaned_data["directions"],
-                    user=request.user,
-                    version=form.cleaned_data["version"],
-                ),
-            )
+            saved, conflict = form_save(form, lambda: self.save(form))
             if saved:
-                messages.success(request, "Дорожная карта сохранена.")
+                self.announce(saved)
                 return redirect(saved.get_absolute_url())
-        return self.render(form, roadmap, conflict)
+        return self.render(form, instance, conflict)
 
-    def render(self, form, roadmap, conflict=None):
+    def render(self, form, instance, conflict=None):
         return render(
             self.request,
             self.template_name,
-            {"form": form, "roadmap": roadmap, "conflict": conflict},
+            {**self.context(form, instance), "conflict": conflict},
             status=409 if conflict else 200,
         )
 
 
-class RoadmapCreateView(RoadmapEditMixin, View):
-    def initial(self):
+class RoadmapEditMixin(VersionedFormView):
+    template_name = "roadmaps/roadmap_form.html"
+    form_class = RoadmapForm
+
+    def get_object(self):
+        return None
+
+    def save(self, form):
+        return services.roadmap_save(
+            roadmap=form.save(commit=False),
+            directions=form.cleaned_data["directions"],
+            user=self.request.user,
+            version=form.cleaned_data["version"],
+        )
+
+    def announce(self, saved) -> None:
+        messages.success(self.request, "Дорожная карта сохранена.")
+
+    def context(self, form, roadmap) -> dict:
+        return {"form": form, "roadmap": roadmap}
+
+
+class RoadmapCreateView(RoadmapEditMixin):
+    def initial(self, instance) -> dict:
         kind = self.request.GET.get("kind")
         initial = {"kind": kind} if kind in Roadmap.Kind.values else {}
         if code := self.request.GET.get("school"):
@@ -161,7 +193,7 @@ class RoadmapCreateView(RoadmapEditMixin, View):
         return initial
 
 
-class RoadmapUpdateView(RoadmapEditMixin, View):
+class RoadmapUpdateView(RoadmapEditMixin):
     def get_object(self):
         return get_object_or_404(
             selectors.roadmap_list_visible_to(user=self.request.user), pk=self.kwargs["pk"]
@@ -213,55 +245,42 @@ class RoadmapImportView(StaffRequiredMixin, ApplicationErrorFormMixin, FormView)
         return self.render_to_response(self.get_context_data(form=form, errors=error.errors))
 
 
-class RoadmapItemEditView(StaffRequiredMixin, View):
+class RoadmapItemEditView(VersionedFormView):
     template_name = "roadmaps/item_form.html"
+    form_class = RoadmapItemForm
 
-    def setup_objects(self):
+    def get_object(self):
         if "item_pk" in self.kwargs:
-            item = get_object_or_404(
+            return get_object_or_404(
                 selectors.item_list_visible_to(user=self.request.user), pk=self.kwargs["item_pk"]
             )
-            return item.roadmap, item
         roadmap = get_object_or_404(
             selectors.roadmap_list_visible_to(user=self.request.user), pk=self.kwargs["pk"]
         )
-        return roadmap, RoadmapItem(roadmap=roadmap)
+        return RoadmapItem(roadmap=roadmap)
 
-    def get(self, request, *args, **kwargs):
-        roadmap, item = self.setup_objects()
-        initial = {}
-        if not item.pk and (stage := request.GET.get("stage")):
-            initial["stage"] = stage
-        return self.render(RoadmapItemForm(instance=item, roadmap=roadmap, initial=initial), roadmap, item)
+    def form_kwargs(self, item) -> dict:
+        return {"instance": item, "roadmap": item.roadmap}
 
-    def post(self, request, *args, **kwargs):
-        roadmap, item = self.setup_objects()
-        form = RoadmapItemForm(request.POST, instance=item, roadmap=roadmap)
-        conflict = None
-        if form.is_valid():
-            saved, conflict = form_save(
-                form,
-                lambda: services.roadmap_item_save(
-                    item=form.save(commit=False),
-                    responsible_users=form.cleaned_data["responsible_users"],
-                    user=request.user,
-                    version=form.cleaned_data["version"],
-                ),
-            )
-            if saved:
-                messages.success(
-                    request, f"Мероприятие № {saved.number} сохранено.", extra_tags=message_near(saved.anchor)
-                )
-                return redirect(saved.get_absolute_url())
-        return self.render(form, roadmap, item, conflict)
+    def initial(self, item) -> dict:
+        stage = self.request.GET.get("stage")
+        return {"stage": stage} if not item.pk and stage else {}
 
-    def render(self, form, roadmap, item, conflict=None):
-        return render(
-            self.request,
-            self.template_name,
-            {"form": form, "roadmap": roadmap, "item": item, "conflict": conflict},
-            status=409 if conflict else 200,
+    def save(self, form):
+        return services.roadmap_item_save(
+            item=form.save(commit=False),
+            responsible_users=form.cleaned_data["responsible_users"],
+            user=self.request.user,
+            version=form.cleaned_data["version"],
         )
+
+    def announce(self, saved) -> None:
+        messages.success(
+            self.request, f"Мероприятие № {saved.number} сохранено.", extra_tags=message_near(saved.anchor)
+        )
+
+    def context(self, form, item) -> dict:
+        return {"form": form, "roadmap": item.roadmap, "item": item}
 
 
 class RoadmapItemArchiveView(StaffRequiredMixin, View):
@@ -417,14 +436,12 @@ class RecommendationListView(PortalUserRequiredMixin, MunicipalityFilterMixin, L
         )
 
 
-class VersionedFormEditView(StaffRequiredMixin, View):
-    """Create or edit one record with a versioned model form on roadmaps/simple_form.html: the record
-    comes from `visible()` (404 outside the user's scope), the service call is `save(form)`; a refusal
-    shows on the form, a stale version beside it (409)."""
+class VersionedFormEditView(VersionedFormView):
+    """A record edited on roadmaps/simple_form.html: it comes from `visible()` (404 outside the user's
+    scope); the page has a heading for a new and an existing record and a link back to the list."""
 
     template_name = "roadmaps/simple_form.html"
     model: type | None = None
-    form_class: type | None = None
     headings = ("", "")  # (editing an existing record, creating a new one)
     back_url_name = ""
     saved_message = ""
@@ -437,40 +454,15 @@ class VersionedFormEditView(StaffRequiredMixin, View):
             return get_object_or_404(self.visible(), pk=self.kwargs["pk"])
         return self.model()
 
-    def initial(self, instance) -> dict:
-        return {}
+    def announce(self, saved) -> None:
+        messages.success(self.request, self.saved_message)
 
-    def save(self, form):
-        raise NotImplementedError
-
-    def get(self, request, *args, **kwargs):
-        instance = self.get_object()
-        form = self.form_class(instance=instance, initial=self.initial(instance), user=request.user)
-        return self.render(form, instance)
-
-    def post(self, request, *args, **kwargs):
-        instance = self.get_object()
-        form = self.form_class(request.POST, instance=instance, user=request.user)
-        conflict = None
-        if form.is_valid():
-            saved, conflict = form_save(form, lambda: self.save(form))
-            if saved:
-                messages.success(request, self.saved_message)
-                return redirect(saved.get_absolute_url())
-        return self.render(form, instance, conflict)
-
-    def render(self, form, instance, conflict=None):
-        return render(
-            self.request,
-            self.template_name,
-            {
-                "form": form,
-                "heading": self.headings[0] if instance.pk else self.headings[1],
-                "back_url": reverse(self.back_url_name),
-                "conflict": conflict,
-            },
-            status=409 if conflict else 200,
-        )
+    def context(self, form, instance) -> dict:
+        return {
+            "form": form,
+            "heading": self.headings[0] if instance.pk else self.headings[1],
+            "back_url": reverse(self.back_url_name),
+        }
 
 
 class RecommendationEditView(VersionedFormEditView):

@@ -20,6 +20,7 @@ from .roles import role_label
 from .services import (
     INVITE_NEEDS_EMAIL,
     ROLE_CHOICES,
+    SCHOOL_COLUMNS,
     UserError,
     user_create_or_update,
     user_invite,
@@ -39,22 +40,31 @@ class PortalXLSX(XLSX):
         return super().export_data(safe, **kwargs)
 
 
+class ReadOnlyAdminMixin:
+    """Rows written only by their services or imports: the admin shows them and never adds or changes one.
+    `deletable = False` refuses deletion too (history that must stay, which also keeps the admin from
+    deleting what it hangs on by cascade)."""
+
+    deletable = True
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self.deletable and super().has_delete_permission(request, obj)
+
+
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
+
+
 class SchoolResource(resources.ModelResource):
     class Meta:
         model = School
-        fields = [
-            "code",
-            "name",
-            "short_name",
-            "municipality",
-            "settlement",
-            "address",
-            "website",
-            "is_small",
-            "is_remote",
-            "infrastructure_deficit",
-            "staff_shortage",
-        ]
+        fields = [column.key for column in SCHOOL_COLUMNS]  # the columns of the schools file (§4.2)
 
 
 class SchoolContextResource(resources.ModelResource):
@@ -124,16 +134,10 @@ class SchoolContextAdmin(PortalImportExportAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ReadOnlyAdmin):
     list_display = ["imported_at", "kind", "file_name", "rows", "created", "updated", "imported_by"]
     list_filter = ["kind"]
     readonly_fields = [f.name for f in ImportBatch._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Job)

@@ -4,6 +4,9 @@ from . import formatting
 from .importing import importer_choices
 from .uploads import UploadRejected, check_xlsx_upload
 
+# A date field's input: the browser's date picker, which reads and sends the ISO form.
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 def int_param(value, default: int | None = None) -> int | None:
     """A whole number sent in a query string or a form post («2025», « 3 »), else `default`. The one place

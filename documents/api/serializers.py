@@ -3,10 +3,11 @@ from rest_framework import serializers
 
 from monitoring.models import Campaign
 from roadmaps.models import Roadmap
+from schools.api.serializers import VersionApiField
 from schools.models import Municipality
-from schools.versioning import VERSION_HELP
 
 from ..models import DocumentKind, Order
+from ..services import REQUISITE_DEFAULTS
 
 
 class OrderSerializer(serializers.ModelSerializer):
@@ -15,7 +16,7 @@ class OrderSerializer(serializers.ModelSerializer):
     school_codes = serializers.SerializerMethodField(
         help_text="Для приказа о списках: коды ОО его приложений (у подписанного — утверждённые); иначе null."
     )
-    version = serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+    version = VersionApiField()
     municipality = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -33,12 +34,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "relation",
             "related_order",
             "preamble",
-            "place",
-            "signatory_position",
-            "signatory_name",
-            "control_person",
-            "executor_name",
-            "executor_phone",
+            *REQUISITE_DEFAULTS,
             "docx",
             "pdf",
             "school_codes",
@@ -94,4 +90,4 @@ class OrderDraftSerializer(serializers.Serializer):
 class OrderSignSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=50, required=False, allow_blank=True)
     date = serializers.DateField(required=False)
-    version = serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+    version = VersionApiField()

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from schools.api.views import RefusedDeleteMixin
+from schools.api.views import RefusedDeleteMixin, validated_body
 from schools.roles import is_staff_member
 
 from .. import selectors, services
@@ -46,9 +46,7 @@ class OrderApi(RefusedDeleteMixin, viewsets.ModelViewSet):
 
     @extend_schema(request=OrderDraftSerializer, responses=OrderSerializer)
     def create(self, request, *args, **kwargs):
-        draft = OrderDraftSerializer(data=request.data)
-        draft.is_valid(raise_exception=True)
-        data = dict(draft.validated_data)
+        data = dict(validated_body(request, OrderDraftSerializer))
         data["procedure"] = data.get("procedure", "").upper()
         order = services.order_draft_create(user=request.user, **data)
         return Response(self.get_serializer(order).data, status=status.HTTP_201_CREATED)
@@ -64,7 +62,6 @@ class OrderApi(RefusedDeleteMixin, viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
         order = self.get_object()
-        sign = OrderSignSerializer(data=request.data)
-        sign.is_valid(raise_exception=True)
-        order = services.order_sign(order=order, user=request.user, **sign.validated_data)
+        fields = validated_body(request, OrderSignSerializer)
+        order = services.order_sign(order=order, user=request.user, **fields)
         return Response(self.get_serializer(order).data)

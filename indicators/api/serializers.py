@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from ..exports import STATUS_FIGURES
 from ..models import (
     RESULT_FIGURES,
     AssessmentResult,
@@ -11,8 +12,13 @@ from ..models import (
 )
 
 
-class ResultSerializer(serializers.ModelSerializer):
+# A row of one school, which the API names by its code. (No docstring: the schema would give it to every
+# serializer below that has none.)
+class SchoolRowSerializer(serializers.ModelSerializer):
     school_code = serializers.CharField(source="school.code", read_only=True)
+
+
+class ResultSerializer(SchoolRowSerializer):
     procedure = serializers.CharField(source="procedure.code", read_only=True)
     subject = serializers.CharField(source="subject.code", read_only=True)
     subject_name = serializers.CharField(source="subject.name", read_only=True)
@@ -55,8 +61,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         ]
 
 
-class ValueSerializer(serializers.ModelSerializer):
-    school_code = serializers.CharField(source="school.code", read_only=True)
+class ValueSerializer(SchoolRowSerializer):
     indicator = serializers.CharField(source="indicator.code", read_only=True)
 
     class Meta:
@@ -85,11 +90,10 @@ def _effective(status, kind: str) -> bool:
     return getattr(status, kind)
 
 
-class StatusSerializer(serializers.ModelSerializer):
+class StatusSerializer(SchoolRowSerializer):
     """`low_results` / `unfavourable` are the effective lists (an inspector's override applied);
     `*_computed` are the computed flags beside them."""
 
-    school_code = serializers.CharField(source="school.code", read_only=True)
     low_results = serializers.SerializerMethodField()
     unfavourable = serializers.SerializerMethodField()
     low_results_computed = serializers.BooleanField(source="low_results", read_only=True)
@@ -100,15 +104,7 @@ class StatusSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "school_code",
-            "year",
-            "cluster",
-            "results_index",
-            "social_index",
-            "rank_in_cluster",
-            "cluster_size",
-            "low_results_year",
-            "low_results",
-            "unfavourable",
+            *STATUS_FIGURES,
             "low_results_computed",
             "unfavourable_computed",
             "social_rank",
@@ -126,10 +122,9 @@ class StatusSerializer(serializers.ModelSerializer):
         return _effective(status, "unfavourable")
 
 
-class ObjectivitySerializer(serializers.ModelSerializer):
+class ObjectivitySerializer(SchoolRowSerializer):
     """A school's objectivity markers in a year (DESIGN §8): the codes, the list, and every figure."""
 
-    school_code = serializers.CharField(source="school.code", read_only=True)
     school_name = serializers.CharField(source="school.display_name", read_only=True)
     municipality = serializers.CharField(source="school.municipality.name", read_only=True)
 

@@ -1,6 +1,7 @@
 from django_filters import rest_framework as filters
 from rest_framework import viewsets
 
+from schools.api.views import ScopedReadOnlyApi
 from schools.permissions import IsStaffOrReadOnlyPortalUser
 
 from .. import objectivity_selectors, selectors
@@ -60,16 +61,13 @@ class StatusFilter(filters.FilterSet):
         return selectors.on_list(queryset, value)
 
 
-class ResultApi(viewsets.ReadOnlyModelViewSet):
+class ResultApi(ScopedReadOnlyApi):
     """Assessment results (imported from files); principals see their own school only."""
 
     serializer_class = ResultSerializer
-    permission_classes = [IsStaffOrReadOnlyPortalUser]
     filterset_class = ResultFilter
     ordering_fields = ["year", "grade"]
-
-    def get_queryset(self):
-        return selectors.results_visible_to(user=self.request.user)
+    visible_to = staticmethod(selectors.results_visible_to)
 
 
 class IndicatorApi(viewsets.ReadOnlyModelViewSet):
@@ -82,28 +80,22 @@ class IndicatorApi(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["group", "index"]
 
 
-class ValueApi(viewsets.ReadOnlyModelViewSet):
+class ValueApi(ScopedReadOnlyApi):
     """Computed indicator values with numerator and denominator."""
 
     serializer_class = ValueSerializer
-    permission_classes = [IsStaffOrReadOnlyPortalUser]
     filterset_class = ValueFilter
     ordering_fields = ["year", "value"]
-
-    def get_queryset(self):
-        return selectors.values_visible_to(user=self.request.user)
+    visible_to = staticmethod(selectors.values_visible_to)
 
 
-class StatusApi(viewsets.ReadOnlyModelViewSet):
+class StatusApi(ScopedReadOnlyApi):
     """School statuses per year: cluster, indices, rank, ШНОР/ШНСУ and the reasons."""
 
     serializer_class = StatusSerializer
-    permission_classes = [IsStaffOrReadOnlyPortalUser]
     filterset_class = StatusFilter
     ordering_fields = ["year", "results_index", "social_index", "rank_in_cluster"]
-
-    def get_queryset(self):
-        return selectors.statuses_visible_to(user=self.request.user)
+    visible_to = staticmethod(selectors.statuses_visible_to)
 
 
 class ObjectivityFilter(filters.FilterSet):
@@ -119,14 +111,11 @@ class ObjectivityFilter(filters.FilterSet):
         return queryset.filter(marker_codes__contains=f",{value},")
 
 
-class ObjectivityApi(viewsets.ReadOnlyModelViewSet):
+class ObjectivityApi(ScopedReadOnlyApi):
     """Objectivity markers by school and year (DESIGN §8). Staff see the schools in their scope; a
     principal sees only their own school's markers (never the list of other schools)."""
 
     serializer_class = ObjectivitySerializer
-    permission_classes = [IsStaffOrReadOnlyPortalUser]
     filterset_class = ObjectivityFilter
     ordering_fields = ["year", "marker_count"]
-
-    def get_queryset(self):
-        return objectivity_selectors.objectivity_queryset(user=self.request.user)
+    visible_to = staticmethod(objectivity_selectors.objectivity_queryset)

@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from schools.api.views import validated_body
 from schools.permissions import IsStaffMember, IsStaffOrReadOnlyPortalUser
 from schools.roles import is_principal, is_staff_member
 from schools.selectors import school_list_visible_to
@@ -89,21 +90,18 @@ class CampaignApi(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixin, mixins
     def participants(self, request, pk=None):
         """Add or remove participants by school code (a card in work is never removed)."""
         campaign = get_object_or_404(self.get_queryset(), pk=pk)
-        body = ParticipantsSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated_body(request, ParticipantsSerializer)
         ids = dict(
             school_list_visible_to(user=request.user)
-            .filter(code__in=body.validated_data["add"] + body.validated_data["remove"])
+            .filter(code__in=body["add"] + body["remove"])
             .values_list("code", "pk")
         )
-        unknown = [c for c in body.validated_data["add"] + body.validated_data["remove"] if c not in ids]
+        unknown = [c for c in body["add"] + body["remove"] if c not in ids]
         if unknown:
             raise ValidationError({"detail": f"Неизвестные коды ОО: {', '.join(unknown)}."})
-        services.campaign_participants_remove(
-            campaign=campaign, school_ids=[ids[c] for c in body.validated_data["remove"]]
-        )
+        services.campaign_participants_remove(campaign=campaign, school_ids=[ids[c] for c in body["remove"]])
         services.campaign_participants_add(
-            campaign=campaign, school_ids=[ids[c] for c in body.validated_data["add"]], user=request.user
+            campaign=campaign, school_ids=[ids[c] for c in body["add"]], user=request.user
         )
         return Response(CampaignSerializer(self.get_queryset().get(pk=pk)).data)
 
@@ -150,8 +148,7 @@ class ExpertCardApi(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=CardSaveSerializer, responses=ExpertCardSerializer)
     def partial_update(self, request, pk=None):
-        body = CardSaveSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated_body(request, CardSaveSerializer)
         answers = []
         for answer in request.data.get("answers", []):
             answer = dict(answer)
@@ -165,7 +162,7 @@ class ExpertCardApi(viewsets.ReadOnlyModelViewSet):
             card_id=card.pk,
             card=card,
             user=request.user,
-            version=body.validated_data["version"],
+            version=body["version"],
             answers=answers,
         )
         return Response(ExpertCardSerializer(card).data)
@@ -173,47 +170,34 @@ class ExpertCardApi(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=VersionSerializer, responses=ExpertCardSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        body = VersionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._run(services.card_submit, version=body.validated_data["version"])
+        body = validated_body(request, VersionSerializer)
+        return self._run(services.card_submit, version=body["version"])
 
     @extend_schema(request=VerdictsSerializer, responses=ExpertCardSerializer)
     @action(detail=True, methods=["post"])
     def verdicts(self, request, pk=None):
-        body = VerdictsSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated_body(request, VerdictsSerializer)
         verdicts = {
-            v["criterion"]: {"verdict": v["verdict"], "comment": v["comment"]}
-            for v in body.validated_data["verdicts"]
+            v["criterion"]: {"verdict": v["verdict"], "comment": v["comment"]} for v in body["verdicts"]
         }
-        return self._run(
-            services.card_verdicts_set, version=body.validated_data["version"], verdicts=verdicts
-        )
+        return self._run(services.card_verdicts_set, version=body["version"], verdicts=verdicts)
 
     @extend_schema(request=ReturnSerializer, responses=ExpertCardSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_for_revision(self, request, pk=None):
-        body = ReturnSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._run(services.card_return, **body.validated_data)
+        return self._run(services.card_return, **validated_body(request, ReturnSerializer))
 
     @extend_schema(request=ReopenSerializer, responses=ExpertCardSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        body = ReopenSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._run(services.card_reopen, **body.validated_data)
+        return self._run(services.card_reopen, **validated_body(request, ReopenSerializer))
 
     @extend_schema(request=VersionSerializer, responses=ExpertCardSerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
-        body = VersionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._run(services.card_verify, **body.validated_data)
+        return self._run(services.card_verify, **validated_body(request, VersionSerializer))
 
     @extend_schema(request=VersionSerializer, responses=ExpertCardSerializer)
     @action(detail=True, methods=["post"])
     def evaluate(self, request, pk=None):
-        body = VersionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._run(services.card_evaluate, **body.validated_data)
+        return self._run(services.card_evaluate, **validated_body(request, VersionSerializer))

@@ -42,32 +42,19 @@ class ReportSerializer(serializers.ModelSerializer):
         return request is not None and is_staff_member(request.user)
 
     def get_pdf(self, report) -> str | None:
-        request = self.context.get("request")
-        if self._staff():
-            return (
-                _absolute(request, reverse("reports:report-file", args=[report.pk, "pdf"]))
-                if report.pdf
-                else None
-            )
-        return (
-            _absolute(request, reverse("quality:report-file", args=[report.pk, "pdf"]))
-            if report.public_pdf
-            else None
-        )
+        return self._file_url(report, "pdf")
 
     def get_xlsx(self, report) -> str | None:
+        return self._file_url(report, "xlsx")
+
+    def _file_url(self, report, what: str) -> str | None:
+        """Staff: the latest build's file; others: the published version's (None when there is none)."""
         request = self.context.get("request")
         if self._staff():
-            return (
-                _absolute(request, reverse("reports:report-file", args=[report.pk, "xlsx"]))
-                if report.xlsx
-                else None
-            )
-        return (
-            _absolute(request, reverse("quality:report-file", args=[report.pk, "xlsx"]))
-            if report.public_xlsx
-            else None
-        )
+            url_name, stored = "reports:report-file", getattr(report, what)
+        else:
+            url_name, stored = "quality:report-file", getattr(report, f"public_{what}")
+        return _absolute(request, reverse(url_name, args=[report.pk, what])) if stored else None
 
     def get_page(self, report) -> str:
         request = self.context.get("request")

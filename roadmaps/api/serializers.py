@@ -2,9 +2,23 @@ from rest_framework import serializers
 
 from schools.api.fields import VisiblePrimaryKeyRelatedField, visible_school_field
 from schools.api.serializers import VersionApiField
+from schools.validators import MAX_URL_LENGTH
 
 from ..models import CycleStage, Direction, ManagementDecision, Recommendation, Roadmap, RoadmapItem
+from ..rules import DECISION_DETAILS, ITEM_DETAILS, RECOMMENDATION_DETAILS, ROADMAP_DETAILS
 from ..selectors import recommendation_list_visible_to
+
+
+def direction_field() -> serializers.SlugRelatedField:
+    """The direction of a record, by code; optional."""
+    return serializers.SlugRelatedField(
+        slug_field="code", queryset=Direction.objects.all(), required=False, allow_null=True
+    )
+
+
+def evidence_field() -> serializers.ListField:
+    """Evidence links, a list of addresses (services.core.evidence_clean checks them); optional."""
+    return serializers.ListField(child=serializers.CharField(max_length=MAX_URL_LENGTH), required=False)
 
 
 class DirectionSerializer(serializers.ModelSerializer):
@@ -18,10 +32,8 @@ class RoadmapItemSerializer(serializers.ModelSerializer):
     stage = serializers.SlugRelatedField(
         slug_field="number", queryset=CycleStage.objects.all(), help_text="Этап управленческого цикла, 1–6."
     )
-    direction = serializers.SlugRelatedField(
-        slug_field="code", queryset=Direction.objects.all(), required=False, allow_null=True
-    )
-    evidence = serializers.ListField(child=serializers.CharField(max_length=2000), required=False)
+    direction = direction_field()
+    evidence = evidence_field()
     version = VersionApiField()
 
     class Meta:
@@ -31,12 +43,7 @@ class RoadmapItemSerializer(serializers.ModelSerializer):
             "roadmap",
             "number",
             "stage",
-            "section",
-            "direction",
-            "title",
-            "term",
-            "due_date",
-            "responsible",
+            *ITEM_DETAILS,
             "result",
             "status",
             "evidence",
@@ -67,13 +74,7 @@ class RoadmapSerializer(serializers.ModelSerializer):
             "title",
             "kind",
             "school_code",
-            "approved_by",
-            "document_number",
-            "document_date",
-            "period_start",
-            "period_end",
-            "directions",
-            "notes",
+            *ROADMAP_DETAILS,
             "items",
             "version",
         ]
@@ -81,10 +82,8 @@ class RoadmapSerializer(serializers.ModelSerializer):
 
 class RecommendationSerializer(serializers.ModelSerializer):
     school_code = visible_school_field(source="school", required=False, allow_null=True)
-    direction = serializers.SlugRelatedField(
-        slug_field="code", queryset=Direction.objects.all(), required=False, allow_null=True
-    )
-    answer_evidence = serializers.ListField(child=serializers.CharField(max_length=2000), required=False)
+    direction = direction_field()
+    answer_evidence = evidence_field()
     version = VersionApiField()
 
     class Meta:
@@ -92,15 +91,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "school_code",
-            "target_group",
-            "year",
-            "direction",
-            "problem_area",
-            "text",
-            "source_kind",
-            "source_ref",
-            "due_date",
-            "status",
+            *RECOMMENDATION_DETAILS,
             "answer",
             "answer_evidence",
             "answered_at",
@@ -118,25 +109,14 @@ class DecisionSerializer(serializers.ModelSerializer):
         queryset=Recommendation.objects.all(),
         required=False,
     )
-    direction = serializers.SlugRelatedField(
-        slug_field="code", queryset=Direction.objects.all(), required=False, allow_null=True
-    )
+    direction = direction_field()
     version = VersionApiField()
 
     class Meta:
         model = ManagementDecision
         fields = [
             "id",
-            "kind",
-            "title",
-            "year",
-            "direction",
-            "document_number",
-            "document_date",
-            "responsible",
-            "participants",
-            "deadline",
-            "status",
+            *DECISION_DETAILS,
             "school_codes",
             "recommendations",
             "notes",

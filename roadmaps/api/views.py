@@ -65,6 +65,13 @@ class StaffSaveMixin:
         self.staff_save(serializer)
 
 
+# A record staff keep through its service (`staff_save`) and never delete (`delete_refusal`); principals
+# read it, and PATCH it where the view allows. (No docstring: the schema describes a view by the first one
+# in its classes, and these views keep StaffSaveMixin's.)
+class StaffKeptApi(StaffSaveMixin, RefusedDeleteMixin, viewsets.ModelViewSet):
+    permission_classes = [StaffWritesPrincipalPatches]
+
+
 class PrincipalPatchMixin(StaffSaveMixin):
     """Staff create and change the record (`staff_save`); a principal only PATCHes `principal_fields` of it
     (`principal_save`) and is refused with `principal_refusal` for any other field."""
@@ -109,10 +116,9 @@ class RoadmapFilter(filters.FilterSet):
         fields = ["kind", "school_code"]
 
 
-class RoadmapApi(StaffSaveMixin, RefusedDeleteMixin, viewsets.ModelViewSet):
+class RoadmapApi(StaffKeptApi):
     delete_refusal = ROADMAP_NOT_DELETED
     serializer_class = RoadmapSerializer
-    permission_classes = [StaffWritesPrincipalPatches]
     filterset_class = RoadmapFilter
 
     def get_queryset(self):
@@ -144,10 +150,9 @@ class RoadmapItemFilter(filters.FilterSet):
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
 
 
-class RoadmapItemApi(PrincipalPatchMixin, RefusedDeleteMixin, viewsets.ModelViewSet):
+class RoadmapItemApi(PrincipalPatchMixin, StaffKeptApi):
     delete_refusal = ITEM_NOT_DELETED
     serializer_class = RoadmapItemSerializer
-    permission_classes = [StaffWritesPrincipalPatches]
     filterset_class = RoadmapItemFilter
     principal_fields = PRINCIPAL_ITEM_FIELDS
     principal_refusal = PRINCIPAL_ONLY_PROGRESS
@@ -186,10 +191,9 @@ class RecommendationFilter(filters.FilterSet):
         fields = ["school_code", "status", "target_group", "source_kind", "year", "answered"]
 
 
-class RecommendationApi(PrincipalPatchMixin, RefusedDeleteMixin, viewsets.ModelViewSet):
+class RecommendationApi(PrincipalPatchMixin, StaffKeptApi):
     delete_refusal = RECOMMENDATION_NOT_DELETED
     serializer_class = RecommendationSerializer
-    permission_classes = [StaffWritesPrincipalPatches]
     filterset_class = RecommendationFilter
     principal_fields = PRINCIPAL_ANSWER_FIELDS
     principal_refusal = PRINCIPAL_ONLY_ANSWER
@@ -222,10 +226,9 @@ class DecisionFilter(filters.FilterSet):
         fields = ["year", "kind", "status", "school_code"]
 
 
-class DecisionApi(StaffSaveMixin, RefusedDeleteMixin, viewsets.ModelViewSet):
+class DecisionApi(StaffKeptApi):
     delete_refusal = DECISION_NOT_DELETED
     serializer_class = DecisionSerializer
-    permission_classes = [StaffWritesPrincipalPatches]
     filterset_class = DecisionFilter
 
     def get_queryset(self):

@@ -1,3 +1,6 @@
+from collections.abc import Callable
+
+from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from rest_framework import status, viewsets
 from rest_framework.permissions import SAFE_METHODS
@@ -30,6 +33,13 @@ MUNICIPALITY_NOT_DELETED = (
 )
 
 
+def validated_body(request, serializer_class) -> dict:
+    """The request's body as `serializer_class` validates it (a 400 with the errors by field otherwise)."""
+    body = serializer_class(data=request.data)
+    body.is_valid(raise_exception=True)
+    return body.validated_data
+
+
 class RefusedDeleteMixin:
     """Staff never hard-delete through the API (DESIGN: nothing that carries history is deleted): DELETE
     answers 409 with `delete_refusal`, a Russian reason that says what to do instead. Who may ask at all
@@ -40,6 +50,18 @@ class RefusedDeleteMixin:
     def destroy(self, request, *args, **kwargs):
         self.get_object()
         return Response({"detail": self.delete_refusal}, status=status.HTTP_409_CONFLICT)
+
+
+class ScopedReadOnlyApi(viewsets.ReadOnlyModelViewSet):
+    """Rows that staff and principals read and nobody writes through the API (imports and computations
+    write them). Each sees `visible_to(user=<who asks>)`, a selector composed with school_list_visible_to:
+    a row outside the user's scope is 404."""
+
+    permission_classes = [IsStaffOrReadOnlyPortalUser]
+    visible_to: Callable[..., QuerySet]
+
+    def get_queryset(self):
+        return self.visible_to(user=self.request.user)
 
 
 class MunicipalityApi(RefusedDeleteMixin, viewsets.ModelViewSet):
