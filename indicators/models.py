@@ -62,6 +62,22 @@ class Subject(models.Model):
         return self.name
 
 
+# The figures of a school's value of one indicator in a year, as the computation stores them and the API
+# gives them.
+VALUE_FIGURES = ("value", "numerator", "denominator", "is_low_data", "risk", "rank", "population_size")
+# A school's place in a year's computation (cluster, indices, ranks), as stored and as the reports read it.
+STATUS_PLACE_FIGURES = (
+    "has_context",
+    "cluster",
+    "cluster_size",
+    "results_index",
+    "social_index",
+    "rank_in_cluster",
+    "social_rank",
+    "social_population",
+)
+
+
 # The figures one result row carries, in the order of the import file (DESIGN §4.2): the API, the admin's
 # export, the import's update and the benchmarks' bulk loads all name these.
 RESULT_FIGURES = (
@@ -589,10 +605,10 @@ class StatusOverride(models.Model):
         return f"{self.school_id} {self.year} {self.get_list_kind_display()}: {self.get_decision_display()}"
 
     @classmethod
-    def effect_of(cls, decision: str) -> bool | None:
+    def effect_of(cls, decision: str | None) -> bool | None:
         """What a decision does to the list: True puts the school on it, False takes it off, None (a
         «revert») leaves the computed status."""
-        return {cls.Decision.INCLUDE.value: True, cls.Decision.EXCLUDE.value: False}.get(decision)
+        return {cls.Decision.INCLUDE.value: True, cls.Decision.EXCLUDE.value: False}.get(decision or "")
 
     @property
     def effective(self) -> bool | None:

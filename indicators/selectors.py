@@ -393,18 +393,16 @@ def indicator_cells(*, year: int, statuses: Iterable[SchoolStatus]) -> tuple[lis
             {
                 "status": status,
                 "cells": cells,
-                "low_results": _decided(status, "low_results"),
-                "unfavourable": _decided(status, "unfavourable"),
+                "low_results": on_list_annotated(status, "low_results"),
+                "unfavourable": on_list_annotated(status, "unfavourable"),
             }
         )
     return indicators, rows
 
 
-def _decided(status, kind: str) -> bool:
-    decision = getattr(status, f"{kind}_decision", None)
-    if decision in (StatusOverride.Decision.INCLUDE, StatusOverride.Decision.EXCLUDE):
-        return decision == StatusOverride.Decision.INCLUDE
-    return getattr(status, kind)
+def on_list_annotated(status: SchoolStatus, kind: str) -> bool:
+    """Whether a status annotated by `with_decisions` is on list `kind` (`listed`, the one rule)."""
+    return listed(getattr(status, kind), StatusOverride.effect_of(getattr(status, f"{kind}_decision", None)))
 
 
 def school_indicator_series(*, school: School) -> dict:
@@ -496,7 +494,8 @@ def with_decisions(statuses: QuerySet[SchoolStatus]) -> QuerySet[SchoolStatus]:
 
 
 def on_list(statuses: QuerySet[SchoolStatus], kind: str) -> QuerySet[SchoolStatus]:
-    """Effective members of a list among annotated statuses (see `with_decisions`)."""
+    """Effective members of a list among annotated statuses (see `with_decisions`): `listed` said in SQL,
+    for filters that stay in the database."""
     decision = f"{kind}_decision"
     include = Q(**{decision: StatusOverride.Decision.INCLUDE})
     computed = Q(**{kind: True}) & (

@@ -195,7 +195,7 @@ def methodology_for_year(*, year: int) -> dict:
 def school_statuses(*, years: Iterable[int], municipality_id: int | None = None) -> list[dict]:
     """Statuses of every school (of one municipality when given) for the years, with the inspectors'
     overrides applied to the lists. Without the reasons: 5 years × 10,000 schools of them are 1 GB."""
-    from indicators.models import SchoolStatus
+    from indicators.models import STATUS_PLACE_FIGURES, SchoolStatus
     from indicators.selectors import list_decisions, listed
 
     years = list(years)
@@ -214,14 +214,7 @@ def school_statuses(*, years: Iterable[int], municipality_id: int | None = None)
                 "school__municipality_id",
                 "school__municipality__name",
                 "year",
-                "has_context",
-                "cluster",
-                "cluster_size",
-                "results_index",
-                "social_index",
-                "rank_in_cluster",
-                "social_rank",
-                "social_population",
+                *STATUS_PLACE_FIGURES,
                 "low_results_year",
                 "low_results",
                 "unfavourable",

@@ -3,13 +3,14 @@ from rest_framework import serializers
 from ..exports import STATUS_FIGURES
 from ..models import (
     RESULT_FIGURES,
+    VALUE_FIGURES,
     AssessmentResult,
     Indicator,
     IndicatorValue,
     ObjectivityStatus,
     SchoolStatus,
-    StatusOverride,
 )
+from ..selectors import on_list_annotated
 
 
 # A row of one school, which the API names by its code. (No docstring: the schema would give it to every
@@ -71,23 +72,8 @@ class ValueSerializer(SchoolRowSerializer):
             "school_code",
             "year",
             "indicator",
-            "value",
-            "numerator",
-            "denominator",
-            "is_low_data",
-            "risk",
-            "rank",
-            "population_size",
+            *VALUE_FIGURES,
         ]
-
-
-def _effective(status, kind: str) -> bool:
-    decision = getattr(status, f"{kind}_decision", None)
-    if decision == StatusOverride.Decision.INCLUDE:
-        return True
-    if decision == StatusOverride.Decision.EXCLUDE:
-        return False
-    return getattr(status, kind)
 
 
 class StatusSerializer(SchoolRowSerializer):
@@ -116,10 +102,10 @@ class StatusSerializer(SchoolRowSerializer):
         ]
 
     def get_low_results(self, status) -> bool:
-        return _effective(status, "low_results")
+        return on_list_annotated(status, "low_results")
 
     def get_unfavourable(self, status) -> bool:
-        return _effective(status, "unfavourable")
+        return on_list_annotated(status, "unfavourable")
 
 
 class ObjectivitySerializer(SchoolRowSerializer):

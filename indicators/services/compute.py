@@ -23,6 +23,8 @@ from schools.models import School, SchoolContext
 from .. import computation as calc
 from ..models import (
     POPULATION_STAT_FIELDS,
+    STATUS_PLACE_FIGURES,
+    VALUE_FIGURES,
     AssessmentResult,
     ComputationRun,
     Indicator,
@@ -38,31 +40,12 @@ from .bulk import insert_rows
 from .objectivity import objectivity_compute
 
 BAD_YEAR = "Учебный год должен быть от 2000 до 2100."
-VALUE_COLUMNS = [
-    "run_id",
-    "school_id",
-    "year",
-    "indicator_id",
-    "value",
-    "numerator",
-    "denominator",
-    "is_low_data",
-    "risk",
-    "rank",
-    "population_size",
-]
+VALUE_COLUMNS = ["run_id", "school_id", "year", "indicator_id", *VALUE_FIGURES]
 STATUS_COLUMNS = [
     "run_id",
     "school_id",
     "year",
-    "has_context",
-    "cluster",
-    "cluster_size",
-    "results_index",
-    "social_index",
-    "rank_in_cluster",
-    "social_rank",
-    "social_population",
+    *STATUS_PLACE_FIGURES,
     "is_low_data",
     "low_results_year",
     "low_results",
