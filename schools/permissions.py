@@ -6,50 +6,52 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from .roles import is_principal, is_staff_member, may_import_data
 
 
-class StaffRequiredMixin(AccessMixin):
-    """Inspectors and administrators only; others get a login page or 403."""
+class RoleRequiredMixin(AccessMixin):
+    """A page for the users `allows` lets in: the anonymous get the login page, others a 403 with `refusal`.
+    `allows` is also read by `schools.navigation.may_open` to hide links."""
+
+    refusal = ""
 
     @staticmethod
     def allows(user) -> bool:
-        """The check of this mixin, also read by `schools.navigation.may_open` to hide links."""
-        return is_staff_member(user)
+        raise NotImplementedError
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not self.allows(request.user):
-            raise PermissionDenied("Раздел доступен сотрудникам управления образования.")
+            raise PermissionDenied(self.refusal)
         return super().dispatch(request, *args, **kwargs)
 
 
-class DataImportRequiredMixin(AccessMixin):
+class StaffRequiredMixin(RoleRequiredMixin):
+    """Inspectors and administrators only."""
+
+    refusal = "Раздел доступен сотрудникам управления образования."
+
+    @staticmethod
+    def allows(user) -> bool:
+        return is_staff_member(user)
+
+
+class DataImportRequiredMixin(RoleRequiredMixin):
     """The bulk Excel upload (roles.may_import_data decides who)."""
+
+    refusal = "Загружать файлы данных могут администраторы портала."
 
     @staticmethod
     def allows(user) -> bool:
         return may_import_data(user)
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not self.allows(request.user):
-            raise PermissionDenied("Загружать файлы данных могут администраторы портала.")
-        return super().dispatch(request, *args, **kwargs)
 
-
-class PortalUserRequiredMixin(AccessMixin):
+class PortalUserRequiredMixin(RoleRequiredMixin):
     """Any signed-in staff member or principal."""
+
+    refusal = "У вашей учётной записи нет роли в портале."
 
     @staticmethod
     def allows(user) -> bool:
         return is_staff_member(user) or is_principal(user)
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not self.allows(request.user):
-            raise PermissionDenied("У вашей учётной записи нет роли в портале.")
-        return super().dispatch(request, *args, **kwargs)
 
 
 class IsStaffMember(BasePermission):
