@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from schools import formatting
 from schools.errors import ValidationFailed
 from schools.importing import (
     ImportSummary,
@@ -123,7 +124,7 @@ def _check_row(
 
 
 def _shown(number: float) -> str:
-    return str(int(number)) if float(number).is_integer() else str(number).replace(".", ",")
+    return formatting.number(number)
 
 
 def _key(values: dict) -> tuple | None:

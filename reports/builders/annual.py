@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from django.conf import settings
 
+from indicators.defaults import DEFAULT_SIZE_EDGES
 from reports import selectors
 from schools import formatting
 from schools.panels import list_approval
@@ -203,7 +204,7 @@ def _methods_section(tables, catalogue, rules) -> dict:
     if rules.get("cluster_scope") == "region":
         paragraphs[1] = REGION_GROUPING
     if rules:
-        edges = rules.get("size_edges") or [100, 500]
+        edges = rules.get("size_edges") or DEFAULT_SIZE_EDGES
         paragraphs.append(
             f"Параметры расчёта ({rules.get('version', '')}): "
             f"границы кластеров по численности — {edges[0]} и {edges[1]} обучающихся; "
