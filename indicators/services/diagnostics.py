@@ -17,7 +17,6 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from schools import formatting
 from schools.errors import ValidationFailed
 from schools.importing import (
     ImportSummary,
@@ -124,7 +123,9 @@ def _check_row(
 
 
 def _shown(number: float) -> str:
-    return formatting.number(number)
+    """A number of the file as its cell reads (a hyphen-minus stays as typed, so the error quotes the cell),
+    with the decimal comma."""
+    return str(int(number)) if float(number).is_integer() else str(number).replace(".", ",")
 
 
 def _key(values: dict) -> tuple | None:
