@@ -184,7 +184,10 @@ class DocumentFormView(StaffRequiredMixin, ApplicationErrorFormMixin, FormView):
     error_field = "upload"
 
     def dispatch(self, request, *args, **kwargs):
-        self.document = get_object_or_404(Document, pk=kwargs["pk"]) if "pk" in kwargs else None
+        # who asks first (StaffRequiredMixin), then which document: a stranger learns nothing of the numbers
+        self.document = None
+        if "pk" in kwargs and request.user.is_authenticated and self.allows(request.user):
+            self.document = get_object_or_404(Document, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):

@@ -150,3 +150,13 @@ def test_fetcher_finds_hashed_static_names_of_production(settings, tmp_path):
     css = RestrictedUrlFetcher().fetch("https://portal.invalid/static/css/report-pdf.0123456789ab.css")
 
     assert css.read() == b"@page { size: A4 }"
+
+
+@pytest.mark.django_db
+def test_the_registry_edit_page_tells_no_stranger_whether_a_document_exists(client_for, principal_a):
+    """The edit page checks who asks before it looks the document up: an anonymous visitor is sent to the
+    login page and a principal refused, for any number, so neither can probe which documents exist."""
+    missing = reverse("reports:document-edit", kwargs={"pk": 987654})
+    anonymous = client_for(None).get(missing)
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    assert client_for(principal_a).get(missing).status_code == 403
