@@ -288,6 +288,23 @@ def test_signing_needs_a_number(draft, inspector):
     assert not ApprovedSchool.objects.exists()
 
 
+@pytest.mark.parametrize("version", ["0", "-1"])
+def test_the_sign_page_refuses_a_version_below_one_in_russian_and_changes_nothing(
+    draft, inspector, client_for, version
+):
+    signed = client_for(inspector).post(
+        reverse("documents:order-sign", args=[draft.pk]),
+        {"number": "01-03/482", "date": "2025-09-01", "version": version},
+        follow=True,
+    )
+
+    assert signed.status_code == 200
+    assert "Убедитесь, что это значение больше либо равно 1." in signed.content.decode()
+    order = Order.objects.get(pk=draft.pk)
+    assert (order.status, order.number, order.version) == ("draft", draft.number, draft.version)
+    assert not ApprovedSchool.objects.exists()
+
+
 def test_a_correction_supersedes_the_approved_list_and_a_withdrawal_ends_it(draft, inspector):
     original = services.order_sign(order=draft, user=inspector, number="01-03/482", date=SIGN_DATE)
     status_override_create(
