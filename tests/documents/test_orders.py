@@ -273,7 +273,9 @@ def test_orders_are_for_staff_only(draft, principal_a, client_for):
     principal = client_for(principal_a)
     anonymous = client_for(None)
 
-    assert principal.get("/api/orders/").status_code == 403
+    refused = principal.get("/api/orders/")
+    assert refused.status_code == 403
+    assert refused.json() == {"detail": "Приказы доступны сотрудникам управления образования."}
     assert anonymous.get("/api/orders/").status_code in (401, 403)
     assert principal.get(reverse("documents:order-detail", args=[draft.pk])).status_code == 403
     assert principal.post(f"/api/orders/{draft.pk}/sign/", {"number": "1"}).status_code == 403
