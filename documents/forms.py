@@ -6,7 +6,7 @@ from roadmaps.models import ManagementDecision, Roadmap
 from schools.forms import DATE_WIDGET, SchoolYearField
 from schools.models import Municipality
 from schools.selectors import municipality_list_visible_to, scope_municipality_ids
-from schools.versioning import VersionedModelFormMixin
+from schools.versioning import VersionedModelFormMixin, VersionField
 
 from .models import CalendarEvent, DocumentKind, Order
 from .selectors import document_years
@@ -89,7 +89,7 @@ class OrderSignForm(forms.Form):
         label="Номер приказа", max_length=50, help_text="Как в журнале регистрации: 01-03/482."
     )
     date = forms.DateField(label="Дата подписания", widget=DATE_WIDGET)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
 
 class TemplateUploadForm(forms.Form):

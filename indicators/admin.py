@@ -6,6 +6,7 @@ from schools.admin import PortalImportExportAdmin, ReadOnlyAdmin, ReadOnlyAdminM
 from schools.models import School
 
 from .models import (
+    LIST_RULE_FIELDS,
     POPULATION_STAT_FIELDS,
     RESULT_FIGURES,
     AssessmentResult,
@@ -113,17 +114,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 @admin.register(MethodologyRules)
 class MethodologyRulesAdmin(SimpleHistoryAdmin):
-    list_display = [
-        "valid_from",
-        "size_edge_small",
-        "size_edge_large",
-        "low_results_share",
-        "low_results_years",
-        "unfavourable_share",
-        "min_participants",
-        "updated_at",
-        "changed_by",
-    ]
+    list_display = ["valid_from", *LIST_RULE_FIELDS, "updated_at", "changed_by"]
 
 
 @admin.register(ComputationRun)

@@ -3,7 +3,7 @@ from django import forms
 from schools.forms import SchoolYearField
 
 from .defaults import DEFAULT_CLUSTER_SCOPE
-from .models import Indicator, MethodologyRules, StatusOverride, TeacherLevelRules
+from .models import LIST_RULE_FIELDS, Indicator, MethodologyRules, StatusOverride, TeacherLevelRules
 from .selectors import result_years
 
 
@@ -24,12 +24,7 @@ class RulesForm(forms.ModelForm):
         fields = [
             "valid_from",
             "cluster_scope",
-            "size_edge_small",
-            "size_edge_large",
-            "low_results_share",
-            "low_results_years",
-            "unfavourable_share",
-            "min_participants",
+            *LIST_RULE_FIELDS,
             "lowered_threshold",
             "raised_threshold",
             "mismatch_threshold",

@@ -220,6 +220,18 @@ def default_medal_conditions() -> dict:
     return {degree: dict(terms) for degree, terms in DEFAULT_MEDAL_CONDITIONS.items()}
 
 
+# The rules that draw the lists (cluster size edges, q, n, p, the minimum of participants), in the order the
+# admin's list and the rules form show them.
+LIST_RULE_FIELDS = (
+    "size_edge_small",
+    "size_edge_large",
+    "low_results_share",
+    "low_results_years",
+    "unfavourable_share",
+    "min_participants",
+)
+
+
 class MethodologyRules(TimeStampedModel):
     """Editable rules of the computation (DESIGN §4.4), one version per starting academic year.
 

@@ -14,9 +14,9 @@ from schools.exports import Sheet, workbook_bytes, xlsx_response
 from schools.forms import int_param, year_param
 from schools.jobs import job_create, job_enqueue
 from schools.panels import list_approval
-from schools.permissions import PortalUserRequiredMixin, StaffRequiredMixin
+from schools.permissions import MunicipalityFilterMixin, PortalUserRequiredMixin, StaffRequiredMixin
 from schools.roles import is_staff_member
-from schools.selectors import municipality_filter, school_get_visible
+from schools.selectors import school_get_visible
 from schools.views import sort_param
 
 from . import objectivity_selectors, selectors
@@ -40,7 +40,7 @@ def _single_municipality(place: dict) -> str:
     return place["choices"][0].code if len(place["choices"]) == 1 else ""
 
 
-class StatusListsView(StaffRequiredMixin, TemplateView):
+class StatusListsView(StaffRequiredMixin, MunicipalityFilterMixin, TemplateView):
     """The ШНОР and ШНСУ lists of a year with entered/left marks and the rules in force."""
 
     template_name = "indicators/lists.html"
@@ -48,14 +48,13 @@ class StatusListsView(StaffRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         years = selectors.computed_years()
         year = _year(self.request, years)
-        place = municipality_filter(user=self.request.user, chosen=self.request.GET.get("municipality", ""))
+        place = self.municipality_filter
         scope = {"user": self.request.user, "municipality": place["chosen"]}
         context = {
             "years": years,
             "year": year,
             "compute_form": ComputeForm(initial={"year": year or ""}),
             "result_years": selectors.result_years(),
-            "municipality_filter": place,
         }
         if year is not None:
             dynamics = selectors.list_dynamics(year=year, schools=False, **scope)
@@ -101,7 +100,7 @@ def _page_list(block: dict, kind: str, request) -> None:
     block["left_ids"] = block["left_ids"][:LIST_PAGE_SIZE]
 
 
-class IndicatorTableView(StaffRequiredMixin, TemplateView):
+class IndicatorTableView(StaffRequiredMixin, MunicipalityFilterMixin, TemplateView):
     """All schools of a year: indices, rank and every indicator beside the cluster median."""
 
     template_name = "indicators/table.html"
@@ -109,8 +108,7 @@ class IndicatorTableView(StaffRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         years = selectors.computed_years()
         year = _year(self.request, years)
-        place = municipality_filter(user=self.request.user, chosen=self.request.GET.get("municipality", ""))
-        context = {"years": years, "year": year, "municipality_filter": place}
+        context = {"years": years, "year": year}
         if year is not None:
             sort, ordering = sort_param(self.request, selectors.TABLE_SORTS, "code")
             cluster = self.request.GET.get("cluster", "")
@@ -121,7 +119,7 @@ class IndicatorTableView(StaffRequiredMixin, TemplateView):
                 cluster=cluster,
                 list_kind=list_kind,
                 ordering=ordering,
-                municipality=place["chosen"],
+                municipality=self.municipality_filter["chosen"],
             )
             page = Paginator(statuses, 30).get_page(self.request.GET.get("page"))
             indicators, rows = selectors.indicator_cells(year=year, statuses=page.object_list)

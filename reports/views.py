@@ -1,6 +1,7 @@
 """Staff pages of the reports app: report builds and the document registry."""
 
 from django.contrib import messages
+from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -17,25 +18,38 @@ from .forms import ConclusionsForm, DocumentForm, ReportRequestForm
 from .models import Document, Report
 
 
-class ReportIndexView(StaffRequiredMixin, MunicipalityFilterMixin, ListView):
+class KindFilterMixin:
+    """A list narrowed to `?kind=` when it names one of `kinds`; the template gets `kinds` (the choices)
+    and the chosen `kind` for its select."""
+
+    kinds: type[models.TextChoices]
+
+    @property
+    def kind(self) -> str:
+        return self.request.GET.get("kind", "")
+
+    def filter_by_kind(self, queryset):
+        return queryset.filter(kind=self.kind) if self.kind in self.kinds.values else queryset
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(kinds=self.kinds.choices, kind=self.kind, **kwargs)
+
+
+class ReportIndexView(StaffRequiredMixin, MunicipalityFilterMixin, KindFilterMixin, ListView):
     template_name = "reports/index.html"
     context_object_name = "reports"
     paginate_by = 25
     municipality_lookup = "municipality__code"
+    kinds = Report.Kind
 
     def get_queryset(self):
-        reports = self.filter_by_municipality(selectors.report_list_visible_to(user=self.request.user))
-        kind = self.request.GET.get("kind", "")
-        if kind in Report.Kind.values:
-            reports = reports.filter(kind=kind)
-        return reports
+        reports = selectors.report_list_visible_to(user=self.request.user)
+        return self.filter_by_kind(self.filter_by_municipality(reports))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             form=kwargs.pop("form", None) or ReportRequestForm(user=self.request.user),
             counts=selectors.report_kind_counts(user=self.request.user),
-            kinds=Report.Kind.choices,
-            kind=self.request.GET.get("kind", ""),
             small_label=masking.small_label(),
             small_count_k=masking.small_count_k(),
             **kwargs,
@@ -160,22 +174,14 @@ class QualityGridStaffView(StaffRequiredMixin, TemplateView):
 
 
 # --- the document registry ------------------------------------------------------------------------------
-class DocumentListView(StaffRequiredMixin, ListView):
+class DocumentListView(StaffRequiredMixin, KindFilterMixin, ListView):
     template_name = "reports/document_list.html"
     context_object_name = "documents"
     paginate_by = 50
+    kinds = Document.Kind
 
     def get_queryset(self):
-        documents = selectors.document_list_visible_to(user=self.request.user)
-        kind = self.request.GET.get("kind", "")
-        if kind in Document.Kind.values:
-            documents = documents.filter(kind=kind)
-        return documents
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            kinds=Document.Kind.choices, kind=self.request.GET.get("kind", ""), **kwargs
-        )
+        return self.filter_by_kind(selectors.document_list_visible_to(user=self.request.user))
 
 
 class DocumentFormView(StaffRequiredMixin, ApplicationErrorFormMixin, FormView):

@@ -33,23 +33,20 @@ def effectiveness_charts(report: EffectivenessReport) -> list:
     labels = [t["indicator"].short_name or t["indicator"].name for t in totals]
     charts = []
     if totals:
-        charts.append(
-            bar_chart(
-                title=f"Школ с улучшением показателя, {report.year} к {report.year - 1}",
-                labels=labels,
-                values=[t["better"] for t in totals],
-                axis="школ",
+        # one chart of the schools that got better, one (in the warning colour) of those that got worse
+        for key, change, highlight in (
+            ("better", "улучшением", None),
+            ("worse", "ухудшением", [True] * len(totals)),
+        ):
+            charts.append(
+                bar_chart(
+                    title=f"Школ с {change} показателя, {report.year} к {report.year - 1}",
+                    labels=labels,
+                    values=[t[key] for t in totals],
+                    axis="школ",
+                    highlight=highlight,
+                )
             )
-        )
-        charts.append(
-            bar_chart(
-                title=f"Школ с ухудшением показателя, {report.year} к {report.year - 1}",
-                labels=labels,
-                values=[t["worse"] for t in totals],
-                axis="школ",
-                highlight=[True] * len(totals),
-            )
-        )
     if report.compared:
         charts.append(
             bar_chart(

@@ -202,7 +202,23 @@ class DirectionForm(forms.ModelForm):
         self.fields["coordinator_user"].label_from_instance = _person
 
 
-class RecommendationForm(VersionedModelFormMixin, forms.ModelForm):
+class AddressedFormMixin:
+    """A recommendation's or a decision's form: the year offers the computed years and the record's own
+    (which may be older); the schools to address are those the user sees (all for the system), by code."""
+
+    schools_field = ""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.year:
+            self.fields["year"].set_years([*computed_years(), self.instance.year])
+        schools = school_list_visible_to(user=user) if user is not None else School.objects.all()
+        self.fields[self.schools_field].queryset = schools.order_by("code")
+
+
+class RecommendationForm(AddressedFormMixin, VersionedModelFormMixin, forms.ModelForm):
+    schools_field = "school"
+
     class Meta:
         model = Recommendation
         fields = [
@@ -217,13 +233,6 @@ class RecommendationForm(VersionedModelFormMixin, forms.ModelForm):
         }
 
     year = SchoolYearField(years=computed_years, required=False)
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.year:
-            self.fields["year"].set_years([*computed_years(), self.instance.year])
-        schools = school_list_visible_to(user=user) if user is not None else School.objects.all()
-        self.fields["school"].queryset = schools.order_by("code")
 
     def clean(self):
         data = super().clean()
@@ -245,7 +254,9 @@ class RecommendationAnswerForm(forms.Form):
     version = VersionField()
 
 
-class DecisionForm(VersionedModelFormMixin, forms.ModelForm):
+class DecisionForm(AddressedFormMixin, VersionedModelFormMixin, forms.ModelForm):
+    schools_field = "schools"
+
     class Meta:
         model = ManagementDecision
         fields = [
@@ -267,11 +278,7 @@ class DecisionForm(VersionedModelFormMixin, forms.ModelForm):
     year = SchoolYearField(years=computed_years)
 
     def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.year:
-            self.fields["year"].set_years([*computed_years(), self.instance.year])
-        schools = school_list_visible_to(user=user) if user is not None else School.objects.all()
-        self.fields["schools"].queryset = schools.order_by("code")
+        super().__init__(*args, user=user, **kwargs)
         recommendations = (
             recommendation_list_visible_to(user=user) if user is not None else Recommendation.objects.all()
         )

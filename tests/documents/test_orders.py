@@ -273,7 +273,9 @@ def test_orders_are_for_staff_only(draft, principal_a, client_for):
     principal = client_for(principal_a)
     anonymous = client_for(None)
 
-    assert principal.get("/api/orders/").status_code == 403
+    refused = principal.get("/api/orders/")
+    assert refused.status_code == 403
+    assert refused.json() == {"detail": "Приказы доступны сотрудникам управления образования."}
     assert anonymous.get("/api/orders/").status_code in (401, 403)
     assert principal.get(reverse("documents:order-detail", args=[draft.pk])).status_code == 403
     assert principal.post(f"/api/orders/{draft.pk}/sign/", {"number": "1"}).status_code == 403
@@ -285,6 +287,23 @@ def test_signing_needs_a_number(draft, inspector):
         services.order_sign(order=draft, user=inspector, number=" ")
     assert refused.value.message == services.NUMBER_REQUIRED
     assert Order.objects.get(pk=draft.pk).status == "draft"
+    assert not ApprovedSchool.objects.exists()
+
+
+@pytest.mark.parametrize("version", ["0", "-1"])
+def test_the_sign_page_refuses_a_version_below_one_in_russian_and_changes_nothing(
+    draft, inspector, client_for, version
+):
+    signed = client_for(inspector).post(
+        reverse("documents:order-sign", args=[draft.pk]),
+        {"number": "01-03/482", "date": "2025-09-01", "version": version},
+        follow=True,
+    )
+
+    assert signed.status_code == 200
+    assert "Убедитесь, что это значение больше либо равно 1." in signed.content.decode()
+    order = Order.objects.get(pk=draft.pk)
+    assert (order.status, order.number, order.version) == ("draft", draft.number, draft.version)
     assert not ApprovedSchool.objects.exists()
 
 

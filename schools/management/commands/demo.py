@@ -1,12 +1,9 @@
-from importlib import import_module
-
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from schools.models import School
 
-# Each app adds its demo data in `<app>/demo.py` with `build(*, stdout) -> None`, idempotent.
-APPS_IN_ORDER = ["schools", "indicators", "monitoring", "roadmaps", "reports", "documents"]
+from .seed_reference import app_modules
 
 
 class Command(BaseCommand):
@@ -20,12 +17,7 @@ class Command(BaseCommand):
             self.stdout.write("Данные уже есть: демонстрационные данные не загружались.")
             return
         call_command("seed_reference", stdout=self.stdout)
-        for app in APPS_IN_ORDER:
-            try:
-                module = import_module(f"{app}.demo")
-            except ModuleNotFoundError as error:
-                if error.name != f"{app}.demo":
-                    raise
-                continue
+        # Each app adds its demo data in `<app>/demo.py` with `build(*, stdout) -> None`, idempotent.
+        for module in app_modules("demo"):
             module.build(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Демонстрационные данные готовы."))
