@@ -60,9 +60,11 @@ class ImportSummary:
 
 @dataclass(frozen=True)
 class ImportUpload:
-    """What every importer is given: the uploaded file, who imports it, whether only to check it (`dry_run`),
-    and where to report progress (percent, message), if anywhere."""
+    """What every importer is given: the kind of file (its registry key, an ImportBatch.Kind), the uploaded
+    file, who imports it, whether only to check it (`dry_run`), and where to report progress (percent,
+    message), if anywhere."""
 
+    kind: str
     file: IO[bytes]
     file_name: str
     user: User | None = None
@@ -133,7 +135,9 @@ def run_import(
     _, importer = importer_for(kind)
     try:
         return importer(
-            upload=ImportUpload(file=file, file_name=file_name, user=user, dry_run=dry_run, progress=progress)
+            upload=ImportUpload(
+                kind=kind, file=file, file_name=file_name, user=user, dry_run=dry_run, progress=progress
+            )
         )
     except UploadRejected as error:
         return ImportSummary(
@@ -148,9 +152,9 @@ def run_import(
         return ImportSummary(kind=kind, file_name=file_name, dry_run=dry_run, errors=errors)
 
 
-def batch_create(*, kind: str, upload: ImportUpload, rows: int) -> ImportBatch:
+def batch_create(*, upload: ImportUpload, rows: int) -> ImportBatch:
     return ImportBatch.objects.create(
-        kind=kind,
+        kind=upload.kind,
         file_name=upload.file_name[:255],
         sha256=file_sha256(upload.file),
         rows=rows,
@@ -158,10 +162,10 @@ def batch_create(*, kind: str, upload: ImportUpload, rows: int) -> ImportBatch:
     )
 
 
-def summary_counted(*, kind: str, upload: ImportUpload, rows: int, updated: int) -> ImportSummary:
+def summary_counted(*, upload: ImportUpload, rows: int, updated: int) -> ImportSummary:
     """The summary of a checked file of `rows` rows, `updated` of which match rows already stored."""
     return ImportSummary(
-        kind=kind,
+        kind=upload.kind,
         file_name=upload.file_name,
         rows=rows,
         created=rows - updated,

@@ -14,7 +14,7 @@ from .importing import (
     rows_save_with_history,
     summary_counted,
 )
-from .models import ImportBatch, Municipality, Region, School, SchoolContext, unique_municipality_codes
+from .models import Municipality, Region, School, SchoolContext, unique_municipality_codes
 from .provenance import context_sources
 from .roles import ADMINISTRATOR, INSPECTOR, PRINCIPAL, REGIONAL
 from .tabular import Column, RowError, parse_academic_year, parse_bool, parse_count, parse_flag, read_table
@@ -138,7 +138,6 @@ def schools_import(*, upload: ImportUpload) -> ImportSummary:
 
     existing = School.objects.in_bulk([v["code"] for _, v in table.rows], field_name="code")
     summary = summary_counted(
-        kind=ImportBatch.Kind.SCHOOLS,
         upload=upload,
         rows=len(table.rows),
         updated=sum(1 for _, v in table.rows if v["code"] in existing),
@@ -146,7 +145,7 @@ def schools_import(*, upload: ImportUpload) -> ImportSummary:
     if upload.dry_run:
         return summary
 
-    batch = batch_create(kind=ImportBatch.Kind.SCHOOLS, upload=upload, rows=summary.rows)
+    batch = batch_create(upload=upload, rows=summary.rows)
     municipalities = _municipalities_by_name({v["municipality"] for _, v in table.rows})
     fields = [c.key for c in SCHOOL_COLUMNS if c.key not in ("code", "municipality")]
     records: list[School] = []
@@ -228,7 +227,6 @@ def contexts_import(*, upload: ImportUpload) -> ImportSummary:
     }
     keys = [(school_ids[v["code"]], v["year"]) for _, v in table.rows]
     summary = summary_counted(
-        kind=ImportBatch.Kind.CONTEXT,
         upload=upload,
         rows=len(table.rows),
         updated=sum(1 for k in keys if k in existing),
@@ -239,7 +237,7 @@ def contexts_import(*, upload: ImportUpload) -> ImportSummary:
     if upload.dry_run:
         return summary
 
-    batch = batch_create(kind=ImportBatch.Kind.CONTEXT, upload=upload, rows=summary.rows)
+    batch = batch_create(upload=upload, rows=summary.rows)
     fields = [key for key, _ in CONTEXT_COUNT_COLUMNS] + ["accreditation_suspended", *MEDAL_FIELDS]
     records: list[SchoolContext] = []
     for key, (_, values) in zip(keys, table.rows, strict=True):

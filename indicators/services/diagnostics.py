@@ -24,14 +24,12 @@ from schools.importing import (
     rows_save_with_history,
     summary_counted,
 )
-from schools.models import ImportBatch, School
+from schools.models import School
 from schools.tabular import Column, RowError, normalise_header, parse_academic_year, parse_decimal, read_table
 
 from ..defaults import TEACHER_BANDS_INVALID
 from ..models import Subject, TeacherDiagnostic, TeacherLevelRules
 from .results import normalise_name
-
-KIND = ImportBatch.Kind.TEACHER_DIAGNOSTICS
 
 TEACHER_DIAGNOSTIC_COLUMNS = [
     Column("code", "Код ОО", required=True),
@@ -176,12 +174,12 @@ def teacher_diagnostics_import(*, upload: ImportUpload) -> ImportSummary:
         )
     }
     summary = summary_counted(
-        kind=KIND, upload=upload, rows=len(table.rows), updated=sum(1 for k in keys if k in existing)
+        upload=upload, rows=len(table.rows), updated=sum(1 for k in keys if k in existing)
     )
     if upload.dry_run:
         return summary
 
-    batch = batch_create(kind=KIND, upload=upload, rows=summary.rows)
+    batch = batch_create(upload=upload, rows=summary.rows)
     records: list[TeacherDiagnostic] = []
     now = timezone.now()
     for key, (_, values) in zip(keys, table.rows, strict=True):

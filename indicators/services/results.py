@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from schools import formatting
 from schools.importing import ImportSummary, ImportUpload, batch_create, require_no_errors
-from schools.models import ImportBatch, School
+from schools.models import School
 from schools.tabular import (
     Column,
     RowError,
@@ -335,16 +335,14 @@ def results_import(*, upload: ImportUpload) -> ImportSummary:
     if not upload.dry_run:
         seed_procedures()
     procedure_ids = dict(Procedure.objects.values_list("code", "pk"))
-    batch = None if upload.dry_run else batch_create(kind=ImportBatch.Kind.RESULTS, upload=upload, rows=0)
+    batch = None if upload.dry_run else batch_create(upload=upload, rows=0)
     before = AssessmentResult.objects.count()
     writer = _Writer(batch_id=batch.pk if batch else None)
     try:
         rows, seen = _read_and_write(upload, writer, school_ids, subjects, taken_slugs, procedure_ids)
     finally:
         writer.close()
-    summary = ImportSummary(
-        kind=ImportBatch.Kind.RESULTS, file_name=upload.file_name, rows=rows, dry_run=upload.dry_run
-    )
+    summary = ImportSummary(kind=upload.kind, file_name=upload.file_name, rows=rows, dry_run=upload.dry_run)
     if upload.dry_run:
         summary.updated = _existing_count(seen, school_ids, subjects, procedure_ids)
     else:

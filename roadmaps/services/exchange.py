@@ -158,7 +158,9 @@ def roadmap_items_import(
     """Import items into `roadmap` from an xlsx. Raises ImportFailed with every error; writes nothing then.
 
     Run from one roadmap's page rather than the import registry, hence its own signature."""
-    upload = ImportUpload(file=file, file_name=file_name, user=user, dry_run=dry_run)
+    upload = ImportUpload(
+        kind=ImportBatch.Kind.ROADMAP, file=file, file_name=file_name, user=user, dry_run=dry_run
+    )
     table = read_table(file, ROADMAP_COLUMNS, header_marker=HEADER_MARKER)
     errors = list(table.errors)
     unreadable = {(e.row, e.column) for e in table.errors}
@@ -171,7 +173,6 @@ def roadmap_items_import(
     # Archived items too: numbers are unique over them, and a row with such a number updates the item.
     existing = {item.number: item for item in RoadmapItem.all_objects.filter(roadmap=roadmap)}
     summary = summary_counted(
-        kind=ImportBatch.Kind.ROADMAP,
         upload=upload,
         rows=len(table.rows),
         updated=sum(1 for _, v in table.rows if v["number"] in existing),
@@ -213,7 +214,7 @@ def _check_row(row, values, errors, unreadable, directions, seen) -> None:
 
 def _write(roadmap, rows, existing, directions, upload: ImportUpload, summary) -> None:
     stages = {s.number: s for s in CycleStage.objects.all()}
-    batch = batch_create(kind=ImportBatch.Kind.ROADMAP, upload=upload, rows=summary.rows)
+    batch = batch_create(upload=upload, rows=summary.rows)
     fields = [
         *TEXT_FIELDS,
         "stage",
