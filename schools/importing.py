@@ -75,6 +75,27 @@ class ImportUpload:
         if self.progress:
             self.progress(percent, message)
 
+    def summary_counted(self, *, rows: int, updated: int) -> ImportSummary:
+        """The summary of this file once checked: `rows` rows, `updated` of them already stored."""
+        return ImportSummary(
+            kind=self.kind,
+            file_name=self.file_name,
+            rows=rows,
+            created=rows - updated,
+            updated=updated,
+            dry_run=self.dry_run,
+        )
+
+    def batch_create(self, *, rows: int) -> ImportBatch:
+        """The ImportBatch that the rows written from this file point to (name, checksum, who, when)."""
+        return ImportBatch.objects.create(
+            kind=self.kind,
+            file_name=self.file_name[:255],
+            sha256=file_sha256(self.file),
+            rows=rows,
+            imported_by=self.user if getattr(self.user, "pk", None) else None,
+        )
+
 
 _IMPORTERS: dict = {}
 
@@ -150,28 +171,6 @@ def run_import(
                 RowError(None, "", f"и ещё ошибок: {len(failure.errors) - MAX_REPORTED_ERRORS}").as_dict()
             )
         return ImportSummary(kind=kind, file_name=file_name, dry_run=dry_run, errors=errors)
-
-
-def batch_create(*, upload: ImportUpload, rows: int) -> ImportBatch:
-    return ImportBatch.objects.create(
-        kind=upload.kind,
-        file_name=upload.file_name[:255],
-        sha256=file_sha256(upload.file),
-        rows=rows,
-        imported_by=upload.user if getattr(upload.user, "pk", None) else None,
-    )
-
-
-def summary_counted(*, upload: ImportUpload, rows: int, updated: int) -> ImportSummary:
-    """The summary of a checked file of `rows` rows, `updated` of which match rows already stored."""
-    return ImportSummary(
-        kind=upload.kind,
-        file_name=upload.file_name,
-        rows=rows,
-        created=rows - updated,
-        updated=updated,
-        dry_run=upload.dry_run,
-    )
 
 
 def rows_save_with_history(

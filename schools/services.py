@@ -6,14 +6,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from .errors import ValidationFailed
-from .importing import (
-    ImportSummary,
-    ImportUpload,
-    batch_create,
-    require_no_errors,
-    rows_save_with_history,
-    summary_counted,
-)
+from .importing import ImportSummary, ImportUpload, require_no_errors, rows_save_with_history
 from .models import Municipality, Region, School, SchoolContext, unique_municipality_codes
 from .provenance import context_sources
 from .roles import ADMINISTRATOR, INSPECTOR, PRINCIPAL, REGIONAL
@@ -137,15 +130,14 @@ def schools_import(*, upload: ImportUpload) -> ImportSummary:
     require_no_errors(errors)
 
     existing = School.objects.in_bulk([v["code"] for _, v in table.rows], field_name="code")
-    summary = summary_counted(
-        upload=upload,
+    summary = upload.summary_counted(
         rows=len(table.rows),
         updated=sum(1 for _, v in table.rows if v["code"] in existing),
     )
     if upload.dry_run:
         return summary
 
-    batch = batch_create(upload=upload, rows=summary.rows)
+    batch = upload.batch_create(rows=summary.rows)
     municipalities = _municipalities_by_name({v["municipality"] for _, v in table.rows})
     fields = [c.key for c in SCHOOL_COLUMNS if c.key not in ("code", "municipality")]
     records: list[School] = []
@@ -226,8 +218,7 @@ def contexts_import(*, upload: ImportUpload) -> ImportSummary:
         )
     }
     keys = [(school_ids[v["code"]], v["year"]) for _, v in table.rows]
-    summary = summary_counted(
-        upload=upload,
+    summary = upload.summary_counted(
         rows=len(table.rows),
         updated=sum(1 for k in keys if k in existing),
     )
@@ -237,7 +228,7 @@ def contexts_import(*, upload: ImportUpload) -> ImportSummary:
     if upload.dry_run:
         return summary
 
-    batch = batch_create(upload=upload, rows=summary.rows)
+    batch = upload.batch_create(rows=summary.rows)
     fields = [key for key, _ in CONTEXT_COUNT_COLUMNS] + ["accreditation_suspended", *MEDAL_FIELDS]
     records: list[SchoolContext] = []
     for key, (_, values) in zip(keys, table.rows, strict=True):

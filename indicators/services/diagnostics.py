@@ -16,14 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from schools.errors import ValidationFailed
-from schools.importing import (
-    ImportSummary,
-    ImportUpload,
-    batch_create,
-    require_no_errors,
-    rows_save_with_history,
-    summary_counted,
-)
+from schools.importing import ImportSummary, ImportUpload, require_no_errors, rows_save_with_history
 from schools.models import School
 from schools.tabular import Column, RowError, normalise_header, parse_academic_year, parse_decimal, read_table
 
@@ -173,13 +166,11 @@ def teacher_diagnostics_import(*, upload: ImportUpload) -> ImportSummary:
             school_id__in={k[0] for k in keys}, year__in={k[1] for k in keys}
         )
     }
-    summary = summary_counted(
-        upload=upload, rows=len(table.rows), updated=sum(1 for k in keys if k in existing)
-    )
+    summary = upload.summary_counted(rows=len(table.rows), updated=sum(1 for k in keys if k in existing))
     if upload.dry_run:
         return summary
 
-    batch = batch_create(upload=upload, rows=summary.rows)
+    batch = upload.batch_create(rows=summary.rows)
     records: list[TeacherDiagnostic] = []
     now = timezone.now()
     for key, (_, values) in zip(keys, table.rows, strict=True):

@@ -19,7 +19,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from schools import formatting
-from schools.importing import ImportSummary, ImportUpload, batch_create, require_no_errors
+from schools.importing import ImportSummary, ImportUpload, require_no_errors
 from schools.models import School
 from schools.tabular import (
     Column,
@@ -335,7 +335,7 @@ def results_import(*, upload: ImportUpload) -> ImportSummary:
     if not upload.dry_run:
         seed_procedures()
     procedure_ids = dict(Procedure.objects.values_list("code", "pk"))
-    batch = None if upload.dry_run else batch_create(upload=upload, rows=0)
+    batch = None if upload.dry_run else upload.batch_create(rows=0)
     before = AssessmentResult.objects.count()
     writer = _Writer(batch_id=batch.pk if batch else None)
     try:

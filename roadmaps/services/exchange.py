@@ -15,14 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from schools.exports import FORMULA_PREFIXES, Sheet, workbook_bytes
-from schools.importing import (
-    ImportSummary,
-    ImportUpload,
-    batch_create,
-    require_no_errors,
-    rows_save_with_history,
-    summary_counted,
-)
+from schools.importing import ImportSummary, ImportUpload, require_no_errors, rows_save_with_history
 from schools.models import ImportBatch
 from schools.tabular import (
     CellError,
@@ -172,8 +165,7 @@ def roadmap_items_import(
 
     # Archived items too: numbers are unique over them, and a row with such a number updates the item.
     existing = {item.number: item for item in RoadmapItem.all_objects.filter(roadmap=roadmap)}
-    summary = summary_counted(
-        upload=upload,
+    summary = upload.summary_counted(
         rows=len(table.rows),
         updated=sum(1 for _, v in table.rows if v["number"] in existing),
     )
@@ -214,7 +206,7 @@ def _check_row(row, values, errors, unreadable, directions, seen) -> None:
 
 def _write(roadmap, rows, existing, directions, upload: ImportUpload, summary) -> None:
     stages = {s.number: s for s in CycleStage.objects.all()}
-    batch = batch_create(upload=upload, rows=summary.rows)
+    batch = upload.batch_create(rows=summary.rows)
     fields = [
         *TEXT_FIELDS,
         "stage",
