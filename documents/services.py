@@ -159,33 +159,23 @@ def order_draft_create(
     _require_staff(user)
     municipality = _municipality_for(user, municipality)
     _sources_check(user, campaign, roadmap)
-    content = draft_content(
-        document_kind,
-        year=year,
-        campaign=campaign,
-        roadmap=roadmap,
-        procedure=procedure,
-        params=params,
-        municipality=municipality,
-    )
     order = Order(
         document_kind=document_kind,
         kind=order_kind_for(document_kind),
         year=year,
         date=date or timezone.localdate(),
         number=number,
-        title=content["title"],
-        preamble=content.get("preamble", ""),
         campaign=campaign,
         roadmap=roadmap,
         procedure=procedure,
         params=params or {},
         municipality=municipality,
-        data=content,
         template=template_active(document_kind),
         created_by=user,
         **{**_requisite_defaults(), **{k: v for k, v in requisites.items() if v}},
     )
+    order.data = _content_now(order)
+    order.title, order.preamble = order.data["title"], order.data.get("preamble", "")
     order.full_clean(exclude=["docx", "pdf", "version"])
     _render_docx(order)
     order.save()

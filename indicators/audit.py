@@ -16,16 +16,12 @@ STREAM_KEY = "indicators.StatusOverride"
 STREAM_TITLE = "Решения инспекторов о статусе (ШНОР, ШНСУ)"
 
 
-def status_override_records(username: str, limit: int, municipality_ids: list[int] | None = None):
-    return stream_records(
-        StatusOverride.objects.select_related("school", "created_by").order_by("-created_at", "-pk"),
-        when="created_at",
-        user="created_by",
-        scope="school__municipality_id",
-        username=username,
-        limit=limit,
-        municipality_ids=municipality_ids,
-    )
+status_override_records = stream_records(
+    StatusOverride.objects.select_related("school", "created_by").order_by("-created_at", "-pk"),
+    when="created_at",
+    user="created_by",
+    scope="school__municipality_id",
+)
 
 
 def status_override_entry(override: StatusOverride) -> AuditEntry:

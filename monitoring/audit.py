@@ -15,16 +15,12 @@ STREAM_KEY = "monitoring.CardChange"
 STREAM_TITLE = "Экспертные карты"
 
 
-def card_change_records(username: str, limit: int, municipality_ids: list[int] | None = None):
-    return stream_records(
-        CardChange.objects.select_related("user", "card__school", "card__campaign").order_by("-at", "-pk"),
-        when="at",
-        user="user",
-        scope="card__school__municipality_id",
-        username=username,
-        limit=limit,
-        municipality_ids=municipality_ids,
-    )
+card_change_records = stream_records(
+    CardChange.objects.select_related("user", "card__school", "card__campaign").order_by("-at", "-pk"),
+    when="at",
+    user="user",
+    scope="card__school__municipality_id",
+)
 
 
 def _field_label(change: CardChange) -> str:

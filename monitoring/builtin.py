@@ -4,27 +4,25 @@ browser; seeding creates a missing one and never overwrites what staff changed."
 
 from .defaults import DEFAULT_LEVELS
 from .models import CardTemplate
+from .reference import criterion
 from .services.templates import template_import, template_same_content
 
 SOCIAL_SLUG = "social-conditions"
 PROGRAMME_SLUG = "municipal-programme"
 SITE_SLUG = "omc-site"
-YEARLY = "1 раз в год"
 
 
 def _count(code, text, field, source="Данные ОО на конец учебного года"):
-    return {
-        "code": code,
-        "text": text,
-        "method": "количество, человек",
-        "points": 0,
-        "kind": "number",
-        "threshold": None,
-        "context_field": field,
-        "evidence_required": False,
-        "periodicity": YEARLY,
-        "source": source,
-    }
+    return criterion(
+        code,
+        text,
+        method="количество, человек",
+        points=0,
+        kind="number",
+        context_field=field,
+        evidence_required=False,
+        source=source,
+    )
 
 
 SOCIAL_CONDITIONS = {
@@ -60,18 +58,16 @@ SOCIAL_CONDITIONS = {
                 _count("2.3", "Неаттестованных обучающихся по итогам учебного года", "not_attested"),
                 _count("2.4", "Обучающихся, систематически пропускающих занятия", "absentees"),
                 _count("2.5", "Обучающихся с ЗПР и ОВЗ (заключение ПМПК)", "special_needs"),
-                {
-                    "code": "2.6",
-                    "text": "Лишение или приостановление государственной аккредитации",
-                    "method": "да/нет",
-                    "points": 0,
-                    "kind": "flag",
-                    "threshold": None,
-                    "context_field": "accreditation_suspended",
-                    "evidence_required": False,
-                    "periodicity": YEARLY,
-                    "source": "Реестр аккредитации",
-                },
+                criterion(
+                    "2.6",
+                    "Лишение или приостановление государственной аккредитации",
+                    method="да/нет",
+                    points=0,
+                    kind="flag",
+                    context_field="accreditation_suspended",
+                    evidence_required=False,
+                    source="Реестр аккредитации",
+                ),
             ],
         },
         {
@@ -101,18 +97,15 @@ LEVEL_OPTIONS = [
 
 
 def _choice(code, text):
-    return {
-        "code": code,
-        "text": text,
-        "method": "0 — отсутствует, 1 — частично, 2 — в полном объёме",
-        "points": 2,
-        "kind": "choice",
-        "options": LEVEL_OPTIONS,
-        "threshold": None,
-        "evidence_required": True,
-        "periodicity": YEARLY,
-        "source": "Муниципальная программа (комплекс мер) поддержки ШНОР и ШНСУ",
-    }
+    return criterion(
+        code,
+        text,
+        method="0 — отсутствует, 1 — частично, 2 — в полном объёме",
+        points=2,
+        kind="choice",
+        options=LEVEL_OPTIONS,
+        source="Муниципальная программа (комплекс мер) поддержки ШНОР и ШНСУ",
+    )
 
 
 MUNICIPAL_PROGRAMME = {
@@ -146,39 +139,32 @@ MUNICIPAL_PROGRAMME = {
             "title": "Мониторинг результатов",
             "maximum": 3,
             "criteria": [
-                {
-                    "code": "2.1",
-                    "text": "Порядок мониторинга результатов программы утверждён (приказ)",
-                    "method": "да — 1 балл",
-                    "points": 1,
-                    "kind": "flag",
-                    "threshold": None,
-                    "evidence_required": True,
-                    "periodicity": YEARLY,
-                    "source": "Приказ ОМС",
-                },
-                {
-                    "code": "2.2",
-                    "text": "Доля мероприятий программы, выполненных в срок за отчётный год",
-                    "method": "не менее 80 % — 2 балла",
-                    "points": 2,
-                    "kind": "share",
-                    "threshold": "80",
-                    "evidence_required": True,
-                    "periodicity": YEARLY,
-                    "source": "Отчёт о выполнении программы",
-                },
-                {
-                    "code": "2.3",
-                    "text": "Выводы экспертизы и предложения по корректировке программы",
-                    "method": "без баллов",
-                    "points": 0,
-                    "kind": "text",
-                    "threshold": None,
-                    "evidence_required": False,
-                    "periodicity": YEARLY,
-                    "source": "",
-                },
+                criterion(
+                    "2.1",
+                    "Порядок мониторинга результатов программы утверждён (приказ)",
+                    method="да — 1 балл",
+                    points=1,
+                    kind="flag",
+                    source="Приказ ОМС",
+                ),
+                criterion(
+                    "2.2",
+                    "Доля мероприятий программы, выполненных в срок за отчётный год",
+                    method="не менее 80 % — 2 балла",
+                    points=2,
+                    kind="share",
+                    threshold="80",
+                    source="Отчёт о выполнении программы",
+                ),
+                criterion(
+                    "2.3",
+                    "Выводы экспертизы и предложения по корректировке программы",
+                    method="без баллов",
+                    points=0,
+                    kind="text",
+                    evidence_required=False,
+                    source="",
+                ),
             ],
         },
     ],
@@ -186,17 +172,14 @@ MUNICIPAL_PROGRAMME = {
 
 
 def _link(code, text):
-    return {
-        "code": code,
-        "text": text,
-        "method": "ссылка на страницу сайта — 1 балл",
-        "points": 1,
-        "kind": "link",
-        "threshold": None,
-        "evidence_required": True,
-        "periodicity": YEARLY,
-        "source": "Официальный сайт органа управления образованием",
-    }
+    return criterion(
+        code,
+        text,
+        method="ссылка на страницу сайта — 1 балл",
+        points=1,
+        kind="link",
+        source="Официальный сайт органа управления образованием",
+    )
 
 
 OMC_SITE = {
@@ -219,23 +202,19 @@ OMC_SITE = {
                 _link("1.2", "Концептуальные документы по направлениям (положения, программы)"),
                 _link("1.3", "Процессуальные документы (порядки, методики мониторингов)"),
                 _link("1.4", "Управленческие документы (приказы, дорожные карты, адресные рекомендации)"),
-                {
-                    "code": "1.5",
-                    "text": "Документы размещены по всем этапам управленческого цикла "
-                    "(цели — анализ эффективности)",
-                    "method": "все 6 этапов — 2 балла, 3–5 этапов — 1 балл",
-                    "points": 2,
-                    "kind": "choice",
-                    "options": [
+                criterion(
+                    "1.5",
+                    "Документы размещены по всем этапам управленческого цикла (цели — анализ эффективности)",
+                    method="все 6 этапов — 2 балла, 3–5 этапов — 1 балл",
+                    points=2,
+                    kind="choice",
+                    options=[
                         {"value": "lt3", "label": "менее 3 этапов", "points": 0},
                         {"value": "3-5", "label": "3–5 этапов", "points": 1},
                         {"value": "all", "label": "все 6 этапов", "points": 2},
                     ],
-                    "threshold": None,
-                    "evidence_required": True,
-                    "periodicity": YEARLY,
-                    "source": "Официальный сайт ОМС",
-                },
+                    source="Официальный сайт ОМС",
+                ),
             ],
         },
         {
@@ -243,17 +222,14 @@ OMC_SITE = {
             "title": "Своевременность и доступность",
             "maximum": 3,
             "criteria": [
-                {
-                    "code": "2.1",
-                    "text": "Аналитические отчёты за отчётный год опубликованы в установленный срок",
-                    "method": "да — 2 балла",
-                    "points": 2,
-                    "kind": "flag",
-                    "threshold": None,
-                    "evidence_required": True,
-                    "periodicity": YEARLY,
-                    "source": "Официальный сайт ОМС",
-                },
+                criterion(
+                    "2.1",
+                    "Аналитические отчёты за отчётный год опубликованы в установленный срок",
+                    method="да — 2 балла",
+                    points=2,
+                    kind="flag",
+                    source="Официальный сайт ОМС",
+                ),
                 _link("2.2", "Контакты ответственных за управление качеством образования"),
             ],
         },

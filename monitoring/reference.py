@@ -15,25 +15,32 @@ YEARLY = "1 раз в год"
 MATH = ["math", "math-profile", "math-base"]
 
 
-def _dynamic(code, text, *, procedures, subjects, measure, direction, grades=()):
+def criterion(code, text, *, method, points, kind, source, threshold=None, evidence_required=True, **extra):
+    """One yearly criterion of a built-in template as `template_import` reads it; `extra` carries what only
+    some kinds have (rule, options, context_field)."""
     return {
         "code": code,
         "text": text,
-        "method": FACT,
-        "points": 1,
-        "kind": "computed",
-        "threshold": None,
-        "rule": {
-            "procedures": procedures,
-            "subjects": subjects,
-            "grades": list(grades),
-            "measure": measure,
-            "direction": direction,
-        },
-        "evidence_required": True,
+        "method": method,
+        "points": points,
+        "kind": kind,
+        "threshold": threshold,
+        **extra,
+        "evidence_required": evidence_required,
         "periodicity": YEARLY,
-        "source": RESULTS_SOURCE,
+        "source": source,
     }
+
+
+def _dynamic(code, text, *, procedures, subjects, measure, direction, grades=()):
+    rule = {
+        "procedures": procedures,
+        "subjects": subjects,
+        "grades": list(grades),
+        "measure": measure,
+        "direction": direction,
+    }
+    return criterion(code, text, method=FACT, points=1, kind="computed", rule=rule, source=RESULTS_SOURCE)
 
 
 def _below_min(code, text, procedures, subjects):
@@ -51,6 +58,13 @@ def _vpr(code, text, subjects, grade):
         measure="mark2",
         direction="decrease",
         grades=[grade],
+    )
+
+
+def _high_results(code, text, procedures, subjects, measure):
+    """A positive dynamic of the share of high results (`measure`: «high» for ЕГЭ, «mark5» for ОГЭ)."""
+    return _dynamic(
+        code, text, procedures=procedures, subjects=subjects, measure=measure, direction="increase"
     )
 
 
@@ -87,71 +101,50 @@ SECTION_1 = [
     _vpr("1.6", "Положительная динамика результатов ВПР по русскому языку, 6 класс", ["russian"], 6),
     _vpr("1.7", "Положительная динамика результатов ВПР по математике, 5 класс", MATH, 5),
     _vpr("1.8", "Положительная динамика результатов ВПР по математике, 6 класс", MATH, 6),
-    _dynamic(
-        "1.9",
-        "Положительная динамика высоких результатов ЕГЭ по математике",
-        procedures=["EGE"],
-        subjects=MATH,
-        measure="high",
-        direction="increase",
+    _high_results(
+        "1.9", "Положительная динамика высоких результатов ЕГЭ по математике", ["EGE"], MATH, "high"
     ),
-    _dynamic(
+    _high_results(
         "1.10",
         "Положительная динамика высоких результатов ЕГЭ по русскому языку",
-        procedures=["EGE"],
-        subjects=["russian"],
-        measure="high",
-        direction="increase",
+        ["EGE"],
+        ["russian"],
+        "high",
     ),
-    _dynamic(
+    _high_results(
         "1.11",
         "Положительная динамика высоких результатов ОГЭ по математике (доля отметок «5»)",
-        procedures=["OGE"],
-        subjects=MATH,
-        measure="mark5",
-        direction="increase",
+        ["OGE"],
+        MATH,
+        "mark5",
     ),
-    _dynamic(
+    _high_results(
         "1.12",
         "Положительная динамика высоких результатов ОГЭ по русскому языку (доля отметок «5»)",
-        procedures=["OGE"],
-        subjects=["russian"],
-        measure="mark5",
-        direction="increase",
+        ["OGE"],
+        ["russian"],
+        "mark5",
     ),
 ]
 
 
 def _share(code, subject):
-    return {
-        "code": code,
-        "text": f"Доля педагогических работников ({subject}), которыми разработаны и реализуются индивидуальные "
+    return criterion(
+        code,
+        f"Доля педагогических работников ({subject}), которыми разработаны и реализуются индивидуальные "
         f"образовательные маршруты на основе выявленных профессиональных дефицитов, от общего количества "
         f"педагогических работников ({subject})",
-        "method": "не менее 80% - 1 балл",
-        "points": 1,
-        "kind": "share",
-        "threshold": "80",
-        "rule": {},
-        "evidence_required": True,
-        "periodicity": YEARLY,
-        "source": "Аналитическая информация, заверенная руководителем",
-    }
+        method="не менее 80% - 1 балл",
+        points=1,
+        kind="share",
+        threshold="80",
+        rule={},
+        source="Аналитическая информация, заверенная руководителем",
+    )
 
 
 def _fact(code, text, source, method=FACT):
-    return {
-        "code": code,
-        "text": text,
-        "method": method,
-        "points": 1,
-        "kind": "flag",
-        "threshold": None,
-        "rule": {},
-        "evidence_required": True,
-        "periodicity": YEARLY,
-        "source": source,
-    }
+    return criterion(code, text, method=method, points=1, kind="flag", rule={}, source=source)
 
 
 BUILTIN_TEMPLATE = {

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth.models import User
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
-from django.http import Http404
 from django.utils import timezone
 
 from indicators import selectors as indicator_selectors
@@ -286,18 +285,6 @@ def _with_programme(*, year: int) -> set[int]:
         Q(period_end__isnull=True) | Q(period_end__gte=first),
     )
     return set(programmes.values_list("school_id", flat=True))
-
-
-def municipality_visible(*, user: User, code: str) -> Municipality:
-    """The municipality with this code if the user's scope holds it; 404 otherwise (no hint it exists)."""
-    try:
-        return municipality_list_visible_to(user=user).get(code=code)
-    except Municipality.DoesNotExist:
-        raise Http404("Муниципалитет не найден")
-
-
-def visible_municipalities(*, user: User) -> QuerySet[Municipality]:
-    return municipality_list_visible_to(user=user)
 
 
 def mechanism_details(*, municipality: Municipality, year: int, today: date | None = None) -> dict:

@@ -10,6 +10,7 @@ from schools import formatting
 from schools.charts import Series, bar_chart, line_chart
 from schools.forms import year_param
 from schools.permissions import StaffRequiredMixin
+from schools.selectors import municipality_get_visible, municipality_list_visible_to
 
 from . import mechanisms, region
 
@@ -133,7 +134,7 @@ class MechanismAssessmentView(StaffRequiredMixin, TemplateView):
         context = {"years": sorted(years, reverse=True), "year": year, "indicators": mechanisms.INDICATORS}
         if year is not None:
             assessments, municipalities = region.mechanism_assessment(year=year, today=timezone.localdate())
-            visible = set(region.visible_municipalities(user=self.request.user).values_list("pk", flat=True))
+            visible = set(municipality_list_visible_to(user=self.request.user).values_list("pk", flat=True))
             ranked = sorted(
                 (a for mid, a in assessments.items() if mid in visible),
                 key=lambda a: (a.rank is None, a.rank or 0, municipalities[a.municipality_id].name),
@@ -170,7 +171,7 @@ class MechanismWhyView(StaffRequiredMixin, TemplateView):
     template_name = "roadmaps/region_why.html"
 
     def get_context_data(self, **kwargs):
-        municipality = region.municipality_visible(user=self.request.user, code=self.kwargs["code"])
+        municipality = municipality_get_visible(user=self.request.user, code=self.kwargs["code"])
         years = region.region_years()
         year = _year(self.request, years)
         if year is None:

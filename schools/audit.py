@@ -148,35 +148,32 @@ def user_text(user) -> str:
     return (user.get_full_name() or user.username) if user else NO_USER
 
 
-def stream_records(
-    rows, *, when: str, user: str, scope: str, username: str, limit: int, municipality_ids: list[int] | None
-) -> list[tuple]:
-    """What a stream's `records` gives: at most `limit` (row.`when`, row) pairs of `rows` (newest first),
-    only those whose `user` has `username` (if given) and whose `scope` is one of `municipality_ids` (if
-    given; a path to the municipality id)."""
-    if username:
-        rows = rows.filter(**{f"{user}__username": username})
-    if municipality_ids is not None:
-        rows = rows.filter(**{f"{scope}__in": municipality_ids})
-    return [(getattr(row, when), row) for row in rows[:limit]]
+def stream_records(rows: models.QuerySet, *, when: str, user: str, scope: str) -> Callable[..., list[tuple]]:
+    """A stream's `records` over `rows` (newest first): at most `limit` (row.`when`, row) pairs, only those
+    whose `user` has `username` (if given) and whose `scope` is one of `municipality_ids` (if given; a path
+    to the municipality id)."""
+
+    def records(username: str, limit: int, municipality_ids: list[int] | None = None) -> list[tuple]:
+        found = rows.all()
+        if username:
+            found = found.filter(**{f"{user}__username": username})
+        if municipality_ids is not None:
+            found = found.filter(**{f"{scope}__in": municipality_ids})
+        return [(getattr(row, when), row) for row in found[:limit]]
+
+    return records
 
 
 def _history_stream(label: str, model) -> AuditStream:
-    def records(username: str, limit: int, municipality_ids: list[int] | None = None):
-        return stream_records(
+    return AuditStream(
+        label,
+        str(model._meta.verbose_name_plural).capitalize(),
+        stream_records(
             model.history.select_related("history_user").order_by("-history_date", "-history_id"),
             when="history_date",
             user="history_user",
             scope=str(scope_path(model)),
-            username=username,
-            limit=limit,
-            municipality_ids=municipality_ids,
-        )
-
-    return AuditStream(
-        label,
-        str(model._meta.verbose_name_plural).capitalize(),
-        records,
+        ),
         lambda record: _entry(label, model, record),
     )
 

@@ -1,13 +1,16 @@
 """The common frame of every file import: checks, checksum, batch, summary, registry of importers.
 
-An importer is `func(*, file, file_name, user, dry_run, progress) -> ImportSummary` that raises
-ImportFailed with every error and writes nothing in that case. Apps register theirs in `ready()` so
+An importer is `func(*, upload: ImportUpload) -> ImportSummary` that raises ImportFailed with every
+error and writes nothing in that case. Apps register theirs in `ready()` so
 the upload page and its Celery task can run any of them without importing the other apps.
 """
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import IO
 
+from django.contrib.auth.models import User
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .models import ImportBatch
@@ -53,6 +56,45 @@ class ImportSummary:
                 "значения карт сохранены (список ниже)."
             )
         return text
+
+
+@dataclass(frozen=True)
+class ImportUpload:
+    """What every importer is given: the kind of file (its registry key, an ImportBatch.Kind), the uploaded
+    file, who imports it, whether only to check it (`dry_run`), and where to report progress (percent,
+    message), if anywhere."""
+
+    kind: str
+    file: IO[bytes]
+    file_name: str
+    user: User | None = None
+    dry_run: bool = False
+    progress: Callable[[int, str], None] | None = None
+
+    def report(self, percent: int, message: str) -> None:
+        if self.progress:
+            self.progress(percent, message)
+
+    def summary_counted(self, *, rows: int, updated: int) -> ImportSummary:
+        """The summary of this file once checked: `rows` rows, `updated` of them already stored."""
+        return ImportSummary(
+            kind=self.kind,
+            file_name=self.file_name,
+            rows=rows,
+            created=rows - updated,
+            updated=updated,
+            dry_run=self.dry_run,
+        )
+
+    def batch_create(self, *, rows: int) -> ImportBatch:
+        """The ImportBatch that the rows written from this file point to (name, checksum, who, when)."""
+        return ImportBatch.objects.create(
+            kind=self.kind,
+            file_name=self.file_name[:255],
+            sha256=file_sha256(self.file),
+            rows=rows,
+            imported_by=self.user if getattr(self.user, "pk", None) else None,
+        )
 
 
 _IMPORTERS: dict = {}
@@ -113,7 +155,11 @@ def run_import(
     failure into a summary with errors."""
     _, importer = importer_for(kind)
     try:
-        return importer(file=file, file_name=file_name, user=user, dry_run=dry_run, progress=progress)
+        return importer(
+            upload=ImportUpload(
+                kind=kind, file=file, file_name=file_name, user=user, dry_run=dry_run, progress=progress
+            )
+        )
     except UploadRejected as error:
         return ImportSummary(
             kind=kind, file_name=file_name, dry_run=dry_run, errors=[RowError(None, "", str(error)).as_dict()]
@@ -127,29 +173,14 @@ def run_import(
         return ImportSummary(kind=kind, file_name=file_name, dry_run=dry_run, errors=errors)
 
 
-def batch_create(*, kind: str, file, file_name: str, user, rows: int) -> ImportBatch:
-    return ImportBatch.objects.create(
-        kind=kind,
-        file_name=file_name[:255],
-        sha256=file_sha256(file),
-        rows=rows,
-        imported_by=user if getattr(user, "pk", None) else None,
-    )
-
-
-def summary_counted(*, kind: str, file_name: str, rows: int, updated: int, dry_run: bool) -> ImportSummary:
-    """The summary of a checked file of `rows` rows, `updated` of which match rows already stored."""
-    return ImportSummary(
-        kind=kind, file_name=file_name, rows=rows, created=rows - updated, updated=updated, dry_run=dry_run
-    )
-
-
 def rows_save_with_history(
-    *, model, new: list, changed: list, fields: list[str], batch: ImportBatch, summary: ImportSummary, user
+    *, model, records: list, fields: list[str], batch: ImportBatch, summary: ImportSummary
 ) -> None:
-    """Write an import's new and changed rows with their history (by the importing user, if any) and record
-    the summary's counts on its batch."""
-    author = user if getattr(user, "pk", None) else None
+    """Write an import's records, new (no pk yet) and changed, with their history by the batch's importing
+    user (if any), and record the summary's counts on the batch."""
+    author = batch.imported_by
+    new = [record for record in records if not record.pk]
+    changed = [record for record in records if record.pk]
     if new:
         bulk_create_with_history(new, model, batch_size=500, default_user=author)
     if changed:

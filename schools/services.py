@@ -1,15 +1,13 @@
 """Writes of the schools app: imports of the schools and context files (DESIGN §4.2), principals."""
 
-from collections.abc import Callable, Iterable
-from typing import IO
+from collections.abc import Iterable
 
-from django.contrib.auth.models import User
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from .errors import ValidationFailed
-from .importing import ImportSummary, batch_create, require_no_errors, rows_save_with_history, summary_counted
-from .models import ImportBatch, Municipality, Region, School, SchoolContext, unique_municipality_codes
+from .importing import ImportSummary, ImportUpload, require_no_errors, rows_save_with_history
+from .models import Municipality, Region, School, SchoolContext, unique_municipality_codes
 from .provenance import context_sources
 from .roles import ADMINISTRATOR, INSPECTOR, PRINCIPAL, REGIONAL
 from .tabular import Column, RowError, parse_academic_year, parse_bool, parse_count, parse_flag, read_table
@@ -122,15 +120,8 @@ def _first_rows_by_key(rows, key_of, errors, header):
 
 
 @transaction.atomic
-def schools_import(
-    *,
-    file: IO[bytes],
-    file_name: str,
-    user: User | None = None,
-    dry_run: bool = False,
-    progress: Callable[[int, str], None] | None = None,
-) -> ImportSummary:
-    table = read_table(file, SCHOOL_COLUMNS)
+def schools_import(*, upload: ImportUpload) -> ImportSummary:
+    table = read_table(upload.file, SCHOOL_COLUMNS)
     errors = list(table.errors)
     unreadable = _unreadable_cells(table)
     for row, values in table.rows:
@@ -139,23 +130,17 @@ def schools_import(
     require_no_errors(errors)
 
     existing = School.objects.in_bulk([v["code"] for _, v in table.rows], field_name="code")
-    summary = summary_counted(
-        kind=ImportBatch.Kind.SCHOOLS,
-        file_name=file_name,
+    summary = upload.summary_counted(
         rows=len(table.rows),
         updated=sum(1 for _, v in table.rows if v["code"] in existing),
-        dry_run=dry_run,
     )
-    if dry_run:
+    if upload.dry_run:
         return summary
 
-    batch = batch_create(
-        kind=ImportBatch.Kind.SCHOOLS, file=file, file_name=file_name, user=user, rows=summary.rows
-    )
+    batch = upload.batch_create(rows=summary.rows)
     municipalities = _municipalities_by_name({v["municipality"] for _, v in table.rows})
     fields = [c.key for c in SCHOOL_COLUMNS if c.key not in ("code", "municipality")]
-    new: list[School] = []
-    changed: list[School] = []
+    records: list[School] = []
     for _, values in table.rows:
         school = existing.get(values["code"]) or School(code=values["code"])
         for name in fields:
@@ -167,15 +152,13 @@ def schools_import(
             )
         school.municipality = municipalities[values["municipality"]]
         school.import_batch = batch
-        (changed if school.pk else new).append(school)
+        records.append(school)
     rows_save_with_history(
         model=School,
-        new=new,
-        changed=changed,
+        records=records,
         fields=[*fields, "municipality", "import_batch"],
         batch=batch,
         summary=summary,
-        user=user,
     )
     return summary
 
@@ -217,15 +200,8 @@ def _clean_context_row(row: int, values: dict, school_ids: dict, errors: list[Ro
 
 
 @transaction.atomic
-def contexts_import(
-    *,
-    file: IO[bytes],
-    file_name: str,
-    user: User | None = None,
-    dry_run: bool = False,
-    progress: Callable[[int, str], None] | None = None,
-) -> ImportSummary:
-    table = read_table(file, CONTEXT_COLUMNS)
+def contexts_import(*, upload: ImportUpload) -> ImportSummary:
+    table = read_table(upload.file, CONTEXT_COLUMNS)
     errors = list(table.errors)
     codes = {v["code"] for _, v in table.rows if v.get("code")}
     school_ids = dict(School.objects.filter(code__in=codes).values_list("code", "pk"))
@@ -242,39 +218,31 @@ def contexts_import(
         )
     }
     keys = [(school_ids[v["code"]], v["year"]) for _, v in table.rows]
-    summary = summary_counted(
-        kind=ImportBatch.Kind.CONTEXT,
-        file_name=file_name,
+    summary = upload.summary_counted(
         rows=len(table.rows),
         updated=sum(1 for k in keys if k in existing),
-        dry_run=dry_run,
     )
     differences = _keep_verified_values(table.rows, keys, existing)
     if differences:
         summary.extra["differences"] = differences
-    if dry_run:
+    if upload.dry_run:
         return summary
 
-    batch = batch_create(
-        kind=ImportBatch.Kind.CONTEXT, file=file, file_name=file_name, user=user, rows=summary.rows
-    )
+    batch = upload.batch_create(rows=summary.rows)
     fields = [key for key, _ in CONTEXT_COUNT_COLUMNS] + ["accreditation_suspended", *MEDAL_FIELDS]
-    new: list[SchoolContext] = []
-    changed: list[SchoolContext] = []
+    records: list[SchoolContext] = []
     for key, (_, values) in zip(keys, table.rows, strict=True):
         context = existing.get(key) or SchoolContext(school_id=key[0], year=key[1])
         for name in fields:
             setattr(context, name, values.get(name))
         context.import_batch = batch
-        (changed if context.pk else new).append(context)
+        records.append(context)
     rows_save_with_history(
         model=SchoolContext,
-        new=new,
-        changed=changed,
+        records=records,
         fields=[*fields, "import_batch"],
         batch=batch,
         summary=summary,
-        user=user,
     )
     return summary
 

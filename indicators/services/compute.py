@@ -10,6 +10,7 @@ overrides are separate rows and stay.
 import json
 from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from itertools import chain, repeat
 
 from django.contrib.auth.models import User
@@ -80,6 +81,55 @@ def statuses_compute(
     if not 2000 <= year <= 2100:
         raise ValueError(BAD_YEAR)
     _report(progress, 5, "Загрузка данных…")
+    basis = _basis(year)
+    schools = {
+        row[0]: row[1:]
+        for row in School.objects.order_by().values_list(
+            "id", "municipality__name", "settlement", *calc.SCHOOL_FLAGS
+        )
+    }
+    with _grouping_memory():
+        sums, contexts = _result_sums(basis.years), _contexts(basis.years)
+    _report(progress, 25, "Расчёт показателей и индексов…")
+    by_year = {
+        y: calc.evaluate_year(
+            schools=schools,
+            sums=sums[y],
+            contexts=contexts[y],
+            rules=basis.rules,
+            catalogue=basis.specs,
+            results_only=y != year,
+        )
+        for y in basis.years
+    }
+    del sums, contexts, schools
+    _report(progress, 60, "Запись результатов…")
+    with transaction.atomic():
+        run = _write(basis, by_year, user)
+    _report(
+        progress,
+        100,
+        f"Расчёт {formatting.school_year(year)} завершён: ШНОР — {run.low_results_count}, "
+        f"ШНСУ — {run.unfavourable_count}.",
+    )
+    return run
+
+
+@dataclass(frozen=True)
+class _Basis:
+    """What the computation of `year` rests on: the rules version in force (`rules_model`, read into
+    `rules`), the years its ШНОР rule looks at (the n years up to `year`), the indicator catalogue and
+    its specs for indicators.computation."""
+
+    year: int
+    rules_model: MethodologyRules
+    rules: calc.Rules
+    years: list[int]
+    catalogue: dict[str, Indicator]
+    specs: list[calc.Spec]
+
+
+def _basis(year: int) -> _Basis:
     catalogue = _catalogue()
     specs = [
         calc.Spec(
@@ -94,46 +144,7 @@ def statuses_compute(
     rules_model = rules_for_year(year)
     rules = calc.Rules.from_model(rules_model)
     years = list(range(year - rules.n + 1, year + 1))
-    schools = {
-        row[0]: row[1:]
-        for row in School.objects.order_by().values_list(
-            "id", "municipality__name", "settlement", *calc.SCHOOL_FLAGS
-        )
-    }
-    with _grouping_memory():
-        sums, contexts = _result_sums(years), _contexts(years)
-    _report(progress, 25, "Расчёт показателей и индексов…")
-    by_year = {
-        y: calc.evaluate_year(
-            schools=schools,
-            sums=sums[y],
-            contexts=contexts[y],
-            rules=rules,
-            catalogue=specs,
-            results_only=y != year,
-        )
-        for y in years
-    }
-    del sums, contexts, schools
-    _report(progress, 60, "Запись результатов…")
-    with transaction.atomic():
-        run = _write(
-            year=year,
-            user=user,
-            rules_model=rules_model,
-            rules=rules,
-            by_year=by_year,
-            years=years,
-            catalogue=catalogue,
-            specs=specs,
-        )
-    _report(
-        progress,
-        100,
-        f"Расчёт {formatting.school_year(year)} завершён: ШНОР — {run.low_results_count}, "
-        f"ШНСУ — {run.unfavourable_count}.",
-    )
-    return run
+    return _Basis(year, rules_model, rules, years, catalogue, specs)
 
 
 def _catalogue() -> dict[str, Indicator]:
@@ -201,9 +212,8 @@ def _raw_rows(queryset):
             yield from rows
 
 
-def _write(
-    *, year: int, user: User, rules_model, rules, by_year: dict, years, catalogue, specs
-) -> ComputationRun:
+def _write(basis: _Basis, by_year: dict, user: User | None) -> ComputationRun:
+    year, rules_model = basis.year, basis.rules_model
     current = by_year[year]
     IndicatorValue.objects.filter(year=year).delete()
     SchoolStatus.objects.filter(year=year).delete()
@@ -215,10 +225,12 @@ def _write(
         started_at=timezone.now(),
         started_by=user if getattr(user, "pk", None) else None,
     )
-    ids = {code: indicator.pk for code, indicator in catalogue.items()}
-    low_results = _low_results(current, by_year, years)
+    ids = {code: indicator.pk for code, indicator in basis.catalogue.items()}
+    low_results = _low_results(current, by_year, basis.years)
     flags = objectivity_compute(run=run, rules_model=rules_model)
-    statuses = _status_rows(run.pk, year, current, by_year, years, rules, specs, low_results, flags)
+    statuses = _status_rows(
+        run.pk, year, current, by_year, basis.years, basis.rules, basis.specs, low_results, flags
+    )
     if connection.vendor == "postgresql":
         pgcopy.copy_binary(
             model=IndicatorValue, columns=VALUE_COLUMNS, rows=_value_records(run.pk, year, current, ids)
@@ -227,7 +239,9 @@ def _write(
     else:
         insert_rows(model=IndicatorValue, columns=VALUE_COLUMNS, rows=_value_rows(run.pk, year, current, ids))
         insert_rows(model=SchoolStatus, columns=STATUS_COLUMNS, rows=statuses)
-    insert_rows(model=PopulationStat, columns=STAT_COLUMNS, rows=_stat_rows(run.pk, year, current, specs))
+    insert_rows(
+        model=PopulationStat, columns=STAT_COLUMNS, rows=_stat_rows(run.pk, year, current, basis.specs)
+    )
     run.finished_at = timezone.now()
     run.schools = len(current.sids)
     run.low_results_count = sum(low_results)

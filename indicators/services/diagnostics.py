@@ -9,30 +9,20 @@ to the file's ImportBatch.
 """
 
 import re
-from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import IO
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from schools.errors import ValidationFailed
-from schools.importing import (
-    ImportSummary,
-    batch_create,
-    require_no_errors,
-    rows_save_with_history,
-    summary_counted,
-)
-from schools.models import ImportBatch, School
+from schools.importing import ImportSummary, ImportUpload, require_no_errors, rows_save_with_history
+from schools.models import School
 from schools.tabular import Column, RowError, normalise_header, parse_academic_year, parse_decimal, read_table
 
 from ..defaults import TEACHER_BANDS_INVALID
 from ..models import Subject, TeacherDiagnostic, TeacherLevelRules
 from .results import normalise_name
-
-KIND = ImportBatch.Kind.TEACHER_DIAGNOSTICS
 
 TEACHER_DIAGNOSTIC_COLUMNS = [
     Column("code", "Код ОО", required=True),
@@ -144,16 +134,9 @@ def _scrubbed(errors: list[RowError]) -> list[RowError]:
 
 
 @transaction.atomic
-def teacher_diagnostics_import(
-    *,
-    file: IO[bytes],
-    file_name: str,
-    user: User | None = None,
-    dry_run: bool = False,
-    progress: Callable[[int, str], None] | None = None,
-) -> ImportSummary:
+def teacher_diagnostics_import(*, upload: ImportUpload) -> ImportSummary:
     """Import a teacher diagnostics file; raises ImportFailed with every error and then changes nothing."""
-    table = read_table(file, TEACHER_DIAGNOSTIC_COLUMNS, refuse_header=name_column_reason)
+    table = read_table(upload.file, TEACHER_DIAGNOSTIC_COLUMNS, refuse_header=name_column_reason)
     errors = _scrubbed(table.errors)
     codes = {v["code"] for _, v in table.rows if v.get("code")}
     school_ids = dict(School.objects.filter(code__in=codes).values_list("code", "pk"))
@@ -183,19 +166,12 @@ def teacher_diagnostics_import(
             school_id__in={k[0] for k in keys}, year__in={k[1] for k in keys}
         )
     }
-    summary = summary_counted(
-        kind=KIND,
-        file_name=file_name,
-        rows=len(table.rows),
-        updated=sum(1 for k in keys if k in existing),
-        dry_run=dry_run,
-    )
-    if dry_run:
+    summary = upload.summary_counted(rows=len(table.rows), updated=sum(1 for k in keys if k in existing))
+    if upload.dry_run:
         return summary
 
-    batch = batch_create(kind=KIND, file=file, file_name=file_name, user=user, rows=summary.rows)
-    new: list[TeacherDiagnostic] = []
-    changed: list[TeacherDiagnostic] = []
+    batch = upload.batch_create(rows=summary.rows)
+    records: list[TeacherDiagnostic] = []
     now = timezone.now()
     for key, (_, values) in zip(keys, table.rows, strict=True):
         diagnostic = existing.get(key) or TeacherDiagnostic(
@@ -203,15 +179,13 @@ def teacher_diagnostics_import(
         )
         diagnostic.score, diagnostic.max_score = _amount(values["score"]), _amount(values["max_score"])
         diagnostic.import_batch, diagnostic.updated_at = batch, now
-        (changed if diagnostic.pk else new).append(diagnostic)
+        records.append(diagnostic)
     rows_save_with_history(
         model=TeacherDiagnostic,
-        new=new,
-        changed=changed,
+        records=records,
         fields=["score", "max_score", "import_batch", "updated_at"],
         batch=batch,
         summary=summary,
-        user=user,
     )
     return summary
 

@@ -12,17 +12,15 @@ upserts are followed by one INSERT … SELECT that writes the history rows of ev
 import functools
 import operator
 import re
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from typing import IO, Any
+from typing import Any
 
-from django.contrib.auth.models import User
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from schools import formatting
-from schools.importing import ImportSummary, batch_create, require_no_errors
-from schools.models import ImportBatch, School
+from schools.importing import ImportSummary, ImportUpload, require_no_errors
+from schools.models import School
 from schools.tabular import (
     Column,
     RowError,
@@ -328,40 +326,24 @@ class _Writer:
         self.db.dec_thread_sharing()
 
 
-def _report(progress: Callable | None, percent: int, message: str) -> None:
-    if progress:
-        progress(percent, message)
-
-
 @transaction.atomic
-def results_import(
-    *,
-    file: IO[bytes],
-    file_name: str,
-    user: User | None = None,
-    dry_run: bool = False,
-    progress: Callable[[int, str], None] | None = None,
-) -> ImportSummary:
+def results_import(*, upload: ImportUpload) -> ImportSummary:
     """Import a results file; raises ImportFailed with every row error and then changes nothing."""
     school_ids = dict(School.objects.values_list("code", "pk"))
     subjects = {normalise_name(name): pk for name, pk in Subject.objects.values_list("name", "pk")}
     taken_slugs = set(Subject.objects.values_list("code", flat=True))
-    if not dry_run:
+    if not upload.dry_run:
         seed_procedures()
     procedure_ids = dict(Procedure.objects.values_list("code", "pk"))
-    batch = (
-        None
-        if dry_run
-        else batch_create(kind=ImportBatch.Kind.RESULTS, file=file, file_name=file_name, user=user, rows=0)
-    )
+    batch = None if upload.dry_run else upload.batch_create(rows=0)
     before = AssessmentResult.objects.count()
     writer = _Writer(batch_id=batch.pk if batch else None)
     try:
-        rows, seen = _read_and_write(file, writer, school_ids, subjects, taken_slugs, procedure_ids, progress)
+        rows, seen = _read_and_write(upload, writer, school_ids, subjects, taken_slugs, procedure_ids)
     finally:
         writer.close()
-    summary = ImportSummary(kind=ImportBatch.Kind.RESULTS, file_name=file_name, rows=rows, dry_run=dry_run)
-    if dry_run:
+    summary = ImportSummary(kind=upload.kind, file_name=upload.file_name, rows=rows, dry_run=upload.dry_run)
+    if upload.dry_run:
         summary.updated = _existing_count(seen, school_ids, subjects, procedure_ids)
     else:
         summary.updated = rows - (AssessmentResult.objects.count() - before)
@@ -370,30 +352,29 @@ def results_import(
         history_record_batch(
             model=AssessmentResult,
             batch_id=batch.pk,
-            user_id=getattr(user, "pk", None),
-            reason=f"Импорт файла «{file_name}»",
+            user_id=getattr(upload.user, "pk", None),
+            reason=f"Импорт файла «{upload.file_name}»",
         )
         summary.batch_id = batch.pk
     summary.created = rows - summary.updated
-    _report(progress, 100, summary.text())
+    upload.report(100, summary.text())
     return summary
 
 
 def _read_and_write(
-    file: IO[bytes],
+    upload: ImportUpload,
     writer: _Writer,
     school_ids: dict,
     subjects: dict,
     taken_slugs: set,
     procedure_ids: dict,
-    progress: Callable[[int, str], None],
 ) -> tuple[int, dict]:
     """Check every row of the file and hand the valid ones to `writer`; raises ImportFailed at the end."""
     seen: dict[tuple, int] = {}
     errors: list[RowError] = []
     rows = 0
-    _report(progress, 2, "Чтение файла…")
-    for row, values, cell_errors in iter_table(file, RESULT_COLUMNS):
+    upload.report(2, "Чтение файла…")
+    for row, values, cell_errors in iter_table(upload.file, RESULT_COLUMNS):
         rows += 1
         row_errors = list(cell_errors)
         procedure = check_row(row, values, school_ids, row_errors)
@@ -421,7 +402,7 @@ def _read_and_write(
                 subject_id = _subject_create(subject_name, key[3], subjects, taken_slugs)
             writer.add((school_ids[key[0]], key[1], procedure_ids[procedure], subject_id, key[4]), values)
         if rows % PROGRESS_EVERY == 0:
-            _report(progress, min(90, 5 + rows // 4000), f"Проверено строк: {rows}")
+            upload.report(min(90, 5 + rows // 4000), f"Проверено строк: {rows}")
     if rows == 0:
         errors.append(RowError(None, "", NO_ROWS))
     require_no_errors(errors)

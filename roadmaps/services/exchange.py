@@ -15,13 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from schools.exports import FORMULA_PREFIXES, Sheet, workbook_bytes
-from schools.importing import (
-    ImportSummary,
-    batch_create,
-    require_no_errors,
-    rows_save_with_history,
-    summary_counted,
-)
+from schools.importing import ImportSummary, ImportUpload, require_no_errors, rows_save_with_history
 from schools.models import ImportBatch
 from schools.tabular import (
     CellError,
@@ -154,7 +148,12 @@ TEXT_FIELDS = ("title", "term", "responsible", "result", "section", "notes")
 def roadmap_items_import(
     *, roadmap: Roadmap, file: IO[bytes], file_name: str, user: User | None = None, dry_run: bool = False
 ) -> ImportSummary:
-    """Import items into `roadmap` from an xlsx. Raises ImportFailed with every error; writes nothing then."""
+    """Import items into `roadmap` from an xlsx. Raises ImportFailed with every error; writes nothing then.
+
+    Run from one roadmap's page rather than the import registry, hence its own signature."""
+    upload = ImportUpload(
+        kind=ImportBatch.Kind.ROADMAP, file=file, file_name=file_name, user=user, dry_run=dry_run
+    )
     table = read_table(file, ROADMAP_COLUMNS, header_marker=HEADER_MARKER)
     errors = list(table.errors)
     unreadable = {(e.row, e.column) for e in table.errors}
@@ -166,17 +165,14 @@ def roadmap_items_import(
 
     # Archived items too: numbers are unique over them, and a row with such a number updates the item.
     existing = {item.number: item for item in RoadmapItem.all_objects.filter(roadmap=roadmap)}
-    summary = summary_counted(
-        kind=ImportBatch.Kind.ROADMAP,
-        file_name=file_name,
+    summary = upload.summary_counted(
         rows=len(table.rows),
         updated=sum(1 for _, v in table.rows if v["number"] in existing),
-        dry_run=dry_run,
     )
     if dry_run:
         return summary
     with transaction.atomic():
-        _write(roadmap, table.rows, existing, directions, file, file_name, user, summary)
+        _write(roadmap, table.rows, existing, directions, upload, summary)
     return summary
 
 
@@ -208,11 +204,9 @@ def _check_row(row, values, errors, unreadable, directions, seen) -> None:
             errors.extend(RowError(row, "Дата выполнения", message) for message in error.messages)
 
 
-def _write(roadmap, rows, existing, directions, file: IO[bytes], file_name: str, user: User, summary) -> None:
+def _write(roadmap, rows, existing, directions, upload: ImportUpload, summary) -> None:
     stages = {s.number: s for s in CycleStage.objects.all()}
-    batch = batch_create(
-        kind=ImportBatch.Kind.ROADMAP, file=file, file_name=file_name, user=user, rows=summary.rows
-    )
+    batch = upload.batch_create(rows=summary.rows)
     fields = [
         *TEXT_FIELDS,
         "stage",
@@ -225,8 +219,7 @@ def _write(roadmap, rows, existing, directions, file: IO[bytes], file_name: str,
         "import_batch",
         "version",
     ]
-    new: list[RoadmapItem] = []
-    changed: list[RoadmapItem] = []
+    records: list[RoadmapItem] = []
     for position, (_, values) in enumerate(rows, start=1):
         item = existing.get(values["number"]) or RoadmapItem(roadmap=roadmap, number=values["number"])
         for name in TEXT_FIELDS:
@@ -241,9 +234,13 @@ def _write(roadmap, rows, existing, directions, file: IO[bytes], file_name: str,
         item.import_batch = batch
         if item.pk:
             item.version += 1  # a form opened before the import is now stale (schools.versioning)
-        (changed if item.pk else new).append(item)
+        records.append(item)
     rows_save_with_history(
-        model=RoadmapItem, new=new, changed=changed, fields=fields, batch=batch, summary=summary, user=user
+        model=RoadmapItem,
+        records=records,
+        fields=fields,
+        batch=batch,
+        summary=summary,
     )
 
 

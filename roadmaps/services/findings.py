@@ -4,7 +4,7 @@
 from monitoring.models import CardAnswer, ExpertCard
 
 from ..models import Recommendation
-from .core import recommendation_draft_once
+from .recommendations import recommendation_draft_once
 
 SHNOR_DIRECTION = "1.2"  # «Система работы со ШНОР и ШНСУ» (DESIGN §4.1)
 

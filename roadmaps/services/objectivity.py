@@ -16,7 +16,8 @@ from schools.models import School
 
 from ..models import CycleStage, Direction, Recommendation, Roadmap, RoadmapItem
 from ..sources import recommendation_source_text
-from .core import _require_staff, recommendation_draft_once, roadmap_item_save, roadmap_save
+from .core import _require_staff, roadmap_item_save, roadmap_save
+from .recommendations import recommendation_draft_once
 
 OBJECTIVITY_DIRECTION = "2.1"  # «Система обеспечения объективности процедур оценки качества…» (§4.1)
 MEASURES_STAGE = 5  # «Меры и управленческие решения»

@@ -10,7 +10,8 @@ from django.urls import reverse
 from roadmaps import services
 from roadmaps.api.views import DECISION_NOT_DELETED, ITEM_NOT_DELETED, RECOMMENDATION_NOT_DELETED
 from roadmaps.models import ItemStatus, Recommendation, Roadmap, RoadmapItem
-from roadmaps.services.core import ITEM_ALREADY_ARCHIVED, ITEM_CLOSED_FOR_PRINCIPAL, RECOMMENDATION_CLOSED
+from roadmaps.services.core import ITEM_ALREADY_ARCHIVED, ITEM_CLOSED_FOR_PRINCIPAL
+from roadmaps.services.recommendations import RECOMMENDATION_CLOSED
 from schools.audit import audit_entries
 from tests.factories import api_client
 from tests.roadmaps.factories import (

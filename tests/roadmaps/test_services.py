@@ -7,7 +7,7 @@ from django.utils import timezone
 from indicators.models import ComputationRun, SchoolStatus
 from roadmaps.models import CycleStage, ItemStatus, Recommendation, Roadmap, RoadmapItem
 from roadmaps.services import recommendation_create
-from roadmaps.services.core import RECOMMENDATION_ONE_ADDRESSEE
+from roadmaps.services.recommendations import RECOMMENDATION_ONE_ADDRESSEE
 from tests.roadmaps.factories import RoadmapFactory
 
 

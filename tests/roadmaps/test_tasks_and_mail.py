@@ -5,7 +5,7 @@ from datetime import date
 from django.core import mail
 
 from roadmaps.models import Recommendation
-from roadmaps.services.core import recommendation_save
+from roadmaps.services.recommendations import recommendation_save
 from schools.panels import tasks_for
 
 TODAY = date(2026, 3, 2)
