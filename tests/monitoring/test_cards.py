@@ -27,7 +27,8 @@ from monitoring.services.cards import (
     REJECT_NEEDS_COMMENT,
     STAFF_ONLY,
 )
-from tests.monitoring.factories import BUILTIN_CRITERION_CODES, make_campaign, result, save_new_card
+from tests.indicators.factories import result
+from tests.monitoring.factories import BUILTIN_CRITERION_CODES, make_campaign, save_new_card
 
 S = ExpertCard.Status
 BEFORE = date(2026, 9, 1)  # before the self-assessment deadline 30.09.2026
