@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core import mail
 
+from monitoring.demo import RESULT_ROWS
 from monitoring.models import CardAnswer, CardChange, ExpertCard
 from monitoring.services import (
     CardConflict,
@@ -276,16 +277,7 @@ def test_return_for_revision_reopens_mails_the_principal_and_resets_changed_verd
 )
 def test_verified_score_and_level(school_a, principal_a, inspector, confirmed, level):
     for year, mark2 in ((2024, 5), (2025, 4)):  # section 1 needs data in both years to be confirmable
-        for procedure, subject, grade in (
-            ("EGE", "russian", 11),
-            ("EGE", "math", 11),
-            ("OGE", "russian", 9),
-            ("OGE", "math", 9),
-            ("VPR", "russian", 5),
-            ("VPR", "russian", 6),
-            ("VPR", "math", 5),
-            ("VPR", "math", 6),
-        ):
+        for procedure, subject, grade in RESULT_ROWS:
             result(
                 school_a,
                 year,
