@@ -81,3 +81,12 @@ def submit_claims_in_form(client, card, *, link):
         {"a-2.3-claimed": "on", "a-2.3-evidence": link, "a-3.1-claimed": "on", "a-3.1-evidence": link},
     )
 
+
+def post_verdicts(client, card, *, version, verdicts: dict, comments: dict | None = None):
+    """The verifier's plain-form verdicts on `card` at `version`: `verdicts` and `comments` by criterion."""
+    fields = {f"verdict-{code}": verdict for code, verdict in verdicts.items()}
+    fields |= {f"vcomment-{code}": comment for code, comment in (comments or {}).items()}
+    return client.post(
+        reverse("monitoring:card-verdicts", args=[card.pk]),
+        {"version": version, "verdict-codes": list(verdicts), **fields},
+    )

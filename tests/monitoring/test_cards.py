@@ -317,13 +317,16 @@ def test_verified_score_and_level(school_a, principal_a, inspector, confirmed, l
     assert (verified.self_score, verified.score, verified.level) == (17, confirmed, level)
 
 
+def _page_save(card, user, answers):
+    """The card page's save at version 1 before the deadline: keeps the valid fields, reports the others."""
+    return card_save_valid_fields(card_id=card.pk, user=user, version=1, today=BEFORE, answers=answers)
+
+
 def test_page_save_keeps_every_valid_field_and_reports_the_invalid_one(card, principal_a):
-    saved, errors = card_save_valid_fields(
-        card_id=card.pk,
-        user=principal_a,
-        version=1,
-        today=BEFORE,
-        answers=[
+    saved, errors = _page_save(
+        card,
+        principal_a,
+        [
             {"criterion": "2.3", "claimed": True, "evidence": "план.docx", "comment": "план есть"},
             {"criterion": "2.1", "numerator": "9", "denominator": "сто"},
             {"criterion": "2.4", "claimed": True, "evidence": LINK},
@@ -349,13 +352,8 @@ def test_page_save_keeps_every_valid_field_and_reports_the_invalid_one(card, pri
 
 
 def test_page_save_with_only_invalid_fields_writes_nothing(card, principal_a):
-    saved, errors = card_save_valid_fields(
-        card_id=card.pk,
-        user=principal_a,
-        version=1,
-        today=BEFORE,
-        answers=[{"criterion": "2.2", "numerator": "5", "denominator": "4"}],
-    )
+    answers = [{"criterion": "2.2", "numerator": "5", "denominator": "4"}]
+    saved, errors = _page_save(card, principal_a, answers)
     assert errors == {"2.2": {"numerator": "Числитель (5) больше знаменателя (4)."}}
     assert (_fresh(card).version, _fresh(card).status) == (1, S.NOT_STARTED)
     assert not CardChange.objects.filter(card=card, action=CardChange.Action.SAVED).exists()
@@ -364,12 +362,6 @@ def test_page_save_with_only_invalid_fields_writes_nothing(card, principal_a):
 def test_page_save_of_a_stale_version_is_a_conflict_and_writes_nothing(card, principal_a):
     _claim(card, principal_a, ["2.4"])
     with pytest.raises(CardConflict):
-        card_save_valid_fields(
-            card_id=card.pk,
-            user=principal_a,
-            version=1,
-            today=BEFORE,
-            answers=[{"criterion": "2.3", "comment": "вторая вкладка"}],
-        )
+        _page_save(card, principal_a, [{"criterion": "2.3", "comment": "вторая вкладка"}])
     assert CardAnswer.objects.get(card=card, criterion_code="2.3").comment == ""
     assert _fresh(card).version == 2
