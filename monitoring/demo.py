@@ -97,6 +97,8 @@ def _participants() -> list[int]:
     return sorted(set(ids))
 
 
+# One results row (procedure, subject, grade) for each set of results the computed criteria 1.1–1.12 of the
+# built-in card read (monitoring.reference.SECTION_1): with two years of them every criterion has a dynamic.
 RESULT_ROWS = [
     ("EGE", "russian", 11),
     ("EGE", "math-profile", 11),

@@ -150,38 +150,36 @@ def shnor_schools(*, year: int) -> list[School]:
 
 def _seed_roadmap(spec: dict, rows: list[dict], today: date) -> Roadmap:
     document_date = date.fromisoformat(spec["document_date"])
-    roadmap, _ = Roadmap.objects.update_or_create(
-        kind=Roadmap.Kind.MUNICIPAL,
-        title=spec["title"],
+    directions = {d.code: d for d in Direction.objects.all()}
+    items = []
+    for row in rows:
+        due, status, completed = _seed_schedule(row, document_date, today)
+        direction = directions.get(row["direction"] or "")
+        items.append(
+            {**row, "direction": direction, "due_date": due, "status": status, "completed_on": completed}
+        )
+    return _roadmap(
+        key={"kind": Roadmap.Kind.MUNICIPAL, "title": spec["title"]},
         defaults={
             "approved_by": spec["approved_by"],
             "document_number": spec["document_number"],
             "document_date": document_date,
             "period_start": document_date,
         },
+        directions=spec["directions"],
+        items=items,
     )
-    roadmap.directions.set(Direction.objects.filter(code__in=spec["directions"]))
+
+
+def _roadmap(*, key: dict, defaults: dict, directions: list[str], items: list[dict]) -> Roadmap:
+    """The roadmap found by `key` and updated with `defaults`, with its directions (codes) and its items in
+    order: RoadmapItem fields, "number" finds the item and "stage" is the number of the cycle stage."""
+    roadmap, _ = Roadmap.objects.update_or_create(**key, defaults=defaults)
+    roadmap.directions.set(Direction.objects.filter(code__in=directions))
     stages = {s.number: s for s in CycleStage.objects.all()}
-    directions = {d.code: d for d in Direction.objects.all()}
-    for position, row in enumerate(rows, start=1):
-        due, status, completed = _seed_schedule(row, document_date, today)
-        RoadmapItem.objects.update_or_create(
-            roadmap=roadmap,
-            number=row["number"],
-            defaults={
-                "stage": stages[row["stage"]],
-                "direction": directions.get(row["direction"] or ""),
-                "section": row["section"],
-                "title": row["title"],
-                "term": row["term"],
-                "responsible": row["responsible"],
-                "result": row["result"],
-                "position": position,
-                "due_date": due,
-                "status": status,
-                "completed_on": completed,
-            },
-        )
+    for position, item in enumerate(items, start=1):
+        fields = {**item, "stage": stages[item["stage"]], "position": position}
+        RoadmapItem.objects.update_or_create(roadmap=roadmap, number=fields.pop("number"), defaults=fields)
     return roadmap
 
 
@@ -203,22 +201,9 @@ def _seed_schedule(row: dict, approved: date, today: date) -> tuple[date | None,
 
 
 def _programme(school: School, index: int, today: date) -> Roadmap:
-    roadmap, _ = Roadmap.objects.update_or_create(
-        kind=Roadmap.Kind.SCHOOL,
-        school=school,
-        period_start=PROGRAMME_START,
-        defaults={
-            "title": f"Программа помощи «{school.display_name}» на 2025/2026 учебный год",
-            "approved_by": "Приказ управления образования",
-            "document_number": f"{301 + index}-о",
-            "document_date": date(2025, 9, 15),
-            "period_end": PROGRAMME_END,
-        },
-    )
-    roadmap.directions.set(Direction.objects.filter(code__in=["1.2", "2.3"]))
-    stages = {s.number: s for s in CycleStage.objects.all()}
     direction = Direction.objects.filter(code="1.2").first()
     horizon = today + timedelta(days=14)
+    items = []
     for position, (stage, title, term, responsible, result, due) in enumerate(PROGRAMME_ITEMS, start=1):
         lagging = index % 2 == 0 and position in (4, 5)  # every other school falls behind on two measures
         if due < today and not lagging:
@@ -227,24 +212,33 @@ def _programme(school: School, index: int, today: date) -> Roadmap:
         else:
             status = ItemStatus.IN_PROGRESS if (due <= horizon or lagging) else ItemStatus.PLANNED
             completed, evidence = None, []
-        RoadmapItem.objects.update_or_create(
-            roadmap=roadmap,
-            number=str(position),
-            defaults={
-                "stage": stages[stage],
+        items.append(
+            {
+                "number": str(position),
+                "stage": stage,
                 "direction": direction,
                 "title": title,
                 "term": term,
                 "responsible": responsible,
                 "result": result,
                 "due_date": due,
-                "position": position,
                 "status": status,
                 "completed_on": completed,
                 "evidence": evidence,
-            },
+            }
         )
-    return roadmap
+    return _roadmap(
+        key={"kind": Roadmap.Kind.SCHOOL, "school": school, "period_start": PROGRAMME_START},
+        defaults={
+            "title": f"Программа помощи «{school.display_name}» на 2025/2026 учебный год",
+            "approved_by": "Приказ управления образования",
+            "document_number": f"{301 + index}-о",
+            "document_date": date(2025, 9, 15),
+            "period_end": PROGRAMME_END,
+        },
+        directions=["1.2", "2.3"],
+        items=items,
+    )
 
 
 def _recommendations(schools: list[School], today: date) -> list[Recommendation]:
@@ -281,8 +275,6 @@ def _recommendations(schools: list[School], today: date) -> list[Recommendation]
                 source_kind=Recommendation.SourceKind.INDICATOR,
                 due_date=date(2025, 12, 15),
                 direction=direction,
-                answer="",
-                answer_evidence=[],
             )
         )
     made.append(
@@ -297,8 +289,6 @@ def _recommendations(schools: list[School], today: date) -> list[Recommendation]
             source_kind=Recommendation.SourceKind.INDICATOR,
             due_date=None,
             direction=Direction.objects.filter(code="2.1").first(),
-            answer="",
-            answer_evidence=[],
         )
     )
     made.append(
@@ -309,14 +299,15 @@ def _recommendations(schools: list[School], today: date) -> list[Recommendation]
             source_kind=Recommendation.SourceKind.LIST,
             due_date=None,
             direction=direction,
-            answer="",
-            answer_evidence=[],
         )
     )
     return made
 
 
-def _recommendation(key: dict, *, answer: str, answer_evidence: list, **fields) -> Recommendation:
+def _recommendation(
+    key: dict, *, answer: str = "", answer_evidence: list | None = None, **fields
+) -> Recommendation:
+    """The recommendation found by `key` and the demo year, sent, or answered when `answer` is given."""
     recommendation, _ = Recommendation.objects.update_or_create(
         **key,
         year=YEAR,
@@ -325,7 +316,7 @@ def _recommendation(key: dict, *, answer: str, answer_evidence: list, **fields) 
     )
     if answer:
         recommendation.answer = answer
-        recommendation.answer_evidence = answer_evidence
+        recommendation.answer_evidence = answer_evidence or []
         recommendation.status = Recommendation.Status.ANSWERED
         recommendation.answered_at = recommendation.answered_at or timezone.now()
         recommendation.save()
@@ -338,90 +329,71 @@ def _decisions(schools: list[School], recommendations: list[Recommendation]) -> 
         by_ref.setdefault(r.source_ref, []).append(r)
     village = [s for s in schools if s.settlement == School.Settlement.VILLAGE][:3]
     specs = [
-        (
-            ManagementDecision.Kind.TRAINING,
-            YEAR,
-            "Направить учителей русского языка и математики ШНОР на курсы повышения квалификации по работе с детьми "
-            "с риском учебной неуспешности",
-            "245-о",
-            date(2025, 10, 10),
-            "Мастрюкова Л.И.",
-            "ИМЦ, руководители ШНОР",
-            date(2026, 3, 31),
-            ItemStatus.IN_PROGRESS,
-            schools,
-            by_ref.get(f"indicator:vpr_fail_share:{YEAR}", []),
-        ),
-        (
-            ManagementDecision.Kind.METHODICAL,
-            YEAR,
-            "Закрепить за каждой ШНОР школу-наставника с высокими результатами (модель «ШНОР – школа с высокими "
-            "результатами»)",
-            "252-о",
-            date(2025, 9, 25),
-            "Доценко Т.И.",
-            "ИМЦ, руководители школ-наставников",
-            date(2025, 11, 1),
-            ItemStatus.DONE,
-            schools,
-            by_ref.get(f"list:low_results:{YEAR}", []),
-        ),
-        (
-            ManagementDecision.Kind.FINANCIAL,
-            YEAR,
-            "Выделить средства на компьютерное оснащение кабинетов и устойчивый доступ в интернет сельским ШНОР",
-            "19-ф",
-            date(2025, 11, 20),
-            "Начальник управления образования",
-            "Бухгалтерия, руководители ОО",
-            date(2026, 5, 31),
-            ItemStatus.PLANNED,
-            village,
-            [],
-        ),
-        (
-            ManagementDecision.Kind.METHODICAL,
-            YEAR - 1,
-            "Провести выездные методические консультации ИМЦ в школах с низкими результатами",
-            "198-о",
-            date(2024, 10, 1),
-            "Мастрюкова Л.И.",
-            "ИМЦ",
-            date(2025, 4, 30),
-            ItemStatus.DONE,
-            schools,
-            [],
-        ),
+        {
+            "kind": ManagementDecision.Kind.TRAINING,
+            "year": YEAR,
+            "title": "Направить учителей русского языка и математики ШНОР на курсы повышения квалификации по "
+            "работе с детьми с риском учебной неуспешности",
+            "document_number": "245-о",
+            "document_date": date(2025, 10, 10),
+            "responsible": "Мастрюкова Л.И.",
+            "participants": "ИМЦ, руководители ШНОР",
+            "deadline": date(2026, 3, 31),
+            "status": ItemStatus.IN_PROGRESS,
+            "schools": schools,
+            "recommendations": by_ref.get(f"indicator:vpr_fail_share:{YEAR}", []),
+        },
+        {
+            "kind": ManagementDecision.Kind.METHODICAL,
+            "year": YEAR,
+            "title": "Закрепить за каждой ШНОР школу-наставника с высокими результатами (модель «ШНОР – школа с "
+            "высокими результатами»)",
+            "document_number": "252-о",
+            "document_date": date(2025, 9, 25),
+            "responsible": "Доценко Т.И.",
+            "participants": "ИМЦ, руководители школ-наставников",
+            "deadline": date(2025, 11, 1),
+            "status": ItemStatus.DONE,
+            "schools": schools,
+            "recommendations": by_ref.get(f"list:low_results:{YEAR}", []),
+        },
+        {
+            "kind": ManagementDecision.Kind.FINANCIAL,
+            "year": YEAR,
+            "title": "Выделить средства на компьютерное оснащение кабинетов и устойчивый доступ в интернет "
+            "сельским ШНОР",
+            "document_number": "19-ф",
+            "document_date": date(2025, 11, 20),
+            "responsible": "Начальник управления образования",
+            "participants": "Бухгалтерия, руководители ОО",
+            "deadline": date(2026, 5, 31),
+            "status": ItemStatus.PLANNED,
+            "schools": village,
+            "recommendations": [],
+        },
+        {
+            "kind": ManagementDecision.Kind.METHODICAL,
+            "year": YEAR - 1,
+            "title": "Провести выездные методические консультации ИМЦ в школах с низкими результатами",
+            "document_number": "198-о",
+            "document_date": date(2024, 10, 1),
+            "responsible": "Мастрюкова Л.И.",
+            "participants": "ИМЦ",
+            "deadline": date(2025, 4, 30),
+            "status": ItemStatus.DONE,
+            "schools": schools,
+            "recommendations": [],
+        },
     ]
+    direction = Direction.objects.filter(code="1.2").first()
     decisions = []
-    for (
-        kind,
-        year,
-        title,
-        number,
-        doc_date,
-        responsible,
-        participants,
-        deadline,
-        status,
-        linked,
-        recs,
-    ) in specs:
+    for spec in specs:
+        fields = {**spec, "direction": direction}
+        schools_linked, recs = fields.pop("schools"), fields.pop("recommendations")
         decision, _ = ManagementDecision.objects.update_or_create(
-            title=title,
-            year=year,
-            defaults={
-                "kind": kind,
-                "document_number": number,
-                "document_date": doc_date,
-                "responsible": responsible,
-                "participants": participants,
-                "deadline": deadline,
-                "status": status,
-                "direction": Direction.objects.filter(code="1.2").first(),
-            },
+            title=fields.pop("title"), year=fields.pop("year"), defaults=fields
         )
-        decision.schools.set(linked)
+        decision.schools.set(schools_linked)
         decision.recommendations.set(recs)
         decisions.append(decision)
     return decisions

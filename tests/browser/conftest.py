@@ -232,6 +232,11 @@ def login(page, portal, username: str, password: str = DEMO_PASSWORD) -> None:
     assert "/accounts/login/" not in page.url, f"вход {username} не удался"
 
 
+def menu_link(page, name: str):
+    """The link `name` of the main menu."""
+    return page.get_by_role("navigation", name="Основное меню").get_by_role("link", name=name)
+
+
 def criterion(page, code):
     """The criterion `code` of the expert card on the page."""
     return page.locator(f"article[data-criterion='{code}']")
@@ -241,14 +246,14 @@ def open_my_card(page):
     """The principal of «СШ № 1» opens their expert card from the main menu."""
     from playwright.sync_api import expect
 
-    page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Экспертная карта").click()
+    menu_link(page, "Экспертная карта").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Экспертная карта: СШ № 1")
 
 
 def open_a_submitted_card(page) -> str:
     """From the main menu, the staff member opens a submitted card of the ШНОР campaign of 2025 (the demo
     has a 2025 campaign of every built-in template); returns the card's school."""
-    page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Мониторинг").click()
+    menu_link(page, "Мониторинг").click()
     page.locator("tbody tr").filter(has_text="2025/2026").filter(has_text=SHNOR).get_by_role(
         "link"
     ).first.click()

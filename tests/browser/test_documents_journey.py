@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import login, shot
+from .conftest import login, menu_link, shot
 
 pytestmark = pytest.mark.browser
 YEAR = "2025"
@@ -17,7 +17,7 @@ def test_inspector_drafts_and_signs_the_lists_order_and_the_approved_list_is_sho
     login(page, portal, "inspector")
     page.on("dialog", lambda dialog: dialog.accept())
 
-    page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Приказы").click()
+    menu_link(page, "Приказы").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Приказы и документы")
     page.get_by_role("link", name="Составить документ").first.click()
     page.get_by_label("Вид документа").select_option(label="Об утверждении списков ШНОР и ШНСУ")
@@ -42,7 +42,7 @@ def test_inspector_drafts_and_signs_the_lists_order_and_the_approved_list_is_sho
     expect(page.get_by_role("heading", name="Утверждённые списки и текущий расчёт")).to_be_visible()
     shot(page, "91-lists-order-signed")
 
-    page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Показатели").click()
+    menu_link(page, "Показатели").click()
     page.goto(portal(f"/indicators/?year={YEAR}"))
     note = page.get_by_role("note")
     expect(note).to_contain_text("Списки утверждены приказом № 01-03/482 от 01.09.2025")

@@ -5,14 +5,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import login, shot
+from .conftest import login, menu_link, shot
 
 pytestmark = pytest.mark.browser
 
 
 def test_inspector_computes_the_year_and_explains_why_a_school_is_on_the_list(page, portal):
     login(page, portal, "inspector")
-    page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Показатели").click()
+    menu_link(page, "Показатели").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Списки ШНОР и ШНСУ")
 
     # Run the computation of 2025/2026 and follow the job to its end.

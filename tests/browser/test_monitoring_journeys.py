@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import DOC, criterion, login, open_a_submitted_card, open_my_card, shot
+from .conftest import DOC, criterion, login, menu_link, open_a_submitted_card, open_my_card, shot
 
 pytestmark = pytest.mark.browser
 
@@ -102,7 +102,7 @@ def test_inspector_verifies_a_card_and_rejects_one_point_with_a_comment(page, po
     rejected_code = rejected.locator("xpath=ancestor::article").get_attribute("data-criterion")
     rejected.get_by_label("отклонить").check()
     page.get_by_role("button", name="Сохранить решения").click()
-    rejected = page.locator(f"article[data-criterion='{rejected_code}'] fieldset.verdict")
+    rejected = criterion(page, rejected_code).locator("fieldset.verdict")
     expect(rejected.get_by_text(REJECT_NEEDS_COMMENT_FRAGMENT)).to_be_visible()
     expect(page.locator(".message-error")).to_contain_text(f"Исправьте отмеченные критерии: {rejected_code}")
     shot(page, "41-verify-reject-needs-comment")
@@ -120,7 +120,7 @@ def test_inspector_verifies_a_card_and_rejects_one_point_with_a_comment(page, po
     expect(page.locator("[data-card-status]")).to_have_text("проверена")
     expect(score).to_have_text(re.compile(rf"^{count - 1} из 17"))
     expect(level).not_to_have_text("—")
-    article = page.locator(f"article[data-criterion='{rejected_code}']")
+    article = criterion(page, rejected_code)
     expect(article.get_by_text("отклонено")).to_be_visible()
     expect(article).to_contain_text("Приказ по ссылке не найден")
     shot(page, "42-verified")
@@ -136,8 +136,7 @@ def test_what_is_typed_before_the_autosave_script_arrives_is_saved_too(new_page,
     login(page, portal, "principal1")
     held = []
     page.route("**/js/card.js*", lambda route: held.append(route))
-    menu = page.get_by_role("navigation", name="Основное меню")
-    menu.get_by_role("link", name="Экспертная карта").click(no_wait_after=True)
+    menu_link(page, "Экспертная карта").click(no_wait_after=True)
     expect(page.get_by_role("heading", level=1)).to_have_text("Экспертная карта: СШ № 1")
     comment = criterion(page, "1.2").get_by_label("Комментарий")
     comment.fill("Набрано до загрузки скрипта")

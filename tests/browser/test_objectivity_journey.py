@@ -5,7 +5,7 @@ import pytest
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
-from .conftest import login, shot
+from .conftest import login, menu_link, shot
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def test_inspector_reads_the_objectivity_list_and_follows_up(page, portal, tmp_p
     portal.manage("compute", "--year", "2025")
 
     login(page, portal, "inspector")
-    page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Показатели").click()
+    menu_link(page, "Показатели").click()
     page.get_by_role("link", name="Признаки необъективности результатов").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "ОО с признаками необъективности результатов за 2025/2026 учебный год"

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import PHONE, login, shot
+from .conftest import PHONE, login, menu_link, shot
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +23,7 @@ report_publish(report_id=report.pk)
 
 def _build_annual_report(page, portal) -> str:
     portal.manage("compute", "--year", YEAR)  # precondition: the year's statuses (the inspector's journey)
-    page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Отчёты").click()
+    menu_link(page, "Отчёты").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Аналитические отчёты и документы")
     page.get_by_label("Вид отчёта").select_option(label="Аналитический отчёт ШНОР/ШНСУ")
     page.get_by_label("Учебный год").select_option(YEAR)

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import PHONE, login, shot
+from .conftest import PHONE, login, menu_link, shot
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,7 @@ def test_wrong_password_is_reported_in_russian_and_the_right_one_opens_the_dashb
 
 def test_staff_filters_sorts_and_opens_a_school(page, portal):
     login(page, portal, "inspector")
-    page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Школы").click()
+    menu_link(page, "Школы").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Образовательные организации")
 
     page.get_by_label("Тип поселения").select_option(label="село")
@@ -72,7 +72,5 @@ def test_school_page_on_a_phone_shows_the_table_as_labelled_rows(new_page, porta
     label = first_cell.evaluate("td => getComputedStyle(td, '::before').content")
     assert label == '"Учебный год"'
     page.get_by_text("Меню").click()
-    expect(
-        page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Моя школа")
-    ).to_be_visible()
+    expect(menu_link(page, "Моя школа")).to_be_visible()
     shot(page, "01-school-page-phone")

@@ -6,7 +6,7 @@ inspector runs the social-conditions monitoring and the principal fills their ca
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import login, shot
+from .conftest import criterion, login, shot
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +39,7 @@ def test_administrator_builds_a_template_the_inspector_runs_it_and_the_principal
     expect(page.locator(".stat").filter(has_text="подтверждено при проверке")).to_contain_text("7 из 8")
     level = page.locator(".stat").filter(has_text="степень эффективности").locator(".stat-value")
     expect(level).to_have_text("высокая")
-    rejected = page.locator("article[data-criterion='2.1']")
+    rejected = criterion(page, "2.1")
     expect(rejected).to_contain_text("отклонено")
     expect(rejected).to_contain_text("Обновления раздела не подтверждены журналом сайта")
     expect(page.get_by_role("button", name="Отправить на проверку")).to_have_count(0)
@@ -117,12 +117,7 @@ def _run_campaign(page, portal):
     page.goto(portal("/monitoring/campaigns/new/"))
     page.get_by_role("combobox", name="Шаблон карты").select_option(label="Проверка сайтов школ (версия 11)")
     page.get_by_label("Отчётный учебный год").select_option(label="2025/2026")
-    for label, value in (
-        ("Самооценка руководителя до", "2030-09-30"),
-        ("Контроль объективности до", "2030-10-15"),
-        ("Оценка эффективности до", "2030-11-01"),
-    ):
-        page.get_by_label(label).fill(value)
+    _fill_deadlines(page)
     page.get_by_label("Участники — по правилу шаблона").uncheck()  # the participant is chosen by hand
     page.get_by_role("button", name="Сохранить").click()
     expect(page.get_by_text("Мониторинг создан, участников: 0.")).to_be_visible()
@@ -136,8 +131,14 @@ def _run_campaign(page, portal):
     expect(row).to_contain_text("— из 8")
 
 
-def _criterion(page, code):
-    return page.locator(f"article[data-criterion='{code}']")
+def _fill_deadlines(page):
+    """The three stage deadlines of the new campaign form, all in 2030 so every stage stays open."""
+    for label, value in (
+        ("Самооценка руководителя до", "2030-09-30"),
+        ("Контроль объективности до", "2030-10-15"),
+        ("Оценка эффективности до", "2030-11-01"),
+    ):
+        page.get_by_label(label).fill(value)
 
 
 def _fill_and_send(page, portal):
@@ -146,46 +147,46 @@ def _fill_and_send(page, portal):
     expect(page.get_by_role("heading", level=1)).to_have_text("Экспертная карта: СШ № 1")
     expect(page.locator("[data-card-status]")).to_have_text("не начата")
 
-    choice = _criterion(page, "1.2")
+    choice = criterion(page, "1.2")
     choice.get_by_label("Вариант").select_option(label="полностью (2 балл.)")
     choice.get_by_label("Ссылки на подтверждающие документы").fill(f"{SITE}/reports")
-    flag = _criterion(page, "1.1")
+    flag = criterion(page, "1.1")
     flag.get_by_label("Заявляю балл по критерию").check()
     flag.get_by_label("Ссылки на подтверждающие документы").fill(f"{SITE}/kachestvo")
-    number = _criterion(page, "2.1")
+    number = criterion(page, "2.1")
     expect(number.get_by_label("Значение")).to_be_visible()
     number.get_by_label("Значение").fill("14")
     number.get_by_label("Ссылки на подтверждающие документы").fill(f"{SITE}/log")
-    share = _criterion(page, "2.2")
+    share = criterion(page, "2.2")
     share.get_by_label("Числитель").fill("9")
     share.get_by_label("Знаменатель").fill("10")
     expect(share.locator("[data-share-result]")).to_have_text("Доля 90,0\u00a0% — балл заявлен")
     share.get_by_label("Ссылки на подтверждающие документы").fill(f"{SITE}/docs")
-    _criterion(page, "2.3").get_by_label("Ссылка").fill(f"{SITE}/doklad")
-    computed = _criterion(page, "2.4")
+    criterion(page, "2.3").get_by_label("Ссылка").fill(f"{SITE}/doklad")
+    computed = criterion(page, "2.4")
     expect(computed).to_contain_text("Расчёт портала по контексту ОО:")
     expect(computed).to_contain_text("условие выполнено")
     computed.get_by_label("Заявляю балл по критерию").check()
-    _criterion(page, "2.5").get_by_label("Ответ").fill("Добавить версию для слабовидящих.")
+    criterion(page, "2.5").get_by_label("Ответ").fill("Добавить версию для слабовидящих.")
     # 2 + 1 (section 1, max 3) + 1 + 2 + 1 + 1 + 0 (section 2, max 5) = 8
     expect(page.locator("[data-claimed-total]").first).to_have_text("8")
 
     page.get_by_role("button", name="Сохранить черновик").click()
     expect(page.get_by_role("status").filter(has_text="Черновик сохранён.")).to_be_visible()
     expect(page.locator("[data-card-status]")).to_have_text("черновик")
-    expect(_criterion(page, "2.2").get_by_label("Числитель")).to_have_value("9")
-    expect(_criterion(page, "2.5").get_by_label("Ответ")).to_have_value("Добавить версию для слабовидящих.")
-    expect(_criterion(page, "1.2").get_by_label("Вариант")).to_have_value("full")
+    expect(criterion(page, "2.2").get_by_label("Числитель")).to_have_value("9")
+    expect(criterion(page, "2.5").get_by_label("Ответ")).to_have_value("Добавить версию для слабовидящих.")
+    expect(criterion(page, "1.2").get_by_label("Вариант")).to_have_value("full")
 
     page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Отправить на проверку").click()
     expect(page.get_by_text("Карта отправлена на проверку")).to_be_visible()
     expect(page.locator("[data-card-status]")).to_have_text("отправлена")
     expect(page.locator("[data-claimed-total]")).to_have_text("8")  # the self-assessment at the top
-    expect(_criterion(page, "2.1")).to_contain_text("значение 14")
-    expect(_criterion(page, "2.2")).to_contain_text("9 из 10")
-    expect(_criterion(page, "1.2")).to_contain_text("полностью")
-    expect(_criterion(page, "2.5")).to_contain_text("Добавить версию для слабовидящих.")
+    expect(criterion(page, "2.1")).to_contain_text("значение 14")
+    expect(criterion(page, "2.2")).to_contain_text("9 из 10")
+    expect(criterion(page, "1.2")).to_contain_text("полностью")
+    expect(criterion(page, "2.5")).to_contain_text("Добавить версию для слабовидящих.")
     shot(page, "63-built-template-card-submitted")
 
 
@@ -197,8 +198,8 @@ def _verify(page):
     page.get_by_role("button", name="Подтвердить совпадающие с расчётом (1)").click()  # 2.4
     expect(page.get_by_text("Подтверждено критериев, где заявка совпадает с расчётом: 1.")).to_be_visible()
     for code in ("1.2", "1.1", "2.2", "2.3"):
-        _criterion(page, code).get_by_label("подтвердить", exact=True).check()
-    rejected = _criterion(page, "2.1")
+        criterion(page, code).get_by_label("подтвердить", exact=True).check()
+    rejected = criterion(page, "2.1")
     rejected.get_by_label("отклонить", exact=True).check()
     rejected.get_by_label("Комментарий (обязателен при отклонении)").fill(
         "Обновления раздела не подтверждены журналом сайта."
@@ -222,12 +223,7 @@ def test_principal_fills_the_social_conditions_card(new_page, portal):
     )
     # The demo already has the 2025/2026 social monitoring (of the kedrovsky and ozyorsk schools).
     staff.get_by_label("Отчётный учебный год").select_option(label="2024/2025")
-    for label, value in (
-        ("Самооценка руководителя до", "2030-09-30"),
-        ("Контроль объективности до", "2030-10-15"),
-        ("Оценка эффективности до", "2030-11-01"),
-    ):
-        staff.get_by_label(label).fill(value)
+    _fill_deadlines(staff)
     staff.get_by_role("button", name="Сохранить").click()
     expect(staff.get_by_text("Мониторинг создан")).to_be_visible()
 
@@ -235,15 +231,15 @@ def test_principal_fills_the_social_conditions_card(new_page, portal):
     login(page, portal, "principal1")
     page.goto(portal("/monitoring/my/"))
     page.get_by_role("link", name="Социальный мониторинг", exact=False).first.click()
-    card = page.locator("article[data-criterion='1.1']")
+    card = criterion(page, "1.1")
     expect(card).to_contain_text("Численность обучающихся")
     card.get_by_label("Значение").fill("640")
-    page.locator("article[data-criterion='2.1']").get_by_label("Значение").fill("3")
+    criterion(page, "2.1").get_by_label("Значение").fill("3")
     expect(page.get_by_role("status").filter(has_text="Черновик")).to_contain_text(
         "Черновик сохранён", timeout=15_000
     )
     page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Отправить на проверку").click()
     expect(page.get_by_text("Карта отправлена на проверку")).to_be_visible()
-    expect(page.locator("article[data-criterion='1.1']")).to_contain_text("значение 640")
+    expect(criterion(page, "1.1")).to_contain_text("значение 640")
     shot(page, "62-social-card-submitted")

@@ -11,12 +11,12 @@ from documents import services
 from documents.contexts import calendar_events
 from documents.models import CalendarEvent
 from documents.rendering import render_ics
-from indicators.models import AssessmentResult, Procedure, Subject
 from monitoring.models import Campaign, CardTemplate, ExpertCard
 from roadmaps.models import CycleStage, ManagementDecision, Roadmap, RoadmapItem
 from schools.errors import ValidationFailed
 from tests.documents.test_orders import docx_text, stored_text
 from tests.factories import SchoolFactory
+from tests.indicators.factories import result
 from tests.reports.factories import seed_catalogue
 
 pytestmark = pytest.mark.django_db
@@ -105,27 +105,14 @@ def test_roadmap_order_lists_its_items_with_terms_and_responsible(catalogue, ins
 
 
 def test_spravka_on_a_procedure_has_the_shares_worked_out_by_hand(catalogue, inspector):
-    oge = Procedure.objects.get(code="OGE")
-    math = Subject.objects.get(code="math")
     # Two schools, ОГЭ mathematics grade 9: 40 + 60 = 100 participants; below minimum 3 + 5 = 8 → 8,0 %;
     # mark «2» 3 + 5 = 8 → 8,0 %; mark «5» 10 + 12 = 22 → 22,0 %.
     for code, participants, below, m2, m3, m4, m5 in (
         ("P1", 40, 3, 3, 12, 15, 10),
         ("P2", 60, 5, 5, 20, 23, 12),
     ):
-        AssessmentResult.objects.create(
-            school=SchoolFactory(code=code),
-            year=YEAR,
-            procedure=oge,
-            subject=math,
-            grade=9,
-            participants=participants,
-            below_min=below,
-            mark2=m2,
-            mark3=m3,
-            mark4=m4,
-            mark5=m5,
-        )
+        result(SchoolFactory(code=code), YEAR, "OGE", "math", 9, participants,
+               below_min=below, mark2=m2, mark3=m3, mark4=m4, mark5=m5)  # fmt: skip
 
     order = services.order_draft_create(user=inspector, document_kind="spravka", year=YEAR, procedure="OGE")
     text = stored_text(order.docx).split("\n")
@@ -314,14 +301,10 @@ def test_staff_add_a_procedure_date_on_the_page_and_a_reversed_period_is_refused
 
 
 def test_spravka_names_the_subject_with_the_largest_share_of_below_minimum(catalogue, inspector):
-    oge = Procedure.objects.get(code="OGE")
     school = SchoolFactory(code="P1")
     # mathematics: 6 of 40 below the minimum = 15,0 %; Russian: 2 of 40 = 5,0 %
     for code, below in (("math", 6), ("russian", 2)):
-        AssessmentResult.objects.create(
-            school=school, year=YEAR, procedure=oge, subject=Subject.objects.get(code=code), grade=9,
-            participants=40, below_min=below, mark2=below,
-        )  # fmt: skip
+        result(school, YEAR, "OGE", code, 9, 40, below_min=below, mark2=below)
 
     order = services.order_draft_create(user=inspector, document_kind="spravka", year=YEAR, procedure="OGE")
 

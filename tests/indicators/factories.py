@@ -1,37 +1,26 @@
-import factory
-
 from indicators.models import AssessmentResult, MethodologyRules, Procedure, Subject
-from tests.factories import SchoolFactory
+from indicators.reference import PROCEDURES, SUBJECTS
+
+PROCEDURE_NAMES = dict(PROCEDURES)
+SUBJECT_NAMES = dict(SUBJECTS)
 
 
-class ProcedureFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Procedure
-        django_get_or_create = ["code"]
-
-    code = "VPR"
-    name = "ВПР"
-
-
-class SubjectFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Subject
-        django_get_or_create = ["code"]
-
-    code = "russian"
-    name = "Русский язык"
-
-
-class AssessmentResultFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = AssessmentResult
-
-    school = factory.SubFactory(SchoolFactory)
-    year = 2024
-    procedure = factory.SubFactory(ProcedureFactory)
-    subject = factory.SubFactory(SubjectFactory)
-    grade = 5
-    participants = 20
+def result(school, year, procedure, subject, grade, participants, **counts) -> AssessmentResult:
+    """An assessment result row of `school`; `procedure` and `subject` are codes, found in the catalogue or
+    made with their catalogue names (indicators.reference) when a test has not seeded it."""
+    procedure_row, _ = Procedure.objects.get_or_create(
+        code=procedure, defaults={"name": PROCEDURE_NAMES[procedure]}
+    )
+    subject_row, _ = Subject.objects.get_or_create(code=subject, defaults={"name": SUBJECT_NAMES[subject]})
+    return AssessmentResult.objects.create(
+        school=school,
+        year=year,
+        procedure=procedure_row,
+        subject=subject_row,
+        grade=grade,
+        participants=participants,
+        **counts,
+    )
 
 
 def rules_form_data(**changes) -> dict:

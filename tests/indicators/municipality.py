@@ -1,8 +1,8 @@
 """A hand-worked municipality of 8 schools over 2022–2024 (numbers worked out in test_compute.py)."""
 
-from indicators.models import AssessmentResult, Procedure, Subject
 from schools.models import SchoolContext
 from tests.factories import MunicipalityFactory, SchoolFactory
+from tests.indicators.factories import result
 
 # code: (settlement, students, flags)
 SCHOOLS = {
@@ -79,11 +79,6 @@ CONTEXT_2024 = {
 
 def build():
     municipality = MunicipalityFactory(name="Тестовый округ")
-    procedures = {
-        code: Procedure.objects.get_or_create(code=code, defaults={"name": code})[0]
-        for code in ("VPR", "OGE", "EGE")
-    }
-    subject = Subject.objects.get_or_create(code="russian", defaults={"name": "Русский язык"})[0]
     schools = {}
     for code, (settlement, _students, flags) in SCHOOLS.items():
         schools[code] = SchoolFactory(
@@ -112,13 +107,5 @@ def build():
         for code, rows in RESULTS[year].items():
             for procedure, participants, columns in rows:
                 grade = {"VPR": 5, "OGE": 9, "EGE": 11}[procedure]
-                AssessmentResult.objects.create(
-                    school=schools[code],
-                    year=year,
-                    procedure=procedures[procedure],
-                    subject=subject,
-                    grade=grade,
-                    participants=participants,
-                    **columns,
-                )
+                result(schools[code], year, procedure, "russian", grade, participants, **columns)
     return schools

@@ -37,23 +37,11 @@ Two municipalities: «Северный» (N01 … N10) and «Южный» (S11 �
 List 2024: N01 (устойчиво), N09. Markers per school 2024: N01 2, N03 1, N05 1, N07 1, N09 2, others 0.
 """
 
-from indicators.models import AssessmentResult, Procedure, Subject
 from schools.models import Municipality, SchoolContext
 from tests.factories import SchoolFactory
+from tests.indicators.factories import result
 
 NORTH, SOUTH = "Северный муниципальный округ", "Южный муниципальный округ"
-
-
-def result(school, year, procedure, subject, grade, participants, **counts):
-    return AssessmentResult.objects.create(
-        school=school,
-        year=year,
-        procedure=Procedure.objects.get(code=procedure),
-        subject=Subject.objects.get(code=subject),
-        grade=grade,
-        participants=participants,
-        **counts,
-    )
 
 
 def build() -> dict:

@@ -5,9 +5,9 @@ indicators, so every index, rank and flag can be worked out on paper (test_clust
 under both `cluster_scope` values).
 """
 
-from indicators.models import AssessmentResult, Procedure, Subject
 from schools.models import SchoolContext
 from tests.factories import MunicipalityFactory, SchoolFactory
+from tests.indicators.factories import result
 
 CODES = {"Альфа": "ALF", "Бета": "BET"}  # municipality codes
 # code: (municipality, settlement, students)
@@ -48,8 +48,6 @@ POLICE = {
 
 def build() -> dict:
     municipalities = {name: MunicipalityFactory(name=name, code=code) for name, code in CODES.items()}
-    vpr = Procedure.objects.get_or_create(code="VPR", defaults={"name": "ВПР"})[0]
-    subject = Subject.objects.get_or_create(code="russian", defaults={"name": "Русский язык"})[0]
     schools = {}
     for code, (municipality, settlement, students) in SCHOOLS.items():
         school = schools[code] = SchoolFactory(
@@ -69,13 +67,5 @@ def build() -> dict:
                 accreditation_suspended=False,
             )
             participants, fail = VPR[year][code]
-            AssessmentResult.objects.create(
-                school=school,
-                year=year,
-                procedure=vpr,
-                subject=subject,
-                grade=5,
-                participants=participants,
-                mark2=fail,
-            )
+            result(school, year, "VPR", "russian", 5, participants, mark2=fail)
     return schools

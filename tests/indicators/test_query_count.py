@@ -3,10 +3,11 @@
 import pytest
 
 from indicators import selectors
-from indicators.models import AssessmentResult, Procedure, SchoolStatus, Subject
+from indicators.models import SchoolStatus
 from indicators.services import statuses_compute
 from schools.models import SchoolContext
 from tests.factories import SchoolFactory
+from tests.indicators.factories import result
 
 # 40 for the indicators and lists, and a fixed number for the objectivity markers of DESIGN §8 (the
 # year's ВПР, КДР and ОГЭ rows narrowed by the database, the group shares, the medal candidates, the
@@ -15,23 +16,13 @@ MAX_QUERIES = 60
 
 
 def make_schools(count: int, start: int = 0) -> None:
-    vpr, _ = Procedure.objects.get_or_create(code="VPR", defaults={"name": "ВПР"})
-    russian, _ = Subject.objects.get_or_create(code="russian", defaults={"name": "Русский язык"})
     for n in range(start, start + count):
         school = SchoolFactory(code=f"Q{n:03d}", is_small=n % 3 == 0)
         for year in (2023, 2024):
             SchoolContext.objects.create(
                 school=school, year=year, students=150 + n, teachers=12, migrants=n % 4
             )
-            AssessmentResult.objects.create(
-                school=school,
-                year=year,
-                procedure=vpr,
-                subject=russian,
-                grade=5,
-                participants=20,
-                mark2=n % 7,
-            )
+            result(school, year, "VPR", "russian", 5, 20, mark2=n % 7)
 
 
 @pytest.mark.parametrize("count", [3, 30])

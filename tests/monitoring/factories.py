@@ -1,17 +1,14 @@
-"""Helpers for monitoring tests: the built-in template, a campaign and results rows."""
+"""Helpers for monitoring tests: the built-in template, a campaign and card saves and submits."""
 
 from datetime import date, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.models import AssessmentResult, Procedure, Subject
 from monitoring.models import CardTemplate
 from monitoring.reference import BUILTIN_SLUG, seed
 from monitoring.services import campaign_create, card_save
 
-PROCEDURE_NAMES = {"EGE": "ЕГЭ", "GVE11": "ГВЭ-11", "OGE": "ОГЭ", "VPR": "ВПР"}
-SUBJECT_NAMES = {"russian": "Русский язык", "math": "Математика", "math-profile": "Математика (профильная)"}
 # The 17 criteria of the built-in template, in the order of its card.
 BUILTIN_CRITERION_CODES = [
     "1.1",
@@ -85,15 +82,11 @@ def submit_claims_in_form(client, card, *, link):
     )
 
 
-def result(school, year, procedure, subject, grade, participants, **counts) -> AssessmentResult:
-    proc, _ = Procedure.objects.get_or_create(code=procedure, defaults={"name": PROCEDURE_NAMES[procedure]})
-    subj, _ = Subject.objects.get_or_create(code=subject, defaults={"name": SUBJECT_NAMES[subject]})
-    return AssessmentResult.objects.create(
-        school=school,
-        year=year,
-        procedure=proc,
-        subject=subj,
-        grade=grade,
-        participants=participants,
-        **counts,
+def post_verdicts(client, card, *, version, verdicts: dict, comments: dict | None = None):
+    """The verifier's plain-form verdicts on `card` at `version`: `verdicts` and `comments` by criterion."""
+    fields = {f"verdict-{code}": verdict for code, verdict in verdicts.items()}
+    fields |= {f"vcomment-{code}": comment for code, comment in (comments or {}).items()}
+    return client.post(
+        reverse("monitoring:card-verdicts", args=[card.pk]),
+        {"version": version, "verdict-codes": list(verdicts), **fields},
     )

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core import mail
 
+from monitoring.demo import RESULT_ROWS
 from monitoring.models import CardAnswer, CardChange, ExpertCard
 from monitoring.services import (
     CardConflict,
@@ -27,7 +28,8 @@ from monitoring.services.cards import (
     REJECT_NEEDS_COMMENT,
     STAFF_ONLY,
 )
-from tests.monitoring.factories import BUILTIN_CRITERION_CODES, make_campaign, result, save_new_card
+from tests.indicators.factories import result
+from tests.monitoring.factories import BUILTIN_CRITERION_CODES, make_campaign, save_new_card
 
 S = ExpertCard.Status
 BEFORE = date(2026, 9, 1)  # before the self-assessment deadline 30.09.2026
@@ -275,16 +277,7 @@ def test_return_for_revision_reopens_mails_the_principal_and_resets_changed_verd
 )
 def test_verified_score_and_level(school_a, principal_a, inspector, confirmed, level):
     for year, mark2 in ((2024, 5), (2025, 4)):  # section 1 needs data in both years to be confirmable
-        for procedure, subject, grade in (
-            ("EGE", "russian", 11),
-            ("EGE", "math", 11),
-            ("OGE", "russian", 9),
-            ("OGE", "math", 9),
-            ("VPR", "russian", 5),
-            ("VPR", "russian", 6),
-            ("VPR", "math", 5),
-            ("VPR", "math", 6),
-        ):
+        for procedure, subject, grade in RESULT_ROWS:
             result(
                 school_a,
                 year,
@@ -324,13 +317,16 @@ def test_verified_score_and_level(school_a, principal_a, inspector, confirmed, l
     assert (verified.self_score, verified.score, verified.level) == (17, confirmed, level)
 
 
+def _page_save(card, user, answers):
+    """The card page's save at version 1 before the deadline: keeps the valid fields, reports the others."""
+    return card_save_valid_fields(card_id=card.pk, user=user, version=1, today=BEFORE, answers=answers)
+
+
 def test_page_save_keeps_every_valid_field_and_reports_the_invalid_one(card, principal_a):
-    saved, errors = card_save_valid_fields(
-        card_id=card.pk,
-        user=principal_a,
-        version=1,
-        today=BEFORE,
-        answers=[
+    saved, errors = _page_save(
+        card,
+        principal_a,
+        [
             {"criterion": "2.3", "claimed": True, "evidence": "план.docx", "comment": "план есть"},
             {"criterion": "2.1", "numerator": "9", "denominator": "сто"},
             {"criterion": "2.4", "claimed": True, "evidence": LINK},
@@ -356,13 +352,8 @@ def test_page_save_keeps_every_valid_field_and_reports_the_invalid_one(card, pri
 
 
 def test_page_save_with_only_invalid_fields_writes_nothing(card, principal_a):
-    saved, errors = card_save_valid_fields(
-        card_id=card.pk,
-        user=principal_a,
-        version=1,
-        today=BEFORE,
-        answers=[{"criterion": "2.2", "numerator": "5", "denominator": "4"}],
-    )
+    answers = [{"criterion": "2.2", "numerator": "5", "denominator": "4"}]
+    saved, errors = _page_save(card, principal_a, answers)
     assert errors == {"2.2": {"numerator": "Числитель (5) больше знаменателя (4)."}}
     assert (_fresh(card).version, _fresh(card).status) == (1, S.NOT_STARTED)
     assert not CardChange.objects.filter(card=card, action=CardChange.Action.SAVED).exists()
@@ -371,12 +362,6 @@ def test_page_save_with_only_invalid_fields_writes_nothing(card, principal_a):
 def test_page_save_of_a_stale_version_is_a_conflict_and_writes_nothing(card, principal_a):
     _claim(card, principal_a, ["2.4"])
     with pytest.raises(CardConflict):
-        card_save_valid_fields(
-            card_id=card.pk,
-            user=principal_a,
-            version=1,
-            today=BEFORE,
-            answers=[{"criterion": "2.3", "comment": "вторая вкладка"}],
-        )
+        _page_save(card, principal_a, [{"criterion": "2.3", "comment": "вторая вкладка"}])
     assert CardAnswer.objects.get(card=card, criterion_code="2.3").comment == ""
     assert _fresh(card).version == 2

@@ -4,7 +4,8 @@ import pytest
 
 from monitoring.models import CardAnswer
 from monitoring.services import campaign_refresh_computed
-from tests.monitoring.factories import make_campaign, result
+from tests.indicators.factories import result
+from tests.monitoring.factories import make_campaign
 
 EXPECTED_A = {
     "1.1": True,  # ЕГЭ+ГВЭ-11 russian below min: (2+1)/(20+5) = 12 % → (1+1)/(25+5) = 6.7 %

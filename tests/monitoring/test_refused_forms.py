@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from monitoring.models import CardAnswer, ExpertCard
 from monitoring.services.cards import EVIDENCE_INVALID, EVIDENCE_REQUIRED, REJECT_NEEDS_COMMENT
-from tests.monitoring.factories import submit_claims_in_form, submit_new_card_form
+from tests.monitoring.factories import post_verdicts, submit_claims_in_form, submit_new_card_form
 
 LINK = "https://docs.example/plan.pdf"
 
@@ -25,16 +25,12 @@ def test_refused_verdicts_keep_every_decision_and_show_the_error_at_its_criterio
     campaign, client_for, principal_a, inspector
 ):
     card = _submitted(campaign, client_for, principal_a)
-    response = client_for(inspector).post(
-        reverse("monitoring:card-verdicts", args=[card.pk]),
-        {
-            "version": 3,
-            "verdict-codes": ["2.3", "3.1"],
-            "verdict-2.3": "confirmed",
-            "vcomment-2.3": "приказ найден",
-            "verdict-3.1": "rejected",
-            "vcomment-3.1": "",
-        },
+    response = post_verdicts(
+        client_for(inspector),
+        card,
+        version=3,
+        verdicts={"2.3": "confirmed", "3.1": "rejected"},
+        comments={"2.3": "приказ найден", "3.1": ""},
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -56,10 +52,7 @@ def test_refused_verification_shows_the_undecided_criteria_inline(
 ):
     card = _submitted(campaign, client_for, principal_a)
     staff = client_for(inspector)
-    staff.post(
-        reverse("monitoring:card-verdicts", args=[card.pk]),
-        {"version": 3, "verdict-codes": ["2.3"], "verdict-2.3": "confirmed"},
-    )
+    post_verdicts(staff, card, version=3, verdicts={"2.3": "confirmed"})
     response = staff.post(reverse("monitoring:card-verify", args=[card.pk]), {"version": 4})
     assert response.status_code == 400
     html = response.content.decode()

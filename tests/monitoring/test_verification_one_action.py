@@ -7,7 +7,8 @@ import pytest
 
 from monitoring.models import CardAnswer, CardChange, ExpertCard
 from monitoring.services import CardConflict, card_check, card_confirm_agreeing, card_submit
-from tests.monitoring.factories import make_campaign, result, save_new_card
+from tests.indicators.factories import result
+from tests.monitoring.factories import make_campaign, save_new_card
 
 BEFORE = date(2026, 9, 1)
 LINK = "https://docs.example/plan.pdf"

@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from monitoring.models import CardAnswer, CardChange, ExpertCard
-from tests.monitoring.factories import submit_claims_in_form, submit_new_card_form
+from tests.monitoring.factories import post_verdicts, submit_claims_in_form, submit_new_card_form
 
 LINK = "https://docs.example/plan.pdf"
 
@@ -77,15 +77,12 @@ def test_inspector_verifies_in_the_browser(campaign, client_for, principal_a, in
     staff = client_for(inspector)
     page = staff.get(card.get_absolute_url()).content.decode()
     assert 'name="verdict-2.3"' in page and "Завершить проверку" in page
-    staff.post(
-        reverse("monitoring:card-verdicts", args=[card.pk]),
-        {
-            "version": 3,
-            "verdict-codes": ["2.3", "3.1"],
-            "verdict-2.3": "confirmed",
-            "verdict-3.1": "rejected",
-            "vcomment-3.1": "соглашение не подписано",
-        },
+    post_verdicts(
+        staff,
+        card,
+        version=3,
+        verdicts={"2.3": "confirmed", "3.1": "rejected"},
+        comments={"3.1": "соглашение не подписано"},
     )
     staff.post(reverse("monitoring:card-verify", args=[card.pk]), {"version": 4})
     card.refresh_from_db()
@@ -128,10 +125,7 @@ def test_recommendation_draft_from_a_rejected_criterion(campaign, client_for, pr
         {"version": 1, "present": ["3.1"], "a-3.1-claimed": "on", "a-3.1-evidence": LINK},
     )
     staff = client_for(inspector)
-    staff.post(
-        reverse("monitoring:card-verdicts", args=[card.pk]),
-        {"version": 3, "verdict-codes": ["3.1"], "verdict-3.1": "rejected", "vcomment-3.1": "нет соглашения"},
-    )
+    post_verdicts(staff, card, version=3, verdicts={"3.1": "rejected"}, comments={"3.1": "нет соглашения"})
     staff.post(reverse("monitoring:card-verify", args=[card.pk]), {"version": 4})
     url = reverse("monitoring:card-recommend", args=[card.pk, "3.1"])
     assert client_for(principal_a).post(url).status_code == 403

@@ -32,10 +32,9 @@ def computed_year(year: int, rows: list[dict]) -> ComputationRun:
         SchoolContext.objects.update_or_create(
             school=school, year=year, defaults={"students": row["students"], "teachers": 20}
         )
+        computed = {"run": run, "school": school, "year": year}
         SchoolStatus.objects.create(
-            run=run,
-            school=school,
-            year=year,
+            **computed,
             has_context=True,
             cluster=CLUSTER,
             cluster_size=len(rows),
@@ -48,9 +47,7 @@ def computed_year(year: int, rows: list[dict]) -> ComputationRun:
         )
         numerator, denominator = row["oge"]
         IndicatorValue.objects.create(
-            run=run,
-            school=school,
-            year=year,
+            **computed,
             indicator=oge,
             numerator=numerator,
             denominator=denominator,

@@ -51,23 +51,19 @@ def test_roadmap_execution_counts_done_and_overdue(catalogue):
         title="Дорожная карта ШНОР", document_number="50-0", document_date=datetime.date(2021, 5, 27)
     )
     stage = CycleStage.objects.get(number=5)
-    RoadmapItem.objects.create(
-        roadmap=roadmap,
-        stage=stage,
-        number="5.1",
-        title="Курсы для учителей",
-        due_date=datetime.date(2020, 1, 1),
-        status="planned",
-    )
-    RoadmapItem.objects.create(
-        roadmap=roadmap,
-        stage=stage,
-        number="5.2",
-        title="Семинар директоров",
-        due_date=datetime.date(2020, 1, 1),
-        status="done",
-        completed_on=datetime.date(2019, 12, 1),
-    )
+    for number, title, status, completed_on in (
+        ("5.1", "Курсы для учителей", "planned", None),
+        ("5.2", "Семинар директоров", "done", datetime.date(2019, 12, 1)),
+    ):
+        RoadmapItem.objects.create(
+            roadmap=roadmap,
+            stage=stage,
+            number=number,
+            title=title,
+            due_date=datetime.date(2020, 1, 1),
+            status=status,
+            completed_on=completed_on,
+        )
 
     text = flat(pdf_text(build("roadmap").pdf).replace("\u2010\n", ""))
 

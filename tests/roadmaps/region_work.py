@@ -32,20 +32,13 @@ from tests.indicators.region import build as build_schools
 
 def build() -> dict:
     schools = build_schools()
-    status_override_create(
-        school=schools["A1"],
-        year=2023,
-        list_kind="low_results",
-        decision="include",
-        reason="Решение комиссии",
-    )
-    status_override_create(
-        school=schools["B4"],
-        year=2023,
-        list_kind="unfavourable",
-        decision="exclude",
-        reason="Ошибка в данных",
-    )
+    for code, list_kind, decision, reason in (
+        ("A1", "low_results", "include", "Решение комиссии"),
+        ("B4", "unfavourable", "exclude", "Ошибка в данных"),
+    ):
+        status_override_create(
+            school=schools[code], year=2023, list_kind=list_kind, decision=decision, reason=reason
+        )
     for year in (2023, 2024):
         statuses_compute(year=year)
     seed_templates()

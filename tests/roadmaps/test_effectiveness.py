@@ -11,6 +11,23 @@ from roadmaps.effectiveness import BETTER, NO_DATA, SAME, WORSE, effectiveness_r
 from tests.factories import SchoolFactory
 from tests.roadmaps.factories import DecisionFactory
 
+# (code, name, short name, formula, polarity) of the two results indicators, in their order
+INDICATORS = [
+    (
+        "vpr_fail_share",
+        "Доля отметок «2» по ВПР",
+        "«2» по ВПР",
+        "Σ mark2 / Σ participants × 100",
+        Indicator.Polarity.HIGHER_IS_WORSE,
+    ),
+    (
+        "ege_high_share",
+        "Доля высоких результатов ЕГЭ",
+        "Высокие ЕГЭ",
+        "Σ high / Σ participants × 100",
+        Indicator.Polarity.HIGHER_IS_BETTER,
+    ),
+]
 # (school, indicator, year) → value; «None» rows are missing.
 VALUES = {
     ("A", "vpr_fail_share", 2024): 20.0,
@@ -41,24 +58,16 @@ STATUSES = {
 def two_years(inspector):
     schools = {name: SchoolFactory(code=f"E00{name}", short_name=f"Школа {name}") for name in "ABCD"}
     indicators = {
-        "vpr_fail_share": Indicator.objects.create(
-            code="vpr_fail_share",
-            name="Доля отметок «2» по ВПР",
-            short_name="«2» по ВПР",
+        code: Indicator.objects.create(
+            code=code,
+            name=name,
+            short_name=short_name,
             group="results",
-            formula="Σ mark2 / Σ participants × 100",
-            polarity=Indicator.Polarity.HIGHER_IS_WORSE,
-            order=1,
-        ),
-        "ege_high_share": Indicator.objects.create(
-            code="ege_high_share",
-            name="Доля высоких результатов ЕГЭ",
-            short_name="Высокие ЕГЭ",
-            group="results",
-            formula="Σ high / Σ participants × 100",
-            polarity=Indicator.Polarity.HIGHER_IS_BETTER,
-            order=2,
-        ),
+            formula=formula,
+            polarity=polarity,
+            order=order,
+        )
+        for order, (code, name, short_name, formula, polarity) in enumerate(INDICATORS, start=1)
     }
     runs = {
         year: ComputationRun.objects.create(year=year, started_at=timezone.now()) for year in (2024, 2025)

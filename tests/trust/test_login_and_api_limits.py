@@ -16,14 +16,18 @@ from tests.factories import MunicipalityFactory, UserFactory
 PASSWORD = "пароль-для-тестов-123"
 
 
+@pytest.fixture
+def director(db):
+    """The real user whose logins the tests attack, with the password PASSWORD."""
+    return UserFactory(username="director")
+
+
 def _login(client, username, password, **headers):
     return client.post("/accounts/login/", {"username": username, "password": password}, headers=headers)
 
 
-@pytest.mark.django_db
-def test_five_wrong_passwords_lock_the_login_with_a_russian_page(settings):
+def test_five_wrong_passwords_lock_the_login_with_a_russian_page(settings, director):
     settings.AXES_FAILURE_LIMIT = 5
-    UserFactory(username="director")
     client = Client()
     for _ in range(4):
         wrong = _login(client, "director", "не-тот-пароль")
@@ -39,9 +43,7 @@ def test_five_wrong_passwords_lock_the_login_with_a_russian_page(settings):
     assert "_auth_user_id" not in client.session
 
 
-@pytest.mark.django_db
-def test_a_successful_login_before_the_limit_resets_the_counter(settings):
-    UserFactory(username="director")
+def test_a_successful_login_before_the_limit_resets_the_counter(settings, director):
     client = Client()
     for _ in range(4):
         _login(client, "director", "не-тот-пароль")
@@ -59,9 +61,7 @@ def quick_delays(settings):
     return settings
 
 
-@pytest.mark.django_db
-def test_made_up_user_names_from_one_address_do_not_lock_a_real_user_there(quick_delays):
-    UserFactory(username="director")
+def test_made_up_user_names_from_one_address_do_not_lock_a_real_user_there(quick_delays, director):
     client = Client()  # every request from 127.0.0.1
     for n in range(6):
         statuses = [_login(client, f"nobody{n}", "не-тот-пароль").status_code for _ in range(5)]
@@ -70,9 +70,7 @@ def test_made_up_user_names_from_one_address_do_not_lock_a_real_user_there(quick
     assert _login(client, "director", PASSWORD).status_code == 302
 
 
-@pytest.mark.django_db
-def test_wrong_passwords_from_one_address_do_not_lock_the_account_from_another():
-    UserFactory(username="director")
+def test_wrong_passwords_from_one_address_do_not_lock_the_account_from_another(director):
     attacker = Client(REMOTE_ADDR="203.0.113.5")
     for _ in range(5):
         _login(attacker, "director", "не-тот-пароль")
@@ -101,20 +99,16 @@ def test_the_client_address_is_read_through_exactly_the_trusted_proxies(
     assert client_ip_address(request) == address
 
 
-@pytest.mark.django_db
-def test_a_spoofed_forwarded_for_does_not_escape_the_lock_without_a_trusted_proxy(settings):
+def test_a_spoofed_forwarded_for_does_not_escape_the_lock_without_a_trusted_proxy(settings, director):
     settings.TRUSTED_PROXY_COUNT = 0
-    UserFactory(username="director")
     client = Client()
     for n in range(5):
         _login(client, "director", "не-тот-пароль", x_forwarded_for=f"198.51.100.{n}")
     assert _login(client, "director", PASSWORD, x_forwarded_for="198.51.100.99").status_code == 429
 
 
-@pytest.mark.django_db
-def test_behind_one_trusted_proxy_the_lock_follows_the_address_the_proxy_saw(settings):
+def test_behind_one_trusted_proxy_the_lock_follows_the_address_the_proxy_saw(settings, director):
     settings.TRUSTED_PROXY_COUNT = 1
-    UserFactory(username="director")
     proxy = Client(REMOTE_ADDR="172.18.0.5")  # every request arrives from the proxy's container
     for n in range(5):
         # The client wrote the left entry itself; the proxy appended the address it saw.
@@ -139,12 +133,10 @@ def test_failures_from_one_address_are_slowed_by_a_doubling_delay_up_to_the_cap(
     ]
 
 
-@pytest.mark.django_db
-def test_only_the_failing_address_waits(settings):
+def test_only_the_failing_address_waits(settings, director):
     settings.LOGIN_FAILURES_FREE_PER_ADDRESS = 2
     settings.LOGIN_FAILURE_DELAY_SECONDS = 1.5
     settings.LOGIN_FAILURE_DELAY_MAX_SECONDS = 1.5
-    UserFactory(username="director")
     guesser = Client(REMOTE_ADDR="203.0.113.5")
     _login(guesser, "nobody1", "не-тот-пароль")
     _login(guesser, "nobody2", "не-тот-пароль")
@@ -199,10 +191,8 @@ def test_anonymous_api_calls_beyond_the_rate_get_429(monkeypatch):
     assert statuses == [400, 400, 400, 429]
 
 
-@pytest.mark.django_db
-def test_token_endpoint_is_locked_out_like_the_login_page(settings):
+def test_token_endpoint_is_locked_out_like_the_login_page(settings, director):
     settings.AXES_FAILURE_LIMIT = 3
-    UserFactory(username="director")
     client = Client()
     assert "token" in client.post("/api/token/", {"username": "director", "password": PASSWORD}).json()
     for _ in range(3):

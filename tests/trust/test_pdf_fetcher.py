@@ -58,12 +58,17 @@ def test_the_fetcher_refuses_http_and_redirects_without_connecting(spy_server, p
 @pytest.mark.parametrize(
     "url",
     [
+        "http://example.org/logo.png",
+        "https://example.org/static/css/report-pdf.css",
+        "ftp://example.org/x",
         "file:///etc/passwd",
         "file:///proc/self/environ",
         "FILE:///etc/hostname",
+        "https://portal.invalid/static/../../../../etc/passwd",
         "https://portal.invalid/static/%2e%2e/%2e%2e/config/settings.py",
+        "https://portal.invalid/media/reports/secret.pdf",
     ],
 )
-def test_the_fetcher_refuses_local_files_outside_static(url):
+def test_the_fetcher_refuses_the_network_and_local_files_outside_static(url):
     with pytest.raises(UrlRefused):
         RestrictedUrlFetcher().fetch(url)

@@ -38,7 +38,7 @@ def _indicators(world, actors) -> None:
 
     from indicators.models import ComputationRun, Indicator, IndicatorValue, ObjectivityStatus, SchoolStatus
     from indicators.reference import seed
-    from tests.monitoring.factories import result
+    from tests.indicators.factories import result
 
     seed()
     school = world["school_a"]
