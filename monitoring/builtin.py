@@ -2,9 +2,8 @@
 `municipal-programme` and `omc-site`, beside `lesosibirsk-shnor` (reference.py). Stored as data, edited in the
 browser; seeding creates a missing one and never overwrites what staff changed."""
 
-from .defaults import DEFAULT_LEVELS
+from .defaults import DEFAULT_LEVELS, criterion
 from .models import CardTemplate
-from .reference import criterion
 from .services.templates import template_import, template_same_content
 
 SOCIAL_SLUG = "social-conditions"

@@ -4,32 +4,14 @@ Stored as data: staff may edit it (a new version); seeding again restores nothin
 the stored template still equals an older built-in text.
 """
 
-from .defaults import DEFAULT_HIGH_SHARE, DEFAULT_MEDIUM_SHARE
+from .defaults import DEFAULT_HIGH_SHARE, DEFAULT_MEDIUM_SHARE, criterion
 from .models import CardTemplate
 from .services.templates import template_import, template_same_content
 
 BUILTIN_SLUG = "lesosibirsk-shnor"
 RESULTS_SOURCE = "Данные мониторингов и материалы самообследования"
 FACT = "факт наличия - 1 балл"
-YEARLY = "1 раз в год"
 MATH = ["math", "math-profile", "math-base"]
-
-
-def criterion(code, text, *, method, points, kind, source, threshold=None, evidence_required=True, **extra):
-    """One yearly criterion of a built-in template as `template_import` reads it; `extra` carries what only
-    some kinds have (rule, options, context_field)."""
-    return {
-        "code": code,
-        "text": text,
-        "method": method,
-        "points": points,
-        "kind": kind,
-        "threshold": threshold,
-        **extra,
-        "evidence_required": evidence_required,
-        "periodicity": YEARLY,
-        "source": source,
-    }
 
 
 def _dynamic(code, text, *, procedures, subjects, measure, direction, grades=()):
