@@ -5,8 +5,10 @@ cards."""
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.apps import apps
 from django.db.models import Q, Sum
+
+from indicators.models import AssessmentResult, IndicatorValue
+from schools.models import SchoolContext
 
 from ..models import CardAnswer, Criterion, ExpertCard
 from ..rules import MEASURES, VALUE_SOURCES, computed_for, snapshot_criteria, value_test
@@ -14,14 +16,13 @@ from ..rules import MEASURES, VALUE_SOURCES, computed_for, snapshot_criteria, va
 
 def results_rows(*, school_ids: Iterable[int], years: Iterable[int]) -> dict[tuple[int, int], list[dict]]:
     """{(school_id, year): [row sums per procedure, subject, grade]} in one aggregate query."""
-    result_model = apps.get_model("indicators", "AssessmentResult")
     sums = {}
     for measure in MEASURES:
         # Aliases must not shadow the model's field names (SQL would nest the aggregates).
         sums[f"sum_{measure}"] = Sum(measure, filter=Q(**{f"{measure}__isnull": False}))
         sums[f"sum_{measure}_participants"] = Sum("participants", filter=Q(**{f"{measure}__isnull": False}))
     rows = (
-        result_model.objects.filter(school_id__in=list(school_ids), year__in=list(years))
+        AssessmentResult.objects.filter(school_id__in=list(school_ids), year__in=list(years))
         .values("school_id", "year", "procedure__code", "subject__code", "grade")
         .annotate(**sums)
         .order_by()
@@ -39,8 +40,7 @@ def indicator_values(*, school_ids, years, codes) -> dict[tuple[int, int, str], 
     """{(school_id, year, indicator code): value} of the latest computation, in one query."""
     if not codes:
         return {}
-    value_model = apps.get_model("indicators", "IndicatorValue")
-    rows = value_model.objects.filter(
+    rows = IndicatorValue.objects.filter(
         school_id__in=list(school_ids), year__in=list(years), indicator__code__in=list(codes)
     ).values_list("school_id", "year", "indicator__code", "value")
     return {(school, year, code): value for school, year, code, value in rows}
@@ -50,8 +50,7 @@ def context_values(*, school_ids, years, fields) -> dict[tuple[int, int, str], o
     """{(school_id, year, context field): value}, in one query."""
     if not fields:
         return {}
-    context_model = apps.get_model("schools", "SchoolContext")
-    rows = context_model.objects.filter(school_id__in=list(school_ids), year__in=list(years)).values(
+    rows = SchoolContext.objects.filter(school_id__in=list(school_ids), year__in=list(years)).values(
         "school_id", "year", *fields
     )
     return {(r["school_id"], r["year"], f): r[f] for r in rows for f in fields}

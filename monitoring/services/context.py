@@ -2,8 +2,9 @@
 card as provenance (CardContextRecord); the context importer then shows differences instead of overwriting
 them."""
 
-from django.apps import apps
 from django.contrib.auth.models import User
+
+from schools.models import SchoolContext
 
 from ..models import CardContextRecord, ExpertCard
 from ..rules import snapshot_criteria
@@ -35,14 +36,13 @@ def card_context_write(*, card: ExpertCard, user: User | None = None) -> CardCon
     values = card_context_values(card)
     if not values:
         return None
-    context_model = apps.get_model("schools", "SchoolContext")
-    context, _ = context_model.objects.get_or_create(school_id=card.school_id, year=card.campaign.year)
+    context, _ = SchoolContext.objects.get_or_create(school_id=card.school_id, year=card.campaign.year)
     for name, value in values.items():
         setattr(context, name, value)
     context.import_batch = None  # no file: the card is the source
-    context._change_reason = f"проверенная карта мониторинга № {card.pk}"
+    context._change_reason = f"проверенная карта мониторинга № {card.pk}"  # type: ignore[attr-defined]
     if getattr(user, "pk", None):
-        context._history_user = user
+        context._history_user = user  # type: ignore[attr-defined]
     context.save()
     record, _ = CardContextRecord.objects.update_or_create(
         card=card, defaults={"context": context, "values": values}
