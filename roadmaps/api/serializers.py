@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from schools.api.fields import VisiblePrimaryKeyRelatedField, visible_school_field
+from schools.api.fields import VisiblePrimaryKeyRelatedField, visible_municipality_field, visible_school_field
 from schools.api.serializers import VersionApiField
 from schools.validators import MAX_URL_LENGTH
 
@@ -61,6 +61,8 @@ class RoadmapItemNestedSerializer(RoadmapItemSerializer):
 
 class RoadmapSerializer(serializers.ModelSerializer):
     school_code = visible_school_field(source="school", required=False, allow_null=True)
+    # A municipal roadmap's municipality (by its code); a school programme's is its school's (DESIGN §6).
+    municipality = visible_municipality_field(slug_field="code", required=False, allow_null=True)
     directions = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=Direction.objects.all(), required=False
     )
@@ -74,6 +76,7 @@ class RoadmapSerializer(serializers.ModelSerializer):
             "title",
             "kind",
             "school_code",
+            "municipality",
             *ROADMAP_DETAILS,
             "items",
             "version",
