@@ -111,7 +111,10 @@ def register_importer(
     """Make an importer available to the upload page, its task and the template download.
 
     `keeps_upload=False`: the uploaded copy is deleted once its import has ended, whatever the outcome
-    (a file that may carry what the portal must not store, such as a refused column of names)."""
+    (a file that may carry what the portal must not store, such as a refused column of names).
+    `kind` is an ImportBatch.Kind: the batches the importer writes take it (ImportUpload.kind)."""
+    if kind not in ImportBatch.Kind.values:
+        raise ValueError(f"Вид импорта «{kind}» не входит в ImportBatch.Kind: его пакеты некуда записать.")
     _IMPORTERS[kind] = (title, func)
     _TEMPLATES[kind] = (title, [c.header for c in columns], list(example))
     if keeps_upload:

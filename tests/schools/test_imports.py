@@ -332,3 +332,18 @@ def test_import_command_dry_run_changes_nothing(tmp_path, make_xlsx, capsys):
 
     assert "Проверено (без записи)" in capsys.readouterr().out
     assert School.objects.count() == 0
+
+
+def test_every_registered_importer_writes_batches_of_a_known_kind():
+    """The batch of an import takes its kind from the importer's registry key (ImportUpload.kind)."""
+    from schools.importing import _IMPORTERS
+    from schools.models import ImportBatch
+
+    assert set(_IMPORTERS) <= set(ImportBatch.Kind.values)
+
+
+def test_an_importer_under_an_unknown_kind_is_refused_at_registration():
+    from schools.importing import register_importer
+
+    with pytest.raises(ValueError, match="nonsense"):
+        register_importer("nonsense", "Чепуха", lambda *, upload: None)
