@@ -110,10 +110,12 @@ class DirectionApi(viewsets.ReadOnlyModelViewSet):
 
 class RoadmapFilter(filters.FilterSet):
     school_code = filters.CharFilter(field_name="school__code")
+    # a programme's municipality is its school's (Roadmap.save), so one field answers for both kinds
+    municipality = filters.CharFilter(field_name="municipality__code")
 
     class Meta:
         model = Roadmap
-        fields = ["kind", "school_code"]
+        fields = ["kind", "school_code", "municipality"]
 
 
 class RoadmapApi(StaffKeptApi):

@@ -74,3 +74,14 @@ def test_an_inspectors_roadmap_without_a_municipality_is_placed_in_their_own(cli
 
     assert answer.status_code == 201, answer.json()
     assert answer.json()["municipality"] == "alpha"
+
+
+def test_the_regional_list_of_roadmaps_narrows_to_one_municipality(client_for, region):
+    alpha, beta = region
+    Roadmap.objects.create(title="Карта Альфы", kind="municipal", municipality=alpha)
+    Roadmap.objects.create(title="Карта Беты", kind="municipal", municipality=beta)
+    client = client_for(_user("regional_t", "regional"))
+
+    titles = [r["title"] for r in client.get("/api/roadmaps/?municipality=beta").json()["results"]]
+
+    assert titles == ["Карта Беты"]
